@@ -1,0 +1,45 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using SocialMcp.Core.Accounts;
+using SocialMcp.Core.Options;
+using SocialMcp.Core.Posts;
+using SocialMcp.Core.Validation;
+using SocialMcp.Core.Workspaces;
+
+namespace SocialMcp.Core;
+
+public static class CoreServiceCollectionExtensions
+{
+    /// <summary>The domain: post service, rules, options (validated at start-up) and the clock.</summary>
+    public static IServiceCollection AddSocialCore(this IServiceCollection services)
+    {
+        services.AddValidatedOptions<SchedulingOptions>(SchedulingOptions.SectionName);
+        services.AddValidatedOptions<ContentRulesOptions>(ContentRulesOptions.SectionName);
+        services.TryAddSingleton(TimeProvider.System);
+
+        // Order matters only for how problems are listed: generic rules first, then platform rules.
+        services.AddSingleton<IPostRule, PlatformsSelectedRule>();
+        services.AddSingleton<IPostRule, AccountConnectedRule>();
+        services.AddSingleton<IPostRule, ScheduleWindowRule>();
+        services.AddSingleton<IPostRule, MediaFieldsRule>();
+        services.AddSingleton<IPostRule, OverridesTargetedRule>();
+        services.AddSingleton<IPostRule, TextLengthRule>();
+        services.AddSingleton<IPostRule, MixedMediaRule>();
+        services.AddSingleton<IPostRule, PlacementRule>();
+        services.AddSingleton<PostValidator>();
+
+        services.AddSingleton<PostService>();
+        services.AddSingleton<AccountService>();
+        services.AddSingleton<LocalWorkspace>();
+        return services;
+    }
+
+    /// <summary>Binds a configuration section and validates it when the host starts, failing with a clear message.</summary>
+    public static IServiceCollection AddValidatedOptions<TOptions>(this IServiceCollection services, string sectionName)
+        where TOptions : class, System.ComponentModel.DataAnnotations.IValidatableObject
+    {
+        services.AddOptions<TOptions>().BindConfiguration(sectionName).ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<TOptions>, ValidatableObjectOptionsValidator<TOptions>>();
+        return services;
+    }
+}

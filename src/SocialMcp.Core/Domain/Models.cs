@@ -1,0 +1,122 @@
+using System.Text.Json;
+
+namespace SocialMcp.Core.Domain;
+
+public sealed record Workspace(string Id, string Name, DateTimeOffset CreatedAt);
+
+public sealed record PlatformSet(string Id, string WorkspaceId, string Name, bool IsDefault, DateTimeOffset CreatedAt);
+
+public sealed record PlatformSetSummary(PlatformSet Set, int AccountCount);
+
+/// <summary>
+/// A connected account on one platform. <see cref="TokenReference"/> names where the secret lives
+/// (never the secret itself); <see cref="Metadata"/> is platform- or sandbox-specific JSON.
+/// </summary>
+public sealed record Account(
+    string Id,
+    string WorkspaceId,
+    string PlatformSetId,
+    Platform Platform,
+    string Handle,
+    string PlatformAccountId,
+    string? TokenReference,
+    DateTimeOffset? TokenExpiresAt,
+    bool IsSandbox,
+    JsonElement Metadata,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt);
+
+public sealed record MediaItem(
+    string Url,
+    string Type,
+    string? MimeType = null,
+    long? SizeBytes = null,
+    int? Width = null,
+    int? Height = null,
+    double? DurationSeconds = null,
+    string? AltText = null,
+    string? ThumbnailUrl = null)
+{
+    public bool IsImage => Type == MediaTypes.Image;
+    public bool IsVideo => Type == MediaTypes.Video;
+}
+
+public static class MediaTypes
+{
+    public const string Image = "image";
+    public const string Video = "video";
+}
+
+/// <summary>Replaces the text and/or adds platform-specific settings for one platform only.</summary>
+public sealed record PlatformOverride(string? Text = null, JsonElement? Settings = null);
+
+public sealed record PostContent(
+    string Text,
+    IReadOnlyList<MediaItem> Media,
+    string? LinkUrl,
+    IReadOnlyDictionary<Platform, PlatformOverride> PlatformOverrides)
+{
+    public string TextFor(Platform platform) =>
+        PlatformOverrides.TryGetValue(platform, out var o) && o.Text is not null ? o.Text : Text;
+
+    public JsonElement? SettingsFor(Platform platform) =>
+        PlatformOverrides.TryGetValue(platform, out var o) ? o.Settings : null;
+}
+
+public sealed record Post(
+    string Id,
+    string WorkspaceId,
+    string PlatformSetId,
+    PostStatus Status,
+    PostContent Content,
+    IReadOnlyList<Platform> Platforms,
+    DateTimeOffset? ScheduledFor,
+    int Version,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt);
+
+/// <summary>A post with its per-platform targets: what tools return.</summary>
+public sealed record PostDetails(Post Post, IReadOnlyList<PostTarget> Targets);
+
+public sealed record PostTarget(
+    string PostId,
+    Platform Platform,
+    string AccountId,
+    TargetStatus Status,
+    string? PlatformPostId,
+    string? PublicUrl,
+    string? ErrorCode,
+    string? ErrorMessage,
+    int AttemptCount,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? PublishedAt);
+
+/// <summary>One row of the append-only event log: every change of a post's or a target's status.</summary>
+public sealed record PostEvent(
+    long Id,
+    string PostId,
+    Platform? Platform,
+    string EventType,
+    string? FromStatus,
+    string? ToStatus,
+    int PostVersion,
+    string? Detail,
+    DateTimeOffset OccurredAt);
+
+public static class TokenHealth
+{
+    public const string Healthy = "healthy";
+    public const string Expiring = "expiring";
+    public const string Expired = "expired";
+
+    public static readonly TimeSpan ExpiringWindow = TimeSpan.FromDays(7);
+
+    public static string Of(Account account, DateTimeOffset now) => account.TokenExpiresAt switch
+    {
+        null => Healthy,
+        var expiry when expiry <= now => Expired,
+        var expiry when expiry - now <= ExpiringWindow => Expiring,
+        _ => Healthy,
+    };
+}

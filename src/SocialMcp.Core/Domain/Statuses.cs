@@ -1,0 +1,55 @@
+namespace SocialMcp.Core.Domain;
+
+/// <summary>Lifecycle of a post as a whole. See <see cref="PostTransitions"/> for the legal moves.</summary>
+public enum PostStatus
+{
+    Draft,
+    Scheduled,
+    Publishing,
+    Published,
+    Partial,
+    Failed,
+    Discarded,
+    Withdrawn,
+}
+
+/// <summary>Lifecycle of one (post, platform) target.</summary>
+public enum TargetStatus
+{
+    Pending,
+    Publishing,
+    Published,
+    InReview,
+    Failed,
+    Withdrawn,
+}
+
+public static class StatusNames
+{
+    private static readonly string[] PostNames =
+        ["draft", "scheduled", "publishing", "published", "partial", "failed", "discarded", "withdrawn"];
+
+    private static readonly string[] TargetNames =
+        ["pending", "publishing", "published", "in_review", "failed", "withdrawn"];
+
+    public static IReadOnlyList<string> AllPostStatuses { get; } = PostNames;
+    public static IReadOnlyList<string> AllTargetStatuses { get; } = TargetNames;
+
+    public static string ToWireName(this PostStatus status) => PostNames[(int)status];
+    public static string ToWireName(this TargetStatus status) => TargetNames[(int)status];
+
+    public static PostStatus ParsePostStatus(string name)
+    {
+        var index = Array.IndexOf(PostNames, name);
+        return index >= 0 ? (PostStatus)index : throw new ArgumentException($"Unknown post status '{name}'.", nameof(name));
+    }
+
+    public static TargetStatus ParseTargetStatus(string name)
+    {
+        var index = Array.IndexOf(TargetNames, name);
+        return index >= 0 ? (TargetStatus)index : throw new ArgumentException($"Unknown target status '{name}'.", nameof(name));
+    }
+
+    /// <summary>A target that is live on the platform (or waiting for the platform's moderation).</summary>
+    public static bool IsLive(this TargetStatus status) => status is TargetStatus.Published or TargetStatus.InReview;
+}

@@ -1,0 +1,38 @@
+namespace SocialMcp.Core.Errors;
+
+/// <summary>
+/// Stable, machine-readable error codes. Agents branch on these, so a code is never renamed;
+/// llm.txt documents each one (a test keeps the two in step).
+/// </summary>
+public static class ErrorCodes
+{
+    public const string ValidationFailed = "VALIDATION_FAILED";
+    public const string NoPlatformsSelected = "NO_PLATFORMS_SELECTED";
+    public const string PlatformNotConnected = "PLATFORM_NOT_CONNECTED";
+    public const string ContentTooLong = "CONTENT_TOO_LONG";
+    public const string UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE";
+    public const string UnsupportedMediaConfig = "UNSUPPORTED_MEDIA_CONFIG";
+    public const string InvalidPlacement = "INVALID_PLACEMENT";
+    public const string MixedMediaNotSupported = "MIXED_MEDIA_NOT_SUPPORTED";
+    public const string InvalidScheduleTime = "INVALID_SCHEDULE_TIME";
+    public const string PostNotFound = "POST_NOT_FOUND";
+    public const string PlatformSetNotFound = "PLATFORM_SET_NOT_FOUND";
+    public const string InvalidStatusTransition = "INVALID_STATUS_TRANSITION";
+    public const string VersionConflict = "VERSION_CONFLICT";
+    public const string ScheduleLimitReached = "SCHEDULE_LIMIT_REACHED";
+    public const string RateLimited = "RATE_LIMITED";
+    public const string MediaUploadFailed = "MEDIA_UPLOAD_FAILED";
+    public const string PlatformError = "PLATFORM_ERROR";
+    public const string AuthExpired = "AUTH_EXPIRED";
+    public const string WithdrawNotSupported = "WITHDRAW_NOT_SUPPORTED";
+    public const string UnknownTool = "UNKNOWN_TOOL";
+    public const string InternalError = "INTERNAL_ERROR";
+
+    public static IReadOnlyList<string> All { get; } =
+    [
+        ValidationFailed, NoPlatformsSelected, PlatformNotConnected, ContentTooLong, UnsupportedMediaType,
+        UnsupportedMediaConfig, InvalidPlacement, MixedMediaNotSupported, InvalidScheduleTime, PostNotFound,
+        PlatformSetNotFound, InvalidStatusTransition, VersionConflict, ScheduleLimitReached, RateLimited,
+        MediaUploadFailed, PlatformError, AuthExpired, WithdrawNotSupported, UnknownTool, InternalError,
+    ];
+}

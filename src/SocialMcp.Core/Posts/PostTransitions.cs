@@ -1,0 +1,36 @@
+using SocialMcp.Core.Domain;
+
+namespace SocialMcp.Core.Posts;
+
+/// <summary>The legal moves of a post's status. Anything not listed answers INVALID_STATUS_TRANSITION.</summary>
+public static class PostTransitions
+{
+    private static readonly Dictionary<PostStatus, PostStatus[]> Allowed = new()
+    {
+        // Draft → Draft and Scheduled → Scheduled are edits (update_post, reschedule).
+        [PostStatus.Draft] = [PostStatus.Draft, PostStatus.Scheduled, PostStatus.Publishing, PostStatus.Discarded],
+        [PostStatus.Scheduled] = [PostStatus.Scheduled, PostStatus.Publishing, PostStatus.Discarded],
+        [PostStatus.Publishing] = [PostStatus.Published, PostStatus.Partial, PostStatus.Failed],
+        // Partial → Partial / Published → Published: some targets withdrawn, others still live.
+        [PostStatus.Published] = [PostStatus.Published, PostStatus.Withdrawn],
+        [PostStatus.Partial] = [PostStatus.Partial, PostStatus.Publishing, PostStatus.Discarded, PostStatus.Withdrawn],
+        [PostStatus.Failed] = [PostStatus.Publishing, PostStatus.Discarded],
+        [PostStatus.Discarded] = [],
+        [PostStatus.Withdrawn] = [],
+    };
+
+    public static bool CanMove(PostStatus from, PostStatus to) => Allowed[from].Contains(to);
+
+    /// <summary>The statuses from which a post may move to <paramref name="to"/>, for error messages.</summary>
+    public static IReadOnlyList<PostStatus> SourcesOf(PostStatus to) =>
+        Allowed.Where(pair => pair.Value.Contains(to) && pair.Key != to).Select(pair => pair.Key).Order().ToList();
+
+    /// <summary>The post status that sums up its targets after a publish attempt.</summary>
+    public static PostStatus Aggregate(IReadOnlyCollection<PostTarget> targets)
+    {
+        var live = targets.Count(t => t.Status.IsLive());
+        return live == targets.Count ? PostStatus.Published
+            : live == 0 ? PostStatus.Failed
+            : PostStatus.Partial;
+    }
+}

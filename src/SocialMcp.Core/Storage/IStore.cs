@@ -1,0 +1,84 @@
+using SocialMcp.Core.Domain;
+
+namespace SocialMcp.Core.Storage;
+
+/// <summary>
+/// The store as the domain sees it. A unit of work gets one connection; <see cref="WriteAsync{T}"/> wraps it
+/// in one transaction so a status change, its version bump and its event land together or not at all.
+/// </summary>
+public interface IStore
+{
+    Task<T> ReadAsync<T>(Func<IStoreSession, Task<T>> work, CancellationToken cancellationToken);
+
+    Task<T> WriteAsync<T>(Func<IStoreSession, Task<T>> work, CancellationToken cancellationToken);
+}
+
+public interface IStoreSession
+{
+    IWorkspaceRepository Workspaces { get; }
+    IPlatformSetRepository PlatformSets { get; }
+    IAccountRepository Accounts { get; }
+    IPostRepository Posts { get; }
+    IPostTargetRepository Targets { get; }
+    IPostEventRepository Events { get; }
+}
+
+// One SQL statement per method; a missing row is null.
+
+public interface IWorkspaceRepository
+{
+    Task<Workspace?> GetAsync(string workspaceId, CancellationToken cancellationToken);
+    Task InsertAsync(Workspace workspace, CancellationToken cancellationToken);
+}
+
+public interface IPlatformSetRepository
+{
+    Task<PlatformSet?> GetAsync(string workspaceId, string platformSetId, CancellationToken cancellationToken);
+    Task<PlatformSet?> GetDefaultAsync(string workspaceId, CancellationToken cancellationToken);
+    Task<IReadOnlyList<PlatformSetSummary>> ListWithAccountCountsAsync(string workspaceId, CancellationToken cancellationToken);
+    Task InsertAsync(PlatformSet set, CancellationToken cancellationToken);
+}
+
+public interface IAccountRepository
+{
+    Task<Account?> GetAsync(string workspaceId, string accountId, CancellationToken cancellationToken);
+    Task<IReadOnlyList<Account>> ListInSetAsync(string workspaceId, string platformSetId, CancellationToken cancellationToken);
+    Task<IReadOnlyList<Account>> ListAsync(string workspaceId, Platform? platform, string? platformSetId, CancellationToken cancellationToken);
+    Task InsertAsync(Account account, CancellationToken cancellationToken);
+    Task<bool> UpdateMetadataAsync(string workspaceId, string accountId, string metadataJson, DateTimeOffset updatedAt, CancellationToken cancellationToken);
+}
+
+public sealed record PostQuery(PostStatus? Status, Platform? Platform, int Limit, int Offset);
+
+public interface IPostRepository
+{
+    Task<Post?> GetAsync(string workspaceId, string postId, CancellationToken cancellationToken);
+    Task<IReadOnlyList<Post>> ListAsync(string workspaceId, PostQuery query, CancellationToken cancellationToken);
+    Task<int> CountAsync(string workspaceId, PostQuery query, CancellationToken cancellationToken);
+    Task<int> CountInStatusAsync(string workspaceId, PostStatus status, CancellationToken cancellationToken);
+    Task InsertAsync(Post post, CancellationToken cancellationToken);
+
+    /// <summary>Writes the post's mutable fields if the stored version is still <paramref name="expectedVersion"/>.</summary>
+    Task<bool> UpdateAsync(Post post, int expectedVersion, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Bumps the version for a change that is not the post's own (a target's status) and returns the new
+    /// version; unconditional, so concurrent target outcomes of one publish never conflict with each other.
+    /// </summary>
+    Task<int?> BumpVersionAsync(string postId, DateTimeOffset updatedAt, CancellationToken cancellationToken);
+}
+
+public interface IPostTargetRepository
+{
+    Task<IReadOnlyList<PostTarget>> ListForPostAsync(string postId, CancellationToken cancellationToken);
+    Task<IReadOnlyList<PostTarget>> ListForPostsAsync(IReadOnlyCollection<string> postIds, CancellationToken cancellationToken);
+    Task InsertAsync(PostTarget target, CancellationToken cancellationToken);
+    Task UpdateAsync(PostTarget target, CancellationToken cancellationToken);
+    Task DeleteForPostAsync(string postId, CancellationToken cancellationToken);
+}
+
+public interface IPostEventRepository
+{
+    Task AppendAsync(PostEvent postEvent, CancellationToken cancellationToken);
+    Task<IReadOnlyList<PostEvent>> ListForPostAsync(string postId, CancellationToken cancellationToken);
+}

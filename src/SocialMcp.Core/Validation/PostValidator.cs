@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Options;
+using SocialMcp.Core.Domain;
+using SocialMcp.Core.Errors;
+using SocialMcp.Core.Options;
+
+namespace SocialMcp.Core.Validation;
+
+public sealed record PlatformVerdict(Platform Platform, bool Ok, int TextLength, int MaxTextLength, IReadOnlyList<Problem> Problems);
+
+/// <summary>
+/// The outcome of every rule: problems that concern the post as a whole, and one verdict per target
+/// platform. <see cref="Ok"/> only when there is no problem at all.
+/// </summary>
+public sealed record ValidationReport(bool Ok, IReadOnlyList<Problem> Problems, IReadOnlyList<PlatformVerdict> Platforms)
+{
+    public IReadOnlyList<Problem> AllProblems() => [.. Problems, .. Platforms.SelectMany(p => p.Problems)];
+}
+
+/// <summary>Runs every registered <see cref="IPostRule"/> and groups what they find.</summary>
+public sealed class PostValidator(IEnumerable<IPostRule> rules, IOptions<ContentRulesOptions> contentRules)
+{
+    private readonly IPostRule[] _rules = rules.ToArray();
+
+    public ValidationReport Validate(RuleContext context)
+    {
+        var problems = _rules.SelectMany(rule => rule.Check(context)).ToList();
+        var verdicts = context.Draft.Platforms.Distinct()
+            .Select(platform =>
+            {
+                var own = problems.Where(p => p.Platform == platform).ToList();
+                return new PlatformVerdict(platform, own.Count == 0,
+                    TextLength.CodePoints(context.Draft.Content.TextFor(platform)),
+                    contentRules.Value.MaxTextLengthFor(platform), own);
+            })
+            .ToList();
+        var general = problems.Where(p => p.Platform is null || !context.Draft.Platforms.Contains(p.Platform.Value)).ToList();
+        return new ValidationReport(problems.Count == 0, general, verdicts);
+    }
+
+    /// <summary>Throws when any rule fails; the exception carries every problem, the most general first.</summary>
+    public void EnsureValid(RuleContext context)
+    {
+        var report = Validate(context);
+        if (!report.Ok)
+            throw new DomainValidationException(report.AllProblems());
+    }
+}

@@ -1,0 +1,252 @@
+using Dapper;
+using SocialMcp.Core.Domain;
+using SocialMcp.Core.Storage;
+using static SocialMcp.Storage.Sqlite.DbValues;
+
+namespace SocialMcp.Storage.Sqlite;
+
+internal sealed class PostRepository(DbContext db) : IPostRepository
+{
+    private const string Columns =
+        """
+        p.id AS Id, p.workspace_id AS WorkspaceId, p.platform_set_id AS PlatformSetId, p.status AS Status, p.content AS Content,
+        p.platforms AS Platforms, p.scheduled_for AS ScheduledFor, p.version AS Version, p.created_at AS CreatedAt, p.updated_at AS UpdatedAt
+        """;
+
+    // Shared by ListAsync and CountAsync so the page and the total always agree.
+    private const string Filter =
+        """
+        p.workspace_id = @workspaceId
+          AND (@status IS NULL OR p.status = @status)
+          AND (@platform IS NULL OR EXISTS (SELECT 1 FROM post_targets t WHERE t.post_id = p.id AND t.platform = @platform))
+        """;
+
+    public async Task<Post?> GetAsync(string workspaceId, string postId, CancellationToken cancellationToken)
+    {
+        var row = await db.Connection.QuerySingleOrDefaultAsync<PostRow>(Command(db,
+            $"SELECT {Columns} FROM posts p WHERE p.workspace_id = @workspaceId AND p.id = @postId;",
+            new { workspaceId, postId }, cancellationToken));
+        return row?.ToDomain();
+    }
+
+    public async Task<IReadOnlyList<Post>> ListAsync(string workspaceId, PostQuery query, CancellationToken cancellationToken)
+    {
+        var rows = await db.Connection.QueryAsync<PostRow>(Command(db,
+            $"SELECT {Columns} FROM posts p WHERE {Filter} ORDER BY p.created_at DESC, p.id DESC LIMIT @limit OFFSET @offset;",
+            FilterParameters(workspaceId, query), cancellationToken));
+        return rows.Select(r => r.ToDomain()).ToList();
+    }
+
+    public Task<int> CountAsync(string workspaceId, PostQuery query, CancellationToken cancellationToken) =>
+        db.Connection.ExecuteScalarAsync<int>(Command(db,
+            $"SELECT COUNT(*) FROM posts p WHERE {Filter};", FilterParameters(workspaceId, query), cancellationToken));
+
+    public Task<int> CountInStatusAsync(string workspaceId, PostStatus status, CancellationToken cancellationToken) =>
+        db.Connection.ExecuteScalarAsync<int>(Command(db,
+            "SELECT COUNT(*) FROM posts WHERE workspace_id = @workspaceId AND status = @status;",
+            new { workspaceId, status = status.ToWireName() }, cancellationToken));
+
+    public Task InsertAsync(Post post, CancellationToken cancellationToken) =>
+        db.Connection.ExecuteAsync(Command(db,
+            """
+            INSERT INTO posts (id, workspace_id, platform_set_id, status, content, platforms, scheduled_for, version, created_at, updated_at)
+            VALUES (@Id, @WorkspaceId, @PlatformSetId, @Status, @Content, @Platforms, @ScheduledFor, @Version, @CreatedAt, @UpdatedAt);
+            """,
+            Parameters(post), cancellationToken));
+
+    public async Task<bool> UpdateAsync(Post post, int expectedVersion, CancellationToken cancellationToken) =>
+        await db.Connection.ExecuteAsync(Command(db,
+            """
+            UPDATE posts
+            SET platform_set_id = @PlatformSetId, status = @Status, content = @Content, platforms = @Platforms,
+                scheduled_for = @ScheduledFor, version = @Version, updated_at = @UpdatedAt
+            WHERE id = @Id AND workspace_id = @WorkspaceId AND version = @ExpectedVersion;
+            """,
+            new DynamicParameters(Parameters(post)).Also(p => p.Add("ExpectedVersion", expectedVersion)), cancellationToken)) == 1;
+
+    public Task<int?> BumpVersionAsync(string postId, DateTimeOffset updatedAt, CancellationToken cancellationToken) =>
+        db.Connection.ExecuteScalarAsync<int?>(Command(db,
+            "UPDATE posts SET version = version + 1, updated_at = @updatedAt WHERE id = @postId RETURNING version;",
+            new { postId, updatedAt = Time(updatedAt) }, cancellationToken));
+
+    private static object FilterParameters(string workspaceId, PostQuery query) => new
+    {
+        workspaceId,
+        status = query.Status?.ToWireName(),
+        platform = query.Platform?.ToWireName(),
+        limit = query.Limit,
+        offset = query.Offset,
+    };
+
+    private static object Parameters(Post post) => new
+    {
+        post.Id,
+        post.WorkspaceId,
+        post.PlatformSetId,
+        Status = post.Status.ToWireName(),
+        Content = Json(post.Content),
+        Platforms = Json(post.Platforms),
+        ScheduledFor = Time(post.ScheduledFor),
+        post.Version,
+        CreatedAt = Time(post.CreatedAt),
+        UpdatedAt = Time(post.UpdatedAt),
+    };
+
+    private sealed class PostRow
+    {
+        public string Id { get; init; } = "";
+        public string WorkspaceId { get; init; } = "";
+        public string PlatformSetId { get; init; } = "";
+        public string Status { get; init; } = "";
+        public string Content { get; init; } = "";
+        public string Platforms { get; init; } = "";
+        public string? ScheduledFor { get; init; }
+        public long Version { get; init; }
+        public string CreatedAt { get; init; } = "";
+        public string UpdatedAt { get; init; } = "";
+
+        public Post ToDomain() => new(Id, WorkspaceId, PlatformSetId, StatusNames.ParsePostStatus(Status),
+            FromJson<PostContent>(Content), FromJson<List<Platform>>(Platforms), ParseOptionalTime(ScheduledFor), (int)Version,
+            ParseTime(CreatedAt), ParseTime(UpdatedAt));
+    }
+}
+
+internal static class DynamicParametersExtensions
+{
+    public static DynamicParameters Also(this DynamicParameters parameters, Action<DynamicParameters> add)
+    {
+        add(parameters);
+        return parameters;
+    }
+}
+
+internal sealed class PostTargetRepository(DbContext db) : IPostTargetRepository
+{
+    private const string Columns =
+        """
+        post_id AS PostId, platform AS Platform, account_id AS AccountId, status AS Status, platform_post_id AS PlatformPostId,
+        public_url AS PublicUrl, error_code AS ErrorCode, error_message AS ErrorMessage, attempt_count AS AttemptCount,
+        created_at AS CreatedAt, updated_at AS UpdatedAt, published_at AS PublishedAt
+        """;
+
+    public async Task<IReadOnlyList<PostTarget>> ListForPostAsync(string postId, CancellationToken cancellationToken)
+    {
+        var rows = await db.Connection.QueryAsync<TargetRow>(Command(db,
+            $"SELECT {Columns} FROM post_targets WHERE post_id = @postId;", new { postId }, cancellationToken));
+        return rows.Select(r => r.ToDomain()).ToList();
+    }
+
+    public async Task<IReadOnlyList<PostTarget>> ListForPostsAsync(IReadOnlyCollection<string> postIds, CancellationToken cancellationToken)
+    {
+        // Dapper expands the list into (@postIds1, @postIds2, ...); pages are at most 100 posts.
+        var rows = await db.Connection.QueryAsync<TargetRow>(Command(db,
+            $"SELECT {Columns} FROM post_targets WHERE post_id IN @postIds;", new { postIds }, cancellationToken));
+        return rows.Select(r => r.ToDomain()).ToList();
+    }
+
+    public Task InsertAsync(PostTarget target, CancellationToken cancellationToken) =>
+        db.Connection.ExecuteAsync(Command(db,
+            """
+            INSERT INTO post_targets (post_id, platform, account_id, status, platform_post_id, public_url, error_code, error_message,
+                                      attempt_count, created_at, updated_at, published_at)
+            VALUES (@PostId, @Platform, @AccountId, @Status, @PlatformPostId, @PublicUrl, @ErrorCode, @ErrorMessage,
+                    @AttemptCount, @CreatedAt, @UpdatedAt, @PublishedAt);
+            """,
+            Parameters(target), cancellationToken));
+
+    public Task UpdateAsync(PostTarget target, CancellationToken cancellationToken) =>
+        db.Connection.ExecuteAsync(Command(db,
+            """
+            UPDATE post_targets
+            SET account_id = @AccountId, status = @Status, platform_post_id = @PlatformPostId, public_url = @PublicUrl,
+                error_code = @ErrorCode, error_message = @ErrorMessage, attempt_count = @AttemptCount,
+                updated_at = @UpdatedAt, published_at = @PublishedAt
+            WHERE post_id = @PostId AND platform = @Platform;
+            """,
+            Parameters(target), cancellationToken));
+
+    public Task DeleteForPostAsync(string postId, CancellationToken cancellationToken) =>
+        db.Connection.ExecuteAsync(Command(db, "DELETE FROM post_targets WHERE post_id = @postId;", new { postId }, cancellationToken));
+
+    private static object Parameters(PostTarget target) => new
+    {
+        target.PostId,
+        Platform = target.Platform.ToWireName(),
+        target.AccountId,
+        Status = target.Status.ToWireName(),
+        target.PlatformPostId,
+        target.PublicUrl,
+        target.ErrorCode,
+        target.ErrorMessage,
+        target.AttemptCount,
+        CreatedAt = Time(target.CreatedAt),
+        UpdatedAt = Time(target.UpdatedAt),
+        PublishedAt = Time(target.PublishedAt),
+    };
+
+    private sealed class TargetRow
+    {
+        public string PostId { get; init; } = "";
+        public string Platform { get; init; } = "";
+        public string AccountId { get; init; } = "";
+        public string Status { get; init; } = "";
+        public string? PlatformPostId { get; init; }
+        public string? PublicUrl { get; init; }
+        public string? ErrorCode { get; init; }
+        public string? ErrorMessage { get; init; }
+        public long AttemptCount { get; init; }
+        public string CreatedAt { get; init; } = "";
+        public string UpdatedAt { get; init; } = "";
+        public string? PublishedAt { get; init; }
+
+        public PostTarget ToDomain() => new(PostId, Platforms.Parse(Platform), AccountId, StatusNames.ParseTargetStatus(Status),
+            PlatformPostId, PublicUrl, ErrorCode, ErrorMessage, (int)AttemptCount, ParseTime(CreatedAt), ParseTime(UpdatedAt), ParseOptionalTime(PublishedAt));
+    }
+}
+
+internal sealed class PostEventRepository(DbContext db) : IPostEventRepository
+{
+    public Task AppendAsync(PostEvent postEvent, CancellationToken cancellationToken) =>
+        db.Connection.ExecuteAsync(Command(db,
+            """
+            INSERT INTO post_events (post_id, platform, event_type, from_status, to_status, post_version, detail, occurred_at)
+            VALUES (@PostId, @Platform, @EventType, @FromStatus, @ToStatus, @PostVersion, @Detail, @OccurredAt);
+            """,
+            new
+            {
+                postEvent.PostId,
+                Platform = postEvent.Platform?.ToWireName(),
+                postEvent.EventType,
+                postEvent.FromStatus,
+                postEvent.ToStatus,
+                postEvent.PostVersion,
+                postEvent.Detail,
+                OccurredAt = Time(postEvent.OccurredAt),
+            }, cancellationToken));
+
+    public async Task<IReadOnlyList<PostEvent>> ListForPostAsync(string postId, CancellationToken cancellationToken)
+    {
+        var rows = await db.Connection.QueryAsync<EventRow>(Command(db,
+            """
+            SELECT id AS Id, post_id AS PostId, platform AS Platform, event_type AS EventType, from_status AS FromStatus,
+                   to_status AS ToStatus, post_version AS PostVersion, detail AS Detail, occurred_at AS OccurredAt
+            FROM post_events WHERE post_id = @postId ORDER BY id;
+            """,
+            new { postId }, cancellationToken));
+        return rows.Select(r => new PostEvent(r.Id, r.PostId, r.Platform is null ? null : Platforms.Parse(r.Platform), r.EventType,
+            r.FromStatus, r.ToStatus, (int)r.PostVersion, r.Detail, ParseTime(r.OccurredAt))).ToList();
+    }
+
+    private sealed class EventRow
+    {
+        public long Id { get; init; }
+        public string PostId { get; init; } = "";
+        public string? Platform { get; init; }
+        public string EventType { get; init; } = "";
+        public string? FromStatus { get; init; }
+        public string? ToStatus { get; init; }
+        public long PostVersion { get; init; }
+        public string? Detail { get; init; }
+        public string OccurredAt { get; init; } = "";
+    }
+}

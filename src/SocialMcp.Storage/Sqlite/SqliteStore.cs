@@ -1,0 +1,37 @@
+using Microsoft.Data.Sqlite;
+using SocialMcp.Core.Storage;
+
+namespace SocialMcp.Storage.Sqlite;
+
+/// <summary>Gives each unit of work one connection; writes run inside one BEGIN IMMEDIATE transaction.</summary>
+public sealed class SqliteStore(SqliteConnectionFactory connections) : IStore
+{
+    public async Task<T> ReadAsync<T>(Func<IStoreSession, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return await work(new SqliteSession(new DbContext(connection, null)));
+    }
+
+    public async Task<T> WriteAsync<T>(Func<IStoreSession, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        // Immediate: take the write lock up front, so a read-then-write never deadlocks on a lock upgrade.
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        var result = await work(new SqliteSession(new DbContext(connection, transaction)));
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+}
+
+/// <summary>The connection and (for writes) the transaction every repository of one unit of work uses.</summary>
+public sealed record DbContext(SqliteConnection Connection, SqliteTransaction? Transaction);
+
+internal sealed class SqliteSession(DbContext db) : IStoreSession
+{
+    public IWorkspaceRepository Workspaces { get; } = new WorkspaceRepository(db);
+    public IPlatformSetRepository PlatformSets { get; } = new PlatformSetRepository(db);
+    public IAccountRepository Accounts { get; } = new AccountRepository(db);
+    public IPostRepository Posts { get; } = new PostRepository(db);
+    public IPostTargetRepository Targets { get; } = new PostTargetRepository(db);
+    public IPostEventRepository Events { get; } = new PostEventRepository(db);
+}

@@ -1,0 +1,19 @@
+using Microsoft.Extensions.DependencyInjection;
+using SocialMcp.Core;
+using SocialMcp.Core.Storage;
+using SocialMcp.Storage.Sqlite;
+
+namespace SocialMcp.Storage;
+
+public static class StorageServiceCollectionExtensions
+{
+    /// <summary>The embedded SQLite store (Dapper over Microsoft.Data.Sqlite) and its migrations.</summary>
+    public static IServiceCollection AddSocialStorage(this IServiceCollection services)
+    {
+        services.AddValidatedOptions<StorageOptions>(StorageOptions.SectionName);
+        services.AddSingleton<SqliteConnectionFactory>();
+        services.AddSingleton<MigrationRunner>();
+        services.AddSingleton<IStore, SqliteStore>();
+        return services;
+    }
+}
