@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace SocialMcp.Core.Domain;
 
@@ -37,8 +38,8 @@ public sealed record MediaItem(
     string? AltText = null,
     string? ThumbnailUrl = null)
 {
-    public bool IsImage => Type == MediaTypes.Image;
-    public bool IsVideo => Type == MediaTypes.Video;
+    [JsonIgnore] public bool IsImage => Type == MediaTypes.Image;
+    [JsonIgnore] public bool IsVideo => Type == MediaTypes.Video;
 }
 
 public static class MediaTypes

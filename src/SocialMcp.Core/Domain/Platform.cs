@@ -16,7 +16,7 @@ public enum Platform
 }
 
 /// <summary>Wire names of platforms: the lower-case names agents use in arguments and results.</summary>
-public static class Platforms
+public static class PlatformNames
 {
     public static IReadOnlyList<Platform> All { get; } = Enum.GetValues<Platform>();
 

@@ -19,7 +19,7 @@ public sealed class PlatformJsonConverter : JsonConverter<Platform>
         writer.WritePropertyName(value.ToWireName());
 
     private static Platform Parse(string? name) =>
-        Platforms.TryParse(name, out var platform) ? platform.Value : throw new JsonException($"Unknown platform '{name}'.");
+        PlatformNames.TryParse(name, out var platform) ? platform.Value : throw new JsonException($"Unknown platform '{name}'.");
 }
 
 /// <summary>The JSON settings used wherever SocialMcp writes its own JSON: camelCase, platforms by wire name, nulls left out.</summary>
@@ -32,6 +32,8 @@ public static class SocialJson
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
         {
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+            // Our JSON is read by agents, not embedded in HTML: keep +, quotes and non-ASCII text readable.
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
             TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver(),
         };
         options.Converters.Add(new PlatformJsonConverter());

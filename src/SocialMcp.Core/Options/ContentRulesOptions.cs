@@ -35,14 +35,14 @@ public sealed class ContentRulesOptions : IValidatableObject
     {
         foreach (var (name, limit) in MaxTextLength)
         {
-            if (!Platforms.TryParse(name, out _))
-                yield return new ValidationResult($"ContentRules:MaxTextLength has an unknown platform '{name}'; use one of {string.Join(", ", Platforms.AllWireNames)}.");
+            if (!PlatformNames.TryParse(name, out _))
+                yield return new ValidationResult($"ContentRules:MaxTextLength has an unknown platform '{name}'; use one of {string.Join(", ", PlatformNames.AllWireNames)}.");
             else if (limit < 1)
                 yield return new ValidationResult($"ContentRules:MaxTextLength:{name} must be at least 1.");
         }
         foreach (var name in ForbidMixedMedia)
         {
-            if (!Platforms.TryParse(name, out _))
+            if (!PlatformNames.TryParse(name, out _))
                 yield return new ValidationResult($"ContentRules:ForbidMixedMedia has an unknown platform '{name}'.");
         }
     }

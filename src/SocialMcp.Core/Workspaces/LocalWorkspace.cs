@@ -24,7 +24,7 @@ public sealed class LocalWorkspace(IStore store, TimeProvider time)
             await session.Workspaces.InsertAsync(new Workspace(Id, "Local workspace", now), cancellationToken);
             var set = new PlatformSet(Guid.CreateVersion7(now).ToString(), Id, DefaultSetName, true, now);
             await session.PlatformSets.InsertAsync(set, cancellationToken);
-            foreach (var platform in Platforms.All)
+            foreach (var platform in PlatformNames.All)
             {
                 var name = platform.ToWireName();
                 var account = new Account(Guid.CreateVersion7(now).ToString(), Id, set.Id, platform, $"sandbox-{name}",

@@ -199,7 +199,7 @@ internal sealed class PostTargetRepository(DbContext db) : IPostTargetRepository
         public string UpdatedAt { get; init; } = "";
         public string? PublishedAt { get; init; }
 
-        public PostTarget ToDomain() => new(PostId, Platforms.Parse(Platform), AccountId, StatusNames.ParseTargetStatus(Status),
+        public PostTarget ToDomain() => new(PostId, PlatformNames.Parse(Platform), AccountId, StatusNames.ParseTargetStatus(Status),
             PlatformPostId, PublicUrl, ErrorCode, ErrorMessage, (int)AttemptCount, ParseTime(CreatedAt), ParseTime(UpdatedAt), ParseOptionalTime(PublishedAt));
     }
 }
@@ -233,7 +233,7 @@ internal sealed class PostEventRepository(DbContext db) : IPostEventRepository
             FROM post_events WHERE post_id = @postId ORDER BY id;
             """,
             new { postId }, cancellationToken));
-        return rows.Select(r => new PostEvent(r.Id, r.PostId, r.Platform is null ? null : Platforms.Parse(r.Platform), r.EventType,
+        return rows.Select(r => new PostEvent(r.Id, r.PostId, r.Platform is null ? null : PlatformNames.Parse(r.Platform), r.EventType,
             r.FromStatus, r.ToStatus, (int)r.PostVersion, r.Detail, ParseTime(r.OccurredAt))).ToList();
     }
 

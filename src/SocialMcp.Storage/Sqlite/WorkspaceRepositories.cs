@@ -165,7 +165,7 @@ internal sealed class AccountRepository(DbContext db) : IAccountRepository
         public string CreatedAt { get; init; } = "";
         public string UpdatedAt { get; init; } = "";
 
-        public Account ToDomain() => new(Id, WorkspaceId, PlatformSetId, Platforms.Parse(Platform), Handle, PlatformAccountId,
+        public Account ToDomain() => new(Id, WorkspaceId, PlatformSetId, PlatformNames.Parse(Platform), Handle, PlatformAccountId,
             TokenReference, ParseOptionalTime(TokenExpiresAt), IsSandbox != 0, JsonElement(Metadata), ParseTime(CreatedAt), ParseTime(UpdatedAt));
     }
 }

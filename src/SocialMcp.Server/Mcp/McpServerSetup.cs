@@ -1,0 +1,83 @@
+using System.Reflection;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+using SocialMcp.Core.Domain;
+using SocialMcp.Server.Hosting;
+using SocialMcp.Server.Tools;
+
+namespace SocialMcp.Server.Mcp;
+
+public static class McpServerSetup
+{
+    public const string ServerName = "socialmcp";
+
+    public static string ServerVersion { get; } =
+        typeof(McpServerSetup).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.1.0";
+
+    private const string Instructions =
+        "SocialMcp drafts, checks, schedules, publishes, tracks and withdraws social media posts on instagram, facebook, x, " +
+        "linkedin, tiktok, youtube, threads and amazon. Typical flow: list_accounts → validate_post → create_post → publish_post " +
+        "(or schedule_post) → get_post to track → withdraw_post to take down. Every error has a stable code, a JSON path and a hint.";
+
+    /// <summary>
+    /// The MCP server with every SocialMcp tool, its advertised input schemas replaced by our strict ones, and the
+    /// call filter that validates arguments against them. The caller adds the transport.
+    /// </summary>
+    public static IMcpServerBuilder AddSocialMcpServer(this IServiceCollection services)
+    {
+        services.AddSingleton<ToolSchemaCatalog>();
+        services.AddSingleton<ToolCallFilter>();
+        services.AddSingleton<IPostConfigureOptions<McpServerOptions>, ToolSchemaBinding>();
+        services.PostConfigure<McpServerOptions>(options =>
+        {
+            options.ServerInfo = new Implementation { Name = ServerName, Title = "SocialMcp", Version = ServerVersion };
+            options.ServerInstructions = Instructions;
+        });
+
+        return services.AddMcpServer()
+            .WithTools<PostTools>(SocialJson.Options)
+            .WithTools<AccountTools>(SocialJson.Options)
+            .WithRequestFilters(filters => filters.AddCallToolFilter(next => (context, cancellationToken) =>
+                context.Services!.GetRequiredService<ToolCallFilter>().InvokeAsync(context, next, cancellationToken)));
+    }
+}
+
+/// <summary>
+/// Replaces each tool's SDK-generated input schema with the catalog's strict one, so tools/list advertises exactly what
+/// <see cref="ToolCallFilter"/> validates. Refuses to start when a tool has no schema, a schema has no tool, or a schema's
+/// top-level members differ from the method's parameters (which is how the SDK binds arguments).
+/// </summary>
+internal sealed class ToolSchemaBinding(ToolSchemaCatalog catalog) : IPostConfigureOptions<McpServerOptions>
+{
+    // PostConfigure: runs after the SDK has filled the tool collection.
+    public void PostConfigure(string? name, McpServerOptions options)
+    {
+        var tools = options.ToolCollection ?? throw new InvalidOperationException("No MCP tools are registered.");
+        foreach (var tool in tools)
+        {
+            var protocolTool = tool.ProtocolTool;
+            var schema = catalog.Find(protocolTool.Name)
+                ?? throw new InvalidOperationException($"Tool '{protocolTool.Name}' has no input schema in Mcp/Schemas.");
+            var generated = PropertyNames(protocolTool.InputSchema);
+            var ours = PropertyNames(schema.Json);
+            if (!generated.SetEquals(ours))
+            {
+                throw new InvalidOperationException(
+                    $"Schema of '{protocolTool.Name}' has members [{string.Join(", ", ours.Order())}] but the tool method binds [{string.Join(", ", generated.Order())}].");
+            }
+            protocolTool.InputSchema = schema.Json;
+        }
+
+        var orphans = catalog.All.Select(s => s.ToolName).Except(tools.Select(t => t.ProtocolTool.Name)).ToList();
+        if (orphans.Count > 0)
+            throw new InvalidOperationException($"Schemas without a tool: {string.Join(", ", orphans)}.");
+    }
+
+    private static HashSet<string> PropertyNames(JsonElement schema) =>
+        schema.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object
+            ? properties.EnumerateObject().Select(p => p.Name).ToHashSet(StringComparer.Ordinal)
+            : [];
+}

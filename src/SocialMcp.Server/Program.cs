@@ -1,0 +1,3 @@
+using SocialMcp.Server.Cli;
+
+return await SocialMcpCommandLine.Build().Parse(args).InvokeAsync();

@@ -1,0 +1,182 @@
+using System.ComponentModel;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+using SocialMcp.Core.Domain;
+using SocialMcp.Core.Errors;
+using SocialMcp.Core.Posts;
+using SocialMcp.Core.Storage;
+using SocialMcp.Server.Hosting;
+using SocialMcp.Server.Mcp;
+
+namespace SocialMcp.Server.Tools;
+
+/// <summary>
+/// The post tools. Each maps its arguments, calls <see cref="PostService"/> and maps the result; arguments were
+/// validated against the advertised schema before the method runs, and domain errors are translated by
+/// <see cref="ToolCallFilter"/>.
+/// </summary>
+[McpServerToolType]
+public sealed class PostTools(PostService posts, IWorkspaceContext workspace)
+{
+    [McpServerTool(Name = "create_post", Title = "Create a post", ReadOnly = false, Destructive = false, Idempotent = false, OpenWorld = false)]
+    [Description("""
+        Saves a new post as a draft, or as scheduled when scheduledFor is given. Nothing is published: call publish_post to post now.
+        Use validate_post first if you only want to check content without storing it.
+        Needs: content.text; platforms (each with a connected account in the platform set, see list_accounts).
+        Errors: VALIDATION_FAILED (bad argument, see path), NO_PLATFORMS_SELECTED (platforms empty), PLATFORM_NOT_CONNECTED
+        (no usable account: drop the platform or pick another platformSetId), CONTENT_TOO_LONG (shorten the text or use
+        platformOverrides.{platform}.text), UNSUPPORTED_MEDIA_TYPE / UNSUPPORTED_MEDIA_CONFIG (fix the media item at path),
+        MIXED_MEDIA_NOT_SUPPORTED, INVALID_PLACEMENT, INVALID_SCHEDULE_TIME (outside 1 minute to 60 days ahead),
+        SCHEDULE_LIMIT_REACHED (too many scheduled posts: save as draft instead). Returns the post with its id, status and version.
+        """)]
+    public async Task<CallToolResult> CreatePost(
+        ContentInput content, IReadOnlyList<string> platforms, string? platformSetId = null, DateTimeOffset? scheduledFor = null,
+        CancellationToken cancellationToken = default)
+    {
+        var details = await posts.CreateAsync(workspace.WorkspaceId,
+            new CreatePostCommand(content.ToDomain(), platforms.ToPlatforms()!, platformSetId, scheduledFor), cancellationToken);
+        return ToolResults.Success(details.ToResult());
+    }
+
+    [McpServerTool(Name = "get_post", Title = "Get a post", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false)]
+    [Description("""
+        Reads one post: its status, version and each platform target's status, platform post id, public URL and last error.
+        Use it to track a publish, to read the current version before update_post, or with includeEvents to see its history.
+        Errors: POST_NOT_FOUND (check the id or call list_posts).
+        """)]
+    public async Task<CallToolResult> GetPost(string postId, bool includeEvents = false, CancellationToken cancellationToken = default)
+    {
+        var details = await posts.GetAsync(workspace.WorkspaceId, postId, cancellationToken);
+        var events = includeEvents ? await posts.GetHistoryAsync(workspace.WorkspaceId, postId, cancellationToken) : null;
+        return ToolResults.Success(details.ToResult(events));
+    }
+
+    [McpServerTool(Name = "list_posts", Title = "List posts", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false)]
+    [Description("""
+        Lists posts, newest first, optionally only one status or one platform. Pages with limit (1-100, default 20) and offset;
+        the result has total and nextOffset (absent on the last page). Use get_post for one post's full detail.
+        """)]
+    public async Task<CallToolResult> ListPosts(
+        string? status = null, string? platform = null, int limit = 20, int offset = 0, CancellationToken cancellationToken = default)
+    {
+        var query = new PostQuery(status is null ? null : StatusNames.ParsePostStatus(status),
+            platform is null ? null : PlatformNames.Parse(platform), limit, offset);
+        var page = await posts.ListAsync(workspace.WorkspaceId, query, cancellationToken);
+        var next = offset + page.Posts.Count < page.Total ? offset + page.Posts.Count : (int?)null;
+        var summary = $"{page.Posts.Count} of {page.Total} post{(page.Total == 1 ? "" : "s")}" + (next is null ? "." : $"; next page at offset {next}.");
+        return ToolResults.Success(new PostListResult(summary, page.Posts.Select(p => p.ToResult()).ToList(), page.Total, limit, offset, next));
+    }
+
+    [McpServerTool(Name = "update_post", Title = "Update a draft or scheduled post", ReadOnly = false, Destructive = true, Idempotent = false, OpenWorld = false)]
+    [Description("""
+        Changes a draft or scheduled post: pass the current version (from get_post) and any of content (replaces the whole
+        content), platforms, platformSetId, scheduledFor (schedules a draft or moves a scheduled post). Fields you omit stay.
+        The same rules as create_post apply. Errors: VERSION_CONFLICT (the post changed: get_post, then retry with its version),
+        INVALID_STATUS_TRANSITION (only draft and scheduled posts can be edited), POST_NOT_FOUND, and create_post's errors.
+        """)]
+    public async Task<CallToolResult> UpdatePost(
+        string postId, int version, ContentInput? content = null, IReadOnlyList<string>? platforms = null, string? platformSetId = null,
+        DateTimeOffset? scheduledFor = null, CancellationToken cancellationToken = default)
+    {
+        if (content is null && platforms is null && platformSetId is null && scheduledFor is null)
+        {
+            throw new DomainValidationException([new Problem(ErrorCodes.ValidationFailed,
+                "Nothing to change: pass at least one of content, platforms, platformSetId, scheduledFor.", "$",
+                Hint: "Add the fields you want to change.")]);
+        }
+        var details = await posts.UpdateAsync(workspace.WorkspaceId,
+            new UpdatePostCommand(postId, version, content?.ToDomain(), platforms.ToPlatforms(), platformSetId, scheduledFor), cancellationToken);
+        return ToolResults.Success(details.ToResult());
+    }
+
+    [McpServerTool(Name = "cancel_post", Title = "Discard a post", ReadOnly = false, Destructive = true, Idempotent = true, OpenWorld = false)]
+    [Description("""
+        Discards a draft, scheduled, failed or partial post so it is never published (status discarded; it stays readable).
+        It does not take anything down from a platform: use withdraw_post for live posts.
+        Errors: INVALID_STATUS_TRANSITION (published, publishing, discarded or withdrawn posts), VERSION_CONFLICT, POST_NOT_FOUND.
+        """)]
+    public async Task<CallToolResult> CancelPost(string postId, int? version = null, CancellationToken cancellationToken = default)
+    {
+        var details = await posts.CancelAsync(workspace.WorkspaceId, postId, version, cancellationToken);
+        return ToolResults.Success(details.ToResult());
+    }
+
+    [McpServerTool(Name = "validate_post", Title = "Check a post without saving", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false)]
+    [Description("""
+        Checks a post against every rule without storing or publishing anything: pass either the same arguments as create_post,
+        or postId to check a stored post. Returns ok, general problems, and one verdict per platform (ok, counted text length,
+        limit, problems with code, path and hint). A failed check is a normal result (ok false), not an error.
+        Errors: VALIDATION_FAILED (malformed arguments), POST_NOT_FOUND.
+        """)]
+    public async Task<CallToolResult> ValidatePost(
+        string? postId = null, ContentInput? content = null, IReadOnlyList<string>? platforms = null, string? platformSetId = null,
+        DateTimeOffset? scheduledFor = null, CancellationToken cancellationToken = default)
+    {
+        if (postId is not null && (content is not null || platforms is not null || platformSetId is not null || scheduledFor is not null))
+        {
+            throw new DomainValidationException([new Problem(ErrorCodes.ValidationFailed,
+                "Pass either postId, or content and platforms (with optional platformSetId, scheduledFor), not both.", "$.postId",
+                Hint: "To check changes to a stored post, pass content and platforms without postId.")]);
+        }
+        var draft = content is null ? null
+            : new CreatePostCommand(content.ToDomain(), platforms.ToPlatforms() ?? [], platformSetId, scheduledFor);
+        var validation = await posts.ValidateAsync(workspace.WorkspaceId, new ValidatePostCommand(draft, postId), cancellationToken);
+        return ToolResults.Success(validation.ToResult());
+    }
+
+    [McpServerTool(Name = "publish_post", Title = "Publish a post now", ReadOnly = false, Destructive = true, Idempotent = false, OpenWorld = true)]
+    [Description("""
+        Publishes a draft or scheduled post now on every target platform and returns the post with each target's outcome
+        (published, in_review, or failed with errorCode). Post status: published (all live), partial (some failed), failed (none).
+        Publishing twice is refused, so a post never goes out twice. Check first with validate_post.
+        Errors: INVALID_STATUS_TRANSITION (not a draft or scheduled post; use retry_post for failed targets), VERSION_CONFLICT,
+        POST_NOT_FOUND, PLATFORM_NOT_CONNECTED and the content errors of create_post. Per-target failures (in the result):
+        RATE_LIMITED (wait, then retry_post), MEDIA_UPLOAD_FAILED (fix the media URL/file), AUTH_EXPIRED, PLATFORM_ERROR (retry_post later).
+        """)]
+    public async Task<CallToolResult> PublishPost(string postId, int? version = null, CancellationToken cancellationToken = default)
+    {
+        var details = await posts.PublishAsync(workspace.WorkspaceId, postId, version, cancellationToken);
+        return ToolResults.Success(details.ToResult());
+    }
+
+    [McpServerTool(Name = "schedule_post", Title = "Schedule a post", ReadOnly = false, Destructive = false, Idempotent = true, OpenWorld = false)]
+    [Description("""
+        Schedules a draft (or moves a scheduled post) to be published at scheduledFor, which must be 1 minute to 60 days ahead,
+        ISO 8601 with an explicit offset. A workspace holds at most 100 scheduled posts.
+        Errors: INVALID_SCHEDULE_TIME (pick a time inside the window), SCHEDULE_LIMIT_REACHED (cancel some or wait),
+        INVALID_STATUS_TRANSITION (only drafts and scheduled posts), VERSION_CONFLICT, POST_NOT_FOUND.
+        """)]
+    public async Task<CallToolResult> SchedulePost(string postId, DateTimeOffset scheduledFor, int? version = null, CancellationToken cancellationToken = default)
+    {
+        var details = await posts.ScheduleAsync(workspace.WorkspaceId, postId, scheduledFor, version, cancellationToken);
+        return ToolResults.Success(details.ToResult());
+    }
+
+    [McpServerTool(Name = "withdraw_post", Title = "Take a published post down", ReadOnly = false, Destructive = true, Idempotent = false, OpenWorld = true)]
+    [Description("""
+        Takes a published or partial post down from its platforms (all live targets, or only those in platforms) and marks
+        those targets withdrawn; the post becomes withdrawn when nothing of it is live any more.
+        Errors: WITHDRAW_NOT_SUPPORTED (that platform's API cannot delete posts, e.g. instagram, tiktok: nothing was changed;
+        remove it by hand and call again without that platform), INVALID_STATUS_TRANSITION (nothing live, or a named target
+        is not live), VERSION_CONFLICT, POST_NOT_FOUND. Per-platform failures are listed in withdrawals.
+        """)]
+    public async Task<CallToolResult> WithdrawPost(
+        string postId, IReadOnlyList<string>? platforms = null, int? version = null, CancellationToken cancellationToken = default)
+    {
+        var result = await posts.WithdrawAsync(workspace.WorkspaceId, postId, platforms.ToPlatforms(), version, cancellationToken);
+        return ToolResults.Success(result.ToResult());
+    }
+
+    [McpServerTool(Name = "retry_post", Title = "Retry failed targets", ReadOnly = false, Destructive = true, Idempotent = false, OpenWorld = true)]
+    [Description("""
+        Publishes again only the failed targets of a partial or failed post (all of them, or those in platforms); targets
+        already live are never posted again. Returns the post with each target's outcome, like publish_post.
+        Errors: INVALID_STATUS_TRANSITION (post not partial/failed, or a named target did not fail), VERSION_CONFLICT, POST_NOT_FOUND.
+        """)]
+    public async Task<CallToolResult> RetryPost(
+        string postId, IReadOnlyList<string>? platforms = null, int? version = null, CancellationToken cancellationToken = default)
+    {
+        var details = await posts.RetryAsync(workspace.WorkspaceId, postId, platforms.ToPlatforms(), version, cancellationToken);
+        return ToolResults.Success(details.ToResult());
+    }
+}

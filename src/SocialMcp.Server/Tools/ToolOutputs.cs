@@ -1,0 +1,106 @@
+using SocialMcp.Core.Accounts;
+using SocialMcp.Core.Domain;
+using SocialMcp.Core.Errors;
+using SocialMcp.Core.Posts;
+using SocialMcp.Core.Validation;
+using SocialMcp.Server.Mcp;
+
+namespace SocialMcp.Server.Tools;
+
+// What tools return: small, structured, with a one-line summary. Serialized with SocialJson (camelCase, nulls omitted).
+
+public sealed record TargetResult(
+    string Platform, string Status, string AccountId, string? PlatformPostId, string? Url,
+    string? ErrorCode, string? ErrorMessage, int Attempts, DateTimeOffset UpdatedAt, DateTimeOffset? PublishedAt);
+
+public sealed record EventResult(string Type, string? Platform, string? From, string? To, int Version, string? Detail, DateTimeOffset At);
+
+public sealed record PostResult(
+    string Summary, string Id, string Status, int Version, string PlatformSetId, IReadOnlyList<string> Platforms,
+    PostContent Content, DateTimeOffset? ScheduledFor, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
+    IReadOnlyList<TargetResult> Targets, IReadOnlyList<EventResult>? Events = null);
+
+public sealed record PostListResult(string Summary, IReadOnlyList<PostResult> Posts, int Total, int Limit, int Offset, int? NextOffset);
+
+public sealed record VerdictResult(string Platform, bool Ok, int TextLength, int MaxTextLength, IReadOnlyList<ProblemDto> Problems);
+
+public sealed record ValidationResultDto(string Summary, bool Ok, string? PostId, IReadOnlyList<ProblemDto> Problems, IReadOnlyList<VerdictResult> Platforms);
+
+public sealed record WithdrawalResult(string Platform, bool Ok, string? ErrorCode, string? ErrorMessage);
+
+public sealed record WithdrawResultDto(string Summary, PostResult Post, IReadOnlyList<WithdrawalResult> Withdrawals);
+
+public sealed record AccountResult(
+    string Id, string Platform, string Handle, string PlatformAccountId, string PlatformSetId, bool Sandbox,
+    string TokenHealth, DateTimeOffset? TokenExpiresAt);
+
+public sealed record AccountListResult(string Summary, IReadOnlyList<AccountResult> Accounts);
+
+public sealed record PlatformSetResult(string Id, string Name, bool IsDefault, int AccountCount, DateTimeOffset CreatedAt);
+
+public sealed record PlatformSetListResult(string Summary, IReadOnlyList<PlatformSetResult> PlatformSets);
+
+internal static class OutputMapping
+{
+    public static PostResult ToResult(this PostDetails details, IReadOnlyList<PostEvent>? events = null)
+    {
+        var (post, targets) = (details.Post, details.Targets);
+        return new PostResult(Summarize(details), post.Id, post.Status.ToWireName(), post.Version, post.PlatformSetId,
+            post.Platforms.Select(p => p.ToWireName()).ToList(), post.Content, post.ScheduledFor, post.CreatedAt, post.UpdatedAt,
+            targets.Select(t => new TargetResult(t.Platform.ToWireName(), t.Status.ToWireName(), t.AccountId, t.PlatformPostId,
+                t.PublicUrl, t.ErrorCode, t.ErrorMessage, t.AttemptCount, t.UpdatedAt, t.PublishedAt)).ToList(),
+            events?.Select(e => new EventResult(e.EventType, e.Platform?.ToWireName(), e.FromStatus, e.ToStatus, e.PostVersion, e.Detail, e.OccurredAt)).ToList());
+    }
+
+    public static string Summarize(PostDetails details)
+    {
+        var post = details.Post;
+        var platforms = string.Join(", ", post.Platforms.Select(p => p.ToWireName()));
+        var failed = details.Targets.Where(t => t.Status == TargetStatus.Failed).ToList();
+        var live = details.Targets.Count(t => t.Status.IsLive());
+        var failures = string.Join("; ", failed.Select(t => $"{t.Platform.ToWireName()}: {t.ErrorCode}"));
+        return post.Status switch
+        {
+            PostStatus.Draft => $"Draft for {platforms} (version {post.Version}).",
+            PostStatus.Scheduled => $"Scheduled for {post.ScheduledFor:O} on {platforms} (version {post.Version}).",
+            PostStatus.Publishing => $"Publishing to {platforms}.",
+            PostStatus.Published => $"Published on {live} of {details.Targets.Count} platforms: {platforms}.",
+            PostStatus.Partial => $"Partly published: {live} live, {failed.Count} failed ({failures}). retry_post retries the failed ones.",
+            PostStatus.Failed => $"Publishing failed on every platform ({failures}). retry_post retries them.",
+            PostStatus.Discarded => "Discarded; it will not be published.",
+            PostStatus.Withdrawn => "Withdrawn from every platform it was live on.",
+            _ => post.Status.ToWireName(),
+        };
+    }
+
+    public static ValidationResultDto ToResult(this PostValidation validation)
+    {
+        var report = validation.Report;
+        var count = report.AllProblems().Count;
+        var summary = report.Ok
+            ? $"Ready to post on {string.Join(", ", report.Platforms.Select(p => p.Platform.ToWireName()))}."
+            : $"{count} problem{(count == 1 ? "" : "s")} to fix before posting.";
+        return new ValidationResultDto(summary, report.Ok, validation.PostId,
+            report.Problems.Select(ProblemDto.From).ToList(),
+            report.Platforms.Select(v => new VerdictResult(v.Platform.ToWireName(), v.Ok, v.TextLength, v.MaxTextLength,
+                v.Problems.Select(ProblemDto.From).ToList())).ToList());
+    }
+
+    public static WithdrawResultDto ToResult(this WithdrawResult result)
+    {
+        var ok = result.Outcomes.Where(o => o.Succeeded).Select(o => o.Platform.ToWireName()).ToList();
+        var failed = result.Outcomes.Where(o => !o.Succeeded).ToList();
+        var summary = failed.Count == 0
+            ? $"Withdrawn from {string.Join(", ", ok)}."
+            : $"Withdrawn from {ok.Count} platform(s); failed on {string.Join(", ", failed.Select(f => $"{f.Platform.ToWireName()} ({f.ErrorCode})"))}.";
+        return new WithdrawResultDto(summary, result.Post.ToResult(),
+            result.Outcomes.Select(o => new WithdrawalResult(o.Platform.ToWireName(), o.Succeeded, o.ErrorCode, o.ErrorMessage)).ToList());
+    }
+
+    public static AccountResult ToResult(this AccountView view) => new(view.Account.Id, view.Account.Platform.ToWireName(),
+        view.Account.Handle, view.Account.PlatformAccountId, view.Account.PlatformSetId, view.Account.IsSandbox, view.TokenHealth,
+        view.Account.TokenExpiresAt);
+
+    public static PlatformSetResult ToResult(this PlatformSetSummary summary) =>
+        new(summary.Set.Id, summary.Set.Name, summary.Set.IsDefault, summary.AccountCount, summary.Set.CreatedAt);
+}

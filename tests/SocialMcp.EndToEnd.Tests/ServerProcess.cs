@@ -1,0 +1,108 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
+
+namespace SocialMcp.EndToEnd.Tests;
+
+/// <summary>
+/// The real socialmcp executable, spawned over stdio by the C# SDK client, on a fresh database in a temp directory.
+/// The server binary is the one the test project builds next to itself (it references the server project).
+/// </summary>
+public sealed class ServerProcess : IAsyncDisposable
+{
+    private readonly List<string> _stderr;
+
+    private ServerProcess(string directory, McpClient client, List<string> stderr)
+    {
+        Directory = directory;
+        Client = client;
+        _stderr = stderr;
+    }
+
+    public string Directory { get; }
+    public string DatabasePath => Path.Combine(Directory, "e2e.db");
+    public McpClient Client { get; }
+
+    /// <summary>What the server wrote to stderr (its logs); stdout is JSON-RPC only.</summary>
+    public IReadOnlyList<string> StandardError { get { lock (_stderr) return [.. _stderr]; } }
+
+    public static async Task<ServerProcess> StartAsync(IDictionary<string, string?>? environment = null)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "socialmcp-e2e-" + Guid.NewGuid().ToString("N"));
+        System.IO.Directory.CreateDirectory(directory);
+        var server = Path.Combine(AppContext.BaseDirectory, "socialmcp.dll");
+        var stderr = new List<string>();
+        var transport = new StdioClientTransport(new StdioClientTransportOptions
+        {
+            Name = "socialmcp",
+            Command = "dotnet",
+            Arguments = [server, "serve", "--db", Path.Combine(directory, "e2e.db")],
+            WorkingDirectory = directory,
+            EnvironmentVariables = environment ?? new Dictionary<string, string?>(),
+            StandardErrorLines = line => { lock (stderr) stderr.Add(line); },
+        });
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var client = await McpClient.CreateAsync(transport, new McpClientOptions
+        {
+            ClientInfo = new Implementation { Name = "socialmcp-e2e", Version = "1.0" },
+        }, cancellationToken: timeout.Token);
+        return new ServerProcess(directory, client, stderr);
+    }
+
+    /// <summary>Calls a tool with arguments written as JSON; returns isError and the structured result.</summary>
+    public async Task<(bool IsError, JsonElement Result)> CallAsync(string tool, string argumentsJson = "{}")
+    {
+        var arguments = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(argumentsJson)!
+            .ToDictionary(p => p.Key, p => (object?)p.Value);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var result = await Client.CallToolAsync(tool, arguments, cancellationToken: timeout.Token);
+        var text = Assert.IsType<TextContentBlock>(result.Content[0]).Text;
+        var structured = result.StructuredContent ?? throw new Xunit.Sdk.XunitException($"{tool} returned no structuredContent: {text}");
+        // content[0].text and structuredContent carry the same object.
+        Assert.Equal(JsonSerializer.Serialize(JsonDocument.Parse(text).RootElement), JsonSerializer.Serialize(structured));
+        return (result.IsError == true, structured);
+    }
+
+    public async Task<JsonElement> CallOkAsync(string tool, string argumentsJson = "{}")
+    {
+        var (isError, result) = await CallAsync(tool, argumentsJson);
+        Assert.False(isError, $"{tool} failed: {result}");
+        return result;
+    }
+
+    /// <summary>Calls a tool expected to fail and returns its error object after checking its code (and path).</summary>
+    public async Task<JsonElement> CallFailingAsync(string tool, string argumentsJson, string expectedCode, string? expectedPath = null)
+    {
+        var (isError, result) = await CallAsync(tool, argumentsJson);
+        Assert.True(isError, $"{tool} should have failed with {expectedCode} but returned {result}");
+        var error = result.GetProperty("error");
+        Assert.Equal(expectedCode, error.GetProperty("code").GetString());
+        Assert.False(string.IsNullOrWhiteSpace(error.GetProperty("message").GetString()));
+        if (expectedPath is not null)
+            Assert.Equal(expectedPath, error.GetProperty("path").GetString());
+        return error;
+    }
+
+    /// <summary>Writes straight to the server's database, as an operator would with a SQL tool (WAL lets both run).</summary>
+    public async Task ExecuteSqlAsync(string sql, object? parameters = null)
+    {
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Foreign Keys=True");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        if (parameters is not null)
+        {
+            foreach (var property in parameters.GetType().GetProperties())
+                command.Parameters.AddWithValue("@" + property.Name, property.GetValue(parameters) ?? DBNull.Value);
+        }
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Client.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        try { System.IO.Directory.Delete(Directory, recursive: true); } catch (IOException) { }
+    }
+}
