@@ -261,7 +261,7 @@ public sealed class PostService(
                 PlatformPostId = outcome.PlatformPostId ?? target.PlatformPostId,
                 PublicUrl = outcome.PublicUrl ?? target.PublicUrl,
                 ErrorCode = outcome.ErrorCode,
-                ErrorMessage = outcome.ErrorMessage,
+                ErrorMessage = outcome.RetryAfter is { } retryAfter ? $"{outcome.ErrorMessage} Retry after {retryAfter:O}." : outcome.ErrorMessage,
                 UpdatedAt = now,
                 PublishedAt = outcome.Succeeded ? now : target.PublishedAt,
             };

@@ -43,6 +43,14 @@ public sealed class ToolCallFilter(ToolSchemaCatalog schemas, ILogger<ToolCallFi
         {
             return ToolResults.Failure(ex);
         }
+        catch (Exception ex) when (ex is ArgumentException or JsonException)
+        {
+            // The schema accepted a value that could not be bound (e.g. a leap second in a date-time).
+            logger.LogWarning(ex, "Tool {Tool} could not bind its arguments", toolName);
+            return ToolResults.Failure(new Problem(ErrorCodes.ValidationFailed,
+                "An argument has a valid shape but could not be read (for example a date-time that does not exist).", "$",
+                Hint: "Check dates and times: ISO 8601 with an explicit offset, e.g. 2026-12-01T09:00:00+01:00."));
+        }
         catch (Exception ex) when (ex is not OperationCanceledException and not McpProtocolException)
         {
             // Raw exceptions can carry paths, URLs or tokens: log them, never return them.
