@@ -8,8 +8,6 @@ namespace SocialMcp.Schema.Compilation;
 /// </summary>
 internal readonly record struct UriReference(string? Scheme, string? Authority, string Path, string? Query, string? Fragment)
 {
-    public bool IsAbsolute => Scheme is not null;
-
     /// <summary>Splits per RFC 3986 appendix B; never fails (any string is some URI-reference shape).</summary>
     public static UriReference Parse(string text)
     {
