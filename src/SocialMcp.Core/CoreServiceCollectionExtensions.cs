@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using SocialMcp.Core.Access;
 using SocialMcp.Core.Accounts;
+using SocialMcp.Core.PlatformSets;
 using SocialMcp.Core.Options;
 using SocialMcp.Core.Posts;
 using SocialMcp.Core.Validation;
@@ -15,6 +17,10 @@ public static class CoreServiceCollectionExtensions
     {
         services.AddValidatedOptions<SchedulingOptions>(SchedulingOptions.SectionName);
         services.AddValidatedOptions<ContentRulesOptions>(ContentRulesOptions.SectionName);
+        services.AddValidatedOptions<QuotaOptions>(QuotaOptions.SectionName);
+        services.AddOptions<WorkspaceOptions>().BindConfiguration(WorkspaceOptions.SectionName);
+        services.AddOptions<PlatformSetOptions>().BindConfiguration(PlatformSetOptions.SectionName)
+            .Validate(o => o.MaxPerWorkspace >= 1, "PlatformSets:MaxPerWorkspace must be at least 1.").ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
 
         // Order matters only for how problems are listed: generic rules first, then platform rules.
@@ -31,6 +37,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<PostService>();
         services.AddSingleton<AccountService>();
         services.AddSingleton<LocalWorkspace>();
+        services.AddSingleton<WorkspaceService>();
+        services.AddSingleton<PlatformSetService>();
         return services;
     }
 

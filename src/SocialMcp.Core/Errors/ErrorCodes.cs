@@ -26,6 +26,12 @@ public static class ErrorCodes
     public const string AuthExpired = "AUTH_EXPIRED";
     public const string WithdrawNotSupported = "WITHDRAW_NOT_SUPPORTED";
     public const string UnknownTool = "UNKNOWN_TOOL";
+    public const string ForbiddenScope = "FORBIDDEN_SCOPE";
+    public const string QuotaExceeded = "QUOTA_EXCEEDED";
+    public const string PlatformSetNameTaken = "PLATFORM_SET_NAME_TAKEN";
+    public const string PlatformSetLimitReached = "PLATFORM_SET_LIMIT_REACHED";
+    public const string PlatformSetInUse = "PLATFORM_SET_IN_USE";
+    public const string DefaultPlatformSetProtected = "DEFAULT_PLATFORM_SET_PROTECTED";
     public const string InternalError = "INTERNAL_ERROR";
 
     public static IReadOnlyList<string> All { get; } =
@@ -33,6 +39,7 @@ public static class ErrorCodes
         ValidationFailed, NoPlatformsSelected, PlatformNotConnected, ContentTooLong, UnsupportedMediaType,
         UnsupportedMediaConfig, InvalidPlacement, MixedMediaNotSupported, InvalidScheduleTime, PostNotFound,
         PlatformSetNotFound, InvalidStatusTransition, VersionConflict, ScheduleLimitReached, RateLimited,
-        MediaUploadFailed, PlatformError, AuthExpired, WithdrawNotSupported, UnknownTool, InternalError,
+        MediaUploadFailed, PlatformError, AuthExpired, WithdrawNotSupported, UnknownTool, ForbiddenScope, QuotaExceeded,
+        PlatformSetNameTaken, PlatformSetLimitReached, PlatformSetInUse, DefaultPlatformSetProtected, InternalError,
     ];
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SocialMcp.Core.Access;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
 using SocialMcp.Core.Options;
@@ -20,6 +21,7 @@ public sealed class PostService(
     IPublisherResolver publishers,
     TimeProvider time,
     IOptions<SchedulingOptions> scheduling,
+    IOptions<QuotaOptions> quotas,
     ILogger<PostService> logger)
 {
     public Task<PostDetails> CreateAsync(string workspaceId, CreatePostCommand command, CancellationToken cancellationToken) =>
@@ -32,6 +34,7 @@ public sealed class PostService(
             validator.EnsureValid(new RuleContext(draft, accounts, now, RulePurpose.Save));
 
             var status = command.ScheduledFor is null ? PostStatus.Draft : PostStatus.Scheduled;
+            await EnsurePostQuotaAsync(session, workspaceId, now, cancellationToken);
             if (status == PostStatus.Scheduled)
                 await EnsureScheduleCapacityAsync(session, workspaceId, cancellationToken);
 
@@ -421,8 +424,29 @@ public sealed class PostService(
     private Task AppendAsync(IStoreSession session, Post post, Platform? platform, string eventType, string? from, string? to, string? detail, CancellationToken cancellationToken) =>
         session.Events.AppendAsync(new PostEvent(0, post.Id, platform, eventType, from, to, post.Version, detail, time.GetUtcNow()), cancellationToken);
 
+    private async Task EnsurePostQuotaAsync(IStoreSession session, string workspaceId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var quota = quotas.Value.PostsPerMonth;
+        var used = await session.Posts.CountCreatedSinceAsync(workspaceId, MonthStart(now), cancellationToken);
+        if (used >= quota)
+            throw QuotaExceeded($"This workspace has created {used} posts this month; its quota is {quota}.", "$.content", MonthStart(now).AddMonths(1));
+    }
+
+    private static DateTimeOffset MonthStart(DateTimeOffset now) => new(now.UtcDateTime.Year, now.UtcDateTime.Month, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static LimitReachedException QuotaExceeded(string message, string path, DateTimeOffset resetsAt) => new(new Problem(
+        ErrorCodes.QuotaExceeded, $"{message} The quota resets at {resetsAt:O}.", path,
+        Hint: "Wait for the quota to reset, or ask the person running the server to raise it."));
+
+    /// <summary>Checks both the number of scheduled posts now and the monthly quota of scheduling.</summary>
     private async Task EnsureScheduleCapacityAsync(IStoreSession session, string workspaceId, CancellationToken cancellationToken)
     {
+        var now = time.GetUtcNow();
+        var monthly = quotas.Value.ScheduledPostsPerMonth;
+        var scheduledThisMonth = await session.Events.CountScheduledSinceAsync(workspaceId, MonthStart(now), cancellationToken);
+        if (scheduledThisMonth >= monthly)
+            throw QuotaExceeded($"This workspace has scheduled {scheduledThisMonth} posts this month; its quota is {monthly}.", "$.scheduledFor", MonthStart(now).AddMonths(1));
+
         var limit = scheduling.Value.MaxScheduledPerWorkspace;
         var scheduled = await session.Posts.CountInStatusAsync(workspaceId, PostStatus.Scheduled, cancellationToken);
         if (scheduled >= limit)

@@ -1,3 +1,4 @@
+using SocialMcp.Core.Access;
 using SocialMcp.Core.Domain;
 
 namespace SocialMcp.Core.Storage;
@@ -21,6 +22,8 @@ public interface IStoreSession
     IPostRepository Posts { get; }
     IPostTargetRepository Targets { get; }
     IPostEventRepository Events { get; }
+    IApiKeyRepository ApiKeys { get; }
+    IAuditLogRepository Audit { get; }
 }
 
 // One SQL statement per method; a missing row is null.
@@ -28,6 +31,8 @@ public interface IStoreSession
 public interface IWorkspaceRepository
 {
     Task<Workspace?> GetAsync(string workspaceId, CancellationToken cancellationToken);
+    Task<Workspace?> FindByNameAsync(string name, CancellationToken cancellationToken);
+    Task<IReadOnlyList<Workspace>> ListAsync(CancellationToken cancellationToken);
     Task InsertAsync(Workspace workspace, CancellationToken cancellationToken);
 }
 
@@ -36,7 +41,12 @@ public interface IPlatformSetRepository
     Task<PlatformSet?> GetAsync(string workspaceId, string platformSetId, CancellationToken cancellationToken);
     Task<PlatformSet?> GetDefaultAsync(string workspaceId, CancellationToken cancellationToken);
     Task<IReadOnlyList<PlatformSetSummary>> ListWithAccountCountsAsync(string workspaceId, CancellationToken cancellationToken);
+    Task<PlatformSet?> FindByNameAsync(string workspaceId, string name, CancellationToken cancellationToken);
+    Task<int> CountAsync(string workspaceId, CancellationToken cancellationToken);
     Task InsertAsync(PlatformSet set, CancellationToken cancellationToken);
+    Task<bool> RenameAsync(string workspaceId, string platformSetId, string name, CancellationToken cancellationToken);
+    Task<int> CountPostsUsingAsync(string platformSetId, CancellationToken cancellationToken);
+    Task<bool> DeleteAsync(string workspaceId, string platformSetId, CancellationToken cancellationToken);
 }
 
 public interface IAccountRepository
@@ -46,6 +56,7 @@ public interface IAccountRepository
     Task<IReadOnlyList<Account>> ListAsync(string workspaceId, Platform? platform, string? platformSetId, CancellationToken cancellationToken);
     Task InsertAsync(Account account, CancellationToken cancellationToken);
     Task<bool> UpdateMetadataAsync(string workspaceId, string accountId, string metadataJson, DateTimeOffset updatedAt, CancellationToken cancellationToken);
+    Task<int> DeleteInSetAsync(string workspaceId, string platformSetId, CancellationToken cancellationToken);
 }
 
 public sealed record PostQuery(PostStatus? Status, Platform? Platform, int Limit, int Offset);
@@ -56,6 +67,7 @@ public interface IPostRepository
     Task<IReadOnlyList<Post>> ListAsync(string workspaceId, PostQuery query, CancellationToken cancellationToken);
     Task<int> CountAsync(string workspaceId, PostQuery query, CancellationToken cancellationToken);
     Task<int> CountInStatusAsync(string workspaceId, PostStatus status, CancellationToken cancellationToken);
+    Task<int> CountCreatedSinceAsync(string workspaceId, DateTimeOffset since, CancellationToken cancellationToken);
     Task InsertAsync(Post post, CancellationToken cancellationToken);
 
     /// <summary>Writes the post's mutable fields if the stored version is still <paramref name="expectedVersion"/>.</summary>
@@ -81,4 +93,21 @@ public interface IPostEventRepository
 {
     Task AppendAsync(PostEvent postEvent, CancellationToken cancellationToken);
     Task<IReadOnlyList<PostEvent>> ListForPostAsync(string postId, CancellationToken cancellationToken);
+
+    /// <summary>How many times posts of the workspace entered <c>scheduled</c> since the given time.</summary>
+    Task<int> CountScheduledSinceAsync(string workspaceId, DateTimeOffset since, CancellationToken cancellationToken);
+}
+
+public interface IApiKeyRepository
+{
+    Task<ApiKey?> GetAsync(string keyId, CancellationToken cancellationToken);
+    Task<IReadOnlyList<ApiKey>> ListAsync(string? workspaceId, CancellationToken cancellationToken);
+    Task InsertAsync(ApiKey key, CancellationToken cancellationToken);
+    Task<bool> RevokeAsync(string keyId, DateTimeOffset revokedAt, CancellationToken cancellationToken);
+}
+
+public interface IAuditLogRepository
+{
+    Task AppendAsync(AuditEntry entry, CancellationToken cancellationToken);
+    Task<IReadOnlyList<AuditEntry>> ListAsync(string workspaceId, int limit, CancellationToken cancellationToken);
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Storage;
 
@@ -11,7 +10,7 @@ namespace SocialMcp.Core.Workspaces;
 public sealed class LocalWorkspace(IStore store, TimeProvider time)
 {
     public const string Id = "local";
-    public const string DefaultSetName = "Sandbox";
+    public const string DefaultSetName = WorkspaceProvisioner.DefaultSetName;
 
     /// <summary>Creates the local workspace if it is missing; does nothing otherwise (safe on every start).</summary>
     public Task EnsureCreatedAsync(CancellationToken cancellationToken) =>
@@ -19,20 +18,8 @@ public sealed class LocalWorkspace(IStore store, TimeProvider time)
         {
             if (await session.Workspaces.GetAsync(Id, cancellationToken) is not null)
                 return false;
-
-            var now = time.GetUtcNow();
-            await session.Workspaces.InsertAsync(new Workspace(Id, "Local workspace", now), cancellationToken);
-            var set = new PlatformSet(Guid.CreateVersion7(now).ToString(), Id, DefaultSetName, true, now);
-            await session.PlatformSets.InsertAsync(set, cancellationToken);
-            foreach (var platform in PlatformNames.All)
-            {
-                var name = platform.ToWireName();
-                var account = new Account(Guid.CreateVersion7(now).ToString(), Id, set.Id, platform, $"sandbox-{name}",
-                    $"sandbox-{name}-account", null, null, IsSandbox: true, EmptyObject(), now, now);
-                await session.Accounts.InsertAsync(account, cancellationToken);
-            }
+            // The local workspace always has sandbox accounts: it is the zero-set-up experience.
+            await WorkspaceProvisioner.ProvisionAsync(session, new Workspace(Id, "Local workspace", time.GetUtcNow()), sandboxAccounts: true, cancellationToken);
             return true;
         }, cancellationToken);
-
-    private static JsonElement EmptyObject() => JsonDocument.Parse("{}").RootElement.Clone();
 }

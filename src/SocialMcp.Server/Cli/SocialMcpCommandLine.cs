@@ -3,13 +3,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using SocialMcp.Server.Hosting;
+using SocialMcp.Server.Http;
 using SocialMcp.Server.Mcp;
 
 namespace SocialMcp.Server.Cli;
 
 /// <summary>
-/// The <c>socialmcp</c> command line. <c>serve</c> (also the default) runs the stdio MCP server; later commands
-/// (serve --http, keys, workspaces) hang off the same root.
+/// The <c>socialmcp</c> command line. <c>serve</c> (also the default) runs the stdio MCP server, <c>serve --http</c>
+/// the streamable HTTP one; later commands (keys, workspaces) hang off the same root.
 /// </summary>
 public static class SocialMcpCommandLine
 {
@@ -21,8 +22,23 @@ public static class SocialMcpCommandLine
             Recursive = true,
         };
 
-        var serve = new Command("serve", "Run the MCP server over stdio (the default command).");
-        serve.SetAction((result, cancellationToken) => ServeStdioAsync(result.GetValue(db), cancellationToken));
+        var http = new Option<bool>("--http")
+        {
+            Description = "Serve MCP over streamable HTTP at /mcp (Kestrel) instead of stdio.",
+        };
+        var urls = new Option<string?>("--urls")
+        {
+            Description = $"With --http: where to listen, semicolon-separated (sets Http:Urls). Default: {SocialMcpHost.DefaultUrls} (loopback only).",
+        };
+
+        var serve = new Command("serve", "Run the MCP server over stdio (the default command), or over HTTP with --http.")
+        {
+            http,
+            urls,
+        };
+        serve.SetAction((result, cancellationToken) => result.GetValue(http)
+            ? ServeHttpAsync(result.GetValue(db), result.GetValue(urls), cancellationToken)
+            : ServeStdioAsync(result.GetValue(db), cancellationToken));
 
         var root = new RootCommand("SocialMcp: an MCP server through which AI agents draft, schedule, publish and withdraw social media posts.")
         {
@@ -30,6 +46,7 @@ public static class SocialMcpCommandLine
             serve,
         };
         root.SetAction((result, cancellationToken) => ServeStdioAsync(result.GetValue(db), cancellationToken));
+        AdminCommands.AddTo(root, db);
         return root;
     }
 
@@ -42,7 +59,6 @@ public static class SocialMcpCommandLine
         try
         {
             var builder = SocialMcpHost.CreateBuilder(overrides);
-            builder.Services.AddSingleton<IWorkspaceContext, LocalWorkspaceContext>();
             builder.Services.AddSocialMcpServer().WithStdioServerTransport();
             using var host = builder.Build();
             await host.Services.InitializeStoreAsync(cancellationToken);
@@ -51,8 +67,40 @@ public static class SocialMcpCommandLine
         }
         catch (OptionsValidationException ex)
         {
-            await Console.Error.WriteLineAsync($"socialmcp: invalid configuration:\n  - {string.Join("\n  - ", ex.Failures)}");
-            return 2;
+            return await InvalidConfigurationAsync(ex);
         }
+    }
+
+    private static async Task<int> ServeHttpAsync(string? dbPath, string? urls, CancellationToken cancellationToken)
+    {
+        var overrides = new Dictionary<string, string?>();
+        if (dbPath is not null)
+            overrides["Storage:Path"] = dbPath;
+        if (urls is not null)
+            overrides["Http:Urls"] = urls;
+
+        try
+        {
+            var builder = SocialMcpHost.CreateWebBuilder(overrides);
+            builder.Services.AddSingleton<IWorkspaceContext, LocalWorkspaceContext>();
+            builder.Services.AddSingleton<IMcpHttpGate, TemporaryOpenGate>();
+            builder.Services.AddSocialMcpServer();
+            builder.Services.AddSocialMcpHttp();
+            await using var app = builder.Build();
+            app.MapSocialMcp();
+            await app.Services.InitializeStoreAsync(cancellationToken);
+            await app.RunAsync(cancellationToken);
+            return 0;
+        }
+        catch (OptionsValidationException ex)
+        {
+            return await InvalidConfigurationAsync(ex);
+        }
+    }
+
+    private static async Task<int> InvalidConfigurationAsync(OptionsValidationException ex)
+    {
+        await Console.Error.WriteLineAsync($"socialmcp: invalid configuration:\n  - {string.Join("\n  - ", ex.Failures)}");
+        return 2;
     }
 }

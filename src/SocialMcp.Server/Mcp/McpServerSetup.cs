@@ -4,7 +4,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
+using SocialMcp.Core;
 using SocialMcp.Core.Domain;
+using SocialMcp.Server.Access;
 using SocialMcp.Server.Hosting;
 using SocialMcp.Server.Tools;
 
@@ -30,6 +32,12 @@ public static class McpServerSetup
     {
         services.AddSingleton<ToolSchemaCatalog>();
         services.AddSingleton<ToolCallFilter>();
+        services.AddSingleton<ToolAccessCatalog>();
+        services.AddSingleton<ToolRateLimiter>();
+        services.AddValidatedOptions<RateLimitOptions>(RateLimitOptions.SectionName);
+        // One caller per tool call: the filter fills it in the request's scope, tools read the workspace from it.
+        services.AddScoped<CallerContext>();
+        services.AddScoped<IWorkspaceContext>(sp => sp.GetRequiredService<CallerContext>());
         services.AddSingleton<IPostConfigureOptions<McpServerOptions>, ToolSchemaBinding>();
         services.PostConfigure<McpServerOptions>(options =>
         {
@@ -40,6 +48,7 @@ public static class McpServerSetup
         return services.AddMcpServer()
             .WithTools<PostTools>(SocialJson.Options)
             .WithTools<AccountTools>(SocialJson.Options)
+            .WithTools<PlatformSetTools>(SocialJson.Options)
             .WithRequestFilters(filters => filters.AddCallToolFilter(next => (context, cancellationToken) =>
                 context.Services!.GetRequiredService<ToolCallFilter>().InvokeAsync(context, next, cancellationToken)));
     }
@@ -69,6 +78,7 @@ internal sealed class ToolSchemaBinding(ToolSchemaCatalog catalog) : IPostConfig
                     $"Schema of '{protocolTool.Name}' has members [{string.Join(", ", ours.Order())}] but the tool method binds [{string.Join(", ", generated.Order())}].");
             }
             protocolTool.InputSchema = schema.Json;
+            _ = ToolAccessCatalog.AccessOf(tool); // throws at start-up for a tool without [ToolAccess]
         }
 
         var orphans = catalog.All.Select(s => s.ToolName).Except(tools.Select(t => t.ProtocolTool.Name)).ToList();

@@ -1,19 +1,26 @@
+using System.Diagnostics;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
+using SocialMcp.Core.Access;
 using SocialMcp.Core.Errors;
+using SocialMcp.Core.Storage;
 using SocialMcp.Schema;
+using SocialMcp.Server.Access;
 
 namespace SocialMcp.Server.Mcp;
 
 /// <summary>
-/// Wraps every tools/call: answers an unknown tool name as an isError result, validates the arguments against
-/// exactly the inputSchema that tools/list advertises before the tool runs (the SDK itself would coerce "5" to 5
-/// and pass a missing nested field as null), and is the one translator from domain exceptions to error results.
+/// Wraps every tools/call, in this order: records who is calling (for the tool and the audit log); answers an
+/// unknown tool name as an isError result; checks the caller's scope; applies the stdio rate limit (HTTP callers
+/// were limited by the gate already); validates the arguments against exactly the inputSchema that tools/list
+/// advertises (the SDK itself would coerce "5" to 5 and pass a missing nested field as null); runs the tool and
+/// is the one translator from domain exceptions to error results; finally appends the call to the audit log.
 /// </summary>
-public sealed class ToolCallFilter(ToolSchemaCatalog schemas, ILogger<ToolCallFilter> logger)
+public sealed class ToolCallFilter(ToolSchemaCatalog schemas, ToolRateLimiter rateLimiter, IStore store, TimeProvider time, ILogger<ToolCallFilter> logger)
 {
     private static readonly JsonElement EmptyArguments = JsonDocument.Parse("{}").RootElement.Clone();
 
@@ -22,16 +29,49 @@ public sealed class ToolCallFilter(ToolSchemaCatalog schemas, ILogger<ToolCallFi
         McpRequestHandler<CallToolRequestParams, CallToolResult> next,
         CancellationToken cancellationToken)
     {
+        var started = time.GetTimestamp();
+        var caller = Caller.From(context.User);
+        if (context.Services?.GetService<CallerContext>() is { } callerContext)
+            callerContext.Caller = caller;
+
+        var result = await InvokeCoreAsync(context, caller, next, cancellationToken);
+        await AuditAsync(context, caller, result, time.GetElapsedTime(started));
+        return result;
+    }
+
+    private async ValueTask<CallToolResult> InvokeCoreAsync(
+        RequestContext<CallToolRequestParams> context, Caller caller,
+        McpRequestHandler<CallToolRequestParams, CallToolResult> next, CancellationToken cancellationToken)
+    {
         var toolName = context.Params?.Name ?? "";
-        if (context.MatchedPrimitive is not McpServerTool || schemas.Find(toolName) is not { } schema)
+        if (context.MatchedPrimitive is not McpServerTool tool || schemas.Find(toolName) is not { } schema)
         {
             return ToolResults.Failure(new Problem(ErrorCodes.UnknownTool,
                 $"There is no tool named '{toolName}'.", "$.name",
                 Hint: "Call tools/list to see the available tools, e.g. create_post, publish_post, list_accounts."));
         }
 
-        var arguments = ArgumentsAsJson(context.Params?.Arguments);
-        var errors = schema.Validator.Validate(arguments);
+        var access = Access.ToolAccessCatalog.AccessOf(tool);
+        if (!caller.Scopes.Contains(access.Scope))
+        {
+            return ToolResults.Failure(new Problem(ErrorCodes.ForbiddenScope,
+                $"This API key lacks the scope '{access.Scope}', which {toolName} needs.", null,
+                Hint: $"Ask the person running the server for a key with the '{access.Scope}' scope."));
+        }
+
+        if (caller.IsLocal)
+        {
+            var decision = rateLimiter.TryAcquire("local:" + caller.WorkspaceId, access.Operation);
+            if (!decision.Admitted)
+            {
+                var resetAt = time.GetUtcNow() + decision.ResetAfter;
+                return ToolResults.Failure(new Problem(ErrorCodes.RateLimited,
+                    $"Too many {access.Operation.ToString().ToLowerInvariant()} calls: the limit is {decision.Limit} per window; it resets at {resetAt:O}.", null,
+                    Hint: $"Wait {Math.Ceiling(decision.ResetAfter.TotalSeconds)} seconds, then call again."));
+            }
+        }
+
+        var errors = schema.Validator.Validate(ArgumentsAsJson(context.Params?.Arguments));
         if (errors.Count > 0)
             return SchemaFailure(errors);
 
@@ -58,6 +98,26 @@ public sealed class ToolCallFilter(ToolSchemaCatalog schemas, ILogger<ToolCallFi
             return ToolResults.Failure(new Problem(ErrorCodes.InternalError,
                 $"{toolName} failed unexpectedly; nothing is known to have changed.", null,
                 Hint: "Call get_post or list_posts to check the state, then try again. If it keeps failing, tell the person running the server."));
+        }
+    }
+
+    private async Task AuditAsync(RequestContext<CallToolRequestParams> context, Caller caller, CallToolResult result, TimeSpan duration)
+    {
+        var outcome = result.IsError == true && result.StructuredContent is { } structured
+            && structured.TryGetProperty("error", out var error) && error.TryGetProperty("code", out var code)
+            ? code.GetString() ?? ErrorCodes.InternalError
+            : "ok";
+        var client = context.Server.ClientInfo;
+        var entry = new AuditEntry(caller.WorkspaceId, caller.KeyId, client?.Name, client?.Version, context.Server.SessionId,
+            context.Params?.Name ?? "", outcome, duration.TotalMilliseconds, time.GetUtcNow());
+        try
+        {
+            await store.WriteAsync(async session => { await session.Audit.AppendAsync(entry, CancellationToken.None); return 0; }, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // A failed audit write must not turn a done publish into an error the agent would retry.
+            logger.LogError(ex, "Could not append tool call {Tool} to the audit log", entry.Tool);
         }
     }
 

@@ -1,6 +1,8 @@
 using System.ComponentModel;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
+using SocialMcp.Core.Access;
+using SocialMcp.Server.Access;
 using SocialMcp.Core.Accounts;
 using SocialMcp.Core.Domain;
 using SocialMcp.Server.Hosting;
@@ -12,6 +14,7 @@ namespace SocialMcp.Server.Tools;
 public sealed class AccountTools(AccountService accounts, IWorkspaceContext workspace)
 {
     [McpServerTool(Name = "list_accounts", Title = "List connected accounts", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false)]
+    [ToolAccess(Scopes.AccountsRead, ToolOperation.Read)]
     [Description("""
         Lists the connected platform accounts, optionally of one platform or one platform set, with token health:
         healthy, expiring (within 7 days) or expired (cannot publish until reconnected). Sandbox accounts publish nowhere real.
@@ -26,6 +29,7 @@ public sealed class AccountTools(AccountService accounts, IWorkspaceContext work
     }
 
     [McpServerTool(Name = "list_platform_sets", Title = "List platform sets", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false)]
+    [ToolAccess(Scopes.AccountsRead, ToolOperation.Read)]
     [Description("""
         Lists the platform sets (named groups of accounts, one per platform) with isDefault and account counts. Posts use the
         default set unless create_post is given a platformSetId.

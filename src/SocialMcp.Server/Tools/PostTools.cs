@@ -1,6 +1,8 @@
 using System.ComponentModel;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
+using SocialMcp.Core.Access;
+using SocialMcp.Server.Access;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
 using SocialMcp.Core.Posts;
@@ -19,6 +21,7 @@ namespace SocialMcp.Server.Tools;
 public sealed class PostTools(PostService posts, IWorkspaceContext workspace)
 {
     [McpServerTool(Name = "create_post", Title = "Create a post", ReadOnly = false, Destructive = false, Idempotent = false, OpenWorld = false)]
+    [ToolAccess(Scopes.PostsWrite, ToolOperation.Create)]
     [Description("""
         Saves a new post as a draft, or as scheduled when scheduledFor is given. Nothing is published: call publish_post to post now.
         Use validate_post first if you only want to check content without storing it.
@@ -39,6 +42,7 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace)
     }
 
     [McpServerTool(Name = "get_post", Title = "Get a post", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false)]
+    [ToolAccess(Scopes.PostsRead, ToolOperation.Read)]
     [Description("""
         Reads one post: its status, version and each platform target's status, platform post id, public URL and last error.
         Use it to track a publish, to read the current version before update_post, or with includeEvents to see its history.
@@ -52,6 +56,7 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace)
     }
 
     [McpServerTool(Name = "list_posts", Title = "List posts", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false)]
+    [ToolAccess(Scopes.PostsRead, ToolOperation.Read)]
     [Description("""
         Lists posts, newest first, optionally only one status or one platform. Pages with limit (1-100, default 20) and offset;
         the result has total and nextOffset (absent on the last page). Use get_post for one post's full detail.
@@ -68,6 +73,7 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace)
     }
 
     [McpServerTool(Name = "update_post", Title = "Update a draft or scheduled post", ReadOnly = false, Destructive = true, Idempotent = false, OpenWorld = false)]
+    [ToolAccess(Scopes.PostsWrite, ToolOperation.Create)]
     [Description("""
         Changes a draft or scheduled post: pass the current version (from get_post) and any of content (replaces the whole
         content), platforms, platformSetId, scheduledFor (schedules a draft or moves a scheduled post). Fields you omit stay.
@@ -90,6 +96,7 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace)
     }
 
     [McpServerTool(Name = "cancel_post", Title = "Discard a post", ReadOnly = false, Destructive = true, Idempotent = true, OpenWorld = false)]
+    [ToolAccess(Scopes.PostsWrite, ToolOperation.Create)]
     [Description("""
         Discards a draft, scheduled, failed or partial post so it is never published (status discarded; it stays readable).
         It does not take anything down from a platform: use withdraw_post for live posts.
@@ -102,6 +109,7 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace)
     }
 
     [McpServerTool(Name = "validate_post", Title = "Check a post without saving", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false)]
+    [ToolAccess(Scopes.PostsRead, ToolOperation.Read)]
     [Description("""
         Checks a post against every rule without storing or publishing anything: pass either the same arguments as create_post,
         or postId to check a stored post. Returns ok, general problems, and one verdict per platform (ok, counted text length,
@@ -125,6 +133,7 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace)
     }
 
     [McpServerTool(Name = "publish_post", Title = "Publish a post now", ReadOnly = false, Destructive = true, Idempotent = false, OpenWorld = true)]
+    [ToolAccess(Scopes.PostsPublish, ToolOperation.Publish)]
     [Description("""
         Publishes a draft or scheduled post now on every target platform and returns the post with each target's outcome
         (published, in_review, or failed with errorCode). Post status: published (all live), partial (some failed), failed (none).
@@ -140,6 +149,7 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace)
     }
 
     [McpServerTool(Name = "schedule_post", Title = "Schedule a post", ReadOnly = false, Destructive = false, Idempotent = true, OpenWorld = false)]
+    [ToolAccess(Scopes.PostsWrite, ToolOperation.Create)]
     [Description("""
         Schedules a draft (or moves a scheduled post) to be published at scheduledFor, which must be 1 minute to 60 days ahead,
         ISO 8601 with an explicit offset. A workspace holds at most 100 scheduled posts.
@@ -153,6 +163,7 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace)
     }
 
     [McpServerTool(Name = "withdraw_post", Title = "Take a published post down", ReadOnly = false, Destructive = true, Idempotent = false, OpenWorld = true)]
+    [ToolAccess(Scopes.PostsPublish, ToolOperation.Publish)]
     [Description("""
         Takes a published or partial post down from its platforms (all live targets, or only those in platforms) and marks
         those targets withdrawn; the post becomes withdrawn when nothing of it is live any more.
@@ -168,6 +179,7 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace)
     }
 
     [McpServerTool(Name = "retry_post", Title = "Retry failed targets", ReadOnly = false, Destructive = true, Idempotent = false, OpenWorld = true)]
+    [ToolAccess(Scopes.PostsPublish, ToolOperation.Publish)]
     [Description("""
         Publishes again only the failed targets of a partial or failed post (all of them, or those in platforms); targets
         already live are never posted again. Returns the post with each target's outcome, like publish_post.

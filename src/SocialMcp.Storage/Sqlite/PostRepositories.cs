@@ -46,6 +46,11 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
             "SELECT COUNT(*) FROM posts WHERE workspace_id = @workspaceId AND status = @status;",
             new { workspaceId, status = status.ToWireName() }, cancellationToken));
 
+    public Task<int> CountCreatedSinceAsync(string workspaceId, DateTimeOffset since, CancellationToken cancellationToken) =>
+        db.Connection.ExecuteScalarAsync<int>(Command(db,
+            "SELECT COUNT(*) FROM posts WHERE workspace_id = @workspaceId AND created_at >= @since;",
+            new { workspaceId, since = Time(since) }, cancellationToken));
+
     public Task InsertAsync(Post post, CancellationToken cancellationToken) =>
         db.Connection.ExecuteAsync(Command(db,
             """
@@ -236,6 +241,15 @@ internal sealed class PostEventRepository(DbContext db) : IPostEventRepository
         return rows.Select(r => new PostEvent(r.Id, r.PostId, r.Platform is null ? null : PlatformNames.Parse(r.Platform), r.EventType,
             r.FromStatus, r.ToStatus, (int)r.PostVersion, r.Detail, ParseTime(r.OccurredAt))).ToList();
     }
+
+    public Task<int> CountScheduledSinceAsync(string workspaceId, DateTimeOffset since, CancellationToken cancellationToken) =>
+        db.Connection.ExecuteScalarAsync<int>(Command(db,
+            """
+            SELECT COUNT(*) FROM post_events e JOIN posts p ON p.id = e.post_id
+            WHERE p.workspace_id = @workspaceId AND e.occurred_at >= @since AND e.platform IS NULL
+              AND e.to_status = 'scheduled' AND (e.from_status IS NULL OR e.from_status <> 'scheduled');
+            """,
+            new { workspaceId, since = Time(since) }, cancellationToken));
 
     private sealed class EventRow
     {

@@ -34,4 +34,6 @@ internal sealed class SqliteSession(DbContext db) : IStoreSession
     public IPostRepository Posts { get; } = new PostRepository(db);
     public IPostTargetRepository Targets { get; } = new PostTargetRepository(db);
     public IPostEventRepository Events { get; } = new PostEventRepository(db);
+    public IApiKeyRepository ApiKeys { get; } = new ApiKeyRepository(db);
+    public IAuditLogRepository Audit { get; } = new AuditLogRepository(db);
 }

@@ -15,6 +15,21 @@ internal sealed class WorkspaceRepository(DbContext db) : IWorkspaceRepository
         return row is null ? null : new Workspace(row.Id, row.Name, ParseTime(row.CreatedAt));
     }
 
+    public async Task<Workspace?> FindByNameAsync(string name, CancellationToken cancellationToken)
+    {
+        var row = await db.Connection.QuerySingleOrDefaultAsync<WorkspaceRow>(Command(db,
+            "SELECT id AS Id, name AS Name, created_at AS CreatedAt FROM workspaces WHERE name = @name;",
+            new { name }, cancellationToken));
+        return row is null ? null : new Workspace(row.Id, row.Name, ParseTime(row.CreatedAt));
+    }
+
+    public async Task<IReadOnlyList<Workspace>> ListAsync(CancellationToken cancellationToken)
+    {
+        var rows = await db.Connection.QueryAsync<WorkspaceRow>(Command(db,
+            "SELECT id AS Id, name AS Name, created_at AS CreatedAt FROM workspaces ORDER BY created_at, id;", null, cancellationToken));
+        return rows.Select(r => new Workspace(r.Id, r.Name, ParseTime(r.CreatedAt))).ToList();
+    }
+
     public Task InsertAsync(Workspace workspace, CancellationToken cancellationToken) =>
         db.Connection.ExecuteAsync(Command(db,
             "INSERT INTO workspaces (id, name, created_at) VALUES (@Id, @Name, @CreatedAt);",
@@ -62,6 +77,32 @@ internal sealed class PlatformSetRepository(DbContext db) : IPlatformSetReposito
         return rows.Select(r => new PlatformSetSummary(
             new PlatformSet(r.Id, r.WorkspaceId, r.Name, r.IsDefault != 0, ParseTime(r.CreatedAt)), (int)r.AccountCount)).ToList();
     }
+
+    public async Task<PlatformSet?> FindByNameAsync(string workspaceId, string name, CancellationToken cancellationToken)
+    {
+        var row = await db.Connection.QuerySingleOrDefaultAsync<SetRow>(Command(db,
+            $"SELECT {Columns} FROM platform_sets WHERE workspace_id = @workspaceId AND name = @name;",
+            new { workspaceId, name }, cancellationToken));
+        return row?.ToDomain();
+    }
+
+    public Task<int> CountAsync(string workspaceId, CancellationToken cancellationToken) =>
+        db.Connection.ExecuteScalarAsync<int>(Command(db,
+            "SELECT COUNT(*) FROM platform_sets WHERE workspace_id = @workspaceId;", new { workspaceId }, cancellationToken));
+
+    public async Task<bool> RenameAsync(string workspaceId, string platformSetId, string name, CancellationToken cancellationToken) =>
+        await db.Connection.ExecuteAsync(Command(db,
+            "UPDATE platform_sets SET name = @name WHERE workspace_id = @workspaceId AND id = @platformSetId;",
+            new { workspaceId, platformSetId, name }, cancellationToken)) == 1;
+
+    public Task<int> CountPostsUsingAsync(string platformSetId, CancellationToken cancellationToken) =>
+        db.Connection.ExecuteScalarAsync<int>(Command(db,
+            "SELECT COUNT(*) FROM posts WHERE platform_set_id = @platformSetId;", new { platformSetId }, cancellationToken));
+
+    public async Task<bool> DeleteAsync(string workspaceId, string platformSetId, CancellationToken cancellationToken) =>
+        await db.Connection.ExecuteAsync(Command(db,
+            "DELETE FROM platform_sets WHERE workspace_id = @workspaceId AND id = @platformSetId AND is_default = 0;",
+            new { workspaceId, platformSetId }, cancellationToken)) == 1;
 
     public Task InsertAsync(PlatformSet set, CancellationToken cancellationToken) =>
         db.Connection.ExecuteAsync(Command(db,
@@ -149,6 +190,11 @@ internal sealed class AccountRepository(DbContext db) : IAccountRepository
         await db.Connection.ExecuteAsync(Command(db,
             "UPDATE accounts SET metadata = @metadataJson, updated_at = @updatedAt WHERE workspace_id = @workspaceId AND id = @accountId;",
             new { workspaceId, accountId, metadataJson, updatedAt = Time(updatedAt) }, cancellationToken)) == 1;
+
+    public Task<int> DeleteInSetAsync(string workspaceId, string platformSetId, CancellationToken cancellationToken) =>
+        db.Connection.ExecuteAsync(Command(db,
+            "DELETE FROM accounts WHERE workspace_id = @workspaceId AND platform_set_id = @platformSetId;",
+            new { workspaceId, platformSetId }, cancellationToken));
 
     private sealed class AccountRow
     {

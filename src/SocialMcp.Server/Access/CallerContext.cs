@@ -1,0 +1,42 @@
+using System.Security.Claims;
+using SocialMcp.Core.Access;
+using SocialMcp.Core.Workspaces;
+using SocialMcp.Server.Hosting;
+using SocialMcp.Server.Http;
+
+namespace SocialMcp.Server.Access;
+
+/// <summary>Who is calling: an API key of a workspace (HTTP), or the local user of a stdio session.</summary>
+public sealed record Caller(string WorkspaceId, string? KeyId, IReadOnlySet<string> Scopes)
+{
+    public static Caller Local { get; } = new(LocalWorkspace.Id, null, Core.Access.Scopes.All.ToHashSet());
+
+    public bool IsLocal => KeyId is null;
+
+    /// <summary>The caller a principal from the HTTP gate stands for; no principal means stdio.</summary>
+    public static Caller From(ClaimsPrincipal? principal)
+    {
+        if (principal?.FindFirst(CallerClaims.WorkspaceId)?.Value is not { } workspaceId)
+            return Local;
+        return new Caller(workspaceId, principal.FindFirst(CallerClaims.KeyId)?.Value,
+            principal.FindAll(CallerClaims.Scope).Select(c => c.Value).ToHashSet());
+    }
+
+    public ClaimsPrincipal ToPrincipal() => new(new ClaimsIdentity(
+        [
+            new Claim(CallerClaims.WorkspaceId, WorkspaceId),
+            .. KeyId is null ? Array.Empty<Claim>() : [new Claim(CallerClaims.KeyId, KeyId)],
+            .. Scopes.Select(s => new Claim(CallerClaims.Scope, s)),
+        ], CallerClaims.AuthenticationType));
+}
+
+/// <summary>
+/// The caller of the current tool call, set by <see cref="Mcp.ToolCallFilter"/> in the request's service scope
+/// before the tool runs; tools read the workspace from it.
+/// </summary>
+public sealed class CallerContext : IWorkspaceContext
+{
+    public Caller Caller { get; set; } = Caller.Local;
+
+    public string WorkspaceId => Caller.WorkspaceId;
+}

@@ -1,0 +1,32 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace SocialMcp.Server.Access;
+
+/// <summary>Configuration section <c>RateLimits</c>: calls per key (or per stdio workspace) per operation and window.</summary>
+public sealed class RateLimitOptions : IValidatableObject
+{
+    public const string SectionName = "RateLimits";
+
+    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
+
+    public int ReadPerWindow { get; set; } = 600;
+
+    public int CreatePerWindow { get; set; } = 120;
+
+    public int PublishPerWindow { get; set; } = 60;
+
+    public int LimitFor(ToolOperation operation) => operation switch
+    {
+        ToolOperation.Read => ReadPerWindow,
+        ToolOperation.Create => CreatePerWindow,
+        _ => PublishPerWindow,
+    };
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Window <= TimeSpan.Zero)
+            yield return new ValidationResult("RateLimits:Window must be positive (e.g. 00:01:00).");
+        if (ReadPerWindow < 1 || CreatePerWindow < 1 || PublishPerWindow < 1)
+            yield return new ValidationResult("RateLimits:ReadPerWindow, CreatePerWindow and PublishPerWindow must each be at least 1.");
+    }
+}

@@ -1,0 +1,107 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using SocialMcp.Core.Access;
+using SocialMcp.Core.Errors;
+using SocialMcp.Core.Workspaces;
+using SocialMcp.Server.Hosting;
+
+namespace SocialMcp.Server.Cli;
+
+/// <summary>
+/// Operator commands: <c>workspaces create|list</c> and <c>keys create|list|revoke</c>. They open the same store
+/// as the server (safe while it runs: SQLite WAL) and print to stdout — they are not MCP sessions.
+/// </summary>
+public static class AdminCommands
+{
+    public static void AddTo(RootCommand root, Option<string?> db)
+    {
+        root.Subcommands.Add(Workspaces(db));
+        root.Subcommands.Add(Keys(db));
+    }
+
+    private static Command Workspaces(Option<string?> db)
+    {
+        var name = new Option<string>("--name") { Description = "The workspace's name (unique).", Required = true };
+        var create = new Command("create", "Create a workspace with its own default platform set.") { name };
+        create.SetAction((result, ct) => RunAsync(result.GetValue(db), async services =>
+        {
+            var workspace = await services.GetRequiredService<WorkspaceService>().CreateAsync(result.GetValue(name)!, ct);
+            Console.WriteLine($"Created workspace {workspace.Id} ({workspace.Name}).");
+        }, ct));
+
+        var list = new Command("list", "List workspaces.");
+        list.SetAction((result, ct) => RunAsync(result.GetValue(db), async services =>
+        {
+            foreach (var workspace in await services.GetRequiredService<WorkspaceService>().ListAsync(ct))
+                Console.WriteLine($"{workspace.Id}\t{workspace.Name}\tcreated {workspace.CreatedAt:O}");
+        }, ct));
+
+        return new Command("workspaces", "Manage workspaces (tenants).") { create, list };
+    }
+
+    private static Command Keys(Option<string?> db)
+    {
+        var workspace = new Option<string>("--workspace") { Description = "Workspace id or name.", Required = true };
+        var name = new Option<string>("--name") { Description = "A label for the key, e.g. the agent using it.", Required = true };
+        var scopes = new Option<string[]>("--scopes")
+        {
+            Description = $"Scopes, comma- or space-separated: {string.Join(", ", Scopes.All)}. Default: all.",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var create = new Command("create", "Create an API key; it is printed once and stored only as a hash.") { workspace, name, scopes };
+        create.SetAction((result, ct) => RunAsync(result.GetValue(db), async services =>
+        {
+            var workspaces = services.GetRequiredService<WorkspaceService>();
+            var target = await workspaces.ResolveAsync(result.GetValue(workspace)!, ct);
+            var requested = (result.GetValue(scopes) ?? []).SelectMany(s => s.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+            var (key, plaintext) = await workspaces.CreateKeyAsync(target.Id, result.GetValue(name)!, requested, ct);
+            Console.WriteLine(plaintext);
+            await Console.Error.WriteLineAsync($"Key {key.Id} for workspace {target.Name} with scopes {string.Join(" ", key.Scopes)}. Store it now: it is not shown again.");
+        }, ct));
+
+        var listWorkspace = new Option<string?>("--workspace") { Description = "Only this workspace (id or name)." };
+        var list = new Command("list", "List API keys (ids and scopes, never the secrets).") { listWorkspace };
+        list.SetAction((result, ct) => RunAsync(result.GetValue(db), async services =>
+        {
+            var workspaces = services.GetRequiredService<WorkspaceService>();
+            var only = result.GetValue(listWorkspace) is { } w ? (await workspaces.ResolveAsync(w, ct)).Id : null;
+            foreach (var key in await workspaces.ListKeysAsync(only, ct))
+            {
+                var state = key.IsRevoked ? $"revoked {key.RevokedAt:O}" : "active";
+                Console.WriteLine($"{key.Id}\t{key.WorkspaceId}\t{key.Name}\t{string.Join(",", key.Scopes)}\t{state}\t{key.DisplayPrefix}");
+            }
+        }, ct));
+
+        var keyId = new Argument<string>("key-id") { Description = "The key's id (from keys list)." };
+        var revoke = new Command("revoke", "Revoke an API key at once.") { keyId };
+        revoke.SetAction((result, ct) => RunAsync(result.GetValue(db), async services =>
+        {
+            var id = result.GetValue(keyId)!;
+            if (!await services.GetRequiredService<WorkspaceService>().RevokeKeyAsync(id, ct))
+                throw new NotFoundException(new Problem(ErrorCodes.ValidationFailed, $"No active key '{id}'.", null));
+            Console.WriteLine($"Revoked key {id}.");
+        }, ct));
+
+        return new Command("keys", "Manage API keys for the HTTP transport.") { create, list, revoke };
+    }
+
+    private static async Task<int> RunAsync(string? dbPath, Func<IServiceProvider, Task> work, CancellationToken cancellationToken)
+    {
+        var overrides = new Dictionary<string, string?>();
+        if (dbPath is not null)
+            overrides["Storage:Path"] = dbPath;
+        var builder = SocialMcpHost.CreateBuilder(overrides);
+        using var host = builder.Build();
+        await host.Services.InitializeStoreAsync(cancellationToken);
+        try
+        {
+            await work(host.Services);
+            return 0;
+        }
+        catch (SocialMcpException ex)
+        {
+            await Console.Error.WriteLineAsync($"socialmcp: {ex.Message}{(ex.Problem.Hint is null ? "" : " " + ex.Problem.Hint)}");
+            return 1;
+        }
+    }
+}
