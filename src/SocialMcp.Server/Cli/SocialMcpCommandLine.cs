@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using SocialMcp.Server.Access;
 using SocialMcp.Server.Hosting;
 using SocialMcp.Server.Http;
 using SocialMcp.Server.Mcp;
@@ -47,6 +48,7 @@ public static class SocialMcpCommandLine
         };
         root.SetAction((result, cancellationToken) => ServeStdioAsync(result.GetValue(db), cancellationToken));
         AdminCommands.AddTo(root, db);
+        root.Subcommands.Add(HealthCheckCommand.Create());
         return root;
     }
 
@@ -82,8 +84,7 @@ public static class SocialMcpCommandLine
         try
         {
             var builder = SocialMcpHost.CreateWebBuilder(overrides);
-            builder.Services.AddSingleton<IWorkspaceContext, LocalWorkspaceContext>();
-            builder.Services.AddSingleton<IMcpHttpGate, TemporaryOpenGate>();
+            builder.Services.AddSingleton<IMcpHttpGate, ApiKeyGate>();
             builder.Services.AddSocialMcpServer();
             builder.Services.AddSocialMcpHttp();
             await using var app = builder.Build();

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -10,15 +12,18 @@ using SocialMcp.Storage.Sqlite;
 
 namespace SocialMcp.Server.Hosting;
 
-/// <summary>Builds the host every command shares: configuration, stderr logging, domain, storage and publishers.</summary>
+/// <summary>
+/// Builds the host every command shares: configuration, stderr logging, domain, storage and publishers. The stdio
+/// server runs on a plain host, the HTTP server on a web application; both get exactly the same set-up.
+/// </summary>
 public static class SocialMcpHost
 {
     public const string EnvironmentPrefix = "SOCIALMCP_";
 
-    /// <summary>
-    /// Configuration, lowest to highest precedence: appsettings.json beside the executable, environment variables
-    /// prefixed SOCIALMCP_ (SOCIALMCP_Scheduling__MinLeadTime), then the command line (<paramref name="overrides"/>).
-    /// </summary>
+    /// <summary>Where Kestrel listens unless <c>Http:Urls</c> (or <c>--urls</c>) says otherwise: loopback only.</summary>
+    public const string DefaultUrls = "http://127.0.0.1:5080";
+
+    /// <summary>The stdio server's host.</summary>
     public static HostApplicationBuilder CreateBuilder(IReadOnlyDictionary<string, string?> overrides)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
@@ -26,12 +31,41 @@ public static class SocialMcpHost
             ContentRootPath = AppContext.BaseDirectory,
             ApplicationName = "socialmcp",
         });
+        builder.AddSocialMcpHost(overrides);
+        return builder;
+    }
+
+    /// <summary>
+    /// The HTTP server's host: Kestrel and routing only (no default configuration sources, so the same three apply
+    /// as for stdio), listening on <c>Http:Urls</c>, semicolon-separated.
+    /// </summary>
+    public static WebApplicationBuilder CreateWebBuilder(IReadOnlyDictionary<string, string?> overrides)
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+            ApplicationName = "socialmcp",
+        });
+        builder.AddSocialMcpHost(overrides);
+        builder.WebHost.UseKestrelCore();
+        builder.WebHost.UseUrls(builder.Configuration["Http:Urls"] is { Length: > 0 } urls ? urls : DefaultUrls);
+        builder.Services.AddRoutingCore();
+        return builder;
+    }
+
+    /// <summary>
+    /// Configuration, lowest to highest precedence: appsettings.json beside the executable, environment variables
+    /// prefixed SOCIALMCP_ (SOCIALMCP_Scheduling__MinLeadTime), then the command line (<paramref name="overrides"/>).
+    /// Then stderr logging, the domain, the store and the publishers.
+    /// </summary>
+    public static IHostApplicationBuilder AddSocialMcpHost(this IHostApplicationBuilder builder, IReadOnlyDictionary<string, string?> overrides)
+    {
         builder.Configuration
             .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true, reloadOnChange: false)
             .AddEnvironmentVariables(EnvironmentPrefix)
             .AddInMemoryCollection(overrides);
 
-        // stdout carries JSON-RPC only: every log line goes to stderr.
+        // stdout carries JSON-RPC only in stdio mode: every log line goes to stderr, in both modes.
         builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);

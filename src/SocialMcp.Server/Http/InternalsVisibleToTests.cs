@@ -1,0 +1,4 @@
+using System.Runtime.CompilerServices;
+
+// The HTTP tests reach the session store (to watch idle eviction) and the allow-list checks directly.
+[assembly: InternalsVisibleTo("SocialMcp.Http.Tests")]
