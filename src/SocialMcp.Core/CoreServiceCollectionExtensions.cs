@@ -6,6 +6,10 @@ using SocialMcp.Core.PlatformSets;
 using SocialMcp.Core.Options;
 using SocialMcp.Core.Posts;
 using SocialMcp.Core.Validation;
+using SocialMcp.Core.Validation.Generic;
+using SocialMcp.Core.Validation.Media;
+using SocialMcp.Core.Validation.Settings;
+using SocialMcp.Core.Validation.Text;
 using SocialMcp.Core.Workspaces;
 
 namespace SocialMcp.Core;
@@ -29,13 +33,22 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<IPostRule, ScheduleWindowRule>();
         services.AddSingleton<IPostRule, MediaFieldsRule>();
         services.AddSingleton<IPostRule, OverridesTargetedRule>();
+        services.AddSingleton<IPostRule, SettingsShapeRule>();
         services.AddSingleton<IPostRule, TextLengthRule>();
         services.AddSingleton<IPostRule, MixedMediaRule>();
+        services.AddSingleton<IPostRule, MediaCountRule>();
+        services.AddSingleton<IPostRule, MediaFormatRule>();
         services.AddSingleton<IPostRule, PlacementRule>();
+        services.AddSingleton<IPostRule, TikTokRules>();
+        services.AddSingleton<IPostRule, YouTubeRules>();
+        services.AddSingleton<IPostRule, LinkedInRules>();
+        services.AddSingleton<IPostRule, AmazonRules>();
+        services.AddSingleton<IPlatformTextMeasure, PlatformTextMeasure>();
         services.AddSingleton<PostValidator>();
 
         services.AddSingleton<PostService>();
         services.AddSingleton<AccountService>();
+        services.AddSingleton<AccountConnections>();
         services.AddSingleton<LocalWorkspace>();
         services.AddSingleton<WorkspaceService>();
         services.AddSingleton<PlatformSetService>();

@@ -186,7 +186,13 @@ public sealed class StdioEndToEndTests(ServerFixture fixture) : IClassFixture<Se
     [Fact]
     public async Task WithdrawFromTikTok_IsWithdrawNotSupported()
     {
-        var id = await CreateDraftAsync("""["x", "tiktok"]""");
+        // tiktok takes no text-only posts and needs the creator's privacyLevel.
+        var created = await Server.CallOkAsync("create_post", """
+            {"content": {"text": "Hello", "media": [{"url": "https://example.com/v.mp4", "type": "video", "mimeType": "video/mp4"}],
+                         "platformOverrides": {"tiktok": {"settings": {"privacyLevel": "SELF_ONLY"}}}},
+             "platforms": ["x", "tiktok"]}
+            """);
+        var id = created.GetProperty("id").GetString()!;
         await Server.CallOkAsync("publish_post", $$"""{"postId": "{{id}}"}""");
 
         var error = await Server.CallFailingAsync("withdraw_post", $$"""{"postId": "{{id}}", "platforms": ["tiktok"]}""", "WITHDRAW_NOT_SUPPORTED", "$.platforms[0]");
@@ -204,7 +210,15 @@ public sealed class StdioEndToEndTests(ServerFixture fixture) : IClassFixture<Se
     public async Task PlatformFailure_IsReportedOnTheTarget_AndRetryRepublishesOnlyIt(string code, string platform)
     {
         await SetSandboxFailureAsync(platform, code);
-        var id = await CreateDraftAsync($$"""["threads", "{{platform}}"]""");
+        // amazon takes exactly one image; youtube exactly one video and a title.
+        var content = platform switch
+        {
+            "amazon" => """{"text": "Hello", "media": [{"url": "https://example.com/a.jpg", "type": "image", "mimeType": "image/jpeg"}]}""",
+            "youtube" => """{"text": "Hello", "media": [{"url": "https://example.com/v.mp4", "type": "video", "mimeType": "video/mp4"}], "platformOverrides": {"youtube": {"settings": {"title": "Hello"}}}}""",
+            _ => """{"text": "Hello"}""",
+        };
+        var created = await Server.CallOkAsync("create_post", $$"""{"content": {{content}}, "platforms": ["threads", "{{platform}}"]}""");
+        var id = created.GetProperty("id").GetString()!;
 
         var partial = await Server.CallOkAsync("publish_post", $$"""{"postId": "{{id}}"}""");
 

@@ -91,7 +91,9 @@ public sealed record PostTarget(
     int AttemptCount,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    DateTimeOffset? PublishedAt);
+    DateTimeOffset? PublishedAt,
+    string? PlatformErrorCode = null,
+    string? PlatformErrorMessage = null);
 
 /// <summary>One row of the append-only event log: every change of a post's or a target's status.</summary>
 public sealed record PostEvent(

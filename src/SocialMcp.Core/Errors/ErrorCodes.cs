@@ -25,6 +25,10 @@ public static class ErrorCodes
     public const string PlatformError = "PLATFORM_ERROR";
     public const string AuthExpired = "AUTH_EXPIRED";
     public const string WithdrawNotSupported = "WITHDRAW_NOT_SUPPORTED";
+    public const string PermissionMissing = "PERMISSION_MISSING";
+    public const string ContentRejected = "CONTENT_REJECTED";
+    public const string DuplicateContent = "DUPLICATE_CONTENT";
+    public const string QuotaExhausted = "QUOTA_EXHAUSTED";
     public const string UnknownTool = "UNKNOWN_TOOL";
     public const string ForbiddenScope = "FORBIDDEN_SCOPE";
     public const string QuotaExceeded = "QUOTA_EXCEEDED";
@@ -39,7 +43,8 @@ public static class ErrorCodes
         ValidationFailed, NoPlatformsSelected, PlatformNotConnected, ContentTooLong, UnsupportedMediaType,
         UnsupportedMediaConfig, InvalidPlacement, MixedMediaNotSupported, InvalidScheduleTime, PostNotFound,
         PlatformSetNotFound, InvalidStatusTransition, VersionConflict, ScheduleLimitReached, RateLimited,
-        MediaUploadFailed, PlatformError, AuthExpired, WithdrawNotSupported, UnknownTool, ForbiddenScope, QuotaExceeded,
+        MediaUploadFailed, PlatformError, AuthExpired, WithdrawNotSupported, PermissionMissing, ContentRejected,
+        DuplicateContent, QuotaExhausted, UnknownTool, ForbiddenScope, QuotaExceeded,
         PlatformSetNameTaken, PlatformSetLimitReached, PlatformSetInUse, DefaultPlatformSetProtected, InternalError,
     ];
 }

@@ -4,46 +4,125 @@ using SocialMcp.Core.Domain;
 namespace SocialMcp.Core.Options;
 
 /// <summary>
-/// Configuration section <c>ContentRules</c>: platform limits as configuration, with each platform's
-/// documented value as the default (see shared/docs/PLATFORMS.md). Keys are platform wire names.
+/// Configuration section <c>ContentRules</c>: every platform limit the content rules check, with the value
+/// documented in shared/docs/PLATFORMS.md as the default. Dictionary keys are platform wire names; a platform
+/// missing from a dictionary is not limited by that setting. Lists of MIME types and domains are comma-separated
+/// strings so that configuring one replaces the default instead of appending to it.
 /// </summary>
 public sealed class ContentRulesOptions : IValidatableObject
 {
     public const string SectionName = "ContentRules";
 
-    /// <summary>Maximum text length per platform, counted in Unicode code points.</summary>
+    /// <summary>
+    /// Maximum length of the text each platform receives, in that platform's own unit (<see cref="TextCounting"/>):
+    /// weighted characters on x, UTF-8 bytes of the video description on youtube, and so on.
+    /// </summary>
     public Dictionary<string, int> MaxTextLength { get; set; } = new()
     {
-        ["instagram"] = 2200,
-        ["facebook"] = 63206,
-        ["x"] = 280,
-        ["linkedin"] = 3000,
-        ["tiktok"] = 2200,
-        ["youtube"] = 5000,
-        ["threads"] = 500,
-        // Amazon Posts' caption limit is unverified (PLATFORMS.md §8.3); a conservative default.
-        ["amazon"] = 2200,
+        ["instagram"] = 2200, // caption, PLATFORMS.md §1.3 (3p)
+        ["facebook"] = 63206, // message, §2.3 (unverified)
+        ["x"] = 280, // twitter-text v3 maxWeightedTweetLength, §3.3 (off.)
+        ["linkedin"] = 3000, // commentary as written, §4.3 (3p)
+        ["tiktok"] = 2200, // video caption, §5.3 (3p); photo posts use TikTok:MaxPhotoTextLength
+        ["youtube"] = 5000, // description in UTF-8 bytes, §6.3 (off.)
+        ["threads"] = 500, // §7.3 (off.)
+        ["amazon"] = 2200, // caption limit unverified (§8.3): a conservative default
     };
 
-    /// <summary>Platforms that refuse images and videos in the same post.</summary>
-    public List<string> ForbidMixedMedia { get; set; } = ["x", "linkedin", "tiktok", "youtube", "threads", "amazon"];
+    /// <summary>How each platform counts its text. Where a platform only says "characters" (unit unverified),
+    /// the default is UTF-16 code units, the stricter of code points and code units (PLATFORMS.md §0.5).</summary>
+    public Dictionary<string, TextCountingMethod> TextCounting { get; set; } = new()
+    {
+        ["instagram"] = TextCountingMethod.Utf16CodeUnits,
+        ["facebook"] = TextCountingMethod.Utf16CodeUnits,
+        ["x"] = TextCountingMethod.XWeighted,
+        ["linkedin"] = TextCountingMethod.Utf16CodeUnits,
+        ["tiktok"] = TextCountingMethod.Utf16CodeUnits,
+        ["youtube"] = TextCountingMethod.Utf8Bytes,
+        ["threads"] = TextCountingMethod.ThreadsEmojiBytes,
+        ["amazon"] = TextCountingMethod.Utf16CodeUnits,
+    };
+
+    /// <summary>Media rules per platform: kinds, counts, MIME types, sizes and durations.</summary>
+    public Dictionary<string, MediaRulesOptions> Media { get; set; } = MediaRulesOptions.Defaults();
+
+    /// <summary>X's weighted counting (twitter-text v3).</summary>
+    public XTextOptions X { get; set; } = new();
+
+    public YouTubeRulesOptions YouTube { get; set; } = new();
+
+    public TikTokRulesOptions TikTok { get; set; } = new();
+
+    public AmazonRulesOptions Amazon { get; set; } = new();
+
+    /// <summary>Instagram and Facebook placements (feed, story, reel, carousel).</summary>
+    public PlacementRulesOptions Placements { get; set; } = new();
 
     public int MaxTextLengthFor(Platform platform) =>
         MaxTextLength.TryGetValue(platform.ToWireName(), out var limit) ? limit : int.MaxValue;
+
+    public TextCountingMethod TextCountingFor(Platform platform) =>
+        TextCounting.TryGetValue(platform.ToWireName(), out var method) ? method : TextCountingMethod.CodePoints;
+
+    /// <summary>The platform's media rules; a platform without an entry has none (anything goes).</summary>
+    public MediaRulesOptions MediaFor(Platform platform) =>
+        Media.TryGetValue(platform.ToWireName(), out var media) ? media : MediaRulesOptions.Unrestricted;
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         foreach (var (name, limit) in MaxTextLength)
         {
             if (!PlatformNames.TryParse(name, out _))
-                yield return new ValidationResult($"ContentRules:MaxTextLength has an unknown platform '{name}'; use one of {string.Join(", ", PlatformNames.AllWireNames)}.");
+                yield return UnknownPlatform("MaxTextLength", name);
             else if (limit < 1)
                 yield return new ValidationResult($"ContentRules:MaxTextLength:{name} must be at least 1.");
         }
-        foreach (var name in ForbidMixedMedia)
+        foreach (var (name, method) in TextCounting)
         {
             if (!PlatformNames.TryParse(name, out _))
-                yield return new ValidationResult($"ContentRules:ForbidMixedMedia has an unknown platform '{name}'.");
+                yield return UnknownPlatform("TextCounting", name);
+            else if (!Enum.IsDefined(method))
+                yield return new ValidationResult($"ContentRules:TextCounting:{name} must be one of {string.Join(", ", Enum.GetNames<TextCountingMethod>())}.");
+        }
+        foreach (var (name, media) in Media)
+        {
+            if (!PlatformNames.TryParse(name, out _))
+            {
+                yield return UnknownPlatform("Media", name);
+                continue;
+            }
+            foreach (var failure in media.Validate($"ContentRules:Media:{name}"))
+                yield return new ValidationResult(failure);
+        }
+        foreach (var failure in X.Validate("ContentRules:X")
+                     .Concat(YouTube.Validate("ContentRules:YouTube"))
+                     .Concat(TikTok.Validate("ContentRules:TikTok"))
+                     .Concat(Amazon.Validate("ContentRules:Amazon"))
+                     .Concat(Placements.Validate("ContentRules:Placements")))
+        {
+            yield return new ValidationResult(failure);
         }
     }
+
+    private static ValidationResult UnknownPlatform(string setting, string name) =>
+        new($"ContentRules:{setting} has an unknown platform '{name}'; use one of {string.Join(", ", PlatformNames.AllWireNames)}.");
+}
+
+/// <summary>How a platform counts the length of a text.</summary>
+public enum TextCountingMethod
+{
+    /// <summary>Unicode scalar values.</summary>
+    CodePoints,
+
+    /// <summary>UTF-16 code units (a character outside the Basic Multilingual Plane, e.g. most emoji, counts 2).</summary>
+    Utf16CodeUnits,
+
+    /// <summary>UTF-8 bytes (YouTube descriptions).</summary>
+    Utf8Bytes,
+
+    /// <summary>twitter-text v3 weighted length: see <see cref="XTextOptions"/>.</summary>
+    XWeighted,
+
+    /// <summary>Code points, except that an emoji counts as many as its UTF-8 bytes (Threads).</summary>
+    ThreadsEmojiBytes,
 }

@@ -245,7 +245,10 @@ public sealed class PostService(
         try
         {
             var request = new PublishRequest(post.Id, target.Platform, account, post.Content.TextFor(target.Platform),
-                post.Content.Media, post.Content.LinkUrl, post.Content.SettingsFor(target.Platform), target.AttemptCount);
+                post.Content.Media, post.Content.LinkUrl, post.Content.SettingsFor(target.Platform), target.AttemptCount)
+            {
+                Handles = new StoredPublishHandles(store, post.Id, target.Platform, time),
+            };
             outcome = await publishers.For(account).PublishAsync(request, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -265,10 +268,14 @@ public sealed class PostService(
                 PublicUrl = outcome.PublicUrl ?? target.PublicUrl,
                 ErrorCode = outcome.ErrorCode,
                 ErrorMessage = outcome.RetryAfter is { } retryAfter ? $"{outcome.ErrorMessage} Retry after {retryAfter:O}." : outcome.ErrorMessage,
+                PlatformErrorCode = outcome.PlatformErrorCode,
+                PlatformErrorMessage = outcome.PlatformErrorMessage,
                 UpdatedAt = now,
                 PublishedAt = outcome.Succeeded ? now : target.PublishedAt,
             };
             await session.Targets.UpdateAsync(done, cancellationToken);
+            if (outcome.ErrorCode == ErrorCodes.AuthExpired)
+                await session.Accounts.MarkTokenExpiredAsync(account.Id, now, cancellationToken);
             var newVersion = await session.Posts.BumpVersionAsync(post.Id, now, cancellationToken) ?? post.Version;
             var detail = outcome.Succeeded ? $"platformPostId={outcome.PlatformPostId}" : $"error={outcome.ErrorCode}";
             await session.Events.AppendAsync(new PostEvent(0, post.Id, target.Platform, "target_" + done.Status.ToWireName(),
@@ -372,6 +379,20 @@ public sealed class PostService(
             chosen.Add(target);
         }
         return chosen;
+    }
+
+    /// <summary>Handles of one target, each written in its own transaction so it is durable before the next platform call.</summary>
+    private sealed class StoredPublishHandles(IStore store, string postId, Platform platform, TimeProvider time) : IPublishHandles
+    {
+        public Task<string?> GetAsync(string kind, CancellationToken cancellationToken) =>
+            store.ReadAsync(session => session.Handles.GetAsync(postId, platform, kind, cancellationToken), cancellationToken);
+
+        public Task SetAsync(string kind, string value, CancellationToken cancellationToken) =>
+            store.WriteAsync(async session =>
+            {
+                await session.Handles.SetAsync(postId, platform, kind, value, time.GetUtcNow(), cancellationToken);
+                return 0;
+            }, cancellationToken);
     }
 
     // ---- helpers -------------------------------------------------------------------------------

@@ -29,7 +29,39 @@ public sealed record PublishRequest(
     IReadOnlyList<MediaItem> Media,
     string? LinkUrl,
     JsonElement? Settings,
-    int Attempt);
+    int Attempt)
+{
+    /// <summary>
+    /// Where the adapter records the intermediate handles of a multi-step publish (container id, publish id,
+    /// upload session, media id) before the call that makes the post live, and reads them back on a retry to ask
+    /// the platform what happened instead of creating the post again. Always set by the domain service.
+    /// </summary>
+    public IPublishHandles Handles { get; init; } = new InMemoryPublishHandles();
+}
+
+/// <summary>The intermediate handles of one (post, platform) target, kept across attempts and restarts.</summary>
+public interface IPublishHandles
+{
+    Task<string?> GetAsync(string kind, CancellationToken cancellationToken);
+
+    /// <summary>Stores (or replaces) a handle durably before the adapter makes its next platform call.</summary>
+    Task SetAsync(string kind, string value, CancellationToken cancellationToken);
+}
+
+/// <summary>Handles kept in memory only: for tests and callers outside the domain service.</summary>
+public sealed class InMemoryPublishHandles : IPublishHandles
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _values = new();
+
+    public Task<string?> GetAsync(string kind, CancellationToken cancellationToken) =>
+        Task.FromResult(_values.GetValueOrDefault(kind));
+
+    public Task SetAsync(string kind, string value, CancellationToken cancellationToken)
+    {
+        _values[kind] = value;
+        return Task.CompletedTask;
+    }
+}
 
 public sealed record PublishOutcome(
     bool Succeeded,
@@ -38,7 +70,9 @@ public sealed record PublishOutcome(
     string? PublicUrl,
     string? ErrorCode,
     string? ErrorMessage,
-    DateTimeOffset? RetryAfter = null)
+    DateTimeOffset? RetryAfter = null,
+    string? PlatformErrorCode = null,
+    string? PlatformErrorMessage = null)
 {
     public static PublishOutcome Published(string platformPostId, string? publicUrl) =>
         new(true, TargetStatus.Published, platformPostId, publicUrl, null, null);
@@ -46,8 +80,10 @@ public sealed record PublishOutcome(
     public static PublishOutcome InReview(string platformPostId, string? publicUrl) =>
         new(true, TargetStatus.InReview, platformPostId, publicUrl, null, null);
 
-    public static PublishOutcome Failed(string errorCode, string errorMessage, DateTimeOffset? retryAfter = null) =>
-        new(false, TargetStatus.Failed, null, null, errorCode, errorMessage, retryAfter);
+    /// <summary>A failure in our taxonomy; <paramref name="platformErrorCode"/>/<paramref name="platformErrorMessage"/> keep the platform's own words for the user (never a token).</summary>
+    public static PublishOutcome Failed(string errorCode, string errorMessage, DateTimeOffset? retryAfter = null,
+        string? platformErrorCode = null, string? platformErrorMessage = null) =>
+        new(false, TargetStatus.Failed, null, null, errorCode, errorMessage, retryAfter, platformErrorCode, platformErrorMessage);
 }
 
 public sealed record WithdrawRequest(string PostId, Platform Platform, Account Account, string PlatformPostId);

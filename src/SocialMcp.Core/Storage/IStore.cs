@@ -24,6 +24,7 @@ public interface IStoreSession
     IPostEventRepository Events { get; }
     IApiKeyRepository ApiKeys { get; }
     IAuditLogRepository Audit { get; }
+    IPublishHandleRepository Handles { get; }
 }
 
 // One SQL statement per method; a missing row is null.
@@ -57,6 +58,11 @@ public interface IAccountRepository
     Task InsertAsync(Account account, CancellationToken cancellationToken);
     Task<bool> UpdateMetadataAsync(string workspaceId, string accountId, string metadataJson, DateTimeOffset updatedAt, CancellationToken cancellationToken);
     Task<int> DeleteInSetAsync(string workspaceId, string platformSetId, CancellationToken cancellationToken);
+
+    /// <summary>Marks the account's token expired now (the platform said so), so token health shows it.</summary>
+    Task<bool> MarkTokenExpiredAsync(string accountId, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<int> CountTargetsUsingAsync(string accountId, CancellationToken cancellationToken);
+    Task<bool> DeleteAsync(string workspaceId, string accountId, CancellationToken cancellationToken);
 }
 
 public sealed record PostQuery(PostStatus? Status, Platform? Platform, int Limit, int Offset);
@@ -104,6 +110,12 @@ public interface IApiKeyRepository
     Task<IReadOnlyList<ApiKey>> ListAsync(string? workspaceId, CancellationToken cancellationToken);
     Task InsertAsync(ApiKey key, CancellationToken cancellationToken);
     Task<bool> RevokeAsync(string keyId, DateTimeOffset revokedAt, CancellationToken cancellationToken);
+}
+
+public interface IPublishHandleRepository
+{
+    Task<string?> GetAsync(string postId, Platform platform, string kind, CancellationToken cancellationToken);
+    Task SetAsync(string postId, Platform platform, string kind, string value, DateTimeOffset at, CancellationToken cancellationToken);
 }
 
 public interface IAuditLogRepository

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
 
@@ -19,6 +20,9 @@ public sealed record RuleContext(
     DateTimeOffset Now,
     RulePurpose Purpose)
 {
+    /// <summary>The platforms the post targets, each once, in the order given.</summary>
+    public IEnumerable<Platform> TargetPlatforms => Draft.Platforms.Distinct();
+
     public int IndexOf(Platform platform)
     {
         for (var i = 0; i < Draft.Platforms.Count; i++)
@@ -33,11 +37,28 @@ public sealed record RuleContext(
         Draft.Content.PlatformOverrides.TryGetValue(platform, out var o) && o.Text is not null
             ? $"$.content.platformOverrides.{platform.ToWireName()}.text"
             : "$.content.text";
+
+    /// <summary>The platform's settings object, or null when it has none (or settings is not an object).</summary>
+    public JsonElement? SettingsFor(Platform platform) =>
+        Draft.Content.SettingsFor(platform) is { ValueKind: JsonValueKind.Object } settings ? settings : null;
+
+    /// <summary>The JSON path of one of a platform's settings, e.g. <c>$.content.platformOverrides.youtube.settings.title</c>.</summary>
+    public static string SettingPath(Platform platform, string name) =>
+        $"$.content.platformOverrides.{platform.ToWireName()}.settings.{name}";
+
+    /// <summary>The account's platform-specific metadata section, e.g. <c>{"tiktok": {"privacyLevelOptions": [...]}}</c>.</summary>
+    public JsonElement? AccountMetadataFor(Platform platform) =>
+        AccountsByPlatform.TryGetValue(platform, out var account) &&
+        account.Metadata.ValueKind == JsonValueKind.Object &&
+        account.Metadata.TryGetProperty(platform.ToWireName(), out var section) &&
+        section.ValueKind == JsonValueKind.Object
+            ? section
+            : null;
 }
 
 /// <summary>
 /// One rule about a post. Generic rules report problems with no platform; platform rules report the
-/// platform they concern. Platform content rules plug in here as more implementations.
+/// platform they concern. A rule reports every problem it finds, never only the first.
 /// </summary>
 public interface IPostRule
 {

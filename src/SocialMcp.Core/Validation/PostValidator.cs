@@ -1,10 +1,10 @@
-using Microsoft.Extensions.Options;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
-using SocialMcp.Core.Options;
+using SocialMcp.Core.Validation.Text;
 
 namespace SocialMcp.Core.Validation;
 
+/// <summary>One platform's verdict: its problems and its text length counted the platform's way, against its limit.</summary>
 public sealed record PlatformVerdict(Platform Platform, bool Ok, int TextLength, int MaxTextLength, IReadOnlyList<Problem> Problems);
 
 /// <summary>
@@ -17,20 +17,19 @@ public sealed record ValidationReport(bool Ok, IReadOnlyList<Problem> Problems, 
 }
 
 /// <summary>Runs every registered <see cref="IPostRule"/> and groups what they find.</summary>
-public sealed class PostValidator(IEnumerable<IPostRule> rules, IOptions<ContentRulesOptions> contentRules)
+public sealed class PostValidator(IEnumerable<IPostRule> rules, IPlatformTextMeasure textMeasure)
 {
     private readonly IPostRule[] _rules = rules.ToArray();
 
     public ValidationReport Validate(RuleContext context)
     {
         var problems = _rules.SelectMany(rule => rule.Check(context)).ToList();
-        var verdicts = context.Draft.Platforms.Distinct()
+        var verdicts = context.TargetPlatforms
             .Select(platform =>
             {
                 var own = problems.Where(p => p.Platform == platform).ToList();
-                return new PlatformVerdict(platform, own.Count == 0,
-                    TextLength.CodePoints(context.Draft.Content.TextFor(platform)),
-                    contentRules.Value.MaxTextLengthFor(platform), own);
+                var text = textMeasure.Measure(platform, context.Draft.Content);
+                return new PlatformVerdict(platform, own.Count == 0, text.Length, text.MaxLength, own);
             })
             .ToList();
         var general = problems.Where(p => p.Platform is null || !context.Draft.Platforms.Contains(p.Platform.Value)).ToList();

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using SocialMcp.Core.Access;
+using SocialMcp.Core.Accounts;
+using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
 using SocialMcp.Core.Workspaces;
 using SocialMcp.Server.Hosting;
@@ -17,6 +19,8 @@ public static class AdminCommands
     {
         root.Subcommands.Add(Workspaces(db));
         root.Subcommands.Add(Keys(db));
+        root.Subcommands.Add(Accounts(db));
+        root.Subcommands.Add(EmulatorCommand.Create());
     }
 
     private static Command Workspaces(Option<string?> db)
@@ -83,6 +87,53 @@ public static class AdminCommands
         }, ct));
 
         return new Command("keys", "Manage API keys for the HTTP transport.") { create, list, revoke };
+    }
+
+    private static Command Accounts(Option<string?> db)
+    {
+        var workspace = new Option<string>("--workspace") { Description = "Workspace id or name.", DefaultValueFactory = _ => LocalWorkspace.Id };
+        var platform = new Option<string>("--platform") { Description = $"One of: {string.Join(", ", PlatformNames.AllWireNames)}.", Required = true };
+        var token = new Option<string>("--token") { Description = "The account's access token; checked with the platform, then stored encrypted.", Required = true };
+        var set = new Option<string?>("--set") { Description = "Platform set name (default: the workspace's default set)." };
+        var baseUrl = new Option<string?>("--base-url") { Description = "API root to use instead of the platform's (e.g. the local emulator)." };
+        var expiresAt = new Option<DateTimeOffset?>("--expires-at") { Description = "When the token expires (ISO 8601), for token health." };
+        var connect = new Command("connect", "Connect a real account: verify the token with the platform and store it encrypted.")
+            { workspace, platform, token, set, baseUrl, expiresAt };
+        connect.SetAction((result, ct) => RunAsync(result.GetValue(db), async services =>
+        {
+            if (!PlatformNames.TryParse(result.GetValue(platform), out var which))
+                throw new DomainValidationException([new Problem(ErrorCodes.ValidationFailed, $"Unknown platform '{result.GetValue(platform)}'.", "$.platform")]);
+            Uri? api = null;
+            if (result.GetValue(baseUrl) is { } url && !Uri.TryCreate(url, UriKind.Absolute, out api))
+                throw new DomainValidationException([new Problem(ErrorCodes.ValidationFailed, $"--base-url '{url}' is not an absolute URL.", "$.baseUrl")]);
+            var target = await services.GetRequiredService<WorkspaceService>().ResolveAsync(result.GetValue(workspace)!, ct);
+            var account = await services.GetRequiredService<AccountConnections>().ConnectAsync(
+                new ConnectAccountCommand(target.Id, which.Value, result.GetValue(token)!, result.GetValue(set), api, result.GetValue(expiresAt)), ct);
+            Console.WriteLine($"Connected {account.Platform.ToWireName()} account {account.Handle} ({account.PlatformAccountId}) as {account.Id}.");
+        }, ct));
+
+        var list = new Command("list", "List connected accounts (never their tokens).") { workspace };
+        list.SetAction((result, ct) => RunAsync(result.GetValue(db), async services =>
+        {
+            var target = await services.GetRequiredService<WorkspaceService>().ResolveAsync(result.GetValue(workspace)!, ct);
+            var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+            foreach (var account in await services.GetRequiredService<AccountConnections>().ListAsync(target.Id, ct))
+            {
+                var kind = account.IsSandbox ? "sandbox" : "real";
+                Console.WriteLine($"{account.Id}\t{account.Platform.ToWireName()}\t{account.Handle}\t{kind}\t{TokenHealth.Of(account, now)}\tset {account.PlatformSetId}");
+            }
+        }, ct));
+
+        var accountId = new Argument<string>("account-id") { Description = "The account's id (from accounts list)." };
+        var remove = new Command("remove", "Disconnect an account that no post used.") { accountId, workspace };
+        remove.SetAction((result, ct) => RunAsync(result.GetValue(db), async services =>
+        {
+            var target = await services.GetRequiredService<WorkspaceService>().ResolveAsync(result.GetValue(workspace)!, ct);
+            var removed = await services.GetRequiredService<AccountConnections>().RemoveAsync(target.Id, result.GetValue(accountId)!, ct);
+            Console.WriteLine($"Removed {removed.Platform.ToWireName()} account {removed.Handle}.");
+        }, ct));
+
+        return new Command("accounts", "Connect, list and remove platform accounts.") { connect, list, remove };
     }
 
     private static async Task<int> RunAsync(string? dbPath, Func<IServiceProvider, Task> work, CancellationToken cancellationToken)

@@ -7,6 +7,7 @@ using ModelContextProtocol.Server;
 using SocialMcp.Core;
 using SocialMcp.Core.Domain;
 using SocialMcp.Server.Access;
+using SocialMcp.Server.Conformance;
 using SocialMcp.Server.Hosting;
 using SocialMcp.Server.Tools;
 
@@ -50,7 +51,9 @@ public static class McpServerSetup
             .WithTools<AccountTools>(SocialJson.Options)
             .WithTools<PlatformSetTools>(SocialJson.Options)
             .WithRequestFilters(filters => filters.AddCallToolFilter(next => (context, cancellationToken) =>
-                context.Services!.GetRequiredService<ToolCallFilter>().InvokeAsync(context, next, cancellationToken)));
+                context.Services!.GetRequiredService<ToolCallFilter>().InvokeAsync(context, next, cancellationToken)))
+            // Test-only fixtures of the MCP conformance suite: they add nothing unless Conformance:Enabled is true.
+            .AddConformanceFixtures();
     }
 }
 

@@ -8,31 +8,42 @@ namespace SocialMcp.Server.Mcp;
 public sealed record ToolSchema(string ToolName, JsonElement Json, JsonSchema Validator);
 
 /// <summary>
-/// The input schemas of all tools, read from the JSON files embedded under Mcp/Schemas. Shared pieces live in
-/// _defs.json and are inlined where referenced, so each advertised schema stands alone. Compiling here means a
-/// schema that uses a keyword our validator does not implement stops the server at start-up.
+/// Input schemas of tools registered outside the product's set, e.g. the conformance fixtures (only when they are
+/// enabled). <see cref="ToolSchemaCatalog"/> adds them to Mcp/Schemas and they are checked and enforced the same way.
+/// </summary>
+public interface IToolSchemaSource
+{
+    /// <summary>Each tool's name and input schema; nothing when the source adds no tools.</summary>
+    IEnumerable<(string ToolName, JsonNode Schema)> ReadSchemas();
+}
+
+/// <summary>
+/// The input schemas of all tools, read from the JSON files embedded under Mcp/Schemas and from any
+/// <see cref="IToolSchemaSource"/>. Shared pieces live in _defs.json and are inlined where referenced, so each
+/// advertised schema stands alone. Compiling here means a schema that uses a keyword our validator does not implement
+/// stops the server at start-up.
 /// </summary>
 public sealed class ToolSchemaCatalog
 {
     private const string ResourcePrefix = "SocialMcp.Server.Mcp.Schemas.";
     private const string DefsResource = ResourcePrefix + "_defs.json";
 
-    private readonly Dictionary<string, ToolSchema> _schemas;
+    private readonly Dictionary<string, ToolSchema> _schemas = new(StringComparer.Ordinal);
 
-    public ToolSchemaCatalog()
+    /// <param name="additionalSources">Schemas of tools registered outside Mcp/Schemas (see <see cref="IToolSchemaSource"/>).</param>
+    public ToolSchemaCatalog(IEnumerable<IToolSchemaSource>? additionalSources = null)
     {
         var assembly = typeof(ToolSchemaCatalog).Assembly;
         var defs = ReadResource(DefsResource)["$defs"]!.AsObject();
-        _schemas = assembly.GetManifestResourceNames()
+        var ours = assembly.GetManifestResourceNames()
             .Where(name => name.StartsWith(ResourcePrefix, StringComparison.Ordinal) && name.EndsWith(".json", StringComparison.Ordinal) && name != DefsResource)
-            .Select(name =>
-            {
-                var toolName = name[ResourcePrefix.Length..^".json".Length];
-                var node = Inline(ReadResource(name), defs, toolName);
-                var json = JsonSerializer.SerializeToElement(node);
-                return new ToolSchema(toolName, json, JsonSchema.Compile(json));
-            })
-            .ToDictionary(s => s.ToolName, StringComparer.Ordinal);
+            .Select(name => (ToolName: name[ResourcePrefix.Length..^".json".Length], Schema: ReadResource(name)));
+        foreach (var (toolName, schema) in ours.Concat((additionalSources ?? []).SelectMany(source => source.ReadSchemas())))
+        {
+            var json = JsonSerializer.SerializeToElement(Inline(schema, defs, toolName));
+            if (!_schemas.TryAdd(toolName, new ToolSchema(toolName, json, JsonSchema.Compile(json))))
+                throw new InvalidOperationException($"Tool '{toolName}' has two input schemas.");
+        }
     }
 
     public IReadOnlyCollection<ToolSchema> All => _schemas.Values;

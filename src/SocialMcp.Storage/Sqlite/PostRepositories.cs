@@ -131,7 +131,8 @@ internal sealed class PostTargetRepository(DbContext db) : IPostTargetRepository
         """
         post_id AS PostId, platform AS Platform, account_id AS AccountId, status AS Status, platform_post_id AS PlatformPostId,
         public_url AS PublicUrl, error_code AS ErrorCode, error_message AS ErrorMessage, attempt_count AS AttemptCount,
-        created_at AS CreatedAt, updated_at AS UpdatedAt, published_at AS PublishedAt
+        created_at AS CreatedAt, updated_at AS UpdatedAt, published_at AS PublishedAt,
+        platform_error_code AS PlatformErrorCode, platform_error_message AS PlatformErrorMessage
         """;
 
     public async Task<IReadOnlyList<PostTarget>> ListForPostAsync(string postId, CancellationToken cancellationToken)
@@ -153,9 +154,9 @@ internal sealed class PostTargetRepository(DbContext db) : IPostTargetRepository
         db.Connection.ExecuteAsync(Command(db,
             """
             INSERT INTO post_targets (post_id, platform, account_id, status, platform_post_id, public_url, error_code, error_message,
-                                      attempt_count, created_at, updated_at, published_at)
+                                      attempt_count, created_at, updated_at, published_at, platform_error_code, platform_error_message)
             VALUES (@PostId, @Platform, @AccountId, @Status, @PlatformPostId, @PublicUrl, @ErrorCode, @ErrorMessage,
-                    @AttemptCount, @CreatedAt, @UpdatedAt, @PublishedAt);
+                    @AttemptCount, @CreatedAt, @UpdatedAt, @PublishedAt, @PlatformErrorCode, @PlatformErrorMessage);
             """,
             Parameters(target), cancellationToken));
 
@@ -165,7 +166,8 @@ internal sealed class PostTargetRepository(DbContext db) : IPostTargetRepository
             UPDATE post_targets
             SET account_id = @AccountId, status = @Status, platform_post_id = @PlatformPostId, public_url = @PublicUrl,
                 error_code = @ErrorCode, error_message = @ErrorMessage, attempt_count = @AttemptCount,
-                updated_at = @UpdatedAt, published_at = @PublishedAt
+                updated_at = @UpdatedAt, published_at = @PublishedAt,
+                platform_error_code = @PlatformErrorCode, platform_error_message = @PlatformErrorMessage
             WHERE post_id = @PostId AND platform = @Platform;
             """,
             Parameters(target), cancellationToken));
@@ -187,6 +189,8 @@ internal sealed class PostTargetRepository(DbContext db) : IPostTargetRepository
         CreatedAt = Time(target.CreatedAt),
         UpdatedAt = Time(target.UpdatedAt),
         PublishedAt = Time(target.PublishedAt),
+        target.PlatformErrorCode,
+        target.PlatformErrorMessage,
     };
 
     private sealed class TargetRow
@@ -203,9 +207,12 @@ internal sealed class PostTargetRepository(DbContext db) : IPostTargetRepository
         public string CreatedAt { get; init; } = "";
         public string UpdatedAt { get; init; } = "";
         public string? PublishedAt { get; init; }
+        public string? PlatformErrorCode { get; init; }
+        public string? PlatformErrorMessage { get; init; }
 
         public PostTarget ToDomain() => new(PostId, PlatformNames.Parse(Platform), AccountId, StatusNames.ParseTargetStatus(Status),
-            PlatformPostId, PublicUrl, ErrorCode, ErrorMessage, (int)AttemptCount, ParseTime(CreatedAt), ParseTime(UpdatedAt), ParseOptionalTime(PublishedAt));
+            PlatformPostId, PublicUrl, ErrorCode, ErrorMessage, (int)AttemptCount, ParseTime(CreatedAt), ParseTime(UpdatedAt), ParseOptionalTime(PublishedAt),
+            PlatformErrorCode, PlatformErrorMessage);
     }
 }
 
@@ -263,4 +270,20 @@ internal sealed class PostEventRepository(DbContext db) : IPostEventRepository
         public string? Detail { get; init; }
         public string OccurredAt { get; init; } = "";
     }
+}
+
+internal sealed class PublishHandleRepository(DbContext db) : IPublishHandleRepository
+{
+    public Task<string?> GetAsync(string postId, Platform platform, string kind, CancellationToken cancellationToken) =>
+        db.Connection.ExecuteScalarAsync<string?>(Command(db,
+            "SELECT value FROM publish_handles WHERE post_id = @postId AND platform = @platform AND kind = @kind;",
+            new { postId, platform = platform.ToWireName(), kind }, cancellationToken));
+
+    public Task SetAsync(string postId, Platform platform, string kind, string value, DateTimeOffset at, CancellationToken cancellationToken) =>
+        db.Connection.ExecuteAsync(Command(db,
+            """
+            INSERT INTO publish_handles (post_id, platform, kind, value, updated_at) VALUES (@postId, @platform, @kind, @value, @at)
+            ON CONFLICT (post_id, platform, kind) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at;
+            """,
+            new { postId, platform = platform.ToWireName(), kind, value, at = Time(at) }, cancellationToken));
 }

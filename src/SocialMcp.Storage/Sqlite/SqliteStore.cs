@@ -36,4 +36,5 @@ internal sealed class SqliteSession(DbContext db) : IStoreSession
     public IPostEventRepository Events { get; } = new PostEventRepository(db);
     public IApiKeyRepository ApiKeys { get; } = new ApiKeyRepository(db);
     public IAuditLogRepository Audit { get; } = new AuditLogRepository(db);
+    public IPublishHandleRepository Handles { get; } = new PublishHandleRepository(db);
 }

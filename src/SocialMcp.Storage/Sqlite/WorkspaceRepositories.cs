@@ -196,6 +196,19 @@ internal sealed class AccountRepository(DbContext db) : IAccountRepository
             "DELETE FROM accounts WHERE workspace_id = @workspaceId AND platform_set_id = @platformSetId;",
             new { workspaceId, platformSetId }, cancellationToken));
 
+    public async Task<bool> MarkTokenExpiredAsync(string accountId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await db.Connection.ExecuteAsync(Command(db,
+            "UPDATE accounts SET token_expires_at = @now, updated_at = @now WHERE id = @accountId;",
+            new { accountId, now = Time(now) }, cancellationToken)) == 1;
+
+    public Task<int> CountTargetsUsingAsync(string accountId, CancellationToken cancellationToken) =>
+        db.Connection.ExecuteScalarAsync<int>(Command(db,
+            "SELECT COUNT(*) FROM post_targets WHERE account_id = @accountId;", new { accountId }, cancellationToken));
+
+    public async Task<bool> DeleteAsync(string workspaceId, string accountId, CancellationToken cancellationToken) =>
+        await db.Connection.ExecuteAsync(Command(db,
+            "DELETE FROM accounts WHERE workspace_id = @workspaceId AND id = @accountId;", new { workspaceId, accountId }, cancellationToken)) == 1;
+
     private sealed class AccountRow
     {
         public string Id { get; init; } = "";

@@ -107,7 +107,8 @@ public sealed class PostServiceTests : IAsyncLifetime
     [Fact]
     public async Task Publish_Draft_PublishesEveryTargetAndBumpsVersion()
     {
-        var created = await Posts.CreateAsync(Ws, Drafts.Create("Hi", Platform.X, Platform.Amazon), Ct);
+        var withImage = Drafts.Text("Hi") with { Media = [new MediaItem("https://example.com/a.jpg", MediaTypes.Image, "image/jpeg")] };
+        var created = await Posts.CreateAsync(Ws, new CreatePostCommand(withImage, [Platform.X, Platform.Amazon], null, null), Ct);
 
         var published = await Posts.PublishAsync(Ws, created.Post.Id, created.Post.Version, Ct);
 
@@ -241,11 +242,11 @@ public sealed class PostServiceTests : IAsyncLifetime
     {
         var created = await Posts.CreateAsync(Ws, Drafts.Create("Old", Platform.X), Ct);
 
-        var updated = await Posts.UpdateAsync(Ws, new UpdatePostCommand(created.Post.Id, 1, Drafts.Text("New"), [Platform.Threads, Platform.YouTube], null, null), Ct);
+        var updated = await Posts.UpdateAsync(Ws, new UpdatePostCommand(created.Post.Id, 1, Drafts.Text("New"), [Platform.Threads, Platform.Facebook], null, null), Ct);
 
         Assert.Equal("New", updated.Post.Content.Text);
         Assert.Equal(2, updated.Post.Version);
-        Assert.Equal([Platform.Threads, Platform.YouTube], (await Posts.GetAsync(Ws, created.Post.Id, Ct)).Targets.Select(t => t.Platform));
+        Assert.Equal([Platform.Threads, Platform.Facebook], (await Posts.GetAsync(Ws, created.Post.Id, Ct)).Targets.Select(t => t.Platform));
     }
 
     [Fact]
@@ -361,7 +362,15 @@ public sealed class PostServiceTests : IAsyncLifetime
     [Fact]
     public async Task Withdraw_PlatformWithoutDeleteApi_FailsWithWithdrawNotSupportedAndChangesNothing()
     {
-        var created = await Posts.CreateAsync(Ws, Drafts.Create("Hi", Platform.X, Platform.TikTok), Ct);
+        var video = Drafts.Text("Hi") with
+        {
+            Media = [new MediaItem("https://example.com/v.mp4", MediaTypes.Video, "video/mp4")],
+            PlatformOverrides = new Dictionary<Platform, PlatformOverride>
+            {
+                [Platform.TikTok] = new(Settings: System.Text.Json.JsonDocument.Parse("""{"privacyLevel": "SELF_ONLY"}""").RootElement.Clone()),
+            },
+        };
+        var created = await Posts.CreateAsync(Ws, new CreatePostCommand(video, [Platform.X, Platform.TikTok], null, null), Ct);
         var published = await Posts.PublishAsync(Ws, created.Post.Id, null, Ct);
 
         var ex = await Assert.ThrowsAsync<ConflictException>(() => Posts.WithdrawAsync(Ws, created.Post.Id, [Platform.X, Platform.TikTok], null, Ct));

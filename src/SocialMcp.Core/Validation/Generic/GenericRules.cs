@@ -3,7 +3,7 @@ using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
 using SocialMcp.Core.Options;
 
-namespace SocialMcp.Core.Validation;
+namespace SocialMcp.Core.Validation.Generic;
 
 /// <summary>At least one platform, each named once.</summary>
 public sealed class PlatformsSelectedRule : IPostRule

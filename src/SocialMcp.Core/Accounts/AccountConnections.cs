@@ -1,0 +1,74 @@
+using System.Text.Json;
+using SocialMcp.Core.Domain;
+using SocialMcp.Core.Errors;
+using SocialMcp.Core.Publishing;
+using SocialMcp.Core.Storage;
+
+namespace SocialMcp.Core.Accounts;
+
+public sealed record ConnectAccountCommand(
+    string WorkspaceId,
+    Platform Platform,
+    string AccessToken,
+    string? PlatformSetName,
+    Uri? ApiBaseUrl,
+    DateTimeOffset? TokenExpiresAt);
+
+/// <summary>
+/// Connects real accounts (operator commands): the token is verified with the platform, encrypted by the token
+/// vault, and stored in a platform set (the default one unless named). Removing an account that posts used is
+/// refused, so no post loses its history.
+/// </summary>
+public sealed class AccountConnections(IStore store, IAccountVerifier verifier, ITokenVault vault, TimeProvider time)
+{
+    public async Task<Account> ConnectAsync(ConnectAccountCommand command, CancellationToken cancellationToken)
+    {
+        var verified = await verifier.VerifyAsync(command.Platform, command.AccessToken, command.ApiBaseUrl, cancellationToken);
+        var reference = vault.Protect(command.AccessToken);
+        return await store.WriteAsync(async session =>
+        {
+            var set = command.PlatformSetName is null
+                ? await session.PlatformSets.GetDefaultAsync(command.WorkspaceId, cancellationToken)
+                : await session.PlatformSets.FindByNameAsync(command.WorkspaceId, command.PlatformSetName, cancellationToken);
+            if (set is null)
+                throw new NotFoundException(new Problem(ErrorCodes.PlatformSetNotFound,
+                    $"No platform set '{command.PlatformSetName ?? "(default)"}' in this workspace.", "$.set"));
+
+            var existing = (await session.Accounts.ListInSetAsync(command.WorkspaceId, set.Id, cancellationToken))
+                .FirstOrDefault(a => a.Platform == command.Platform);
+            if (existing is not null)
+            {
+                throw new ConflictException(new Problem(ErrorCodes.ValidationFailed,
+                    $"Platform set '{set.Name}' already has a {command.Platform.ToWireName()} account ({existing.Handle}).", "$.platform",
+                    Hint: "Remove it first (accounts remove), or connect into another set (--set)."));
+            }
+
+            var now = time.GetUtcNow();
+            var metadata = command.ApiBaseUrl is null
+                ? JsonSerializer.SerializeToElement(new { })
+                : JsonSerializer.SerializeToElement(new { apiBaseUrl = command.ApiBaseUrl.AbsoluteUri });
+            var account = new Account(Guid.CreateVersion7(now).ToString(), command.WorkspaceId, set.Id, command.Platform, verified.Handle,
+                verified.PlatformAccountId, reference, command.TokenExpiresAt, IsSandbox: false, metadata, now, now);
+            await session.Accounts.InsertAsync(account, cancellationToken);
+            return account;
+        }, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<Account>> ListAsync(string workspaceId, CancellationToken cancellationToken) =>
+        store.ReadAsync(session => session.Accounts.ListAsync(workspaceId, null, null, cancellationToken), cancellationToken);
+
+    public Task<Account> RemoveAsync(string workspaceId, string accountId, CancellationToken cancellationToken) =>
+        store.WriteAsync(async session =>
+        {
+            var account = await session.Accounts.GetAsync(workspaceId, accountId, cancellationToken)
+                ?? throw new NotFoundException(new Problem(ErrorCodes.ValidationFailed, $"No account '{accountId}' in this workspace.", "$.accountId"));
+            if (await session.Accounts.CountTargetsUsingAsync(accountId, cancellationToken) > 0)
+            {
+                throw new ConflictException(new Problem(ErrorCodes.ValidationFailed,
+                    $"Posts were published with account '{account.Handle}'; removing it would lose their history.", "$.accountId",
+                    Hint: "Connect the new account into another platform set instead."));
+            }
+            await session.Accounts.DeleteAsync(workspaceId, accountId, cancellationToken);
+            return account;
+        }, cancellationToken);
+}

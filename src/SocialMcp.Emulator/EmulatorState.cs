@@ -1,0 +1,50 @@
+using System.Collections.Concurrent;
+using SocialMcp.Core.Domain;
+
+namespace SocialMcp.Emulator;
+
+/// <summary>A token the emulator accepts, and whose account it stands for.</summary>
+public sealed record EmulatorToken(string Token, Platform Platform, string AccountId, string Username, DateTimeOffset ExpiresAt, IReadOnlySet<string> Scopes);
+
+/// <summary>
+/// What the emulated platforms know: issued tokens, and a count of posts each platform made live (the number tests
+/// check to prove nothing was posted twice). Each platform module keeps its own objects (containers, uploads) in
+/// its own fields.
+/// </summary>
+public sealed class EmulatorState(TimeProvider time)
+{
+    private readonly ConcurrentDictionary<string, EmulatorToken> _tokens = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Platform, int> _livePosts = new();
+    private readonly ConcurrentDictionary<(Platform, string), int> _calls = new();
+
+    public TimeProvider Time => time;
+
+    /// <summary>Issues a token for an account on a platform (all scopes unless given).</summary>
+    public EmulatorToken IssueToken(Platform platform, string accountId, string? username = null, TimeSpan? lifetime = null, IEnumerable<string>? scopes = null)
+    {
+        var token = new EmulatorToken($"emu-{platform.ToWireName()}-{Guid.NewGuid():N}", platform, accountId, username ?? accountId,
+            time.GetUtcNow() + (lifetime ?? TimeSpan.FromDays(60)), (scopes ?? ["*"]).ToHashSet());
+        _tokens[token.Token] = token;
+        return token;
+    }
+
+    /// <summary>The live token presented, or null when unknown, for another platform, or expired.</summary>
+    public EmulatorToken? Authenticate(Platform platform, string? presented)
+    {
+        if (presented is null || !_tokens.TryGetValue(presented, out var token) || token.Platform != platform)
+            return null;
+        return token.ExpiresAt > time.GetUtcNow() ? token : null;
+    }
+
+    public void Revoke(string token) => _tokens.TryRemove(token, out _);
+
+    /// <summary>Called by a module when a post becomes live (published, or submitted for review).</summary>
+    public void CountLivePost(Platform platform) => _livePosts.AddOrUpdate(platform, 1, (_, n) => n + 1);
+
+    public int LivePosts(Platform platform) => _livePosts.GetValueOrDefault(platform);
+
+    /// <summary>Counts calls by platform and a name the module chooses (e.g. "media_publish").</summary>
+    public void CountCall(Platform platform, string name) => _calls.AddOrUpdate((platform, name), 1, (_, n) => n + 1);
+
+    public int Calls(Platform platform, string name) => _calls.GetValueOrDefault((platform, name));
+}

@@ -1,0 +1,539 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SocialMcp.Core.Domain;
+using SocialMcp.Core.Errors;
+using SocialMcp.Core.Publishing;
+using SocialMcp.Core.Validation.Text;
+using SocialMcp.Platforms.Adapters.YouTube;
+using SocialMcp.Platforms.Http;
+
+namespace SocialMcp.Platforms.Adapters.LinkedIn;
+
+/// <summary>
+/// LinkedIn Posts API (PLATFORMS.md §4): media first (<c>rest/images</c> / <c>rest/videos</c> initializeUpload →
+/// PUT to the upload URL(s) → finalizeUpload and processing for video), then <c>POST rest/posts</c>, which answers
+/// 201 with the post URN in <c>x-restli-id</c>. Commentary is escaped in LinkedIn's "little" text format, so reserved
+/// characters can't silently truncate the post. LinkedIn has no idempotency key: the media URNs and the time of the
+/// first create are kept as handles, and a create whose answer was lost is looked for among the author's newest
+/// posts (or, without read permission, re-sent so that LinkedIn's DUPLICATE_POST names the post already made).
+/// </summary>
+public sealed class LinkedInAdapter : PlatformAdapter
+{
+    /// <summary>The URN of the post once LinkedIn confirmed it.</summary>
+    public const string PostUrnHandle = "post_urn";
+
+    /// <summary>When the first create was sent: from then on a retry looks for the post before creating it.</summary>
+    public const string CreateStartedHandle = "create_started_at";
+
+    private readonly IHttpClientFactory _clients;
+    private readonly IOptionsMonitor<PlatformOptions> _options;
+
+    public LinkedInAdapter(IHttpClientFactory clients, ITokenVault tokens, IOptionsMonitor<PlatformOptions> options, TimeProvider time,
+        ILogger<LinkedInAdapter> logger)
+        : base(Platform.LinkedIn, clients, tokens, options, time, logger)
+    {
+        _clients = clients;
+        _options = options;
+    }
+
+    /// <summary>The image or video URN uploaded for media item <paramref name="index"/>.</summary>
+    public static string MediaHandle(int index) => $"media.{index}";
+
+    /// <summary>Set once media item <paramref name="index"/> is fully uploaded (and finalized, for video).</summary>
+    public static string MediaReadyHandle(int index) => $"media.{index}.ready";
+
+    /// <summary>Posts can be deleted: <c>DELETE rest/posts/{urn}</c> (§4.5).</summary>
+    public override PublisherCapabilities CapabilitiesFor(Platform target) => new(CanWithdraw: true);
+
+    protected override HttpRequestMessage WhoAmIRequest() => new(HttpMethod.Get, "v2/userinfo");
+
+    protected override SocialMcp.Core.Accounts.VerifiedAccount ParseWhoAmI(JsonElement body) =>
+        new(body.GetProperty("sub").GetString()!, body.TryGetProperty("name", out var name) ? name.GetString()! : body.GetProperty("sub").GetString()!);
+
+    protected override async Task<PublishOutcome> PublishCoreAsync(PublishRequest request, AdapterCall call, CancellationToken cancellationToken)
+    {
+        var settings = LinkedInSettings.From(call.Options);
+        var handles = request.Handles;
+
+        if (await handles.GetAsync(PostUrnHandle, cancellationToken) is { } known)
+        {
+            // An earlier attempt made the post and we missed recording the outcome: confirm it, never post again.
+            if (await PostExistsAsync(call, settings, known, cancellationToken) == false)
+                return PublishOutcome.Failed(ErrorCodes.PlatformError,
+                    $"This post was published to LinkedIn as {known} but no longer exists there; it was not posted again.");
+            return Published(settings, known);
+        }
+
+        var author = AuthorUrn(call.Account);
+        var content = await PrepareContentAsync(request, call, settings, author, cancellationToken);
+        var post = BuildPost(request, settings, author, content);
+
+        var startedText = await handles.GetAsync(CreateStartedHandle, cancellationToken);
+        var retrying = startedText is not null;
+        var since = retrying ? DateTimeOffset.Parse(startedText!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind) : Time.GetUtcNow();
+        // Without read permission a retry cannot look; it then relies on LinkedIn's duplicate check below.
+        var unseen = false;
+        if (retrying)
+        {
+            var search = await FindOwnPostAsync(call, settings, author, post, since, cancellationToken);
+            if (search.Urn is { } found)
+                return await AdoptAsync(handles, settings, found, "found among the author's posts", cancellationToken);
+            unseen = !search.Looked;
+        }
+        else
+        {
+            await handles.SetAsync(CreateStartedHandle, since.ToString("O", CultureInfo.InvariantCulture), cancellationToken);
+        }
+
+        string urn;
+        try
+        {
+            urn = await CreatePostAsync(call, settings, post, cancellationToken);
+        }
+        catch (PlatformCallException ex) when (unseen && ex.Failure.Code == ErrorCodes.DuplicateContent && DuplicateOf(ex.Failure) is { } existing)
+        {
+            // We sent this post before and could not look whether it was made: LinkedIn says it was. A duplicate can
+            // also name a post deleted a day ago ("ghost" duplicates, 3p), so it is adopted only if it exists.
+            if (await PostExistsAsync(call, settings, existing, cancellationToken) == false)
+                throw;
+            return await AdoptAsync(handles, settings, existing, "named by LinkedIn's duplicate check", cancellationToken);
+        }
+        catch (Exception ex) when (IsAmbiguous(ex, cancellationToken))
+        {
+            // The create may have happened (lost answer, timeout, 5xx from a proxy): ask LinkedIn before reporting.
+            Logger.LogWarning("LinkedIn: create of post {PostId} ended ambiguously; looking for it among the author's posts", request.PostId);
+            if ((await FindOwnPostAsync(call, settings, author, post, since, cancellationToken)).Urn is { } made)
+                return await AdoptAsync(handles, settings, made, "found after an unanswered create", cancellationToken);
+            throw;
+        }
+        await handles.SetAsync(PostUrnHandle, urn, cancellationToken);
+        return Published(settings, urn);
+    }
+
+    protected override async Task<WithdrawOutcome> WithdrawCoreAsync(WithdrawRequest request, AdapterCall call, CancellationToken cancellationToken)
+    {
+        var settings = LinkedInSettings.From(call.Options);
+        // Deletes are idempotent (204 again for a deleted post, 3p); a post that is not there at all is withdrawn too.
+        await CallAsync(call, settings, new HttpRequestMessage(HttpMethod.Delete, PostPath(request.PlatformPostId)), cancellationToken,
+            HttpStatusCode.NotFound);
+        return WithdrawOutcome.Withdrawn;
+    }
+
+    // ---- media ---------------------------------------------------------------------------------------------
+
+    private async Task<JsonObject?> PrepareContentAsync(PublishRequest request, AdapterCall call, LinkedInSettings settings, string author,
+        CancellationToken cancellationToken)
+    {
+        var media = request.Media;
+        if (media.Count == 0)
+        {
+            return request.LinkUrl is { } link
+                ? new JsonObject { ["article"] = Article(link, request.Settings) }
+                : null;
+        }
+        if (media.Count(m => m.IsVideo) > 1 || (media.Any(m => m.IsVideo) && media.Any(m => !m.IsVideo)))
+            throw new PlatformCallException(new PlatformFailure(ErrorCodes.ContentRejected,
+                "A LinkedIn post carries one video or up to 20 images, not a mix."));
+
+        var urns = new List<string>();
+        for (var i = 0; i < media.Count; i++)
+            urns.Add(await EnsureUploadedAsync(request, call, settings, author, i, cancellationToken));
+
+        if (media[0].IsVideo)
+        {
+            await WaitForVideoAsync(call, settings, urns[0], cancellationToken);
+            var video = new JsonObject { ["id"] = urns[0] };
+            if (SettingString(request.Settings, "videoTitle") is { } title)
+                video["title"] = title;
+            return new JsonObject { ["media"] = video };
+        }
+        var altTexts = SettingStrings(request.Settings, "altText");
+        JsonObject Image(int i)
+        {
+            var node = new JsonObject { ["id"] = urns[i] };
+            // settings.altText gives one text per image, in order; the media item's own altText otherwise.
+            if ((altTexts?.ElementAtOrDefault(i) is { Length: > 0 } fromSettings ? fromSettings : media[i].AltText) is { Length: > 0 } alt)
+                node["altText"] = alt;
+            return node;
+        }
+        if (media.Count == 1)
+            return new JsonObject { ["media"] = Image(0) };
+        return new JsonObject
+        {
+            ["multiImage"] = new JsonObject { ["images"] = new JsonArray(urns.Select((_, i) => (JsonNode)Image(i)).ToArray()) },
+        };
+    }
+
+    private static JsonObject Article(string link, JsonElement? settings)
+    {
+        // article.title is required; the link itself stands in when no articleTitle is given.
+        var article = new JsonObject { ["source"] = link, ["title"] = SettingString(settings, "articleTitle") ?? link };
+        if (SettingString(settings, "articleDescription") is { } description)
+            article["description"] = description;
+        return article;
+    }
+
+    /// <summary>
+    /// The URN of media item <paramref name="index"/>, uploading it unless an earlier attempt did. An upload left
+    /// half-way (URN recorded, not marked ready) is checked with LinkedIn and started over only if it did not finish.
+    /// </summary>
+    private async Task<string> EnsureUploadedAsync(PublishRequest request, AdapterCall call, LinkedInSettings settings, string author, int index,
+        CancellationToken cancellationToken)
+    {
+        var item = request.Media[index];
+        var kind = item.IsVideo ? "videos" : "images";
+        if (await request.Handles.GetAsync(MediaHandle(index), cancellationToken) is { } earlier)
+        {
+            if (await request.Handles.GetAsync(MediaReadyHandle(index), cancellationToken) is not null)
+                return earlier;
+            var status = await AssetStatusAsync(call, settings, kind, earlier, cancellationToken);
+            if (status is "AVAILABLE" or "PROCESSING")
+            {
+                await request.Handles.SetAsync(MediaReadyHandle(index), "true", cancellationToken);
+                return earlier;
+            }
+        }
+
+        await using var file = await MediaFile.DownloadAsync(_clients, item, settings.MediaDownloadTimeout, cancellationToken);
+        string urn;
+        if (item.IsVideo)
+        {
+            var init = await CallAsync(call, settings, JsonPost("rest/videos?action=initializeUpload", new JsonObject
+            {
+                ["initializeUploadRequest"] = new JsonObject
+                {
+                    ["owner"] = author,
+                    ["fileSizeBytes"] = file.Length,
+                    ["uploadCaptions"] = false,
+                    ["uploadThumbnail"] = false,
+                },
+            }), cancellationToken);
+            var value = init.Body?.GetProperty("value") ?? throw Malformed("videos initializeUpload");
+            urn = value.GetProperty("video").GetString() ?? throw Malformed("videos initializeUpload");
+            await request.Handles.SetAsync(MediaHandle(index), urn, cancellationToken);
+
+            var partIds = new JsonArray();
+            foreach (var part in value.GetProperty("uploadInstructions").EnumerateArray())
+            {
+                var first = part.GetProperty("firstByte").GetInt64();
+                var last = part.GetProperty("lastByte").GetInt64();
+                var bytes = await file.ReadAsync(first, checked((int)(last - first + 1)), cancellationToken);
+                var uploaded = await UploadAsync(call, part.GetProperty("uploadUrl").GetString()!, bytes, cancellationToken);
+                partIds.Add(uploaded.Header("ETag") ?? throw Malformed("video part upload (no ETag)"));
+            }
+            await CallAsync(call, settings, JsonPost("rest/videos?action=finalizeUpload", new JsonObject
+            {
+                ["finalizeUploadRequest"] = new JsonObject
+                {
+                    ["video"] = urn,
+                    ["uploadToken"] = value.TryGetProperty("uploadToken", out var token) ? token.GetString() ?? "" : "",
+                    ["uploadedPartIds"] = partIds,
+                },
+            }), cancellationToken);
+        }
+        else
+        {
+            var init = await CallAsync(call, settings, JsonPost("rest/images?action=initializeUpload", new JsonObject
+            {
+                ["initializeUploadRequest"] = new JsonObject { ["owner"] = author },
+            }), cancellationToken);
+            var value = init.Body?.GetProperty("value") ?? throw Malformed("images initializeUpload");
+            urn = value.GetProperty("image").GetString() ?? throw Malformed("images initializeUpload");
+            await request.Handles.SetAsync(MediaHandle(index), urn, cancellationToken);
+            var bytes = await file.ReadAsync(0, checked((int)file.Length), cancellationToken);
+            await UploadAsync(call, value.GetProperty("uploadUrl").GetString()!, bytes, cancellationToken);
+        }
+        await request.Handles.SetAsync(MediaReadyHandle(index), "true", cancellationToken);
+        return urn;
+    }
+
+    /// <summary>Polls a finalized video until LinkedIn has processed it (AVAILABLE), through the injected clock.</summary>
+    private async Task WaitForVideoAsync(AdapterCall call, LinkedInSettings settings, string urn, CancellationToken cancellationToken)
+    {
+        for (var poll = 0; poll < Math.Max(1, call.Options.MaxPolls); poll++)
+        {
+            if (poll > 0)
+                await DelayAsync(call.Options.PollInterval, cancellationToken);
+            switch (await AssetStatusAsync(call, settings, "videos", urn, cancellationToken))
+            {
+                case "AVAILABLE":
+                    return;
+                case "PROCESSING_FAILED":
+                    throw new PlatformCallException(new PlatformFailure(ErrorCodes.MediaUploadFailed,
+                        "LinkedIn could not process the video; check its format (MP4, 3 s – 30 min, ≤ 500 MB).", PlatformCode: "PROCESSING_FAILED"));
+                case null:
+                    throw new PlatformCallException(new PlatformFailure(ErrorCodes.MediaUploadFailed, $"LinkedIn no longer knows the video {urn}."));
+            }
+        }
+        throw new PlatformCallException(new PlatformFailure(ErrorCodes.PlatformError,
+            "LinkedIn is still processing the video; retry later (the upload is kept and will not be repeated)."));
+    }
+
+    /// <summary>The status of an image or video (WAITING_UPLOAD, PROCESSING, AVAILABLE, PROCESSING_FAILED), or null when LinkedIn does not know it.</summary>
+    private async Task<string?> AssetStatusAsync(AdapterCall call, LinkedInSettings settings, string kind, string urn, CancellationToken cancellationToken)
+    {
+        var reply = await CallAsync(call, settings, new HttpRequestMessage(HttpMethod.Get, $"rest/{kind}/{Uri.EscapeDataString(urn)}"), cancellationToken,
+            HttpStatusCode.NotFound);
+        return reply.Status == HttpStatusCode.NotFound ? null : Text(reply.Body, "status");
+    }
+
+    private async Task<Reply> UploadAsync(AdapterCall call, string uploadUrl, byte[] bytes, CancellationToken cancellationToken)
+    {
+        // Upload URLs are absolute and live outside the versioned REST API: only the bearer token goes along.
+        var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        return await CallAsync(call, settings: null, new HttpRequestMessage(HttpMethod.Put, uploadUrl) { Content = content }, cancellationToken);
+    }
+
+    // ---- the post ------------------------------------------------------------------------------------------
+
+    private static JsonObject BuildPost(PublishRequest request, LinkedInSettings settings, string author, JsonObject? content)
+    {
+        var text = request.Text;
+        // LinkedIn has no field for a link beside media: keep it in the text rather than drop it.
+        if (request.Media.Count > 0 && request.LinkUrl is { } link && !text.Contains(link, StringComparison.Ordinal))
+            text = string.IsNullOrEmpty(text) ? link : text + "\n\n" + link;
+        var post = new JsonObject
+        {
+            ["author"] = author,
+            ["commentary"] = LinkedInLittleText.Escape(text),
+            ["visibility"] = SettingString(request.Settings, "visibility") ?? settings.Visibility,
+            ["distribution"] = new JsonObject
+            {
+                ["feedDistribution"] = "MAIN_FEED",
+                ["targetEntities"] = new JsonArray(),
+                ["thirdPartyDistributionChannels"] = new JsonArray(),
+            },
+            ["lifecycleState"] = "PUBLISHED",
+            ["isReshareDisabledByAuthor"] = SettingBool(request.Settings, "isReshareDisabledByAuthor") ?? false,
+        };
+        if (content is not null)
+            post["content"] = content;
+        return post;
+    }
+
+    private async Task<string> CreatePostAsync(AdapterCall call, LinkedInSettings settings, JsonObject post, CancellationToken cancellationToken)
+    {
+        // Not marked retry-safe: a repeated create would make a second post. The caller reconciles instead.
+        var reply = await CallAsync(call, settings, JsonPost("rest/posts", post), cancellationToken);
+        return reply.Header("x-restli-id") ?? reply.Header("x-linkedin-id")
+            ?? throw new PlatformCallException(new PlatformFailure(ErrorCodes.PlatformError,
+                "LinkedIn accepted the post but did not say its URN; check the profile before retrying."));
+    }
+
+    /// <summary>True/false when LinkedIn says whether the post exists; null when we may not read it (no r_member_social).</summary>
+    private async Task<bool?> PostExistsAsync(AdapterCall call, LinkedInSettings settings, string urn, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var reply = await CallAsync(call, settings, new HttpRequestMessage(HttpMethod.Get, PostPath(urn)), cancellationToken,
+                HttpStatusCode.NotFound, HttpStatusCode.Gone);
+            return reply.Status is not (HttpStatusCode.NotFound or HttpStatusCode.Gone);
+        }
+        catch (PlatformCallException ex) when (ex.Failure.Code == ErrorCodes.PermissionMissing)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>What looking for our post found: its URN, or nothing — having looked, or unable to (no read permission).</summary>
+    private sealed record Search(string? Urn, bool Looked);
+
+    /// <summary>
+    /// Our post among the author's newest (the <c>q=author</c> finder): same commentary and content, created since
+    /// our first attempt.
+    /// </summary>
+    private async Task<Search> FindOwnPostAsync(AdapterCall call, LinkedInSettings settings, string author, JsonObject post, DateTimeOffset since,
+        CancellationToken cancellationToken)
+    {
+        var path = $"rest/posts?author={Uri.EscapeDataString(author)}&q=author&count={settings.ReconcilePageSize}&sortBy=LAST_MODIFIED";
+        Reply reply;
+        try
+        {
+            reply = await CallAsync(call, settings, new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
+        }
+        catch (PlatformCallException ex) when (ex.Failure.Code == ErrorCodes.PermissionMissing)
+        {
+            Logger.LogInformation("LinkedIn: no permission to list the author's posts; relying on the duplicate check instead");
+            return new Search(null, Looked: false);
+        }
+        if (reply.Body is not { ValueKind: JsonValueKind.Object } body || !body.TryGetProperty("elements", out var elements)
+            || elements.ValueKind != JsonValueKind.Array)
+            return new Search(null, Looked: false);
+
+        var commentary = (string?)post["commentary"];
+        var signature = ContentSignature(post["content"] is { } content ? JsonSerializer.SerializeToElement(content) : null);
+        var earliest = since - settings.ReconcileClockSkew;
+        foreach (var element in elements.EnumerateArray())
+        {
+            if (Text(element, "commentary") != commentary
+                || ContentSignature(element.TryGetProperty("content", out var theirs) ? theirs : null) != signature)
+                continue;
+            if (element.TryGetProperty("createdAt", out var created) && created.TryGetInt64(out var millis)
+                && DateTimeOffset.FromUnixTimeMilliseconds(millis) < earliest)
+                continue;
+            if (Text(element, "id") is { } id)
+                return new Search(id, Looked: true);
+        }
+        return new Search(null, Looked: true);
+    }
+
+    /// <summary>What identifies a post's content: its media URNs or article link.</summary>
+    private static string ContentSignature(JsonElement? content)
+    {
+        if (content is not { ValueKind: JsonValueKind.Object } c)
+            return "";
+        if (c.TryGetProperty("media", out var media))
+            return "media:" + Text(media, "id");
+        if (c.TryGetProperty("multiImage", out var multi) && multi.TryGetProperty("images", out var images) && images.ValueKind == JsonValueKind.Array)
+            return "multiImage:" + string.Join(',', images.EnumerateArray().Select(i => Text(i, "id")));
+        if (c.TryGetProperty("article", out var article))
+            return "article:" + Text(article, "source");
+        return "other:" + c.GetRawText();
+    }
+
+    private async Task<PublishOutcome> AdoptAsync(IPublishHandles handles, LinkedInSettings settings, string urn, string how, CancellationToken cancellationToken)
+    {
+        Logger.LogInformation("LinkedIn: adopting {Urn}, {How}, instead of posting again", urn, how);
+        await handles.SetAsync(PostUrnHandle, urn, cancellationToken);
+        return Published(settings, urn);
+    }
+
+    private static PublishOutcome Published(LinkedInSettings settings, string urn) =>
+        PublishOutcome.Published(urn, string.Format(CultureInfo.InvariantCulture, settings.PostUrlFormat, urn));
+
+    /// <summary>The author: <c>metadata.authorUrn</c> (e.g. an organization page), else the member the account is.</summary>
+    private static string AuthorUrn(Account account)
+    {
+        if (account.Metadata.ValueKind == JsonValueKind.Object && account.Metadata.TryGetProperty("authorUrn", out var configured)
+            && configured.ValueKind == JsonValueKind.String && configured.GetString() is { Length: > 0 } urn)
+            return urn;
+        return account.PlatformAccountId.StartsWith("urn:li:", StringComparison.Ordinal)
+            ? account.PlatformAccountId
+            : "urn:li:person:" + account.PlatformAccountId;
+    }
+
+    private static string PostPath(string urn) => "rest/posts/" + Uri.EscapeDataString(urn);
+
+    /// <summary>The URN a DUPLICATE_POST answer names ("…Content is a duplicate of urn:li:share:123").</summary>
+    private static string? DuplicateOf(PlatformFailure failure) =>
+        failure.PlatformMessage is { } message && message.IndexOf("urn:li:", StringComparison.Ordinal) is >= 0 and var at
+            ? new string(message[at..].TakeWhile(c => !char.IsWhiteSpace(c) && c is not ('"' or ',' or ')')).ToArray()).TrimEnd('.')
+            : null;
+
+    // ---- errors --------------------------------------------------------------------------------------------
+
+    protected override PlatformFailure MapError(HttpResponseMessage response, JsonElement? body)
+    {
+        var status = (int)response.StatusCode;
+        var inputCode = InputErrorCode(body);
+        var code = inputCode ?? Text(body, "code") ?? (body?.TryGetProperty("serviceErrorCode", out var service) == true ? service.ToString() : null);
+        var message = Text(body, "message");
+        var path = response.RequestMessage?.RequestUri?.AbsolutePath ?? "";
+        var media = path.Contains("/rest/images", StringComparison.Ordinal) || path.Contains("/rest/videos", StringComparison.Ordinal)
+            || !path.Contains("/rest/", StringComparison.Ordinal);
+
+        PlatformFailure Failure(string ours, string text, DateTimeOffset? retryAfter = null) => new(ours, text, retryAfter, code ?? status.ToString(CultureInfo.InvariantCulture), message);
+
+        return status switch
+        {
+            401 => Failure(ErrorCodes.AuthExpired, "LinkedIn no longer accepts this account's token (expired or revoked); reconnect the account."),
+            403 => Failure(ErrorCodes.PermissionMissing,
+                "The LinkedIn account lacks a permission for this (w_member_social to post as the member; w_organization_social and a page admin role for a page)."),
+            400 or 422 when inputCode == "DUPLICATE_POST" || message?.Contains("duplicate", StringComparison.OrdinalIgnoreCase) == true =>
+                Failure(ErrorCodes.DuplicateContent, "LinkedIn already has this post (DUPLICATE_POST); change the text or withdraw the earlier post."),
+            426 => Failure(ErrorCodes.PlatformError,
+                $"LinkedIn does not accept the configured API version ({LinkedInSettings.From(_options.Get(Name)).Version}); set Platforms:linkedin:Settings:LinkedInVersion to an active YYYYMM."),
+            429 => Failure(ErrorCodes.RateLimited, "LinkedIn's daily limit for this app or member is reached.",
+                // LinkedIn sends no reset header; its daily limits reset at midnight UTC (off.).
+                ResetTime(response) ?? NextUtcMidnight()),
+            400 or 413 or 415 or 422 when media => Failure(ErrorCodes.MediaUploadFailed, "LinkedIn refused a media file; check its format and size."),
+            400 or 422 => Failure(ErrorCodes.ContentRejected, "LinkedIn refused the post's content."),
+            >= 500 => PlatformFailure.Transient("LinkedIn", code ?? status.ToString(CultureInfo.InvariantCulture), message),
+            _ => Failure(ErrorCodes.PlatformError, $"LinkedIn answered HTTP {status}."),
+        };
+    }
+
+    private DateTimeOffset NextUtcMidnight() => new(Time.GetUtcNow().UtcDateTime.Date.AddDays(1), TimeSpan.Zero);
+
+    private static string? InputErrorCode(JsonElement? body) =>
+        body is { ValueKind: JsonValueKind.Object } b && b.TryGetProperty("errorDetails", out var details) && details.ValueKind == JsonValueKind.Object
+        && details.TryGetProperty("inputErrors", out var errors) && errors.ValueKind == JsonValueKind.Array
+            ? errors.EnumerateArray().Select(e => Text(e, "code")).FirstOrDefault(c => c is not null)
+            : null;
+
+    // ---- HTTP ----------------------------------------------------------------------------------------------
+
+    /// <summary>A platform answer whose headers outlive the response.</summary>
+    private sealed record Reply(HttpStatusCode Status, JsonElement? Body, IReadOnlyDictionary<string, string> Headers)
+    {
+        public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
+    }
+
+    /// <summary>
+    /// Sends with the bearer token and, for the versioned REST API (<paramref name="settings"/> given), both version
+    /// headers. An unsuccessful status other than <paramref name="tolerated"/> throws via <see cref="MapError"/>.
+    /// </summary>
+    private async Task<Reply> CallAsync(AdapterCall call, LinkedInSettings? settings, HttpRequestMessage request, CancellationToken cancellationToken,
+        params HttpStatusCode[] tolerated)
+    {
+        using (request)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", call.AccessToken);
+            if (settings is not null)
+            {
+                request.Headers.Add("LinkedIn-Version", settings.Version);
+                request.Headers.Add("X-Restli-Protocol-Version", settings.RestliProtocolVersion);
+            }
+            using var response = await call.Client.SendAsync(request, cancellationToken);
+            var body = await ReadJsonAsync(response, cancellationToken);
+            if (!response.IsSuccessStatusCode && !tolerated.Contains(response.StatusCode))
+                throw new PlatformCallException(MapError(response, body));
+            var headers = response.Headers.Concat(response.Content.Headers)
+                .GroupBy(h => h.Key, StringComparer.OrdinalIgnoreCase)
+                .ToDictionary(g => g.Key, g => string.Join(",", g.SelectMany(h => h.Value)), StringComparer.OrdinalIgnoreCase);
+            return new Reply(response.StatusCode, body, headers);
+        }
+    }
+
+    /// <summary>
+    /// initializeUpload and finalizeUpload create no post (an orphan upload at worst), so they may be retried; the
+    /// create itself is not built here.
+    /// </summary>
+    private static HttpRequestMessage JsonPost(string path, JsonObject body)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+        return path.StartsWith("rest/posts", StringComparison.Ordinal) ? request : request.MarkRetrySafe();
+    }
+
+    private static bool IsAmbiguous(Exception ex, CancellationToken cancellationToken) =>
+        ex is HttpRequestException or Polly.Timeout.TimeoutRejectedException
+        || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        || (ex is PlatformCallException p && p.Failure.Code == ErrorCodes.PlatformError);
+
+    private static PlatformCallException Malformed(string what) =>
+        new(new PlatformFailure(ErrorCodes.PlatformError, $"LinkedIn's answer to {what} was not understood."));
+
+    private static string? Text(JsonElement? element, string property) =>
+        element is { ValueKind: JsonValueKind.Object } e && e.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
+
+    private static string? SettingString(JsonElement? settings, string name) => Text(settings, name) is { Length: > 0 } value ? value : null;
+
+    private static List<string>? SettingStrings(JsonElement? settings, string name) =>
+        settings is { ValueKind: JsonValueKind.Object } s && s.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Array
+            ? value.EnumerateArray().Select(v => v.ValueKind == JsonValueKind.String ? v.GetString() ?? "" : "").ToList()
+            : null;
+
+    private static bool? SettingBool(JsonElement? settings, string name) =>
+        settings is { ValueKind: JsonValueKind.Object } s && s.TryGetProperty(name, out var value) && value.ValueKind is JsonValueKind.True or JsonValueKind.False
+            ? value.GetBoolean()
+            : null;
+}

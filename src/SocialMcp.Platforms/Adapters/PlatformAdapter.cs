@@ -1,0 +1,185 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+using SocialMcp.Core.Accounts;
+using SocialMcp.Core.Domain;
+using SocialMcp.Core.Errors;
+using SocialMcp.Core.Publishing;
+using SocialMcp.Platforms.Http;
+
+namespace SocialMcp.Platforms.Adapters;
+
+/// <summary>What one adapter call works with: the request, an HttpClient pointed at the account's API root, and its token.</summary>
+public sealed record AdapterCall(HttpClient Client, string AccessToken, Account Account, PlatformOptions Options);
+
+/// <summary>
+/// Base of the eight platform adapters. It resolves the account's base URL and token, turns
+/// <see cref="PlatformCallException"/>, timeouts, transport errors and an open circuit into outcomes in our
+/// taxonomy, and offers the small helpers every adapter needs. Subclasses write only the platform's flow.
+/// </summary>
+public abstract class PlatformAdapter(
+    Platform platform,
+    IHttpClientFactory clients,
+    ITokenVault tokens,
+    IOptionsMonitor<PlatformOptions> options,
+    TimeProvider time,
+    ILogger logger) : IPlatformPublisher
+{
+    public Platform Platform => platform;
+
+    protected TimeProvider Time => time;
+
+    protected ILogger Logger => logger;
+
+    protected string Name => platform.ToWireName();
+
+    public abstract PublisherCapabilities CapabilitiesFor(Platform target);
+
+    public async Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var call = await PrepareAsync(request.Account, cancellationToken);
+            return await PublishCoreAsync(request, call, cancellationToken);
+        }
+        catch (PlatformCallException ex)
+        {
+            logger.LogInformation("{Platform} refused post {PostId}: {Code} {PlatformCode}", Name, request.PostId, ex.Failure.Code, ex.Failure.PlatformCode);
+            return ex.Failure.ToPublishOutcome();
+        }
+        catch (Exception ex) when (IsUnavailable(ex, cancellationToken))
+        {
+            logger.LogWarning(ex, "{Platform} unavailable while publishing post {PostId}", Name, request.PostId);
+            return Unavailable(ex).ToPublishOutcome();
+        }
+    }
+
+    public async Task<WithdrawOutcome> WithdrawAsync(WithdrawRequest request, CancellationToken cancellationToken)
+    {
+        if (!CapabilitiesFor(request.Platform).CanWithdraw)
+            return WithdrawOutcome.Failed(ErrorCodes.WithdrawNotSupported, $"{Name} does not allow deleting posts through its API.");
+        try
+        {
+            var call = await PrepareAsync(request.Account, cancellationToken);
+            return await WithdrawCoreAsync(request, call, cancellationToken);
+        }
+        catch (PlatformCallException ex)
+        {
+            return ex.Failure.ToWithdrawOutcome();
+        }
+        catch (Exception ex) when (IsUnavailable(ex, cancellationToken))
+        {
+            logger.LogWarning(ex, "{Platform} unavailable while withdrawing {PlatformPostId}", Name, request.PlatformPostId);
+            return Unavailable(ex).ToWithdrawOutcome();
+        }
+    }
+
+    /// <summary>
+    /// Asks the platform who a token belongs to (its "me" endpoint), for <c>socialmcp accounts connect</c>. A refused
+    /// token throws a <see cref="DomainValidationException"/> carrying the mapped code (AUTH_EXPIRED, PERMISSION_MISSING…).
+    /// </summary>
+    public async Task<VerifiedAccount> VerifyAsync(string accessToken, Uri? apiBaseUrl, CancellationToken cancellationToken)
+    {
+        var settings = options.Get(Name);
+        var client = clients.CreateClient(PlatformHttpClients.NameOf(platform));
+        client.BaseAddress = WithTrailingSlash(apiBaseUrl ?? settings.BaseUrl ?? new Uri(PlatformOptions.DefaultBaseUrls[platform]));
+        var call = new AdapterCall(client, accessToken, null!, settings);
+        try
+        {
+            var body = await SendAsync(call, WhoAmIRequest(), cancellationToken);
+            return ParseWhoAmI(body);
+        }
+        catch (PlatformCallException ex)
+        {
+            throw new DomainValidationException([new Problem(ex.Failure.Code,
+                $"{Name} refused the token: {ex.Failure.PlatformMessage ?? ex.Failure.Message}", "$.token", platform,
+                "Check the token and its permissions, then connect again.")]);
+        }
+        catch (Exception ex) when (IsUnavailable(ex, cancellationToken))
+        {
+            throw new DomainValidationException([new Problem(ErrorCodes.PlatformError,
+                $"{Name} could not be reached to check the token.", "$.token", platform, "Check the base URL and try again.")]);
+        }
+    }
+
+    /// <summary>The platform's "who am I" request (relative to the API root).</summary>
+    protected virtual HttpRequestMessage WhoAmIRequest() =>
+        throw new NotSupportedException($"Connecting {Name} accounts is not supported yet.");
+
+    /// <summary>The account id and handle from the "who am I" response.</summary>
+    protected virtual VerifiedAccount ParseWhoAmI(JsonElement body) =>
+        throw new NotSupportedException($"Connecting {Name} accounts is not supported yet.");
+
+    protected abstract Task<PublishOutcome> PublishCoreAsync(PublishRequest request, AdapterCall call, CancellationToken cancellationToken);
+
+    protected abstract Task<WithdrawOutcome> WithdrawCoreAsync(WithdrawRequest request, AdapterCall call, CancellationToken cancellationToken);
+
+    /// <summary>Maps an unsuccessful response (status and parsed body, if JSON) to our taxonomy.</summary>
+    protected abstract PlatformFailure MapError(HttpResponseMessage response, JsonElement? body);
+
+    /// <summary>Sends a request and returns its JSON body; an unsuccessful status throws <see cref="PlatformCallException"/> via <see cref="MapError"/>.</summary>
+    protected async Task<JsonElement> SendAsync(AdapterCall call, HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        request.Headers.Authorization ??= new AuthenticationHeaderValue("Bearer", call.AccessToken);
+        using var response = await call.Client.SendAsync(request, cancellationToken);
+        var body = await ReadJsonAsync(response, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+            throw new PlatformCallException(MapError(response, body));
+        return body ?? default;
+    }
+
+    /// <summary>Waits between status polls through the injected clock, so tests move time instead of sleeping.</summary>
+    protected Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken) => Task.Delay(delay, time, cancellationToken);
+
+    protected static async Task<JsonElement?> ReadJsonAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var text = response.Content is null ? "" : await response.Content.ReadAsStringAsync(cancellationToken);
+        if (string.IsNullOrWhiteSpace(text))
+            return null;
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The wait a rate-limited response asks for, as an absolute time.</summary>
+    protected DateTimeOffset? ResetTime(HttpResponseMessage response) =>
+        RateLimitSignals.RequestedWait(response, time.GetUtcNow()) is { } wait ? time.GetUtcNow() + wait : null;
+
+    private async Task<AdapterCall> PrepareAsync(Account account, CancellationToken cancellationToken)
+    {
+        var settings = options.Get(Name);
+        var token = await tokens.GetAccessTokenAsync(account, cancellationToken)
+            ?? throw new PlatformCallException(new PlatformFailure(ErrorCodes.AuthExpired,
+                $"The {Name} account '{account.Handle}' has no usable token; reconnect it."));
+        var client = clients.CreateClient(PlatformHttpClients.NameOf(platform));
+        client.BaseAddress = BaseUrlFor(account, settings);
+        return new AdapterCall(client, token, account, settings);
+    }
+
+    private Uri BaseUrlFor(Account account, PlatformOptions settings)
+    {
+        if (account.Metadata.ValueKind == JsonValueKind.Object && account.Metadata.TryGetProperty("apiBaseUrl", out var overridden)
+            && Uri.TryCreate(overridden.GetString(), UriKind.Absolute, out var fromAccount))
+            return WithTrailingSlash(fromAccount);
+        return WithTrailingSlash(settings.BaseUrl ?? new Uri(PlatformOptions.DefaultBaseUrls[platform]));
+    }
+
+    private static Uri WithTrailingSlash(Uri uri) => uri.AbsoluteUri.EndsWith('/') ? uri : new Uri(uri.AbsoluteUri + "/");
+
+    private static bool IsUnavailable(Exception ex, CancellationToken cancellationToken) =>
+        ex is HttpRequestException or TimeoutRejectedException or BrokenCircuitException
+        || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested);
+
+    private PlatformFailure Unavailable(Exception ex) => ex is BrokenCircuitException
+        ? new PlatformFailure(ErrorCodes.PlatformError, $"{Name} has been failing; calls are paused for a moment. Try again shortly.")
+        : PlatformFailure.Transient(Name);
+}

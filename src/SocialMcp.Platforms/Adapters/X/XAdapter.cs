@@ -1,0 +1,260 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly.Timeout;
+using SocialMcp.Core.Domain;
+using SocialMcp.Core.Errors;
+using SocialMcp.Core.Publishing;
+using SocialMcp.Core.Validation.Text;
+using SocialMcp.Platforms.Http;
+
+namespace SocialMcp.Platforms.Adapters.X;
+
+/// <summary>
+/// Publishes to X through API v2 (PLATFORMS.md §3) with the user's OAuth 2.0 token: <c>GET 2/users/me</c> (the
+/// username for the post's URL, and the user id for reconciling), media by chunked upload (<see cref="UploadMediaAsync"/>),
+/// then <c>POST 2/tweets</c> with the text and media ids; withdraw is <c>DELETE 2/tweets/{id}</c>. X has no link field,
+/// so a post's link is appended to its text when the text does not already contain it.
+/// The first attempt's time is recorded before <c>POST 2/tweets</c>; after an ambiguous failure (no answer, a 5xx),
+/// and on a retry, the user's posts since then are read and a post with our text and media counts as ours. A 403
+/// duplicate that follows such an attempt is reconciled the same way; otherwise it is DUPLICATE_CONTENT.
+/// </summary>
+public sealed partial class XAdapter : PlatformAdapter
+{
+    /// <summary>Handle kinds recorded in <see cref="PublishRequest.Handles"/>.</summary>
+    public static class HandleKinds
+    {
+        /// <summary>The live post's id: the post exists.</summary>
+        public const string TweetId = "tweet_id";
+
+        /// <summary>When the first <c>POST 2/tweets</c> of this target started (ISO 8601).</summary>
+        public const string Attempt = "attempt";
+
+        /// <summary>An uploaded, processed media id of the item at an index, with its expiry: <c>{id}|{unix seconds}</c>.</summary>
+        public static string Media(int index) => "media:" + index.ToString(CultureInfo.InvariantCulture);
+    }
+
+    private readonly IHttpClientFactory _clients;
+    private readonly IOptionsMonitor<PlatformOptions> _options;
+    private readonly XUrlExtractor _urls = new(TopLevelDomains.Default);
+
+    public XAdapter(IHttpClientFactory clients, ITokenVault tokens, IOptionsMonitor<PlatformOptions> options, TimeProvider time, ILogger<XAdapter> logger)
+        : base(Platform.X, clients, tokens, options, time, logger)
+    {
+        _clients = clients;
+        _options = options;
+    }
+
+    private sealed record Me(string Id, string Username);
+
+    public override PublisherCapabilities CapabilitiesFor(Platform target) => new(CanWithdraw: true);
+
+    protected override HttpRequestMessage WhoAmIRequest() => new(HttpMethod.Get, "2/users/me");
+
+    protected override SocialMcp.Core.Accounts.VerifiedAccount ParseWhoAmI(JsonElement body) =>
+        new(body.GetProperty("data").GetProperty("id").GetString()!, body.GetProperty("data").GetProperty("username").GetString()!);
+
+    protected override async Task<PublishOutcome> PublishCoreAsync(PublishRequest request, AdapterCall call, CancellationToken cancellationToken)
+    {
+        var settings = XSettings.From(call.Options);
+        var me = await GetMeAsync(call, cancellationToken);
+        var text = TextWithLink(request);
+
+        // An earlier attempt that got as far as a post id: the post is live (unless deleted since).
+        if (await request.Handles.GetAsync(HandleKinds.TweetId, cancellationToken) is { } knownId)
+        {
+            if (await ExistsAsync(call, knownId, cancellationToken))
+                return PublishOutcome.Published(knownId, Url(settings, me, knownId));
+            Logger.LogWarning("X post {PlatformPostId} of post {PostId} no longer exists; publishing again", knownId, request.PostId);
+        }
+
+        // An earlier attempt whose answer never came: look for its post before creating one.
+        var firstAttempt = ParseTime(await request.Handles.GetAsync(HandleKinds.Attempt, cancellationToken));
+        if (firstAttempt is not null
+            && await TryFindPostedAsync(call, settings, me, request, firstAttempt.Value, text, await KnownMediaIdsAsync(request, cancellationToken), cancellationToken) is { } found)
+            return found;
+
+        var mediaIds = await UploadMediaAsync(call, settings, request, cancellationToken);
+        var since = firstAttempt ?? Time.GetUtcNow();
+        if (firstAttempt is null)
+            await request.Handles.SetAsync(HandleKinds.Attempt, since.ToString("O", CultureInfo.InvariantCulture), cancellationToken);
+
+        string tweetId;
+        try
+        {
+            tweetId = await CreateTweetAsync(call, text, mediaIds, cancellationToken);
+        }
+        catch (Exception ex) when (IsAmbiguous(ex, cancellationToken))
+        {
+            Logger.LogWarning("X did not answer POST 2/tweets for post {PostId}; reading the account's posts before reporting", request.PostId);
+            if (await TryFindPostedAsync(call, settings, me, request, since, text, mediaIds, cancellationToken) is { } posted)
+                return posted;
+            throw;
+        }
+        catch (PlatformCallException ex) when (ex.Failure.Code == ErrorCodes.DuplicateContent && firstAttempt is not null)
+        {
+            // A duplicate right after an attempt whose answer was lost is most likely that attempt's own post.
+            if (await TryFindPostedAsync(call, settings, me, request, since, text, mediaIds, cancellationToken) is { } posted)
+                return posted;
+            throw;
+        }
+        await request.Handles.SetAsync(HandleKinds.TweetId, tweetId, cancellationToken);
+        return PublishOutcome.Published(tweetId, Url(settings, me, tweetId));
+    }
+
+    protected override async Task<WithdrawOutcome> WithdrawCoreAsync(WithdrawRequest request, AdapterCall call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var body = await SendAsync(call, new HttpRequestMessage(HttpMethod.Delete, $"2/tweets/{Uri.EscapeDataString(request.PlatformPostId)}"), cancellationToken);
+            if (Data(body) is { } data && data.TryGetProperty("deleted", out var deleted) && deleted.ValueKind == JsonValueKind.True)
+                return WithdrawOutcome.Withdrawn;
+            return await ExistsAsync(call, request.PlatformPostId, cancellationToken)
+                ? WithdrawOutcome.Failed(ErrorCodes.PlatformError, "X did not delete the post.")
+                : WithdrawOutcome.Withdrawn;
+        }
+        catch (PlatformCallException ex) when (ex.Failure.PlatformCode == XErrors.ResourceNotFound)
+        {
+            // Already gone (e.g. our own earlier delete whose answer was lost).
+            Logger.LogInformation("X post {PlatformPostId} was already deleted", request.PlatformPostId);
+            return WithdrawOutcome.Withdrawn;
+        }
+    }
+
+    protected override PlatformFailure MapError(HttpResponseMessage response, JsonElement? body) =>
+        XErrors.Map(response, body, Time.GetUtcNow(), ResetTime(response), XSettings.From(_options.Get(Name)));
+
+    // ---- posts ---------------------------------------------------------------------------------------------
+
+    private async Task<Me> GetMeAsync(AdapterCall call, CancellationToken cancellationToken)
+    {
+        var body = await SendAsync(call, new HttpRequestMessage(HttpMethod.Get, "2/users/me"), cancellationToken);
+        var data = Data(body);
+        return new Me(
+            Str(data, "id") ?? throw Unexpected("2/users/me had no id"),
+            Str(data, "username") ?? call.Account.Handle.TrimStart('@'));
+    }
+
+    private async Task<string> CreateTweetAsync(AdapterCall call, string text, IReadOnlyList<string> mediaIds, CancellationToken cancellationToken)
+    {
+        var payload = new Dictionary<string, object>();
+        if (text.Length > 0)
+            payload["text"] = text;
+        if (mediaIds.Count > 0)
+            payload["media"] = new Dictionary<string, object> { ["media_ids"] = mediaIds };
+        var create = new HttpRequestMessage(HttpMethod.Post, "2/tweets")
+        {
+            Content = new StringContent(JsonSerializer.Serialize(payload), Encoding.UTF8, "application/json"),
+        };
+        var body = await SendAsync(call, create, cancellationToken);
+        return Str(Data(body), "id") ?? throw Unexpected("POST 2/tweets answered without an id");
+    }
+
+    /// <summary>Whether a post exists: a missing one is a 200 with an <c>errors</c> array (or a 404).</summary>
+    private async Task<bool> ExistsAsync(AdapterCall call, string tweetId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var body = await SendAsync(call, new HttpRequestMessage(HttpMethod.Get, $"2/tweets/{Uri.EscapeDataString(tweetId)}"), cancellationToken);
+            return Data(body) is not null;
+        }
+        catch (PlatformCallException ex) when (ex.Failure.PlatformCode == XErrors.ResourceNotFound)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Reads the user's posts since the first attempt (less a clock skew) and returns the one with our text and, when
+    /// known, our media. X shows texts with t.co links and HTML-escaped, so both sides are compared without URLs.
+    /// A failure to read is logged and answered as "not found": the caller then reports its own failure.
+    /// </summary>
+    private async Task<PublishOutcome?> TryFindPostedAsync(AdapterCall call, XSettings settings, Me me, PublishRequest request, DateTimeOffset since,
+        string text, IReadOnlyList<string>? mediaIds, CancellationToken cancellationToken)
+    {
+        var expected = Comparable(text);
+        if (expected.Length == 0 && mediaIds is not { Count: > 0 })
+            return null;
+        var from = (since - settings.ReconcileClockSkew).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        JsonElement body;
+        try
+        {
+            body = await SendAsync(call, new HttpRequestMessage(HttpMethod.Get,
+                $"2/users/{Uri.EscapeDataString(me.Id)}/tweets?max_results={settings.ReconcileMaxResults.ToString(CultureInfo.InvariantCulture)}&start_time={from}&tweet.fields=created_at,attachments"),
+                cancellationToken);
+        }
+        catch (Exception ex) when (ex is PlatformCallException || IsTransport(ex, cancellationToken))
+        {
+            Logger.LogWarning("Could not read the X account's posts to reconcile post {PostId}", request.PostId);
+            return null;
+        }
+        if (!body.TryGetProperty("data", out var posts) || posts.ValueKind != JsonValueKind.Array)
+            return null;
+        foreach (var post in posts.EnumerateArray())
+        {
+            if (Str(post, "id") is not { } id || Comparable(Str(post, "text") ?? "") != expected)
+                continue;
+            if (mediaIds is not null && !SameMedia(post, mediaIds))
+                continue;
+            Logger.LogInformation("Post {PostId} was already on X as {PlatformPostId}", request.PostId, id);
+            await request.Handles.SetAsync(HandleKinds.TweetId, id, cancellationToken);
+            return PublishOutcome.Published(id, Url(settings, me, id));
+        }
+        return null;
+    }
+
+    /// <summary>Media keys are <c>{type}_{media id}</c> (3_ image, 7_ video, 16_ GIF).</summary>
+    private static bool SameMedia(JsonElement post, IReadOnlyList<string> mediaIds)
+    {
+        var keys = post.TryGetProperty("attachments", out var attachments) && attachments.TryGetProperty("media_keys", out var list) && list.ValueKind == JsonValueKind.Array
+            ? list.EnumerateArray().Select(k => k.GetString() ?? "").Select(k => k[(k.IndexOf('_') + 1)..]).ToHashSet(StringComparer.Ordinal)
+            : [];
+        return keys.SetEquals(mediaIds);
+    }
+
+    private string Comparable(string text)
+    {
+        var decoded = WebUtility.HtmlDecode(text).Normalize(NormalizationForm.FormC);
+        var builder = new StringBuilder();
+        var position = 0;
+        foreach (var url in _urls.Find(decoded))
+        {
+            builder.Append(decoded, position, url.Start - position).Append(' ');
+            position = url.Start + url.Length;
+        }
+        builder.Append(decoded, position, decoded.Length - position);
+        return string.Join(' ', builder.ToString().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    private static string TextWithLink(PublishRequest request) =>
+        request.LinkUrl is null || request.Text.Contains(request.LinkUrl, StringComparison.Ordinal)
+            ? request.Text
+            : request.Text.Length == 0 ? request.LinkUrl : request.Text + " " + request.LinkUrl;
+
+    private static string Url(XSettings settings, Me me, string tweetId) =>
+        settings.PostUrlPattern.Replace("{username}", me.Username, StringComparison.Ordinal).Replace("{id}", tweetId, StringComparison.Ordinal);
+
+    // ---- helpers -------------------------------------------------------------------------------------------
+
+    private static JsonElement? Data(JsonElement body) =>
+        body.ValueKind == JsonValueKind.Object && body.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object ? data : null;
+
+    private static string? Str(JsonElement? element, string name) =>
+        element is { ValueKind: JsonValueKind.Object } e && e.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static DateTimeOffset? ParseTime(string? value) =>
+        DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at) ? at : null;
+
+    private static PlatformCallException Unexpected(string what) =>
+        new(new PlatformFailure(ErrorCodes.PlatformError, $"X answered unexpectedly: {what}."));
+
+    /// <summary>A failure after which the call may or may not have been carried out: no answer, or a server error.</summary>
+    private static bool IsAmbiguous(Exception ex, CancellationToken cancellationToken) =>
+        IsTransport(ex, cancellationToken) || ex is PlatformCallException { Failure.Code: ErrorCodes.PlatformError };
+
+    private static bool IsTransport(Exception ex, CancellationToken cancellationToken) =>
+        ex is HttpRequestException or TimeoutRejectedException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested);
+}

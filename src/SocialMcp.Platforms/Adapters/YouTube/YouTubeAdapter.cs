@@ -1,0 +1,392 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SocialMcp.Core.Domain;
+using SocialMcp.Core.Errors;
+using SocialMcp.Core.Publishing;
+using SocialMcp.Platforms.Http;
+
+namespace SocialMcp.Platforms.Adapters.YouTube;
+
+/// <summary>
+/// YouTube Data API v3 resumable <c>videos.insert</c> (PLATFORMS.md §6): start a session
+/// (<c>POST upload/youtube/v3/videos?uploadType=resumable&amp;part=snippet,status</c> → session URI in
+/// <c>Location</c>), then PUT the bytes in chunks, each answered 308 with the bytes received in <c>Range</c> until the
+/// last, answered with the video. The session URI is kept as a handle before any byte is sent: a retry asks the
+/// session how far it got (<c>Content-Range: bytes */N</c>) and resumes or adopts the finished video, so a lost
+/// answer never uploads the video twice. Title, description, tags, category, privacy, publishAt, made-for-kids,
+/// synthetic-media and notify-subscribers come from the post's settings.
+/// </summary>
+public sealed class YouTubeAdapter : PlatformAdapter
+{
+    /// <summary>The resumable session URI: the retry handle for the bytes.</summary>
+    public const string SessionHandle = "upload_session";
+
+    /// <summary>The byte length the session was opened for.</summary>
+    public const string LengthHandle = "upload_length";
+
+    /// <summary>The video id once YouTube answered with the finished video.</summary>
+    public const string VideoIdHandle = "video_id";
+
+    private const string InsertPath = "upload/youtube/v3/videos?uploadType=resumable&part=snippet,status";
+
+    private static readonly HashSet<string> QuotaReasons = new(StringComparer.Ordinal) { "quotaExceeded", "dailyLimitExceeded" };
+    private static readonly HashSet<string> RateReasons = new(StringComparer.Ordinal) { "rateLimitExceeded", "userRateLimitExceeded" };
+    private static readonly HashSet<string> MediaReasons = new(StringComparer.Ordinal)
+        { "mediaBodyRequired", "invalidFileSize", "uploadFailed", "unsupportedMediaType", "badContent" };
+
+    private readonly IHttpClientFactory _clients;
+    private readonly IOptionsMonitor<PlatformOptions> _options;
+
+    public YouTubeAdapter(IHttpClientFactory clients, ITokenVault tokens, IOptionsMonitor<PlatformOptions> options, TimeProvider time,
+        ILogger<YouTubeAdapter> logger)
+        : base(Platform.YouTube, clients, tokens, options, time, logger)
+    {
+        _clients = clients;
+        _options = options;
+    }
+
+    /// <summary>Videos can be deleted: <c>videos.delete</c> (§6.5).</summary>
+    public override PublisherCapabilities CapabilitiesFor(Platform target) => new(CanWithdraw: true);
+
+    protected override HttpRequestMessage WhoAmIRequest() => new(HttpMethod.Get, "youtube/v3/channels?part=id,snippet&mine=true");
+
+    protected override SocialMcp.Core.Accounts.VerifiedAccount ParseWhoAmI(JsonElement body) =>
+        body.GetProperty("items") is { ValueKind: JsonValueKind.Array } items && items.GetArrayLength() > 0
+            ? new(items[0].GetProperty("id").GetString()!, items[0].GetProperty("snippet").GetProperty("title").GetString()!)
+            : throw new PlatformCallException(new PlatformFailure(ErrorCodes.PermissionMissing, "The token has no YouTube channel."));
+
+    protected override async Task<PublishOutcome> PublishCoreAsync(PublishRequest request, AdapterCall call, CancellationToken cancellationToken)
+    {
+        var settings = YouTubeSettings.From(call.Options);
+        var handles = request.Handles;
+
+        if (await handles.GetAsync(VideoIdHandle, cancellationToken) is { } known)
+        {
+            // An earlier attempt finished the upload and we missed recording the outcome: confirm it, never upload again.
+            if (await VideoExistsAsync(call, known, cancellationToken) == false)
+                return PublishOutcome.Failed(ErrorCodes.PlatformError,
+                    $"This video was uploaded to YouTube as {known} but no longer exists there; it was not uploaded again.");
+            return Published(settings, known);
+        }
+        if (request.Media is not [{ IsVideo: true } item])
+            return PublishOutcome.Failed(ErrorCodes.ContentRejected, "A YouTube post is exactly one video.");
+
+        var session = await handles.GetAsync(SessionHandle, cancellationToken);
+        var length = long.TryParse(await handles.GetAsync(LengthHandle, cancellationToken), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : (long?)null;
+        long received = 0;
+        if (session is not null && length is { } total)
+        {
+            var progress = await QueryAsync(call, session, total, cancellationToken);
+            if (progress.Video is { } finished)
+                return await FinishAsync(request, settings, finished, cancellationToken);
+            if (progress.Gone)
+            {
+                Logger.LogInformation("YouTube: the upload session of post {PostId} expired before it finished; starting a new one", request.PostId);
+                session = null;
+            }
+            received = progress.Received;
+        }
+
+        await using var file = await MediaFile.DownloadAsync(_clients, item, settings.MediaDownloadTimeout, cancellationToken);
+        if (session is not null && file.Length != length)
+        {
+            Logger.LogWarning("YouTube: the video of post {PostId} changed size since its upload began; starting a new upload", request.PostId);
+            session = null;
+        }
+        if (session is null)
+        {
+            session = await StartSessionAsync(call, BuildMetadata(request, settings), Bool(request.Settings, "notifySubscribers"), file, cancellationToken);
+            // Recorded before the first byte: from here on a retry resumes this session instead of creating a video.
+            await handles.SetAsync(LengthHandle, file.Length.ToString(CultureInfo.InvariantCulture), cancellationToken);
+            await handles.SetAsync(SessionHandle, session, cancellationToken);
+            received = 0;
+        }
+        var video = await UploadAsync(call, settings, session, file, received, cancellationToken);
+        return await FinishAsync(request, settings, video, cancellationToken);
+    }
+
+    protected override async Task<WithdrawOutcome> WithdrawCoreAsync(WithdrawRequest request, AdapterCall call, CancellationToken cancellationToken)
+    {
+        // A video that is already gone (videoNotFound) is as withdrawn as one we delete now.
+        await CallAsync(call, new HttpRequestMessage(HttpMethod.Delete, "youtube/v3/videos?id=" + Uri.EscapeDataString(request.PlatformPostId)),
+            cancellationToken, HttpStatusCode.NotFound);
+        return WithdrawOutcome.Withdrawn;
+    }
+
+    // ---- the video resource --------------------------------------------------------------------------------
+
+    private static JsonObject BuildMetadata(PublishRequest request, YouTubeSettings settings)
+    {
+        var options = request.Settings;
+        var description = Text(options, "description") ?? request.Text;
+        if (request.LinkUrl is { } link && !description.Contains(link, StringComparison.Ordinal))
+            description = string.IsNullOrEmpty(description) ? link : description + "\n\n" + link;
+
+        var snippet = new JsonObject
+        {
+            ["title"] = Text(options, "title") ?? TitleFrom(request.Text, settings.MaxTitleLength),
+            ["description"] = description,
+        };
+        if (Strings(options, "tags") is { Count: > 0 } tags)
+            snippet["tags"] = new JsonArray(tags.Select(t => (JsonNode)t).ToArray());
+        if ((Scalar(options, "categoryId") ?? settings.DefaultCategoryId) is { } category)
+            snippet["categoryId"] = category;
+
+        var publishAt = Scalar(options, "publishAt");
+        // publishAt only works on a private video (off.), so asking for a time without a privacy means private until then.
+        var status = new JsonObject { ["privacyStatus"] = Text(options, "privacyStatus") ?? (publishAt is null ? settings.DefaultPrivacyStatus : "private") };
+        if (publishAt is not null)
+            status["publishAt"] = publishAt;
+        foreach (var flag in new[] { "selfDeclaredMadeForKids", "containsSyntheticMedia" })
+        {
+            if (Bool(options, flag) is { } value)
+                status[flag] = value;
+        }
+        return new JsonObject { ["snippet"] = snippet, ["status"] = status };
+    }
+
+    /// <summary>A title from the post's first non-empty line, cut to the title limit: used when settings.title is missing.</summary>
+    private static string TitleFrom(string text, int maxLength)
+    {
+        var line = text.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) ?? "";
+        if (line.Length <= maxLength)
+            return line;
+        var cut = char.IsHighSurrogate(line[maxLength - 1]) ? maxLength - 1 : maxLength;
+        return line[..cut];
+    }
+
+    private async Task<PublishOutcome> FinishAsync(PublishRequest request, YouTubeSettings settings, JsonElement video, CancellationToken cancellationToken)
+    {
+        var id = Text(video, "id") ?? throw new PlatformCallException(new PlatformFailure(ErrorCodes.PlatformError,
+            "YouTube finished the upload but did not say the video's id; check the channel before retrying."));
+        await request.Handles.SetAsync(VideoIdHandle, id, cancellationToken);
+
+        var asked = Text(request.Settings, "privacyStatus") ?? (Scalar(request.Settings, "publishAt") is null ? settings.DefaultPrivacyStatus : "private");
+        if (video.TryGetProperty("status", out var status) && Text(status, "privacyStatus") is { } got && got != asked)
+        {
+            // Unaudited API projects can only upload private videos (off.): worth telling the operator.
+            Logger.LogWarning("YouTube made video {VideoId} {Privacy} although {Asked} was asked; the API project may not be audited yet", id, got, asked);
+        }
+        return Published(settings, id);
+    }
+
+    private static PublishOutcome Published(YouTubeSettings settings, string id) =>
+        PublishOutcome.Published(id, string.Format(CultureInfo.InvariantCulture, settings.VideoUrlFormat, id));
+
+    /// <summary>True/false when YouTube says whether the video exists; null when the token may not list videos (upload scope only).</summary>
+    private async Task<bool?> VideoExistsAsync(AdapterCall call, string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var reply = await CallAsync(call, new HttpRequestMessage(HttpMethod.Get, "youtube/v3/videos?part=id,status&id=" + Uri.EscapeDataString(id)),
+                cancellationToken);
+            return reply.Body is { ValueKind: JsonValueKind.Object } body && body.TryGetProperty("items", out var items)
+                && items.ValueKind == JsonValueKind.Array && items.EnumerateArray().Any(v => Text(v, "id") == id);
+        }
+        catch (PlatformCallException ex) when (ex.Failure.Code == ErrorCodes.PermissionMissing)
+        {
+            return null;
+        }
+    }
+
+    // ---- resumable upload ----------------------------------------------------------------------------------
+
+    /// <summary>Where an upload stands: finished (the video), bytes received so far, or the session is gone.</summary>
+    private sealed record Progress(JsonElement? Video, long Received, bool Gone);
+
+    private async Task<string> StartSessionAsync(AdapterCall call, JsonObject metadata, bool? notifySubscribers, MediaFile file,
+        CancellationToken cancellationToken)
+    {
+        // notifySubscribers is a videos.insert parameter (YouTube's default: true), not part of the resource.
+        var path = notifySubscribers is { } notify ? $"{InsertPath}&notifySubscribers={(notify ? "true" : "false")}" : InsertPath;
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(metadata) };
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/json; charset=UTF-8");
+        request.Headers.Add("X-Upload-Content-Length", file.Length.ToString(CultureInfo.InvariantCulture));
+        request.Headers.Add("X-Upload-Content-Type", file.ContentType);
+        // A session holds no video until its last byte arrives, so repeating this call cannot publish twice.
+        request.MarkRetrySafe();
+        var reply = await CallAsync(call, request, cancellationToken);
+        return reply.Location?.AbsoluteUri ?? throw new PlatformCallException(new PlatformFailure(ErrorCodes.PlatformError,
+            "YouTube did not return an upload session (no Location header)."));
+    }
+
+    /// <summary>
+    /// Sends the bytes from <paramref name="offset"/> on, chunk by chunk. An interrupted chunk (lost answer, timeout,
+    /// 5xx) is followed by a status query, and the upload continues from what the session says it has.
+    /// </summary>
+    private async Task<JsonElement> UploadAsync(AdapterCall call, YouTubeSettings settings, string session, MediaFile file, long offset,
+        CancellationToken cancellationToken)
+    {
+        var interruptions = 0;
+        while (true)
+        {
+            var count = (int)Math.Min(settings.UploadChunkBytes, file.Length - offset);
+            var bytes = await file.ReadAsync(offset, count, cancellationToken);
+            Progress progress;
+            try
+            {
+                progress = await PutChunkAsync(call, session, file, bytes, offset, cancellationToken);
+            }
+            catch (Exception ex) when (IsInterrupted(ex, cancellationToken) && interruptions < Math.Max(1, call.Options.MaxRetries))
+            {
+                interruptions++;
+                Logger.LogWarning("YouTube: upload interrupted at byte {Offset} of {Length}; asking the session how far it got", offset, file.Length);
+                progress = await QueryAsync(call, session, file.Length, cancellationToken);
+            }
+            if (progress.Video is { } video)
+                return video;
+            if (progress.Gone)
+                throw new PlatformCallException(new PlatformFailure(ErrorCodes.PlatformError,
+                    "YouTube's upload session expired before the upload finished; retry to start a new one."));
+            offset = progress.Received;
+        }
+    }
+
+    private async Task<Progress> PutChunkAsync(AdapterCall call, string session, MediaFile file, byte[] bytes, long offset, CancellationToken cancellationToken)
+    {
+        var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = MediaTypeHeaderValue.TryParse(file.ContentType, out var type) ? type : new MediaTypeHeaderValue("application/octet-stream");
+        content.Headers.ContentRange = new ContentRangeHeaderValue(offset, offset + bytes.Length - 1, file.Length);
+        return ProgressOf(await CallAsync(call, new HttpRequestMessage(HttpMethod.Put, session) { Content = content }, cancellationToken,
+            HttpStatusCode.PermanentRedirect, HttpStatusCode.NotFound, HttpStatusCode.Gone));
+    }
+
+    /// <summary>The resumable protocol's status query: an empty PUT with <c>Content-Range: bytes */N</c>.</summary>
+    private async Task<Progress> QueryAsync(AdapterCall call, string session, long total, CancellationToken cancellationToken)
+    {
+        var content = new ByteArrayContent([]);
+        content.Headers.ContentRange = new ContentRangeHeaderValue(total);
+        return ProgressOf(await CallAsync(call, new HttpRequestMessage(HttpMethod.Put, session) { Content = content }, cancellationToken,
+            HttpStatusCode.PermanentRedirect, HttpStatusCode.NotFound, HttpStatusCode.Gone));
+    }
+
+    /// <summary>200/201 → the video; 308 → bytes received per <c>Range: bytes=0-N</c> (none without the header); 404/410 → gone.</summary>
+    private static Progress ProgressOf(Reply reply)
+    {
+        if (reply.Status is HttpStatusCode.NotFound or HttpStatusCode.Gone)
+            return new Progress(null, 0, Gone: true);
+        if (reply.Status != HttpStatusCode.PermanentRedirect)
+            return new Progress(reply.Body ?? throw new PlatformCallException(new PlatformFailure(ErrorCodes.PlatformError,
+                "YouTube finished the upload without describing the video.")), 0, Gone: false);
+        var received = 0L;
+        if (reply.Range is { } range && range.StartsWith("bytes=", StringComparison.OrdinalIgnoreCase)
+            && long.TryParse(range[(range.IndexOf('-') + 1)..], NumberStyles.Integer, CultureInfo.InvariantCulture, out var last))
+            received = last + 1;
+        return new Progress(null, received, Gone: false);
+    }
+
+    private static bool IsInterrupted(Exception ex, CancellationToken cancellationToken) =>
+        ex is HttpRequestException or Polly.Timeout.TimeoutRejectedException
+        || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        || (ex is PlatformCallException p && p.Failure.Code == ErrorCodes.PlatformError);
+
+    // ---- errors --------------------------------------------------------------------------------------------
+
+    protected override PlatformFailure MapError(HttpResponseMessage response, JsonElement? body)
+    {
+        var status = (int)response.StatusCode;
+        var settings = YouTubeSettings.From(_options.Get(Name));
+        var (reason, message) = GoogleError(body);
+        var platformCode = reason ?? status.ToString(CultureInfo.InvariantCulture);
+        var now = Time.GetUtcNow();
+        var upload = response.RequestMessage?.RequestUri?.Query.Contains("upload_id=", StringComparison.Ordinal) == true;
+
+        PlatformFailure Failure(string ours, string text, DateTimeOffset? retryAfter = null) => new(ours, text, retryAfter, platformCode, message);
+
+        if (reason is not null && QuotaReasons.Contains(reason))
+            return Failure(ErrorCodes.QuotaExhausted, "The YouTube API project's daily quota is used up; it resets at midnight Pacific time.",
+                settings.NextQuotaReset(now));
+        if (reason == "uploadLimitExceeded")
+            return Failure(ErrorCodes.QuotaExhausted, "The YouTube channel reached its daily upload limit; try again in 24 hours.",
+                now + settings.UploadLimitRetryAfter);
+        if (status == 429 || (reason is not null && RateReasons.Contains(reason)))
+            return Failure(ErrorCodes.RateLimited, "YouTube is limiting this app's request rate.", ResetTime(response) ?? now + settings.RateLimitBackoff);
+        return status switch
+        {
+            401 => Failure(ErrorCodes.AuthExpired, "YouTube no longer accepts this account's token (expired or revoked); reconnect the account."),
+            400 when reason == "invalid_grant" => Failure(ErrorCodes.AuthExpired, "YouTube refused to refresh this account's token; reconnect the account."),
+            403 => Failure(ErrorCodes.PermissionMissing,
+                "The YouTube account or token lacks a permission for this (youtube.upload to upload; youtube or youtube.force-ssl to delete)."),
+            400 or 413 or 415 when upload || (reason is not null && MediaReasons.Contains(reason)) =>
+                Failure(ErrorCodes.MediaUploadFailed, "YouTube refused the video file; check its format and size."),
+            400 => Failure(ErrorCodes.ContentRejected, "YouTube refused the video's details (title, description, tags, category, privacy or publishAt)."),
+            >= 500 => PlatformFailure.Transient("YouTube", platformCode, message),
+            _ => Failure(ErrorCodes.PlatformError, $"YouTube answered HTTP {status}."),
+        };
+    }
+
+    /// <summary>The first <c>error.errors[].reason</c> and <c>error.message</c> of Google's envelope (or an OAuth <c>error</c> string).</summary>
+    private static (string? Reason, string? Message) GoogleError(JsonElement? body)
+    {
+        if (body is not { ValueKind: JsonValueKind.Object } b || !b.TryGetProperty("error", out var error))
+            return (null, null);
+        if (error.ValueKind == JsonValueKind.String)
+            return (error.GetString(), Text(b, "error_description"));
+        string? reason = null;
+        if (error.ValueKind == JsonValueKind.Object && error.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array)
+            reason = errors.EnumerateArray().Select(e => Text(e, "reason")).FirstOrDefault(r => r is not null);
+        return (reason ?? Text(error, "status"), Text(error, "message"));
+    }
+
+    // ---- HTTP ----------------------------------------------------------------------------------------------
+
+    /// <summary>A platform answer whose headers outlive the response.</summary>
+    private sealed record Reply(HttpStatusCode Status, JsonElement? Body, Uri? Location, string? Range);
+
+    /// <summary>Sends with the bearer token; an unsuccessful status other than <paramref name="tolerated"/> throws via <see cref="MapError"/>.</summary>
+    private async Task<Reply> CallAsync(AdapterCall call, HttpRequestMessage request, CancellationToken cancellationToken, params HttpStatusCode[] tolerated)
+    {
+        using (request)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", call.AccessToken);
+            using var response = await call.Client.SendAsync(request, cancellationToken);
+            var body = await ReadJsonAsync(response, cancellationToken);
+            if (!response.IsSuccessStatusCode && !tolerated.Contains(response.StatusCode))
+                throw new PlatformCallException(MapError(response, body));
+            var location = response.Headers.Location is { } l ? (l.IsAbsoluteUri ? l : new Uri(response.RequestMessage?.RequestUri ?? call.Client.BaseAddress!, l)) : null;
+            var range = response.Headers.TryGetValues("Range", out var values) ? values.FirstOrDefault() : null;
+            return new Reply(response.StatusCode, body, location, range);
+        }
+    }
+
+    private static string? Text(JsonElement? element, string property) =>
+        element is { ValueKind: JsonValueKind.Object } e && e.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString() is { Length: > 0 } text ? text : null
+            : null;
+
+    /// <summary>A string or number setting as text (categoryId may come as 22 or "22").</summary>
+    private static string? Scalar(JsonElement? element, string property) =>
+        element is { ValueKind: JsonValueKind.Object } e && e.TryGetProperty(property, out var value)
+            ? value.ValueKind switch
+            {
+                JsonValueKind.String => value.GetString() is { Length: > 0 } text ? text : null,
+                JsonValueKind.Number => value.GetRawText(),
+                _ => null,
+            }
+            : null;
+
+    private static bool? Bool(JsonElement? element, string property) =>
+        element is { ValueKind: JsonValueKind.Object } e && e.TryGetProperty(property, out var value) && value.ValueKind is JsonValueKind.True or JsonValueKind.False
+            ? value.GetBoolean()
+            : null;
+
+    /// <summary>A list of strings, given as an array or as one comma-separated string.</summary>
+    private static List<string>? Strings(JsonElement? element, string property)
+    {
+        if (element is not { ValueKind: JsonValueKind.Object } e || !e.TryGetProperty(property, out var value))
+            return null;
+        return value.ValueKind switch
+        {
+            JsonValueKind.Array => value.EnumerateArray().Where(v => v.ValueKind == JsonValueKind.String).Select(v => v.GetString()!)
+                .Where(t => t.Length > 0).ToList(),
+            JsonValueKind.String => value.GetString()!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToList(),
+            _ => null,
+        };
+    }
+}
