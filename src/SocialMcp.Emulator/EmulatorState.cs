@@ -28,10 +28,30 @@ public sealed class EmulatorState(TimeProvider time)
         return token;
     }
 
+    /// <summary>Prefix of the tokens the in-process sandbox presents: <c>sandbox-{platform}-{account id}</c>.</summary>
+    public const string SandboxTokenPrefix = "sandbox-";
+
+    /// <summary>
+    /// When set (the server's in-process sandbox), a token <c>sandbox-{platform}-{account id}</c> is accepted on first
+    /// sight with every scope, so sandbox accounts need no token set-up. Off for a standalone emulator and in tests.
+    /// </summary>
+    public bool AcceptSandboxTokens { get; set; }
+
     /// <summary>The live token presented, or null when unknown, for another platform, or expired.</summary>
     public EmulatorToken? Authenticate(Platform platform, string? presented)
     {
-        if (presented is null || !_tokens.TryGetValue(presented, out var token) || token.Platform != platform)
+        if (presented is null)
+            return null;
+        if (!_tokens.TryGetValue(presented, out var token))
+        {
+            var sandboxPrefix = $"{SandboxTokenPrefix}{platform.ToWireName()}-";
+            if (!AcceptSandboxTokens || !presented.StartsWith(sandboxPrefix, StringComparison.Ordinal))
+                return null;
+            var accountId = presented[sandboxPrefix.Length..];
+            token = _tokens.GetOrAdd(presented, _ => new EmulatorToken(presented, platform, accountId, $"sandbox-{platform.ToWireName()}",
+                DateTimeOffset.MaxValue, new HashSet<string> { "*" }));
+        }
+        if (token.Platform != platform)
             return null;
         return token.ExpiresAt > time.GetUtcNow() ? token : null;
     }

@@ -27,7 +27,7 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>What the server wrote to stderr (its logs); stdout is JSON-RPC only.</summary>
     public IReadOnlyList<string> StandardError { get { lock (_stderr) return [.. _stderr]; } }
 
-    public static async Task<ServerProcess> StartAsync(IDictionary<string, string?>? environment = null)
+    public static async Task<ServerProcess> StartAsync(IDictionary<string, string?>? environment = null, string? databasePath = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "socialmcp-e2e-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
@@ -37,7 +37,7 @@ public sealed class ServerProcess : IAsyncDisposable
         {
             Name = "socialmcp",
             Command = "dotnet",
-            Arguments = [server, "serve", "--db", Path.Combine(directory, "e2e.db")],
+            Arguments = [server, "serve", "--db", databasePath ?? Path.Combine(directory, "e2e.db")],
             WorkingDirectory = directory,
             EnvironmentVariables = environment ?? new Dictionary<string, string?>(),
             StandardErrorLines = line => { lock (stderr) stderr.Add(line); },

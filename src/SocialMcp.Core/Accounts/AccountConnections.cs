@@ -27,12 +27,18 @@ public sealed class AccountConnections(IStore store, IAccountVerifier verifier, 
         var reference = vault.Protect(command.AccessToken);
         return await store.WriteAsync(async session =>
         {
+            var now = time.GetUtcNow();
             var set = command.PlatformSetName is null
                 ? await session.PlatformSets.GetDefaultAsync(command.WorkspaceId, cancellationToken)
                 : await session.PlatformSets.FindByNameAsync(command.WorkspaceId, command.PlatformSetName, cancellationToken);
+            if (set is null && command.PlatformSetName is not null)
+            {
+                // Naming a new set creates it: connecting real accounts next to the sandbox ones is the usual first step.
+                set = new PlatformSet(Guid.CreateVersion7(now).ToString(), command.WorkspaceId, command.PlatformSetName, false, now);
+                await session.PlatformSets.InsertAsync(set, cancellationToken);
+            }
             if (set is null)
-                throw new NotFoundException(new Problem(ErrorCodes.PlatformSetNotFound,
-                    $"No platform set '{command.PlatformSetName ?? "(default)"}' in this workspace.", "$.set"));
+                throw new NotFoundException(new Problem(ErrorCodes.PlatformSetNotFound, "This workspace has no default platform set.", "$.set"));
 
             var existing = (await session.Accounts.ListInSetAsync(command.WorkspaceId, set.Id, cancellationToken))
                 .FirstOrDefault(a => a.Platform == command.Platform);
@@ -43,7 +49,6 @@ public sealed class AccountConnections(IStore store, IAccountVerifier verifier, 
                     Hint: "Remove it first (accounts remove), or connect into another set (--set)."));
             }
 
-            var now = time.GetUtcNow();
             var metadata = command.ApiBaseUrl is null
                 ? JsonSerializer.SerializeToElement(new { })
                 : JsonSerializer.SerializeToElement(new { apiBaseUrl = command.ApiBaseUrl.AbsoluteUri });

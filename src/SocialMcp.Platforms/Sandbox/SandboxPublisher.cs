@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
 using SocialMcp.Core.Publishing;
+using SocialMcp.Platforms.Adapters;
 
 namespace SocialMcp.Platforms.Sandbox;
 
@@ -11,56 +13,113 @@ namespace SocialMcp.Platforms.Sandbox;
 public sealed record SandboxDelivery(string PostId, Platform Platform, string AccountId, string Text, int MediaCount, string PlatformPostId, DateTimeOffset At);
 
 /// <summary>
-/// Publishes nowhere: records each request, answers with a platform post id and a
-/// <c>sandbox://{platform}/{id}</c> URL. The account's metadata can make it fail a chosen way, so every error
-/// path is reachable without a real platform:
+/// Publishes for sandbox accounts. When the server hosts the platform emulator (<see cref="ISandboxApi"/>), it hands the
+/// request to the platform's real adapter pointed at the emulator — the same code as production, nothing leaves the
+/// machine. Without one (unit tests of the domain) it answers by itself with a <c>sandbox://{platform}/{id}</c> URL.
+/// Either way the account's metadata can make it fail a chosen way, so every error path is reachable:
 /// <code>{"sandbox": {"failPublish": "RATE_LIMITED", "failWithdraw": "PLATFORM_ERROR"}}</code>
-/// It mirrors each platform's real capabilities: Amazon posts go to review first, and Instagram and TikTok
-/// cannot be withdrawn through their APIs (shared/docs/PLATFORMS.md §1.5, §5.5).
 /// </summary>
-public sealed class SandboxPublisher(TimeProvider time, ILogger<SandboxPublisher> logger) : IPlatformPublisher
+public sealed class SandboxPublisher(
+    TimeProvider time,
+    IEnumerable<PlatformAdapter> adapters,
+    IEnumerable<ISandboxApi> sandboxApis,
+    ILogger<SandboxPublisher> logger) : IPlatformPublisher
 {
     /// <summary>The failure codes the sandbox can be told to answer with.</summary>
     public static IReadOnlyList<string> SimulatedFailures { get; } =
         [ErrorCodes.RateLimited, ErrorCodes.MediaUploadFailed, ErrorCodes.PlatformError, ErrorCodes.AuthExpired];
 
+    /// <summary>Emulators that fetch media bytes themselves serve test files under <c>test-media/</c>; the internet is out of reach.</summary>
+    private static readonly HashSet<Platform> FetchesMediaBytes = [Platform.X, Platform.LinkedIn, Platform.YouTube, Platform.Amazon];
+
+    private readonly Dictionary<Platform, PlatformAdapter> _adapters = adapters.ToDictionary(a => a.Platform);
+    private readonly ISandboxApi? _api = sandboxApis.FirstOrDefault();
     private readonly ConcurrentQueue<SandboxDelivery> _deliveries = new();
 
     public IReadOnlyCollection<SandboxDelivery> Deliveries => _deliveries;
 
     public PublisherCapabilities CapabilitiesFor(Platform platform) =>
-        new(CanWithdraw: platform is not (Platform.Instagram or Platform.TikTok));
+        _api is not null && _adapters.TryGetValue(platform, out var adapter)
+            ? adapter.CapabilitiesFor(platform)
+            : new(CanWithdraw: platform is not (Platform.Instagram or Platform.TikTok));
 
-    public Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken cancellationToken)
+    public async Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken cancellationToken)
     {
         var name = request.Platform.ToWireName();
         if (ConfiguredFailure(request.Account, "failPublish") is { } failure)
         {
             logger.LogInformation("Sandbox {Platform}: simulating {Failure} for post {PostId}", name, failure, request.PostId);
-            return Task.FromResult(PublishOutcome.Failed(failure, DescribeFailure(failure, name),
-                failure == ErrorCodes.RateLimited ? time.GetUtcNow().AddMinutes(15) : null));
+            return PublishOutcome.Failed(failure, DescribeFailure(failure, name),
+                failure == ErrorCodes.RateLimited ? time.GetUtcNow().AddMinutes(15) : null);
+        }
+
+        if (_api is not null && _adapters.TryGetValue(request.Platform, out var adapter))
+        {
+            var baseUrl = await _api.BaseUrlAsync(request.Platform, cancellationToken);
+            var outcome = await adapter.PublishAsync(request with
+            {
+                Account = ThroughEmulator(request.Account, baseUrl),
+                Media = FetchesMediaBytes.Contains(request.Platform) ? request.Media.Select(m => ToTestMedia(m, baseUrl)).ToList() : request.Media,
+            }, cancellationToken);
+            if (outcome.Succeeded)
+                Record(request, outcome.PlatformPostId!);
+            return outcome;
         }
 
         var platformPostId = $"sbx-{name}-{Guid.CreateVersion7(time.GetUtcNow()):N}";
+        Record(request, platformPostId);
         var url = $"sandbox://{name}/{platformPostId}";
-        _deliveries.Enqueue(new SandboxDelivery(request.PostId, request.Platform, request.Account.Id, request.Text,
-            request.Media.Count, platformPostId, time.GetUtcNow()));
-        logger.LogInformation("Sandbox {Platform}: published post {PostId} as {PlatformPostId}", name, request.PostId, platformPostId);
-
         // Amazon Posts are moderated: a new post waits in review before it goes live.
-        return Task.FromResult(request.Platform == Platform.Amazon
-            ? PublishOutcome.InReview(platformPostId, url)
-            : PublishOutcome.Published(platformPostId, url));
+        return request.Platform == Platform.Amazon ? PublishOutcome.InReview(platformPostId, url) : PublishOutcome.Published(platformPostId, url);
     }
 
-    public Task<WithdrawOutcome> WithdrawAsync(WithdrawRequest request, CancellationToken cancellationToken)
+    public async Task<WithdrawOutcome> WithdrawAsync(WithdrawRequest request, CancellationToken cancellationToken)
     {
         var name = request.Platform.ToWireName();
         if (ConfiguredFailure(request.Account, "failWithdraw") is { } failure)
-            return Task.FromResult(WithdrawOutcome.Failed(failure, DescribeFailure(failure, name)));
+            return WithdrawOutcome.Failed(failure, DescribeFailure(failure, name));
+
+        if (_api is not null && _adapters.TryGetValue(request.Platform, out var adapter))
+        {
+            var baseUrl = await _api.BaseUrlAsync(request.Platform, cancellationToken);
+            return await adapter.WithdrawAsync(request with { Account = ThroughEmulator(request.Account, baseUrl) }, cancellationToken);
+        }
 
         logger.LogInformation("Sandbox {Platform}: withdrew {PlatformPostId}", name, request.PlatformPostId);
-        return Task.FromResult(WithdrawOutcome.Withdrawn);
+        return WithdrawOutcome.Withdrawn;
+    }
+
+    private void Record(PublishRequest request, string platformPostId)
+    {
+        _deliveries.Enqueue(new SandboxDelivery(request.PostId, request.Platform, request.Account.Id, request.Text, request.Media.Count,
+            platformPostId, time.GetUtcNow()));
+        logger.LogInformation("Sandbox {Platform}: published post {PostId} as {PlatformPostId}", request.Platform.ToWireName(), request.PostId, platformPostId);
+    }
+
+    /// <summary>The sandbox account as the adapter needs it: the emulator's API root and the sandbox token it accepts.</summary>
+    private static Account ThroughEmulator(Account account, Uri baseUrl)
+    {
+        var metadata = account.Metadata.ValueKind == JsonValueKind.Object
+            ? JsonNode.Parse(account.Metadata.GetRawText())!.AsObject()
+            : new JsonObject();
+        metadata["apiBaseUrl"] = baseUrl.AbsoluteUri;
+        if (account.Platform == Platform.Amazon && metadata["amazon"] is null)
+            metadata["amazon"] = new JsonObject { ["clientId"] = "socialmcp-sandbox" };
+        return account with
+        {
+            Metadata = JsonSerializer.SerializeToElement(metadata),
+            // The emulator takes the id after the prefix as the platform account the token belongs to.
+            TokenReference = $"sandbox:sandbox-{account.Platform.ToWireName()}-{account.PlatformAccountId}",
+        };
+    }
+
+    private static MediaItem ToTestMedia(MediaItem item, Uri baseUrl)
+    {
+        var name = Uri.TryCreate(item.Url, UriKind.Absolute, out var uri) && Path.GetFileName(uri.AbsolutePath) is { Length: > 0 } file
+            ? file
+            : item.IsVideo ? "video.mp4" : "image.jpg";
+        var bytes = item.SizeBytes is > 0 and < 8_000_000 ? item.SizeBytes.Value : 4096;
+        return item with { Url = new Uri(baseUrl, $"test-media/{Uri.EscapeDataString(name)}?bytes={bytes}").AbsoluteUri };
     }
 
     private static string? ConfiguredFailure(Account account, string key)

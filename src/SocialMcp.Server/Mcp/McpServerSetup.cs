@@ -39,6 +39,7 @@ public static class McpServerSetup
         // One caller per tool call: the filter fills it in the request's scope, tools read the workspace from it.
         services.AddScoped<CallerContext>();
         services.AddScoped<IWorkspaceContext>(sp => sp.GetRequiredService<CallerContext>());
+        services.AddEmulatedSandbox();
         services.AddSingleton<IPostConfigureOptions<McpServerOptions>, ToolSchemaBinding>();
         services.PostConfigure<McpServerOptions>(options =>
         {

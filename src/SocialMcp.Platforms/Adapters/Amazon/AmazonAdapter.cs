@@ -54,9 +54,16 @@ public sealed class AmazonAdapter : PlatformAdapter
 
     private sealed record AmazonPost(string Id, int Version, string Status);
 
-    protected override async Task<PublishOutcome> PublishCoreAsync(PublishRequest request, AdapterCall call, CancellationToken cancellationToken)
+    /// <summary>Configuration first; else the account's <c>amazon.clientId</c> metadata (how the sandbox supplies one).</summary>
+    private static AmazonSettings SettingsFor(AdapterCall call)
     {
         var settings = AmazonSettings.From(call.Options);
+        return settings.ClientId is null && MetadataString(call.Account, "clientId") is { } fromAccount ? settings with { ClientId = fromAccount } : settings;
+    }
+
+    protected override async Task<PublishOutcome> PublishCoreAsync(PublishRequest request, AdapterCall call, CancellationToken cancellationToken)
+    {
+        var settings = SettingsFor(call);
         if (settings.ClientId is null)
             return NotConfigured().ToPublishOutcome();
         if (request.Media is not [{ IsImage: true } image])
@@ -93,7 +100,7 @@ public sealed class AmazonAdapter : PlatformAdapter
 
     protected override async Task<WithdrawOutcome> WithdrawCoreAsync(WithdrawRequest request, AdapterCall call, CancellationToken cancellationToken)
     {
-        var settings = AmazonSettings.From(call.Options);
+        var settings = SettingsFor(call);
         if (settings.ClientId is null)
             return NotConfigured().ToWithdrawOutcome();
         var context = new Context(call, settings, AdvertiserScope(call.Account));

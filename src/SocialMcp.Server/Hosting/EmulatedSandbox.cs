@@ -1,0 +1,55 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using SocialMcp.Core.Domain;
+using SocialMcp.Emulator;
+using SocialMcp.Platforms.Sandbox;
+
+namespace SocialMcp.Server.Hosting;
+
+/// <summary>
+/// The platform emulator that sandbox accounts publish to, in-process on an ephemeral 127.0.0.1 port. Started on the
+/// first sandbox publish (not at start-up, which stays fast), stopped with the host.
+/// </summary>
+public sealed class EmulatedSandbox(TimeProvider time) : ISandboxApi, IAsyncDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private PlatformEmulator? _emulator;
+
+    public async ValueTask<Uri> BaseUrlAsync(Platform platform, CancellationToken cancellationToken) =>
+        (await EnsureStartedAsync(cancellationToken)).BaseUrlOf(platform);
+
+    private async ValueTask<PlatformEmulator> EnsureStartedAsync(CancellationToken cancellationToken)
+    {
+        if (_emulator is { } started)
+            return started;
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_emulator is null)
+            {
+                var emulator = await PlatformEmulator.StartAsync(time: time, cancellationToken: cancellationToken);
+                emulator.State.AcceptSandboxTokens = true;
+                _emulator = emulator;
+            }
+            return _emulator;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_emulator is not null)
+            await _emulator.DisposeAsync();
+        _gate.Dispose();
+    }
+}
+
+public static class EmulatedSandboxExtensions
+{
+    /// <summary>Sandbox accounts publish through the real adapters against an in-process emulator.</summary>
+    public static IServiceCollection AddEmulatedSandbox(this IServiceCollection services) =>
+        services.AddSingleton<ISandboxApi, EmulatedSandbox>();
+}
