@@ -96,7 +96,7 @@ public sealed class PostService(
                 ScheduledFor = command.ScheduledFor?.ToUniversalTime() ?? post.ScheduledFor,
                 Status = command.ScheduledFor is null ? post.Status : PostStatus.Scheduled,
             };
-            var draft = new PostDraft(updated.Content, updated.Platforms, command.ScheduledFor);
+            var draft = new PostDraft(updated.Content, updated.Platforms, command.ScheduledFor, updated.Status == PostStatus.Scheduled);
             validator.EnsureValid(new RuleContext(draft, accounts, now, RulePurpose.Save));
             if (updated.Status == PostStatus.Scheduled && post.Status != PostStatus.Scheduled)
                 await EnsureScheduleCapacityAsync(session, workspaceId, cancellationToken);

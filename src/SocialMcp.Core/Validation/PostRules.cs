@@ -5,7 +5,8 @@ using SocialMcp.Core.Errors;
 namespace SocialMcp.Core.Validation;
 
 /// <summary>What an agent asked for, before it is stored: the subject of every rule.</summary>
-public sealed record PostDraft(PostContent Content, IReadOnlyList<Platform> Platforms, DateTimeOffset? ScheduledFor);
+/// <param name="IsScheduled">The post is (or stays) scheduled even when this change sets no new time: rules that conflict with scheduling still apply.</param>
+public sealed record PostDraft(PostContent Content, IReadOnlyList<Platform> Platforms, DateTimeOffset? ScheduledFor, bool IsScheduled = false);
 
 /// <summary>Why the rules run: scheduling-window rules only apply when a time is being set.</summary>
 public enum RulePurpose

@@ -273,6 +273,28 @@ public sealed class PostServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Update_ScheduledPostGainsYouTubePublishAt_IsRefused()
+    {
+        var video = new MediaItem("https://example.com/v.mp4", MediaTypes.Video, "video/mp4");
+        var settings = System.Text.Json.JsonSerializer.SerializeToElement(new
+        {
+            title = "Launch", privacyStatus = "private", publishAt = TestServices.Start.AddDays(3).ToString("O"),
+        });
+        var scheduled = await Posts.CreateAsync(Ws, new CreatePostCommand(
+            new PostContent("Launch video", [video], null, new Dictionary<Platform, PlatformOverride> { [Platform.YouTube] = new(null, System.Text.Json.JsonSerializer.SerializeToElement(new { title = "Launch" })) }),
+            [Platform.YouTube], null, TestServices.Start.AddDays(1)), Ct);
+        var withPublishAt = scheduled.Post.Content with
+        {
+            PlatformOverrides = new Dictionary<Platform, PlatformOverride> { [Platform.YouTube] = new(null, settings) },
+        };
+
+        var ex = await Assert.ThrowsAsync<DomainValidationException>(() =>
+            Posts.UpdateAsync(Ws, new UpdatePostCommand(scheduled.Post.Id, scheduled.Post.Version, withPublishAt, null, null, null), Ct));
+
+        Assert.Contains(ex.Problems, p => p.Path == "$.content.platformOverrides.youtube.settings.publishAt");
+    }
+
+    [Fact]
     public async Task Update_WithStaleVersion_FailsWithVersionConflict()
     {
         var created = await Posts.CreateAsync(Ws, Drafts.Create(), Ct);

@@ -80,7 +80,7 @@ public sealed class YouTubeRules : IPostRule
                 yield return Invalid(RuleContext.SettingPath(YouTube, "privacyStatus"),
                     "publishAt needs privacyStatus private: YouTube keeps the video private and makes it public at publishAt.");
             }
-            if (context.Draft.ScheduledFor is not null)
+            if (context.Draft.ScheduledFor is not null || context.Draft.IsScheduled)
             {
                 yield return Invalid(publishAtPath,
                     "publishAt and scheduledFor cannot both be set: scheduledFor publishes everywhere at that time, publishAt lets YouTube make an uploaded private video public later.");
