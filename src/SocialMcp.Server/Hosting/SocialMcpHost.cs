@@ -73,6 +73,17 @@ public static class SocialMcpHost
         builder.Services.AddSocialCore();
         builder.Services.AddSocialStorage();
         builder.Services.AddPlatformPublishers();
+        // Token encryption keys live beside the database unless Tokens:KeysDirectory says otherwise, so moving or
+        // backing up the data folder keeps connected accounts usable.
+        builder.Services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()
+            .PostConfigure<Microsoft.Extensions.Options.IOptions<StorageOptions>>((keys, storage) =>
+            {
+                if (keys.XmlRepository is not null)
+                    return;
+                var directory = Path.Combine(Path.GetDirectoryName(storage.Value.ResolvedPath) ?? ".", "keys");
+                keys.XmlRepository = new Microsoft.AspNetCore.DataProtection.Repositories.FileSystemXmlRepository(
+                    Directory.CreateDirectory(directory), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+            });
         return builder;
     }
 
