@@ -5,6 +5,7 @@ using SocialMcp.Core.Accounts;
 using SocialMcp.Core.PlatformSets;
 using SocialMcp.Core.Options;
 using SocialMcp.Core.Posts;
+using SocialMcp.Core.Scheduling;
 using SocialMcp.Core.Validation;
 using SocialMcp.Core.Validation.Generic;
 using SocialMcp.Core.Validation.Media;
@@ -47,6 +48,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<PostValidator>();
 
         services.AddSingleton<PostService>();
+        services.AddSchedulerShared();
         services.AddSingleton<AccountService>();
         services.AddSingleton<AccountConnections>();
         services.AddSingleton<LocalWorkspace>();

@@ -16,8 +16,36 @@ public sealed class SchedulingOptions : IValidatableObject
     /// <summary>Most posts one workspace may have in status <c>scheduled</c> at once.</summary>
     public int MaxScheduledPerWorkspace { get; set; } = 100;
 
+    /// <summary>
+    /// The scheduler sleeps until the next due post and is woken when one is scheduled, rescheduled or cancelled; it
+    /// also looks again after this long at most, in case another process changed the database.
+    /// </summary>
+    public TimeSpan RecheckInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long a worker's claim on a due post keeps other workers off it; a crashed worker's claim runs out.</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How many due posts one worker publishes at once.</summary>
+    public int MaxConcurrentPosts { get; set; } = 8;
+
+    /// <summary>How many targets of one platform are published at once (all accounts together).</summary>
+    public int MaxConcurrentPerPlatform { get; set; } = 4;
+
+    /// <summary>How many targets of one account are published at once.</summary>
+    public int MaxConcurrentPerAccount { get; set; } = 1;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (RecheckInterval < TimeSpan.FromSeconds(1))
+            yield return new ValidationResult("Scheduling:RecheckInterval must be at least 1 second (e.g. 00:05:00).", [nameof(RecheckInterval)]);
+        if (LeaseDuration < TimeSpan.FromSeconds(10))
+            yield return new ValidationResult("Scheduling:LeaseDuration must be at least 10 seconds (e.g. 00:05:00).", [nameof(LeaseDuration)]);
+        if (MaxConcurrentPosts < 1)
+            yield return new ValidationResult("Scheduling:MaxConcurrentPosts must be at least 1.", [nameof(MaxConcurrentPosts)]);
+        if (MaxConcurrentPerPlatform < 1)
+            yield return new ValidationResult("Scheduling:MaxConcurrentPerPlatform must be at least 1.", [nameof(MaxConcurrentPerPlatform)]);
+        if (MaxConcurrentPerAccount < 1)
+            yield return new ValidationResult("Scheduling:MaxConcurrentPerAccount must be at least 1.", [nameof(MaxConcurrentPerAccount)]);
         if (MinLeadTime < TimeSpan.Zero)
             yield return new ValidationResult("Scheduling:MinLeadTime must not be negative (e.g. 00:01:00).", [nameof(MinLeadTime)]);
         if (MaxLeadTime <= MinLeadTime)

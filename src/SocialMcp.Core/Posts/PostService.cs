@@ -5,6 +5,7 @@ using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
 using SocialMcp.Core.Options;
 using SocialMcp.Core.Publishing;
+using SocialMcp.Core.Scheduling;
 using SocialMcp.Core.Storage;
 using SocialMcp.Core.Validation;
 
@@ -22,10 +23,12 @@ public sealed class PostService(
     TimeProvider time,
     IOptions<SchedulingOptions> scheduling,
     IOptions<QuotaOptions> quotas,
+    ISchedulerSignal schedulerSignal,
+    PublishConcurrency concurrency,
     ILogger<PostService> logger)
 {
     public Task<PostDetails> CreateAsync(string workspaceId, CreatePostCommand command, CancellationToken cancellationToken) =>
-        store.WriteAsync(async session =>
+        WriteThenWakeSchedulerAsync(async session =>
         {
             var now = time.GetUtcNow();
             var set = await ResolvePlatformSetAsync(session, workspaceId, command.PlatformSetId, cancellationToken);
@@ -76,7 +79,7 @@ public sealed class PostService(
         }, cancellationToken);
 
     public Task<PostDetails> UpdateAsync(string workspaceId, UpdatePostCommand command, CancellationToken cancellationToken) =>
-        store.WriteAsync(async session =>
+        WriteThenWakeSchedulerAsync(async session =>
         {
             var now = time.GetUtcNow();
             var (post, _) = await LoadAsync(session, workspaceId, command.PostId, cancellationToken);
@@ -111,7 +114,7 @@ public sealed class PostService(
         }, cancellationToken);
 
     public Task<PostDetails> ScheduleAsync(string workspaceId, string postId, DateTimeOffset scheduledFor, int? version, CancellationToken cancellationToken) =>
-        store.WriteAsync(async session =>
+        WriteThenWakeSchedulerAsync(async session =>
         {
             var now = time.GetUtcNow();
             var (post, targets) = await LoadAsync(session, workspaceId, postId, cancellationToken);
@@ -129,7 +132,7 @@ public sealed class PostService(
         }, cancellationToken);
 
     public Task<PostDetails> CancelAsync(string workspaceId, string postId, int? version, CancellationToken cancellationToken) =>
-        store.WriteAsync(async session =>
+        WriteThenWakeSchedulerAsync(async session =>
         {
             var (post, targets) = await LoadAsync(session, workspaceId, postId, cancellationToken);
             EnsureVersion(post, version);
@@ -163,14 +166,32 @@ public sealed class PostService(
 
     /// <summary>Publishes every target of a draft or scheduled post now.</summary>
     public Task<PostDetails> PublishAsync(string workspaceId, string postId, int? version, CancellationToken cancellationToken) =>
-        PublishTargetsAsync(workspaceId, postId, version, requested: null, retry: false, cancellationToken);
+        PublishTargetsAsync(workspaceId, postId, version, requested: null, retry: false, leaseOwner: null, cancellationToken);
 
     /// <summary>Publishes again only the failed targets (optionally only some platforms) of a partial or failed post.</summary>
     public Task<PostDetails> RetryAsync(string workspaceId, string postId, IReadOnlyList<Platform>? platforms, int? version, CancellationToken cancellationToken) =>
-        PublishTargetsAsync(workspaceId, postId, version, platforms, retry: true, cancellationToken);
+        PublishTargetsAsync(workspaceId, postId, version, platforms, retry: true, leaseOwner: null, cancellationToken);
+
+    /// <summary>
+    /// Publishes a scheduled post the scheduler has leased, through the same claim, publish and finish as publish_post.
+    /// Null (and the lease given up) when the post was cancelled, rescheduled to later or taken over meanwhile.
+    /// </summary>
+    public async Task<PostDetails?> FireScheduledAsync(string workspaceId, string postId, string leaseOwner, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await PublishTargetsAsync(workspaceId, postId, version: null, requested: null, retry: false, leaseOwner, cancellationToken);
+        }
+        catch (NoLongerDueException)
+        {
+            await store.WriteAsync(session => session.Posts.ReleaseLeaseAsync(postId, leaseOwner, cancellationToken), cancellationToken);
+            return null;
+        }
+    }
 
     private async Task<PostDetails> PublishTargetsAsync(
-        string workspaceId, string postId, int? version, IReadOnlyList<Platform>? requested, bool retry, CancellationToken cancellationToken)
+        string workspaceId, string postId, int? version, IReadOnlyList<Platform>? requested, bool retry, string? leaseOwner,
+        CancellationToken cancellationToken)
     {
         // 1. Claim: the post and its chosen targets move to publishing in one transaction, so a second
         //    publish of the same post fails on the status check instead of posting twice.
@@ -178,6 +199,10 @@ public sealed class PostService(
         {
             var now = time.GetUtcNow();
             var (post, targets) = await LoadAsync(session, workspaceId, postId, cancellationToken);
+            // The scheduler re-checks inside this transaction: cancel_post and update_post win until a target starts.
+            if (leaseOwner is not null && (post.Status != PostStatus.Scheduled || post.ScheduledFor > now
+                    || !await session.Posts.HoldsLeaseAsync(post.Id, leaseOwner, now, cancellationToken)))
+                throw new NoLongerDueException();
             EnsureVersion(post, version);
             if (retry && post.Status is not (PostStatus.Partial or PostStatus.Failed))
                 throw Problems.InvalidTransition(post.Status, "retry", "partial, failed");
@@ -241,6 +266,7 @@ public sealed class PostService(
 
     private async Task PublishOneAsync(Post post, PostTarget target, Account account, CancellationToken cancellationToken)
     {
+        using var slot = await concurrency.EnterAsync(target.Platform, account.Id, cancellationToken);
         PublishOutcome outcome;
         try
         {
@@ -395,7 +421,18 @@ public sealed class PostService(
             }, cancellationToken);
     }
 
+    /// <summary>Thrown inside the scheduler's claim transaction (rolling it back) when the leased post is no longer due.</summary>
+    private sealed class NoLongerDueException : Exception;
+
     // ---- helpers -------------------------------------------------------------------------------
+
+    /// <summary>A write that can move the next due time: wakes the scheduler once it has committed, so it reads the change.</summary>
+    private async Task<PostDetails> WriteThenWakeSchedulerAsync(Func<IStoreSession, Task<PostDetails>> work, CancellationToken cancellationToken)
+    {
+        var details = await store.WriteAsync(work, cancellationToken);
+        schedulerSignal.Poke();
+        return details;
+    }
 
     private static async Task<(Post Post, IReadOnlyList<PostTarget> Targets)> LoadAsync(
         IStoreSession session, string workspaceId, string postId, CancellationToken cancellationToken)

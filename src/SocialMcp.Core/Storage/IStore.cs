@@ -84,7 +84,33 @@ public interface IPostRepository
     /// version; unconditional, so concurrent target outcomes of one publish never conflict with each other.
     /// </summary>
     Task<int?> BumpVersionAsync(string postId, DateTimeOffset updatedAt, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Leases the oldest due scheduled post whose lease is free or has run out to <paramref name="owner"/> until
+    /// <paramref name="leaseUntil"/>, atomically, so two workers never claim the same post. Null when nothing is due.
+    /// </summary>
+    Task<DuePost?> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// When a worker may next claim something: the earliest scheduled time, or the end of a live lease on it.
+    /// Null when no post is scheduled.
+    /// </summary>
+    Task<DateTimeOffset?> NextDueAtAsync(DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>How many scheduled posts are due (in every workspace) and the scheduled time of the oldest.</summary>
+    Task<DueSummary> SummarizeDueAsync(DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Whether <paramref name="owner"/> still holds a live lease on the post.</summary>
+    Task<bool> HoldsLeaseAsync(string postId, string owner, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Gives the post's lease up, if <paramref name="owner"/> holds it.</summary>
+    Task<bool> ReleaseLeaseAsync(string postId, string owner, CancellationToken cancellationToken);
 }
+
+/// <summary>A scheduled post a worker has leased.</summary>
+public sealed record DuePost(string PostId, string WorkspaceId, DateTimeOffset ScheduledFor);
+
+public sealed record DueSummary(int Count, DateTimeOffset? OldestScheduledFor);
 
 public interface IPostTargetRepository
 {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using SocialMcp.Core.Scheduling;
 using SocialMcp.Server.Access;
 using SocialMcp.Server.Hosting;
 using SocialMcp.Server.Http;
@@ -62,6 +63,7 @@ public static class SocialMcpCommandLine
         {
             var builder = SocialMcpHost.CreateBuilder(overrides);
             builder.Services.AddSocialMcpServer().WithStdioServerTransport();
+            builder.Services.AddSocialScheduler();
             using var host = builder.Build();
             await host.Services.InitializeStoreAsync(cancellationToken);
             await host.RunAsync(cancellationToken);
@@ -87,6 +89,7 @@ public static class SocialMcpCommandLine
             builder.Services.AddSingleton<IMcpHttpGate, ApiKeyGate>();
             builder.Services.AddSocialMcpServer();
             builder.Services.AddSocialMcpHttp();
+            builder.Services.AddSocialScheduler();
             await using var app = builder.Build();
             app.MapSocialMcp();
             await app.Services.InitializeStoreAsync(cancellationToken);

@@ -22,8 +22,10 @@ public static class McpHttpServiceCollectionExtensions
         services.AddSingleton<StreamableHttpEndpoint>();
         services.AddHostedService<IdleSessionEviction>();
 
-        // More checks (the scheduler's) are added beside this one and appear under "checks" in /healthz.
-        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>(DatabaseHealthCheck.Name);
+        // Each check appears under "checks" in /healthz. The scheduler's is unhealthy unless AddSocialScheduler() runs a worker.
+        services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>(DatabaseHealthCheck.Name)
+            .AddCheck<SchedulerHealthCheck>(SchedulerHealthCheck.Name);
         return services;
     }
 

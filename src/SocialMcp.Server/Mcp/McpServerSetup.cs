@@ -51,6 +51,7 @@ public static class McpServerSetup
             .WithTools<PostTools>(SocialJson.Options)
             .WithTools<AccountTools>(SocialJson.Options)
             .WithTools<PlatformSetTools>(SocialJson.Options)
+            .WithTools<HealthTools>(SocialJson.Options)
             .WithRequestFilters(filters => filters.AddCallToolFilter(next => (context, cancellationToken) =>
                 context.Services!.GetRequiredService<ToolCallFilter>().InvokeAsync(context, next, cancellationToken)))
             // Test-only fixtures of the MCP conformance suite: they add nothing unless Conformance:Enabled is true.

@@ -74,6 +74,61 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
             "UPDATE posts SET version = version + 1, updated_at = @updatedAt WHERE id = @postId RETURNING version;",
             new { postId, updatedAt = Time(updatedAt) }, cancellationToken));
 
+    public async Task<DuePost?> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
+    {
+        // One statement: the sub-select and the update are atomic, so two workers on one file never claim the same post.
+        var row = await db.Connection.QuerySingleOrDefaultAsync<DueRow>(Command(db,
+            """
+            UPDATE posts SET lease_owner = @owner, lease_expires_at = @leaseUntil
+            WHERE id = (SELECT id FROM posts
+                        WHERE status = 'scheduled' AND scheduled_for <= @now
+                          AND (lease_expires_at IS NULL OR lease_expires_at <= @now)
+                        ORDER BY scheduled_for, id LIMIT 1)
+            RETURNING id AS PostId, workspace_id AS WorkspaceId, scheduled_for AS ScheduledFor;
+            """,
+            new { owner, now = Time(now), leaseUntil = Time(leaseUntil) }, cancellationToken));
+        return row is null ? null : new DuePost(row.PostId, row.WorkspaceId, ParseTime(row.ScheduledFor));
+    }
+
+    public async Task<DateTimeOffset?> NextDueAtAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        ParseOptionalTime(await db.Connection.ExecuteScalarAsync<string?>(Command(db,
+            """
+            SELECT MIN(CASE WHEN lease_expires_at > @now THEN max(scheduled_for, lease_expires_at) ELSE scheduled_for END)
+            FROM posts WHERE status = 'scheduled' AND scheduled_for IS NOT NULL;
+            """,
+            new { now = Time(now) }, cancellationToken)));
+
+    public async Task<DueSummary> SummarizeDueAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var row = await db.Connection.QuerySingleAsync<SummaryRow>(Command(db,
+            "SELECT COUNT(*) AS Count, MIN(scheduled_for) AS Oldest FROM posts WHERE status = 'scheduled' AND scheduled_for <= @now;",
+            new { now = Time(now) }, cancellationToken));
+        return new DueSummary((int)row.Count, ParseOptionalTime(row.Oldest));
+    }
+
+    public async Task<bool> HoldsLeaseAsync(string postId, string owner, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await db.Connection.ExecuteScalarAsync<long>(Command(db,
+            "SELECT COUNT(*) FROM posts WHERE id = @postId AND lease_owner = @owner AND lease_expires_at > @now;",
+            new { postId, owner, now = Time(now) }, cancellationToken)) == 1;
+
+    public async Task<bool> ReleaseLeaseAsync(string postId, string owner, CancellationToken cancellationToken) =>
+        await db.Connection.ExecuteAsync(Command(db,
+            "UPDATE posts SET lease_owner = NULL, lease_expires_at = NULL WHERE id = @postId AND lease_owner = @owner;",
+            new { postId, owner }, cancellationToken)) == 1;
+
+    private sealed class DueRow
+    {
+        public string PostId { get; init; } = "";
+        public string WorkspaceId { get; init; } = "";
+        public string ScheduledFor { get; init; } = "";
+    }
+
+    private sealed class SummaryRow
+    {
+        public long Count { get; init; }
+        public string? Oldest { get; init; }
+    }
+
     private static object FilterParameters(string workspaceId, PostQuery query) => new
     {
         workspaceId,

@@ -8,6 +8,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
+using SocialMcp.Core.Scheduling;
 using SocialMcp.Server.Hosting;
 using SocialMcp.Server.Http;
 using SocialMcp.Server.Mcp;
@@ -77,6 +78,8 @@ public sealed class TestServer : IAsyncDisposable
             return next(context, cancellationToken);
         }));
         builder.Services.AddSocialMcpHttp();
+        // As serve --http: the scheduler's health check is only healthy with the worker running.
+        builder.Services.AddSocialScheduler();
         var app = builder.Build();
         app.MapSocialMcp();
 

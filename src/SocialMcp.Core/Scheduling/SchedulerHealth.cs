@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Options;
+using SocialMcp.Core.Options;
+using SocialMcp.Core.Storage;
+
+namespace SocialMcp.Core.Scheduling;
+
+/// <summary>
+/// The scheduler as a health check sees it. <see cref="Alive"/> is never true while the worker is not looping, and
+/// <see cref="Status"/> is then <c>unhealthy</c>; <c>degraded</c> when it loops but a due post has waited longer than a pass
+/// should take; otherwise <c>ok</c>.
+/// </summary>
+public sealed record SchedulerHealthReport(
+    string Status,
+    bool Alive,
+    string State,
+    DateTimeOffset? LastLoopAt,
+    DateTimeOffset? SleepingUntil,
+    int DuePosts,
+    DateTimeOffset? OldestDueAt,
+    TimeSpan? OldestOverdueBy,
+    string Summary);
+
+/// <summary>Reports the worker's liveness and the due posts waiting, for the <c>health</c> tool and <c>/healthz</c>.</summary>
+public sealed class SchedulerHealth(IStore store, SchedulerStatus status, TimeProvider time, IOptions<SchedulingOptions> options)
+{
+    /// <summary>Slack beyond the recheck interval before a worker that has not looped counts as stalled (a slow pass).</summary>
+    public static readonly TimeSpan Grace = TimeSpan.FromMinutes(1);
+
+    public async Task<SchedulerHealthReport> CheckAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var due = await store.ReadAsync(session => session.Posts.SummarizeDueAsync(now, cancellationToken), cancellationToken);
+        var state = status.State;
+        var lastLoop = status.LastLoopAt;
+        // The loop passes at least once per RecheckInterval, so an older last pass (or start) means it is stuck.
+        var stalled = state == SchedulerState.Running && now - (lastLoop ?? status.StartedAt ?? now) > options.Value.RecheckInterval + Grace;
+        var alive = state == SchedulerState.Running && !stalled;
+        var stateName = stalled ? "stalled" : state switch
+        {
+            SchedulerState.NotStarted => "not_started",
+            SchedulerState.Running => "running",
+            SchedulerState.Stopped => "stopped",
+            _ => "faulted",
+        };
+        var overdueBy = due.OldestScheduledFor is { } oldest ? now - oldest : (TimeSpan?)null;
+        var verdict = !alive ? "unhealthy" : overdueBy > options.Value.RecheckInterval + Grace ? "degraded" : "ok";
+
+        var summary = (alive ? "Scheduler alive" : $"Scheduler NOT alive ({stateName})")
+            + (lastLoop is { } at ? $", last loop {at:O}" : ", never looped")
+            + (due.Count == 0 ? "; no due posts waiting." : $"; {due.Count} due post{(due.Count == 1 ? "" : "s")} waiting, oldest overdue by {overdueBy:c}.");
+        return new SchedulerHealthReport(verdict, alive, stateName, lastLoop, alive ? status.SleepingUntil : null, due.Count,
+            due.OldestScheduledFor, overdueBy, summary);
+    }
+}

@@ -1,0 +1,132 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using SocialMcp.Core;
+using SocialMcp.Core.Domain;
+using SocialMcp.Core.Posts;
+using SocialMcp.Core.Scheduling;
+using SocialMcp.Core.Storage;
+using SocialMcp.Core.Workspaces;
+using SocialMcp.Platforms;
+using SocialMcp.Platforms.Sandbox;
+using SocialMcp.Storage;
+using SocialMcp.Storage.Sqlite;
+using SocialMcp.Tests.Support;
+
+namespace SocialMcp.Tests.Scheduling;
+
+/// <summary>
+/// One server's worth of domain, SQLite store, sandbox publisher and scheduler worker on a clock with timers. Two
+/// harnesses given the same database file and clock are two processes sharing one database.
+/// </summary>
+public sealed class SchedulerHarness : IAsyncDisposable
+{
+    public static readonly DateTimeOffset Start = TestServices.Start;
+
+    // A guard against a hung test, not a timed assertion: a pass takes milliseconds.
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    private readonly ServiceProvider _provider;
+    private readonly bool _ownsDirectory;
+    private bool _running;
+
+    private SchedulerHarness(string databasePath, TimerClock clock, bool ownsDirectory, IDictionary<string, string?>? settings)
+    {
+        DatabasePath = databasePath;
+        Clock = clock;
+        _ownsDirectory = ownsDirectory;
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Storage:Path"] = databasePath,
+                // Long enough that no safety re-check fires inside a test: every wake is the due time or a poke.
+                ["Scheduling:RecheckInterval"] = "01:00:00",
+            })
+            .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
+            .Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddLogging(b => b.AddProvider(NullLoggerProvider.Instance));
+        services.AddSingleton<TimeProvider>(clock);
+        services.AddSocialCore();
+        services.AddSocialStorage();
+        services.AddPlatformPublishers();
+        services.AddSocialScheduler();
+        _provider = services.BuildServiceProvider();
+    }
+
+    public string DatabasePath { get; }
+    public TimerClock Clock { get; }
+    public IStore Store => Get<IStore>();
+    public PostService Posts => Get<PostService>();
+    public SandboxPublisher Sandbox => Get<SandboxPublisher>();
+    public SchedulerStatus Status => Get<SchedulerStatus>();
+    public SchedulerHealth Health => Get<SchedulerHealth>();
+    public SchedulerWorker Worker => _provider.GetServices<IHostedService>().OfType<SchedulerWorker>().Single();
+
+    public T Get<T>() where T : notnull => _provider.GetRequiredService<T>();
+
+    /// <summary>A fresh database in a temp directory, migrated, with the local workspace and its sandbox accounts.</summary>
+    public static async Task<SchedulerHarness> CreateAsync(IDictionary<string, string?>? settings = null)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "socialmcp-scheduler-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        var harness = new SchedulerHarness(Path.Combine(directory, "test.db"), new TimerClock(Start), ownsDirectory: true, settings);
+        await harness.Get<MigrationRunner>().ApplyAsync(CancellationToken.None);
+        await harness.Get<LocalWorkspace>().EnsureCreatedAsync(CancellationToken.None);
+        return harness;
+    }
+
+    /// <summary>Another server on the same database file and clock.</summary>
+    public async Task<SchedulerHarness> SecondServerAsync(IDictionary<string, string?>? settings = null)
+    {
+        var other = new SchedulerHarness(DatabasePath, Clock, ownsDirectory: false, settings);
+        await other.Get<MigrationRunner>().ApplyAsync(CancellationToken.None);
+        return other;
+    }
+
+    /// <summary>Starts the worker and returns once its first pass is done and it sleeps.</summary>
+    public Task StartAsync() => SettleAsync(() => Worker.StartAsync(CancellationToken.None));
+
+    public async Task StopAsync()
+    {
+        await Worker.StopAsync(CancellationToken.None);
+        _running = false;
+    }
+
+    /// <summary>Does something that wakes the worker (a poke, a clock move past its wake time) and waits until it sleeps again.</summary>
+    public async Task SettleAsync(Func<Task> wake)
+    {
+        var slept = Status.NextSleep;
+        await wake();
+        _running = true;
+        await slept.WaitAsync(Patience);
+    }
+
+    public Task AdvanceAsync(TimeSpan by) => SettleAsync(() =>
+    {
+        Clock.Advance(by);
+        return Task.CompletedTask;
+    });
+
+    public Task<PostDetails> ScheduleNewAsync(DateTimeOffset when, params Platform[] platforms) =>
+        Posts.CreateAsync(LocalWorkspace.Id, Drafts.Create("Scheduled hello", platforms) with { ScheduledFor = when }, CancellationToken.None);
+
+    public Task<PostDetails> GetAsync(string postId) => Posts.GetAsync(LocalWorkspace.Id, postId, CancellationToken.None);
+
+    public int DeliveriesOf(string postId) => Sandbox.Deliveries.Count(d => d.PostId == postId);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_running)
+            await Worker.StopAsync(CancellationToken.None);
+        await _provider.DisposeAsync();
+        if (!_ownsDirectory)
+            return;
+        SqliteConnection.ClearAllPools();
+        try { Directory.Delete(Path.GetDirectoryName(DatabasePath)!, recursive: true); } catch (IOException) { }
+    }
+}
