@@ -48,6 +48,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<PostValidator>();
 
         services.AddSingleton<PostService>();
+        services.TryAddSingleton<IPostChangeNotifier, NoPostChangeNotifier>();
         services.AddSchedulerShared();
         services.AddSingleton<AccountService>();
         services.AddSingleton<AccountConnections>();

@@ -76,8 +76,14 @@ public sealed record Post(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt);
 
-/// <summary>A post with its per-platform targets: what tools return.</summary>
-public sealed record PostDetails(Post Post, IReadOnlyList<PostTarget> Targets);
+/// <summary>
+/// A post with its per-platform targets: what tools return. <see cref="Replayed"/> marks a post returned for a repeated
+/// idempotency key instead of created or published again.
+/// </summary>
+public sealed record PostDetails(Post Post, IReadOnlyList<PostTarget> Targets, bool Replayed = false);
+
+/// <summary>An idempotency key of one tool in one workspace: the hash of the arguments it came with and the post it produced.</summary>
+public sealed record IdempotencyRecord(string WorkspaceId, string Tool, string Key, string RequestHash, string PostId, DateTimeOffset CreatedAt);
 
 public sealed record PostTarget(
     string PostId,

@@ -36,6 +36,8 @@ public static class ErrorCodes
     public const string PlatformSetLimitReached = "PLATFORM_SET_LIMIT_REACHED";
     public const string PlatformSetInUse = "PLATFORM_SET_IN_USE";
     public const string DefaultPlatformSetProtected = "DEFAULT_PLATFORM_SET_PROTECTED";
+    public const string IdempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED";
+    public const string PlanChanged = "PLAN_CHANGED";
     public const string InternalError = "INTERNAL_ERROR";
 
     public static IReadOnlyList<string> All { get; } =
@@ -45,6 +47,7 @@ public static class ErrorCodes
         PlatformSetNotFound, InvalidStatusTransition, VersionConflict, ScheduleLimitReached, RateLimited,
         MediaUploadFailed, PlatformError, AuthExpired, WithdrawNotSupported, PermissionMissing, ContentRejected,
         DuplicateContent, QuotaExhausted, UnknownTool, ForbiddenScope, QuotaExceeded,
-        PlatformSetNameTaken, PlatformSetLimitReached, PlatformSetInUse, DefaultPlatformSetProtected, InternalError,
+        PlatformSetNameTaken, PlatformSetLimitReached, PlatformSetInUse, DefaultPlatformSetProtected, IdempotencyKeyReused,
+        PlanChanged, InternalError,
     ];
 }

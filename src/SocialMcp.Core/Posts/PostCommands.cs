@@ -3,11 +3,21 @@ using SocialMcp.Core.Validation;
 
 namespace SocialMcp.Core.Posts;
 
+/// <summary>
+/// <see cref="IdempotencyKey"/>, when given, makes a repeat with the same arguments return the first post instead of a new one.
+/// </summary>
 public sealed record CreatePostCommand(
     PostContent Content,
     IReadOnlyList<Platform> Platforms,
     string? PlatformSetId,
-    DateTimeOffset? ScheduledFor);
+    DateTimeOffset? ScheduledFor,
+    string? IdempotencyKey = null);
+
+/// <summary>
+/// <see cref="PlanHash"/> (from validate_post) refuses the publish if the post changed since; <see cref="IdempotencyKey"/>
+/// makes a repeat with the same arguments return the post as it is now instead of publishing again.
+/// </summary>
+public sealed record PublishPostCommand(string PostId, int? Version = null, string? PlanHash = null, string? IdempotencyKey = null);
 
 /// <summary>Null members keep their stored value; <see cref="Content"/> replaces the whole content.</summary>
 public sealed record UpdatePostCommand(
@@ -23,7 +33,8 @@ public sealed record ValidatePostCommand(CreatePostCommand? Draft, string? PostI
 
 public sealed record PostPage(IReadOnlyList<PostDetails> Posts, int Total, int Limit, int Offset);
 
-public sealed record PostValidation(string? PostId, ValidationReport Report);
+/// <summary><see cref="PlanHash"/> is <see cref="PostPlan"/>'s hash of what each platform would receive.</summary>
+public sealed record PostValidation(string? PostId, ValidationReport Report, string PlanHash);
 
 /// <summary>What happened to one target in a withdraw.</summary>
 public sealed record TargetActionOutcome(Platform Platform, bool Succeeded, string? ErrorCode, string? ErrorMessage);

@@ -25,12 +25,25 @@ public sealed class PostService(
     IOptions<QuotaOptions> quotas,
     ISchedulerSignal schedulerSignal,
     PublishConcurrency concurrency,
+    IPostChangeNotifier changeNotifier,
     ILogger<PostService> logger)
 {
     public Task<PostDetails> CreateAsync(string workspaceId, CreatePostCommand command, CancellationToken cancellationToken) =>
         WriteThenWakeSchedulerAsync(async session =>
         {
             var now = time.GetUtcNow();
+            string? requestHash = null;
+            if (command.IdempotencyKey is { } key)
+            {
+                requestHash = IdempotencyKeys.RequestHash(command with { IdempotencyKey = null, ScheduledFor = command.ScheduledFor?.ToUniversalTime() });
+                if (await session.IdempotencyKeys.GetAsync(workspaceId, IdempotencyKeys.CreatePost, key, cancellationToken) is { } stored)
+                {
+                    IdempotencyKeys.EnsureSameRequest(stored, requestHash);
+                    var (first, firstTargets) = await LoadAsync(session, workspaceId, stored.PostId, cancellationToken);
+                    return new PostDetails(first, firstTargets, Replayed: true);
+                }
+            }
+
             var set = await ResolvePlatformSetAsync(session, workspaceId, command.PlatformSetId, cancellationToken);
             var accounts = await AccountsByPlatformAsync(session, workspaceId, set.Id, cancellationToken);
             var draft = new PostDraft(command.Content, command.Platforms, command.ScheduledFor);
@@ -48,6 +61,12 @@ public sealed class PostService(
             foreach (var target in targets)
                 await session.Targets.InsertAsync(target, cancellationToken);
             await AppendAsync(session, post, null, "created", null, status.ToWireName(), null, cancellationToken);
+            // Same transaction as the post: a crash never leaves a key without its post, nor a post without its key.
+            if (command.IdempotencyKey is { } newKey)
+            {
+                await session.IdempotencyKeys.InsertAsync(
+                    new IdempotencyRecord(workspaceId, IdempotencyKeys.CreatePost, newKey, requestHash!, post.Id, now), cancellationToken);
+            }
             return new PostDetails(post, targets);
         }, cancellationToken);
 
@@ -114,12 +133,18 @@ public sealed class PostService(
         }, cancellationToken);
 
     public Task<PostDetails> ScheduleAsync(string workspaceId, string postId, DateTimeOffset scheduledFor, int? version, CancellationToken cancellationToken) =>
+        ScheduleAsync(workspaceId, postId, scheduledFor, version, planHash: null, cancellationToken);
+
+    /// <summary>Schedules a post; with <paramref name="planHash"/>, only if the post still matches what validate_post checked.</summary>
+    public Task<PostDetails> ScheduleAsync(
+        string workspaceId, string postId, DateTimeOffset scheduledFor, int? version, string? planHash, CancellationToken cancellationToken) =>
         WriteThenWakeSchedulerAsync(async session =>
         {
             var now = time.GetUtcNow();
             var (post, targets) = await LoadAsync(session, workspaceId, postId, cancellationToken);
             EnsureVersion(post, version);
             EnsureCanMove(post, PostStatus.Scheduled, "schedule");
+            PostPlan.EnsureUnchanged(post, planHash);
             var accounts = await AccountsByPlatformAsync(session, workspaceId, post.PlatformSetId, cancellationToken);
             validator.EnsureValid(new RuleContext(new PostDraft(post.Content, post.Platforms, scheduledFor), accounts, now, RulePurpose.Save));
             if (post.Status != PostStatus.Scheduled)
@@ -152,7 +177,7 @@ public sealed class PostService(
                 // A stored schedule was checked when it was set; re-check it only while it can still change.
                 var scheduledFor = post.Status == PostStatus.Scheduled ? post.ScheduledFor : null;
                 var draft = new PostDraft(post.Content, post.Platforms, scheduledFor);
-                return new PostValidation(post.Id, validator.Validate(new RuleContext(draft, accounts, now, RulePurpose.Save)));
+                return new PostValidation(post.Id, validator.Validate(new RuleContext(draft, accounts, now, RulePurpose.Save)), PostPlan.HashOf(post));
             }
 
             var create = command.Draft ?? throw new DomainValidationException(
@@ -161,16 +186,25 @@ public sealed class PostService(
             var setAccounts = await AccountsByPlatformAsync(session, workspaceId, set.Id, cancellationToken);
             var report = validator.Validate(new RuleContext(
                 new PostDraft(create.Content, create.Platforms, create.ScheduledFor), setAccounts, now, RulePurpose.Save));
-            return new PostValidation(null, report);
+            return new PostValidation(null, report, PostPlan.HashOf(create.Content, create.Platforms, create.ScheduledFor));
         }, cancellationToken);
 
     /// <summary>Publishes every target of a draft or scheduled post now.</summary>
     public Task<PostDetails> PublishAsync(string workspaceId, string postId, int? version, CancellationToken cancellationToken) =>
-        PublishTargetsAsync(workspaceId, postId, version, requested: null, retry: false, leaseOwner: null, cancellationToken);
+        PublishAsync(workspaceId, new PublishPostCommand(postId, version), cancellationToken);
+
+    /// <summary>
+    /// Publishes every target of a draft or scheduled post now; refuses with PLAN_CHANGED when the plan hash is given and no
+    /// longer matches, and replays the post as it is now for a repeated idempotency key.
+    /// </summary>
+    public Task<PostDetails> PublishAsync(string workspaceId, PublishPostCommand command, CancellationToken cancellationToken) =>
+        PublishTargetsAsync(workspaceId, command.PostId, command.Version, requested: null, retry: false, leaseOwner: null,
+            command.PlanHash, command.IdempotencyKey is null ? null : (command.IdempotencyKey, IdempotencyKeys.RequestHash(command with { IdempotencyKey = null })),
+            cancellationToken);
 
     /// <summary>Publishes again only the failed targets (optionally only some platforms) of a partial or failed post.</summary>
     public Task<PostDetails> RetryAsync(string workspaceId, string postId, IReadOnlyList<Platform>? platforms, int? version, CancellationToken cancellationToken) =>
-        PublishTargetsAsync(workspaceId, postId, version, platforms, retry: true, leaseOwner: null, cancellationToken);
+        PublishTargetsAsync(workspaceId, postId, version, platforms, retry: true, leaseOwner: null, planHash: null, idempotency: null, cancellationToken);
 
     /// <summary>
     /// Publishes a scheduled post the scheduler has leased, through the same claim, publish and finish as publish_post.
@@ -180,7 +214,8 @@ public sealed class PostService(
     {
         try
         {
-            return await PublishTargetsAsync(workspaceId, postId, version: null, requested: null, retry: false, leaseOwner, cancellationToken);
+            return await PublishTargetsAsync(workspaceId, postId, version: null, requested: null, retry: false, leaseOwner, planHash: null, idempotency: null,
+                cancellationToken);
         }
         catch (NoLongerDueException)
         {
@@ -191,13 +226,22 @@ public sealed class PostService(
 
     private async Task<PostDetails> PublishTargetsAsync(
         string workspaceId, string postId, int? version, IReadOnlyList<Platform>? requested, bool retry, string? leaseOwner,
-        CancellationToken cancellationToken)
+        string? planHash, (string Key, string RequestHash)? idempotency, CancellationToken cancellationToken)
     {
         // 1. Claim: the post and its chosen targets move to publishing in one transaction, so a second
         //    publish of the same post fails on the status check instead of posting twice.
-        var (claimed, work) = await store.WriteAsync(async session =>
+        var (claimed, work, replayed) = await store.WriteAsync(async session =>
         {
             var now = time.GetUtcNow();
+            // A repeated key answers before any check: the post has moved on since the first call (its version too).
+            if (idempotency is { } repeat
+                && await session.IdempotencyKeys.GetAsync(workspaceId, IdempotencyKeys.PublishPost, repeat.Key, cancellationToken) is { } stored)
+            {
+                IdempotencyKeys.EnsureSameRequest(stored, repeat.RequestHash);
+                var (first, firstTargets) = await LoadAsync(session, workspaceId, stored.PostId, cancellationToken);
+                return (first, new List<(PostTarget Target, Account Account)>(), new PostDetails(first, firstTargets, Replayed: true));
+            }
+
             var (post, targets) = await LoadAsync(session, workspaceId, postId, cancellationToken);
             // The scheduler re-checks inside this transaction: cancel_post and update_post win until a target starts.
             if (leaseOwner is not null && (post.Status != PostStatus.Scheduled || post.ScheduledFor > now
@@ -207,6 +251,7 @@ public sealed class PostService(
             if (retry && post.Status is not (PostStatus.Partial or PostStatus.Failed))
                 throw Problems.InvalidTransition(post.Status, "retry", "partial, failed");
             EnsureCanMove(post, PostStatus.Publishing, retry ? "retry" : "publish");
+            PostPlan.EnsureUnchanged(post, planHash);
 
             var chosen = ChooseTargetsToPublish(targets, requested, retry);
             var accounts = await AccountsByPlatformAsync(session, workspaceId, post.PlatformSetId, cancellationToken);
@@ -224,20 +269,31 @@ public sealed class PostService(
                     $"attempt={publishing.AttemptCount}", cancellationToken);
                 jobs.Add((publishing, accounts[target.Platform]));
             }
-            return (saved, jobs);
+            // In the claim transaction: the key exists exactly when this publish started.
+            if (idempotency is { } key)
+            {
+                await session.IdempotencyKeys.InsertAsync(
+                    new IdempotencyRecord(workspaceId, IdempotencyKeys.PublishPost, key.Key, key.RequestHash, post.Id, now), cancellationToken);
+            }
+            return (saved, jobs, (PostDetails?)null);
         }, cancellationToken);
+        if (replayed is not null)
+            return replayed;
 
+        changeNotifier.PostChanged(workspaceId, postId);
         // 2. Publish each target outside any transaction (platform calls are slow) and record each outcome.
         await Task.WhenAll(work.Select(job => PublishOneAsync(claimed, job.Target, job.Account, cancellationToken)));
 
         // 3. Sum up the targets into the post's status.
-        return await store.WriteAsync(async session =>
+        var finished = await store.WriteAsync(async session =>
         {
             var (post, targets) = await LoadAsync(session, workspaceId, postId, cancellationToken);
             var final = PostTransitions.Aggregate(targets);
             var saved = await ChangeAsync(session, post, post with { Status = final }, "publish_finished", null, cancellationToken);
             return new PostDetails(saved, targets);
         }, cancellationToken);
+        changeNotifier.PostChanged(workspaceId, postId);
+        return finished;
     }
 
     private static List<PostTarget> ChooseTargetsToPublish(IReadOnlyList<PostTarget> targets, IReadOnlyList<Platform>? requested, bool retry)
@@ -376,6 +432,7 @@ public sealed class PostService(
                 $"withdrawn={string.Join(",", outcomes.Where(o => o.Succeeded).Select(o => o.Platform.ToWireName()))}", cancellationToken);
             return new PostDetails(saved, currentTargets);
         }, cancellationToken);
+        changeNotifier.PostChanged(workspaceId, postId);
         return new WithdrawResult(details, outcomes);
     }
 
@@ -431,6 +488,7 @@ public sealed class PostService(
     {
         var details = await store.WriteAsync(work, cancellationToken);
         schedulerSignal.Poke();
+        changeNotifier.PostChanged(details.Post.WorkspaceId, details.Post.Id);
         return details;
     }
 

@@ -25,6 +25,7 @@ public interface IStoreSession
     IApiKeyRepository ApiKeys { get; }
     IAuditLogRepository Audit { get; }
     IPublishHandleRepository Handles { get; }
+    IIdempotencyKeyRepository IdempotencyKeys { get; }
 }
 
 // One SQL statement per method; a missing row is null.
@@ -142,6 +143,14 @@ public interface IPublishHandleRepository
 {
     Task<string?> GetAsync(string postId, Platform platform, string kind, CancellationToken cancellationToken);
     Task SetAsync(string postId, Platform platform, string kind, string value, DateTimeOffset at, CancellationToken cancellationToken);
+}
+
+public interface IIdempotencyKeyRepository
+{
+    Task<IdempotencyRecord?> GetAsync(string workspaceId, string tool, string key, CancellationToken cancellationToken);
+
+    /// <summary>Records a key; call it in the transaction that creates or claims the post, so a key never outlives a rollback.</summary>
+    Task InsertAsync(IdempotencyRecord record, CancellationToken cancellationToken);
 }
 
 public interface IAuditLogRepository

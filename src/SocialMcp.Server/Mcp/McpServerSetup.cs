@@ -9,6 +9,7 @@ using SocialMcp.Core.Domain;
 using SocialMcp.Server.Access;
 using SocialMcp.Server.Conformance;
 using SocialMcp.Server.Hosting;
+using SocialMcp.Server.Resources;
 using SocialMcp.Server.Tools;
 
 namespace SocialMcp.Server.Mcp;
@@ -54,6 +55,7 @@ public static class McpServerSetup
             .WithTools<HealthTools>(SocialJson.Options)
             .WithRequestFilters(filters => filters.AddCallToolFilter(next => (context, cancellationToken) =>
                 context.Services!.GetRequiredService<ToolCallFilter>().InvokeAsync(context, next, cancellationToken)))
+            .WithPostResources()
             // Test-only fixtures of the MCP conformance suite: they add nothing unless Conformance:Enabled is true.
             .AddConformanceFixtures();
     }

@@ -31,13 +31,16 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace)
         platformOverrides.{platform}.text), UNSUPPORTED_MEDIA_TYPE / UNSUPPORTED_MEDIA_CONFIG (fix the media item at path),
         MIXED_MEDIA_NOT_SUPPORTED, INVALID_PLACEMENT, INVALID_SCHEDULE_TIME (outside 1 minute to 60 days ahead),
         SCHEDULE_LIMIT_REACHED (too many scheduled posts: save as draft instead). Returns the post with its id, status and version.
+        idempotencyKey (optional, 1-200 characters, e.g. a UUID you make up): send the same key with the same arguments again, e.g.
+        after a timeout, and you get the first post back (replayed true) instead of a second one. IDEMPOTENCY_KEY_REUSED: the key
+        was used with other arguments; nothing was created: use a new key.
         """)]
     public async Task<CallToolResult> CreatePost(
         ContentInput content, IReadOnlyList<string> platforms, string? platformSetId = null, DateTimeOffset? scheduledFor = null,
-        CancellationToken cancellationToken = default)
+        string? idempotencyKey = null, CancellationToken cancellationToken = default)
     {
         var details = await posts.CreateAsync(workspace.WorkspaceId,
-            new CreatePostCommand(content.ToDomain(), platforms.ToPlatforms()!, platformSetId, scheduledFor), cancellationToken);
+            new CreatePostCommand(content.ToDomain(), platforms.ToPlatforms()!, platformSetId, scheduledFor, idempotencyKey), cancellationToken);
         return ToolResults.Success(details.ToResult());
     }
 
@@ -114,6 +117,8 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace)
         Checks a post against every rule without storing or publishing anything: pass either the same arguments as create_post,
         or postId to check a stored post. Returns ok, general problems, and one verdict per platform (ok, counted text length,
         limit, problems with code, path and hint). A failed check is a normal result (ok false), not an error.
+        Also returns planHash, a hash of exactly what each platform would receive (text, media, link, settings, time): pass it to
+        publish_post or schedule_post so they refuse with PLAN_CHANGED if the post changed after this check.
         Errors: VALIDATION_FAILED (malformed arguments), POST_NOT_FOUND.
         """)]
     public async Task<CallToolResult> ValidatePost(
@@ -141,10 +146,15 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace)
         Errors: INVALID_STATUS_TRANSITION (not a draft or scheduled post; use retry_post for failed targets), VERSION_CONFLICT,
         POST_NOT_FOUND, PLATFORM_NOT_CONNECTED and the content errors of create_post. Per-target failures (in the result):
         RATE_LIMITED (wait, then retry_post), MEDIA_UPLOAD_FAILED (fix the media URL/file), AUTH_EXPIRED, PLATFORM_ERROR (retry_post later).
+        planHash (optional, from validate_post with this postId): publishes only if the post is still what you validated, else
+        PLAN_CHANGED and nothing is published (validate_post again). idempotencyKey (optional, 1-200 characters): repeating the call
+        with the same key and arguments returns the post as it is now (replayed true) and publishes nothing again;
+        IDEMPOTENCY_KEY_REUSED: that key came with other arguments, nothing was done: use a new key.
         """)]
-    public async Task<CallToolResult> PublishPost(string postId, int? version = null, CancellationToken cancellationToken = default)
+    public async Task<CallToolResult> PublishPost(
+        string postId, int? version = null, string? planHash = null, string? idempotencyKey = null, CancellationToken cancellationToken = default)
     {
-        var details = await posts.PublishAsync(workspace.WorkspaceId, postId, version, cancellationToken);
+        var details = await posts.PublishAsync(workspace.WorkspaceId, new PublishPostCommand(postId, version, planHash, idempotencyKey), cancellationToken);
         return ToolResults.Success(details.ToResult());
     }
 
@@ -155,10 +165,13 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace)
         ISO 8601 with an explicit offset. A workspace holds at most 100 scheduled posts.
         Errors: INVALID_SCHEDULE_TIME (pick a time inside the window), SCHEDULE_LIMIT_REACHED (cancel some or wait),
         INVALID_STATUS_TRANSITION (only drafts and scheduled posts), VERSION_CONFLICT, POST_NOT_FOUND.
+        planHash (optional, from validate_post with this postId): schedules only if the post's text, media, link, settings and time
+        are still what you validated; otherwise PLAN_CHANGED and nothing changes (validate_post again).
         """)]
-    public async Task<CallToolResult> SchedulePost(string postId, DateTimeOffset scheduledFor, int? version = null, CancellationToken cancellationToken = default)
+    public async Task<CallToolResult> SchedulePost(
+        string postId, DateTimeOffset scheduledFor, int? version = null, string? planHash = null, CancellationToken cancellationToken = default)
     {
-        var details = await posts.ScheduleAsync(workspace.WorkspaceId, postId, scheduledFor, version, cancellationToken);
+        var details = await posts.ScheduleAsync(workspace.WorkspaceId, postId, scheduledFor, version, planHash, cancellationToken);
         return ToolResults.Success(details.ToResult());
     }
 

@@ -18,13 +18,14 @@ public sealed record EventResult(string Type, string? Platform, string? From, st
 public sealed record PostResult(
     string Summary, string Id, string Status, int Version, string PlatformSetId, IReadOnlyList<string> Platforms,
     PostContent Content, DateTimeOffset? ScheduledFor, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
-    IReadOnlyList<TargetResult> Targets, IReadOnlyList<EventResult>? Events = null);
+    IReadOnlyList<TargetResult> Targets, IReadOnlyList<EventResult>? Events = null, bool? Replayed = null);
 
 public sealed record PostListResult(string Summary, IReadOnlyList<PostResult> Posts, int Total, int Limit, int Offset, int? NextOffset);
 
 public sealed record VerdictResult(string Platform, bool Ok, int TextLength, int MaxTextLength, IReadOnlyList<ProblemDto> Problems);
 
-public sealed record ValidationResultDto(string Summary, bool Ok, string? PostId, IReadOnlyList<ProblemDto> Problems, IReadOnlyList<VerdictResult> Platforms);
+public sealed record ValidationResultDto(
+    string Summary, bool Ok, string? PostId, IReadOnlyList<ProblemDto> Problems, IReadOnlyList<VerdictResult> Platforms, string PlanHash);
 
 public sealed record WithdrawalResult(string Platform, bool Ok, string? ErrorCode, string? ErrorMessage);
 
@@ -45,11 +46,13 @@ internal static class OutputMapping
     public static PostResult ToResult(this PostDetails details, IReadOnlyList<PostEvent>? events = null)
     {
         var (post, targets) = (details.Post, details.Targets);
-        return new PostResult(Summarize(details), post.Id, post.Status.ToWireName(), post.Version, post.PlatformSetId,
+        var summary = details.Replayed ? "Replayed for a repeated idempotencyKey; nothing new was done. " + Summarize(details) : Summarize(details);
+        return new PostResult(summary, post.Id, post.Status.ToWireName(), post.Version, post.PlatformSetId,
             post.Platforms.Select(p => p.ToWireName()).ToList(), post.Content, post.ScheduledFor, post.CreatedAt, post.UpdatedAt,
             targets.Select(t => new TargetResult(t.Platform.ToWireName(), t.Status.ToWireName(), t.AccountId, t.PlatformPostId,
                 t.PublicUrl, t.ErrorCode, t.ErrorMessage, t.AttemptCount, t.UpdatedAt, t.PublishedAt)).ToList(),
-            events?.Select(e => new EventResult(e.EventType, e.Platform?.ToWireName(), e.FromStatus, e.ToStatus, e.PostVersion, e.Detail, e.OccurredAt)).ToList());
+            events?.Select(e => new EventResult(e.EventType, e.Platform?.ToWireName(), e.FromStatus, e.ToStatus, e.PostVersion, e.Detail, e.OccurredAt)).ToList(),
+            details.Replayed ? true : null);
     }
 
     public static string Summarize(PostDetails details)
@@ -83,7 +86,7 @@ internal static class OutputMapping
         return new ValidationResultDto(summary, report.Ok, validation.PostId,
             report.Problems.Select(ProblemDto.From).ToList(),
             report.Platforms.Select(v => new VerdictResult(v.Platform.ToWireName(), v.Ok, v.TextLength, v.MaxTextLength,
-                v.Problems.Select(ProblemDto.From).ToList())).ToList());
+                v.Problems.Select(ProblemDto.From).ToList())).ToList(), validation.PlanHash);
     }
 
     public static WithdrawResultDto ToResult(this WithdrawResult result)

@@ -342,3 +342,36 @@ internal sealed class PublishHandleRepository(DbContext db) : IPublishHandleRepo
             """,
             new { postId, platform = platform.ToWireName(), kind, value, at = Time(at) }, cancellationToken));
 }
+
+internal sealed class IdempotencyKeyRepository(DbContext db) : IIdempotencyKeyRepository
+{
+    public async Task<IdempotencyRecord?> GetAsync(string workspaceId, string tool, string key, CancellationToken cancellationToken)
+    {
+        var row = await db.Connection.QuerySingleOrDefaultAsync<KeyRow>(Command(db,
+            """
+            SELECT workspace_id AS WorkspaceId, tool AS Tool, key AS Key, request_hash AS RequestHash, post_id AS PostId, created_at AS CreatedAt
+            FROM idempotency_keys WHERE workspace_id = @workspaceId AND tool = @tool AND key = @key;
+            """,
+            new { workspaceId, tool, key }, cancellationToken));
+        return row is null ? null : new IdempotencyRecord(row.WorkspaceId, row.Tool, row.Key, row.RequestHash, row.PostId, ParseTime(row.CreatedAt));
+    }
+
+    public Task InsertAsync(IdempotencyRecord record, CancellationToken cancellationToken) =>
+        db.Connection.ExecuteAsync(Command(db,
+            """
+            INSERT INTO idempotency_keys (workspace_id, tool, key, request_hash, post_id, created_at)
+            VALUES (@WorkspaceId, @Tool, @Key, @RequestHash, @PostId, @CreatedAt);
+            """,
+            new { record.WorkspaceId, record.Tool, record.Key, record.RequestHash, record.PostId, CreatedAt = Time(record.CreatedAt) },
+            cancellationToken));
+
+    private sealed class KeyRow
+    {
+        public string WorkspaceId { get; init; } = "";
+        public string Tool { get; init; } = "";
+        public string Key { get; init; } = "";
+        public string RequestHash { get; init; } = "";
+        public string PostId { get; init; } = "";
+        public string CreatedAt { get; init; } = "";
+    }
+}

@@ -37,4 +37,5 @@ internal sealed class SqliteSession(DbContext db) : IStoreSession
     public IApiKeyRepository ApiKeys { get; } = new ApiKeyRepository(db);
     public IAuditLogRepository Audit { get; } = new AuditLogRepository(db);
     public IPublishHandleRepository Handles { get; } = new PublishHandleRepository(db);
+    public IIdempotencyKeyRepository IdempotencyKeys { get; } = new IdempotencyKeyRepository(db);
 }

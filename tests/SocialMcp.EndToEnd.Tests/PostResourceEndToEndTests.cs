@@ -1,0 +1,121 @@
+using System.Text.Json;
+using ModelContextProtocol;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
+
+namespace SocialMcp.EndToEnd.Tests;
+
+/// <summary>Posts as MCP resources, read and subscribed to over stdio by the C# SDK client.</summary>
+public sealed class PostResourceEndToEndTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+{
+    private ServerProcess Server => fixture.Server;
+
+    private static string UriOf(string postId) => "socialmcp://posts/" + postId;
+
+    private async Task<string> CreateDraftAsync(string text = "A post read as a resource") =>
+        (await Server.CallOkAsync("create_post", $$"""{"content": {"text": "{{text}}"}, "platforms": ["x"]}""")).GetProperty("id").GetString()!;
+
+    [Fact]
+    public void Initialize_AdvertisesResourcesWithSubscribe()
+    {
+        Assert.True(Server.Client.ServerCapabilities.Resources?.Subscribe);
+    }
+
+    [Fact]
+    public async Task ReadResource_Post_ReturnsTheSameJsonAsGetPost()
+    {
+        var id = await CreateDraftAsync();
+
+        var read = await Server.Client.ReadResourceAsync(UriOf(id));
+
+        var contents = Assert.IsType<TextResourceContents>(Assert.Single(read.Contents));
+        Assert.Equal("application/json", contents.MimeType);
+        var got = await Server.CallOkAsync("get_post", $$"""{"postId": "{{id}}"}""");
+        Assert.Equal(JsonSerializer.Serialize(got), JsonSerializer.Serialize(JsonDocument.Parse(contents.Text).RootElement));
+    }
+
+    [Fact]
+    public async Task ReadResource_UnknownId_IsResourceNotFound()
+    {
+        var error = await Assert.ThrowsAsync<McpProtocolException>(() => Server.Client.ReadResourceAsync(UriOf("no-such-post")).AsTask());
+
+        Assert.Equal(McpErrorCode.ResourceNotFound, error.ErrorCode);
+    }
+
+    [Fact]
+    public async Task ListResourceTemplates_IncludesThePostTemplate()
+    {
+        var templates = await Server.Client.ListResourceTemplatesAsync();
+
+        Assert.Contains(templates, t => t.UriTemplate == "socialmcp://posts/{id}");
+    }
+
+    [Fact]
+    public async Task Subscribe_On2026Revision_IsRefusedBySdkInFavourOfSubscriptionsListen()
+    {
+        var uri = UriOf(await CreateDraftAsync());
+
+        // The SDK's default revision replaces resources/subscribe with subscriptions/listen (SEP-2575).
+        await Assert.ThrowsAsync<McpProtocolException>(() => Server.Client.SubscribeToResourceAsync(uri));
+    }
+
+    [Fact]
+    public async Task Subscribe_InitializeHandshakeClient_KnownPostIsAccepted_UnknownPostIsResourceNotFound()
+    {
+        await using var client = await ConnectAsync("2025-11-25");
+        var created = await client.CallToolAsync("create_post", new Dictionary<string, object?>
+        {
+            ["content"] = new Dictionary<string, object?> { ["text"] = "Subscribed over stdio" },
+            ["platforms"] = new[] { "x" },
+        });
+        var uri = UriOf(created.StructuredContent!.Value.GetProperty("id").GetString()!);
+
+        await client.SubscribeToResourceAsync(uri);
+        await client.UnsubscribeFromResourceAsync(uri);
+        var error = await Assert.ThrowsAsync<McpProtocolException>(() => client.SubscribeToResourceAsync(UriOf("no-such-post")));
+
+        Assert.Equal(McpErrorCode.ResourceNotFound, error.ErrorCode);
+    }
+
+    [Fact]
+    public async Task Subscribe_ThenPublish_SendsResourceUpdated()
+    {
+        await using var client = await ConnectAsync("2025-11-25");
+        var created = await client.CallToolAsync("create_post", new Dictionary<string, object?>
+        {
+            ["content"] = new Dictionary<string, object?> { ["text"] = "Published while subscribed" },
+            ["platforms"] = new[] { "x" },
+        });
+        var id = created.StructuredContent!.Value.GetProperty("id").GetString()!;
+        var updated = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var subscription = await client.SubscribeToResourceAsync(UriOf(id), (notification, _) =>
+        {
+            updated.TrySetResult(notification.Uri);
+            return ValueTask.CompletedTask;
+        });
+
+        await client.CallToolAsync("publish_post", new Dictionary<string, object?> { ["postId"] = id });
+
+        Assert.Equal(UriOf(id), await updated.Task.WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    /// <summary>A second server process on its own database, for a client pinned to a protocol revision.</summary>
+    private static async Task<McpClient> ConnectAsync(string protocolVersion)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "socialmcp-e2e-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        var transport = new StdioClientTransport(new StdioClientTransportOptions
+        {
+            Name = "socialmcp",
+            Command = "dotnet",
+            Arguments = [Path.Combine(AppContext.BaseDirectory, "socialmcp.dll"), "serve", "--db", Path.Combine(directory, "e2e.db")],
+            WorkingDirectory = directory,
+        });
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        return await McpClient.CreateAsync(transport, new McpClientOptions
+        {
+            ClientInfo = new Implementation { Name = "socialmcp-e2e", Version = "1.0" },
+            ProtocolVersion = protocolVersion,
+        }, cancellationToken: timeout.Token);
+    }
+}
