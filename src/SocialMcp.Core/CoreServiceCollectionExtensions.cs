@@ -47,6 +47,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<IPlatformTextMeasure, PlatformTextMeasure>();
         services.AddSingleton<PostValidator>();
 
+        services.AddSingleton<ScheduleRisks>();
         services.AddSingleton<PostService>();
         services.TryAddSingleton<IPostChangeNotifier, NoPostChangeNotifier>();
         services.AddSchedulerShared();

@@ -78,9 +78,16 @@ public sealed record Post(
 
 /// <summary>
 /// A post with its per-platform targets: what tools return. <see cref="Replayed"/> marks a post returned for a repeated
-/// idempotency key instead of created or published again.
+/// idempotency key instead of created or published again. <see cref="Risks"/> are what schedule_post found likely to go
+/// wrong at the scheduled time.
 /// </summary>
-public sealed record PostDetails(Post Post, IReadOnlyList<PostTarget> Targets, bool Replayed = false);
+public sealed record PostDetails(Post Post, IReadOnlyList<PostTarget> Targets, bool Replayed = false, IReadOnlyList<ScheduleRisk>? Risks = null);
+
+/// <summary>
+/// Something likely to go wrong when a scheduled post fires, reported (not refused) by schedule_post and validate_post.
+/// <see cref="Code"/> is one of <c>ScheduleRisks</c>' codes; these are not error codes.
+/// </summary>
+public sealed record ScheduleRisk(string Code, string Message, Platform? Platform = null, string? Path = null);
 
 /// <summary>An idempotency key of one tool in one workspace: the hash of the arguments it came with and the post it produced.</summary>
 public sealed record IdempotencyRecord(string WorkspaceId, string Tool, string Key, string RequestHash, string PostId, DateTimeOffset CreatedAt);

@@ -34,6 +34,17 @@ public sealed class SchedulingOptions : IValidatableObject
     /// <summary>How many targets of one account are published at once.</summary>
     public int MaxConcurrentPerAccount { get; set; } = 1;
 
+    /// <summary>
+    /// Posts one account may publish per UTC day, by platform wire name (<c>Scheduling:DailyCaps:instagram</c>); a platform
+    /// not listed has no cap. Used to warn (PLATFORM_CAP_AT_RISK) when scheduling, never to refuse.
+    /// </summary>
+    public Dictionary<string, int> DailyCaps { get; set; } = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["instagram"] = 50,
+        ["threads"] = 250,
+        ["tiktok"] = 15,
+    };
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (RecheckInterval < TimeSpan.FromSeconds(1))
@@ -50,6 +61,11 @@ public sealed class SchedulingOptions : IValidatableObject
             yield return new ValidationResult("Scheduling:MinLeadTime must not be negative (e.g. 00:01:00).", [nameof(MinLeadTime)]);
         if (MaxLeadTime <= MinLeadTime)
             yield return new ValidationResult("Scheduling:MaxLeadTime must be greater than Scheduling:MinLeadTime (e.g. 60.00:00:00).", [nameof(MaxLeadTime)]);
+        foreach (var (platform, cap) in DailyCaps)
+        {
+            if (cap < 1)
+                yield return new ValidationResult($"Scheduling:DailyCaps:{platform} must be at least 1.", [nameof(DailyCaps)]);
+        }
         if (MaxScheduledPerWorkspace < 1)
             yield return new ValidationResult("Scheduling:MaxScheduledPerWorkspace must be at least 1.", [nameof(MaxScheduledPerWorkspace)]);
     }

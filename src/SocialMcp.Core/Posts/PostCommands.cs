@@ -33,8 +33,11 @@ public sealed record ValidatePostCommand(CreatePostCommand? Draft, string? PostI
 
 public sealed record PostPage(IReadOnlyList<PostDetails> Posts, int Total, int Limit, int Offset);
 
-/// <summary><see cref="PlanHash"/> is <see cref="PostPlan"/>'s hash of what each platform would receive.</summary>
-public sealed record PostValidation(string? PostId, ValidationReport Report, string PlanHash);
+/// <summary>
+/// <see cref="PlanHash"/> is <see cref="PostPlan"/>'s hash of what each platform would receive; <see cref="Risks"/> are
+/// <see cref="ScheduleRisks"/>' findings when a scheduled time is checked (empty otherwise).
+/// </summary>
+public sealed record PostValidation(string? PostId, ValidationReport Report, string PlanHash, IReadOnlyList<ScheduleRisk>? Risks = null);
 
 /// <summary>What happened to one target in a withdraw.</summary>
 public sealed record TargetActionOutcome(Platform Platform, bool Succeeded, string? ErrorCode, string? ErrorMessage);

@@ -26,6 +26,7 @@ public sealed class PostService(
     ISchedulerSignal schedulerSignal,
     PublishConcurrency concurrency,
     IPostChangeNotifier changeNotifier,
+    ScheduleRisks risks,
     ILogger<PostService> logger)
 {
     public Task<PostDetails> CreateAsync(string workspaceId, CreatePostCommand command, CancellationToken cancellationToken) =>
@@ -149,11 +150,12 @@ public sealed class PostService(
             validator.EnsureValid(new RuleContext(new PostDraft(post.Content, post.Platforms, scheduledFor), accounts, now, RulePurpose.Save));
             if (post.Status != PostStatus.Scheduled)
                 await EnsureScheduleCapacityAsync(session, workspaceId, cancellationToken);
+            var found = await risks.AssessAsync(session, workspaceId, post.Id, post.Platforms, accounts, scheduledFor, cancellationToken);
 
             var updated = post with { Status = PostStatus.Scheduled, ScheduledFor = scheduledFor.ToUniversalTime() };
             var saved = await ChangeAsync(session, post, updated, post.Status == PostStatus.Scheduled ? "rescheduled" : "scheduled",
                 $"scheduledFor={scheduledFor.ToUniversalTime():O}", cancellationToken);
-            return new PostDetails(saved, targets);
+            return new PostDetails(saved, targets, Risks: found);
         }, cancellationToken);
 
     public Task<PostDetails> CancelAsync(string workspaceId, string postId, int? version, CancellationToken cancellationToken) =>
@@ -177,7 +179,10 @@ public sealed class PostService(
                 // A stored schedule was checked when it was set; re-check it only while it can still change.
                 var scheduledFor = post.Status == PostStatus.Scheduled ? post.ScheduledFor : null;
                 var draft = new PostDraft(post.Content, post.Platforms, scheduledFor);
-                return new PostValidation(post.Id, validator.Validate(new RuleContext(draft, accounts, now, RulePurpose.Save)), PostPlan.HashOf(post));
+                var postRisks = scheduledFor is { } when
+                    ? await risks.AssessAsync(session, workspaceId, post.Id, post.Platforms, accounts, when, cancellationToken)
+                    : [];
+                return new PostValidation(post.Id, validator.Validate(new RuleContext(draft, accounts, now, RulePurpose.Save)), PostPlan.HashOf(post), postRisks);
             }
 
             var create = command.Draft ?? throw new DomainValidationException(
@@ -186,7 +191,10 @@ public sealed class PostService(
             var setAccounts = await AccountsByPlatformAsync(session, workspaceId, set.Id, cancellationToken);
             var report = validator.Validate(new RuleContext(
                 new PostDraft(create.Content, create.Platforms, create.ScheduledFor), setAccounts, now, RulePurpose.Save));
-            return new PostValidation(null, report, PostPlan.HashOf(create.Content, create.Platforms, create.ScheduledFor));
+            var draftRisks = create.ScheduledFor is { } scheduledAt
+                ? await risks.AssessAsync(session, workspaceId, null, create.Platforms, setAccounts, scheduledAt, cancellationToken)
+                : [];
+            return new PostValidation(null, report, PostPlan.HashOf(create.Content, create.Platforms, create.ScheduledFor), draftRisks);
         }, cancellationToken);
 
     /// <summary>Publishes every target of a draft or scheduled post now.</summary>
@@ -222,6 +230,54 @@ public sealed class PostService(
             await store.WriteAsync(session => session.Posts.ReleaseLeaseAsync(postId, leaseOwner, cancellationToken), cancellationToken);
             return null;
         }
+        catch (DomainValidationException invalid)
+        {
+            // The publish-time checks failed (an expired token, a rule that now fails): firing again would fail the same way,
+            // so the post fails now instead of being retried every time its lease runs out.
+            return await FailScheduledAsync(workspaceId, postId, leaseOwner, invalid.Problems, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Scheduled → failed in one transaction: every pending target failed with its platform's problem (or the first general
+    /// one), an event per change, the lease released. Null when the post is no longer this worker's to fire.
+    /// </summary>
+    private async Task<PostDetails?> FailScheduledAsync(
+        string workspaceId, string postId, string leaseOwner, IReadOnlyList<Problem> problems, CancellationToken cancellationToken)
+    {
+        var failed = await store.WriteAsync(async session =>
+        {
+            var now = time.GetUtcNow();
+            var (post, targets) = await LoadAsync(session, workspaceId, postId, cancellationToken);
+            if (post.Status != PostStatus.Scheduled || !await session.Posts.HoldsLeaseAsync(post.Id, leaseOwner, now, cancellationToken))
+            {
+                await session.Posts.ReleaseLeaseAsync(postId, leaseOwner, cancellationToken);
+                return null;
+            }
+            var general = problems.FirstOrDefault(p => p.Platform is null) ?? problems.FirstOrDefault();
+            var saved = await ChangeAsync(session, post, post with { Status = PostStatus.Failed }, "schedule_failed",
+                $"error={general?.Code}", cancellationToken);
+            var updated = new List<PostTarget>();
+            foreach (var target in targets)
+            {
+                if (target.Status is not (TargetStatus.Pending or TargetStatus.Failed))
+                {
+                    updated.Add(target);
+                    continue;
+                }
+                var problem = problems.FirstOrDefault(p => p.Platform == target.Platform) ?? general;
+                var done = target with { Status = TargetStatus.Failed, ErrorCode = problem?.Code, ErrorMessage = problem?.Message, UpdatedAt = now };
+                await session.Targets.UpdateAsync(done, cancellationToken);
+                await AppendAsync(session, saved, target.Platform, "target_failed", target.Status.ToWireName(), done.Status.ToWireName(),
+                    $"error={done.ErrorCode}", cancellationToken);
+                updated.Add(done);
+            }
+            await session.Posts.ReleaseLeaseAsync(postId, leaseOwner, cancellationToken);
+            return new PostDetails(saved, updated);
+        }, cancellationToken);
+        if (failed is not null)
+            changeNotifier.PostChanged(workspaceId, postId);
+        return failed;
     }
 
     private async Task<PostDetails> PublishTargetsAsync(

@@ -9,7 +9,8 @@ public static class PostTransitions
     {
         // Draft → Draft and Scheduled → Scheduled are edits (update_post, reschedule).
         [PostStatus.Draft] = [PostStatus.Draft, PostStatus.Scheduled, PostStatus.Publishing, PostStatus.Discarded],
-        [PostStatus.Scheduled] = [PostStatus.Scheduled, PostStatus.Publishing, PostStatus.Discarded],
+        // Scheduled → Failed: the scheduler fired it and the publish-time checks failed (e.g. the token expired meanwhile).
+        [PostStatus.Scheduled] = [PostStatus.Scheduled, PostStatus.Publishing, PostStatus.Failed, PostStatus.Discarded],
         [PostStatus.Publishing] = [PostStatus.Published, PostStatus.Partial, PostStatus.Failed],
         // Partial → Partial / Published → Published: some targets withdrawn, others still live.
         [PostStatus.Published] = [PostStatus.Published, PostStatus.Withdrawn],

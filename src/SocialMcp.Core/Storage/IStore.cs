@@ -75,6 +75,15 @@ public interface IPostRepository
     Task<int> CountAsync(string workspaceId, PostQuery query, CancellationToken cancellationToken);
     Task<int> CountInStatusAsync(string workspaceId, PostStatus status, CancellationToken cancellationToken);
     Task<int> CountCreatedSinceAsync(string workspaceId, DateTimeOffset since, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Targets of the account that go out in [<paramref name="from"/>, <paramref name="to"/>): of scheduled posts due then, and
+    /// targets published (or in review) then; <paramref name="exceptPostId"/> is left out.
+    /// </summary>
+    Task<int> CountAccountPostsOnDayAsync(string accountId, DateTimeOffset from, DateTimeOffset to, string? exceptPostId, CancellationToken cancellationToken);
+
+    /// <summary>The workspace's scheduled posts due in [<paramref name="from"/>, <paramref name="to"/>), <paramref name="exceptPostId"/> left out.</summary>
+    Task<int> CountScheduledBetweenAsync(string workspaceId, DateTimeOffset from, DateTimeOffset to, string? exceptPostId, CancellationToken cancellationToken);
     Task InsertAsync(Post post, CancellationToken cancellationToken);
 
     /// <summary>Writes the post's mutable fields if the stored version is still <paramref name="expectedVersion"/>.</summary>

@@ -119,6 +119,8 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace)
         limit, problems with code, path and hint). A failed check is a normal result (ok false), not an error.
         Also returns planHash, a hash of exactly what each platform would receive (text, media, link, settings, time): pass it to
         publish_post or schedule_post so they refuse with PLAN_CHANGED if the post changed after this check.
+        With a scheduledFor (or a scheduled postId) it also lists risks, warnings that are not errors: TOKEN_EXPIRES_BEFORE_SCHEDULE,
+        PLATFORM_CAP_AT_RISK (the account's daily cap that UTC day), QUOTA_AT_RISK (the workspace's monthly scheduling quota).
         Errors: VALIDATION_FAILED (malformed arguments), POST_NOT_FOUND.
         """)]
     public async Task<CallToolResult> ValidatePost(
@@ -167,6 +169,8 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace)
         INVALID_STATUS_TRANSITION (only drafts and scheduled posts), VERSION_CONFLICT, POST_NOT_FOUND.
         planHash (optional, from validate_post with this postId): schedules only if the post's text, media, link, settings and time
         are still what you validated; otherwise PLAN_CHANGED and nothing changes (validate_post again).
+        The result may list risks (the post is scheduled; these are warnings, not errors): TOKEN_EXPIRES_BEFORE_SCHEDULE (ask
+        the operator to reconnect before then), PLATFORM_CAP_AT_RISK (pick another day), QUOTA_AT_RISK (pick another month).
         """)]
     public async Task<CallToolResult> SchedulePost(
         string postId, DateTimeOffset scheduledFor, int? version = null, string? planHash = null, CancellationToken cancellationToken = default)

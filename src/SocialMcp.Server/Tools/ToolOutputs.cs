@@ -18,14 +18,22 @@ public sealed record EventResult(string Type, string? Platform, string? From, st
 public sealed record PostResult(
     string Summary, string Id, string Status, int Version, string PlatformSetId, IReadOnlyList<string> Platforms,
     PostContent Content, DateTimeOffset? ScheduledFor, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
-    IReadOnlyList<TargetResult> Targets, IReadOnlyList<EventResult>? Events = null, bool? Replayed = null);
+    IReadOnlyList<TargetResult> Targets, IReadOnlyList<EventResult>? Events = null, bool? Replayed = null,
+    IReadOnlyList<RiskResult>? Risks = null);
+
+/// <summary>A risk schedule_post or validate_post reports: not an error, the call succeeded; see the Risks section of llm.txt.</summary>
+public sealed record RiskResult(string Code, string Message, string? Platform, string? Path)
+{
+    public static RiskResult From(ScheduleRisk risk) => new(risk.Code, risk.Message, risk.Platform?.ToWireName(), risk.Path);
+}
 
 public sealed record PostListResult(string Summary, IReadOnlyList<PostResult> Posts, int Total, int Limit, int Offset, int? NextOffset);
 
 public sealed record VerdictResult(string Platform, bool Ok, int TextLength, int MaxTextLength, IReadOnlyList<ProblemDto> Problems);
 
 public sealed record ValidationResultDto(
-    string Summary, bool Ok, string? PostId, IReadOnlyList<ProblemDto> Problems, IReadOnlyList<VerdictResult> Platforms, string PlanHash);
+    string Summary, bool Ok, string? PostId, IReadOnlyList<ProblemDto> Problems, IReadOnlyList<VerdictResult> Platforms, string PlanHash,
+    IReadOnlyList<RiskResult>? Risks = null);
 
 public sealed record WithdrawalResult(string Platform, bool Ok, string? ErrorCode, string? ErrorMessage);
 
@@ -47,13 +55,23 @@ internal static class OutputMapping
     {
         var (post, targets) = (details.Post, details.Targets);
         var summary = details.Replayed ? "Replayed for a repeated idempotencyKey; nothing new was done. " + Summarize(details) : Summarize(details);
+        if (details.Risks is { Count: > 0 } risks)
+            summary += $" {RisksSummary(risks)}";
         return new PostResult(summary, post.Id, post.Status.ToWireName(), post.Version, post.PlatformSetId,
             post.Platforms.Select(p => p.ToWireName()).ToList(), post.Content, post.ScheduledFor, post.CreatedAt, post.UpdatedAt,
             targets.Select(t => new TargetResult(t.Platform.ToWireName(), t.Status.ToWireName(), t.AccountId, t.PlatformPostId,
                 t.PublicUrl, t.ErrorCode, t.ErrorMessage, t.AttemptCount, t.UpdatedAt, t.PublishedAt)).ToList(),
             events?.Select(e => new EventResult(e.EventType, e.Platform?.ToWireName(), e.FromStatus, e.ToStatus, e.PostVersion, e.Detail, e.OccurredAt)).ToList(),
-            details.Replayed ? true : null);
+            details.Replayed ? true : null,
+            ToResults(details.Risks));
     }
+
+    // Omitted (null) rather than empty, so results without risks keep their shape.
+    private static List<RiskResult>? ToResults(IReadOnlyList<ScheduleRisk>? risks) =>
+        risks is { Count: > 0 } ? risks.Select(RiskResult.From).ToList() : null;
+
+    private static string RisksSummary(IReadOnlyList<ScheduleRisk> risks) =>
+        $"{risks.Count} risk{(risks.Count == 1 ? "" : "s")} at the scheduled time: {string.Join(", ", risks.Select(r => r.Code).Distinct())}.";
 
     public static string Summarize(PostDetails details)
     {
@@ -83,10 +101,12 @@ internal static class OutputMapping
         var summary = report.Ok
             ? $"Ready to post on {string.Join(", ", report.Platforms.Select(p => p.Platform.ToWireName()))}."
             : $"{count} problem{(count == 1 ? "" : "s")} to fix before posting.";
+        if (validation.Risks is { Count: > 0 } risks)
+            summary += $" {RisksSummary(risks)}";
         return new ValidationResultDto(summary, report.Ok, validation.PostId,
             report.Problems.Select(ProblemDto.From).ToList(),
             report.Platforms.Select(v => new VerdictResult(v.Platform.ToWireName(), v.Ok, v.TextLength, v.MaxTextLength,
-                v.Problems.Select(ProblemDto.From).ToList())).ToList(), validation.PlanHash);
+                v.Problems.Select(ProblemDto.From).ToList())).ToList(), validation.PlanHash, ToResults(validation.Risks));
     }
 
     public static WithdrawResultDto ToResult(this WithdrawResult result)

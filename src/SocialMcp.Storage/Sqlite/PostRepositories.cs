@@ -51,6 +51,27 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
             "SELECT COUNT(*) FROM posts WHERE workspace_id = @workspaceId AND created_at >= @since;",
             new { workspaceId, since = Time(since) }, cancellationToken));
 
+    public Task<int> CountAccountPostsOnDayAsync(
+        string accountId, DateTimeOffset from, DateTimeOffset to, string? exceptPostId, CancellationToken cancellationToken) =>
+        db.Connection.ExecuteScalarAsync<int>(Command(db,
+            """
+            SELECT COUNT(*) FROM post_targets t JOIN posts p ON p.id = t.post_id
+            WHERE t.account_id = @accountId AND (@exceptPostId IS NULL OR p.id <> @exceptPostId)
+              AND ((p.status = 'scheduled' AND p.scheduled_for >= @from AND p.scheduled_for < @to)
+                OR (t.status IN ('published', 'in_review') AND t.published_at >= @from AND t.published_at < @to));
+            """,
+            new { accountId, from = Time(from), to = Time(to), exceptPostId }, cancellationToken));
+
+    public Task<int> CountScheduledBetweenAsync(
+        string workspaceId, DateTimeOffset from, DateTimeOffset to, string? exceptPostId, CancellationToken cancellationToken) =>
+        db.Connection.ExecuteScalarAsync<int>(Command(db,
+            """
+            SELECT COUNT(*) FROM posts
+            WHERE workspace_id = @workspaceId AND status = 'scheduled' AND scheduled_for >= @from AND scheduled_for < @to
+              AND (@exceptPostId IS NULL OR id <> @exceptPostId);
+            """,
+            new { workspaceId, from = Time(from), to = Time(to), exceptPostId }, cancellationToken));
+
     public Task InsertAsync(Post post, CancellationToken cancellationToken) =>
         db.Connection.ExecuteAsync(Command(db,
             """

@@ -9,7 +9,7 @@ public sealed class PostTransitionsTests
     private static readonly HashSet<(PostStatus, PostStatus)> Legal =
     [
         (PostStatus.Draft, PostStatus.Draft), (PostStatus.Draft, PostStatus.Scheduled), (PostStatus.Draft, PostStatus.Publishing), (PostStatus.Draft, PostStatus.Discarded),
-        (PostStatus.Scheduled, PostStatus.Scheduled), (PostStatus.Scheduled, PostStatus.Publishing), (PostStatus.Scheduled, PostStatus.Discarded),
+        (PostStatus.Scheduled, PostStatus.Scheduled), (PostStatus.Scheduled, PostStatus.Publishing), (PostStatus.Scheduled, PostStatus.Failed), (PostStatus.Scheduled, PostStatus.Discarded),
         (PostStatus.Publishing, PostStatus.Published), (PostStatus.Publishing, PostStatus.Partial), (PostStatus.Publishing, PostStatus.Failed),
         (PostStatus.Published, PostStatus.Published), (PostStatus.Published, PostStatus.Withdrawn),
         (PostStatus.Partial, PostStatus.Partial), (PostStatus.Partial, PostStatus.Publishing), (PostStatus.Partial, PostStatus.Discarded), (PostStatus.Partial, PostStatus.Withdrawn),
