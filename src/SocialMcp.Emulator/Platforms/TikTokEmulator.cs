@@ -268,7 +268,11 @@ public sealed class TikTokWorld(TimeProvider time)
     /// <summary>Per-token per-minute limits by endpoint name (creator_info, video_init, content_init, status_fetch, video_list).</summary>
     public Dictionary<string, int> PerMinuteLimits { get; } = new(StringComparer.Ordinal)
     {
-        ["creator_info"] = 20, ["video_init"] = 6, ["content_init"] = 6, ["status_fetch"] = 30, ["video_list"] = 600,
+        ["creator_info"] = 20,
+        ["video_init"] = 6,
+        ["content_init"] = 6,
+        ["status_fetch"] = 30,
+        ["video_list"] = 600,
     };
 
     /// <summary>spam_risk_too_many_posts after this many inits per creator in 24 hours (≈15, 3p).</summary>

@@ -33,8 +33,13 @@ internal sealed class ApiKeyRepository(DbContext db) : IApiKeyRepository
             """,
             new
             {
-                key.Id, key.WorkspaceId, key.Name, Scopes = Json(key.Scopes), key.SecretHash,
-                CreatedAt = Time(key.CreatedAt), RevokedAt = Time(key.RevokedAt),
+                key.Id,
+                key.WorkspaceId,
+                key.Name,
+                Scopes = Json(key.Scopes),
+                key.SecretHash,
+                CreatedAt = Time(key.CreatedAt),
+                RevokedAt = Time(key.RevokedAt),
             }, cancellationToken));
 
     public async Task<bool> RevokeAsync(string keyId, DateTimeOffset revokedAt, CancellationToken cancellationToken) =>
@@ -66,8 +71,15 @@ internal sealed class AuditLogRepository(DbContext db) : IAuditLogRepository
             """,
             new
             {
-                entry.WorkspaceId, entry.KeyId, entry.ClientName, entry.ClientVersion, entry.SessionId, entry.Tool, entry.Outcome,
-                entry.DurationMs, OccurredAt = Time(entry.OccurredAt),
+                entry.WorkspaceId,
+                entry.KeyId,
+                entry.ClientName,
+                entry.ClientVersion,
+                entry.SessionId,
+                entry.Tool,
+                entry.Outcome,
+                entry.DurationMs,
+                OccurredAt = Time(entry.OccurredAt),
             }, cancellationToken));
 
     public async Task<IReadOnlyList<AuditEntry>> ListAsync(string workspaceId, int limit, CancellationToken cancellationToken)

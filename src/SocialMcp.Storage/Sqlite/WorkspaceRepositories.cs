@@ -180,10 +180,18 @@ internal sealed class AccountRepository(DbContext db) : IAccountRepository
             """,
             new
             {
-                account.Id, account.WorkspaceId, account.PlatformSetId, Platform = account.Platform.ToWireName(), account.Handle,
-                account.PlatformAccountId, account.TokenReference, TokenExpiresAt = Time(account.TokenExpiresAt),
-                IsSandbox = account.IsSandbox ? 1 : 0, Metadata = account.Metadata.GetRawText(),
-                CreatedAt = Time(account.CreatedAt), UpdatedAt = Time(account.UpdatedAt),
+                account.Id,
+                account.WorkspaceId,
+                account.PlatformSetId,
+                Platform = account.Platform.ToWireName(),
+                account.Handle,
+                account.PlatformAccountId,
+                account.TokenReference,
+                TokenExpiresAt = Time(account.TokenExpiresAt),
+                IsSandbox = account.IsSandbox ? 1 : 0,
+                Metadata = account.Metadata.GetRawText(),
+                CreatedAt = Time(account.CreatedAt),
+                UpdatedAt = Time(account.UpdatedAt),
             }, cancellationToken));
 
     public async Task<bool> UpdateMetadataAsync(string workspaceId, string accountId, string metadataJson, DateTimeOffset updatedAt, CancellationToken cancellationToken) =>

@@ -375,7 +375,8 @@ public sealed class AmazonAdapterTests
         using var client = EmulatorClient(harness, account);
         string Body(int products) => JsonSerializer.Serialize(new
         {
-            profileId = existing.ProfileId, caption = "Six products",
+            profileId = existing.ProfileId,
+            caption = "Six products",
             medias = new[] { new { mediaId = existing.MediaId, mediaUrl = existing.MediaUrl } },
             products = Enumerable.Range(1, products).Select(i => $"B00000000{i}").ToArray(),
         });

@@ -153,7 +153,8 @@ public sealed class InstagramAdapterTests
         var account = harness.Account();
         // Meta's own sample error (Instagram error-code reference).
         harness.Emulator.Faults.Enqueue(Ig, new Fault.Respond(400, GraphEmulation.ErrorBody(36000, "The image size is too large.", 2207004,
-            "Image size too large", "The image is too large to download. It should be less than 8 MiB.")) { PathContains = "/media" });
+            "Image size too large", "The image is too large to download. It should be less than 8 MiB."))
+        { PathContains = "/media" });
 
         var outcome = await harness.Adapter.PublishAsync(AdapterHarness.Request(account, "Big", [Image()]), CancellationToken.None);
 
@@ -228,7 +229,8 @@ public sealed class InstagramAdapterTests
         await using var harness = await StartAsync();
         var account = harness.Account();
         harness.Emulator.Faults.Enqueue(Ig, new Fault.Respond(400, GraphEmulation.ErrorBody(4, "Application request limit reached", 2207051,
-            userMessage: "We restrict certain activity to protect our community.")) { PathContains = "media_publish" });
+            userMessage: "We restrict certain activity to protect our community."))
+        { PathContains = "media_publish" });
 
         var outcome = await harness.Adapter.PublishAsync(AdapterHarness.Request(account, "Buy now!!!", [Image()]), CancellationToken.None);
 
@@ -300,7 +302,8 @@ public sealed class InstagramAdapterTests
         var account = harness.Account();
         var wait = TimeSpan.FromSeconds(5);
         harness.Emulator.Faults.Enqueue(Ig, new Fault.Respond(429, GraphEmulation.ErrorBody(4, "(#4) Application request limit reached", isTransient: true),
-            new Dictionary<string, string> { ["Retry-After"] = "5" }) { PathContains = "content_publishing_limit" });
+            new Dictionary<string, string> { ["Retry-After"] = "5" })
+        { PathContains = "content_publishing_limit" });
 
         var publish = harness.Adapter.PublishAsync(AdapterHarness.Request(account, "Patience", [Image()]), CancellationToken.None);
         await WaitUntilAsync(() => clock.DueTimes.Contains(wait));

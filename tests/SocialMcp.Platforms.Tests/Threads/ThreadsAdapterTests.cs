@@ -260,7 +260,8 @@ public sealed class ThreadsAdapterTests
         var account = harness.Account();
         var wait = TimeSpan.FromSeconds(3);
         harness.Emulator.Faults.Enqueue(Th, new Fault.Respond(429, GraphEmulation.ErrorBody(4, "(#4) Application request limit reached", isTransient: true),
-            new Dictionary<string, string> { ["Retry-After"] = "3" }) { PathContains = "threads_publishing_limit" });
+            new Dictionary<string, string> { ["Retry-After"] = "3" })
+        { PathContains = "threads_publishing_limit" });
 
         var publish = harness.Adapter.PublishAsync(AdapterHarness.Request(account, "Patience"), CancellationToken.None);
         await WaitUntilAsync(() => clock.DueTimes.Contains(wait));

@@ -267,7 +267,8 @@ public sealed class TikTokAdapterTests
         var clock = new WatchedClock();
         await using var harness = await StartAsync(clock);
         harness.Emulator.Faults.Enqueue(Platform.TikTok, new Fault.Respond(429, Envelope("rate_limit_exceeded", "Too many requests."),
-            new Dictionary<string, string> { ["Retry-After"] = "7" }) { PathContains = "creator_info" });
+            new Dictionary<string, string> { ["Retry-After"] = "7" })
+        { PathContains = "creator_info" });
         var start = clock.GetUtcNow();
 
         var publishing = harness.Adapter.PublishAsync(AdapterHarness.Request(harness.Account(), "Hello", [Video()], Public), CancellationToken.None);

@@ -278,7 +278,9 @@ public sealed class PostServiceTests : IAsyncLifetime
         var video = new MediaItem("https://example.com/v.mp4", MediaTypes.Video, "video/mp4");
         var settings = System.Text.Json.JsonSerializer.SerializeToElement(new
         {
-            title = "Launch", privacyStatus = "private", publishAt = TestServices.Start.AddDays(3).ToString("O"),
+            title = "Launch",
+            privacyStatus = "private",
+            publishAt = TestServices.Start.AddDays(3).ToString("O"),
         });
         var scheduled = await Posts.CreateAsync(Ws, new CreatePostCommand(
             new PostContent("Launch video", [video], null, new Dictionary<Platform, PlatformOverride> { [Platform.YouTube] = new(null, System.Text.Json.JsonSerializer.SerializeToElement(new { title = "Launch" })) }),
