@@ -17,7 +17,7 @@ namespace SocialMcp.Http.Tests.Support;
 
 /// <summary>
 /// The HTTP server wired as <c>socialmcp serve --http</c> wires it, in-process on an ephemeral loopback port, with a
-/// fresh SQLite file in a temp directory, a <see cref="TestGate"/> and a <see cref="ManualClock"/>.
+/// fresh SQLite file in a temp directory, a <see cref="TestGate"/> and a <see cref="FakeTimeProvider"/>.
 /// </summary>
 public sealed class TestServer : IAsyncDisposable
 {
@@ -25,7 +25,7 @@ public sealed class TestServer : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    private TestServer(WebApplication app, string directory, Uri baseAddress, ManualClock clock, TestGate gate, ConcurrentQueue<ClaimsPrincipal?> users)
+    private TestServer(WebApplication app, string directory, Uri baseAddress, FakeTimeProvider clock, TestGate gate, ConcurrentQueue<ClaimsPrincipal?> users)
     {
         _app = app;
         Directory = directory;
@@ -40,7 +40,7 @@ public sealed class TestServer : IAsyncDisposable
     public string DatabasePath => Path.Combine(Directory, "http.db");
     public Uri BaseAddress { get; }
     public Uri McpEndpoint => new(BaseAddress, "/mcp");
-    public ManualClock Clock { get; }
+    public FakeTimeProvider Clock { get; }
     public TestGate Gate { get; }
     public HttpClient Http { get; }
     internal McpHttpSessions Sessions => _app.Services.GetRequiredService<McpHttpSessions>();
@@ -62,7 +62,7 @@ public sealed class TestServer : IAsyncDisposable
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             overrides[key] = value;
 
-        var clock = new ManualClock(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
         var gate = new TestGate();
         var users = new ConcurrentQueue<ClaimsPrincipal?>();
 

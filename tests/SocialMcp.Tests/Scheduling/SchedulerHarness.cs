@@ -33,7 +33,7 @@ public sealed class SchedulerHarness : IAsyncDisposable
     private readonly bool _ownsDirectory;
     private bool _running;
 
-    private SchedulerHarness(string databasePath, TimerClock clock, bool ownsDirectory, IDictionary<string, string?>? settings)
+    private SchedulerHarness(string databasePath, FakeTimeProvider clock, bool ownsDirectory, IDictionary<string, string?>? settings)
     {
         DatabasePath = databasePath;
         Clock = clock;
@@ -59,7 +59,7 @@ public sealed class SchedulerHarness : IAsyncDisposable
     }
 
     public string DatabasePath { get; }
-    public TimerClock Clock { get; }
+    public FakeTimeProvider Clock { get; }
     public IStore Store => Get<IStore>();
     public PostService Posts => Get<PostService>();
     public SandboxPublisher Sandbox => Get<SandboxPublisher>();
@@ -74,7 +74,7 @@ public sealed class SchedulerHarness : IAsyncDisposable
     {
         var directory = Path.Combine(Path.GetTempPath(), "socialmcp-scheduler-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
-        var harness = new SchedulerHarness(Path.Combine(directory, "test.db"), new TimerClock(Start), ownsDirectory: true, settings);
+        var harness = new SchedulerHarness(Path.Combine(directory, "test.db"), new FakeTimeProvider(Start), ownsDirectory: true, settings);
         await harness.Get<MigrationRunner>().ApplyAsync(CancellationToken.None);
         await harness.Get<LocalWorkspace>().EnsureCreatedAsync(CancellationToken.None);
         return harness;

@@ -1,16 +1,16 @@
-namespace SocialMcp.Tests.Support;
+namespace SocialMcp.Testing;
 
 /// <summary>
 /// A clock tests move by hand, with working timers (Task.Delay(…, time) completes when the test advances past it).
 /// Microsoft.Extensions.TimeProvider.Testing is not available here.
 /// </summary>
-public sealed class TimerClock(DateTimeOffset start) : TimeProvider
+public sealed class FakeTimeProvider(DateTimeOffset start) : TimeProvider
 {
     private readonly object _gate = new();
     private readonly List<FakeTimer> _timers = [];
     private DateTimeOffset _now = start;
 
-    public TimerClock() : this(new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero)) { }
+    public FakeTimeProvider() : this(new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero)) { }
 
     public override DateTimeOffset GetUtcNow() { lock (_gate) return _now; }
 
@@ -51,7 +51,7 @@ public sealed class TimerClock(DateTimeOffset start) : TimeProvider
         return timer;
     }
 
-    private sealed class FakeTimer(TimerClock owner, TimerCallback callback, object? state) : ITimer
+    private sealed class FakeTimer(FakeTimeProvider owner, TimerCallback callback, object? state) : ITimer
     {
         private TimeSpan _period = Timeout.InfiniteTimeSpan;
         public DateTimeOffset DueAt { get; private set; } = DateTimeOffset.MaxValue;
