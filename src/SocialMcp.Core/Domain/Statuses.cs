@@ -22,6 +22,12 @@ public enum TargetStatus
     InReview,
     Failed,
     Withdrawn,
+
+    /// <summary>
+    /// An earlier attempt may have reached the platform and the platform cannot tell whether it created the post:
+    /// never published again automatically; a person checks the account and says what happened (resolve_target).
+    /// </summary>
+    NeedsReconciliation,
 }
 
 public static class StatusNames
@@ -30,7 +36,7 @@ public static class StatusNames
         ["draft", "scheduled", "publishing", "published", "partial", "failed", "discarded", "withdrawn"];
 
     private static readonly string[] TargetNames =
-        ["pending", "publishing", "published", "in_review", "failed", "withdrawn"];
+        ["pending", "publishing", "published", "in_review", "failed", "withdrawn", "needs_reconciliation"];
 
     public static IReadOnlyList<string> AllPostStatuses { get; } = PostNames;
     public static IReadOnlyList<string> AllTargetStatuses { get; } = TargetNames;

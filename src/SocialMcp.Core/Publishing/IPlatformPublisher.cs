@@ -80,6 +80,13 @@ public sealed record PublishOutcome(
     public static PublishOutcome InReview(string platformPostId, string? publicUrl) =>
         new(true, TargetStatus.InReview, platformPostId, publicUrl, null, null);
 
+    /// <summary>
+    /// The platform cannot tell whether an earlier attempt created the post (its lookup failed or does not exist), so
+    /// publishing again could post twice. <paramref name="reason"/> says what is unknown and what a person should check.
+    /// </summary>
+    public static PublishOutcome NeedsReconciliation(string reason) =>
+        new(false, TargetStatus.NeedsReconciliation, null, null, null, reason);
+
     /// <summary>A failure in our taxonomy; <paramref name="platformErrorCode"/>/<paramref name="platformErrorMessage"/> keep the platform's own words for the user (never a token).</summary>
     public static PublishOutcome Failed(string errorCode, string errorMessage, DateTimeOffset? retryAfter = null,
         string? platformErrorCode = null, string? platformErrorMessage = null) =>
