@@ -74,14 +74,53 @@ public sealed record Post(
     DateTimeOffset? ScheduledFor,
     int Version,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    PublishPolicy Policy = PublishPolicy.Partial,
+    TimeSpan? Tolerance = null);
+
+/// <summary>
+/// What publishing does when some targets fail: <see cref="Partial"/> keeps what went out; <see cref="AllOrNothing"/>
+/// pre-checks every target first and, if one still fails, takes the ones that went out down again where the platform allows.
+/// </summary>
+public enum PublishPolicy
+{
+    Partial,
+    AllOrNothing,
+}
+
+public static class PublishPolicyNames
+{
+    public const string Partial = "partial";
+    public const string AllOrNothing = "all_or_nothing";
+
+    public static string ToWireName(this PublishPolicy policy) => policy == PublishPolicy.AllOrNothing ? AllOrNothing : Partial;
+
+    public static PublishPolicy ParsePublishPolicy(string name) => name switch
+    {
+        Partial => PublishPolicy.Partial,
+        AllOrNothing => PublishPolicy.AllOrNothing,
+        _ => throw new ArgumentException($"Unknown publish policy '{name}'.", nameof(name)),
+    };
+}
 
 /// <summary>
 /// A post with its per-platform targets: what tools return. <see cref="Replayed"/> marks a post returned for a repeated
 /// idempotency key instead of created or published again. <see cref="Risks"/> are what schedule_post found likely to go
 /// wrong at the scheduled time.
 /// </summary>
-public sealed record PostDetails(Post Post, IReadOnlyList<PostTarget> Targets, bool Replayed = false, IReadOnlyList<ScheduleRisk>? Risks = null);
+/// <see cref="Rollback"/> is what an all_or_nothing publish took down again after a target failed.
+public sealed record PostDetails(
+    Post Post,
+    IReadOnlyList<PostTarget> Targets,
+    bool Replayed = false,
+    IReadOnlyList<ScheduleRisk>? Risks = null,
+    IReadOnlyList<RolledBackTarget>? Rollback = null);
+
+/// <summary>
+/// One live target an all_or_nothing publish tried to take down because another target failed: <see cref="Withdrawn"/>
+/// false means it is still live (the platform cannot delete through its API, or the delete failed: see the message).
+/// </summary>
+public sealed record RolledBackTarget(Platform Platform, bool Withdrawn, string? ErrorCode, string Message);
 
 /// <summary>
 /// Something likely to go wrong when a scheduled post fires, reported (not refused) by schedule_post and validate_post.
@@ -106,7 +145,8 @@ public sealed record PostTarget(
     DateTimeOffset UpdatedAt,
     DateTimeOffset? PublishedAt,
     string? PlatformErrorCode = null,
-    string? PlatformErrorMessage = null);
+    string? PlatformErrorMessage = null,
+    string? AttemptId = null);
 
 /// <summary>One row of the append-only event log: every change of a post's or a target's status.</summary>
 public sealed record PostEvent(

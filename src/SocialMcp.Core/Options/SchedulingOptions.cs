@@ -35,8 +35,19 @@ public sealed class SchedulingOptions : IValidatableObject
     public int MaxConcurrentPerAccount { get; set; } = 1;
 
     /// <summary>
+    /// How late a post may go out when a platform's rate limit or daily cap asks to wait: publishing waits for the reset
+    /// while it still falls within this long after the scheduled time (or the publish_post call), and fails the target with
+    /// RATE_LIMITED and the reset time otherwise. A post's own toleranceMinutes overrides it.
+    /// </summary>
+    public TimeSpan DefaultTolerance { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How many times one target waits for a rate limit or cap before it fails with RATE_LIMITED anyway.</summary>
+    public int MaxLimitWaits { get; set; } = 5;
+
+    /// <summary>
     /// Posts one account may publish per UTC day, by platform wire name (<c>Scheduling:DailyCaps:instagram</c>); a platform
-    /// not listed has no cap. Used to warn (PLATFORM_CAP_AT_RISK) when scheduling, never to refuse.
+    /// not listed has no cap. Scheduling warns (PLATFORM_CAP_AT_RISK) about a full UTC day; publishing counts the account's
+    /// posts of the last 24 hours and waits, within the post's tolerance, for one to fall out of that window.
     /// </summary>
     public Dictionary<string, int> DailyCaps { get; set; } = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -66,6 +77,10 @@ public sealed class SchedulingOptions : IValidatableObject
             if (cap < 1)
                 yield return new ValidationResult($"Scheduling:DailyCaps:{platform} must be at least 1.", [nameof(DailyCaps)]);
         }
+        if (DefaultTolerance < TimeSpan.Zero || DefaultTolerance > TimeSpan.FromDays(1))
+            yield return new ValidationResult("Scheduling:DefaultTolerance must be between 00:00:00 and 1.00:00:00 (e.g. 00:15:00).", [nameof(DefaultTolerance)]);
+        if (MaxLimitWaits < 0)
+            yield return new ValidationResult("Scheduling:MaxLimitWaits must not be negative.", [nameof(MaxLimitWaits)]);
         if (MaxScheduledPerWorkspace < 1)
             yield return new ValidationResult("Scheduling:MaxScheduledPerWorkspace must be at least 1.", [nameof(MaxScheduledPerWorkspace)]);
     }

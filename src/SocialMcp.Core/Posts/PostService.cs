@@ -16,7 +16,7 @@ namespace SocialMcp.Core.Posts;
 /// version (optimistically, against the version the caller read) and appends an event, in one transaction.
 /// Tools, the CLI and the scheduler call this; none of them writes a status by itself.
 /// </summary>
-public sealed class PostService(
+public sealed partial class PostService(
     IStore store,
     PostValidator validator,
     IPublisherResolver publishers,
@@ -27,6 +27,7 @@ public sealed class PostService(
     PublishConcurrency concurrency,
     IPostChangeNotifier changeNotifier,
     ScheduleRisks risks,
+    PublisherIdentity identity,
     ILogger<PostService> logger)
 {
     public Task<PostDetails> CreateAsync(string workspaceId, CreatePostCommand command, CancellationToken cancellationToken) =>
@@ -163,6 +164,8 @@ public sealed class PostService(
         {
             var (post, targets) = await LoadAsync(session, workspaceId, postId, cancellationToken);
             EnsureVersion(post, version);
+            if (post.Status == PostStatus.Publishing)
+                throw CannotCancelStartedPublish(targets);
             EnsureCanMove(post, PostStatus.Discarded, "cancel");
             var saved = await ChangeAsync(session, post, post with { Status = PostStatus.Discarded }, "discarded", null, cancellationToken);
             return new PostDetails(saved, targets);
@@ -197,347 +200,18 @@ public sealed class PostService(
             return new PostValidation(null, report, PostPlan.HashOf(create.Content, create.Platforms, create.ScheduledFor), draftRisks);
         }, cancellationToken);
 
-    /// <summary>Publishes every target of a draft or scheduled post now.</summary>
-    public Task<PostDetails> PublishAsync(string workspaceId, string postId, int? version, CancellationToken cancellationToken) =>
-        PublishAsync(workspaceId, new PublishPostCommand(postId, version), cancellationToken);
-
-    /// <summary>
-    /// Publishes every target of a draft or scheduled post now; refuses with PLAN_CHANGED when the plan hash is given and no
-    /// longer matches, and replays the post as it is now for a repeated idempotency key.
-    /// </summary>
-    public Task<PostDetails> PublishAsync(string workspaceId, PublishPostCommand command, CancellationToken cancellationToken) =>
-        PublishTargetsAsync(workspaceId, command.PostId, command.Version, requested: null, retry: false, leaseOwner: null,
-            command.PlanHash, command.IdempotencyKey is null ? null : (command.IdempotencyKey, IdempotencyKeys.RequestHash(command with { IdempotencyKey = null })),
-            cancellationToken);
-
-    /// <summary>Publishes again only the failed targets (optionally only some platforms) of a partial or failed post.</summary>
-    public Task<PostDetails> RetryAsync(string workspaceId, string postId, IReadOnlyList<Platform>? platforms, int? version, CancellationToken cancellationToken) =>
-        PublishTargetsAsync(workspaceId, postId, version, platforms, retry: true, leaseOwner: null, planHash: null, idempotency: null, cancellationToken);
-
-    /// <summary>
-    /// Publishes a scheduled post the scheduler has leased, through the same claim, publish and finish as publish_post.
-    /// Null (and the lease given up) when the post was cancelled, rescheduled to later or taken over meanwhile.
-    /// </summary>
-    public async Task<PostDetails?> FireScheduledAsync(string workspaceId, string postId, string leaseOwner, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await PublishTargetsAsync(workspaceId, postId, version: null, requested: null, retry: false, leaseOwner, planHash: null, idempotency: null,
-                cancellationToken);
-        }
-        catch (NoLongerDueException)
-        {
-            await store.WriteAsync(session => session.Posts.ReleaseLeaseAsync(postId, leaseOwner, cancellationToken), cancellationToken);
-            return null;
-        }
-        catch (DomainValidationException invalid)
-        {
-            // The publish-time checks failed (an expired token, a rule that now fails): firing again would fail the same way,
-            // so the post fails now instead of being retried every time its lease runs out.
-            return await FailScheduledAsync(workspaceId, postId, leaseOwner, invalid.Problems, cancellationToken);
-        }
-    }
-
-    /// <summary>
-    /// Scheduled → failed in one transaction: every pending target failed with its platform's problem (or the first general
-    /// one), an event per change, the lease released. Null when the post is no longer this worker's to fire.
-    /// </summary>
-    private async Task<PostDetails?> FailScheduledAsync(
-        string workspaceId, string postId, string leaseOwner, IReadOnlyList<Problem> problems, CancellationToken cancellationToken)
-    {
-        var failed = await store.WriteAsync(async session =>
-        {
-            var now = time.GetUtcNow();
-            var (post, targets) = await LoadAsync(session, workspaceId, postId, cancellationToken);
-            if (post.Status != PostStatus.Scheduled || !await session.Posts.HoldsLeaseAsync(post.Id, leaseOwner, now, cancellationToken))
-            {
-                await session.Posts.ReleaseLeaseAsync(postId, leaseOwner, cancellationToken);
-                return null;
-            }
-            var general = problems.FirstOrDefault(p => p.Platform is null) ?? problems.FirstOrDefault();
-            var saved = await ChangeAsync(session, post, post with { Status = PostStatus.Failed }, "schedule_failed",
-                $"error={general?.Code}", cancellationToken);
-            var updated = new List<PostTarget>();
-            foreach (var target in targets)
-            {
-                if (target.Status is not (TargetStatus.Pending or TargetStatus.Failed))
-                {
-                    updated.Add(target);
-                    continue;
-                }
-                var problem = problems.FirstOrDefault(p => p.Platform == target.Platform) ?? general;
-                var done = target with { Status = TargetStatus.Failed, ErrorCode = problem?.Code, ErrorMessage = problem?.Message, UpdatedAt = now };
-                await session.Targets.UpdateAsync(done, cancellationToken);
-                await AppendAsync(session, saved, target.Platform, "target_failed", target.Status.ToWireName(), done.Status.ToWireName(),
-                    $"error={done.ErrorCode}", cancellationToken);
-                updated.Add(done);
-            }
-            await session.Posts.ReleaseLeaseAsync(postId, leaseOwner, cancellationToken);
-            return new PostDetails(saved, updated);
-        }, cancellationToken);
-        if (failed is not null)
-            changeNotifier.PostChanged(workspaceId, postId);
-        return failed;
-    }
-
-    private async Task<PostDetails> PublishTargetsAsync(
-        string workspaceId, string postId, int? version, IReadOnlyList<Platform>? requested, bool retry, string? leaseOwner,
-        string? planHash, (string Key, string RequestHash)? idempotency, CancellationToken cancellationToken)
-    {
-        // 1. Claim: the post and its chosen targets move to publishing in one transaction, so a second
-        //    publish of the same post fails on the status check instead of posting twice.
-        var (claimed, work, replayed) = await store.WriteAsync(async session =>
-        {
-            var now = time.GetUtcNow();
-            // A repeated key answers before any check: the post has moved on since the first call (its version too).
-            if (idempotency is { } repeat
-                && await session.IdempotencyKeys.GetAsync(workspaceId, IdempotencyKeys.PublishPost, repeat.Key, cancellationToken) is { } stored)
-            {
-                IdempotencyKeys.EnsureSameRequest(stored, repeat.RequestHash);
-                var (first, firstTargets) = await LoadAsync(session, workspaceId, stored.PostId, cancellationToken);
-                return (first, new List<(PostTarget Target, Account Account)>(), new PostDetails(first, firstTargets, Replayed: true));
-            }
-
-            var (post, targets) = await LoadAsync(session, workspaceId, postId, cancellationToken);
-            // The scheduler re-checks inside this transaction: cancel_post and update_post win until a target starts.
-            if (leaseOwner is not null && (post.Status != PostStatus.Scheduled || post.ScheduledFor > now
-                    || !await session.Posts.HoldsLeaseAsync(post.Id, leaseOwner, now, cancellationToken)))
-                throw new NoLongerDueException();
-            EnsureVersion(post, version);
-            if (retry && post.Status is not (PostStatus.Partial or PostStatus.Failed))
-                throw Problems.InvalidTransition(post.Status, "retry", "partial, failed");
-            EnsureCanMove(post, PostStatus.Publishing, retry ? "retry" : "publish");
-            PostPlan.EnsureUnchanged(post, planHash);
-
-            var chosen = ChooseTargetsToPublish(targets, requested, retry);
-            var accounts = await AccountsByPlatformAsync(session, workspaceId, post.PlatformSetId, cancellationToken);
-            var chosenPlatforms = chosen.Select(t => t.Platform).ToList();
-            validator.EnsureValid(new RuleContext(new PostDraft(post.Content, chosenPlatforms, null), accounts, now, RulePurpose.Publish));
-
-            var saved = await ChangeAsync(session, post, post with { Status = PostStatus.Publishing }, retry ? "retry_started" : "publish_started",
-                $"platforms={string.Join(",", chosenPlatforms.Select(p => p.ToWireName()))}", cancellationToken);
-            var jobs = new List<(PostTarget Target, Account Account)>();
-            foreach (var target in chosen)
-            {
-                var publishing = target with { Status = TargetStatus.Publishing, AttemptCount = target.AttemptCount + 1, ErrorCode = null, ErrorMessage = null, UpdatedAt = now };
-                await session.Targets.UpdateAsync(publishing, cancellationToken);
-                await AppendAsync(session, saved, target.Platform, "target_publishing", target.Status.ToWireName(), publishing.Status.ToWireName(),
-                    $"attempt={publishing.AttemptCount}", cancellationToken);
-                jobs.Add((publishing, accounts[target.Platform]));
-            }
-            // In the claim transaction: the key exists exactly when this publish started.
-            if (idempotency is { } key)
-            {
-                await session.IdempotencyKeys.InsertAsync(
-                    new IdempotencyRecord(workspaceId, IdempotencyKeys.PublishPost, key.Key, key.RequestHash, post.Id, now), cancellationToken);
-            }
-            return (saved, jobs, (PostDetails?)null);
-        }, cancellationToken);
-        if (replayed is not null)
-            return replayed;
-
-        changeNotifier.PostChanged(workspaceId, postId);
-        // 2. Publish each target outside any transaction (platform calls are slow) and record each outcome.
-        await Task.WhenAll(work.Select(job => PublishOneAsync(claimed, job.Target, job.Account, cancellationToken)));
-
-        // 3. Sum up the targets into the post's status.
-        var finished = await store.WriteAsync(async session =>
-        {
-            var (post, targets) = await LoadAsync(session, workspaceId, postId, cancellationToken);
-            var final = PostTransitions.Aggregate(targets);
-            var saved = await ChangeAsync(session, post, post with { Status = final }, "publish_finished", null, cancellationToken);
-            return new PostDetails(saved, targets);
-        }, cancellationToken);
-        changeNotifier.PostChanged(workspaceId, postId);
-        return finished;
-    }
-
-    private static List<PostTarget> ChooseTargetsToPublish(IReadOnlyList<PostTarget> targets, IReadOnlyList<Platform>? requested, bool retry)
-    {
-        if (!retry)
-            return targets.Where(t => t.Status is TargetStatus.Pending or TargetStatus.Failed).ToList();
-
-        var failed = targets.Where(t => t.Status == TargetStatus.Failed).ToList();
-        if (requested is null)
-            return failed;
-
-        for (var i = 0; i < requested.Count; i++)
-        {
-            var target = targets.FirstOrDefault(t => t.Platform == requested[i]);
-            if (target is null || target.Status != TargetStatus.Failed)
-            {
-                throw new ConflictException(new Problem(ErrorCodes.InvalidStatusTransition,
-                    target is null
-                        ? $"The post does not target {requested[i].ToWireName()}."
-                        : $"The {requested[i].ToWireName()} target is '{target.Status.ToWireName()}'; only failed targets are retried.",
-                    $"$.platforms[{i}]", requested[i], "Call get_post to see which targets failed."));
-            }
-        }
-        return failed.Where(t => requested.Contains(t.Platform)).ToList();
-    }
-
-    private async Task PublishOneAsync(Post post, PostTarget target, Account account, CancellationToken cancellationToken)
-    {
-        using var slot = await concurrency.EnterAsync(target.Platform, account.Id, cancellationToken);
-        PublishOutcome outcome;
-        try
-        {
-            var request = new PublishRequest(post.Id, target.Platform, account, post.Content.TextFor(target.Platform),
-                post.Content.Media, post.Content.LinkUrl, post.Content.SettingsFor(target.Platform), target.AttemptCount)
-            {
-                Handles = new StoredPublishHandles(store, post.Id, target.Platform, time),
-            };
-            outcome = await publishers.For(account).PublishAsync(request, cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // The raw exception may carry URLs or tokens: log it, give the agent a clean message.
-            logger.LogError(ex, "Publishing post {PostId} to {Platform} threw", post.Id, target.Platform.ToWireName());
-            outcome = PublishOutcome.Failed(ErrorCodes.PlatformError, $"{target.Platform.ToWireName()} publishing failed unexpectedly.");
-        }
-
-        await store.WriteAsync(async session =>
-        {
-            var now = time.GetUtcNow();
-            var done = target with
-            {
-                Status = outcome.Status,
-                PlatformPostId = outcome.PlatformPostId ?? target.PlatformPostId,
-                PublicUrl = outcome.PublicUrl ?? target.PublicUrl,
-                ErrorCode = outcome.ErrorCode,
-                ErrorMessage = outcome.RetryAfter is { } retryAfter ? $"{outcome.ErrorMessage} Retry after {retryAfter:O}." : outcome.ErrorMessage,
-                PlatformErrorCode = outcome.PlatformErrorCode,
-                PlatformErrorMessage = outcome.PlatformErrorMessage,
-                UpdatedAt = now,
-                PublishedAt = outcome.Succeeded ? now : target.PublishedAt,
-            };
-            await session.Targets.UpdateAsync(done, cancellationToken);
-            if (outcome.ErrorCode == ErrorCodes.AuthExpired)
-                await session.Accounts.MarkTokenExpiredAsync(account.Id, now, cancellationToken);
-            var newVersion = await session.Posts.BumpVersionAsync(post.Id, now, cancellationToken) ?? post.Version;
-            var detail = outcome.Succeeded ? $"platformPostId={outcome.PlatformPostId}" : $"error={outcome.ErrorCode}";
-            await session.Events.AppendAsync(new PostEvent(0, post.Id, target.Platform, "target_" + done.Status.ToWireName(),
-                target.Status.ToWireName(), done.Status.ToWireName(), newVersion, detail, now), cancellationToken);
-            return done;
-        }, cancellationToken);
-    }
-
-    /// <summary>Takes live targets down. Where a platform cannot withdraw, answers WITHDRAW_NOT_SUPPORTED and changes nothing.</summary>
-    public async Task<WithdrawResult> WithdrawAsync(
-        string workspaceId, string postId, IReadOnlyList<Platform>? requested, int? version, CancellationToken cancellationToken)
-    {
-        var (post, targets, accounts) = await store.ReadAsync(async session =>
-        {
-            var (p, t) = await LoadAsync(session, workspaceId, postId, cancellationToken);
-            var a = await AccountsByPlatformAsync(session, workspaceId, p.PlatformSetId, cancellationToken);
-            return (p, t, a);
-        }, cancellationToken);
-        EnsureVersion(post, version);
-        EnsureCanMove(post, PostStatus.Withdrawn, "withdraw");
-
-        var chosen = ChooseTargetsToWithdraw(targets, requested);
-        foreach (var target in chosen)
-        {
-            var account = accounts.GetValueOrDefault(target.Platform);
-            if (account is null || !publishers.For(account).CapabilitiesFor(target.Platform).CanWithdraw)
-            {
-                var index = requested is null ? -1 : requested.ToList().IndexOf(target.Platform);
-                throw new ConflictException(new Problem(ErrorCodes.WithdrawNotSupported,
-                    $"{target.Platform.ToWireName()} does not allow taking a post down through its API; nothing was withdrawn.",
-                    index >= 0 ? $"$.platforms[{index}]" : "$.platforms", target.Platform,
-                    $"Remove the post on {target.Platform.ToWireName()} by hand, and call withdraw_post with platforms that exclude it."));
-            }
-        }
-
-        var outcomes = new List<TargetActionOutcome>();
-        foreach (var target in chosen)
-        {
-            var account = accounts[target.Platform];
-            WithdrawOutcome outcome;
-            try
-            {
-                outcome = await publishers.For(account).WithdrawAsync(
-                    new WithdrawRequest(post.Id, target.Platform, account, target.PlatformPostId!), cancellationToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogError(ex, "Withdrawing post {PostId} from {Platform} threw", post.Id, target.Platform.ToWireName());
-                outcome = WithdrawOutcome.Failed(ErrorCodes.PlatformError, $"{target.Platform.ToWireName()} withdraw failed unexpectedly.");
-            }
-            outcomes.Add(new TargetActionOutcome(target.Platform, outcome.Succeeded, outcome.ErrorCode, outcome.ErrorMessage));
-            await store.WriteAsync(async session =>
-            {
-                var now = time.GetUtcNow();
-                var newVersion = await session.Posts.BumpVersionAsync(post.Id, now, cancellationToken) ?? post.Version;
-                if (outcome.Succeeded)
-                    await session.Targets.UpdateAsync(target with { Status = TargetStatus.Withdrawn, UpdatedAt = now }, cancellationToken);
-                await session.Events.AppendAsync(new PostEvent(0, post.Id, target.Platform,
-                    outcome.Succeeded ? "target_withdrawn" : "target_withdraw_failed", target.Status.ToWireName(),
-                    outcome.Succeeded ? TargetStatus.Withdrawn.ToWireName() : target.Status.ToWireName(), newVersion,
-                    outcome.Succeeded ? null : $"error={outcome.ErrorCode}", now), cancellationToken);
-                return 0;
-            }, cancellationToken);
-        }
-
-        var details = await store.WriteAsync(async session =>
-        {
-            var (current, currentTargets) = await LoadAsync(session, workspaceId, postId, cancellationToken);
-            var anyLive = currentTargets.Any(t => t.Status.IsLive());
-            var final = anyLive ? current.Status : PostStatus.Withdrawn;
-            var saved = await ChangeAsync(session, current, current with { Status = final }, "withdraw_finished",
-                $"withdrawn={string.Join(",", outcomes.Where(o => o.Succeeded).Select(o => o.Platform.ToWireName()))}", cancellationToken);
-            return new PostDetails(saved, currentTargets);
-        }, cancellationToken);
-        changeNotifier.PostChanged(workspaceId, postId);
-        return new WithdrawResult(details, outcomes);
-    }
-
-    private static List<PostTarget> ChooseTargetsToWithdraw(IReadOnlyList<PostTarget> targets, IReadOnlyList<Platform>? requested)
-    {
-        if (requested is null)
-        {
-            var live = targets.Where(t => t.Status.IsLive()).ToList();
-            if (live.Count == 0)
-                throw new ConflictException(new Problem(ErrorCodes.InvalidStatusTransition,
-                    "No target of this post is live, so there is nothing to withdraw.", "$.postId", Hint: "Call get_post to see each target's status."));
-            return live;
-        }
-
-        var chosen = new List<PostTarget>();
-        for (var i = 0; i < requested.Count; i++)
-        {
-            var target = targets.FirstOrDefault(t => t.Platform == requested[i]);
-            if (target is null || !target.Status.IsLive())
-            {
-                throw new ConflictException(new Problem(ErrorCodes.InvalidStatusTransition,
-                    target is null
-                        ? $"The post does not target {requested[i].ToWireName()}."
-                        : $"The {requested[i].ToWireName()} target is '{target.Status.ToWireName()}'; only published or in_review targets can be withdrawn.",
-                    $"$.platforms[{i}]", requested[i], "Call get_post to see each target's status."));
-            }
-            chosen.Add(target);
-        }
-        return chosen;
-    }
-
-    /// <summary>Handles of one target, each written in its own transaction so it is durable before the next platform call.</summary>
-    private sealed class StoredPublishHandles(IStore store, string postId, Platform platform, TimeProvider time) : IPublishHandles
-    {
-        public Task<string?> GetAsync(string kind, CancellationToken cancellationToken) =>
-            store.ReadAsync(session => session.Handles.GetAsync(postId, platform, kind, cancellationToken), cancellationToken);
-
-        public Task SetAsync(string kind, string value, CancellationToken cancellationToken) =>
-            store.WriteAsync(async session =>
-            {
-                await session.Handles.SetAsync(postId, platform, kind, value, time.GetUtcNow(), cancellationToken);
-                return 0;
-            }, cancellationToken);
-    }
-
-    /// <summary>Thrown inside the scheduler's claim transaction (rolling it back) when the leased post is no longer due.</summary>
-    private sealed class NoLongerDueException : Exception;
-
     // ---- helpers -------------------------------------------------------------------------------
+
+    /// <summary>Cancel after a target has started: names each target's state, so the agent knows what is (or may be) live.</summary>
+    private static ConflictException CannotCancelStartedPublish(IReadOnlyList<PostTarget> targets)
+    {
+        var started = targets.Where(t => t.Status != TargetStatus.Pending).ToList();
+        var states = string.Join("; ", started.Select(t => $"{t.Platform.ToWireName()} {t.Status.ToWireName()}"
+            + (t.PublicUrl is null ? "" : $" ({t.PublicUrl})")));
+        return new ConflictException(new Problem(ErrorCodes.InvalidStatusTransition,
+            $"Publishing has started, so the post can no longer be cancelled. Targets: {states}.", "$.postId",
+            Hint: "Wait for publishing to finish (get_post), then withdraw_post the live targets if they should come down."));
+    }
 
     /// <summary>A write that can move the next due time: wakes the scheduler once it has committed, so it reads the change.</summary>
     private async Task<PostDetails> WriteThenWakeSchedulerAsync(Func<IStoreSession, Task<PostDetails>> work, CancellationToken cancellationToken)

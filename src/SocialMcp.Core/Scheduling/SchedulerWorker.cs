@@ -12,19 +12,22 @@ namespace SocialMcp.Core.Scheduling;
 /// Fires scheduled posts when they are due. It leases due posts one SQL statement at a time (so several workers on one
 /// database never fire the same post), publishes them through <see cref="PostService.FireScheduledAsync"/>, then sleeps
 /// through the <see cref="TimeProvider"/> until the next due time, <c>Scheduling:RecheckInterval</c> at most, or until
-/// <see cref="SchedulerSignal"/> is poked. There is no polling interval that adds lag.
+/// <see cref="SchedulerSignal"/> is poked. There is no polling interval that adds lag. Each pass first takes over posts
+/// left in <c>publishing</c> by a publisher that stopped — its lease ran out, or it was a process on this machine that is
+/// gone (so a restart after a crash recovers at once) — and finishes them through <see cref="PostService.RecoverAsync"/>.
 /// </summary>
 public sealed class SchedulerWorker(
     IStore store,
     PostService posts,
     SchedulerSignal signal,
     SchedulerStatus status,
+    PublisherIdentity identity,
     TimeProvider time,
     IOptions<SchedulingOptions> options,
     ILogger<SchedulerWorker> logger) : BackgroundService
 {
-    /// <summary>This worker's name on the leases it takes: unique per process and per worker.</summary>
-    public string Owner { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+    /// <summary>This process's name on the leases it takes (<see cref="PublisherIdentity"/>).</summary>
+    public string Owner => identity.Owner;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -70,6 +73,7 @@ public sealed class SchedulerWorker(
     /// <summary>Fires everything due, then answers how long to sleep.</summary>
     private async Task<TimeSpan> PassAsync(CancellationToken cancellationToken)
     {
+        await RecoverOrphanedAsync(cancellationToken);
         await FireDueAsync(cancellationToken);
         var now = time.GetUtcNow();
         var next = await store.ReadAsync(session => session.Posts.NextDueAtAsync(now, cancellationToken), cancellationToken);
@@ -77,6 +81,46 @@ public sealed class SchedulerWorker(
         var delay = next is { } due ? TimeSpan.FromTicks(Math.Clamp((due - now).Ticks, 0, recheck.Ticks)) : recheck;
         status.Sleeping(now, now + delay);
         return delay;
+    }
+
+    /// <summary>Finishes posts whose publisher stopped mid-publish, a batch at a time like <see cref="FireDueAsync"/>.</summary>
+    private async Task RecoverOrphanedAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var owners = await store.ReadAsync(session => session.Posts.ListPublishingLeaseOwnersAsync(time.GetUtcNow(), cancellationToken), cancellationToken);
+        var gone = owners.Where(PublisherIdentity.IsGone).ToList();
+        while (true)
+        {
+            var batch = new List<DuePost>();
+            while (batch.Count < settings.MaxConcurrentPosts)
+            {
+                var now = time.GetUtcNow();
+                var claimed = await store.WriteAsync(
+                    session => session.Posts.ClaimOrphanedPublishingAsync(Owner, now, now + settings.LeaseDuration, gone, cancellationToken), cancellationToken);
+                if (claimed is null)
+                    break;
+                batch.Add(claimed);
+            }
+            if (batch.Count == 0)
+                return;
+            await Task.WhenAll(batch.Select(orphan => RecoverAsync(orphan, cancellationToken)));
+            status.Looped(time.GetUtcNow());
+        }
+    }
+
+    private async Task RecoverAsync(DuePost orphan, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var recovered = await posts.RecoverAsync(orphan.WorkspaceId, orphan.PostId, Owner, cancellationToken);
+            if (recovered is not null)
+                logger.LogInformation("Recovered post {PostId}: {Status}", orphan.PostId, recovered.Post.Status.ToWireName());
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The lease stays: the post is tried again when it runs out, not in a tight loop.
+            logger.LogError(ex, "Recovering post {PostId} failed; it is tried again when the lease runs out", orphan.PostId);
+        }
     }
 
     private async Task FireDueAsync(CancellationToken cancellationToken)

@@ -14,6 +14,7 @@ public static class SchedulingServiceCollectionExtensions
         services.TryAddSingleton<SchedulerSignal>();
         services.TryAddSingleton<ISchedulerSignal>(sp => sp.GetRequiredService<SchedulerSignal>());
         services.TryAddSingleton<PublishConcurrency>();
+        services.TryAddSingleton<PublisherIdentity>();
         services.TryAddSingleton<SchedulerStatus>();
         services.TryAddSingleton<SchedulerHealth>();
         return services;

@@ -102,8 +102,8 @@ public interface IPostRepository
     Task<DuePost?> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
 
     /// <summary>
-    /// When a worker may next claim something: the earliest scheduled time, or the end of a live lease on it.
-    /// Null when no post is scheduled.
+    /// When a worker may next claim something: the earliest scheduled time, or the end of a live lease on it, or the end
+    /// of the lease of a post being published (it is recovered if its publisher stops renewing it). Null when there is none.
     /// </summary>
     Task<DateTimeOffset?> NextDueAtAsync(DateTimeOffset now, CancellationToken cancellationToken);
 
@@ -112,6 +112,22 @@ public interface IPostRepository
 
     /// <summary>Whether <paramref name="owner"/> still holds a live lease on the post.</summary>
     Task<bool> HoldsLeaseAsync(string postId, string owner, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Leases a post to <paramref name="owner"/> as it starts publishing (in the transaction that moves it there).</summary>
+    Task<bool> TakeLeaseAsync(string postId, string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
+
+    /// <summary>Extends <paramref name="owner"/>'s lease; false when another worker has taken the post over.</summary>
+    Task<bool> RenewLeaseAsync(string postId, string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
+
+    /// <summary>The owners of live leases on posts being published, so a worker can tell which belong to processes that are gone.</summary>
+    Task<IReadOnlyList<string>> ListPublishingLeaseOwnersAsync(DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Leases one post left in <c>publishing</c> by a publisher that stopped (its lease ran out, or its owner is in
+    /// <paramref name="deadOwners"/>), atomically. Null when there is none.
+    /// </summary>
+    Task<DuePost?> ClaimOrphanedPublishingAsync(
+        string owner, DateTimeOffset now, DateTimeOffset leaseUntil, IReadOnlyCollection<string> deadOwners, CancellationToken cancellationToken);
 
     /// <summary>Gives the post's lease up, if <paramref name="owner"/> holds it.</summary>
     Task<bool> ReleaseLeaseAsync(string postId, string owner, CancellationToken cancellationToken);
@@ -129,6 +145,12 @@ public interface IPostTargetRepository
     Task InsertAsync(PostTarget target, CancellationToken cancellationToken);
     Task UpdateAsync(PostTarget target, CancellationToken cancellationToken);
     Task DeleteForPostAsync(string postId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// When each of the account's targets went live at or after <paramref name="since"/>, oldest first (withdrawn ones
+    /// included: they still counted against the platform's cap when they went out).
+    /// </summary>
+    Task<IReadOnlyList<DateTimeOffset>> ListAccountLiveSinceAsync(string accountId, DateTimeOffset since, CancellationToken cancellationToken);
 }
 
 public interface IPostEventRepository

@@ -50,7 +50,7 @@ public sealed class SandboxPublisher(
         {
             logger.LogInformation("Sandbox {Platform}: simulating {Failure} for post {PostId}", name, failure, request.PostId);
             return PublishOutcome.Failed(failure, DescribeFailure(failure, name),
-                failure == ErrorCodes.RateLimited ? time.GetUtcNow().AddMinutes(15) : null);
+                failure == ErrorCodes.RateLimited ? time.GetUtcNow().AddHours(1) : null);
         }
 
         if (_api is not null && _adapters.TryGetValue(request.Platform, out var adapter))

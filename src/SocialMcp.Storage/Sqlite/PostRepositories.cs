@@ -10,7 +10,8 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
     private const string Columns =
         """
         p.id AS Id, p.workspace_id AS WorkspaceId, p.platform_set_id AS PlatformSetId, p.status AS Status, p.content AS Content,
-        p.platforms AS Platforms, p.scheduled_for AS ScheduledFor, p.version AS Version, p.created_at AS CreatedAt, p.updated_at AS UpdatedAt
+        p.platforms AS Platforms, p.scheduled_for AS ScheduledFor, p.version AS Version, p.created_at AS CreatedAt, p.updated_at AS UpdatedAt,
+        p.publish_policy AS PublishPolicy, p.tolerance_seconds AS ToleranceSeconds
         """;
 
     // Shared by ListAsync and CountAsync so the page and the total always agree.
@@ -75,8 +76,10 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
     public Task InsertAsync(Post post, CancellationToken cancellationToken) =>
         db.Connection.ExecuteAsync(Command(db,
             """
-            INSERT INTO posts (id, workspace_id, platform_set_id, status, content, platforms, scheduled_for, version, created_at, updated_at)
-            VALUES (@Id, @WorkspaceId, @PlatformSetId, @Status, @Content, @Platforms, @ScheduledFor, @Version, @CreatedAt, @UpdatedAt);
+            INSERT INTO posts (id, workspace_id, platform_set_id, status, content, platforms, scheduled_for, version, created_at, updated_at,
+                               publish_policy, tolerance_seconds)
+            VALUES (@Id, @WorkspaceId, @PlatformSetId, @Status, @Content, @Platforms, @ScheduledFor, @Version, @CreatedAt, @UpdatedAt,
+                    @PublishPolicy, @ToleranceSeconds);
             """,
             Parameters(post), cancellationToken));
 
@@ -85,7 +88,8 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
             """
             UPDATE posts
             SET platform_set_id = @PlatformSetId, status = @Status, content = @Content, platforms = @Platforms,
-                scheduled_for = @ScheduledFor, version = @Version, updated_at = @UpdatedAt
+                scheduled_for = @ScheduledFor, version = @Version, updated_at = @UpdatedAt,
+                publish_policy = @PublishPolicy, tolerance_seconds = @ToleranceSeconds
             WHERE id = @Id AND workspace_id = @WorkspaceId AND version = @ExpectedVersion;
             """,
             new DynamicParameters(Parameters(post)).Also(p => p.Add("ExpectedVersion", expectedVersion)), cancellationToken)) == 1;
@@ -114,8 +118,11 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
     public async Task<DateTimeOffset?> NextDueAtAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         ParseOptionalTime(await db.Connection.ExecuteScalarAsync<string?>(Command(db,
             """
-            SELECT MIN(CASE WHEN lease_expires_at > @now THEN max(scheduled_for, lease_expires_at) ELSE scheduled_for END)
-            FROM posts WHERE status = 'scheduled' AND scheduled_for IS NOT NULL;
+            SELECT MIN(at) FROM (
+                SELECT CASE WHEN lease_expires_at > @now THEN max(scheduled_for, lease_expires_at) ELSE scheduled_for END AS at
+                FROM posts WHERE status = 'scheduled' AND scheduled_for IS NOT NULL
+                UNION ALL
+                SELECT COALESCE(lease_expires_at, @now) FROM posts WHERE status = 'publishing');
             """,
             new { now = Time(now) }, cancellationToken)));
 
@@ -136,6 +143,39 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
         await db.Connection.ExecuteAsync(Command(db,
             "UPDATE posts SET lease_owner = NULL, lease_expires_at = NULL WHERE id = @postId AND lease_owner = @owner;",
             new { postId, owner }, cancellationToken)) == 1;
+
+    public async Task<bool> TakeLeaseAsync(string postId, string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>
+        await db.Connection.ExecuteAsync(Command(db,
+            "UPDATE posts SET lease_owner = @owner, lease_expires_at = @leaseUntil WHERE id = @postId;",
+            new { postId, owner, leaseUntil = Time(leaseUntil) }, cancellationToken)) == 1;
+
+    public async Task<bool> RenewLeaseAsync(string postId, string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>
+        await db.Connection.ExecuteAsync(Command(db,
+            "UPDATE posts SET lease_expires_at = @leaseUntil WHERE id = @postId AND lease_owner = @owner;",
+            new { postId, owner, leaseUntil = Time(leaseUntil) }, cancellationToken)) == 1;
+
+    public async Task<IReadOnlyList<string>> ListPublishingLeaseOwnersAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        (await db.Connection.QueryAsync<string>(Command(db,
+            "SELECT DISTINCT lease_owner FROM posts WHERE status = 'publishing' AND lease_owner IS NOT NULL AND lease_expires_at > @now;",
+            new { now = Time(now) }, cancellationToken))).ToList();
+
+    public async Task<DuePost?> ClaimOrphanedPublishingAsync(
+        string owner, DateTimeOffset now, DateTimeOffset leaseUntil, IReadOnlyCollection<string> deadOwners, CancellationToken cancellationToken)
+    {
+        // Same shape as ClaimDueAsync: one statement, so two recovering workers never take the same post.
+        var row = await db.Connection.QuerySingleOrDefaultAsync<DueRow>(Command(db,
+            """
+            UPDATE posts SET lease_owner = @owner, lease_expires_at = @leaseUntil
+            WHERE id = (SELECT id FROM posts
+                        WHERE status = 'publishing'
+                          AND (lease_owner IS NULL OR lease_expires_at IS NULL OR lease_expires_at <= @now OR lease_owner IN @deadOwners)
+                        ORDER BY updated_at, id LIMIT 1)
+            RETURNING id AS PostId, workspace_id AS WorkspaceId, COALESCE(scheduled_for, updated_at) AS ScheduledFor;
+            """,
+            new { owner, now = Time(now), leaseUntil = Time(leaseUntil), deadOwners = deadOwners.Count == 0 ? [""] : deadOwners.ToArray() },
+            cancellationToken));
+        return row is null ? null : new DuePost(row.PostId, row.WorkspaceId, ParseTime(row.ScheduledFor));
+    }
 
     private sealed class DueRow
     {
@@ -171,6 +211,8 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
         post.Version,
         CreatedAt = Time(post.CreatedAt),
         UpdatedAt = Time(post.UpdatedAt),
+        PublishPolicy = post.Policy.ToWireName(),
+        ToleranceSeconds = post.Tolerance is { } tolerance ? (long?)tolerance.TotalSeconds : null,
     };
 
     private sealed class PostRow
@@ -185,10 +227,13 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
         public long Version { get; init; }
         public string CreatedAt { get; init; } = "";
         public string UpdatedAt { get; init; } = "";
+        public string PublishPolicy { get; init; } = PublishPolicyNames.Partial;
+        public long? ToleranceSeconds { get; init; }
 
         public Post ToDomain() => new(Id, WorkspaceId, PlatformSetId, StatusNames.ParsePostStatus(Status),
             FromJson<PostContent>(Content), FromJson<List<Platform>>(Platforms), ParseOptionalTime(ScheduledFor), (int)Version,
-            ParseTime(CreatedAt), ParseTime(UpdatedAt));
+            ParseTime(CreatedAt), ParseTime(UpdatedAt), PublishPolicyNames.ParsePublishPolicy(PublishPolicy),
+            ToleranceSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null);
     }
 }
 
@@ -208,7 +253,7 @@ internal sealed class PostTargetRepository(DbContext db) : IPostTargetRepository
         post_id AS PostId, platform AS Platform, account_id AS AccountId, status AS Status, platform_post_id AS PlatformPostId,
         public_url AS PublicUrl, error_code AS ErrorCode, error_message AS ErrorMessage, attempt_count AS AttemptCount,
         created_at AS CreatedAt, updated_at AS UpdatedAt, published_at AS PublishedAt,
-        platform_error_code AS PlatformErrorCode, platform_error_message AS PlatformErrorMessage
+        platform_error_code AS PlatformErrorCode, platform_error_message AS PlatformErrorMessage, attempt_id AS AttemptId
         """;
 
     public async Task<IReadOnlyList<PostTarget>> ListForPostAsync(string postId, CancellationToken cancellationToken)
@@ -230,9 +275,9 @@ internal sealed class PostTargetRepository(DbContext db) : IPostTargetRepository
         db.Connection.ExecuteAsync(Command(db,
             """
             INSERT INTO post_targets (post_id, platform, account_id, status, platform_post_id, public_url, error_code, error_message,
-                                      attempt_count, created_at, updated_at, published_at, platform_error_code, platform_error_message)
+                                      attempt_count, created_at, updated_at, published_at, platform_error_code, platform_error_message, attempt_id)
             VALUES (@PostId, @Platform, @AccountId, @Status, @PlatformPostId, @PublicUrl, @ErrorCode, @ErrorMessage,
-                    @AttemptCount, @CreatedAt, @UpdatedAt, @PublishedAt, @PlatformErrorCode, @PlatformErrorMessage);
+                    @AttemptCount, @CreatedAt, @UpdatedAt, @PublishedAt, @PlatformErrorCode, @PlatformErrorMessage, @AttemptId);
             """,
             Parameters(target), cancellationToken));
 
@@ -243,10 +288,19 @@ internal sealed class PostTargetRepository(DbContext db) : IPostTargetRepository
             SET account_id = @AccountId, status = @Status, platform_post_id = @PlatformPostId, public_url = @PublicUrl,
                 error_code = @ErrorCode, error_message = @ErrorMessage, attempt_count = @AttemptCount,
                 updated_at = @UpdatedAt, published_at = @PublishedAt,
-                platform_error_code = @PlatformErrorCode, platform_error_message = @PlatformErrorMessage
+                platform_error_code = @PlatformErrorCode, platform_error_message = @PlatformErrorMessage, attempt_id = @AttemptId
             WHERE post_id = @PostId AND platform = @Platform;
             """,
             Parameters(target), cancellationToken));
+
+    public async Task<IReadOnlyList<DateTimeOffset>> ListAccountLiveSinceAsync(string accountId, DateTimeOffset since, CancellationToken cancellationToken) =>
+        (await db.Connection.QueryAsync<string>(Command(db,
+            """
+            SELECT published_at FROM post_targets
+            WHERE account_id = @accountId AND status IN ('published', 'in_review', 'withdrawn') AND published_at >= @since
+            ORDER BY published_at;
+            """,
+            new { accountId, since = Time(since) }, cancellationToken))).Select(ParseTime).ToList();
 
     public Task DeleteForPostAsync(string postId, CancellationToken cancellationToken) =>
         db.Connection.ExecuteAsync(Command(db, "DELETE FROM post_targets WHERE post_id = @postId;", new { postId }, cancellationToken));
@@ -267,6 +321,7 @@ internal sealed class PostTargetRepository(DbContext db) : IPostTargetRepository
         PublishedAt = Time(target.PublishedAt),
         target.PlatformErrorCode,
         target.PlatformErrorMessage,
+        target.AttemptId,
     };
 
     private sealed class TargetRow
@@ -285,10 +340,11 @@ internal sealed class PostTargetRepository(DbContext db) : IPostTargetRepository
         public string? PublishedAt { get; init; }
         public string? PlatformErrorCode { get; init; }
         public string? PlatformErrorMessage { get; init; }
+        public string? AttemptId { get; init; }
 
         public PostTarget ToDomain() => new(PostId, PlatformNames.Parse(Platform), AccountId, StatusNames.ParseTargetStatus(Status),
             PlatformPostId, PublicUrl, ErrorCode, ErrorMessage, (int)AttemptCount, ParseTime(CreatedAt), ParseTime(UpdatedAt), ParseOptionalTime(PublishedAt),
-            PlatformErrorCode, PlatformErrorMessage);
+            PlatformErrorCode, PlatformErrorMessage, AttemptId);
     }
 }
 
