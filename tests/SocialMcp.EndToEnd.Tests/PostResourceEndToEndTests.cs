@@ -51,12 +51,52 @@ public sealed class PostResourceEndToEndTests(ServerFixture fixture) : IClassFix
     }
 
     [Fact]
-    public async Task Subscribe_On2026Revision_IsRefusedBySdkInFavourOfSubscriptionsListen()
+    public async Task Subscribe_On2026Revision_IsRefusedInFavourOfSubscriptionsListen()
     {
         var uri = UriOf(await CreateDraftAsync());
 
-        // The SDK's default revision replaces resources/subscribe with subscriptions/listen (SEP-2575).
+        // The 2026-07-28 revision replaces resources/subscribe with subscriptions/listen (SEP-2575).
         await Assert.ThrowsAsync<McpProtocolException>(() => Server.Client.SubscribeToResourceAsync(uri));
+    }
+
+    [Fact]
+    public async Task SubscriptionsListen_OverStdio_AcknowledgesThePost_AndStreamsItsUpdate()
+    {
+        var id = await CreateDraftAsync();
+        var uri = UriOf(id);
+        var acknowledged = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var updated = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var onAck = Server.Client.RegisterNotificationHandler(NotificationMethods.SubscriptionsAcknowledgedNotification, (n, _) =>
+        {
+            acknowledged.TrySetResult(JsonSerializer.SerializeToElement(n.Params));
+            return default;
+        });
+        await using var onUpdate = Server.Client.RegisterNotificationHandler(NotificationMethods.ResourceUpdatedNotification, (n, _) =>
+        {
+            var parameters = JsonSerializer.SerializeToElement(n.Params);
+            if (parameters.GetProperty("uri").GetString() == uri)
+                updated.TrySetResult(parameters);
+            return default;
+        });
+        using var stop = new CancellationTokenSource();
+        var listen = Server.Client.SendRequestAsync(new JsonRpcRequest
+        {
+            Method = RequestMethods.SubscriptionsListen,
+            Params = new System.Text.Json.Nodes.JsonObject
+            {
+                ["notifications"] = new System.Text.Json.Nodes.JsonObject { ["resourceSubscriptions"] = new System.Text.Json.Nodes.JsonArray(uri) },
+            },
+        }, stop.Token);
+
+        var ack = await acknowledged.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(uri, Assert.Single(ack.GetProperty("notifications").GetProperty("resourceSubscriptions").EnumerateArray()).GetString());
+        await Server.CallOkAsync("cancel_post", $$"""{"postId": "{{id}}"}""");
+        var update = await updated.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(ack.GetProperty("_meta").GetProperty(MetaKeys.SubscriptionId).ToString(),
+            update.GetProperty("_meta").GetProperty(MetaKeys.SubscriptionId).ToString());
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => listen);
     }
 
     [Fact]

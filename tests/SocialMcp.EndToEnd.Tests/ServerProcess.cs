@@ -46,6 +46,9 @@ public sealed class ServerProcess : IAsyncDisposable
         var client = await McpClient.CreateAsync(transport, new McpClientOptions
         {
             ClientInfo = new Implementation { Name = "socialmcp-e2e", Version = "1.0" },
+            // A loaded machine can take longer than the SDK's 5 s discover probe to start a server; the probe timing out would
+            // silently fall back to the initialize handshake and test the wrong revision. The overall timeout still applies.
+            DiscoverProbeTimeout = Timeout.InfiniteTimeSpan,
         }, cancellationToken: timeout.Token);
         return new ServerProcess(directory, client, stderr);
     }

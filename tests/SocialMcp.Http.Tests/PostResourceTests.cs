@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol;
 using ModelContextProtocol.Client;
@@ -188,5 +189,79 @@ public sealed class PostResourceTests
         await Assert.ThrowsAsync<McpProtocolException>(() => client.SubscribeToResourceAsync(uri));
 
         Assert.Equal(0, server.Services.GetRequiredService<PostSubscriptions>().Count);
+    }
+
+    /// <summary>Opens subscriptions/listen for the given URIs and collects what arrives on its stream.</summary>
+    private sealed class Listening : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private readonly List<IAsyncDisposable> _handlers = [];
+        private readonly Task _request;
+
+        public TaskCompletionSource<JsonElement> Acknowledged { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<JsonElement> Updated { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Listening(McpClient client, params string[] uris)
+        {
+            _handlers.Add(client.RegisterNotificationHandler(NotificationMethods.SubscriptionsAcknowledgedNotification, (n, _) =>
+            {
+                Acknowledged.TrySetResult(JsonSerializer.SerializeToElement(n.Params));
+                return default;
+            }));
+            _handlers.Add(client.RegisterNotificationHandler(NotificationMethods.ResourceUpdatedNotification, (n, _) =>
+            {
+                Updated.TrySetResult(JsonSerializer.SerializeToElement(n.Params));
+                return default;
+            }));
+            var parameters = new JsonObject
+            {
+                ["notifications"] = new JsonObject { ["resourceSubscriptions"] = new JsonArray([.. uris.Select(u => (JsonNode?)JsonValue.Create(u))]) },
+            };
+            _request = client.SendRequestAsync(new JsonRpcRequest { Method = RequestMethods.SubscriptionsListen, Params = parameters }, _stop.Token);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            try { await _request; } catch (Exception) { /* cancelled: the stream ends */ }
+            foreach (var handler in _handlers)
+                await handler.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task SubscriptionsListen_2026Revision_GrantsOwnPostsOnly_AndStreamsTheirUpdatesTaggedWithTheListenId()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var client = await server.ConnectAsync();
+        var id = await CreatePostAsync(client);
+        var uri = PostResources.UriOf(id);
+
+        await using var listening = new Listening(client, uri, PostResources.UriOf(Guid.NewGuid().ToString()), "file:///etc/passwd");
+        var ack = await listening.Acknowledged.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal([uri], ack.GetProperty("notifications").GetProperty("resourceSubscriptions").EnumerateArray().Select(u => u.GetString()));
+        Assert.True(ack.GetProperty("_meta").TryGetProperty(MetaKeys.SubscriptionId, out _));
+
+        await CallOkAsync(client, "cancel_post", $$"""{"postId": "{{id}}"}""");
+
+        var updated = await listening.Updated.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(uri, updated.GetProperty("uri").GetString());
+        Assert.Equal(ack.GetProperty("_meta").GetProperty(MetaKeys.SubscriptionId).ToString(),
+            updated.GetProperty("_meta").GetProperty(MetaKeys.SubscriptionId).ToString());
+    }
+
+    [Fact]
+    public async Task SubscriptionsListen_AnotherWorkspacesPost_IsNotGranted()
+    {
+        await using var server = await TestServer.StartAsync(apiKeys: true);
+        var other = await server.Services.GetRequiredService<WorkspaceService>().CreateAsync("other-listen", CancellationToken.None);
+        await using var owner = await server.ConnectAsync(apiKey: await KeyAsync(server, LocalWorkspace.Id));
+        await using var stranger = await server.ConnectAsync(apiKey: await KeyAsync(server, other.Id));
+        var uri = PostResources.UriOf(await CreatePostAsync(owner));
+
+        await using var listening = new Listening(stranger, uri);
+        var ack = await listening.Acknowledged.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Empty(ack.GetProperty("notifications").GetProperty("resourceSubscriptions").EnumerateArray());
     }
 }

@@ -41,6 +41,12 @@ public sealed class SchedulingOptions : IValidatableObject
     /// </summary>
     public TimeSpan DefaultTolerance { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// How long publish_post and retry_post wait for the outcome before they answer with the post as it is (status
+    /// publishing); the publish goes on in the background and get_post (or a resource subscription) shows how it ends.
+    /// </summary>
+    public TimeSpan PublishWait { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How many times one target waits for a rate limit or cap before it fails with RATE_LIMITED anyway.</summary>
     public int MaxLimitWaits { get; set; } = 5;
 
@@ -79,6 +85,8 @@ public sealed class SchedulingOptions : IValidatableObject
         }
         if (DefaultTolerance < TimeSpan.Zero || DefaultTolerance > TimeSpan.FromDays(1))
             yield return new ValidationResult("Scheduling:DefaultTolerance must be between 00:00:00 and 1.00:00:00 (e.g. 00:15:00).", [nameof(DefaultTolerance)]);
+        if (PublishWait < TimeSpan.Zero || PublishWait > TimeSpan.FromMinutes(10))
+            yield return new ValidationResult("Scheduling:PublishWait must be between 00:00:00 and 00:10:00 (e.g. 00:00:30).", [nameof(PublishWait)]);
         if (MaxLimitWaits < 0)
             yield return new ValidationResult("Scheduling:MaxLimitWaits must not be negative.", [nameof(MaxLimitWaits)]);
         if (MaxScheduledPerWorkspace < 1)

@@ -11,7 +11,9 @@ public sealed record CreatePostCommand(
     IReadOnlyList<Platform> Platforms,
     string? PlatformSetId,
     DateTimeOffset? ScheduledFor,
-    string? IdempotencyKey = null);
+    string? IdempotencyKey = null,
+    PublishPolicy? Policy = null,
+    TimeSpan? Tolerance = null);
 
 /// <summary>
 /// <see cref="PlanHash"/> (from validate_post) refuses the publish if the post changed since; <see cref="IdempotencyKey"/>
@@ -26,7 +28,16 @@ public sealed record UpdatePostCommand(
     PostContent? Content,
     IReadOnlyList<Platform>? Platforms,
     string? PlatformSetId,
-    DateTimeOffset? ScheduledFor);
+    DateTimeOffset? ScheduledFor,
+    PublishPolicy? Policy = null,
+    TimeSpan? Tolerance = null);
+
+/// <summary>
+/// A person's (or agent's) answer for a needs_reconciliation target after checking the account: it is live as
+/// <see cref="PlatformPostId"/>, or it is not there (the target becomes failed and retry_post may publish it).
+/// </summary>
+public sealed record ResolveTargetCommand(
+    string PostId, Platform Platform, bool Published, string? PlatformPostId, string? PublicUrl, int? Version);
 
 /// <summary>validate_post checks either a would-be post or a stored one.</summary>
 public sealed record ValidatePostCommand(CreatePostCommand? Draft, string? PostId);

@@ -150,6 +150,53 @@ public sealed partial class PostService
         return failed;
     }
 
+    /// <summary>
+    /// Settles a needs_reconciliation target with what a person found on the platform: published (with its id) or not there
+    /// (failed, so retry_post may publish it). The post's status is summed up again unless it is still publishing.
+    /// </summary>
+    public Task<PostDetails> ResolveTargetAsync(string workspaceId, ResolveTargetCommand command, CancellationToken cancellationToken) =>
+        WriteThenWakeSchedulerAsync(async session =>
+        {
+            var now = time.GetUtcNow();
+            var (post, targets) = await LoadAsync(session, workspaceId, command.PostId, cancellationToken);
+            EnsureVersion(post, command.Version);
+            var target = targets.FirstOrDefault(t => t.Platform == command.Platform);
+            if (target is null || target.Status != TargetStatus.NeedsReconciliation)
+            {
+                throw new ConflictException(new Problem(ErrorCodes.InvalidStatusTransition,
+                    target is null
+                        ? $"The post does not target {command.Platform.ToWireName()}."
+                        : $"The {command.Platform.ToWireName()} target is '{target.Status.ToWireName()}'; only needs_reconciliation targets are resolved.",
+                    "$.platform", command.Platform, "Call get_post to see each target's status."));
+            }
+            if (command.Published && string.IsNullOrWhiteSpace(command.PlatformPostId))
+            {
+                throw new DomainValidationException([new Problem(ErrorCodes.ValidationFailed,
+                    "outcome 'published' needs the post's platformPostId as the platform shows it.", "$.platformPostId", command.Platform,
+                    "Find the post on the account and pass its id (and publicUrl if you have it).")]);
+            }
+
+            var resolved = command.Published
+                ? target with
+                {
+                    Status = TargetStatus.Published, PlatformPostId = command.PlatformPostId, PublicUrl = command.PublicUrl ?? target.PublicUrl,
+                    ErrorCode = null, ErrorMessage = null, PublishedAt = now, UpdatedAt = now,
+                }
+                : target with
+                {
+                    Status = TargetStatus.Failed, ErrorCode = ErrorCodes.PlatformError,
+                    ErrorMessage = "Checked by hand after an attempt the platform could not account for: it is not there. retry_post publishes it again.",
+                    UpdatedAt = now,
+                };
+            await session.Targets.UpdateAsync(resolved, cancellationToken);
+            var current = targets.Select(t => t.Platform == resolved.Platform ? resolved : t).ToList();
+            var status = post.Status == PostStatus.Publishing ? post.Status : PostTransitions.Aggregate(current);
+            var saved = await ChangeAsync(session, post, post with { Status = status }, "target_resolved",
+                $"platform={command.Platform.ToWireName()} outcome={(command.Published ? "published platformPostId=" + command.PlatformPostId : "not_published")}",
+                cancellationToken);
+            return new PostDetails(saved, current);
+        }, cancellationToken);
+
     private sealed record PublishRequestSpec(
         string PostId, int? Version, IReadOnlyList<Platform>? Requested, bool Retry, string? LeaseOwner, string? PlanHash,
         (string Key, string RequestHash)? Idempotency);

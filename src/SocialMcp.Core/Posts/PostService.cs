@@ -57,7 +57,8 @@ public sealed partial class PostService(
                 await EnsureScheduleCapacityAsync(session, workspaceId, cancellationToken);
 
             var post = new Post(Guid.CreateVersion7(now).ToString(), workspaceId, set.Id, status, command.Content,
-                command.Platforms, command.ScheduledFor?.ToUniversalTime(), 1, now, now);
+                command.Platforms, command.ScheduledFor?.ToUniversalTime(), 1, now, now,
+                command.Policy ?? PublishPolicy.Partial, command.Tolerance);
             await session.Posts.InsertAsync(post, cancellationToken);
             var targets = NewTargets(post, accounts, now);
             foreach (var target in targets)
@@ -119,6 +120,8 @@ public sealed partial class PostService(
                 PlatformSetId = set.Id,
                 ScheduledFor = command.ScheduledFor?.ToUniversalTime() ?? post.ScheduledFor,
                 Status = command.ScheduledFor is null ? post.Status : PostStatus.Scheduled,
+                Policy = command.Policy ?? post.Policy,
+                Tolerance = command.Tolerance ?? post.Tolerance,
             };
             var draft = new PostDraft(updated.Content, updated.Platforms, command.ScheduledFor, updated.Status == PostStatus.Scheduled);
             validator.EnsureValid(new RuleContext(draft, accounts, now, RulePurpose.Save));

@@ -34,6 +34,7 @@ public static class McpServerSetup
     {
         services.AddSingleton<ToolSchemaCatalog>();
         services.AddSingleton<ToolCallFilter>();
+        services.AddSingleton<Tools.BoundedPublish>();
         services.AddSingleton<ToolAccessCatalog>();
         services.AddSingleton<ToolRateLimiter>();
         services.AddValidatedOptions<RateLimitOptions>(RateLimitOptions.SectionName);

@@ -32,6 +32,8 @@ public static class PostResourceSetup
             options.Capabilities ??= new();
             options.Capabilities.Resources ??= new();
             options.Capabilities.Resources.Subscribe = true;
+            // The 2026-07-28 revision's subscriptions/listen: ours, so a post update reaches only its own workspace's listeners.
+            options.Handlers.SubscriptionsListenHandler = PostListen.HandleAsync;
         });
 
         return builder

@@ -26,7 +26,8 @@ public sealed class PostResources(PostService posts, CallerContext caller)
     [McpServerResource(UriTemplate = UriTemplate, Name = "post", Title = "A post", MimeType = MimeType)]
     [Description("""
         One post as JSON, exactly what get_post returns: status, version and each platform target's status, URL and last error.
-        Subscribe to it (resources/subscribe) to be told by notifications/resources/updated when its status changes, then read it again.
+        Subscribe to it to be told by notifications/resources/updated when its status changes, then read it again: with
+        subscriptions/listen (resourceSubscriptions) on the 2026-07-28 revision, or resources/subscribe on earlier ones.
         """)]
     public async Task<TextResourceContents> ReadPost([Description("The post id, as returned by create_post or list_posts.")] string id,
         CancellationToken cancellationToken)

@@ -43,9 +43,37 @@ public sealed class PostSubscriptions : IPostChangeNotifier
 
     private static string KeyOf(McpServer session) => session.SessionId ?? "stdio";
 
+    // uri → listener id → (workspace, send): the subscriptions/listen streams open now.
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<long, Listener>> _listeners = new(StringComparer.Ordinal);
+    private long _nextListener;
+
+    private sealed record Listener(string WorkspaceId, Func<CancellationToken, Task> Send);
+
+    /// <summary>Reports changes of <paramref name="uri"/> to a subscriptions/listen stream until the result is disposed.</summary>
+    public IDisposable AddListener(string uri, string workspaceId, Func<CancellationToken, Task> send)
+    {
+        var id = Interlocked.Increment(ref _nextListener);
+        var listeners = _listeners.GetOrAdd(uri, _ => new ConcurrentDictionary<long, Listener>());
+        listeners[id] = new Listener(workspaceId, send);
+        return new Registration(() => listeners.TryRemove(id, out _));
+    }
+
+    private sealed class Registration(Action remove) : IDisposable
+    {
+        public void Dispose() => remove();
+    }
+
     public void PostChanged(string workspaceId, string postId)
     {
         var uri = PostResources.UriOf(postId);
+        if (_listeners.TryGetValue(uri, out var listeners))
+        {
+            foreach (var listener in listeners.Values)
+            {
+                if (listener.WorkspaceId == workspaceId)
+                    _ = SendToListenerAsync(uri, listener);
+            }
+        }
         if (!_byUri.TryGetValue(uri, out var subscribers))
             return;
         foreach (var subscriber in subscribers.Values)
@@ -67,6 +95,19 @@ public sealed class PostSubscriptions : IPostChangeNotifier
             // The session is gone (or its transport broke): it cannot be told any more.
             Remove(uri, session);
             _logger.LogDebug(ex, "Could not send a resource update for {Uri}; the subscription is dropped", uri);
+        }
+    }
+
+    private async Task SendToListenerAsync(string uri, Listener listener)
+    {
+        try
+        {
+            await listener.Send(CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // The stream broke; the listen request ends with it and removes itself.
+            _logger.LogDebug(ex, "Could not send a resource update for {Uri} on a subscriptions/listen stream", uri);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using SocialMcp.Core.Access;
@@ -18,7 +19,7 @@ namespace SocialMcp.Server.Tools;
 /// <see cref="ToolCallFilter"/>.
 /// </summary>
 [McpServerToolType]
-public sealed class PostTools(PostService posts, IWorkspaceContext workspace)
+public sealed class PostTools(PostService posts, IWorkspaceContext workspace, BoundedPublish bounded)
 {
     [McpServerTool(Name = "create_post", Title = "Create a post", ReadOnly = false, Destructive = false, Idempotent = false, OpenWorld = false)]
     [ToolAccess(Scopes.PostsWrite, ToolOperation.Create)]
@@ -34,13 +35,17 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace)
         idempotencyKey (optional, 1-200 characters, e.g. a UUID you make up): send the same key with the same arguments again, e.g.
         after a timeout, and you get the first post back (replayed true) instead of a second one. IDEMPOTENCY_KEY_REUSED: the key
         was used with other arguments; nothing was created: use a new key.
+        publishPolicy (optional): partial (default) keeps whatever went out when some platforms fail; all_or_nothing pre-checks
+        every platform and takes the ones that went out down again if another fails. toleranceMinutes (optional, 0-1440,
+        default 15): how late the post may go out while the server waits for a platform's rate limit or daily cap.
         """)]
     public async Task<CallToolResult> CreatePost(
         ContentInput content, IReadOnlyList<string> platforms, string? platformSetId = null, DateTimeOffset? scheduledFor = null,
-        string? idempotencyKey = null, CancellationToken cancellationToken = default)
+        string? idempotencyKey = null, string? publishPolicy = null, int? toleranceMinutes = null, CancellationToken cancellationToken = default)
     {
         var details = await posts.CreateAsync(workspace.WorkspaceId,
-            new CreatePostCommand(content.ToDomain(), platforms.ToPlatforms()!, platformSetId, scheduledFor, idempotencyKey), cancellationToken);
+            new CreatePostCommand(content.ToDomain(), platforms.ToPlatforms()!, platformSetId, scheduledFor, idempotencyKey,
+                publishPolicy.ToPolicy(), toleranceMinutes.ToTolerance()), cancellationToken);
         return ToolResults.Success(details.ToResult());
     }
 
@@ -79,22 +84,24 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace)
     [ToolAccess(Scopes.PostsWrite, ToolOperation.Create)]
     [Description("""
         Changes a draft or scheduled post: pass the current version (from get_post) and any of content (replaces the whole
-        content), platforms, platformSetId, scheduledFor (schedules a draft or moves a scheduled post). Fields you omit stay.
+        content), platforms, platformSetId, scheduledFor (schedules a draft or moves a scheduled post), publishPolicy,
+        toleranceMinutes (see create_post). Fields you omit stay.
         The same rules as create_post apply. Errors: VERSION_CONFLICT (the post changed: get_post, then retry with its version),
         INVALID_STATUS_TRANSITION (only draft and scheduled posts can be edited), POST_NOT_FOUND, and create_post's errors.
         """)]
     public async Task<CallToolResult> UpdatePost(
         string postId, int version, ContentInput? content = null, IReadOnlyList<string>? platforms = null, string? platformSetId = null,
-        DateTimeOffset? scheduledFor = null, CancellationToken cancellationToken = default)
+        DateTimeOffset? scheduledFor = null, string? publishPolicy = null, int? toleranceMinutes = null, CancellationToken cancellationToken = default)
     {
-        if (content is null && platforms is null && platformSetId is null && scheduledFor is null)
+        if (content is null && platforms is null && platformSetId is null && scheduledFor is null && publishPolicy is null && toleranceMinutes is null)
         {
             throw new DomainValidationException([new Problem(ErrorCodes.ValidationFailed,
-                "Nothing to change: pass at least one of content, platforms, platformSetId, scheduledFor.", "$",
+                "Nothing to change: pass at least one of content, platforms, platformSetId, scheduledFor, publishPolicy, toleranceMinutes.", "$",
                 Hint: "Add the fields you want to change.")]);
         }
         var details = await posts.UpdateAsync(workspace.WorkspaceId,
-            new UpdatePostCommand(postId, version, content?.ToDomain(), platforms.ToPlatforms(), platformSetId, scheduledFor), cancellationToken);
+            new UpdatePostCommand(postId, version, content?.ToDomain(), platforms.ToPlatforms(), platformSetId, scheduledFor,
+                publishPolicy.ToPolicy(), toleranceMinutes.ToTolerance()), cancellationToken);
         return ToolResults.Success(details.ToResult());
     }
 
@@ -103,7 +110,8 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace)
     [Description("""
         Discards a draft, scheduled, failed or partial post so it is never published (status discarded; it stays readable).
         It does not take anything down from a platform: use withdraw_post for live posts.
-        Errors: INVALID_STATUS_TRANSITION (published, publishing, discarded or withdrawn posts), VERSION_CONFLICT, POST_NOT_FOUND.
+        Errors: INVALID_STATUS_TRANSITION (published, discarded or withdrawn posts; a publishing post once a platform has started:
+        the message names each platform's state), VERSION_CONFLICT, POST_NOT_FOUND.
         """)]
     public async Task<CallToolResult> CancelPost(string postId, int? version = null, CancellationToken cancellationToken = default)
     {
@@ -143,8 +151,13 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace)
     [ToolAccess(Scopes.PostsPublish, ToolOperation.Publish)]
     [Description("""
         Publishes a draft or scheduled post now on every target platform and returns the post with each target's outcome
-        (published, in_review, or failed with errorCode). Post status: published (all live), partial (some failed), failed (none).
+        (published, in_review, failed with errorCode, or needs_reconciliation: the platform could not confirm an earlier attempt,
+        see resolve_target). Post status: published (all live), partial (some failed), failed (none).
         Publishing twice is refused, so a post never goes out twice. Check first with validate_post.
+        It waits up to 30 seconds (server setting Scheduling:PublishWait) and sends progress notifications per platform when you
+        pass a progressToken; past that it returns the post with status publishing and stillPublishing true, and the publish goes
+        on: follow it with get_post. A platform asking to wait (rate limit, daily cap) is waited for within the post's
+        toleranceMinutes. An all_or_nothing post lists in rollback what was taken down again after a platform failed.
         Errors: INVALID_STATUS_TRANSITION (not a draft or scheduled post; use retry_post for failed targets), VERSION_CONFLICT,
         POST_NOT_FOUND, PLATFORM_NOT_CONNECTED and the content errors of create_post. Per-target failures (in the result):
         RATE_LIMITED (wait, then retry_post), MEDIA_UPLOAD_FAILED (fix the media URL/file), AUTH_EXPIRED, PLATFORM_ERROR (retry_post later).
@@ -154,10 +167,13 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace)
         IDEMPOTENCY_KEY_REUSED: that key came with other arguments, nothing was done: use a new key.
         """)]
     public async Task<CallToolResult> PublishPost(
-        string postId, int? version = null, string? planHash = null, string? idempotencyKey = null, CancellationToken cancellationToken = default)
+        string postId, int? version = null, string? planHash = null, string? idempotencyKey = null,
+        IProgress<ProgressNotificationValue>? progress = null, CancellationToken cancellationToken = default)
     {
-        var details = await posts.PublishAsync(workspace.WorkspaceId, new PublishPostCommand(postId, version, planHash, idempotencyKey), cancellationToken);
-        return ToolResults.Success(details.ToResult());
+        var (workspaceId, command) = (workspace.WorkspaceId, new PublishPostCommand(postId, version, planHash, idempotencyKey));
+        var (details, stillPublishing) = await bounded.RunAsync(workspaceId, postId, progress,
+            (steps, ct) => posts.PublishAsync(workspaceId, command, steps, ct), cancellationToken);
+        return ToolResults.Success(details.ToResult(stillPublishing: stillPublishing));
     }
 
     [McpServerTool(Name = "schedule_post", Title = "Schedule a post", ReadOnly = false, Destructive = false, Idempotent = true, OpenWorld = false)]
@@ -199,13 +215,36 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace)
     [ToolAccess(Scopes.PostsPublish, ToolOperation.Publish)]
     [Description("""
         Publishes again only the failed targets of a partial or failed post (all of them, or those in platforms); targets
-        already live are never posted again. Returns the post with each target's outcome, like publish_post.
+        already live are never posted again (nor needs_reconciliation ones: resolve_target first). Returns the post with each
+        target's outcome, waiting and reporting progress like publish_post.
         Errors: INVALID_STATUS_TRANSITION (post not partial/failed, or a named target did not fail), VERSION_CONFLICT, POST_NOT_FOUND.
         """)]
     public async Task<CallToolResult> RetryPost(
-        string postId, IReadOnlyList<string>? platforms = null, int? version = null, CancellationToken cancellationToken = default)
+        string postId, IReadOnlyList<string>? platforms = null, int? version = null,
+        IProgress<ProgressNotificationValue>? progress = null, CancellationToken cancellationToken = default)
     {
-        var details = await posts.RetryAsync(workspace.WorkspaceId, postId, platforms.ToPlatforms(), version, cancellationToken);
+        var (workspaceId, chosen) = (workspace.WorkspaceId, platforms.ToPlatforms());
+        var (details, stillPublishing) = await bounded.RunAsync(workspaceId, postId, progress,
+            (steps, ct) => posts.RetryAsync(workspaceId, postId, chosen, version, steps, ct), cancellationToken);
+        return ToolResults.Success(details.ToResult(stillPublishing: stillPublishing));
+    }
+
+    [McpServerTool(Name = "resolve_target", Title = "Settle a target the platform could not confirm", ReadOnly = false, Destructive = false, Idempotent = false, OpenWorld = false)]
+    [ToolAccess(Scopes.PostsPublish, ToolOperation.Publish)]
+    [Description("""
+        Settles a needs_reconciliation target: an earlier attempt may have reached the platform, and the platform could not
+        tell whether it created the post, so the server will not publish it again by itself (that could post twice). Check the
+        account on the platform (the target's errorMessage says what to look for), then call this with outcome published and
+        the platformPostId you found, or outcome not_published (the target becomes failed; retry_post then publishes it).
+        Errors: INVALID_STATUS_TRANSITION (that target is not needs_reconciliation), VALIDATION_FAILED (published without
+        platformPostId), VERSION_CONFLICT, POST_NOT_FOUND.
+        """)]
+    public async Task<CallToolResult> ResolveTarget(
+        string postId, string platform, string outcome, string? platformPostId = null, string? publicUrl = null, int? version = null,
+        CancellationToken cancellationToken = default)
+    {
+        var details = await posts.ResolveTargetAsync(workspace.WorkspaceId, new ResolveTargetCommand(postId, PlatformNames.Parse(platform),
+            outcome == "published", platformPostId, publicUrl, version), cancellationToken);
         return ToolResults.Success(details.ToResult());
     }
 }

@@ -24,6 +24,10 @@ public sealed record OverrideInput(string? Text = null, JsonElement? Settings = 
 
 internal static class InputMapping
 {
+    public static PublishPolicy? ToPolicy(this string? name) => name is null ? null : PublishPolicyNames.ParsePublishPolicy(name);
+
+    public static TimeSpan? ToTolerance(this int? minutes) => minutes is { } m ? TimeSpan.FromMinutes(m) : null;
+
     public static IReadOnlyList<Platform>? ToPlatforms(this IReadOnlyList<string>? names) =>
         names?.Select(PlatformNames.Parse).ToList();
 }

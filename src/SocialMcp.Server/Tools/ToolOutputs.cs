@@ -11,7 +11,10 @@ namespace SocialMcp.Server.Tools;
 
 public sealed record TargetResult(
     string Platform, string Status, string AccountId, string? PlatformPostId, string? Url,
-    string? ErrorCode, string? ErrorMessage, int Attempts, DateTimeOffset UpdatedAt, DateTimeOffset? PublishedAt);
+    string? ErrorCode, string? ErrorMessage, int Attempts, DateTimeOffset UpdatedAt, DateTimeOffset? PublishedAt, string? AttemptId = null);
+
+/// <summary>What an all_or_nothing publish did to a target that went out when another failed.</summary>
+public sealed record RollbackResult(string Platform, bool Withdrawn, string? ErrorCode, string Message);
 
 public sealed record EventResult(string Type, string? Platform, string? From, string? To, int Version, string? Detail, DateTimeOffset At);
 
@@ -19,7 +22,8 @@ public sealed record PostResult(
     string Summary, string Id, string Status, int Version, string PlatformSetId, IReadOnlyList<string> Platforms,
     PostContent Content, DateTimeOffset? ScheduledFor, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
     IReadOnlyList<TargetResult> Targets, IReadOnlyList<EventResult>? Events = null, bool? Replayed = null,
-    IReadOnlyList<RiskResult>? Risks = null);
+    IReadOnlyList<RiskResult>? Risks = null, string PublishPolicy = PublishPolicyNames.Partial, int? ToleranceMinutes = null,
+    IReadOnlyList<RollbackResult>? Rollback = null, bool? StillPublishing = null);
 
 /// <summary>A risk schedule_post or validate_post reports: not an error, the call succeeded; see the Risks section of llm.txt.</summary>
 public sealed record RiskResult(string Code, string Message, string? Platform, string? Path)
@@ -51,19 +55,35 @@ public sealed record PlatformSetListResult(string Summary, IReadOnlyList<Platfor
 
 internal static class OutputMapping
 {
-    public static PostResult ToResult(this PostDetails details, IReadOnlyList<PostEvent>? events = null)
+    public static PostResult ToResult(this PostDetails details, IReadOnlyList<PostEvent>? events = null, bool stillPublishing = false)
     {
         var (post, targets) = (details.Post, details.Targets);
         var summary = details.Replayed ? "Replayed for a repeated idempotencyKey; nothing new was done. " + Summarize(details) : Summarize(details);
         if (details.Risks is { Count: > 0 } risks)
             summary += $" {RisksSummary(risks)}";
+        if (details.Rollback is { Count: > 0 } rollback)
+            summary += $" all_or_nothing: {RollbackSummary(rollback)}";
+        if (stillPublishing)
+            summary += " Still publishing after the wait; it goes on in the background: follow it with get_post.";
         return new PostResult(summary, post.Id, post.Status.ToWireName(), post.Version, post.PlatformSetId,
             post.Platforms.Select(p => p.ToWireName()).ToList(), post.Content, post.ScheduledFor, post.CreatedAt, post.UpdatedAt,
             targets.Select(t => new TargetResult(t.Platform.ToWireName(), t.Status.ToWireName(), t.AccountId, t.PlatformPostId,
-                t.PublicUrl, t.ErrorCode, t.ErrorMessage, t.AttemptCount, t.UpdatedAt, t.PublishedAt)).ToList(),
+                t.PublicUrl, t.ErrorCode, t.ErrorMessage, t.AttemptCount, t.UpdatedAt, t.PublishedAt, t.AttemptId)).ToList(),
             events?.Select(e => new EventResult(e.EventType, e.Platform?.ToWireName(), e.FromStatus, e.ToStatus, e.PostVersion, e.Detail, e.OccurredAt)).ToList(),
             details.Replayed ? true : null,
-            ToResults(details.Risks));
+            ToResults(details.Risks),
+            post.Policy.ToWireName(),
+            post.Tolerance is { } tolerance ? (int)tolerance.TotalMinutes : null,
+            details.Rollback?.Select(r => new RollbackResult(r.Platform.ToWireName(), r.Withdrawn, r.ErrorCode, r.Message)).ToList(),
+            stillPublishing ? true : null);
+    }
+
+    private static string RollbackSummary(IReadOnlyList<RolledBackTarget> rollback)
+    {
+        var down = rollback.Where(r => r.Withdrawn).Select(r => r.Platform.ToWireName()).ToList();
+        var stillLive = rollback.Where(r => !r.Withdrawn).Select(r => r.Platform.ToWireName()).ToList();
+        return (down.Count > 0 ? $"taken down again on {string.Join(", ", down)}." : "")
+            + (stillLive.Count > 0 ? $" Still live on {string.Join(", ", stillLive)} (see rollback)." : "");
     }
 
     // Omitted (null) rather than empty, so results without risks keep their shape.
@@ -77,17 +97,19 @@ internal static class OutputMapping
     {
         var post = details.Post;
         var platforms = string.Join(", ", post.Platforms.Select(p => p.ToWireName()));
-        var failed = details.Targets.Where(t => t.Status == TargetStatus.Failed).ToList();
+        var failed = details.Targets.Where(t => t.Status is TargetStatus.Failed or TargetStatus.NeedsReconciliation).ToList();
         var live = details.Targets.Count(t => t.Status.IsLive());
-        var failures = string.Join("; ", failed.Select(t => $"{t.Platform.ToWireName()}: {t.ErrorCode}"));
+        var failures = string.Join("; ", failed.Select(t => $"{t.Platform.ToWireName()}: {t.ErrorCode ?? t.Status.ToWireName()}"));
+        var unsure = failed.Any(t => t.Status == TargetStatus.NeedsReconciliation)
+            ? " A needs_reconciliation target may be live: check the platform, then resolve_target." : "";
         return post.Status switch
         {
             PostStatus.Draft => $"Draft for {platforms} (version {post.Version}).",
             PostStatus.Scheduled => $"Scheduled for {post.ScheduledFor:O} on {platforms} (version {post.Version}).",
             PostStatus.Publishing => $"Publishing to {platforms}.",
             PostStatus.Published => $"Published on {live} of {details.Targets.Count} platforms: {platforms}.",
-            PostStatus.Partial => $"Partly published: {live} live, {failed.Count} failed ({failures}). retry_post retries the failed ones.",
-            PostStatus.Failed => $"Publishing failed on every platform ({failures}). retry_post retries them.",
+            PostStatus.Partial => $"Partly published: {live} live, {failed.Count} not ({failures}). retry_post retries the failed ones.{unsure}",
+            PostStatus.Failed => $"Publishing failed on every platform ({failures}). retry_post retries the failed ones.{unsure}",
             PostStatus.Discarded => "Discarded; it will not be published.",
             PostStatus.Withdrawn => "Withdrawn from every platform it was live on.",
             _ => post.Status.ToWireName(),

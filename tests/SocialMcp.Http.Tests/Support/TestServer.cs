@@ -103,6 +103,9 @@ public sealed class TestServer : IAsyncDisposable
         return await McpClient.CreateAsync(transport, new McpClientOptions
         {
             ClientInfo = new Implementation { Name = "socialmcp-http-tests", Version = "1.0" },
+            // A loaded machine can take longer than the SDK's 5 s discover probe to start a server; the probe timing out would
+            // silently fall back to the initialize handshake and test the wrong revision. The overall timeout still applies.
+            DiscoverProbeTimeout = Timeout.InfiniteTimeSpan,
             ProtocolVersion = protocolVersion,
         }, cancellationToken: timeout.Token);
     }

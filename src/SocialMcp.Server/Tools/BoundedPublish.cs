@@ -1,0 +1,77 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ModelContextProtocol;
+using SocialMcp.Core.Domain;
+using SocialMcp.Core.Options;
+using SocialMcp.Core.Posts;
+
+namespace SocialMcp.Server.Tools;
+
+/// <summary>
+/// Runs a publish (publish_post, retry_post) for the server's lifetime rather than the request's, and waits for it at most
+/// <c>Scheduling:PublishWait</c>. Past the bound the tool answers with the post as it is now and the publish goes on; if the
+/// process stops meanwhile, start-up recovery finishes it. Progress reaches the client as MCP progress notifications until
+/// the tool has answered, never after.
+/// </summary>
+public sealed class BoundedPublish(
+    PostService posts,
+    IHostApplicationLifetime lifetime,
+    IOptions<SchedulingOptions> options,
+    TimeProvider time,
+    ILogger<BoundedPublish> logger)
+{
+    /// <summary>The outcome, or (<c>StillPublishing</c> true) the post as it was when the wait ran out.</summary>
+    public async Task<(PostDetails Details, bool StillPublishing)> RunAsync(
+        string workspaceId, string postId, IProgress<ProgressNotificationValue>? progress,
+        Func<IProgress<PublishProgress>, CancellationToken, Task<PostDetails>> publish, CancellationToken requestAborted)
+    {
+        var relay = new ProgressRelay(progress);
+        // Not the request's token: an agent that hangs up, or a wait that runs out, must not stop a publish half-way.
+        var work = Task.Run(() => publish(relay, lifetime.ApplicationStopping), CancellationToken.None);
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
+        var bound = Task.Delay(options.Value.PublishWait, time, waiting.Token);
+        var first = await Task.WhenAny(work, bound);
+        relay.Stop();
+        await waiting.CancelAsync();
+        if (first == work)
+            return (await work, false);
+
+        _ = work.ContinueWith(t => logger.LogError(t.Exception, "Background publish of post {PostId} failed", postId),
+            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        requestAborted.ThrowIfCancellationRequested();
+        return (await posts.GetAsync(workspaceId, postId, CancellationToken.None), true);
+    }
+
+    /// <summary>
+    /// Turns publish steps into progress notifications: progress counts finished targets of the total; a target waiting on a
+    /// platform's limit nudges it by a thousandth, because MCP progress must grow with every notification. Silent once stopped.
+    /// </summary>
+    private sealed class ProgressRelay(IProgress<ProgressNotificationValue>? client) : IProgress<PublishProgress>
+    {
+        private readonly Lock _gate = new();
+        private bool _stopped;
+        private double _last;
+        private int? _total;
+
+        public void Stop()
+        {
+            lock (_gate)
+                _stopped = true;
+        }
+
+        public void Report(PublishProgress value)
+        {
+            if (client is null)
+                return;
+            lock (_gate)
+            {
+                if (_stopped)
+                    return;
+                _total = value.Total ?? _total;
+                _last = Math.Max(value.Completed ?? 0, _last + 0.001);
+                client.Report(new ProgressNotificationValue { Progress = (float)_last, Total = _total, Message = value.Message });
+            }
+        }
+    }
+}
