@@ -271,6 +271,8 @@ public sealed partial class PostService
             return claim.Replayed;
 
         changeNotifier.PostChanged(workspaceId, spec.PostId);
+        progress?.Report(new PublishProgress(0, claim.Jobs.Count, null,
+            $"Publishing to {string.Join(", ", claim.Jobs.Select(j => j.Target.Platform.ToWireName()))}."));
         return await CompletePublishAsync(claim, owner, progress, cancellationToken);
     }
 
@@ -608,6 +610,10 @@ public sealed partial class PostService
 
 /// <summary>
 /// A step of a publish, for MCP progress notifications: <see cref="Completed"/> of <see cref="Total"/> targets are done (both
-/// null for a target that is waiting on a platform's limit), <see cref="Target"/> as it is now, and a one-line message.
+/// null for a target that is waiting on a platform's limit), <see cref="Target"/> as it is now (null when the publish has just
+/// <see cref="Started"/>: its claim is committed), and a one-line message.
 /// </summary>
-public sealed record PublishProgress(int? Completed, int? Total, PostTarget Target, string Message);
+public sealed record PublishProgress(int? Completed, int? Total, PostTarget? Target, string Message)
+{
+    public bool Started => Target is null;
+}

@@ -10,7 +10,8 @@ namespace SocialMcp.Server.Tools;
 
 /// <summary>
 /// Runs a publish (publish_post, retry_post) for the server's lifetime rather than the request's, and waits for it at most
-/// <c>Scheduling:PublishWait</c>. Past the bound the tool answers with the post as it is now and the publish goes on; if the
+/// <c>Scheduling:PublishWait</c> once the publish has started (its claim committed: until then a refusal — a wrong version, a
+/// changed plan, an invalid post — is still the tool's answer). Past the bound the tool answers with the post as it is now and the publish goes on; if the
 /// process stops meanwhile, start-up recovery finishes it. Progress reaches the client as MCP progress notifications until
 /// the tool has answered, never after.
 /// </summary>
@@ -29,6 +30,12 @@ public sealed class BoundedPublish(
         var relay = new ProgressRelay(progress);
         // Not the request's token: an agent that hangs up, or a wait that runs out, must not stop a publish half-way.
         var work = Task.Run(() => publish(relay, lifetime.ApplicationStopping), CancellationToken.None);
+        // The claim is one short transaction: wait for it (or for the refusal) whatever the bound.
+        if (await Task.WhenAny(work, relay.Started) == work)
+        {
+            relay.Stop();
+            return (await work, false);
+        }
         using var waiting = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
         var bound = Task.Delay(options.Value.PublishWait, time, waiting.Token);
         var first = await Task.WhenAny(work, bound);
@@ -50,9 +57,13 @@ public sealed class BoundedPublish(
     private sealed class ProgressRelay(IProgress<ProgressNotificationValue>? client) : IProgress<PublishProgress>
     {
         private readonly Lock _gate = new();
+        private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private bool _stopped;
         private double _last;
         private int? _total;
+
+        /// <summary>Completes when the publish has claimed its post (nothing can refuse it any more).</summary>
+        public Task Started => _started.Task;
 
         public void Stop()
         {
@@ -62,6 +73,11 @@ public sealed class BoundedPublish(
 
         public void Report(PublishProgress value)
         {
+            if (value.Started)
+            {
+                _started.TrySetResult();
+                return;
+            }
             if (client is null)
                 return;
             lock (_gate)

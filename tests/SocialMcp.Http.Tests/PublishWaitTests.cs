@@ -1,0 +1,102 @@
+using System.Text.Json;
+using ModelContextProtocol;
+using ModelContextProtocol.Client;
+using SocialMcp.Http.Tests.Support;
+
+namespace SocialMcp.Http.Tests;
+
+/// <summary>publish_post as an agent sees it: progress notifications per platform, and a bounded wait that never stops the publish.</summary>
+public sealed class PublishWaitTests
+{
+    private static async Task<JsonElement> CallOkAsync(McpClient client, string tool, string argumentsJson, IProgress<ProgressNotificationValue>? progress = null)
+    {
+        var arguments = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(argumentsJson)!.ToDictionary(p => p.Key, p => (object?)p.Value);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var result = await client.CallToolAsync(tool, arguments, progress, cancellationToken: timeout.Token);
+        var structured = result.StructuredContent ?? throw new Xunit.Sdk.XunitException($"{tool} returned no structuredContent");
+        Assert.False(result.IsError == true, $"{tool} failed: {structured}");
+        return structured;
+    }
+
+    /// <summary>Collects notifications synchronously (Progress&lt;T&gt; would post them to the thread pool, after the call returns).</summary>
+    private sealed class Recorder : IProgress<ProgressNotificationValue>
+    {
+        private readonly List<ProgressNotificationValue> _values = [];
+
+        public IReadOnlyList<ProgressNotificationValue> Values { get { lock (_values) return [.. _values]; } }
+
+        public void Report(ProgressNotificationValue value)
+        {
+            lock (_values)
+                _values.Add(value);
+        }
+    }
+
+    [Theory]
+    [InlineData(null)]         // 2026-07-28: progress rides on the request's own stream
+    [InlineData("2025-06-18")] // initialize-handshake client
+    public async Task PublishPost_WithAProgressToken_ReportsEachPlatformAsItFinishes(string? protocolVersion)
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var client = await server.ConnectAsync(protocolVersion);
+        var id = (await CallOkAsync(client, "create_post", """{"content": {"text": "With progress"}, "platforms": ["x", "linkedin", "threads"]}"""))
+            .GetProperty("id").GetString()!;
+        var recorder = new Recorder();
+
+        var published = await CallOkAsync(client, "publish_post", $$"""{"postId": "{{id}}"}""", recorder);
+
+        Assert.Equal("published", published.GetProperty("status").GetString());
+        Assert.False(published.TryGetProperty("stillPublishing", out _));
+        // Notifications travel ahead of the response on the same stream, but the client may hand them over a moment later.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (recorder.Values.Count < 3 && DateTime.UtcNow < deadline)
+            await Task.Yield();
+        var values = recorder.Values;
+        Assert.Equal(3, values.Count);
+        Assert.All(values, v => Assert.Equal(3, v.Total));
+        Assert.Equal([1f, 2f, 3f], values.Select(v => v.Progress).Order());
+        Assert.Equal(["linkedin", "threads", "x"], values.Select(v => v.Message!.Split(':')[0]).Order());
+        Assert.All(values, v => Assert.Contains("published", v.Message));
+        Assert.All(published.GetProperty("targets").EnumerateArray(), t => Assert.False(string.IsNullOrEmpty(t.GetProperty("attemptId").GetString())));
+    }
+
+    [Fact]
+    public async Task PublishPost_PastTheWaitBound_AnswersStillPublishing_AndThePublishGoesOn()
+    {
+        // A zero bound: the answer comes before any platform has answered.
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["Scheduling:PublishWait"] = "00:00:00" });
+        await using var client = await server.ConnectAsync();
+        var id = (await CallOkAsync(client, "create_post", """{"content": {"text": "Goes on in the background"}, "platforms": ["x", "facebook"]}"""))
+            .GetProperty("id").GetString()!;
+
+        var answer = await CallOkAsync(client, "publish_post", $$"""{"postId": "{{id}}"}""");
+
+        Assert.True(answer.GetProperty("stillPublishing").GetBoolean());
+        Assert.Equal("publishing", answer.GetProperty("status").GetString());
+        Assert.Contains("get_post", answer.GetProperty("summary").GetString());
+        var status = "publishing";
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (status == "publishing" && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+            status = (await CallOkAsync(client, "get_post", $$"""{"postId": "{{id}}"}""")).GetProperty("status").GetString();
+        }
+        Assert.Equal("published", status);
+    }
+
+    [Fact]
+    public async Task PublishPost_ARefusal_IsTheAnswerEvenWithAZeroWaitBound()
+    {
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["Scheduling:PublishWait"] = "00:00:00" });
+        await using var client = await server.ConnectAsync();
+        var id = (await CallOkAsync(client, "create_post", """{"content": {"text": "Stale version"}, "platforms": ["x"]}"""))
+            .GetProperty("id").GetString()!;
+
+        var result = await client.CallToolAsync("publish_post", new Dictionary<string, object?> { ["postId"] = id, ["version"] = 7 });
+
+        Assert.True(result.IsError);
+        Assert.Equal("VERSION_CONFLICT", result.StructuredContent!.Value.GetProperty("error").GetProperty("code").GetString());
+        var post = await CallOkAsync(client, "get_post", $$"""{"postId": "{{id}}"}""");
+        Assert.Equal("draft", post.GetProperty("status").GetString());
+    }
+}
