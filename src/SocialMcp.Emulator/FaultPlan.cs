@@ -12,6 +12,12 @@ public abstract record Fault
     /// <summary>Only requests with this HTTP method are affected (null: any method), e.g. a read of a path that also takes writes.</summary>
     public string? Method { get; init; }
 
+    /// <summary>
+    /// Waits until every fault queued before it (for the platform) has been used: "fail the reads that follow the lost
+    /// create", without knowing how many reads come first.
+    /// </summary>
+    public bool AfterEarlierFaults { get; init; }
+
     /// <summary>Whether this fault applies to a request.</summary>
     public bool Matches(string method, string path) =>
         (PathContains is null || path.Contains(PathContains, StringComparison.Ordinal))
@@ -56,7 +62,7 @@ public sealed class FaultPlan
             Fault? taken = null;
             while (queue.TryDequeue(out var fault))
             {
-                if (taken is null && fault.Matches(method, path))
+                if (taken is null && fault.Matches(method, path) && (!fault.AfterEarlierFaults || kept.Count == 0))
                     taken = fault;
                 else
                     kept.Add(fault);

@@ -37,6 +37,20 @@ public abstract class PlatformAdapter(
 
     protected string Name => platform.ToWireName();
 
+    /// <summary>The platform's name as people write it ("Instagram", "LinkedIn"), for reasons a person reads.</summary>
+    protected string DisplayName => platform switch
+    {
+        Platform.Instagram => "Instagram",
+        Platform.Facebook => "Facebook",
+        Platform.X => "X",
+        Platform.LinkedIn => "LinkedIn",
+        Platform.TikTok => "TikTok",
+        Platform.YouTube => "YouTube",
+        Platform.Threads => "Threads",
+        Platform.Amazon => "Amazon",
+        _ => Name,
+    };
+
     public abstract PublisherCapabilities CapabilitiesFor(Platform target);
 
     public async Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken cancellationToken)
@@ -133,7 +147,7 @@ public abstract class PlatformAdapter(
         using var response = await call.Client.SendAsync(request, cancellationToken);
         var body = await ReadJsonAsync(response, cancellationToken);
         if (!response.IsSuccessStatusCode)
-            throw new PlatformCallException(MapError(response, body));
+            throw new PlatformCallException(MapError(response, body) with { HttpStatus = (int)response.StatusCode });
         return body ?? default;
     }
 
@@ -154,9 +168,9 @@ public abstract class PlatformAdapter(
             logger.LogWarning("{Platform}: could not read {What} to reconcile: {Code} {PlatformCode}", Name, what, ex.Failure.Code, ex.Failure.PlatformCode);
             var detail = ex.Failure.PlatformCode switch
             {
-                UnreadableCode => $"{Name}'s answer could not be read",
-                { } code => $"{Name} answered {code}",
-                null => $"{Name} answered {ex.Failure.Code}",
+                UnreadableCode => $"{DisplayName}'s answer could not be read",
+                { } code => $"{DisplayName} answered {code}",
+                null => $"{DisplayName} answered {ex.Failure.Code}",
             };
             return new LookupResult.Unknown($"{what} could not be read to check ({detail})");
         }
@@ -167,7 +181,7 @@ public abstract class PlatformAdapter(
         catch (Exception ex) when (IsUnavailable(ex, cancellationToken))
         {
             logger.LogWarning("{Platform}: could not read {What} to reconcile: {Error}", Name, what, ex.GetType().Name);
-            var detail = ex is BrokenCircuitException ? $"calls to {Name} are paused after repeated failures" : $"{Name} did not answer";
+            var detail = ex is BrokenCircuitException ? $"calls to {DisplayName} are paused after repeated failures" : $"{DisplayName} did not answer";
             return new LookupResult.Unknown($"{what} could not be read to check ({detail})");
         }
     }

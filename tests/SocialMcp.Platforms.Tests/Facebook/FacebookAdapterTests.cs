@@ -318,7 +318,7 @@ public sealed class FacebookAdapterTests
     }
 
     [Fact]
-    public async Task PublishAsync_FeedResponseLostAndFeedUnreadable_NextAttemptFindsThePost()
+    public async Task PublishAsync_FeedResponseLostAndFeedUnreadable_NeedsReconciliationThenNextAttemptFindsThePost()
     {
         await using var harness = await AdapterHarness.StartAsync(Platform.Facebook);
         var account = harness.Account();
@@ -329,7 +329,7 @@ public sealed class FacebookAdapterTests
         var first = await harness.Adapter.PublishAsync(AdapterHarness.Request(account, "Said once", handles: handles), CancellationToken.None);
         var second = await harness.Adapter.PublishAsync(AdapterHarness.Request(account, "Said once", handles: handles), CancellationToken.None);
 
-        Assert.Equal(ErrorCodes.PlatformError, first.ErrorCode);
+        Assert.Equal(TargetStatus.NeedsReconciliation, first.Status);
         Assert.Equal(TargetStatus.Published, second.Status);
         Assert.StartsWith($"https://www.facebook.com/{PageId}/posts/", second.PublicUrl);
         Assert.Equal(1, harness.Emulator.State.Calls(Platform.Facebook, "feed.create"));

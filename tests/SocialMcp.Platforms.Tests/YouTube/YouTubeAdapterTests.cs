@@ -327,7 +327,7 @@ public sealed class YouTubeAdapterTests
     }
 
     [Fact]
-    public async Task PublishAsync_RetryAfterAnUnansweredUpload_FinishesFromTheSessionWithoutANewVideo()
+    public async Task PublishAsync_UnansweredLastBytesAndSession_NeedsReconciliationThenTheRetryFinishesFromTheSession()
     {
         await using var harness = await AdapterHarness.StartAsync(YouTube, settings: NoRetries());
         var account = harness.Account();
@@ -338,7 +338,7 @@ public sealed class YouTubeAdapterTests
         var first = await harness.Adapter.PublishAsync(AdapterHarness.Request(account, "x", [Video(harness)], Titled(), handles: handles), CancellationToken.None);
         var again = await harness.Adapter.PublishAsync(AdapterHarness.Request(account, "x", [Video(harness)], Titled(), handles: handles), CancellationToken.None);
 
-        Assert.Equal(ErrorCodes.PlatformError, first.ErrorCode);
+        Assert.Equal(TargetStatus.NeedsReconciliation, first.Status);
         Assert.True(again.Succeeded, again.ErrorMessage);
         Assert.Equal(again.PlatformPostId, await handles.GetAsync("video_id", CancellationToken.None));
         Assert.Equal(1, harness.Emulator.State.Calls(YouTube, "videos.insert"));

@@ -371,7 +371,7 @@ public sealed class AmazonAdapter : PlatformAdapter
             var body = await ReadJsonAsync(response, cancellationToken);
             var status = (int)response.StatusCode;
             if (!response.IsSuccessStatusCode && !allowed.Contains(status))
-                throw new PlatformCallException(MapError(response, body));
+                throw new PlatformCallException(MapError(response, body) with { HttpStatus = (int)response.StatusCode });
             return (status, body ?? default);
         }
     }

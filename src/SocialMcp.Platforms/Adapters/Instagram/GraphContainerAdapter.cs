@@ -109,7 +109,7 @@ public abstract class GraphContainerAdapter : PlatformAdapter
             {
                 var (read, unknown) = await LookUpStatusAsync(call, containerId, cancellationToken);
                 if (unknown is not null)
-                    return NeedsReconciliation($"{Name} may have published container {containerId} on an earlier attempt (at {Minute(requestedAt)})",
+                    return NeedsReconciliation($"{DisplayName} may have published container {containerId} on an earlier attempt (at {Minute(requestedAt)})",
                         unknown, Check(call, requestedAt));
                 earlier = read;
             }
@@ -289,7 +289,7 @@ public abstract class GraphContainerAdapter : PlatformAdapter
     }
 
     private string Check(AdapterCall call, DateTimeOffset since) =>
-        $"Check the {Name} account {call.Account.Handle}'s posts since {Minute(since)}, then resolve the target with resolve_target.";
+        $"Check the {DisplayName} account {call.Account.Handle}'s posts since {Minute(since)}, then resolve the target with resolve_target.";
 
     private static DateTimeOffset? ParseTime(string? value) =>
         DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at) ? at : null;
@@ -324,7 +324,7 @@ public abstract class GraphContainerAdapter : PlatformAdapter
         if (unknown is not null)
         {
             var requestedAt = ParseTime(await request.Handles.GetAsync(HandleKinds.PublishRequestedAt, cancellationToken)) ?? Time.GetUtcNow();
-            return NeedsReconciliation($"{Name} did not answer the publish of container {containerId}, so it may have published the post",
+            return NeedsReconciliation($"{DisplayName} did not answer the publish of container {containerId}, so it may have published the post",
                 unknown, Check(call, requestedAt));
         }
         if (status?.Code == ContainerStatus.Published)
@@ -365,12 +365,12 @@ public abstract class GraphContainerAdapter : PlatformAdapter
             return LookupResult.Absent;
         }, cancellationToken);
         if (found is LookupResult.Unknown unknown)
-            return NeedsReconciliation($"{Name} reports the post as published but did not say its id", unknown, Check(call, requestedAt));
+            return NeedsReconciliation($"{DisplayName} reports the post as published but did not say its id", unknown, Check(call, requestedAt));
         if (match.Id is null)
         {
             // Published for certain, yet not where it should be: only a person can say which post is ours.
             return PublishOutcome.NeedsReconciliation(
-                $"{Name} reports the post as published, but it is not among the account's latest {settings.ReconcileScanLimit} posts, so its id is unknown. {Check(call, requestedAt)}");
+                $"{DisplayName} reports the post as published, but it is not among the account's latest {settings.ReconcileScanLimit} posts, so its id is unknown. {Check(call, requestedAt)}");
         }
 
         Logger.LogInformation("{Platform} post {PostId} was already published as {MediaId}; reusing it", Name, request.PostId, match.Id);
@@ -394,7 +394,7 @@ public abstract class GraphContainerAdapter : PlatformAdapter
 
     /// <summary>An outcome that may or may not have happened: transport failure, timeout, or a server-side error.</summary>
     private static bool IsAmbiguous(Exception ex, CancellationToken cancellationToken) =>
-        IsTransport(ex, cancellationToken) || ex is PlatformCallException { Failure.Code: ErrorCodes.PlatformError };
+        IsTransport(ex, cancellationToken) || ex is PlatformCallException { Failure.MayHaveActed: true };
 
     private static bool IsTransport(Exception ex, CancellationToken cancellationToken) =>
         ex is HttpRequestException or TimeoutRejectedException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested);

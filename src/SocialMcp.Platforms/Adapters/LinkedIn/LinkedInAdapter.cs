@@ -517,7 +517,7 @@ public sealed class LinkedInAdapter : PlatformAdapter
             using var response = await call.Client.SendAsync(request, cancellationToken);
             var body = await ReadJsonAsync(response, cancellationToken);
             if (!response.IsSuccessStatusCode && !tolerated.Contains(response.StatusCode))
-                throw new PlatformCallException(MapError(response, body));
+                throw new PlatformCallException(MapError(response, body) with { HttpStatus = (int)response.StatusCode });
             var headers = response.Headers.Concat(response.Content.Headers)
                 .GroupBy(h => h.Key, StringComparer.OrdinalIgnoreCase)
                 .ToDictionary(g => g.Key, g => string.Join(",", g.SelectMany(h => h.Value)), StringComparer.OrdinalIgnoreCase);
@@ -538,7 +538,7 @@ public sealed class LinkedInAdapter : PlatformAdapter
     private static bool IsAmbiguous(Exception ex, CancellationToken cancellationToken) =>
         ex is HttpRequestException or Polly.Timeout.TimeoutRejectedException
         || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)
-        || (ex is PlatformCallException p && p.Failure.Code == ErrorCodes.PlatformError);
+        || ex is PlatformCallException { Failure.MayHaveActed: true };
 
     private static PlatformCallException Malformed(string what) =>
         new(new PlatformFailure(ErrorCodes.PlatformError, $"LinkedIn's answer to {what} was not understood."));

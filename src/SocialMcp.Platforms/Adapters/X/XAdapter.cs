@@ -271,7 +271,7 @@ public sealed partial class XAdapter : PlatformAdapter
 
     /// <summary>A failure after which the call may or may not have been carried out: no answer, or a server error.</summary>
     private static bool IsAmbiguous(Exception ex, CancellationToken cancellationToken) =>
-        IsTransport(ex, cancellationToken) || ex is PlatformCallException { Failure.Code: ErrorCodes.PlatformError };
+        IsTransport(ex, cancellationToken) || ex is PlatformCallException { Failure.MayHaveActed: true };
 
     private static bool IsTransport(Exception ex, CancellationToken cancellationToken) =>
         ex is HttpRequestException or TimeoutRejectedException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested);

@@ -412,7 +412,7 @@ public sealed class YouTubeAdapter : PlatformAdapter
             using var response = await call.Client.SendAsync(request, cancellationToken);
             var body = await ReadJsonAsync(response, cancellationToken);
             if (!response.IsSuccessStatusCode && !tolerated.Contains(response.StatusCode))
-                throw new PlatformCallException(MapError(response, body));
+                throw new PlatformCallException(MapError(response, body) with { HttpStatus = (int)response.StatusCode });
             var location = response.Headers.Location is { } l ? (l.IsAbsoluteUri ? l : new Uri(response.RequestMessage?.RequestUri ?? call.Client.BaseAddress!, l)) : null;
             var range = response.Headers.TryGetValues("Range", out var values) ? values.FirstOrDefault() : null;
             return new Reply(response.StatusCode, body, location, range);
