@@ -174,10 +174,6 @@ public abstract class PlatformAdapter(
             };
             return new LookupResult.Unknown($"{what} could not be read to check ({detail})");
         }
-        catch (ReconciliationNeededException)
-        {
-            throw;
-        }
         catch (Exception ex) when (IsUnavailable(ex, cancellationToken))
         {
             logger.LogWarning("{Platform}: could not read {What} to reconcile: {Error}", Name, what, ex.GetType().Name);

@@ -197,7 +197,7 @@ public sealed partial class XAdapter : PlatformAdapter
         {
             var expected = Comparable(text);
             if (expected.Length == 0 && mediaIds is not { Count: > 0 })
-                return LookupResult.Absent;
+                return new LookupResult.Unknown($"the post has neither text nor known media ids to recognise it by among @{me.Username}'s posts");
             var from = (since - settings.ReconcileClockSkew).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
             var body = await SendAsync(call, new HttpRequestMessage(HttpMethod.Get,
                 $"2/users/{Uri.EscapeDataString(me.Id)}/tweets?max_results={settings.ReconcileMaxResults.ToString(CultureInfo.InvariantCulture)}&start_time={from}&tweet.fields=created_at,attachments"),
