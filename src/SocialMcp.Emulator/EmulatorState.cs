@@ -58,8 +58,21 @@ public sealed class EmulatorState(TimeProvider time)
 
     public void Revoke(string token) => _tokens.TryRemove(token, out _);
 
-    /// <summary>Called by a module when a post becomes live (published, or submitted for review).</summary>
-    public void CountLivePost(Platform platform) => _livePosts.AddOrUpdate(platform, 1, (_, n) => n + 1);
+    private readonly ConcurrentDictionary<Platform, ConcurrentQueue<string>> _livePostIds = new();
+
+    /// <summary>Called by a module when a post becomes live (published, or submitted for review), with the id clients see when it has one yet.</summary>
+    public void CountLivePost(Platform platform, string? id = null)
+    {
+        _livePosts.AddOrUpdate(platform, 1, (_, n) => n + 1);
+        if (id is not null)
+            NameLivePost(platform, id);
+    }
+
+    /// <summary>Records the id clients see for a live post that got it later (e.g. after moderation).</summary>
+    public void NameLivePost(Platform platform, string id) => _livePostIds.GetOrAdd(platform, _ => new ConcurrentQueue<string>()).Enqueue(id);
+
+    /// <summary>The ids of the platform's live posts, in the order they were named (for tests: "the post the adapter reports is the real one").</summary>
+    public IReadOnlyList<string> LivePostIds(Platform platform) => _livePostIds.TryGetValue(platform, out var ids) ? ids.ToList() : [];
 
     public int LivePosts(Platform platform) => _livePosts.GetValueOrDefault(platform);
 

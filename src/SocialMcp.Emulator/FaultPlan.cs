@@ -9,6 +9,20 @@ public abstract record Fault
     /// <summary>Only requests whose path contains this text are affected (null: any request of the platform).</summary>
     public string? PathContains { get; init; }
 
+    /// <summary>Only requests with this HTTP method are affected (null: any method), e.g. a read of a path that also takes writes.</summary>
+    public string? Method { get; init; }
+
+    /// <summary>
+    /// Waits until every fault queued before it (for the platform) has been used: "fail the reads that follow the lost
+    /// create", without knowing how many reads come first.
+    /// </summary>
+    public bool AfterEarlierFaults { get; init; }
+
+    /// <summary>Whether this fault applies to a request.</summary>
+    public bool Matches(string method, string path) =>
+        (PathContains is null || path.Contains(PathContains, StringComparison.Ordinal))
+        && (Method is null || string.Equals(Method, method, StringComparison.OrdinalIgnoreCase));
+
     /// <summary>Answers after waiting (through the emulator's clock).</summary>
     public sealed record Latency(TimeSpan Delay) : Fault;
 
@@ -37,8 +51,8 @@ public sealed class FaultPlan
 
     public void Clear(Platform platform) => _queues.TryRemove(platform, out _);
 
-    /// <summary>Takes the first queued fault that applies to this path, if any.</summary>
-    public Fault? TakeFor(Platform platform, string path)
+    /// <summary>Takes the first queued fault that applies to this request, if any.</summary>
+    public Fault? TakeFor(Platform platform, string method, string path)
     {
         if (!_queues.TryGetValue(platform, out var queue) || queue.IsEmpty)
             return null;
@@ -48,7 +62,7 @@ public sealed class FaultPlan
             Fault? taken = null;
             while (queue.TryDequeue(out var fault))
             {
-                if (taken is null && (fault.PathContains is null || path.Contains(fault.PathContains, StringComparison.Ordinal)))
+                if (taken is null && fault.Matches(method, path) && (!fault.AfterEarlierFaults || kept.Count == 0))
                     taken = fault;
                 else
                     kept.Add(fault);

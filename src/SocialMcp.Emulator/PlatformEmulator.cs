@@ -73,7 +73,7 @@ public sealed class PlatformEmulator : IAsyncDisposable
     private static async ValueTask<object?> ApplyFaultAsync(HttpContext http, Platform platform, FaultPlan faults, TimeProvider clock,
         EndpointFilterDelegate next, EndpointFilterInvocationContext context)
     {
-        switch (faults.TakeFor(platform, http.Request.Path.Value ?? ""))
+        switch (faults.TakeFor(platform, http.Request.Method, http.Request.Path.Value ?? ""))
         {
             case Fault.Latency latency:
                 await Task.Delay(latency.Delay, clock, http.RequestAborted);

@@ -474,7 +474,7 @@ public sealed class AmazonWorld(TimeProvider time)
             {
                 post.SubmittedAt = time.GetUtcNow();
                 // Submitted is the point of no return: the post goes live without another call from the client.
-                state.CountLivePost(Platform.Amazon);
+                state.CountLivePost(Platform.Amazon, post.Id);
             }
             return (post, null);
         }

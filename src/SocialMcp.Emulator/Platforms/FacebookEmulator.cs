@@ -116,7 +116,7 @@ public sealed class FacebookEmulator : IEmulatorModule
             if (published)
             {
                 store.LastFeedMessage[pageId] = message;
-                state.CountLivePost(Platform.Facebook);
+                state.CountLivePost(Platform.Facebook, post.Id);
             }
             return Done(Json(new JsonObject { ["id"] = post.Id }));
         }
@@ -151,7 +151,7 @@ public sealed class FacebookEmulator : IEmulatorModule
                 return Done(Json(new JsonObject { ["id"] = photo.Id }));
             var post = store.Add(new Node($"{pageId}_{store.NextId()}", NodeKind.Post, pageId, now) { Message = caption, Published = true });
             photo.AttachedTo = post.Id;
-            state.CountLivePost(Platform.Facebook);
+            state.CountLivePost(Platform.Facebook, post.Id);
             return Done(Json(new JsonObject { ["id"] = photo.Id, ["post_id"] = post.Id }));
         }
     }
@@ -180,7 +180,7 @@ public sealed class FacebookEmulator : IEmulatorModule
                 ScheduledFor = scheduledFor,
             });
             if (published)
-                state.CountLivePost(Platform.Facebook);
+                state.CountLivePost(Platform.Facebook, video.Id);
             return Done(Json(new JsonObject { ["id"] = video.Id }));
         }
     }
@@ -236,7 +236,7 @@ public sealed class FacebookEmulator : IEmulatorModule
                 recent.Add(now);
                 store.ReelsPublished[pageId] = recent;
                 reel.Published = true;
-                state.CountLivePost(Platform.Facebook);
+                state.CountLivePost(Platform.Facebook, reel.Id);
             }
             reel.FinishedAs = videoState;
             reel.ScheduledFor = scheduledFor;

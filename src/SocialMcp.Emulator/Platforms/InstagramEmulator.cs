@@ -287,7 +287,7 @@ public abstract class GraphContainerEmulator : IEmulatorModule
                 _posts[id] = post;
                 container.PostId = id;
                 window.Add(Now);
-                state.CountLivePost(Platform);
+                state.CountLivePost(Platform, id);
                 return GraphEmulation.Ok(new { id });
             }
         }

@@ -105,7 +105,7 @@ public sealed partial class LinkedInEmulator : IEmulatorModule
             var post = new StoredPost(urn, author, rendered, contentKey, body["content"]?.DeepClone() as JsonObject, visibility, lifecycle, now);
             store.Posts[urn] = post;
             if (lifecycle == "PUBLISHED")
-                state.CountLivePost(Platform.LinkedIn);
+                state.CountLivePost(Platform.LinkedIn, urn);
             return new HeaderResult(Results.StatusCode(201), new Dictionary<string, string> { ["x-restli-id"] = urn });
         }
     }

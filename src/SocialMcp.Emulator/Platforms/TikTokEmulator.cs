@@ -413,6 +413,7 @@ public sealed class TikTokWorld(TimeProvider time)
                 .ToString(CultureInfo.InvariantCulture);
             var creator = _creators.GetValueOrDefault(publish.OpenId);
             publish.ShareUrl = $"https://www.tiktok.com/@{creator?.Username ?? publish.OpenId}/{(publish.Kind == TikTokMediaKind.Video ? "video" : "photo")}/{publish.PostId}";
+            state.NameLivePost(Platform.TikTok, publish.PostId);
         }
     }
 

@@ -140,7 +140,7 @@ public sealed class XEmulator : IEmulatorModule
 
             var tweet = new Tweet(store.NextId(), caller.AccountId, text, now, uploads.Select(u => u.Key).ToList());
             store.Tweets[tweet.Id] = tweet;
-            state.CountLivePost(Platform.X);
+            state.CountLivePost(Platform.X, tweet.Id);
             return Results.Json(new JsonObject { ["data"] = TweetJson(store, tweet, []) }, statusCode: 201);
         }
     }

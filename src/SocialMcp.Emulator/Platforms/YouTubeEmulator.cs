@@ -226,7 +226,7 @@ public sealed class YouTubeEmulator : IEmulatorModule
             var video = Video.From(store.NewVideoId(), session, now);
             store.Videos[video.Id] = video;
             session.VideoId = video.Id;
-            state.CountLivePost(Platform.YouTube);
+            state.CountLivePost(Platform.YouTube, video.Id);
             return Results.Json(video.ToJson(), statusCode: 201);
         }
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
@@ -36,6 +37,20 @@ public abstract class PlatformAdapter(
 
     protected string Name => platform.ToWireName();
 
+    /// <summary>The platform's name as people write it ("Instagram", "LinkedIn"), for reasons a person reads.</summary>
+    protected string DisplayName => platform switch
+    {
+        Platform.Instagram => "Instagram",
+        Platform.Facebook => "Facebook",
+        Platform.X => "X",
+        Platform.LinkedIn => "LinkedIn",
+        Platform.TikTok => "TikTok",
+        Platform.YouTube => "YouTube",
+        Platform.Threads => "Threads",
+        Platform.Amazon => "Amazon",
+        _ => Name,
+    };
+
     public abstract PublisherCapabilities CapabilitiesFor(Platform target);
 
     public async Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken cancellationToken)
@@ -44,6 +59,11 @@ public abstract class PlatformAdapter(
         {
             var call = await PrepareAsync(request.Account, cancellationToken);
             return await PublishCoreAsync(request, call, cancellationToken);
+        }
+        catch (ReconciliationNeededException ex)
+        {
+            logger.LogWarning("{Platform} cannot tell whether post {PostId} was created; it needs reconciling", Name, request.PostId);
+            return PublishOutcome.NeedsReconciliation(ex.Message);
         }
         catch (PlatformCallException ex)
         {
@@ -127,9 +147,63 @@ public abstract class PlatformAdapter(
         using var response = await call.Client.SendAsync(request, cancellationToken);
         var body = await ReadJsonAsync(response, cancellationToken);
         if (!response.IsSuccessStatusCode)
-            throw new PlatformCallException(MapError(response, body));
+            throw new PlatformCallException(MapError(response, body) with { HttpStatus = (int)response.StatusCode });
         return body ?? default;
     }
+
+    /// <summary>
+    /// Runs a lookup that asks the platform whether a creating call made the post. A lookup that fails for any reason —
+    /// a refusal, a 5xx or 429, no answer, an open circuit, or an answer it throws on as unreadable — becomes
+    /// <see cref="LookupResult.Unknown"/>, never "not there", so the caller does not create the post a second time.
+    /// <paramref name="what"/> names what was read (e.g. "@maker's recent posts"), for the person who has to check.
+    /// </summary>
+    protected async Task<LookupResult> LookUpAsync(string what, Func<Task<LookupResult>> lookup, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await lookup();
+        }
+        catch (PlatformCallException ex)
+        {
+            logger.LogWarning("{Platform}: could not read {What} to reconcile: {Code} {PlatformCode}", Name, what, ex.Failure.Code, ex.Failure.PlatformCode);
+            var detail = ex.Failure.PlatformCode switch
+            {
+                UnreadableCode => $"{DisplayName}'s answer could not be read",
+                { } code => $"{DisplayName} answered {code}",
+                null => $"{DisplayName} answered {ex.Failure.Code}",
+            };
+            return new LookupResult.Unknown($"{what} could not be read to check ({detail})");
+        }
+        catch (Exception ex) when (IsUnavailable(ex, cancellationToken))
+        {
+            logger.LogWarning("{Platform}: could not read {What} to reconcile: {Error}", Name, what, ex.GetType().Name);
+            var detail = ex is BrokenCircuitException ? $"calls to {DisplayName} are paused after repeated failures" : $"{DisplayName} did not answer";
+            return new LookupResult.Unknown($"{what} could not be read to check ({detail})");
+        }
+    }
+
+    /// <summary>
+    /// The outcome for a creating call whose result the platform cannot tell: <paramref name="happened"/> says what may have
+    /// been created, <paramref name="unknown"/> why we could not check, <paramref name="check"/> what a person should look at.
+    /// </summary>
+    protected PublishOutcome NeedsReconciliation(string happened, LookupResult.Unknown unknown, string check)
+    {
+        logger.LogWarning("{Platform}: {Happened}; {Why}", Name, happened, unknown.Why);
+        return PublishOutcome.NeedsReconciliation($"{happened}, and {unknown.Why}. {check}");
+    }
+
+    /// <summary>The exception form of <see cref="NeedsReconciliation"/>, for deep inside a flow.</summary>
+    protected static ReconciliationNeededException Unresolved(string happened, LookupResult.Unknown unknown, string check) =>
+        new($"{happened}, and {unknown.Why}. {check}");
+
+    /// <summary>A minute-precision UTC time for reasons a person reads ("2026-11-22T07:40Z").</summary>
+    protected static string Minute(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>A lookup answer we cannot read: thrown inside a lookup, it becomes <see cref="LookupResult.Unknown"/>.</summary>
+    protected PlatformCallException UnreadableAnswer() =>
+        new(PlatformFailure.Transient(Name, UnreadableCode, $"{Name}'s answer could not be read."));
+
+    private const string UnreadableCode = "unreadable_answer";
 
     /// <summary>Waits between status polls through the injected clock, so tests move time instead of sleeping.</summary>
     protected Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken) => Task.Delay(delay, time, cancellationToken);

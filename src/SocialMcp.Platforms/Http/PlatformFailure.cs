@@ -10,6 +10,15 @@ namespace SocialMcp.Platforms.Http;
 /// </summary>
 public sealed record PlatformFailure(string Code, string Message, DateTimeOffset? RetryAfter = null, string? PlatformCode = null, string? PlatformMessage = null)
 {
+    /// <summary>The HTTP status of the answer this failure was mapped from (null: no answer, or an answer we could not use).</summary>
+    public int? HttpStatus { get; init; }
+
+    /// <summary>
+    /// Whether the platform may have carried the call out despite the failure: a server error (5xx) or an answer we
+    /// could not use, as opposed to a refusal (4xx), which did nothing. After a creating call, such a failure needs a lookup.
+    /// </summary>
+    public bool MayHaveActed => Code == ErrorCodes.PlatformError && HttpStatus is null or >= 500;
+
     public PublishOutcome ToPublishOutcome() => PublishOutcome.Failed(Code, Message, RetryAfter, PlatformCode, PlatformMessage);
 
     public WithdrawOutcome ToWithdrawOutcome() => WithdrawOutcome.Failed(Code, PlatformMessage is null ? Message : $"{Message} ({PlatformMessage})");

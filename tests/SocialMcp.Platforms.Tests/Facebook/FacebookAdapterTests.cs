@@ -318,7 +318,7 @@ public sealed class FacebookAdapterTests
     }
 
     [Fact]
-    public async Task PublishAsync_FeedResponseLostAndFeedUnreadable_NextAttemptFindsThePost()
+    public async Task PublishAsync_FeedResponseLostAndFeedUnreadable_NeedsReconciliationThenNextAttemptFindsThePost()
     {
         await using var harness = await AdapterHarness.StartAsync(Platform.Facebook);
         var account = harness.Account();
@@ -329,7 +329,7 @@ public sealed class FacebookAdapterTests
         var first = await harness.Adapter.PublishAsync(AdapterHarness.Request(account, "Said once", handles: handles), CancellationToken.None);
         var second = await harness.Adapter.PublishAsync(AdapterHarness.Request(account, "Said once", handles: handles), CancellationToken.None);
 
-        Assert.Equal(ErrorCodes.PlatformError, first.ErrorCode);
+        Assert.Equal(TargetStatus.NeedsReconciliation, first.Status);
         Assert.Equal(TargetStatus.Published, second.Status);
         Assert.StartsWith($"https://www.facebook.com/{PageId}/posts/", second.PublicUrl);
         Assert.Equal(1, harness.Emulator.State.Calls(Platform.Facebook, "feed.create"));
@@ -372,6 +372,55 @@ public sealed class FacebookAdapterTests
         Assert.True(second.Succeeded, second.ErrorMessage);
         Assert.Equal(first.PlatformPostId, second.PlatformPostId);
         Assert.Equal(1, harness.Emulator.State.Calls(Platform.Facebook, "video_reels.finish"));
+        Assert.Equal(1, harness.Emulator.State.LivePosts(Platform.Facebook));
+    }
+
+    [Fact]
+    public async Task PublishAsync_ReelFinishLostAndStatusUnreadable_NeedsReconciliationAndNeverFinishesTwice()
+    {
+        await using var harness = await AdapterHarness.StartAsync(Platform.Facebook,
+            settings: new Dictionary<string, string?> { ["Platforms:facebook:MaxRetries"] = "0" });
+        var account = harness.Account();
+        var handles = new InMemoryPublishHandles();
+        var request = AdapterHarness.Request(account, "A reel once", [Clip], settings: new { placement = "reel" }, handles: handles);
+        harness.Emulator.Faults.Enqueue(Platform.Facebook, new Fault.Latency(TimeSpan.Zero) { PathContains = "video_reels" });
+        harness.Emulator.Faults.Enqueue(Platform.Facebook, new Fault.LoseResponse { PathContains = "video_reels" });
+        // Every read after the lost finish fails: the reel's status cannot be known on either attempt.
+        harness.Emulator.Faults.Enqueue(Platform.Facebook, new Fault.Respond(503) { Method = "GET", AfterEarlierFaults = true }, times: 2);
+
+        var first = await harness.Adapter.PublishAsync(request, CancellationToken.None);
+        var second = await harness.Adapter.PublishAsync(request, CancellationToken.None);
+        var third = await harness.Adapter.PublishAsync(request, CancellationToken.None);
+
+        Assert.Equal(TargetStatus.NeedsReconciliation, first.Status);
+        Assert.Equal(TargetStatus.NeedsReconciliation, second.Status);
+        Assert.Contains("reel", second.ErrorMessage);
+        Assert.True(third.Succeeded, third.ErrorMessage);
+        Assert.Equal(1, harness.Emulator.State.Calls(Platform.Facebook, "video_reels.start"));
+        Assert.Equal(1, harness.Emulator.State.Calls(Platform.Facebook, "video_reels.finish"));
+        Assert.Equal(1, harness.Emulator.State.LivePosts(Platform.Facebook));
+    }
+
+    [Fact]
+    public async Task PublishAsync_ReelUploadedButNeverFinishedAndStatusUnreadable_PlainFailureThenResumes()
+    {
+        await using var harness = await AdapterHarness.StartAsync(Platform.Facebook,
+            settings: new Dictionary<string, string?> { ["Platforms:facebook:MaxRetries"] = "0" });
+        var account = harness.Account();
+        var handles = new InMemoryPublishHandles();
+        var request = AdapterHarness.Request(account, "A reel", [Clip], settings: new { placement = "reel" }, handles: handles);
+        harness.Emulator.Faults.Enqueue(Platform.Facebook, new Fault.Respond(503) { PathContains = "video-upload" });
+        harness.Emulator.Faults.Enqueue(Platform.Facebook, new Fault.Respond(503) { Method = "GET", AfterEarlierFaults = true });
+
+        var first = await harness.Adapter.PublishAsync(request, CancellationToken.None);
+        var second = await harness.Adapter.PublishAsync(request, CancellationToken.None);
+        var third = await harness.Adapter.PublishAsync(request, CancellationToken.None);
+
+        // Nothing could have been published before the finish, so not knowing the status is an ordinary, retryable failure.
+        Assert.Equal(ErrorCodes.PlatformError, first.ErrorCode);
+        Assert.Equal((TargetStatus.Failed, ErrorCodes.PlatformError), (second.Status, second.ErrorCode));
+        Assert.True(third.Succeeded, third.ErrorMessage);
+        Assert.Equal(1, harness.Emulator.State.Calls(Platform.Facebook, "video_reels.start"));
         Assert.Equal(1, harness.Emulator.State.LivePosts(Platform.Facebook));
     }
 

@@ -323,6 +323,25 @@ public sealed class LinkedInAdapterTests
     }
 
     [Fact]
+    public async Task PublishAsync_LostResponseAndAuthorPostsUnparseable_NeedsReconciliationInsteadOfSendingAgain()
+    {
+        await using var harness = await AdapterHarness.StartAsync(LinkedIn, settings: new Dictionary<string, string?> { ["Platforms:linkedin:MaxRetries"] = "0" });
+        var account = harness.Account();
+        var handles = new InMemoryPublishHandles();
+        harness.Emulator.Faults.Enqueue(LinkedIn, new Fault.LoseResponse { Method = "POST", PathContains = "rest/posts" });
+        harness.Emulator.Faults.Enqueue(LinkedIn, new Fault.Respond(200, "{}") { Method = "GET", PathContains = "rest/posts", AfterEarlierFaults = true }, times: 2);
+
+        var first = await harness.Adapter.PublishAsync(AdapterHarness.Request(account, "Once only", handles: handles), CancellationToken.None);
+        var second = await harness.Adapter.PublishAsync(AdapterHarness.Request(account, "Once only", handles: handles), CancellationToken.None);
+
+        Assert.Equal(TargetStatus.NeedsReconciliation, first.Status);
+        Assert.Equal(TargetStatus.NeedsReconciliation, second.Status);
+        Assert.Contains("LinkedIn", second.ErrorMessage);
+        Assert.Equal(1, harness.Emulator.State.Calls(LinkedIn, "posts.create"));
+        Assert.Equal(1, harness.Emulator.State.LivePosts(LinkedIn));
+    }
+
+    [Fact]
     public async Task PublishAsync_RetryDuplicatingAnOlderPost_ReturnsDuplicateContentInsteadOfAdoptingIt()
     {
         var clock = new FakeTimeProvider();

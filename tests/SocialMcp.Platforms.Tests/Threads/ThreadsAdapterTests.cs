@@ -309,6 +309,26 @@ public sealed class ThreadsAdapterTests
         Assert.Equal(2, harness.Emulator.State.LivePosts(Th));
     }
 
+    [Fact]
+    public async Task Publish_ContainerPublishedButPostNotAmongLatest_NeedsReconciliationWithoutPublishingAgain()
+    {
+        await using var harness = await StartAsync(null, NoLimitCheck, ("MaxRetries", "0"));
+        var account = harness.Account();
+        var handles = new InMemoryPublishHandles();
+        harness.Emulator.Faults.Enqueue(Th, new Fault.LoseResponse { PathContains = "threads_publish" });
+        // The account's list answers, but without our post (e.g. it is further down than the scan reaches).
+        harness.Emulator.Faults.Enqueue(Th, new Fault.Respond(200, """{"data":[]}""") { Method = "GET", PathContains = "/threads", AfterEarlierFaults = true }, times: 2);
+
+        var first = await harness.Adapter.PublishAsync(AdapterHarness.Request(account, "Only once", handles: handles), CancellationToken.None);
+        var second = await harness.Adapter.PublishAsync(AdapterHarness.Request(account, "Only once", handles: handles), CancellationToken.None);
+
+        Assert.Equal(TargetStatus.NeedsReconciliation, first.Status);
+        Assert.Equal(TargetStatus.NeedsReconciliation, second.Status);
+        Assert.Contains("Threads", second.ErrorMessage);
+        Assert.Equal(1, harness.Emulator.State.Calls(Th, "threads_publish"));
+        Assert.Equal(1, harness.Emulator.State.LivePosts(Th));
+    }
+
     // ---- withdraw ----------------------------------------------------------------------------------------------
 
     [Fact]

@@ -343,6 +343,49 @@ public sealed class TikTokAdapterTests
     }
 
     [Fact]
+    public async Task PublishAsync_EarlierPublishIdButStatusUnreadable_NeedsReconciliationWithoutANewInit()
+    {
+        await using var harness = await StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["Platforms:tiktok:MaxPolls"] = "2",
+            ["Platforms:tiktok:MaxRetries"] = "0",
+        });
+        World(harness).ModerationSteps = 1_000_000;
+        var handles = new InMemoryPublishHandles();
+        var request = AdapterHarness.Request(harness.Account("maker"), "Slow review", [Video()], Public, handles: handles);
+        var first = await harness.Adapter.PublishAsync(request, CancellationToken.None);
+        harness.Emulator.Faults.Enqueue(Platform.TikTok, new Fault.Respond(503) { PathContains = "status/fetch" });
+
+        var second = await harness.Adapter.PublishAsync(request with { Attempt = 2 }, CancellationToken.None);
+
+        Assert.Equal(TargetStatus.InReview, first.Status);
+        Assert.Equal(TargetStatus.NeedsReconciliation, second.Status);
+        Assert.Contains(first.PlatformPostId!, second.ErrorMessage);
+        Assert.Contains("@maker", second.ErrorMessage);
+        Assert.Equal(1, harness.Emulator.State.Calls(Platform.TikTok, "video_init"));
+    }
+
+    [Fact]
+    public async Task PublishAsync_InitAnswerLostWithVideoListTurnedOff_NeedsReconciliationAndNeverInitsAgain()
+    {
+        var clock = new FakeTimeProvider();
+        await using var harness = await StartAsync(clock, new Dictionary<string, string?> { ["Platforms:tiktok:Settings:ReconcileWithVideoList"] = "false" });
+        harness.Emulator.Faults.Enqueue(Platform.TikTok, new Fault.LoseResponse { PathContains = "video/init" });
+        var handles = new InMemoryPublishHandles();
+        var request = AdapterHarness.Request(harness.Account("maker"), "No way to look", [Video()], Public, handles: handles);
+
+        var first = await harness.Adapter.PublishAsync(request, CancellationToken.None);
+        clock.Advance(TimeSpan.FromHours(2));
+        var later = await harness.Adapter.PublishAsync(request with { Attempt = 2 }, CancellationToken.None);
+
+        Assert.Equal(TargetStatus.NeedsReconciliation, first.Status);
+        Assert.Equal(TargetStatus.NeedsReconciliation, later.Status);
+        Assert.Contains("ReconcileWithVideoList", later.ErrorMessage);
+        Assert.Equal(0, harness.Emulator.State.Calls(Platform.TikTok, "video_list"));
+        Assert.Equal(1, harness.Emulator.State.Calls(Platform.TikTok, "video_init"));
+    }
+
+    [Fact]
     public async Task PublishAsync_PreviousPublishFailed_StartsAgain()
     {
         await using var harness = await StartAsync();

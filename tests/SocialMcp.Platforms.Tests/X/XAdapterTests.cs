@@ -326,7 +326,7 @@ public sealed class XAdapterTests
     }
 
     [Fact]
-    public async Task PublishAsync_CreateLostAndPostsUnreadable_NextAttemptFindsThePost()
+    public async Task PublishAsync_CreateLostAndPostsUnreadable_NeedsReconciliationThenNextAttemptFindsThePost()
     {
         await using var harness = await AdapterHarness.StartAsync(Platform.X);
         var account = harness.Account();
@@ -337,7 +337,8 @@ public sealed class XAdapterTests
         var first = await harness.Adapter.PublishAsync(AdapterHarness.Request(account, "Said once", handles: handles), CancellationToken.None);
         var second = await harness.Adapter.PublishAsync(AdapterHarness.Request(account, "Said once", handles: handles), CancellationToken.None);
 
-        Assert.Equal(ErrorCodes.PlatformError, first.ErrorCode);
+        Assert.Equal(TargetStatus.NeedsReconciliation, first.Status);
+        Assert.Contains("@tester", first.ErrorMessage);
         Assert.True(second.Succeeded, second.ErrorMessage);
         Assert.Equal($"https://x.com/tester/status/{second.PlatformPostId}", second.PublicUrl);
         Assert.Equal(1, harness.Emulator.State.Calls(Platform.X, "tweets.create"));
@@ -347,13 +348,12 @@ public sealed class XAdapterTests
     [Fact]
     public async Task PublishAsync_DuplicateAfterLostAttempt_IsReconciledAsPublished()
     {
-        // No retries, so each failed read below is one failed call (and the circuit breaker stays closed).
-        await using var harness = await AdapterHarness.StartAsync(Platform.X, settings: new Dictionary<string, string?> { ["Platforms:x:MaxRetries"] = "0" });
+        await using var harness = await AdapterHarness.StartAsync(Platform.X);
         var account = harness.Account();
         var handles = new InMemoryPublishHandles();
         harness.Emulator.Faults.Enqueue(Platform.X, new Fault.LoseResponse { PathContains = "2/tweets" });
-        // Both attempts' first reads of the account's posts fail, so the second attempt posts again and meets the duplicate check.
-        harness.Emulator.Faults.Enqueue(Platform.X, new Fault.Respond(503) { PathContains = "acct-tester/tweets" }, times: 2);
+        // The account's posts answer "none yet" twice (a lagging timeline), so the second attempt posts again and meets the duplicate check.
+        harness.Emulator.Faults.Enqueue(Platform.X, new Fault.Respond(200, """{"meta":{"result_count":0}}""") { PathContains = "acct-tester/tweets", Method = "GET" }, times: 2);
 
         var first = await harness.Adapter.PublishAsync(AdapterHarness.Request(account, "Said once", handles: handles), CancellationToken.None);
         var second = await harness.Adapter.PublishAsync(AdapterHarness.Request(account, "Said once", handles: handles), CancellationToken.None);

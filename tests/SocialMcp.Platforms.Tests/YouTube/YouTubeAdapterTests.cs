@@ -327,7 +327,7 @@ public sealed class YouTubeAdapterTests
     }
 
     [Fact]
-    public async Task PublishAsync_RetryAfterAnUnansweredUpload_FinishesFromTheSessionWithoutANewVideo()
+    public async Task PublishAsync_UnansweredLastBytesAndSession_NeedsReconciliationThenTheRetryFinishesFromTheSession()
     {
         await using var harness = await AdapterHarness.StartAsync(YouTube, settings: NoRetries());
         var account = harness.Account();
@@ -338,11 +338,31 @@ public sealed class YouTubeAdapterTests
         var first = await harness.Adapter.PublishAsync(AdapterHarness.Request(account, "x", [Video(harness)], Titled(), handles: handles), CancellationToken.None);
         var again = await harness.Adapter.PublishAsync(AdapterHarness.Request(account, "x", [Video(harness)], Titled(), handles: handles), CancellationToken.None);
 
-        Assert.Equal(ErrorCodes.PlatformError, first.ErrorCode);
+        Assert.Equal(TargetStatus.NeedsReconciliation, first.Status);
         Assert.True(again.Succeeded, again.ErrorMessage);
         Assert.Equal(again.PlatformPostId, await handles.GetAsync("video_id", CancellationToken.None));
         Assert.Equal(1, harness.Emulator.State.Calls(YouTube, "videos.insert"));
         Assert.Equal(1, harness.Emulator.State.LivePosts(YouTube));
+    }
+
+    [Fact]
+    public async Task PublishAsync_SessionGoneAfterTheLastBytes_NeedsReconciliationInsteadOfANewUpload()
+    {
+        await using var harness = await AdapterHarness.StartAsync(YouTube, settings: NoRetries());
+        var account = harness.Account();
+        var notFound = GoogleError(404, "notFound", "global");
+        harness.Emulator.Faults.Enqueue(YouTube, new Fault.Respond(503) { Method = "PUT", PathContains = InsertPath }); // the last (only) chunk
+        harness.Emulator.Faults.Enqueue(YouTube, new Fault.Respond(404, notFound) { Method = "PUT", PathContains = InsertPath }, times: 2); // the status queries
+        var handles = new InMemoryPublishHandles();
+        var request = AdapterHarness.Request(account, "x", [Video(harness)], Titled(), handles: handles);
+
+        var first = await harness.Adapter.PublishAsync(request, CancellationToken.None);
+        var again = await harness.Adapter.PublishAsync(request, CancellationToken.None);
+
+        Assert.Equal(TargetStatus.NeedsReconciliation, first.Status);
+        Assert.Equal(TargetStatus.NeedsReconciliation, again.Status);
+        Assert.Contains("YouTube", again.ErrorMessage);
+        Assert.Equal(1, harness.Emulator.State.Calls(YouTube, "videos.insert"));
     }
 
     [Fact]

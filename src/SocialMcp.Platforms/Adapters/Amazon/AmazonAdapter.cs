@@ -19,7 +19,8 @@ namespace SocialMcp.Platforms.Adapters.Amazon;
 /// into the Creative Asset Library (upload location, PUT, register, read its URL) → the post as DRAFT →
 /// submitForReview with its version. Amazon moderates every post, so a publish ends <c>in_review</c>; a later
 /// publish of the same target reads the post and reports LIVE once moderation passed. Withdraw is
-/// <c>unpublish</c> with the current version, read first.
+/// <c>unpublish</c> with the current version, read first. A post of an earlier attempt whose state cannot be read
+/// leaves the target to a person; a create whose answer was lost leaves at most an invisible DRAFT, so it is repeated.
 /// <para>
 /// Account metadata <c>{"amazon": {"profileId": "…", "postProfileId": "…"}}</c> chooses the advertiser profile (the
 /// <c>Amazon-Advertising-API-Scope</c> header; default: the account's platform id) and the brand's post profile
@@ -74,11 +75,18 @@ public sealed class AmazonAdapter : PlatformAdapter
         var context = new Context(call, settings, AdvertiserScope(call.Account));
         var handles = request.Handles;
 
-        if (await HandleAsync(handles, PostIdHandle, cancellationToken) is { } postId && await GetPostAsync(context, postId, cancellationToken) is { } existing)
+        if (await HandleAsync(handles, PostIdHandle, cancellationToken) is { } postId)
         {
-            Logger.LogInformation("Amazon: post {PostId} already has {PlatformPostId} ({Status}); continuing it", request.PostId, existing.Id, existing.Status);
-            if (await ContinueAsync(context, existing, cancellationToken) is { } continued)
-                return continued;
+            // Only the post's state says whether it was submitted: if Amazon cannot give it, nothing is created again.
+            var (existing, unknown) = await LookUpPostAsync(context, postId, cancellationToken);
+            if (unknown is not null)
+                return NeedsReconciliation($"Amazon has post {postId} from an earlier attempt, possibly submitted for review", unknown, Check(postId));
+            if (existing is not null)
+            {
+                Logger.LogInformation("Amazon: post {PostId} already has {PlatformPostId} ({Status}); continuing it", request.PostId, existing.Id, existing.Status);
+                if (await ContinueAsync(context, existing, cancellationToken) is { } continued)
+                    return continued;
+            }
         }
 
         var profileId = await ChoosePostProfileAsync(context, cancellationToken);
@@ -187,7 +195,9 @@ public sealed class AmazonAdapter : PlatformAdapter
             catch (Exception ex) when (IsAmbiguous(ex, cancellationToken))
             {
                 Logger.LogWarning("Amazon: submitForReview of {PlatformPostId} went unanswered ({Error}); reading it", current.Id, ex.GetType().Name);
-                var read = await GetPostAsync(context, current.Id, cancellationToken);
+                var (read, unknown) = await LookUpPostAsync(context, current.Id, cancellationToken);
+                if (unknown is not null)
+                    throw Unresolved($"Amazon did not answer the submission of post {current.Id}, so it may be in review", unknown, Check(current.Id));
                 if (read is null || read.Status == Draft)
                     throw;
                 return OutcomeOf(context, read);
@@ -218,6 +228,21 @@ public sealed class AmazonAdapter : PlatformAdapter
         var (status, body) = await SendAllowingAsync(context.Call, get, [404], cancellationToken);
         return status == 404 ? null : ReadPost(body);
     }
+
+    /// <summary>The post (null: Amazon does not know it), or why it could not be read.</summary>
+    private async Task<(AmazonPost? Post, LookupResult.Unknown? Unknown)> LookUpPostAsync(Context context, string postId, CancellationToken cancellationToken)
+    {
+        AmazonPost? post = null;
+        var result = await LookUpAsync($"post {postId}", async () =>
+        {
+            post = await GetPostAsync(context, postId, cancellationToken);
+            return LookupResult.Absent;
+        }, cancellationToken);
+        return (post, result as LookupResult.Unknown);
+    }
+
+    private static string Check(string postId) =>
+        $"Check post {postId} in the Amazon Ads console (draft, in review or live), then resolve the target with resolve_target.";
 
     private async Task<string> ChoosePostProfileAsync(Context context, CancellationToken cancellationToken)
     {
@@ -346,7 +371,7 @@ public sealed class AmazonAdapter : PlatformAdapter
             var body = await ReadJsonAsync(response, cancellationToken);
             var status = (int)response.StatusCode;
             if (!response.IsSuccessStatusCode && !allowed.Contains(status))
-                throw new PlatformCallException(MapError(response, body));
+                throw new PlatformCallException(MapError(response, body) with { HttpStatus = (int)response.StatusCode });
             return (status, body ?? default);
         }
     }

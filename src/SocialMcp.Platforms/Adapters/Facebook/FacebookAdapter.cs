@@ -20,7 +20,8 @@ namespace SocialMcp.Platforms.Adapters.Facebook;
 /// <c>{page-id}/video_reels</c> start → upload by <c>file_url</c> to the returned upload URL → finish → status polls.
 /// Nothing that makes a post live is repeated blindly: the first attempt's time (single-call posts) or the reel's
 /// video id is recorded before the call, and a retry first asks Facebook (the Page's feed or videos since then, or
-/// the reel's status) whether the post already exists.
+/// the reel's status) whether the post already exists. When Facebook cannot answer that, nothing is created again:
+/// the target needs reconciling by a person.
 /// </summary>
 public sealed class FacebookAdapter : PlatformAdapter
 {
@@ -44,6 +45,9 @@ public sealed class FacebookAdapter : PlatformAdapter
 
         public const string ReelVideoId = "reel_video_id";
         public const string ReelUploadUrl = "reel_upload_url";
+
+        /// <summary>When the reel's finish (the call that publishes it) was first sent (ISO 8601).</summary>
+        public const string ReelFinishRequested = "reel_finish_at";
 
         /// <summary>An unpublished photo of a multi-photo post, by the media item's index.</summary>
         public static string Photo(int index) => "photo:" + index.ToString(CultureInfo.InvariantCulture);
@@ -86,10 +90,19 @@ public sealed class FacebookAdapter : PlatformAdapter
         if (job.Shape == Shape.Reel)
             return await PublishReelAsync(job, cancellationToken);
 
-        // An earlier attempt whose answer never came: look for its post before creating one.
+        // An earlier attempt may have created the post: look for it, and create nothing when Facebook cannot say.
         var firstAttempt = ParseTime(await job.Handles.GetAsync(HandleKinds.Attempt, cancellationToken));
-        if (firstAttempt is not null && await TryFindCreatedSinceAsync(job, firstAttempt.Value, cancellationToken) is { } found)
-            return found;
+        if (firstAttempt is not null)
+        {
+            switch (await FindCreatedSinceAsync(job, firstAttempt.Value, cancellationToken))
+            {
+                case LookupResult.Found found:
+                    return found.Outcome;
+                case LookupResult.Unknown unknown:
+                    return NeedsReconciliation($"Facebook may have created this post on an earlier attempt (at {Minute(firstAttempt.Value)})",
+                        unknown, Check(job, firstAttempt.Value));
+            }
+        }
 
         var photos = job.Shape == Shape.MultiPhoto ? await UploadUnpublishedPhotosAsync(job, cancellationToken) : [];
         var since = firstAttempt ?? Time.GetUtcNow();
@@ -104,15 +117,25 @@ public sealed class FacebookAdapter : PlatformAdapter
         catch (Exception ex) when (IsAmbiguous(ex, cancellationToken))
         {
             Logger.LogWarning("Facebook did not answer the create call for post {PostId}; checking the Page before reporting", request.PostId);
-            if (await TryFindCreatedSinceAsync(job, since, cancellationToken) is { } created)
-                return created;
+            switch (await FindCreatedSinceAsync(job, since, cancellationToken))
+            {
+                case LookupResult.Found found:
+                    return found.Outcome;
+                case LookupResult.Unknown unknown:
+                    return NeedsReconciliation("Facebook did not answer the call that creates the post, so it may have created it", unknown, Check(job, since));
+            }
             throw;
         }
         catch (PlatformCallException ex) when (ex.Failure.Code == ErrorCodes.DuplicateContent && firstAttempt is not null)
         {
             // #506 right after an attempt whose answer was lost is most likely that attempt's own post.
-            if (await TryFindCreatedSinceAsync(job, since, cancellationToken) is { } created)
-                return created;
+            switch (await FindCreatedSinceAsync(job, since, cancellationToken))
+            {
+                case LookupResult.Found found:
+                    return found.Outcome;
+                case LookupResult.Unknown unknown:
+                    return NeedsReconciliation("Facebook calls this post a duplicate, so an earlier attempt probably created it", unknown, Check(job, since));
+            }
             throw;
         }
         await job.Handles.SetAsync(HandleKinds.PostId, postId, cancellationToken);
@@ -235,38 +258,35 @@ public sealed class FacebookAdapter : PlatformAdapter
 
     /// <summary>
     /// Looks through the Page's feed (or videos) created since the first attempt, less a clock skew, for an item with
-    /// our text. A failure to look is logged and answered as "not found": the caller then reports its own failure.
+    /// our text. A failed or unreadable read is <see cref="LookupResult.Unknown"/>, never "not there".
     /// </summary>
-    private async Task<PublishOutcome?> TryFindCreatedSinceAsync(Job job, DateTimeOffset since, CancellationToken cancellationToken)
+    private Task<LookupResult> FindCreatedSinceAsync(Job job, DateTimeOffset since, CancellationToken cancellationToken)
     {
         var (edge, field, expected) = job.Shape == Shape.Video
             ? ("videos", "description", TextWithLink(job.Request))
             : ("feed", "message", job.Shape == Shape.Feed ? job.Request.Text : TextWithLink(job.Request));
-        var from = (since - job.Settings.ReconcileClockSkew).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        JsonElement body;
-        try
+        return LookUpAsync($"the Page's {edge}", async () =>
         {
-            body = await SendAsync(job.Call, new HttpRequestMessage(HttpMethod.Get,
+            var from = (since - job.Settings.ReconcileClockSkew).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+            var body = await SendAsync(job.Call, new HttpRequestMessage(HttpMethod.Get,
                 $"{Escape(job.PageId)}/{edge}?fields=id,{field},created_time,permalink_url&since={from}&limit={job.Settings.ReconcileLookback.ToString(CultureInfo.InvariantCulture)}"),
                 cancellationToken);
-        }
-        catch (Exception ex) when (ex is PlatformCallException || IsTransport(ex, cancellationToken))
-        {
-            Logger.LogWarning("Could not read the Facebook Page's {Edge} to reconcile post {PostId}", edge, job.Request.PostId);
-            return null;
-        }
-        if (!body.TryGetProperty("data", out var items) || items.ValueKind != JsonValueKind.Array)
-            return null;
-        foreach (var item in items.EnumerateArray())
-        {
-            if (!SameText(Str(item, field), expected) || Str(item, "id") is not { } id)
-                continue;
-            Logger.LogInformation("Post {PostId} was already on the Facebook Page as {PlatformPostId}", job.Request.PostId, id);
-            await job.Handles.SetAsync(HandleKinds.PostId, id, cancellationToken);
-            return PublishOutcome.Published(id, Absolute(job, Str(item, "permalink_url")) ?? Fallback(job, id));
-        }
-        return null;
+            if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("data", out var items) || items.ValueKind != JsonValueKind.Array)
+                throw UnreadableAnswer();
+            foreach (var item in items.EnumerateArray())
+            {
+                if (!SameText(Str(item, field), expected) || Str(item, "id") is not { } id)
+                    continue;
+                Logger.LogInformation("Post {PostId} was already on the Facebook Page as {PlatformPostId}", job.Request.PostId, id);
+                await job.Handles.SetAsync(HandleKinds.PostId, id, cancellationToken);
+                return new LookupResult.Found(PublishOutcome.Published(id, Absolute(job, Str(item, "permalink_url")) ?? Fallback(job, id)));
+            }
+            return LookupResult.Absent;
+        }, cancellationToken);
     }
+
+    private static string Check(Job job, DateTimeOffset since) =>
+        $"Check the Page {job.PageId}'s posts and videos since {Minute(since)}, then resolve the target with resolve_target.";
 
     private async Task<string> PermalinkAsync(Job job, string postId, CancellationToken cancellationToken)
     {
@@ -304,7 +324,20 @@ public sealed class FacebookAdapter : PlatformAdapter
         ReelStatus? status = null;
         if (videoId is not null)
         {
-            status = await ReadReelStatusAsync(job, videoId, cancellationToken);
+            if (ParseTime(await job.Handles.GetAsync(HandleKinds.ReelFinishRequested, cancellationToken)) is { } finishedAt)
+            {
+                // The publishing call went out before: only the reel's status can say whether it is live.
+                var (read, unknown) = await LookUpReelStatusAsync(job, videoId, cancellationToken);
+                if (unknown is not null)
+                    return NeedsReconciliation($"Facebook may have published reel {videoId} on an earlier attempt (finish sent at {Minute(finishedAt)})",
+                        unknown, ReelCheck(job, videoId));
+                status = read;
+            }
+            else
+            {
+                // Nothing was published yet, so a failure to read is a plain failure: a retry reads again.
+                status = await ReadReelStatusAsync(job, videoId, cancellationToken);
+            }
             if (status is null || status.VideoStatus == "expired" || (status.Failed && !status.PublishRequested))
             {
                 Logger.LogInformation("Reel upload {VideoId} of post {PostId} is gone or failed before publishing; starting a new one", videoId, job.Request.PostId);
@@ -318,6 +351,7 @@ public sealed class FacebookAdapter : PlatformAdapter
             uploadUrl = Str(start, "upload_url") ?? job.Settings.UploadUrlPattern.Replace("{id}", videoId, StringComparison.Ordinal);
             await job.Handles.SetAsync(HandleKinds.ReelVideoId, videoId, cancellationToken);
             await job.Handles.SetAsync(HandleKinds.ReelUploadUrl, uploadUrl, cancellationToken);
+            await job.Handles.SetAsync(HandleKinds.ReelFinishRequested, "", cancellationToken);
         }
         uploadUrl ??= job.Settings.UploadUrlPattern.Replace("{id}", videoId, StringComparison.Ordinal);
 
@@ -332,14 +366,18 @@ public sealed class FacebookAdapter : PlatformAdapter
             };
             if (TextWithLink(job.Request) is { Length: > 0 } description)
                 form.Add(new("description", description));
+            if (ParseTime(await job.Handles.GetAsync(HandleKinds.ReelFinishRequested, cancellationToken)) is null)
+                await job.Handles.SetAsync(HandleKinds.ReelFinishRequested, Time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture), cancellationToken);
             try
             {
                 await PostFormAsync(job, $"{Escape(job.PageId)}/video_reels", form, cancellationToken);
             }
             catch (Exception ex) when (IsAmbiguous(ex, cancellationToken))
             {
-                // Whether the finish landed is in the reel's status; if it cannot be read, the next attempt asks again.
-                var after = await TryReadReelStatusAsync(job, videoId, cancellationToken);
+                // Whether the finish landed is in the reel's status; if it cannot be read, a person has to look.
+                var (after, unknown) = await LookUpReelStatusAsync(job, videoId, cancellationToken);
+                if (unknown is not null)
+                    return NeedsReconciliation($"Facebook did not answer the finish of reel {videoId}, so it may have published it", unknown, ReelCheck(job, videoId));
                 if (after is null || !after.PublishRequested)
                     throw;
             }
@@ -401,17 +439,20 @@ public sealed class FacebookAdapter : PlatformAdapter
         return new ReelStatus(Str(status, "video_status") ?? "unknown", Phase("uploading_phase"), Phase("processing_phase"), Phase("publishing_phase"), error);
     }
 
-    private async Task<ReelStatus?> TryReadReelStatusAsync(Job job, string videoId, CancellationToken cancellationToken)
+    /// <summary>The reel's status (null: Facebook no longer knows it), or why it could not be read.</summary>
+    private async Task<(ReelStatus? Status, LookupResult.Unknown? Unknown)> LookUpReelStatusAsync(Job job, string videoId, CancellationToken cancellationToken)
     {
-        try
+        ReelStatus? status = null;
+        var result = await LookUpAsync($"the status of reel {videoId}", async () =>
         {
-            return await ReadReelStatusAsync(job, videoId, cancellationToken);
-        }
-        catch (Exception ex) when (ex is PlatformCallException || IsTransport(ex, cancellationToken))
-        {
-            return null;
-        }
+            status = await ReadReelStatusAsync(job, videoId, cancellationToken);
+            return LookupResult.Of(null);
+        }, cancellationToken);
+        return (status, result as LookupResult.Unknown);
     }
+
+    private static string ReelCheck(Job job, string videoId) =>
+        $"Check the Page {job.PageId}'s reels for video {videoId}, then resolve the target with resolve_target.";
 
     // ---- helpers -------------------------------------------------------------------------------------------
 
@@ -483,7 +524,7 @@ public sealed class FacebookAdapter : PlatformAdapter
 
     /// <summary>A failure after which the call may or may not have been carried out: no answer, or a server error.</summary>
     private static bool IsAmbiguous(Exception ex, CancellationToken cancellationToken) =>
-        IsTransport(ex, cancellationToken) || ex is PlatformCallException { Failure.Code: ErrorCodes.PlatformError };
+        IsTransport(ex, cancellationToken) || ex is PlatformCallException { Failure.MayHaveActed: true };
 
     private static bool IsTransport(Exception ex, CancellationToken cancellationToken) =>
         ex is HttpRequestException or TimeoutRejectedException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested);

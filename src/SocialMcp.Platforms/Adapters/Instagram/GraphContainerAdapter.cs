@@ -37,7 +37,8 @@ public sealed record ContainerStatus(string Code, string? Detail)
 /// publish it → read the permalink. There is no idempotency key (PLATFORMS.md §0.3, §1.8, §7.8), so the container id
 /// is the dedupe handle: it is stored before the publish call, and every attempt starts by asking the platform what
 /// became of a stored container. A container that says PUBLISHED is never published again; its post is found among
-/// the account's latest posts instead.
+/// the account's latest posts instead. Once a publish was sent, a container status (or list of posts) that cannot be
+/// read means the target needs reconciling by a person: the container is not published again.
 /// </summary>
 public abstract class GraphContainerAdapter : PlatformAdapter
 {
@@ -101,8 +102,21 @@ public abstract class GraphContainerAdapter : PlatformAdapter
         var containerId = await handles.GetAsync(HandleKinds.Container, cancellationToken);
         if (containerId is not null)
         {
-            // An earlier attempt got this far: ask what became of its container before doing anything.
-            var earlier = await TryReadStatusAsync(call, containerId, cancellationToken);
+            // An earlier attempt got this far: ask what became of its container before doing anything. Once its publish
+            // was sent, only the container's status can say whether the post is live, so an unreadable status stops here.
+            ContainerStatus? earlier;
+            if (ParseTime(await handles.GetAsync(HandleKinds.PublishRequestedAt, cancellationToken)) is { } requestedAt)
+            {
+                var (read, unknown) = await LookUpStatusAsync(call, containerId, cancellationToken);
+                if (unknown is not null)
+                    return NeedsReconciliation($"{DisplayName} may have published container {containerId} on an earlier attempt (at {Minute(requestedAt)})",
+                        unknown, Check(call, requestedAt));
+                earlier = read;
+            }
+            else
+            {
+                earlier = await TryReadStatusAsync(call, containerId, cancellationToken);
+            }
             if (earlier?.Code == ContainerStatus.Published)
                 return await ReconcilePublishedAsync(request, call, cancellationToken);
             if (earlier is null || earlier.IsDead)
@@ -120,6 +134,7 @@ public abstract class GraphContainerAdapter : PlatformAdapter
             await EnsurePublishingQuotaAsync(call, cancellationToken);
             containerId = await CreateContainerAsync(request, call, cancellationToken);
             await handles.SetAsync(HandleKinds.Container, containerId, cancellationToken);
+            await handles.SetAsync(HandleKinds.PublishRequestedAt, "", cancellationToken);
         }
 
         var status = await WaitUntilProcessedAsync(call, containerId, cancellationToken);
@@ -260,6 +275,25 @@ public abstract class GraphContainerAdapter : PlatformAdapter
         }
     }
 
+    /// <summary>The status of a container (null: the platform no longer knows it), or why it could not be read.</summary>
+    private async Task<(ContainerStatus? Status, LookupResult.Unknown? Unknown)> LookUpStatusAsync(AdapterCall call, string containerId,
+        CancellationToken cancellationToken)
+    {
+        ContainerStatus? status = null;
+        var result = await LookUpAsync($"the status of container {containerId}", async () =>
+        {
+            status = await TryReadStatusAsync(call, containerId, cancellationToken);
+            return LookupResult.Absent;
+        }, cancellationToken);
+        return (status, result as LookupResult.Unknown);
+    }
+
+    private string Check(AdapterCall call, DateTimeOffset since) =>
+        $"Check the {DisplayName} account {call.Account.Handle}'s posts since {Minute(since)}, then resolve the target with resolve_target.";
+
+    private static DateTimeOffset? ParseTime(string? value) =>
+        DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at) ? at : null;
+
     /// <summary><c>POST {user-id}/{publish}?creation_id=…</c> → <c>{"id": media-id}</c>. Not retry-safe: whether a second publish of the same container is refused is unverified.</summary>
     private async Task<string> PublishContainerAsync(AdapterCall call, string containerId, CancellationToken cancellationToken)
     {
@@ -286,16 +320,12 @@ public abstract class GraphContainerAdapter : PlatformAdapter
         Exception cause, CancellationToken cancellationToken)
     {
         var original = (cause as PlatformCallException)?.Failure;
-        ContainerStatus? status;
-        try
+        var (status, unknown) = await LookUpStatusAsync(call, containerId, cancellationToken);
+        if (unknown is not null)
         {
-            status = await TryReadStatusAsync(call, containerId, cancellationToken);
-        }
-        catch (Exception ex) when (IsAmbiguous(ex, cancellationToken))
-        {
-            return new PlatformFailure(ErrorCodes.PlatformError,
-                $"{Name} did not confirm the publish and could not be asked whether it happened; a retry checks first and will not post twice.",
-                null, original?.PlatformCode, original?.PlatformMessage).ToPublishOutcome();
+            var requestedAt = ParseTime(await request.Handles.GetAsync(HandleKinds.PublishRequestedAt, cancellationToken)) ?? Time.GetUtcNow();
+            return NeedsReconciliation($"{DisplayName} did not answer the publish of container {containerId}, so it may have published the post",
+                unknown, Check(call, requestedAt));
         }
         if (status?.Code == ContainerStatus.Published)
             return await ReconcilePublishedAsync(request, call, cancellationToken);
@@ -321,19 +351,26 @@ public abstract class GraphContainerAdapter : PlatformAdapter
         var text = Normalize(PublishedText(request) ?? "");
 
         var path = $"{UserPath(call)}/{_edges.Containers}?fields=id,{_edges.TextField},timestamp,permalink&limit={Math.Max(1, settings.ReconcileScanLimit)}";
-        var body = await SendAsync(call, new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
-        var match = (body.ValueKind == JsonValueKind.Object && body.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Array
-                ? data.EnumerateArray()
-                : Enumerable.Empty<JsonElement>())
-            .Select(post => (Id: Text(post, "id"), Text: Text(post, _edges.TextField) ?? "", At: Timestamp(post), Permalink: Text(post, "permalink")))
-            .Where(post => post.Id is not null && post.At is { } at && at >= since && string.Equals(Normalize(post.Text), text, StringComparison.Ordinal))
-            .OrderBy(post => post.At)
-            .FirstOrDefault();
+        (string? Id, string Text, DateTimeOffset? At, string? Permalink) match = default;
+        var found = await LookUpAsync("the account's latest posts", async () =>
+        {
+            var body = await SendAsync(call, new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
+            if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Array)
+                throw UnreadableAnswer();
+            match = data.EnumerateArray()
+                .Select(post => (Id: Text(post, "id"), Text: Text(post, _edges.TextField) ?? "", At: Timestamp(post), Permalink: Text(post, "permalink")))
+                .Where(post => post.Id is not null && post.At is { } at && at >= since && string.Equals(Normalize(post.Text), text, StringComparison.Ordinal))
+                .OrderBy(post => post.At)
+                .FirstOrDefault();
+            return LookupResult.Absent;
+        }, cancellationToken);
+        if (found is LookupResult.Unknown unknown)
+            return NeedsReconciliation($"{DisplayName} reports the post as published but did not say its id", unknown, Check(call, requestedAt));
         if (match.Id is null)
         {
-            return new PlatformFailure(ErrorCodes.PlatformError,
-                $"{Name} reports the post as published, but it is not among the account's latest {settings.ReconcileScanLimit} posts; check the account. A retry will not post it again.")
-                .ToPublishOutcome();
+            // Published for certain, yet not where it should be: only a person can say which post is ours.
+            return PublishOutcome.NeedsReconciliation(
+                $"{DisplayName} reports the post as published, but it is not among the account's latest {settings.ReconcileScanLimit} posts, so its id is unknown. {Check(call, requestedAt)}");
         }
 
         Logger.LogInformation("{Platform} post {PostId} was already published as {MediaId}; reusing it", Name, request.PostId, match.Id);
@@ -357,7 +394,7 @@ public abstract class GraphContainerAdapter : PlatformAdapter
 
     /// <summary>An outcome that may or may not have happened: transport failure, timeout, or a server-side error.</summary>
     private static bool IsAmbiguous(Exception ex, CancellationToken cancellationToken) =>
-        IsTransport(ex, cancellationToken) || ex is PlatformCallException { Failure.Code: ErrorCodes.PlatformError };
+        IsTransport(ex, cancellationToken) || ex is PlatformCallException { Failure.MayHaveActed: true };
 
     private static bool IsTransport(Exception ex, CancellationToken cancellationToken) =>
         ex is HttpRequestException or TimeoutRejectedException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested);

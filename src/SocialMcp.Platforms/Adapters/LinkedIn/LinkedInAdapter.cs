@@ -21,7 +21,8 @@ namespace SocialMcp.Platforms.Adapters.LinkedIn;
 /// 201 with the post URN in <c>x-restli-id</c>. Commentary is escaped in LinkedIn's "little" text format, so reserved
 /// characters can't silently truncate the post. LinkedIn has no idempotency key: the media URNs and the time of the
 /// first create are kept as handles, and a create whose answer was lost is looked for among the author's newest
-/// posts (or, without read permission, re-sent so that LinkedIn's DUPLICATE_POST names the post already made).
+/// posts (or, without read permission, re-sent so that LinkedIn's DUPLICATE_POST names the post already made). When
+/// the author's posts cannot be read for any other reason, nothing is created again: the target needs reconciling.
 /// </summary>
 public sealed class LinkedInAdapter : PlatformAdapter
 {
@@ -77,14 +78,20 @@ public sealed class LinkedInAdapter : PlatformAdapter
         var startedText = await handles.GetAsync(CreateStartedHandle, cancellationToken);
         var retrying = startedText is not null;
         var since = retrying ? DateTimeOffset.Parse(startedText!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind) : Time.GetUtcNow();
-        // Without read permission a retry cannot look; it then relies on LinkedIn's duplicate check below.
+        // Without read permission a retry cannot look; it then relies on LinkedIn's duplicate check below (§4.8). Any
+        // other failure to look leaves the target to a person: creating it again could post twice.
         var unseen = false;
         if (retrying)
         {
-            var search = await FindOwnPostAsync(call, settings, author, post, since, cancellationToken);
-            if (search.Urn is { } found)
-                return await AdoptAsync(handles, settings, found, "found among the author's posts", cancellationToken);
-            unseen = !search.Looked;
+            var search = await FindOwnPostAsync(call, settings, author, post, since, handles, "found among the author's posts", cancellationToken);
+            switch (search.Result)
+            {
+                case LookupResult.Found found:
+                    return found.Outcome;
+                case LookupResult.Unknown unknown:
+                    return NeedsReconciliation($"LinkedIn may have created this post on an earlier attempt (at {Minute(since)})", unknown, Check(author, since));
+            }
+            unseen = search.MayNotRead;
         }
         else
         {
@@ -108,8 +115,14 @@ public sealed class LinkedInAdapter : PlatformAdapter
         {
             // The create may have happened (lost answer, timeout, 5xx from a proxy): ask LinkedIn before reporting.
             Logger.LogWarning("LinkedIn: create of post {PostId} ended ambiguously; looking for it among the author's posts", request.PostId);
-            if ((await FindOwnPostAsync(call, settings, author, post, since, cancellationToken)).Urn is { } made)
-                return await AdoptAsync(handles, settings, made, "found after an unanswered create", cancellationToken);
+            switch ((await FindOwnPostAsync(call, settings, author, post, since, handles, "found after an unanswered create", cancellationToken)).Result)
+            {
+                case LookupResult.Found found:
+                    return found.Outcome;
+                case LookupResult.Unknown unknown:
+                    return NeedsReconciliation("LinkedIn did not answer the create of this post, so it may have made it", unknown, Check(author, since));
+            }
+            // Not there, or not readable for want of permission: a retry looks again (or meets the duplicate check).
             throw;
         }
         await handles.SetAsync(PostUrnHandle, urn, cancellationToken);
@@ -342,47 +355,57 @@ public sealed class LinkedInAdapter : PlatformAdapter
         }
     }
 
-    /// <summary>What looking for our post found: its URN, or nothing — having looked, or unable to (no read permission).</summary>
-    private sealed record Search(string? Urn, bool Looked);
+    /// <summary>What looking for our post found; <see cref="MayNotRead"/>: the token lacks read permission, so "not there" means "not looked".</summary>
+    private sealed record Search(LookupResult Result, bool MayNotRead);
 
     /// <summary>
     /// Our post among the author's newest (the <c>q=author</c> finder): same commentary and content, created since
-    /// our first attempt.
+    /// our first attempt. A match is adopted (<paramref name="how"/> for the log). A failed or unreadable answer is
+    /// <see cref="LookupResult.Unknown"/>; only a missing read permission counts as "could not look".
     /// </summary>
     private async Task<Search> FindOwnPostAsync(AdapterCall call, LinkedInSettings settings, string author, JsonObject post, DateTimeOffset since,
-        CancellationToken cancellationToken)
+        IPublishHandles handles, string how, CancellationToken cancellationToken)
     {
         var path = $"rest/posts?author={Uri.EscapeDataString(author)}&q=author&count={settings.ReconcilePageSize}&sortBy=LAST_MODIFIED";
-        Reply reply;
-        try
+        var mayNotRead = false;
+        var result = await LookUpAsync($"{author}'s latest posts", async () =>
         {
-            reply = await CallAsync(call, settings, new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
-        }
-        catch (PlatformCallException ex) when (ex.Failure.Code == ErrorCodes.PermissionMissing)
-        {
-            Logger.LogInformation("LinkedIn: no permission to list the author's posts; relying on the duplicate check instead");
-            return new Search(null, Looked: false);
-        }
-        if (reply.Body is not { ValueKind: JsonValueKind.Object } body || !body.TryGetProperty("elements", out var elements)
-            || elements.ValueKind != JsonValueKind.Array)
-            return new Search(null, Looked: false);
+            Reply reply;
+            try
+            {
+                reply = await CallAsync(call, settings, new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
+            }
+            catch (PlatformCallException ex) when (ex.Failure.Code == ErrorCodes.PermissionMissing)
+            {
+                Logger.LogInformation("LinkedIn: no permission to list the author's posts; relying on the duplicate check instead");
+                mayNotRead = true;
+                return LookupResult.Absent;
+            }
+            if (reply.Body is not { ValueKind: JsonValueKind.Object } body || !body.TryGetProperty("elements", out var elements)
+                || elements.ValueKind != JsonValueKind.Array)
+                throw UnreadableAnswer();
 
-        var commentary = (string?)post["commentary"];
-        var signature = ContentSignature(post["content"] is { } content ? JsonSerializer.SerializeToElement(content) : null);
-        var earliest = since - settings.ReconcileClockSkew;
-        foreach (var element in elements.EnumerateArray())
-        {
-            if (Text(element, "commentary") != commentary
-                || ContentSignature(element.TryGetProperty("content", out var theirs) ? theirs : null) != signature)
-                continue;
-            if (element.TryGetProperty("createdAt", out var created) && created.TryGetInt64(out var millis)
-                && DateTimeOffset.FromUnixTimeMilliseconds(millis) < earliest)
-                continue;
-            if (Text(element, "id") is { } id)
-                return new Search(id, Looked: true);
-        }
-        return new Search(null, Looked: true);
+            var commentary = (string?)post["commentary"];
+            var signature = ContentSignature(post["content"] is { } content ? JsonSerializer.SerializeToElement(content) : null);
+            var earliest = since - settings.ReconcileClockSkew;
+            foreach (var element in elements.EnumerateArray())
+            {
+                if (Text(element, "commentary") != commentary
+                    || ContentSignature(element.TryGetProperty("content", out var theirs) ? theirs : null) != signature)
+                    continue;
+                if (element.TryGetProperty("createdAt", out var created) && created.TryGetInt64(out var millis)
+                    && DateTimeOffset.FromUnixTimeMilliseconds(millis) < earliest)
+                    continue;
+                if (Text(element, "id") is { } id)
+                    return new LookupResult.Found(await AdoptAsync(handles, settings, id, how, cancellationToken));
+            }
+            return LookupResult.Absent;
+        }, cancellationToken);
+        return new Search(result, mayNotRead);
     }
+
+    private static string Check(string author, DateTimeOffset since) =>
+        $"Check {author}'s LinkedIn posts since {Minute(since)}, then resolve the target with resolve_target.";
 
     /// <summary>What identifies a post's content: its media URNs or article link.</summary>
     private static string ContentSignature(JsonElement? content)
@@ -494,7 +517,7 @@ public sealed class LinkedInAdapter : PlatformAdapter
             using var response = await call.Client.SendAsync(request, cancellationToken);
             var body = await ReadJsonAsync(response, cancellationToken);
             if (!response.IsSuccessStatusCode && !tolerated.Contains(response.StatusCode))
-                throw new PlatformCallException(MapError(response, body));
+                throw new PlatformCallException(MapError(response, body) with { HttpStatus = (int)response.StatusCode });
             var headers = response.Headers.Concat(response.Content.Headers)
                 .GroupBy(h => h.Key, StringComparer.OrdinalIgnoreCase)
                 .ToDictionary(g => g.Key, g => string.Join(",", g.SelectMany(h => h.Value)), StringComparer.OrdinalIgnoreCase);
@@ -515,7 +538,7 @@ public sealed class LinkedInAdapter : PlatformAdapter
     private static bool IsAmbiguous(Exception ex, CancellationToken cancellationToken) =>
         ex is HttpRequestException or Polly.Timeout.TimeoutRejectedException
         || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)
-        || (ex is PlatformCallException p && p.Failure.Code == ErrorCodes.PlatformError);
+        || ex is PlatformCallException { Failure.MayHaveActed: true };
 
     private static PlatformCallException Malformed(string what) =>
         new(new PlatformFailure(ErrorCodes.PlatformError, $"LinkedIn's answer to {what} was not understood."));

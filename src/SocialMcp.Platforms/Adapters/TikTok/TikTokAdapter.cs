@@ -86,7 +86,16 @@ public sealed class TikTokAdapter : PlatformAdapter
 
         if (await HandleAsync(handles, PublishIdHandle, cancellationToken) is { } previousPublishId)
         {
-            var status = await FetchStatusAsync(attempt, previousPublishId, tolerateUnknown: true, cancellationToken);
+            // Only the publish's status can say whether it went live: if TikTok cannot give it, nothing is started again.
+            PublishStatus? status = null;
+            if (await LookUpAsync($"the status of publish {previousPublishId}", async () =>
+                {
+                    status = await FetchStatusAsync(attempt, previousPublishId, tolerateUnknown: true, cancellationToken);
+                    return LookupResult.Absent;
+                }, cancellationToken) is LookupResult.Unknown unknown)
+            {
+                return NeedsReconciliation($"TikTok accepted publish {previousPublishId} on an earlier attempt", unknown, Check(creator, null));
+            }
             if (status is not null && status.Status != StatusFailed)
             {
                 Logger.LogInformation("TikTok: resuming publish {PublishId} of post {PostId} ({Status})", previousPublishId, request.PostId, status.Status);
@@ -317,14 +326,18 @@ public sealed class TikTokAdapter : PlatformAdapter
     /// After an init whose answer never came: looks for the post in the creator's recent videos. Found → published.
     /// Not found within <see cref="TikTokSettings.UnconfirmedInitWindow"/> → an error telling when to try again (a new
     /// init now could post twice); after the window, <paramref name="mayStartOver"/> lets the caller initialise again.
+    /// When the list cannot be read (or reading it is turned off), the target needs reconciling by a person.
     /// </summary>
     private async Task<PublishOutcome?> ReconcileLostInitAsync(Attempt attempt, DateTimeOffset since, bool mayStartOver, CancellationToken cancellationToken)
     {
         var settings = attempt.Settings;
-        if (settings.ReconcileWithVideoList && await FindPostAsync(attempt, since, cancellationToken) is { } found)
+        var happened = $"TikTok did not answer the init of this post at {Minute(since)}, so it may have created it";
+        switch (await FindPostAsync(attempt, since, cancellationToken))
         {
-            Logger.LogInformation("TikTok: found post {PlatformPostId} for post {PostId} after a lost init", found.Id, attempt.Request.PostId);
-            return await PublishedAsync(attempt, found.Id, found.ShareUrl, cancellationToken);
+            case LookupResult.Found found:
+                return found.Outcome;
+            case LookupResult.Unknown unknown:
+                return NeedsReconciliation(happened, unknown, Check(attempt.Creator, since));
         }
 
         var decidedBy = since + settings.UnconfirmedInitWindow;
@@ -339,42 +352,63 @@ public sealed class TikTokAdapter : PlatformAdapter
             decidedBy, "init_unconfirmed");
     }
 
-    private async Task<(string Id, string? ShareUrl)?> FindPostAsync(Attempt attempt, DateTimeOffset since, CancellationToken cancellationToken)
+    /// <summary>
+    /// Our post among the creator's recent videos (Display API <c>video/list</c>), polled a few times because a new post
+    /// shows up only after TikTok pulled the media. A list that could never be read is <see cref="LookupResult.Unknown"/>.
+    /// </summary>
+    private async Task<LookupResult> FindPostAsync(Attempt attempt, DateTimeOffset since, CancellationToken cancellationToken)
     {
-        var (call, request, _, _, settings) = attempt;
+        var (call, request, creator, _, settings) = attempt;
+        if (!settings.ReconcileWithVideoList)
+        {
+            return new LookupResult.Unknown(
+                $"@{creator.Username}'s videos could not be read to check (reading them is turned off: Platforms:tiktok:Settings:ReconcileWithVideoList)");
+        }
         var text = request.Text.Trim();
         var notBefore = (since - settings.ReconcileClockSkew).ToUnixTimeSeconds();
-        for (var poll = 1; ; poll++)
+        var answered = false;
+        return await LookUpAsync($"@{creator.Username}'s videos", async () =>
         {
-            var list = Post("v2/video/list/?fields=id,title,video_description,create_time,share_url",
-                new JsonObject { ["max_count"] = settings.VideoListPageSize }).MarkRetrySafe();
-            JsonElement data;
-            try
+            for (var poll = 1; ; poll++)
             {
-                data = await SendTikTokAsync(call, list, settings, cancellationToken);
-            }
-            catch (PlatformCallException ex)
-            {
-                Logger.LogWarning("TikTok: could not list the videos of post {PostId}'s account: {Code} {PlatformCode}", request.PostId, ex.Failure.Code, ex.Failure.PlatformCode);
-                return null;
-            }
-
-            if (data.TryGetProperty("videos", out var videos) && videos.ValueKind == JsonValueKind.Array)
-            {
+                var list = Post("v2/video/list/?fields=id,title,video_description,create_time,share_url",
+                    new JsonObject { ["max_count"] = settings.VideoListPageSize }).MarkRetrySafe();
+                JsonElement data;
+                try
+                {
+                    data = await SendTikTokAsync(call, list, settings, cancellationToken);
+                }
+                catch (Exception ex) when (answered && (ex is PlatformCallException || IsAmbiguous(ex, cancellationToken)))
+                {
+                    // An earlier read of this lookup answered without our post: that answer stands.
+                    Logger.LogInformation("TikTok: a later read of the video list failed ({Error}); keeping the earlier answer", ex.GetType().Name);
+                    return LookupResult.Absent;
+                }
+                if (!data.TryGetProperty("videos", out var videos) || videos.ValueKind != JsonValueKind.Array)
+                    throw UnreadableAnswer();
+                answered = true;
                 foreach (var video in videos.EnumerateArray())
                 {
                     var created = video.TryGetProperty("create_time", out var t) && t.TryGetInt64(out var seconds) ? seconds : 0;
                     var matches = (StringOf(video, "title") ?? "").Trim() == text || (StringOf(video, "video_description") ?? "").Trim() == text;
                     if (matches && created >= notBefore && StringOf(video, "id") is { Length: > 0 } id)
-                        return (id, StringOf(video, "share_url"));
+                    {
+                        Logger.LogInformation("TikTok: found post {PlatformPostId} for post {PostId} after a lost init", id, request.PostId);
+                        return new LookupResult.Found(await PublishedAsync(attempt, id, StringOf(video, "share_url"), cancellationToken));
+                    }
                 }
-            }
 
-            if (poll >= Math.Max(1, call.Options.MaxPolls))
-                return null;
-            await DelayAsync(call.Options.PollInterval, cancellationToken);
-        }
+                if (poll >= Math.Max(1, call.Options.MaxPolls))
+                    return LookupResult.Absent;
+                await DelayAsync(call.Options.PollInterval, cancellationToken);
+            }
+        }, cancellationToken);
     }
+
+    private static string Check(Creator creator, DateTimeOffset? since) =>
+        since is { } at
+            ? $"Check @{creator.Username}'s TikTok posts (and drafts in the app) since {Minute(at)}, then resolve the target with resolve_target."
+            : $"Check @{creator.Username}'s TikTok posts (and drafts in the app), then resolve the target with resolve_target.";
 
     private async Task<PublishOutcome> PublishedAsync(Attempt attempt, string postId, string? shareUrl, CancellationToken cancellationToken)
     {
@@ -409,12 +443,17 @@ public sealed class TikTokAdapter : PlatformAdapter
 
     /// <summary>A refusal TikTok answered, or a request that never reached it (no connection): nothing was created.</summary>
     private static bool NeverReachedTikTok(Exception ex) =>
-        ex is PlatformCallException
+        (ex is PlatformCallException && !IsGatewayFailure(ex))
         || ex is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError };
 
-    /// <summary>The request may have been handled with its answer lost: a timeout, a dropped connection.</summary>
+    /// <summary>The request may have been handled with its answer lost: a timeout, a dropped connection, a bare 5xx from a gateway.</summary>
     private static bool IsAmbiguous(Exception ex, CancellationToken cancellationToken) =>
-        ex is HttpRequestException or TimeoutRejectedException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested);
+        ex is HttpRequestException or TimeoutRejectedException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        || IsGatewayFailure(ex);
+
+    /// <summary>A 5xx without TikTok's error envelope (its platform code is then the HTTP status): something in front of TikTok failed, after or before TikTok acted.</summary>
+    private static bool IsGatewayFailure(Exception ex) =>
+        ex is PlatformCallException { Failure: { Code: ErrorCodes.PlatformError, PlatformCode: { Length: 3 } status } } && status[0] == '5' && status.All(char.IsAsciiDigit);
 
     private static string? StringSetting(JsonElement? settings, string name) =>
         settings is { ValueKind: JsonValueKind.Object } s && s.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;

@@ -20,7 +20,8 @@ namespace SocialMcp.Platforms.Adapters.X;
 /// so a post's link is appended to its text when the text does not already contain it.
 /// The first attempt's time is recorded before <c>POST 2/tweets</c>; after an ambiguous failure (no answer, a 5xx),
 /// and on a retry, the user's posts since then are read and a post with our text and media counts as ours. A 403
-/// duplicate that follows such an attempt is reconciled the same way; otherwise it is DUPLICATE_CONTENT.
+/// duplicate that follows such an attempt is reconciled the same way; otherwise it is DUPLICATE_CONTENT. When those
+/// posts cannot be read, nothing is created: the target needs reconciling by a person.
 /// </summary>
 public sealed partial class XAdapter : PlatformAdapter
 {
@@ -71,11 +72,19 @@ public sealed partial class XAdapter : PlatformAdapter
             Logger.LogWarning("X post {PlatformPostId} of post {PostId} no longer exists; publishing again", knownId, request.PostId);
         }
 
-        // An earlier attempt whose answer never came: look for its post before creating one.
+        // An earlier attempt may have created the post: look for it, and create nothing when X cannot say.
         var firstAttempt = ParseTime(await request.Handles.GetAsync(HandleKinds.Attempt, cancellationToken));
-        if (firstAttempt is not null
-            && await TryFindPostedAsync(call, settings, me, request, firstAttempt.Value, text, await KnownMediaIdsAsync(request, cancellationToken), cancellationToken) is { } found)
-            return found;
+        if (firstAttempt is not null)
+        {
+            switch (await FindPostedAsync(call, settings, me, request, firstAttempt.Value, text, await KnownMediaIdsAsync(request, cancellationToken), cancellationToken))
+            {
+                case LookupResult.Found found:
+                    return found.Outcome;
+                case LookupResult.Unknown unknown:
+                    return NeedsReconciliation($"X may have created this post on an earlier attempt (POST 2/tweets at {Minute(firstAttempt.Value)})",
+                        unknown, Check(me, firstAttempt.Value));
+            }
+        }
 
         var mediaIds = await UploadMediaAsync(call, settings, request, cancellationToken);
         var since = firstAttempt ?? Time.GetUtcNow();
@@ -90,15 +99,25 @@ public sealed partial class XAdapter : PlatformAdapter
         catch (Exception ex) when (IsAmbiguous(ex, cancellationToken))
         {
             Logger.LogWarning("X did not answer POST 2/tweets for post {PostId}; reading the account's posts before reporting", request.PostId);
-            if (await TryFindPostedAsync(call, settings, me, request, since, text, mediaIds, cancellationToken) is { } posted)
-                return posted;
+            switch (await FindPostedAsync(call, settings, me, request, since, text, mediaIds, cancellationToken))
+            {
+                case LookupResult.Found found:
+                    return found.Outcome;
+                case LookupResult.Unknown unknown:
+                    return NeedsReconciliation("X did not answer POST 2/tweets, so it may have created the post", unknown, Check(me, since));
+            }
             throw;
         }
         catch (PlatformCallException ex) when (ex.Failure.Code == ErrorCodes.DuplicateContent && firstAttempt is not null)
         {
             // A duplicate right after an attempt whose answer was lost is most likely that attempt's own post.
-            if (await TryFindPostedAsync(call, settings, me, request, since, text, mediaIds, cancellationToken) is { } posted)
-                return posted;
+            switch (await FindPostedAsync(call, settings, me, request, since, text, mediaIds, cancellationToken))
+            {
+                case LookupResult.Found found:
+                    return found.Outcome;
+                case LookupResult.Unknown unknown:
+                    return NeedsReconciliation("X calls this post a duplicate, so an earlier attempt probably created it", unknown, Check(me, since));
+            }
             throw;
         }
         await request.Handles.SetAsync(HandleKinds.TweetId, tweetId, cancellationToken);
@@ -168,43 +187,42 @@ public sealed partial class XAdapter : PlatformAdapter
     }
 
     /// <summary>
-    /// Reads the user's posts since the first attempt (less a clock skew) and returns the one with our text and, when
+    /// Reads the user's posts since the first attempt (less a clock skew) and finds the one with our text and, when
     /// known, our media. X shows texts with t.co links and HTML-escaped, so both sides are compared without URLs.
-    /// A failure to read is logged and answered as "not found": the caller then reports its own failure.
+    /// No <c>data</c> in a readable answer means no posts; a failed or unreadable read is <see cref="LookupResult.Unknown"/>.
     /// </summary>
-    private async Task<PublishOutcome?> TryFindPostedAsync(AdapterCall call, XSettings settings, Me me, PublishRequest request, DateTimeOffset since,
-        string text, IReadOnlyList<string>? mediaIds, CancellationToken cancellationToken)
-    {
-        var expected = Comparable(text);
-        if (expected.Length == 0 && mediaIds is not { Count: > 0 })
-            return null;
-        var from = (since - settings.ReconcileClockSkew).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-        JsonElement body;
-        try
+    private Task<LookupResult> FindPostedAsync(AdapterCall call, XSettings settings, Me me, PublishRequest request, DateTimeOffset since,
+        string text, IReadOnlyList<string>? mediaIds, CancellationToken cancellationToken) =>
+        LookUpAsync($"@{me.Username}'s recent posts", async () =>
         {
-            body = await SendAsync(call, new HttpRequestMessage(HttpMethod.Get,
+            var expected = Comparable(text);
+            if (expected.Length == 0 && mediaIds is not { Count: > 0 })
+                return new LookupResult.Unknown($"the post has neither text nor known media ids to recognise it by among @{me.Username}'s posts");
+            var from = (since - settings.ReconcileClockSkew).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+            var body = await SendAsync(call, new HttpRequestMessage(HttpMethod.Get,
                 $"2/users/{Uri.EscapeDataString(me.Id)}/tweets?max_results={settings.ReconcileMaxResults.ToString(CultureInfo.InvariantCulture)}&start_time={from}&tweet.fields=created_at,attachments"),
                 cancellationToken);
-        }
-        catch (Exception ex) when (ex is PlatformCallException || IsTransport(ex, cancellationToken))
-        {
-            Logger.LogWarning("Could not read the X account's posts to reconcile post {PostId}", request.PostId);
-            return null;
-        }
-        if (!body.TryGetProperty("data", out var posts) || posts.ValueKind != JsonValueKind.Array)
-            return null;
-        foreach (var post in posts.EnumerateArray())
-        {
-            if (Str(post, "id") is not { } id || Comparable(Str(post, "text") ?? "") != expected)
-                continue;
-            if (mediaIds is not null && !SameMedia(post, mediaIds))
-                continue;
-            Logger.LogInformation("Post {PostId} was already on X as {PlatformPostId}", request.PostId, id);
-            await request.Handles.SetAsync(HandleKinds.TweetId, id, cancellationToken);
-            return PublishOutcome.Published(id, Url(settings, me, id));
-        }
-        return null;
-    }
+            if (body.ValueKind != JsonValueKind.Object)
+                throw UnreadableAnswer();
+            if (!body.TryGetProperty("data", out var posts))
+                return LookupResult.Absent;
+            if (posts.ValueKind != JsonValueKind.Array)
+                throw UnreadableAnswer();
+            foreach (var post in posts.EnumerateArray())
+            {
+                if (Str(post, "id") is not { } id || Comparable(Str(post, "text") ?? "") != expected)
+                    continue;
+                if (mediaIds is not null && !SameMedia(post, mediaIds))
+                    continue;
+                Logger.LogInformation("Post {PostId} was already on X as {PlatformPostId}", request.PostId, id);
+                await request.Handles.SetAsync(HandleKinds.TweetId, id, cancellationToken);
+                return new LookupResult.Found(PublishOutcome.Published(id, Url(settings, me, id)));
+            }
+            return LookupResult.Absent;
+        }, cancellationToken);
+
+    private static string Check(Me me, DateTimeOffset since) =>
+        $"Check @{me.Username}'s posts since {Minute(since)}, then resolve the target with resolve_target.";
 
     /// <summary>Media keys are <c>{type}_{media id}</c> (3_ image, 7_ video, 16_ GIF).</summary>
     private static bool SameMedia(JsonElement post, IReadOnlyList<string> mediaIds)
@@ -253,7 +271,7 @@ public sealed partial class XAdapter : PlatformAdapter
 
     /// <summary>A failure after which the call may or may not have been carried out: no answer, or a server error.</summary>
     private static bool IsAmbiguous(Exception ex, CancellationToken cancellationToken) =>
-        IsTransport(ex, cancellationToken) || ex is PlatformCallException { Failure.Code: ErrorCodes.PlatformError };
+        IsTransport(ex, cancellationToken) || ex is PlatformCallException { Failure.MayHaveActed: true };
 
     private static bool IsTransport(Exception ex, CancellationToken cancellationToken) =>
         ex is HttpRequestException or TimeoutRejectedException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested);

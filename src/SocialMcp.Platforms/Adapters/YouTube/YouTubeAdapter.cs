@@ -19,7 +19,8 @@ namespace SocialMcp.Platforms.Adapters.YouTube;
 /// <c>Location</c>), then PUT the bytes in chunks, each answered 308 with the bytes received in <c>Range</c> until the
 /// last, answered with the video. The session URI is kept as a handle before any byte is sent: a retry asks the
 /// session how far it got (<c>Content-Range: bytes */N</c>) and resumes or adopts the finished video, so a lost
-/// answer never uploads the video twice. Title, description, tags, category, privacy, publishAt, made-for-kids,
+/// answer never uploads the video twice; once the last bytes went out, a session that cannot be asked (or has expired)
+/// leaves the target to a person instead of a new upload. Title, description, tags, category, privacy, publishAt, made-for-kids,
 /// synthetic-media and notify-subscribers come from the post's settings.
 /// </summary>
 public sealed class YouTubeAdapter : PlatformAdapter
@@ -29,6 +30,9 @@ public sealed class YouTubeAdapter : PlatformAdapter
 
     /// <summary>The byte length the session was opened for.</summary>
     public const string LengthHandle = "upload_length";
+
+    /// <summary>When the chunk that completes the file was first sent (ISO 8601): from then on the session may have made the video.</summary>
+    public const string FinalChunkHandle = "upload_final_at";
 
     /// <summary>The video id once YouTube answered with the finished video.</summary>
     public const string VideoIdHandle = "video_id";
@@ -82,7 +86,32 @@ public sealed class YouTubeAdapter : PlatformAdapter
         long received = 0;
         if (session is not null && length is { } total)
         {
-            var progress = await QueryAsync(call, session, total, cancellationToken);
+            Progress progress;
+            if (ParseTime(await handles.GetAsync(FinalChunkHandle, cancellationToken)) is { } finalAt)
+            {
+                // The last bytes went out before: only the session can say whether it made the video.
+                Progress? read = null;
+                if (await LookUpAsync("the upload session's status", async () =>
+                    {
+                        read = await QueryAsync(call, session, total, cancellationToken);
+                        return LookupResult.Absent;
+                    }, cancellationToken) is LookupResult.Unknown unknown)
+                {
+                    return NeedsReconciliation($"YouTube may have made this video on an earlier attempt (its last bytes were sent at {Minute(finalAt)})",
+                        unknown, Check(call, finalAt));
+                }
+                progress = read!;
+                if (progress.Gone)
+                {
+                    return PublishOutcome.NeedsReconciliation(
+                        $"YouTube may have made this video on an earlier attempt (its last bytes were sent at {Minute(finalAt)}), and its upload session has expired, so it cannot say which video it made. {Check(call, finalAt)}");
+                }
+            }
+            else
+            {
+                // No upload finished yet, so no video can exist: a failure to ask is a plain failure.
+                progress = await QueryAsync(call, session, total, cancellationToken);
+            }
             if (progress.Video is { } finished)
                 return await FinishAsync(request, settings, finished, cancellationToken);
             if (progress.Gone)
@@ -105,9 +134,10 @@ public sealed class YouTubeAdapter : PlatformAdapter
             // Recorded before the first byte: from here on a retry resumes this session instead of creating a video.
             await handles.SetAsync(LengthHandle, file.Length.ToString(CultureInfo.InvariantCulture), cancellationToken);
             await handles.SetAsync(SessionHandle, session, cancellationToken);
+            await handles.SetAsync(FinalChunkHandle, "", cancellationToken);
             received = 0;
         }
-        var video = await UploadAsync(call, settings, session, file, received, cancellationToken);
+        var video = await UploadAsync(call, settings, request, session, file, received, cancellationToken);
         return await FinishAsync(request, settings, video, cancellationToken);
     }
 
@@ -218,16 +248,23 @@ public sealed class YouTubeAdapter : PlatformAdapter
 
     /// <summary>
     /// Sends the bytes from <paramref name="offset"/> on, chunk by chunk. An interrupted chunk (lost answer, timeout,
-    /// 5xx) is followed by a status query, and the upload continues from what the session says it has.
+    /// 5xx) is followed by a status query, and the upload continues from what the session says it has. The time the
+    /// last chunk first goes out is recorded: after it, a session that cannot be asked (or has expired) may hold a video.
     /// </summary>
-    private async Task<JsonElement> UploadAsync(AdapterCall call, YouTubeSettings settings, string session, MediaFile file, long offset,
-        CancellationToken cancellationToken)
+    private async Task<JsonElement> UploadAsync(AdapterCall call, YouTubeSettings settings, PublishRequest request, string session, MediaFile file,
+        long offset, CancellationToken cancellationToken)
     {
         var interruptions = 0;
+        DateTimeOffset? finalAt = null;
         while (true)
         {
             var count = (int)Math.Min(settings.UploadChunkBytes, file.Length - offset);
             var bytes = await file.ReadAsync(offset, count, cancellationToken);
+            if (offset + count >= file.Length && finalAt is null)
+            {
+                finalAt = ParseTime(await request.Handles.GetAsync(FinalChunkHandle, cancellationToken)) ?? Time.GetUtcNow();
+                await request.Handles.SetAsync(FinalChunkHandle, finalAt.Value.ToString("O", CultureInfo.InvariantCulture), cancellationToken);
+            }
             Progress progress;
             try
             {
@@ -237,16 +274,43 @@ public sealed class YouTubeAdapter : PlatformAdapter
             {
                 interruptions++;
                 Logger.LogWarning("YouTube: upload interrupted at byte {Offset} of {Length}; asking the session how far it got", offset, file.Length);
-                progress = await QueryAsync(call, session, file.Length, cancellationToken);
+                if (finalAt is null)
+                {
+                    progress = await QueryAsync(call, session, file.Length, cancellationToken);
+                }
+                else
+                {
+                    Progress? read = null;
+                    if (await LookUpAsync("the upload session's status", async () =>
+                        {
+                            read = await QueryAsync(call, session, file.Length, cancellationToken);
+                            return LookupResult.Absent;
+                        }, cancellationToken) is LookupResult.Unknown unknown)
+                    {
+                        throw Unresolved("YouTube did not answer the last bytes of this video, so it may have made it", unknown, Check(call, finalAt.Value));
+                    }
+                    progress = read!;
+                }
             }
             if (progress.Video is { } video)
                 return video;
+            if (progress.Gone && finalAt is not null)
+            {
+                throw new ReconciliationNeededException(
+                    $"YouTube's upload session ended after the last bytes of this video were sent, so it may have made the video without saying which. {Check(call, finalAt.Value)}");
+            }
             if (progress.Gone)
                 throw new PlatformCallException(new PlatformFailure(ErrorCodes.PlatformError,
                     "YouTube's upload session expired before the upload finished; retry to start a new one."));
             offset = progress.Received;
         }
     }
+
+    private static string Check(AdapterCall call, DateTimeOffset since) =>
+        $"Check the YouTube channel {call.Account.Handle}'s uploads since {Minute(since)}, then resolve the target with resolve_target.";
+
+    private static DateTimeOffset? ParseTime(string? value) =>
+        DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at) ? at : null;
 
     private async Task<Progress> PutChunkAsync(AdapterCall call, string session, MediaFile file, byte[] bytes, long offset, CancellationToken cancellationToken)
     {
@@ -348,7 +412,7 @@ public sealed class YouTubeAdapter : PlatformAdapter
             using var response = await call.Client.SendAsync(request, cancellationToken);
             var body = await ReadJsonAsync(response, cancellationToken);
             if (!response.IsSuccessStatusCode && !tolerated.Contains(response.StatusCode))
-                throw new PlatformCallException(MapError(response, body));
+                throw new PlatformCallException(MapError(response, body) with { HttpStatus = (int)response.StatusCode });
             var location = response.Headers.Location is { } l ? (l.IsAbsoluteUri ? l : new Uri(response.RequestMessage?.RequestUri ?? call.Client.BaseAddress!, l)) : null;
             var range = response.Headers.TryGetValues("Range", out var values) ? values.FirstOrDefault() : null;
             return new Reply(response.StatusCode, body, location, range);

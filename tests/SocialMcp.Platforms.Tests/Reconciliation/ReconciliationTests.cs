@@ -1,0 +1,131 @@
+using SocialMcp.Core.Domain;
+using SocialMcp.Core.Publishing;
+using SocialMcp.Emulator;
+
+namespace SocialMcp.Platforms.Tests.Reconciliation;
+
+/// <summary>
+/// "Never posted twice", for every adapter: when an earlier attempt may have reached the creating call, the next attempt
+/// asks the platform first — found → that post; answered "not there" → publish once; could not answer → needs_reconciliation
+/// and no second create. Each platform's calls are described by a <see cref="ReconciliationScenario"/>.
+/// </summary>
+public sealed class ReconciliationTests
+{
+    public static TheoryData<string> Platforms => ReconciliationScenarios.Names();
+
+    [Theory]
+    [MemberData(nameof(Platforms))]
+    public async Task PublishAsync_CreateAnswerLostAndLookupFails_NeedsReconciliationWithoutCreatingAgain(string platform)
+    {
+        var scenario = ReconciliationScenarios.Named(platform);
+        await using var harness = await scenario.StartAsync(new FakeTimeProvider());
+        var handles = new InMemoryPublishHandles();
+        var request = scenario.Request(harness, handles);
+        harness.Emulator.Faults.Enqueue(scenario.Platform, scenario.LostCreate());
+        harness.Emulator.Faults.Enqueue(scenario.Platform, scenario.FailedLookup(), times: 2);
+
+        var first = await harness.Adapter.PublishAsync(request, CancellationToken.None);
+        var liveAfterFirst = harness.Emulator.State.LivePosts(scenario.Platform);
+        var second = await harness.Adapter.PublishAsync(request with { Attempt = 2 }, CancellationToken.None);
+
+        Assert.Equal(TargetStatus.NeedsReconciliation, first.Status);
+        Assert.Equal(TargetStatus.NeedsReconciliation, second.Status);
+        Assert.False(second.Succeeded);
+        Assert.Contains(scenario.DisplayName, second.ErrorMessage);
+        Assert.Contains("resolve_target", second.ErrorMessage);
+        Assert.Equal(1, harness.Emulator.State.Calls(scenario.Platform, scenario.CreateCounter));
+        // TikTok's post goes live only as TikTok processes it, so "unchanged" rather than "one".
+        Assert.InRange(liveAfterFirst, 0, 1);
+        Assert.Equal(liveAfterFirst, harness.Emulator.State.LivePosts(scenario.Platform));
+    }
+
+    [Theory]
+    [MemberData(nameof(Platforms))]
+    public async Task PublishAsync_CreateRefusedThenLookupFindsNothing_PublishesOnce(string platform)
+    {
+        var scenario = ReconciliationScenarios.Named(platform);
+        var clock = new FakeTimeProvider();
+        await using var harness = await scenario.StartAsync(clock);
+        var handles = new InMemoryPublishHandles();
+        var request = scenario.Request(harness, handles);
+        foreach (var fault in scenario.RefusedCreateFaults())
+            harness.Emulator.Faults.Enqueue(scenario.Platform, fault);
+
+        var first = await harness.Adapter.PublishAsync(request, CancellationToken.None);
+        clock.Advance(scenario.WaitBeforeRetry);
+        var second = await harness.Adapter.PublishAsync(request with { Attempt = 2 }, CancellationToken.None);
+
+        Assert.Equal(TargetStatus.Failed, first.Status);
+        Assert.True(second.Succeeded, second.ErrorMessage);
+        Assert.Equal(second.PlatformPostId, Assert.Single(harness.Emulator.State.LivePostIds(scenario.Platform)));
+        Assert.Equal(1, harness.Emulator.State.LivePosts(scenario.Platform));
+    }
+
+    [Theory]
+    [MemberData(nameof(Platforms))]
+    public async Task PublishAsync_CreateAnswerLostAndLookupFailedOnce_NextAttemptFindsThePostWithoutCreatingAgain(string platform)
+    {
+        var scenario = ReconciliationScenarios.Named(platform);
+        await using var harness = await scenario.StartAsync(new FakeTimeProvider());
+        var handles = new InMemoryPublishHandles();
+        var request = scenario.Request(harness, handles);
+        harness.Emulator.Faults.Enqueue(scenario.Platform, scenario.LostCreate());
+        harness.Emulator.Faults.Enqueue(scenario.Platform, scenario.FailedLookup());
+
+        var first = await harness.Adapter.PublishAsync(request, CancellationToken.None);
+        var second = await harness.Adapter.PublishAsync(request with { Attempt = 2 }, CancellationToken.None);
+
+        Assert.Equal(TargetStatus.NeedsReconciliation, first.Status);
+        Assert.True(second.Succeeded, second.ErrorMessage);
+        Assert.Equal(Assert.Single(harness.Emulator.State.LivePostIds(scenario.Platform)), second.PlatformPostId);
+        Assert.Equal(1, harness.Emulator.State.Calls(scenario.Platform, scenario.CreateCounter));
+        Assert.Equal(1, harness.Emulator.State.LivePosts(scenario.Platform));
+    }
+
+    /// <summary>Every way a lookup can fail to answer counts as "cannot tell", not as "not there".</summary>
+    [Theory]
+    [InlineData(503, null)]
+    [InlineData(500, null)]
+    [InlineData(429, """{"title":"Too Many Requests","detail":"Too Many Requests","type":"about:blank","status":429}""")]
+    [InlineData(200, "<html>gateway</html>")]
+    [InlineData(200, """{"data":"not a list"}""")]
+    public async Task PublishAsync_XTimelineUnreadableInAnyWay_NeedsReconciliation(int status, string? body)
+    {
+        var scenario = ReconciliationScenarios.X;
+        await using var harness = await scenario.StartAsync(new FakeTimeProvider());
+        var handles = new InMemoryPublishHandles();
+        var request = scenario.Request(harness, handles);
+        harness.Emulator.Faults.Enqueue(scenario.Platform, scenario.LostCreate());
+        harness.Emulator.Faults.Enqueue(scenario.Platform, scenario.FailedLookup(status, body), times: 2);
+
+        var first = await harness.Adapter.PublishAsync(request, CancellationToken.None);
+        var second = await harness.Adapter.PublishAsync(request with { Attempt = 2 }, CancellationToken.None);
+
+        Assert.Equal((TargetStatus.NeedsReconciliation, TargetStatus.NeedsReconciliation), (first.Status, second.Status));
+        Assert.Contains("@tester", second.ErrorMessage);
+        Assert.Equal(1, harness.Emulator.State.Calls(Platform.X, "tweets.create"));
+        Assert.Equal(1, harness.Emulator.State.LivePosts(Platform.X));
+    }
+
+    /// <summary>A create that the platform refused (4xx) did nothing: it fails plainly even when the lookup could not answer.</summary>
+    [Fact]
+    public async Task PublishAsync_CreateRefusedWith4xxAndLookupFails_PlainFailureNotReconciliation()
+    {
+        var scenario = ReconciliationScenarios.LinkedIn;
+        await using var harness = await scenario.StartAsync(new FakeTimeProvider());
+        var request = scenario.Request(harness, new InMemoryPublishHandles());
+        harness.Emulator.Faults.Enqueue(scenario.Platform,
+            new Fault.Respond(426, """{"status":426,"code":"NONEXISTENT_VERSION","message":"Requested version 209912 is not active"}""")
+            {
+                Method = scenario.CreateMethod,
+                PathContains = scenario.CreatePath,
+            });
+        harness.Emulator.Faults.Enqueue(scenario.Platform, scenario.FailedLookup());
+
+        var outcome = await harness.Adapter.PublishAsync(request, CancellationToken.None);
+
+        Assert.Equal(TargetStatus.Failed, outcome.Status);
+        Assert.Equal("NONEXISTENT_VERSION", outcome.PlatformErrorCode);
+        Assert.Equal(0, harness.Emulator.State.LivePosts(Platform.LinkedIn));
+    }
+}
