@@ -336,8 +336,9 @@ public sealed partial class PostService
     }
 
     /// <summary>
-    /// Publishes one target, waiting (outside its concurrency slot) for the account's daily cap or the platform's rate-limit
-    /// reset while that still fits before <paramref name="deadline"/>; then records the outcome with the status change.
+    /// Publishes one target, waiting (outside its concurrency slot) for the account's daily cap, the platform's rate-limit
+    /// reset or its quota reset while that still fits before <paramref name="deadline"/>; then records the outcome with the
+    /// status change. Each retry after a wait is safe: a refusal created nothing, and the adapter reconciles from its handles.
     /// </summary>
     private async Task<PostTarget> PublishOneAsync(
         Post post, PostTarget target, Account account, DateTimeOffset deadline, IProgress<PublishProgress>? progress, CancellationToken cancellationToken)
@@ -361,8 +362,11 @@ public sealed partial class PostService
                 else
                 {
                     outcome = await CallPlatformAsync(post, target, account, cancellationToken);
-                    resetAt = outcome.ErrorCode == ErrorCodes.RateLimited ? outcome.RetryAfter : null;
-                    reason = $"{target.Platform.ToWireName()} asked to wait (rate limit)";
+                    // A rate limit (429 + reset) or a used-up quota (YouTube's daily units, a publishing cap) both say when to come back.
+                    resetAt = outcome.ErrorCode is ErrorCodes.RateLimited or ErrorCodes.QuotaExhausted ? outcome.RetryAfter : null;
+                    reason = outcome.ErrorCode == ErrorCodes.QuotaExhausted
+                        ? $"{target.Platform.ToWireName()} quota used up"
+                        : $"{target.Platform.ToWireName()} asked to wait (rate limit)";
                 }
             }
             if (resetAt is not { } until || until > deadline || waits >= scheduling.Value.MaxLimitWaits)

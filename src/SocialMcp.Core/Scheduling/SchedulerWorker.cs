@@ -83,29 +83,15 @@ public sealed class SchedulerWorker(
         return delay;
     }
 
-    /// <summary>Finishes posts whose publisher stopped mid-publish, a batch at a time like <see cref="FireDueAsync"/>.</summary>
+    /// <summary>Finishes posts whose publisher stopped mid-publish, through the same pipeline as <see cref="FireDueAsync"/>.</summary>
     private async Task RecoverOrphanedAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var owners = await store.ReadAsync(session => session.Posts.ListPublishingLeaseOwnersAsync(time.GetUtcNow(), cancellationToken), cancellationToken);
         var gone = owners.Where(PublisherIdentity.IsGone).ToList();
-        while (true)
-        {
-            var batch = new List<DuePost>();
-            while (batch.Count < settings.MaxConcurrentPosts)
-            {
-                var now = time.GetUtcNow();
-                var claimed = await store.WriteAsync(
-                    session => session.Posts.ClaimOrphanedPublishingAsync(Owner, now, now + settings.LeaseDuration, gone, cancellationToken), cancellationToken);
-                if (claimed is null)
-                    break;
-                batch.Add(claimed);
-            }
-            if (batch.Count == 0)
-                return;
-            await Task.WhenAll(batch.Select(orphan => RecoverAsync(orphan, cancellationToken)));
-            status.Looped(time.GetUtcNow());
-        }
+        await RunClaimedAsync(now => store.WriteAsync(
+                session => session.Posts.ClaimOrphanedPublishingAsync(Owner, now, now + settings.LeaseDuration, gone, cancellationToken), cancellationToken),
+            RecoverAsync, cancellationToken);
     }
 
     private async Task RecoverAsync(DuePost orphan, CancellationToken cancellationToken)
@@ -123,26 +109,53 @@ public sealed class SchedulerWorker(
         }
     }
 
-    private async Task FireDueAsync(CancellationToken cancellationToken)
+    private Task FireDueAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        while (true)
-        {
-            var batch = new List<DuePost>();
-            while (batch.Count < settings.MaxConcurrentPosts)
-            {
-                var now = time.GetUtcNow();
-                var claimed = await store.WriteAsync(
-                    session => session.Posts.ClaimDueAsync(Owner, now, now + settings.LeaseDuration, cancellationToken), cancellationToken);
-                if (claimed is null)
-                    break;
-                batch.Add(claimed);
-            }
-            if (batch.Count == 0)
-                return;
+        return RunClaimedAsync(now => store.WriteAsync(
+                session => session.Posts.ClaimDueAsync(Owner, now, now + settings.LeaseDuration, cancellationToken), cancellationToken),
+            FireAsync, cancellationToken);
+    }
 
-            await Task.WhenAll(batch.Select(due => FireAsync(due, cancellationToken)));
-            status.Looped(time.GetUtcNow());
+    /// <summary>
+    /// Claims and handles posts one at a time with up to <c>Scheduling:MaxConcurrentPosts</c> in flight: a new claim as soon as
+    /// a slot frees up, not when a whole batch is done, so one slow post does not hold the others back. Returns once nothing
+    /// more can be claimed and everything claimed is done.
+    /// </summary>
+    private async Task RunClaimedAsync(Func<DateTimeOffset, Task<DuePost?>> claim, Func<DuePost, CancellationToken, Task> handle, CancellationToken cancellationToken)
+    {
+        using var slots = new SemaphoreSlim(options.Value.MaxConcurrentPosts);
+        var inFlight = new List<Task>();
+        try
+        {
+            while (true)
+            {
+                await slots.WaitAsync(cancellationToken);
+                var claimed = await claim(time.GetUtcNow());
+                if (claimed is null)
+                {
+                    slots.Release();
+                    break;
+                }
+                inFlight.Add(Task.Run(async () =>
+                {
+                    try
+                    {
+                        await handle(claimed, cancellationToken);
+                    }
+                    finally
+                    {
+                        slots.Release();
+                        status.Looped(time.GetUtcNow());
+                    }
+                }, CancellationToken.None));
+                inFlight.RemoveAll(t => t.IsCompleted);
+            }
+        }
+        finally
+        {
+            // Also when a claim failed: what was started finishes before the semaphore goes away.
+            await Task.WhenAll(inFlight);
         }
     }
 
