@@ -73,8 +73,11 @@ public sealed class SchedulerWorker(
     /// <summary>Fires everything due, then answers how long to sleep.</summary>
     private async Task<TimeSpan> PassAsync(CancellationToken cancellationToken)
     {
-        await RecoverOrphanedAsync(cancellationToken);
-        await FireDueAsync(cancellationToken);
+        // Leases of processes on this machine that are gone (killed, crashed) need not run out first.
+        var owners = await store.ReadAsync(session => session.Posts.ListLeaseOwnersAsync(time.GetUtcNow(), cancellationToken), cancellationToken);
+        var gone = owners.Where(PublisherIdentity.IsGone).ToList();
+        await RecoverOrphanedAsync(gone, cancellationToken);
+        await FireDueAsync(gone, cancellationToken);
         var now = time.GetUtcNow();
         var next = await store.ReadAsync(session => session.Posts.NextDueAtAsync(now, cancellationToken), cancellationToken);
         var recheck = options.Value.RecheckInterval;
@@ -84,12 +87,10 @@ public sealed class SchedulerWorker(
     }
 
     /// <summary>Finishes posts whose publisher stopped mid-publish, through the same pipeline as <see cref="FireDueAsync"/>.</summary>
-    private async Task RecoverOrphanedAsync(CancellationToken cancellationToken)
+    private Task RecoverOrphanedAsync(IReadOnlyCollection<string> gone, CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        var owners = await store.ReadAsync(session => session.Posts.ListPublishingLeaseOwnersAsync(time.GetUtcNow(), cancellationToken), cancellationToken);
-        var gone = owners.Where(PublisherIdentity.IsGone).ToList();
-        await RunClaimedAsync(now => store.WriteAsync(
+        return RunClaimedAsync(now => store.WriteAsync(
                 session => session.Posts.ClaimOrphanedPublishingAsync(Owner, now, now + settings.LeaseDuration, gone, cancellationToken), cancellationToken),
             RecoverAsync, cancellationToken);
     }
@@ -109,11 +110,11 @@ public sealed class SchedulerWorker(
         }
     }
 
-    private Task FireDueAsync(CancellationToken cancellationToken)
+    private Task FireDueAsync(IReadOnlyCollection<string> gone, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         return RunClaimedAsync(now => store.WriteAsync(
-                session => session.Posts.ClaimDueAsync(Owner, now, now + settings.LeaseDuration, cancellationToken), cancellationToken),
+                session => session.Posts.ClaimDueAsync(Owner, now, now + settings.LeaseDuration, cancellationToken, gone), cancellationToken),
             FireAsync, cancellationToken);
     }
 

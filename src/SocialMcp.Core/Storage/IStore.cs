@@ -96,10 +96,12 @@ public interface IPostRepository
     Task<int?> BumpVersionAsync(string postId, DateTimeOffset updatedAt, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Leases the oldest due scheduled post whose lease is free or has run out to <paramref name="owner"/> until
-    /// <paramref name="leaseUntil"/>, atomically, so two workers never claim the same post. Null when nothing is due.
+    /// Leases the oldest due scheduled post whose lease is free, has run out, or belongs to one of <paramref name="deadOwners"/>
+    /// to <paramref name="owner"/> until <paramref name="leaseUntil"/>, atomically, so two workers never claim the same post.
+    /// Null when nothing is due.
     /// </summary>
-    Task<DuePost?> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
+    Task<DuePost?> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken,
+        IReadOnlyCollection<string>? deadOwners = null);
 
     /// <summary>
     /// When a worker may next claim something: the earliest scheduled time, or the end of a live lease on it, or the end
@@ -119,8 +121,8 @@ public interface IPostRepository
     /// <summary>Extends <paramref name="owner"/>'s lease; false when another worker has taken the post over.</summary>
     Task<bool> RenewLeaseAsync(string postId, string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
 
-    /// <summary>The owners of live leases on posts being published, so a worker can tell which belong to processes that are gone.</summary>
-    Task<IReadOnlyList<string>> ListPublishingLeaseOwnersAsync(DateTimeOffset now, CancellationToken cancellationToken);
+    /// <summary>The owners of live leases (on due or publishing posts), so a worker can tell which belong to processes that are gone.</summary>
+    Task<IReadOnlyList<string>> ListLeaseOwnersAsync(DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
     /// Leases one post left in <c>publishing</c> by a publisher that stopped (its lease ran out, or its owner is in

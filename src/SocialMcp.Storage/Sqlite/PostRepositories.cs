@@ -99,7 +99,8 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
             "UPDATE posts SET version = version + 1, updated_at = @updatedAt WHERE id = @postId RETURNING version;",
             new { postId, updatedAt = Time(updatedAt) }, cancellationToken));
 
-    public async Task<DuePost?> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
+    public async Task<DuePost?> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken,
+        IReadOnlyCollection<string>? deadOwners = null)
     {
         // One statement: the sub-select and the update are atomic, so two workers on one file never claim the same post.
         var row = await db.Connection.QuerySingleOrDefaultAsync<DueRow>(Command(db,
@@ -107,11 +108,12 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
             UPDATE posts SET lease_owner = @owner, lease_expires_at = @leaseUntil
             WHERE id = (SELECT id FROM posts
                         WHERE status = 'scheduled' AND scheduled_for <= @now
-                          AND (lease_expires_at IS NULL OR lease_expires_at <= @now)
+                          AND (lease_expires_at IS NULL OR lease_expires_at <= @now OR lease_owner IN @deadOwners)
                         ORDER BY scheduled_for, id LIMIT 1)
             RETURNING id AS PostId, workspace_id AS WorkspaceId, scheduled_for AS ScheduledFor;
             """,
-            new { owner, now = Time(now), leaseUntil = Time(leaseUntil) }, cancellationToken));
+            new { owner, now = Time(now), leaseUntil = Time(leaseUntil), deadOwners = deadOwners is { Count: > 0 } ? deadOwners.ToArray() : [""] },
+            cancellationToken));
         return row is null ? null : new DuePost(row.PostId, row.WorkspaceId, ParseTime(row.ScheduledFor));
     }
 
@@ -154,9 +156,12 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
             "UPDATE posts SET lease_expires_at = @leaseUntil WHERE id = @postId AND lease_owner = @owner;",
             new { postId, owner, leaseUntil = Time(leaseUntil) }, cancellationToken)) == 1;
 
-    public async Task<IReadOnlyList<string>> ListPublishingLeaseOwnersAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+    public async Task<IReadOnlyList<string>> ListLeaseOwnersAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         (await db.Connection.QueryAsync<string>(Command(db,
-            "SELECT DISTINCT lease_owner FROM posts WHERE status = 'publishing' AND lease_owner IS NOT NULL AND lease_expires_at > @now;",
+            """
+            SELECT DISTINCT lease_owner FROM posts
+            WHERE status IN ('scheduled', 'publishing') AND lease_owner IS NOT NULL AND lease_expires_at > @now;
+            """,
             new { now = Time(now) }, cancellationToken))).ToList();
 
     public async Task<DuePost?> ClaimOrphanedPublishingAsync(

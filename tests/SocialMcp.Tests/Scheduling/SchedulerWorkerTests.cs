@@ -125,6 +125,29 @@ public sealed class SchedulerWorkerTests
     }
 
     [Fact]
+    public async Task Worker_LeaseOfAProcessThatIsGone_IsTakenOverAtOnce()
+    {
+        await using var server = await SchedulerHarness.CreateAsync();
+        var post = await server.ScheduleNewAsync(Due, Platform.X);
+        server.Clock.Advance(TimeSpan.FromMinutes(11));
+        var now = server.Clock.GetUtcNow();
+        // A process on this machine that no longer runs (the owner shape is {machine}/{pid}/{random}).
+        var gone = $"{Environment.MachineName}/{UnusedProcessId()}/dead";
+        await server.Store.WriteAsync(s => s.Posts.ClaimDueAsync(gone, now, now.AddMinutes(5), Ct), Ct);
+
+        await server.StartAsync();
+
+        Assert.Equal(PostStatus.Published, (await server.GetAsync(post.Post.Id)).Post.Status);
+        Assert.Equal(1, server.DeliveriesOf(post.Post.Id));
+    }
+
+    private static int UnusedProcessId()
+    {
+        var used = System.Diagnostics.Process.GetProcesses().Select(p => p.Id).ToHashSet();
+        return Enumerable.Range(400_000, 10_000).First(pid => !used.Contains(pid));
+    }
+
+    [Fact]
     public async Task Workers_TwoServersOnOneDatabase_NeverFireAPostTwice()
     {
         var settings = new Dictionary<string, string?> { ["Scheduling:MaxConcurrentPosts"] = "2" };
