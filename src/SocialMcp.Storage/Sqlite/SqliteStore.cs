@@ -26,16 +26,17 @@ public sealed class SqliteStore(SqliteConnectionFactory connections) : IStore
 /// <summary>The connection and (for writes) the transaction every repository of one unit of work uses.</summary>
 public sealed record DbContext(SqliteConnection Connection, SqliteTransaction? Transaction);
 
+/// <summary>A unit of work's repositories, each made on first use (most units of work touch two or three).</summary>
 internal sealed class SqliteSession(DbContext db) : IStoreSession
 {
-    public IWorkspaceRepository Workspaces { get; } = new WorkspaceRepository(db);
-    public IPlatformSetRepository PlatformSets { get; } = new PlatformSetRepository(db);
-    public IAccountRepository Accounts { get; } = new AccountRepository(db);
-    public IPostRepository Posts { get; } = new PostRepository(db);
-    public IPostTargetRepository Targets { get; } = new PostTargetRepository(db);
-    public IPostEventRepository Events { get; } = new PostEventRepository(db);
-    public IApiKeyRepository ApiKeys { get; } = new ApiKeyRepository(db);
-    public IAuditLogRepository Audit { get; } = new AuditLogRepository(db);
-    public IPublishHandleRepository Handles { get; } = new PublishHandleRepository(db);
-    public IIdempotencyKeyRepository IdempotencyKeys { get; } = new IdempotencyKeyRepository(db);
+    public IWorkspaceRepository Workspaces => field ??= new WorkspaceRepository(db);
+    public IPlatformSetRepository PlatformSets => field ??= new PlatformSetRepository(db);
+    public IAccountRepository Accounts => field ??= new AccountRepository(db);
+    public IPostRepository Posts => field ??= new PostRepository(db);
+    public IPostTargetRepository Targets => field ??= new PostTargetRepository(db);
+    public IPostEventRepository Events => field ??= new PostEventRepository(db);
+    public IApiKeyRepository ApiKeys => field ??= new ApiKeyRepository(db);
+    public IAuditLogRepository Audit => field ??= new AuditLogRepository(db);
+    public IPublishHandleRepository Handles => field ??= new PublishHandleRepository(db);
+    public IIdempotencyKeyRepository IdempotencyKeys => field ??= new IdempotencyKeyRepository(db);
 }
