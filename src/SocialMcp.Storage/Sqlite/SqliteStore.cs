@@ -3,9 +3,16 @@ using SocialMcp.Core.Storage;
 
 namespace SocialMcp.Storage.Sqlite;
 
-/// <summary>Gives each unit of work one connection; writes run inside one BEGIN IMMEDIATE transaction.</summary>
+/// <summary>
+/// Gives each unit of work one connection; writes run inside one BEGIN IMMEDIATE transaction. SQLite allows one writer
+/// at a time: writers of this process queue on an async lock first, so a waiting writer parks no thread (SQLite's busy
+/// handler sleeps the thread it runs on) and the lock passes on in order. The busy timeout still arbitrates between
+/// processes sharing the file.
+/// </summary>
 public sealed class SqliteStore(SqliteConnectionFactory connections) : IStore
 {
+    private readonly SemaphoreSlim _writer = new(1, 1);
+
     public async Task<T> ReadAsync<T>(Func<IStoreSession, Task<T>> work, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
@@ -14,12 +21,20 @@ public sealed class SqliteStore(SqliteConnectionFactory connections) : IStore
 
     public async Task<T> WriteAsync<T>(Func<IStoreSession, Task<T>> work, CancellationToken cancellationToken)
     {
-        await using var connection = await connections.OpenAsync(cancellationToken);
-        // Immediate: take the write lock up front, so a read-then-write never deadlocks on a lock upgrade.
-        await using var transaction = connection.BeginTransaction(deferred: false);
-        var result = await work(new SqliteSession(new DbContext(connection, transaction)));
-        await transaction.CommitAsync(cancellationToken);
-        return result;
+        await _writer.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await connections.OpenAsync(cancellationToken);
+            // Immediate: take the write lock up front, so a read-then-write never deadlocks on a lock upgrade.
+            await using var transaction = connection.BeginTransaction(deferred: false);
+            var result = await work(new SqliteSession(new DbContext(connection, transaction)));
+            await transaction.CommitAsync(cancellationToken);
+            return result;
+        }
+        finally
+        {
+            _writer.Release();
+        }
     }
 }
 
