@@ -39,6 +39,7 @@ public sealed record FanoutOptions
     /// <summary>Each experiment: a name, what it changes, and the options it sets (on top of the command line's).</summary>
     public static IReadOnlyList<(string Name, string Changes, Func<FanoutOptions, FanoutOptions> Apply)> Experiments { get; } =
     [
+        ("baseline", "nothing: the product as it is, run again beside the experiments", o => o),
         ("serialize-writes", "writes queue on an in-process async lock before BEGIN IMMEDIATE", o => o with { SerializeWrites = true }),
         ("claim-index", "index posts(status, scheduled_for, id) so a claim reads one row instead of sorting every due post", o => o with { ClaimIndex = true }),
         ("streaming-worker", "the scheduler claims the next post as soon as one of its MaxConcurrentPosts finishes (no batch barrier)", o => o with { Worker = "streaming" }),
