@@ -352,9 +352,18 @@ public sealed partial class PostService
         if (!scheduling.Value.DailyCaps.TryGetValue(platform.ToWireName(), out var cap))
             return null;
         var now = time.GetUtcNow();
-        var live = await store.ReadAsync(session => session.Targets.ListAccountLiveSinceAsync(account.Id, now - CapWindow, cancellationToken), cancellationToken);
+        var live = await store.ReadAsync(session => CapWindowAsync(session, account.Id, now, cancellationToken), cancellationToken);
         return live.Count < cap ? null : new CapReached(cap, live[live.Count - cap] + CapWindow);
     }
+
+    /// <summary>
+    /// When the account's targets of the last 24 hours went live, oldest first. One that went live exactly 24 hours ago has
+    /// left the window: its slot frees at that instant, which is when a wait for it ends (counting it would wait again, at once,
+    /// until the waits run out).
+    /// </summary>
+    private static async Task<IReadOnlyList<DateTimeOffset>> CapWindowAsync(
+        IStoreSession session, string accountId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        (await session.Targets.ListAccountLiveSinceAsync(accountId, now - CapWindow, cancellationToken)).Where(at => at + CapWindow > now).ToList();
 
     /// <summary>all_or_nothing: refuses up front when a target's daily cap cannot free up in time, before anything goes out.</summary>
     private async Task EnsureEveryTargetCanGoOutAsync(IStoreSession session, IReadOnlyList<PostTarget> chosen,
@@ -365,7 +374,7 @@ public sealed partial class PostService
             if (!scheduling.Value.DailyCaps.TryGetValue(target.Platform.ToWireName(), out var cap))
                 continue;
             var account = accounts[target.Platform];
-            var live = await session.Targets.ListAccountLiveSinceAsync(account.Id, now - CapWindow, cancellationToken);
+            var live = await CapWindowAsync(session, account.Id, now, cancellationToken);
             if (live.Count >= cap && live[live.Count - cap] + CapWindow > deadline)
             {
                 var freesAt = live[live.Count - cap] + CapWindow;
