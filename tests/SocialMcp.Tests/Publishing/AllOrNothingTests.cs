@@ -139,6 +139,34 @@ public sealed class AllOrNothingTests
         Assert.Equal(1, services.Sandbox.Deliveries.Count(d => d.PostId == post.Post.Id && d.Platform == Platform.Threads));
     }
 
+    [Fact]
+    public async Task Fire_ScheduledAllOrNothingWhoseCapCannotFreeUp_FailsOnceWithNothingPublished()
+    {
+        var settings = new Dictionary<string, string?> { ["Scheduling:DailyCaps:x"] = "1" };
+        await using var server = await Scheduling.SchedulerHarness.CreateAsync(settings);
+        var earlier = await server.Posts.CreateAsync(Ws, Drafts.Create("Earlier", Platform.X), Ct);
+        await server.Posts.PublishAsync(Ws, earlier.Post.Id, null, Ct);
+        var due = TestServices.Start.AddMinutes(10);
+        var post = await server.ScheduleNewAsync(due, Platform.LinkedIn, Platform.X);
+        await server.Store.WriteAsync(async s =>
+        {
+            var p = (await s.Posts.GetAsync(Ws, post.Post.Id, Ct))!;
+            Assert.True(await s.Posts.UpdateAsync(p with { Policy = PublishPolicy.AllOrNothing, Version = p.Version + 1 }, p.Version, Ct));
+            return 0;
+        }, Ct);
+        await server.StartAsync();
+
+        await server.AdvanceAsync(TimeSpan.FromMinutes(10));
+
+        var fired = await server.GetAsync(post.Post.Id);
+        Assert.Equal(PostStatus.Failed, fired.Post.Status);
+        Assert.All(fired.Targets, t => Assert.Equal(ErrorCodes.RateLimited, t.ErrorCode));
+        Assert.Equal(0, server.DeliveriesOf(post.Post.Id));
+        Assert.Single(await server.Posts.GetHistoryAsync(Ws, post.Post.Id, Ct), e => e.EventType == "schedule_failed");
+        Assert.Empty(await server.Store.ReadAsync(s => s.Posts.ListPublishingLeaseOwnersAsync(server.Clock.GetUtcNow(), Ct), Ct));
+        Assert.True(await server.Store.ReadAsync(s => s.Posts.NextDueAtAsync(server.Clock.GetUtcNow(), Ct), Ct) is null);
+    }
+
     private static async Task<PostDetails> CreateAllOrNothingAsync(TestServices services, CreatePostCommand command)
     {
         var posts = services.Get<PostService>();

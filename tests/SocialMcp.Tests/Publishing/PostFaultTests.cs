@@ -20,7 +20,9 @@ public sealed class PostFaultTests
     private const string GraphUnavailable =
         """{"error":{"message":"Service temporarily unavailable","type":"OAuthException","code":2,"is_transient":true,"fbtrace_id":"Abc"}}""";
 
-    /// <param name="Hung">Which attempts (request line "METHOD /path", ordinal among its kind) the emulator never answers.</param>
+    /// <param name="Hung">Which attempts (request line "METHOD /path", ordinal among its kind) the emulator holds on the clock.</param>
+    /// <param name="BeforeAdvance">What happens while they are held, before the clock moves.</param>
+    /// <param name="Step">How far the clock moves each time all that is left waits on it.</param>
     /// <param name="Also">Further checks on the faulted target.</param>
     public sealed record FaultCase(
         Platform Platform,
@@ -30,6 +32,8 @@ public sealed class PostFaultTests
         string? PlatformCode = null,
         string? MessageContains = null,
         Func<string, int, bool>? Hung = null,
+        Func<EmulatedPublishing, Task>? BeforeAdvance = null,
+        TimeSpan? Step = null,
         Func<EmulatedPublishing, string, PostTarget, Task>? Also = null);
 
     private static readonly DateTimeOffset FarReset = TestServices.Start.AddHours(2);
@@ -152,6 +156,27 @@ public sealed class PostFaultTests
                 Assert.Equal(TokenHealth.Healthy, TokenHealth.Of(await h.Services.AccountAsync(Platform.LinkedIn), h.Clock.GetUtcNow()));
                 AssertLive(h, Platform.X, 0);
             }),
+
+        // The token is revoked while X holds the create (after the account's first call used it): the create meets a 401.
+        ["token_revoked_mid_publish"] = new(Platform.X, h =>
+            {
+                h.Emulator.Faults.Enqueue(Platform.X, new Fault.Latency(TimeSpan.FromSeconds(5)) { PathContains = "2/tweets" });
+                return Task.CompletedTask;
+            },
+            TargetStatus.Failed, ErrorCodes.AuthExpired, "401",
+            Hung: (line, ordinal) => line.StartsWith("POST ", StringComparison.Ordinal) && line.EndsWith("/2/tweets", StringComparison.Ordinal) && ordinal == 1,
+            BeforeAdvance: async h =>
+            {
+                h.Emulator.State.Revoke(await h.SandboxTokenAsync(Platform.X));
+                h.Emulator.State.AcceptSandboxTokens = false;
+            },
+            Step: TimeSpan.FromSeconds(5),
+            Also: async (h, _, _) =>
+            {
+                Assert.Equal(TokenHealth.Expired, TokenHealth.Of(await h.Services.AccountAsync(Platform.X), h.Clock.GetUtcNow()));
+                Assert.Equal(0, h.Emulator.State.Calls(Platform.X, "tweets.create"));
+                AssertLiveSync(h, Platform.X, 0);
+            }),
     };
 
     public static TheoryData<string> CaseNames => new(Cases.Keys);
@@ -170,13 +195,21 @@ public sealed class PostFaultTests
         // The clock moves only when the rest of the post is done and all that is left waits on it: with no call in flight,
         // a timer besides the lease heartbeat (a limit wait); or calls whose every attempt in flight is one the emulator has
         // taken and will not answer (its wait and the client's attempt timeout are both timers). One step fires a timeout.
+        var beforeAdvance = fault.BeforeAdvance;
         var result = await h.DriveAsync(publishing, async () =>
-            h.Requests.OnlyInFlight(hung)
-            && h.Requests.CallsInFlight == h.Requests.InFlightCount
-            && h.Clock.PendingTimers >= (h.Requests.InFlightCount == 0 ? 2 : 1 + 2 * h.Requests.InFlightCount)
-            && (await h.GetAsync(post.Post.Id)).Targets.Where(t => t.Platform != fault.Platform)
-                .All(t => t.Status is not (TargetStatus.Pending or TargetStatus.Publishing)),
-            EmulatedPublishing.AttemptTimeout);
+        {
+            var ready = h.Requests.OnlyInFlight(hung)
+                && h.Requests.CallsInFlight == h.Requests.InFlightCount
+                && h.Clock.PendingTimers >= (h.Requests.InFlightCount == 0 ? 2 : 1 + 2 * h.Requests.InFlightCount)
+                && (await h.GetAsync(post.Post.Id)).Targets.Where(t => t.Platform != fault.Platform)
+                    .All(t => t.Status is not (TargetStatus.Pending or TargetStatus.Publishing));
+            if (ready && beforeAdvance is not null)
+            {
+                await beforeAdvance(h);
+                beforeAdvance = null;
+            }
+            return ready;
+        }, fault.Step ?? EmulatedPublishing.AttemptTimeout);
 
         var faulted = result.Targets.Single(t => t.Platform == fault.Platform);
         Assert.True(fault.Status == faulted.Status, $"{name}: {faulted.Status} {faulted.ErrorCode} {faulted.ErrorMessage}");
