@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
@@ -82,6 +83,13 @@ public sealed partial class PostService
     /// </summary>
     public async Task<PostDetails?> RecoverAsync(string workspaceId, string postId, string leaseOwner, CancellationToken cancellationToken)
     {
+        // Its publisher has not stopped: it is this process, whose lease lapsed while it was suspended or stalled. Its
+        // heartbeat renews the lease again (the owner is the same); a second attempt now would publish the targets twice.
+        if (_publishingHere.ContainsKey(postId))
+        {
+            logger.LogWarning("The lease on post {PostId} lapsed while this process was still publishing it; left to that publish", postId);
+            return null;
+        }
         var claim = await store.WriteAsync(async session =>
         {
             var now = time.GetUtcNow();
@@ -227,8 +235,25 @@ public sealed partial class PostService
         return await CompletePublishAsync(claim, owner, progress, cancellationToken);
     }
 
+    /// <summary>Posts this process is publishing (steps 2–4) right now, which <see cref="RecoverAsync"/> leaves alone.</summary>
+    private readonly ConcurrentDictionary<string, byte> _publishingHere = new();
+
     /// <summary>Steps 2–4: publish each target under the renewed lease, roll back if the policy says so, sum up, release.</summary>
     private async Task<PostDetails> CompletePublishAsync(
+        PublishClaim claim, string owner, IProgress<PublishProgress>? progress, CancellationToken cancellationToken)
+    {
+        _publishingHere[claim.Post.Id] = 0;
+        try
+        {
+            return await CompletePublishHereAsync(claim, owner, progress, cancellationToken);
+        }
+        finally
+        {
+            _publishingHere.TryRemove(claim.Post.Id, out _);
+        }
+    }
+
+    private async Task<PostDetails> CompletePublishHereAsync(
         PublishClaim claim, string owner, IProgress<PublishProgress>? progress, CancellationToken cancellationToken)
     {
         var post = claim.Post;
