@@ -130,6 +130,39 @@ public sealed class RecoveryTests
         Assert.Empty(await server.Store.ReadAsync(s => s.Posts.ListPublishingLeaseOwnersAsync(server.Clock.GetUtcNow(), Ct), Ct));
     }
 
+    [Fact]
+    public async Task Worker_LeaseLapsesWhileThisProcessStillPublishes_LeavesThePostToItsPublisher()
+    {
+        await using var server = await SchedulerHarness.CreateAsync(new Dictionary<string, string?>
+        {
+            ["Scheduling:DailyCaps:x"] = "1",
+            ["Scheduling:DefaultTolerance"] = "1.00:00:00",
+        });
+        var earlier = await server.Posts.CreateAsync(LocalWorkspace.Id, Drafts.Create("Earlier", Platform.X), Ct);
+        await server.Posts.PublishAsync(LocalWorkspace.Id, earlier.Post.Id, null, Ct);
+        server.Clock.Advance(TimeSpan.FromHours(1));
+        await server.StartAsync();
+        var post = await server.Posts.CreateAsync(LocalWorkspace.Id, Drafts.Create("Slow", Platforms), Ct);
+        var publishing = server.Posts.PublishAsync(LocalWorkspace.Id, post.Post.Id, null, Ct); // X waits 23 h for its cap
+        await EmulatedPublishing.WaitUntilAsync(async () =>
+            (await server.Posts.GetHistoryAsync(LocalWorkspace.Id, post.Post.Id, Ct)).Any(e => e.EventType == "target_waiting"), "X waits");
+
+        // The process is suspended past its lease (a laptop asleep): the lease lapses before the heartbeat renews it, and
+        // on waking this process's own scheduler runs a pass while the publish is still waiting.
+        var now = server.Clock.GetUtcNow();
+        await server.Store.WriteAsync(s => s.Posts.TakeLeaseAsync(post.Post.Id, server.Worker.Owner, now.AddSeconds(-1), Ct), Ct);
+        var slept = server.Status.NextSleep;
+        server.Get<SchedulerSignal>().Poke();
+        await EmulatedPublishing.WaitUntilAsync(async () => slept.IsCompleted
+            || (await server.Posts.GetHistoryAsync(LocalWorkspace.Id, post.Post.Id, Ct)).Any(e => e.EventType == "target_recovering"), "a pass");
+
+        Assert.DoesNotContain(await server.Posts.GetHistoryAsync(LocalWorkspace.Id, post.Post.Id, Ct), e => e.EventType == "target_recovering");
+        server.Clock.Advance(TimeSpan.FromHours(23));
+        var done = await publishing.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(PostStatus.Published, done.Post.Status);
+        Assert.Equal(1, server.Sandbox.Deliveries.Count(d => d.PostId == post.Post.Id && d.Platform == Platform.X));
+    }
+
     // ---- PublisherIdentity.IsGone ------------------------------------------------------------------------------
 
     [Fact]
