@@ -26,7 +26,12 @@ public sealed class CancelWhilePublishingTests
             var x = post.Targets.Single(t => t.Platform == Platform.X);
             await s.Targets.UpdateAsync(x with
             {
-                Status = TargetStatus.Published, PlatformPostId = "1", PublicUrl = "sandbox://x/1", AttemptCount = 1, AttemptId = "a-x", PublishedAt = now,
+                Status = TargetStatus.Published,
+                PlatformPostId = "1",
+                PublicUrl = "sandbox://x/1",
+                AttemptCount = 1,
+                AttemptId = "a-x",
+                PublishedAt = now,
             }, Ct);
             var linkedIn = post.Targets.Single(t => t.Platform == Platform.LinkedIn);
             await s.Targets.UpdateAsync(linkedIn with { Status = TargetStatus.Publishing, AttemptCount = 1, AttemptId = "a-li" }, Ct);

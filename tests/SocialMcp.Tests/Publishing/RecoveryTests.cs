@@ -215,7 +215,10 @@ public sealed class RecoveryTests
             {
                 await s.Targets.UpdateAsync(target with
                 {
-                    Status = TargetStatus.Publishing, AttemptCount = 1, AttemptId = $"before-crash-{target.Platform.ToWireName()}", UpdatedAt = now,
+                    Status = TargetStatus.Publishing,
+                    AttemptCount = 1,
+                    AttemptId = $"before-crash-{target.Platform.ToWireName()}",
+                    UpdatedAt = now,
                 }, Ct);
             }
             Assert.True(await s.Posts.TakeLeaseAsync(post.Id, owner, leaseUntil, Ct));
@@ -230,8 +233,11 @@ public sealed class RecoveryTests
             var target = (await s.Targets.ListForPostAsync(post.Post.Id, Ct)).Single(t => t.Platform == platform);
             await s.Targets.UpdateAsync(target with
             {
-                Status = TargetStatus.Published, PlatformPostId = $"sbx-{platform.ToWireName()}-done", PublicUrl = $"sandbox://{platform.ToWireName()}/done",
-                PublishedAt = at, UpdatedAt = at,
+                Status = TargetStatus.Published,
+                PlatformPostId = $"sbx-{platform.ToWireName()}-done",
+                PublicUrl = $"sandbox://{platform.ToWireName()}/done",
+                PublishedAt = at,
+                UpdatedAt = at,
             }, Ct);
             return 0;
         }, Ct);
