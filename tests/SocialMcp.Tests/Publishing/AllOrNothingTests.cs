@@ -167,6 +167,29 @@ public sealed class AllOrNothingTests
         Assert.True(await server.Store.ReadAsync(s => s.Posts.NextDueAtAsync(server.Clock.GetUtcNow(), Ct), Ct) is null);
     }
 
+    [Fact]
+    public async Task Publish_OneTargetFailsAgainstTheEmulator_LiveOnesAreDeletedOnTheirPlatforms()
+    {
+        await using var h = await EmulatedPublishing.StartAsync([Platform.X, Platform.LinkedIn, Platform.Threads]);
+        h.Emulator.Faults.Enqueue(Platform.Threads, new SocialMcp.Emulator.Fault.Respond(400,
+            """{"error":{"message":"Invalid parameter","type":"OAuthException","code":100,"fbtrace_id":"Abc"}}"""), times: 8);
+        var post = await CreateAllOrNothingAsync(h.Services, Drafts.Create("All or nothing, for real", Platform.X, Platform.LinkedIn, Platform.Threads));
+
+        var done = await h.Posts.PublishAsync(Ws, post.Post.Id, null, Ct).WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal(PostStatus.Failed, done.Post.Status);
+        Assert.NotEqual(TargetStatus.Published, done.Targets.Single(t => t.Platform == Platform.Threads).Status);
+        Assert.All(done.Rollback!, r => Assert.True(r.Withdrawn, $"{r.Platform}: {r.ErrorCode} {r.Message}"));
+        Assert.Equal([Platform.X, Platform.LinkedIn], done.Rollback!.Select(r => r.Platform).Order());
+        Assert.Equal(1, h.Emulator.State.Calls(Platform.X, "tweets.delete"));
+        var x = done.Targets.Single(t => t.Platform == Platform.X);
+        Assert.Equal(TargetStatus.Withdrawn, x.Status);
+        using var client = new HttpClient { BaseAddress = h.Emulator.BaseUrlOf(Platform.X) };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", await h.SandboxTokenAsync(Platform.X));
+        var read = await client.GetStringAsync($"2/tweets/{x.PlatformPostId}");
+        Assert.DoesNotContain("\"data\"", read);
+    }
+
     private static async Task<PostDetails> CreateAllOrNothingAsync(TestServices services, CreatePostCommand command)
     {
         var posts = services.Get<PostService>();
