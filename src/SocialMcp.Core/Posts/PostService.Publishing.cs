@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
@@ -82,6 +83,13 @@ public sealed partial class PostService
     /// </summary>
     public async Task<PostDetails?> RecoverAsync(string workspaceId, string postId, string leaseOwner, CancellationToken cancellationToken)
     {
+        // Its publisher has not stopped: it is this process, whose lease lapsed while it was suspended or stalled. Its
+        // heartbeat renews the lease again (the owner is the same); a second attempt now would publish the targets twice.
+        if (_publishingHere.ContainsKey(postId))
+        {
+            logger.LogWarning("The lease on post {PostId} lapsed while this process was still publishing it; left to that publish", postId);
+            return null;
+        }
         var claim = await store.WriteAsync(async session =>
         {
             var now = time.GetUtcNow();
@@ -276,8 +284,25 @@ public sealed partial class PostService
         return await CompletePublishAsync(claim, owner, progress, cancellationToken);
     }
 
+    /// <summary>Posts this process is publishing (steps 2–4) right now, which <see cref="RecoverAsync"/> leaves alone.</summary>
+    private readonly ConcurrentDictionary<string, byte> _publishingHere = new();
+
     /// <summary>Steps 2–4: publish each target under the renewed lease, roll back if the policy says so, sum up, release.</summary>
     private async Task<PostDetails> CompletePublishAsync(
+        PublishClaim claim, string owner, IProgress<PublishProgress>? progress, CancellationToken cancellationToken)
+    {
+        _publishingHere[claim.Post.Id] = 0;
+        try
+        {
+            return await CompletePublishHereAsync(claim, owner, progress, cancellationToken);
+        }
+        finally
+        {
+            _publishingHere.TryRemove(claim.Post.Id, out _);
+        }
+    }
+
+    private async Task<PostDetails> CompletePublishHereAsync(
         PublishClaim claim, string owner, IProgress<PublishProgress>? progress, CancellationToken cancellationToken)
     {
         var post = claim.Post;
@@ -405,9 +430,18 @@ public sealed partial class PostService
         if (!scheduling.Value.DailyCaps.TryGetValue(platform.ToWireName(), out var cap))
             return null;
         var now = time.GetUtcNow();
-        var live = await store.ReadAsync(session => session.Targets.ListAccountLiveSinceAsync(account.Id, now - CapWindow, cancellationToken), cancellationToken);
+        var live = await store.ReadAsync(session => CapWindowAsync(session, account.Id, now, cancellationToken), cancellationToken);
         return live.Count < cap ? null : new CapReached(cap, live[live.Count - cap] + CapWindow);
     }
+
+    /// <summary>
+    /// When the account's targets of the last 24 hours went live, oldest first. One that went live exactly 24 hours ago has
+    /// left the window: its slot frees at that instant, which is when a wait for it ends (counting it would wait again, at once,
+    /// until the waits run out).
+    /// </summary>
+    private static async Task<IReadOnlyList<DateTimeOffset>> CapWindowAsync(
+        IStoreSession session, string accountId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        (await session.Targets.ListAccountLiveSinceAsync(accountId, now - CapWindow, cancellationToken)).Where(at => at + CapWindow > now).ToList();
 
     /// <summary>all_or_nothing: refuses up front when a target's daily cap cannot free up in time, before anything goes out.</summary>
     private async Task EnsureEveryTargetCanGoOutAsync(IStoreSession session, IReadOnlyList<PostTarget> chosen,
@@ -418,7 +452,7 @@ public sealed partial class PostService
             if (!scheduling.Value.DailyCaps.TryGetValue(target.Platform.ToWireName(), out var cap))
                 continue;
             var account = accounts[target.Platform];
-            var live = await session.Targets.ListAccountLiveSinceAsync(account.Id, now - CapWindow, cancellationToken);
+            var live = await CapWindowAsync(session, account.Id, now, cancellationToken);
             if (live.Count >= cap && live[live.Count - cap] + CapWindow > deadline)
             {
                 var freesAt = live[live.Count - cap] + CapWindow;

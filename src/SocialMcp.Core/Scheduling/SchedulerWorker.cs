@@ -40,17 +40,19 @@ public sealed class SchedulerWorker(
                 stoppingToken.ThrowIfCancellationRequested();
                 // Taken before reading: a poke that lands while this pass reads the database still ends the sleep after it.
                 var poked = signal.NextPoke;
-                TimeSpan delay;
+                DateTimeOffset wakeAt;
                 try
                 {
-                    delay = await PassAsync(stoppingToken);
+                    wakeAt = await PassAsync(stoppingToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     // A locked or unreadable database: try again soon. The health report goes stale meanwhile, as it should.
                     logger.LogError(ex, "Scheduler pass failed; retrying");
-                    delay = TimeSpan.FromSeconds(Math.Min(30, options.Value.RecheckInterval.TotalSeconds));
+                    wakeAt = time.GetUtcNow() + TimeSpan.FromSeconds(Math.Min(30, options.Value.RecheckInterval.TotalSeconds));
                 }
+                // Measured from now, not from when the pass decided: time that passed meanwhile is not slept twice.
+                var delay = wakeAt - time.GetUtcNow();
                 if (delay > TimeSpan.Zero)
                     await SleepAsync(delay, poked, stoppingToken);
             }
@@ -70,8 +72,8 @@ public sealed class SchedulerWorker(
         }
     }
 
-    /// <summary>Fires everything due, then answers how long to sleep.</summary>
-    private async Task<TimeSpan> PassAsync(CancellationToken cancellationToken)
+    /// <summary>Fires everything due, then answers when to wake.</summary>
+    private async Task<DateTimeOffset> PassAsync(CancellationToken cancellationToken)
     {
         // Leases of processes on this machine that are gone (killed, crashed) need not run out first.
         var owners = await store.ReadAsync(session => session.Posts.ListLeaseOwnersAsync(time.GetUtcNow(), cancellationToken), cancellationToken);
@@ -83,7 +85,7 @@ public sealed class SchedulerWorker(
         var recheck = options.Value.RecheckInterval;
         var delay = next is { } due ? TimeSpan.FromTicks(Math.Clamp((due - now).Ticks, 0, recheck.Ticks)) : recheck;
         status.Sleeping(now, now + delay);
-        return delay;
+        return now + delay;
     }
 
     /// <summary>Finishes posts whose publisher stopped mid-publish, through the same pipeline as <see cref="FireDueAsync"/>.</summary>

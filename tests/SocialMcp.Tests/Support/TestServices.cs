@@ -24,7 +24,8 @@ public sealed class TestServices : IAsyncDisposable
 
     private readonly ServiceProvider _provider;
 
-    public TestServices(IDictionary<string, string?>? settings = null)
+    /// <param name="configure">Extra registrations after the defaults (e.g. an <c>ISandboxApi</c> so sandbox accounts publish through the emulator).</param>
+    public TestServices(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
         Directory = Path.Combine(Path.GetTempPath(), "socialmcp-tests-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(Directory);
@@ -42,6 +43,7 @@ public sealed class TestServices : IAsyncDisposable
         services.AddSocialCore();
         services.AddSocialStorage();
         services.AddPlatformPublishers();
+        configure?.Invoke(services);
         _provider = services.BuildServiceProvider();
     }
 
@@ -54,9 +56,10 @@ public sealed class TestServices : IAsyncDisposable
 
     public T Get<T>() where T : notnull => _provider.GetRequiredService<T>();
 
-    public static async Task<TestServices> CreateInitializedAsync(IDictionary<string, string?>? settings = null)
+    public static async Task<TestServices> CreateInitializedAsync(
+        IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
-        var services = new TestServices(settings);
+        var services = new TestServices(settings, configure);
         await services.Get<MigrationRunner>().ApplyAsync(CancellationToken.None);
         await services.Get<LocalWorkspace>().EnsureCreatedAsync(CancellationToken.None);
         return services;
