@@ -163,7 +163,7 @@ public sealed class AllOrNothingTests
         Assert.All(fired.Targets, t => Assert.Equal(ErrorCodes.RateLimited, t.ErrorCode));
         Assert.Equal(0, server.DeliveriesOf(post.Post.Id));
         Assert.Single(await server.Posts.GetHistoryAsync(Ws, post.Post.Id, Ct), e => e.EventType == "schedule_failed");
-        Assert.Empty(await server.Store.ReadAsync(s => s.Posts.ListPublishingLeaseOwnersAsync(server.Clock.GetUtcNow(), Ct), Ct));
+        Assert.Empty(await server.Store.ReadAsync(s => s.Posts.ListLeaseOwnersAsync(server.Clock.GetUtcNow(), Ct), Ct));
         Assert.True(await server.Store.ReadAsync(s => s.Posts.NextDueAtAsync(server.Clock.GetUtcNow(), Ct), Ct) is null);
     }
 

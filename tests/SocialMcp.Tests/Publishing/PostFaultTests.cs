@@ -59,7 +59,7 @@ public sealed class PostFaultTests
             Also: async (h, postId, _) =>
             {
                 Assert.Empty(await h.EventsOfAsync(postId, "target_waiting"));
-                AssertLive(h, Platform.X, 0);
+                AssertLiveSync(h, Platform.X, 0);
             }),
 
         // The same burst with a Retry-After that fits the tolerance: the target waits out each one, then goes out once.
@@ -73,7 +73,7 @@ public sealed class PostFaultTests
             Also: async (h, postId, _) =>
             {
                 Assert.Equal(3, (await h.EventsOfAsync(postId, "target_waiting")).Count(e => e.Platform == Platform.X));
-                AssertLive(h, Platform.X, 1);
+                AssertLiveSync(h, Platform.X, 1);
                 Assert.Equal(1, h.Emulator.State.Calls(Platform.X, "tweets.create"));
             }),
 
@@ -87,7 +87,7 @@ public sealed class PostFaultTests
             Also: (h, _, t) =>
             {
                 Assert.Equal("Service temporarily unavailable", t.PlatformErrorMessage);
-                AssertLive(h, Platform.Threads, 0);
+                AssertLiveSync(h, Platform.Threads, 0);
                 return Task.CompletedTask;
             }),
 
@@ -110,7 +110,7 @@ public sealed class PostFaultTests
             Hung: (line, ordinal) => line.StartsWith("POST ", StringComparison.Ordinal) && line.EndsWith("/2/tweets", StringComparison.Ordinal) && ordinal == 1,
             Also: (h, _, _) =>
             {
-                AssertLive(h, Platform.X, 0);
+                AssertLiveSync(h, Platform.X, 0);
                 Assert.Equal(0, h.Emulator.State.Calls(Platform.X, "tweets.create"));
                 return Task.CompletedTask;
             }),
@@ -134,7 +134,7 @@ public sealed class PostFaultTests
             TargetStatus.Published,
             Also: (h, _, t) =>
             {
-                AssertLive(h, Platform.X, 1);
+                AssertLiveSync(h, Platform.X, 1);
                 Assert.Equal(1, h.Emulator.State.Calls(Platform.X, "tweets.create"));
                 Assert.NotNull(t.PlatformPostId);
                 return Task.CompletedTask;
@@ -154,7 +154,7 @@ public sealed class PostFaultTests
                 var account = await h.Services.AccountAsync(Platform.X);
                 Assert.Equal(TokenHealth.Expired, TokenHealth.Of(account, h.Clock.GetUtcNow()));
                 Assert.Equal(TokenHealth.Healthy, TokenHealth.Of(await h.Services.AccountAsync(Platform.LinkedIn), h.Clock.GetUtcNow()));
-                AssertLive(h, Platform.X, 0);
+                AssertLiveSync(h, Platform.X, 0);
             }),
 
         // The token is revoked while X holds the create (after the account's first call used it): the create meets a 401.

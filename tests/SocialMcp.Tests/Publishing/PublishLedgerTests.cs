@@ -87,7 +87,7 @@ public sealed class PublishLedgerTests
 
         var now = h.Clock.GetUtcNow();
         Assert.True(await h.Services.Store.ReadAsync(s => s.Posts.HoldsLeaseAsync(post.Post.Id, owner, now, Ct), Ct));
-        Assert.Equal([owner], await h.Services.Store.ReadAsync(s => s.Posts.ListPublishingLeaseOwnersAsync(now, Ct), Ct));
+        Assert.Equal([owner], await h.Services.Store.ReadAsync(s => s.Posts.ListLeaseOwnersAsync(now, Ct), Ct));
         Assert.Equal(PostStatus.Publishing, (await h.GetAsync(post.Post.Id)).Post.Status);
 
         h.Clock.Advance(TimeSpan.FromSeconds(60));
@@ -95,7 +95,7 @@ public sealed class PublishLedgerTests
 
         Assert.Equal(PostStatus.Published, done.Post.Status);
         Assert.False(await h.Services.Store.ReadAsync(s => s.Posts.HoldsLeaseAsync(post.Post.Id, owner, h.Clock.GetUtcNow(), Ct), Ct));
-        Assert.Empty(await h.Services.Store.ReadAsync(s => s.Posts.ListPublishingLeaseOwnersAsync(h.Clock.GetUtcNow(), Ct), Ct));
+        Assert.Empty(await h.Services.Store.ReadAsync(s => s.Posts.ListLeaseOwnersAsync(h.Clock.GetUtcNow(), Ct), Ct));
         Assert.Equal((null, null), LeaseColumns(h.Services.DatabasePath, post.Post.Id));
     }
 

@@ -127,7 +127,7 @@ public sealed class RecoveryTests
         Assert.Equal(PostStatus.Published, stored.Post.Status);
         Assert.Empty(server.Sandbox.Deliveries);
         Assert.DoesNotContain(await server.Posts.GetHistoryAsync(LocalWorkspace.Id, post.Post.Id, Ct), e => e.EventType == "target_recovering");
-        Assert.Empty(await server.Store.ReadAsync(s => s.Posts.ListPublishingLeaseOwnersAsync(server.Clock.GetUtcNow(), Ct), Ct));
+        Assert.Empty(await server.Store.ReadAsync(s => s.Posts.ListLeaseOwnersAsync(server.Clock.GetUtcNow(), Ct), Ct));
     }
 
     [Fact]
@@ -259,7 +259,7 @@ public sealed class RecoveryTests
         }
         var now = server.Clock.GetUtcNow();
         Assert.False(await server.Store.ReadAsync(s => s.Posts.HoldsLeaseAsync(orphan.Post.Id, recoverer, now, Ct), Ct));
-        Assert.Empty(await server.Store.ReadAsync(s => s.Posts.ListPublishingLeaseOwnersAsync(now, Ct), Ct));
+        Assert.Empty(await server.Store.ReadAsync(s => s.Posts.ListLeaseOwnersAsync(now, Ct), Ct));
     }
 
     /// <summary>A process id no process on this machine has.</summary>
