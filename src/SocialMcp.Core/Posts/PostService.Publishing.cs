@@ -187,12 +187,18 @@ public sealed partial class PostService
             var resolved = command.Published
                 ? target with
                 {
-                    Status = TargetStatus.Published, PlatformPostId = command.PlatformPostId, PublicUrl = command.PublicUrl ?? target.PublicUrl,
-                    ErrorCode = null, ErrorMessage = null, PublishedAt = now, UpdatedAt = now,
+                    Status = TargetStatus.Published,
+                    PlatformPostId = command.PlatformPostId,
+                    PublicUrl = command.PublicUrl ?? target.PublicUrl,
+                    ErrorCode = null,
+                    ErrorMessage = null,
+                    PublishedAt = now,
+                    UpdatedAt = now,
                 }
                 : target with
                 {
-                    Status = TargetStatus.Failed, ErrorCode = ErrorCodes.PlatformError,
+                    Status = TargetStatus.Failed,
+                    ErrorCode = ErrorCodes.PlatformError,
                     ErrorMessage = "Checked by hand after an attempt the platform could not account for: it is not there. retry_post publishes it again.",
                     UpdatedAt = now,
                 };
@@ -257,8 +263,14 @@ public sealed partial class PostService
             {
                 var publishing = target with
                 {
-                    Status = TargetStatus.Publishing, AttemptCount = target.AttemptCount + 1, AttemptId = NewAttemptId(now),
-                    ErrorCode = null, ErrorMessage = null, PlatformErrorCode = null, PlatformErrorMessage = null, UpdatedAt = now,
+                    Status = TargetStatus.Publishing,
+                    AttemptCount = target.AttemptCount + 1,
+                    AttemptId = NewAttemptId(now),
+                    ErrorCode = null,
+                    ErrorMessage = null,
+                    PlatformErrorCode = null,
+                    PlatformErrorMessage = null,
+                    UpdatedAt = now,
                 };
                 await session.Targets.UpdateAsync(publishing, cancellationToken);
                 await AppendAsync(session, saved, target.Platform, "target_publishing", target.Status.ToWireName(), publishing.Status.ToWireName(),
@@ -382,7 +394,10 @@ public sealed partial class PostService
                     reason = $"{account.Handle} has published {full.Cap} posts in the last 24 hours, {target.Platform.ToWireName()}'s daily cap";
                     outcome = PublishOutcome.Failed(ErrorCodes.RateLimited,
                         $"{target.Platform.ToWireName()} allows {full.Cap} posts per account in 24 hours and '{account.Handle}' has reached it; "
-                        + $"the next one fits at {full.FreesAt:O}, later than this post may wait (until {deadline:O}).", full.FreesAt);
+                        + (full.FreesAt > deadline
+                            ? $"the next one fits at {full.FreesAt:O}, later than this post may wait (until {deadline:O})."
+                            : $"the next one fits at {full.FreesAt:O}, but this post has already waited {waits} times (Scheduling:MaxLimitWaits)."),
+                        full.FreesAt);
                 }
                 else
                 {
