@@ -121,7 +121,7 @@ const cases = [
 
 function wrk(c, durationSeconds, wrkThreads) {
   const serverCpu = cpuSeconds(c.pid);
-  const r = spawnSync("/usr/bin/time", ["-f", "TIME %U %S %e", "wrk", `-t${wrkThreads}`, `-c${connections}`, `-d${durationSeconds}s`, "--latency",
+  const r = spawnSync("/usr/bin/time", ["-f", "TIME %U %S %e", "wrk", `-t${wrkThreads}`, `-c${connections}`, `-d${durationSeconds}s`, "--timeout", "10s", "--latency",
     "-s", lua, c.url, "--", c.tool, c.bearer, c.session, protocolVersion, run], { encoding: "utf8" });
   const serverCpuSeconds = cpuSeconds(c.pid) - serverCpu;
   const line = /^WRKJSON (.*)$/m.exec(r.stdout);
