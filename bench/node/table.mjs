@@ -9,7 +9,7 @@ const out = [];
 
 out.push(`Run of ${latest.date.slice(0, 16).replace("T", " ")} UTC: ${machine.cores} cores (${machine.cpu}), ${machine.ramGiB} GiB, ${machine.os}; ` +
   `.NET SDK ${machine.dotnet} (${machine.dotnetRuntime}), Node ${machine.node} (reference server and clients), ${(machine.wrk ?? "").split(" [")[0]}; ` +
-  `load average at the end ${machine.loadAverageAtEnd.join(" / ")} (the machine is shared with other builds).`);
+  `load average at the end ${machine.loadAverageAtEnd.join(" / ")} (the machine is shared with other builds)${machine.commit ? `; server built from ${machine.commit}` : ""}.`);
 out.push("");
 
 if (results.stdio) {

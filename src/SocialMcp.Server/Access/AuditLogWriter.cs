@@ -28,9 +28,13 @@ public sealed class AuditLogWriter(IStore store)
             start = !_writing;
             _writing = true;
         }
-        // The writer runs apart from this call, so no caller waits for other callers' batches after its own.
+        // The writer runs apart from this call (and without its execution context), so no caller waits for other
+        // callers' batches after its own.
         if (start)
-            _ = Task.Run(WriteAllAsync);
+        {
+            using (ExecutionContext.SuppressFlow())
+                _ = Task.Run(WriteAllAsync);
+        }
         return pending.Done.Task;
     }
 
