@@ -18,11 +18,14 @@ namespace SocialMcp.Server.Mcp;
 /// unknown tool name as an isError result; checks the caller's scope; applies the stdio rate limit (HTTP callers
 /// were limited by the gate already); validates the arguments against exactly the inputSchema that tools/list
 /// advertises (the SDK itself would coerce "5" to 5 and pass a missing nested field as null); runs the tool and
-/// is the one translator from domain exceptions to error results; finally appends the call to the audit log.
+/// is the one translator from domain exceptions to error results; finally appends the call to the audit log (group
+/// commit: the call returns once its entry is stored).
 /// </summary>
 public sealed class ToolCallFilter(ToolSchemaCatalog schemas, ToolRateLimiter rateLimiter, IStore store, TimeProvider time, ILogger<ToolCallFilter> logger)
 {
     private static readonly JsonElement EmptyArguments = JsonDocument.Parse("{}").RootElement.Clone();
+
+    private readonly AuditLogWriter _audit = new(store);
 
     public async ValueTask<CallToolResult> InvokeAsync(
         RequestContext<CallToolRequestParams> context,
@@ -112,7 +115,7 @@ public sealed class ToolCallFilter(ToolSchemaCatalog schemas, ToolRateLimiter ra
             context.Params?.Name ?? "", outcome, duration.TotalMilliseconds, time.GetUtcNow());
         try
         {
-            await store.WriteAsync(async session => { await session.Audit.AppendAsync(entry, CancellationToken.None); return 0; }, CancellationToken.None);
+            await _audit.AppendAsync(entry);
         }
         catch (Exception ex)
         {

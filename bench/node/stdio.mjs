@@ -1,0 +1,155 @@
+// Tool-call round trip over stdio with the official TypeScript SDK client (StdioClientTransport), SocialMcp and the
+// reference server-everything side by side, each case in turn in the same run.
+//
+//   node stdio.mjs --out results/stdio.json --socialmcp "dotnet /path/socialmcp.dll" --everything /path/dist/index.js
+//                  [--seconds 5] [--warmup 300] [--inflight 16] [--rounds 3]
+//
+// Per server: spawn, initialize, warm-up calls; then per case and round, calls for a fixed time, sequentially (one in
+// flight) and with --inflight calls in flight (each finished call starts the next). Latency = request written → response parsed,
+// measured in this process, so it includes the client's JSON work on both sides of the pipe.
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { execFileSync } from "node:child_process";
+import { parseArgs } from "node:util";
+import { summarize, machineInfo, median } from "./stats.mjs";
+
+const { values: opts } = parseArgs({
+  options: {
+    out: { type: "string" },
+    socialmcp: { type: "string" },
+    everything: { type: "string" },
+    seconds: { type: "string", default: "5" },
+    warmup: { type: "string", default: "300" },
+    inflight: { type: "string", default: "16" },
+    rounds: { type: "string", default: "3" },
+  },
+});
+const seconds = Number(opts.seconds);
+const warmup = Number(opts.warmup);
+const inflight = Number(opts.inflight);
+const rounds = Number(opts.rounds);
+const [smCmd, ...smArgs] = opts.socialmcp.split(" ");
+
+const dir = mkdtempSync(join(tmpdir(), "socialmcp-bench-stdio-"));
+const benchEnv = {
+  ...process.env,
+  // Limits meant for agents, not for a benchmark: a stdio caller is rate-limited per workspace like an HTTP key.
+  SOCIALMCP_RateLimits__ReadPerWindow: "100000000",
+  SOCIALMCP_RateLimits__CreatePerWindow: "100000000",
+  SOCIALMCP_Quotas__PostsPerMonth: "100000000",
+  SOCIALMCP_Logging__LogLevel__Default: "Warning",
+};
+
+let seq = 0;
+const run = `${process.pid}-${Date.now()}`;
+const servers = {
+  socialmcp: {
+    command: smCmd,
+    args: [...smArgs, "serve", "--db", join(dir, "socialmcp.db")],
+    tools: {
+      list_platform_sets: () => ({}),
+      // Every call is a new, valid draft: unique text, one platform, the default (sandbox) platform set.
+      create_post: () => ({ content: { text: `bench ${run} ${++seq}` }, platforms: ["x"] }),
+    },
+  },
+  everything: {
+    command: process.execPath,
+    args: [opts.everything, "stdio"],
+    tools: { echo: () => ({ message: `bench ${++seq}` }) },
+  },
+};
+
+async function connect(name) {
+  const s = servers[name];
+  const transport = new StdioClientTransport({ command: s.command, args: s.args, env: benchEnv, stderr: "ignore" });
+  const client = new Client({ name: "socialmcp-bench", version: "0" });
+  await client.connect(transport);
+  return { client, pid: transport.pid };
+}
+
+async function call(client, tool, args) {
+  const started = process.hrtime.bigint();
+  const result = await client.callTool({ name: tool, arguments: args() });
+  const ns = process.hrtime.bigint() - started;
+  if (result.isError) throw new Error(`${tool} answered isError: ${JSON.stringify(result.content).slice(0, 300)}`);
+  return Number(ns) / 1e6;
+}
+
+async function measure(client, tool, args, concurrency) {
+  const latencies = [];
+  const deadline = performance.now() + seconds * 1000;
+  const started = performance.now();
+  const worker = async () => {
+    while (performance.now() < deadline) latencies.push(await call(client, tool, args));
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const elapsed = (performance.now() - started) / 1000;
+  return { inFlight: concurrency, calls: latencies.length, seconds: +elapsed.toFixed(3), ...summarize(latencies, elapsed) };
+}
+
+function cpuSeconds(pid) {
+  try {
+    const stat = execFileSync("cat", [`/proc/${pid}/stat`], { encoding: "utf8" });
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, clock ticks of 1/100 s
+  } catch {
+    return null;
+  }
+}
+
+// Every server stays up for the whole run; rounds interleave the cases so that noise from other work on the machine
+// falls on all of them alike. Reported: the median over rounds of calls/s, p50 and p99 of each case.
+const caseList = [["socialmcp", "list_platform_sets"], ["socialmcp", "create_post"], ["everything", "echo"]];
+const clients = {};
+for (const [server, tool] of caseList) {
+  clients[server] ??= await connect(server);
+  const { client } = clients[server];
+  const args = servers[server].tools[tool];
+  for (let i = 0; i < warmup; i++) await call(client, tool, args);
+  await Promise.all(Array.from({ length: inflight }, async () => { for (let i = 0; i < warmup / inflight; i++) await call(client, tool, args); }));
+}
+const runs = [];
+for (let round = 1; round <= rounds; round++) {
+  for (const [server, tool] of caseList) {
+    const { client, pid } = clients[server];
+    for (const concurrency of [1, inflight]) {
+      const cpuBefore = cpuSeconds(pid);
+      const r = await measure(client, tool, servers[server].tools[tool], concurrency);
+      const cpuAfter = cpuSeconds(pid);
+      r.serverCpuPercent = cpuBefore == null || cpuAfter == null ? null : +((100 * (cpuAfter - cpuBefore)) / r.seconds).toFixed(1);
+      runs.push({ round, server, tool, ...r });
+      console.log(`round ${round} ${server.padEnd(10)} ${tool.padEnd(18)} in flight ${String(concurrency).padStart(2)}: ${r.perSecond.toFixed(0).padStart(6)} calls/s  p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms  server CPU ${r.serverCpuPercent}%`);
+    }
+  }
+}
+for (const { client } of Object.values(clients)) await client.close();
+
+const cases = [];
+for (const [server, tool] of caseList) {
+  for (const concurrency of [1, inflight]) {
+    const mine = runs.filter((r) => r.server === server && r.tool === tool && r.inFlight === concurrency);
+    const med = (key) => median(mine.map((r) => r[key]));
+    cases.push({ server, tool, inFlight: concurrency, rounds: mine.length, perSecond: med("perSecond"), p50Ms: med("p50Ms"),
+      p99Ms: med("p99Ms"), serverCpuPercent: med("serverCpuPercent") });
+  }
+}
+console.table(cases);
+
+const rate = (server, tool, n) => cases.find((c) => c.server === server && c.tool === tool && c.inFlight === n).perSecond;
+const ratios = {};
+for (const n of [1, inflight]) {
+  ratios[`list_platform_sets_vs_echo_inflight${n}`] = +(rate("socialmcp", "list_platform_sets", n) / rate("everything", "echo", n)).toFixed(2);
+  ratios[`create_post_vs_echo_inflight${n}`] = +(rate("socialmcp", "create_post", n) / rate("everything", "echo", n)).toFixed(2);
+}
+const targets = [
+  { target: "stdio list_platform_sets ≥ 3× reference echo calls/s, 16 in flight", ratio: ratios[`list_platform_sets_vs_echo_inflight${inflight}`], need: 3 },
+  { target: "stdio create_post ≥ 1.5× reference echo calls/s, 16 in flight", ratio: ratios[`create_post_vs_echo_inflight${inflight}`], need: 1.5 },
+].map((t) => ({ ...t, met: t.ratio >= t.need }));
+console.log("ratios", JSON.stringify(ratios));
+for (const t of targets) console.log(`${t.met ? "MET   " : "MISSED"} ${t.target}: ${t.ratio}×`);
+
+writeFileSync(opts.out, JSON.stringify({ benchmark: "stdio", date: new Date().toISOString(), seconds, warmup, rounds, inFlight: inflight, machine: machineInfo(), cases, ratios, targets, runs }, null, 2) + "\n");
+rmSync(dir, { recursive: true, force: true });

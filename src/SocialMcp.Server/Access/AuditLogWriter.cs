@@ -1,0 +1,86 @@
+using SocialMcp.Core.Access;
+using SocialMcp.Core.Storage;
+
+namespace SocialMcp.Server.Access;
+
+/// <summary>
+/// Appends audit entries with group commit: a call's entry is durable when <see cref="AppendAsync"/> completes, as
+/// with one transaction per call, but entries that arrive while a write is in progress go into the next transaction
+/// together. One transaction per call made concurrent calls take turns at SQLite's write lock, whose busy handler
+/// waits by sleeping: at 16 concurrent read calls the audit write, not the tool, set the pace (bench/README.md).
+/// </summary>
+public sealed class AuditLogWriter(IStore store)
+{
+    // Bounds one transaction; what is left waits for the next one.
+    private const int MaxBatch = 256;
+
+    private readonly Lock _gate = new();
+    private List<Pending> _queue = [];
+    private bool _writing;
+
+    public Task AppendAsync(AuditEntry entry)
+    {
+        var pending = new Pending(entry, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        bool start;
+        lock (_gate)
+        {
+            _queue.Add(pending);
+            start = !_writing;
+            _writing = true;
+        }
+        // The writer runs apart from this call (and without its execution context), so no caller waits for other
+        // callers' batches after its own.
+        if (start)
+        {
+            using (ExecutionContext.SuppressFlow())
+                _ = Task.Run(WriteAllAsync);
+        }
+        return pending.Done.Task;
+    }
+
+    private async Task WriteAllAsync()
+    {
+        while (true)
+        {
+            List<Pending> batch;
+            lock (_gate)
+            {
+                if (_queue.Count == 0)
+                {
+                    _writing = false;
+                    return;
+                }
+                if (_queue.Count <= MaxBatch)
+                {
+                    batch = _queue;
+                    _queue = [];
+                }
+                else
+                {
+                    batch = _queue.GetRange(0, MaxBatch);
+                    _queue.RemoveRange(0, MaxBatch);
+                }
+            }
+
+            try
+            {
+                await store.WriteAsync(async session =>
+                {
+                    foreach (var pending in batch)
+                        await session.Audit.AppendAsync(pending.Entry, CancellationToken.None);
+                    return 0;
+                }, CancellationToken.None);
+                foreach (var pending in batch)
+                    pending.Done.TrySetResult();
+            }
+            catch (Exception ex)
+            {
+                // Each caller logs its own failure; the next batch tries again.
+                foreach (var pending in batch)
+                    pending.Done.TrySetException(ex);
+            }
+        }
+    }
+
+    private sealed record Pending(AuditEntry Entry, TaskCompletionSource Done);
+}
