@@ -102,8 +102,20 @@ internal static class EcmaScriptRegex
         ["Unassigned"] = "Cn",
     };
 
-    /// <summary>Compiles an ECMAScript pattern; throws <see cref="ArgumentException"/> with a reason if it cannot.</summary>
+    // Building a non-backtracking automaton is costly and inlined tool schemas repeat the same patterns many times (start-up
+    // time was dominated by it); a Regex is immutable and thread-safe, so one instance per pattern serves every schema.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Regex> s_compiled = new(StringComparer.Ordinal);
+
+    /// <summary>Compiles an ECMAScript pattern (once per distinct pattern); throws <see cref="ArgumentException"/> with a reason if it cannot.</summary>
     public static Regex Create(string pattern)
+    {
+        if (s_compiled.TryGetValue(pattern, out var known))
+            return known;
+        var compiled = CreateUncached(pattern);
+        return s_compiled.GetOrAdd(pattern, compiled);
+    }
+
+    private static Regex CreateUncached(string pattern)
     {
         var translated = Translate(pattern);
         try
