@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using ModelContextProtocol.Protocol;
 using ModelContextProtocol;
 using ModelContextProtocol.Client;
 using SocialMcp.Http.Tests.Support;
@@ -18,20 +20,6 @@ public sealed class PublishWaitTests
         return structured;
     }
 
-    /// <summary>Collects notifications synchronously (Progress&lt;T&gt; would post them to the thread pool, after the call returns).</summary>
-    private sealed class Recorder : IProgress<ProgressNotificationValue>
-    {
-        private readonly List<ProgressNotificationValue> _values = [];
-
-        public IReadOnlyList<ProgressNotificationValue> Values { get { lock (_values) return [.. _values]; } }
-
-        public void Report(ProgressNotificationValue value)
-        {
-            lock (_values)
-                _values.Add(value);
-        }
-    }
-
     [Theory]
     [InlineData(null)]         // 2026-07-28: progress rides on the request's own stream
     [InlineData("2025-06-18")] // initialize-handshake client
@@ -41,23 +29,46 @@ public sealed class PublishWaitTests
         await using var client = await server.ConnectAsync(protocolVersion);
         var id = (await CallOkAsync(client, "create_post", """{"content": {"text": "With progress"}, "platforms": ["x", "linkedin", "threads"]}"""))
             .GetProperty("id").GetString()!;
-        var recorder = new Recorder();
+        // A handler that outlives the call: the SDK's per-call progress handler may be gone before the last notification is
+        // dispatched, even though the server sends every notification ahead of the response.
+        var values = new List<JsonElement>();
+        var three = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var handler = client.RegisterNotificationHandler(NotificationMethods.ProgressNotification, (n, _) =>
+        {
+            lock (values)
+            {
+                values.Add(JsonSerializer.SerializeToElement(n.Params));
+                if (values.Count == 3)
+                    three.TrySetResult();
+            }
+            return default;
+        });
 
-        var published = await CallOkAsync(client, "publish_post", $$"""{"postId": "{{id}}"}""", recorder);
+        var response = await client.SendRequestAsync(new JsonRpcRequest
+        {
+            Method = RequestMethods.ToolsCall,
+            Params = new JsonObject
+            {
+                ["name"] = "publish_post",
+                ["arguments"] = new JsonObject { ["postId"] = id },
+                ["_meta"] = new JsonObject { ["progressToken"] = "publish-1" },
+            },
+        });
+        await three.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.Equal("published", published.GetProperty("status").GetString());
-        Assert.False(published.TryGetProperty("stillPublishing", out _));
-        // Notifications travel ahead of the response on the same stream, but the client may hand them over a moment later.
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (recorder.Values.Count < 3 && DateTime.UtcNow < deadline)
-            await Task.Yield();
-        var values = recorder.Values;
-        Assert.Equal(3, values.Count);
-        Assert.All(values, v => Assert.Equal(3, v.Total));
-        Assert.Equal([1f, 2f, 3f], values.Select(v => v.Progress).Order());
-        Assert.Equal(["linkedin", "threads", "x"], values.Select(v => v.Message!.Split(':')[0]).Order());
-        Assert.All(values, v => Assert.Contains("published", v.Message));
-        Assert.All(published.GetProperty("targets").EnumerateArray(), t => Assert.False(string.IsNullOrEmpty(t.GetProperty("attemptId").GetString())));
+        var published = response.Result!["structuredContent"]!;
+        Assert.Equal("published", published["status"]!.GetValue<string>());
+        Assert.Null(published["stillPublishing"]);
+        Assert.All(published["targets"]!.AsArray(), t => Assert.False(string.IsNullOrEmpty(t!["attemptId"]!.GetValue<string>())));
+        lock (values)
+        {
+            Assert.Equal(3, values.Count);
+            Assert.All(values, v => Assert.Equal("publish-1", v.GetProperty("progressToken").GetString()));
+            Assert.All(values, v => Assert.Equal(3, v.GetProperty("total").GetDouble()));
+            Assert.Equal([1d, 2d, 3d], values.Select(v => v.GetProperty("progress").GetDouble()).Order());
+            Assert.Equal(["linkedin", "threads", "x"], values.Select(v => v.GetProperty("message").GetString()!.Split(':')[0]).Order());
+            Assert.All(values, v => Assert.Contains("published", v.GetProperty("message").GetString()));
+        }
     }
 
     [Fact]

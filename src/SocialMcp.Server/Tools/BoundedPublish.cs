@@ -2,6 +2,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Options;
 using SocialMcp.Core.Posts;
@@ -24,22 +26,26 @@ public sealed class BoundedPublish(
 {
     /// <summary>The outcome, or (<c>StillPublishing</c> true) the post as it was when the wait ran out.</summary>
     public async Task<(PostDetails Details, bool StillPublishing)> RunAsync(
-        string workspaceId, string postId, IProgress<ProgressNotificationValue>? progress,
+        string workspaceId, string postId, RequestContext<CallToolRequestParams> request,
         Func<IProgress<PublishProgress>, CancellationToken, Task<PostDetails>> publish, CancellationToken requestAborted)
     {
-        var relay = new ProgressRelay(progress);
+        Func<ProgressNotificationValue, Task>? send = request.Params?.ProgressToken is { } token
+            ? value => request.Server.NotifyProgressAsync(token, value, cancellationToken: CancellationToken.None)
+            : null;
+        var relay = new ProgressRelay(send);
         // Not the request's token: an agent that hangs up, or a wait that runs out, must not stop a publish half-way.
         var work = Task.Run(() => publish(relay, lifetime.ApplicationStopping), CancellationToken.None);
         // The claim is one short transaction: wait for it (or for the refusal) whatever the bound.
         if (await Task.WhenAny(work, relay.Started) == work)
         {
-            relay.Stop();
+            await relay.StopAsync();
             return (await work, false);
         }
         using var waiting = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
         var bound = Task.Delay(options.Value.PublishWait, time, waiting.Token);
         var first = await Task.WhenAny(work, bound);
-        relay.Stop();
+        // Every notification sent so far goes out before the answer: after it, the request's stream may be gone.
+        await relay.StopAsync();
         await waiting.CancelAsync();
         if (first == work)
             return (await work, false);
@@ -52,12 +58,14 @@ public sealed class BoundedPublish(
 
     /// <summary>
     /// Turns publish steps into progress notifications: progress counts finished targets of the total; a target waiting on a
-    /// platform's limit nudges it by a thousandth, because MCP progress must grow with every notification. Silent once stopped.
+    /// platform's limit nudges it by a thousandth, because MCP progress must grow with every notification. Notifications are
+    /// sent one after another, and <see cref="StopAsync"/> waits for those already sent before the tool answers.
     /// </summary>
-    private sealed class ProgressRelay(IProgress<ProgressNotificationValue>? client) : IProgress<PublishProgress>
+    private sealed class ProgressRelay(Func<ProgressNotificationValue, Task>? send) : IProgress<PublishProgress>
     {
         private readonly Lock _gate = new();
         private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private Task _sending = Task.CompletedTask;
         private bool _stopped;
         private double _last;
         private int? _total;
@@ -65,10 +73,13 @@ public sealed class BoundedPublish(
         /// <summary>Completes when the publish has claimed its post (nothing can refuse it any more).</summary>
         public Task Started => _started.Task;
 
-        public void Stop()
+        public Task StopAsync()
         {
             lock (_gate)
+            {
                 _stopped = true;
+                return _sending;
+            }
         }
 
         public void Report(PublishProgress value)
@@ -78,7 +89,7 @@ public sealed class BoundedPublish(
                 _started.TrySetResult();
                 return;
             }
-            if (client is null)
+            if (send is null)
                 return;
             lock (_gate)
             {
@@ -86,7 +97,21 @@ public sealed class BoundedPublish(
                     return;
                 _total = value.Total ?? _total;
                 _last = Math.Max(value.Completed ?? 0, _last + 0.001);
-                client.Report(new ProgressNotificationValue { Progress = (float)_last, Total = _total, Message = value.Message });
+                var notification = new ProgressNotificationValue { Progress = (float)_last, Total = _total, Message = value.Message };
+                _sending = SendAfterAsync(_sending, notification);
+            }
+        }
+
+        private async Task SendAfterAsync(Task previous, ProgressNotificationValue notification)
+        {
+            await previous;
+            try
+            {
+                await send!(notification);
+            }
+            catch (Exception)
+            {
+                // The client went away; the publish goes on, only the progress is lost.
             }
         }
     }

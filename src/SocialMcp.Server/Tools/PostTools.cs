@@ -168,10 +168,10 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace, Bo
         """)]
     public async Task<CallToolResult> PublishPost(
         string postId, int? version = null, string? planHash = null, string? idempotencyKey = null,
-        IProgress<ProgressNotificationValue>? progress = null, CancellationToken cancellationToken = default)
+        RequestContext<CallToolRequestParams>? request = null, CancellationToken cancellationToken = default)
     {
         var (workspaceId, command) = (workspace.WorkspaceId, new PublishPostCommand(postId, version, planHash, idempotencyKey));
-        var (details, stillPublishing) = await bounded.RunAsync(workspaceId, postId, progress,
+        var (details, stillPublishing) = await bounded.RunAsync(workspaceId, postId, request!,
             (steps, ct) => posts.PublishAsync(workspaceId, command, steps, ct), cancellationToken);
         return ToolResults.Success(details.ToResult(stillPublishing: stillPublishing));
     }
@@ -221,10 +221,10 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace, Bo
         """)]
     public async Task<CallToolResult> RetryPost(
         string postId, IReadOnlyList<string>? platforms = null, int? version = null,
-        IProgress<ProgressNotificationValue>? progress = null, CancellationToken cancellationToken = default)
+        RequestContext<CallToolRequestParams>? request = null, CancellationToken cancellationToken = default)
     {
         var (workspaceId, chosen) = (workspace.WorkspaceId, platforms.ToPlatforms());
-        var (details, stillPublishing) = await bounded.RunAsync(workspaceId, postId, progress,
+        var (details, stillPublishing) = await bounded.RunAsync(workspaceId, postId, request!,
             (steps, ct) => posts.RetryAsync(workspaceId, postId, chosen, version, steps, ct), cancellationToken);
         return ToolResults.Success(details.ToResult(stillPublishing: stillPublishing));
     }
