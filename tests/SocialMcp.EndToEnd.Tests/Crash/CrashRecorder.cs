@@ -6,16 +6,17 @@ namespace SocialMcp.EndToEnd.Tests.Crash;
 
 /// <summary>
 /// Where one run kills the server: the stage intended for its focus target, and for a "before" run the earlier request of
-/// that target where it waits. The other requests of the run are delayed by up to <see cref="MaxLatencyMs"/> each, so
-/// the other targets are caught at varied points too.
+/// that target where it waits. An "after" run kills as the answer goes out (the server cannot have recorded it) or
+/// <see cref="AfterKillDelayMs"/> later (it may have). The other requests of the run are delayed by up to
+/// <see cref="MaxLatencyMs"/> each, so the other targets are caught at varied points too.
 /// </summary>
-public sealed record KillPlan(int Run, CrashStage Intended, CrashTarget Focus, PreStep? HoldAt, int MaxLatencyMs)
+public sealed record KillPlan(int Run, CrashStage Intended, CrashTarget Focus, PreStep? HoldAt, int AfterKillDelayMs, int MaxLatencyMs)
 {
     public override string ToString() => Intended switch
     {
         CrashStage.BeforePlatformCall => $"before: {Focus.Platform.ToWireName()} held at {HoldAt!.Name}",
         CrashStage.DuringPlatformCall => $"during: {Focus.Platform.ToWireName()}'s creating request held",
-        _ => $"after: {Focus.Platform.ToWireName()}'s creating request answered",
+        _ => $"after: {Focus.Platform.ToWireName()}'s creating request answered, killed {AfterKillDelayMs} ms later",
     } + $", other requests delayed 0-{MaxLatencyMs} ms";
 }
 
@@ -40,6 +41,7 @@ public sealed class CrashRecorder : IDisposable
     private readonly TaskCompletionSource<KillSnapshot> _killed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Action? _kill;
     private bool _armed;
+    private bool _answered;
     private volatile bool _gating;
 
     public CrashRecorder(EmulatorObserver observer, KillPlan plan, IReadOnlyList<CrashTarget> targets, Random random)
@@ -64,6 +66,16 @@ public sealed class CrashRecorder : IDisposable
             _kill = kill;
             _armed = true;
             _gating = true;
+        }
+    }
+
+    /// <summary>True while a kill is due shortly (an "after" kill waiting out its delay).</summary>
+    public bool KillPending
+    {
+        get
+        {
+            lock (_lock)
+                return _answered && !_killed.Task.IsCompleted;
         }
     }
 
@@ -113,10 +125,25 @@ public sealed class CrashRecorder : IDisposable
         lock (_lock)
         {
             _responses.Add(response);
-            if (_armed && !_killed.Task.IsCompleted && _plan.Intended == CrashStage.AfterPlatformCall
-                && _plan.Focus.IsCreating(response.Request) && response.Handled)
-                KillLocked($"answer {response.StatusCode} to {response.Request.Platform?.ToWireName()} {response.Request.Method} {response.Request.Path}",
-                    planned: true);
+            if (_armed && !_answered && _plan.Intended == CrashStage.AfterPlatformCall && _plan.Focus.IsCreating(response.Request) && response.Handled)
+            {
+                _answered = true;
+                var trigger = $"answer {response.StatusCode} to {response.Request.Platform?.ToWireName()} {response.Request.Method} {response.Request.Path}";
+                if (_plan.AfterKillDelayMs == 0)
+                    KillLocked(trigger, planned: true);
+                else
+                    _ = KillLaterAsync(trigger + $" + {_plan.AfterKillDelayMs} ms");
+            }
+        }
+    }
+
+    private async Task KillLaterAsync(string trigger)
+    {
+        await Task.Delay(_plan.AfterKillDelayMs);
+        lock (_lock)
+        {
+            if (_armed && !_killed.Task.IsCompleted)
+                KillLocked(trigger, planned: true);
         }
     }
 

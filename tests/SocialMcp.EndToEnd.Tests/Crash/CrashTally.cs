@@ -9,6 +9,7 @@ public sealed record CrashRunResult(
     KillPlan Plan,
     KillSnapshot? Kill,
     IReadOnlyDictionary<Platform, string> FinalStatuses,
+    IReadOnlySet<Platform> RecoveredTargets,
     int Duplicates,
     int Lost,
     string? Failure,
@@ -36,7 +37,7 @@ public sealed class CrashTally(int seed, int requestedRuns, IReadOnlyList<Platfo
         text.AppendLine("Runs by where the kill landed for the run's focus target (as the emulator saw it):");
         text.AppendLine($"  before the platform call           {Count(CrashStage.BeforePlatformCall),5}");
         text.AppendLine($"  during it                          {Count(CrashStage.DuringPlatformCall),5}");
-        text.AppendLine($"  after it, before the database write {Count(CrashStage.AfterPlatformCall),4}");
+        text.AppendLine($"  after it (answer sent, not or maybe recorded) {Count(CrashStage.AfterPlatformCall),4}");
         text.AppendLine($"  planned as intended                {_runs.Count(r => r.Observed == r.Plan.Intended),5}");
         text.AppendLine($"  kill point not reached (fallback)  {_runs.Count(r => r.Kill is { Planned: false }),5}");
         text.AppendLine("Every target's stage at the kill (before / during / after):");
@@ -49,6 +50,11 @@ public sealed class CrashTally(int seed, int requestedRuns, IReadOnlyList<Platfo
         var finals = _runs.SelectMany(r => r.FinalStatuses.Values).GroupBy(s => s).OrderBy(g => g.Key, StringComparer.Ordinal);
         text.AppendLine($"Final target statuses ({_runs.Sum(r => r.FinalStatuses.Count)} targets): "
             + string.Join(", ", finals.Select(g => $"{g.Key} {g.Count()}")));
+        text.AppendLine($"Targets the killed server left publishing, finished by start-up recovery: {_runs.Sum(r => r.RecoveredTargets.Count)}");
+        var afterKills = _runs.Where(r => r.Observed == CrashStage.AfterPlatformCall).ToList();
+        var reconciled = afterKills.Count(r => r.RecoveredTargets.Contains(r.Plan.Focus.Platform));
+        text.AppendLine($"Runs killed after the answer: the killed server had recorded it in {afterKills.Count - reconciled}, "
+            + $"recovery reconciled it from the platform in {reconciled}");
         text.AppendLine($"Duplicates: {_runs.Sum(r => r.Duplicates)}");
         text.AppendLine($"Lost targets: {_runs.Sum(r => r.Lost)}");
         var failed = _runs.Where(r => r.Failure is not null).ToList();
