@@ -35,11 +35,12 @@ public sealed class CrashTally(int seed, int requestedRuns, IReadOnlyList<Platfo
         var text = new StringBuilder();
         text.AppendLine($"SocialMcp crash test: seed {seed}, {_runs.Count} of {requestedRuns} runs, wall time {wallTime:hh\\:mm\\:ss}");
         text.AppendLine("Runs by where the kill landed for the run's focus target (as the emulator saw it):");
-        text.AppendLine($"  before the platform call           {Count(CrashStage.BeforePlatformCall),5}");
-        text.AppendLine($"  during it                          {Count(CrashStage.DuringPlatformCall),5}");
-        text.AppendLine($"  after it (answer sent, not or maybe recorded) {Count(CrashStage.AfterPlatformCall),4}");
-        text.AppendLine($"  planned as intended                {_runs.Count(r => r.Observed == r.Plan.Intended),5}");
-        text.AppendLine($"  kill point not reached (fallback)  {_runs.Count(r => r.Kill is { Planned: false }),5}");
+        void Line(string label, int count) => text.AppendLine($"  {label,-44}{count,5}");
+        Line("before the platform call", Count(CrashStage.BeforePlatformCall));
+        Line("during it", Count(CrashStage.DuringPlatformCall));
+        Line("after it (answer sent; recorded or not yet)", Count(CrashStage.AfterPlatformCall));
+        Line("planned as intended", _runs.Count(r => r.Observed == r.Plan.Intended));
+        Line("kill point not reached (fallback)", _runs.Count(r => r.Kill is { Planned: false }));
         text.AppendLine("Every target's stage at the kill (before / during / after):");
         foreach (var platform in platforms)
         {
