@@ -19,17 +19,21 @@ public sealed class PlatformEmulator : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private PlatformEmulator(WebApplication app, EmulatorState state, FaultPlan faults, Uri root)
+    private PlatformEmulator(WebApplication app, EmulatorState state, FaultPlan faults, EmulatorObserver observer, Uri root)
     {
         _app = app;
         State = state;
         Faults = faults;
+        Observer = observer;
         Root = root;
     }
 
     public EmulatorState State { get; }
 
     public FaultPlan Faults { get; }
+
+    /// <summary>Every request as it arrives and as it is answered; can hold a request before it is handled.</summary>
+    public EmulatorObserver Observer { get; }
 
     /// <summary>http://127.0.0.1:{port}/</summary>
     public Uri Root { get; }
@@ -57,6 +61,8 @@ public sealed class PlatformEmulator : IAsyncDisposable
 
         var state = new EmulatorState(clock);
         var faults = new FaultPlan();
+        var observer = new EmulatorObserver(clock);
+        app.Use(observer.InvokeAsync);
         foreach (var module in Modules.Where(m => platforms is null || platforms.Contains(m.Platform)))
         {
             var platform = module.Platform;
@@ -67,7 +73,7 @@ public sealed class PlatformEmulator : IAsyncDisposable
 
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new PlatformEmulator(app, state, faults, new Uri(address.TrimEnd('/') + "/"));
+        return new PlatformEmulator(app, state, faults, observer, new Uri(address.TrimEnd('/') + "/"));
     }
 
     private static async ValueTask<object?> ApplyFaultAsync(HttpContext http, Platform platform, FaultPlan faults, TimeProvider clock,

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using ModelContextProtocol.Client;
@@ -12,12 +13,15 @@ namespace SocialMcp.EndToEnd.Tests;
 public sealed class ServerProcess : IAsyncDisposable
 {
     private readonly List<string> _stderr;
+    private readonly Process? _process;
+    private bool _disposed;
 
-    private ServerProcess(string directory, McpClient client, List<string> stderr)
+    private ServerProcess(string directory, McpClient client, List<string> stderr, Process? process = null)
     {
         Directory = directory;
         Client = client;
         _stderr = stderr;
+        _process = process;
     }
 
     public string Directory { get; }
@@ -52,6 +56,61 @@ public sealed class ServerProcess : IAsyncDisposable
         }, cancellationToken: timeout.Token);
         return new ServerProcess(directory, client, stderr);
     }
+
+    /// <summary>
+    /// The server on an existing database, spawned by this class rather than by the SDK's stdio transport so that a test can
+    /// <see cref="Kill"/> it (SIGKILL on Linux) and start another on the same file, as after a crash.
+    /// </summary>
+    public static async Task<ServerProcess> StartKillableAsync(string databasePath, IDictionary<string, string?>? environment = null)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "socialmcp-e2e-" + Guid.NewGuid().ToString("N"));
+        System.IO.Directory.CreateDirectory(directory);
+        var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "socialmcp.dll"), "serve", "--db", databasePath])
+        {
+            WorkingDirectory = directory,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+            info.Environment[name] = value;
+        var stderr = new List<string>();
+        var process = new Process { StartInfo = info };
+        process.ErrorDataReceived += (_, line) =>
+        {
+            if (line.Data is not null)
+                lock (stderr) stderr.Add(line.Data);
+        };
+        process.Start();
+        process.BeginErrorReadLine();
+        try
+        {
+            var transport = new StreamClientTransport(process.StandardInput.BaseStream, process.StandardOutput.BaseStream);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            var client = await McpClient.CreateAsync(transport, new McpClientOptions
+            {
+                ClientInfo = new Implementation { Name = "socialmcp-e2e", Version = "1.0" },
+                DiscoverProbeTimeout = Timeout.InfiniteTimeSpan,
+            }, cancellationToken: timeout.Token);
+            return new ServerProcess(directory, client, stderr, process);
+        }
+        catch
+        {
+            process.Kill();
+            process.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The server's process id (only for a server started by <see cref="StartKillableAsync"/>).</summary>
+    public int ProcessId => (_process ?? throw new InvalidOperationException("Not a killable server.")).Id;
+
+    /// <summary>Kills the server at once (SIGKILL on Linux): no shutdown code runs. Safe to call from any thread.</summary>
+    public void Kill() => (_process ?? throw new InvalidOperationException("Not a killable server.")).Kill();
+
+    /// <summary>Waits until the killed server has exited and been reaped, so its process id names no live process.</summary>
+    public Task WaitForExitAsync(CancellationToken cancellationToken) =>
+        (_process ?? throw new InvalidOperationException("Not a killable server.")).WaitForExitAsync(cancellationToken);
 
     /// <summary>Calls a tool with arguments written as JSON; returns isError and the structured result.</summary>
     public async Task<(bool IsError, JsonElement Result)> CallAsync(string tool, string argumentsJson = "{}")
@@ -104,7 +163,46 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Client.DisposeAsync();
+        if (_disposed)
+            return;
+        _disposed = true;
+        if (_process is null)
+        {
+            await Client.DisposeAsync();
+        }
+        else
+        {
+            try
+            {
+                await Client.DisposeAsync();
+            }
+            catch (Exception) when (_process.HasExited)
+            {
+                // Killed: the transport broke with it.
+            }
+            // Closing stdin ends a stdio server; one that does not go is killed.
+            try
+            {
+                _process.StandardInput.Close();
+            }
+            catch (Exception) when (_process.HasExited)
+            {
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+            using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            try
+            {
+                await _process.WaitForExitAsync(exit.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill();
+                await _process.WaitForExitAsync();
+            }
+            _process.Dispose();
+        }
         SqliteConnection.ClearAllPools();
         try { System.IO.Directory.Delete(Directory, recursive: true); } catch (IOException) { }
     }
