@@ -10,21 +10,6 @@ namespace SocialMcp.EndToEnd.Tests;
 /// </summary>
 public sealed class ConnectedAccountEndToEndTests
 {
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunCliAsync(params string[] arguments)
-    {
-        var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "socialmcp.dll"), .. arguments])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
-    }
-
     [Fact]
     public async Task ConnectedXAccount_VerifiedAndEncrypted_PublishesThroughTheRealAdapter()
     {
@@ -35,17 +20,17 @@ public sealed class ConnectedAccountEndToEndTests
         var db = Path.Combine(directory, "e2e.db");
         try
         {
-            var refused = await RunCliAsync("accounts", "connect", "--platform", "x", "--token", "wrong-token", "--set", "Real",
+            var refused = await ServerProcess.RunCliAsync("accounts", "connect", "--platform", "x", "--token", "wrong-token", "--set", "Real",
                 "--base-url", emulator.BaseUrlOf(Platform.X).AbsoluteUri, "--db", db);
             Assert.NotEqual(0, refused.ExitCode);
             Assert.Contains("AUTH", refused.Stderr.ToUpperInvariant() + refused.Stdout.ToUpperInvariant());
 
-            var connected = await RunCliAsync("accounts", "connect", "--platform", "x", "--token", token.Token, "--set", "Real",
+            var connected = await ServerProcess.RunCliAsync("accounts", "connect", "--platform", "x", "--token", token.Token, "--set", "Real",
                 "--base-url", emulator.BaseUrlOf(Platform.X).AbsoluteUri, "--db", db);
             Assert.Equal(0, connected.ExitCode);
             Assert.Contains("realbrand", connected.Stdout);
 
-            var listed = await RunCliAsync("accounts", "list", "--db", db);
+            var listed = await ServerProcess.RunCliAsync("accounts", "list", "--db", db);
             Assert.Contains("realbrand", listed.Stdout);
             Assert.DoesNotContain(token.Token, listed.Stdout + listed.Stderr + connected.Stdout + connected.Stderr);
             // The token is stored encrypted, never in plain text.

@@ -112,6 +112,22 @@ public sealed class ServerProcess : IAsyncDisposable
     public Task WaitForExitAsync(CancellationToken cancellationToken) =>
         (_process ?? throw new InvalidOperationException("Not a killable server.")).WaitForExitAsync(cancellationToken);
 
+    /// <summary>Runs a <c>socialmcp</c> command (e.g. <c>accounts connect</c>) to the end; returns its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunCliAsync(params string[] arguments)
+    {
+        var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "socialmcp.dll"), .. arguments])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
     /// <summary>Calls a tool with arguments written as JSON; returns isError and the structured result.</summary>
     public async Task<(bool IsError, JsonElement Result)> CallAsync(string tool, string argumentsJson = "{}")
     {

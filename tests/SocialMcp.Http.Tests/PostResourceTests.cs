@@ -17,18 +17,8 @@ public sealed class PostResourceTests
 {
     private static readonly Dictionary<string, string?> Stateful = new() { ["Http:Stateful"] = "true" };
 
-    private static async Task<JsonElement> CallOkAsync(McpClient client, string tool, string argumentsJson)
-    {
-        var arguments = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(argumentsJson)!.ToDictionary(p => p.Key, p => (object?)p.Value);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var result = await client.CallToolAsync(tool, arguments, cancellationToken: timeout.Token);
-        var structured = result.StructuredContent ?? throw new Xunit.Sdk.XunitException($"{tool} returned no structuredContent");
-        Assert.False(result.IsError == true, $"{tool} failed: {structured}");
-        return structured;
-    }
-
     private static async Task<string> CreatePostAsync(McpClient client, string text = "A resource") =>
-        (await CallOkAsync(client, "create_post", $$"""{"content": {"text": "{{text}}"}, "platforms": ["x"]}""")).GetProperty("id").GetString()!;
+        (await ToolCalls.CallOkAsync(client, "create_post", $$"""{"content": {"text": "{{text}}"}, "platforms": ["x"]}""")).GetProperty("id").GetString()!;
 
     private static async Task<string> KeyAsync(TestServer server, string workspaceId, params string[] scopes) =>
         (await server.Services.GetRequiredService<WorkspaceService>().CreateKeyAsync(workspaceId, "test", scopes, CancellationToken.None)).Plaintext;
@@ -45,7 +35,7 @@ public sealed class PostResourceTests
         var contents = Assert.IsType<TextResourceContents>(Assert.Single(read.Contents));
         Assert.Equal(PostResources.UriOf(id), contents.Uri);
         Assert.Equal("application/json", contents.MimeType);
-        var got = await CallOkAsync(client, "get_post", $$"""{"postId": "{{id}}"}""");
+        var got = await ToolCalls.CallOkAsync(client, "get_post", $$"""{"postId": "{{id}}"}""");
         Assert.Equal(JsonSerializer.Serialize(got), JsonSerializer.Serialize(JsonDocument.Parse(contents.Text).RootElement));
     }
 
@@ -242,7 +232,7 @@ public sealed class PostResourceTests
         Assert.Equal([uri], ack.GetProperty("notifications").GetProperty("resourceSubscriptions").EnumerateArray().Select(u => u.GetString()));
         Assert.True(ack.GetProperty("_meta").TryGetProperty(MetaKeys.SubscriptionId, out _));
 
-        await CallOkAsync(client, "cancel_post", $$"""{"postId": "{{id}}"}""");
+        await ToolCalls.CallOkAsync(client, "cancel_post", $$"""{"postId": "{{id}}"}""");
 
         var updated = await listening.Updated.Task.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(uri, updated.GetProperty("uri").GetString());

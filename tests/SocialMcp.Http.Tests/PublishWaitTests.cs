@@ -10,16 +10,6 @@ namespace SocialMcp.Http.Tests;
 /// <summary>publish_post as an agent sees it: progress notifications per platform, and a bounded wait that never stops the publish.</summary>
 public sealed class PublishWaitTests
 {
-    private static async Task<JsonElement> CallOkAsync(McpClient client, string tool, string argumentsJson, IProgress<ProgressNotificationValue>? progress = null)
-    {
-        var arguments = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(argumentsJson)!.ToDictionary(p => p.Key, p => (object?)p.Value);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var result = await client.CallToolAsync(tool, arguments, progress, cancellationToken: timeout.Token);
-        var structured = result.StructuredContent ?? throw new Xunit.Sdk.XunitException($"{tool} returned no structuredContent");
-        Assert.False(result.IsError == true, $"{tool} failed: {structured}");
-        return structured;
-    }
-
     [Theory]
     [InlineData(null)]         // 2026-07-28: progress rides on the request's own stream
     [InlineData("2025-06-18")] // initialize-handshake client
@@ -27,7 +17,7 @@ public sealed class PublishWaitTests
     {
         await using var server = await TestServer.StartAsync();
         await using var client = await server.ConnectAsync(protocolVersion);
-        var id = (await CallOkAsync(client, "create_post", """{"content": {"text": "With progress"}, "platforms": ["x", "linkedin", "threads"]}"""))
+        var id = (await ToolCalls.CallOkAsync(client, "create_post", """{"content": {"text": "With progress"}, "platforms": ["x", "linkedin", "threads"]}"""))
             .GetProperty("id").GetString()!;
         // A handler that outlives the call: the SDK's per-call progress handler may be gone before the last notification is
         // dispatched, even though the server sends every notification ahead of the response.
@@ -77,10 +67,10 @@ public sealed class PublishWaitTests
         // A zero bound: the answer comes before any platform has answered.
         await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["Scheduling:PublishWait"] = "00:00:00" });
         await using var client = await server.ConnectAsync();
-        var id = (await CallOkAsync(client, "create_post", """{"content": {"text": "Goes on in the background"}, "platforms": ["x", "facebook"]}"""))
+        var id = (await ToolCalls.CallOkAsync(client, "create_post", """{"content": {"text": "Goes on in the background"}, "platforms": ["x", "facebook"]}"""))
             .GetProperty("id").GetString()!;
 
-        var answer = await CallOkAsync(client, "publish_post", $$"""{"postId": "{{id}}"}""");
+        var answer = await ToolCalls.CallOkAsync(client, "publish_post", $$"""{"postId": "{{id}}"}""");
 
         Assert.True(answer.GetProperty("stillPublishing").GetBoolean());
         Assert.Equal("publishing", answer.GetProperty("status").GetString());
@@ -90,7 +80,7 @@ public sealed class PublishWaitTests
         while (status == "publishing" && DateTime.UtcNow < deadline)
         {
             await Task.Delay(20);
-            status = (await CallOkAsync(client, "get_post", $$"""{"postId": "{{id}}"}""")).GetProperty("status").GetString();
+            status = (await ToolCalls.CallOkAsync(client, "get_post", $$"""{"postId": "{{id}}"}""")).GetProperty("status").GetString();
         }
         Assert.Equal("published", status);
     }
@@ -100,14 +90,14 @@ public sealed class PublishWaitTests
     {
         await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["Scheduling:PublishWait"] = "00:00:00" });
         await using var client = await server.ConnectAsync();
-        var id = (await CallOkAsync(client, "create_post", """{"content": {"text": "Stale version"}, "platforms": ["x"]}"""))
+        var id = (await ToolCalls.CallOkAsync(client, "create_post", """{"content": {"text": "Stale version"}, "platforms": ["x"]}"""))
             .GetProperty("id").GetString()!;
 
         var result = await client.CallToolAsync("publish_post", new Dictionary<string, object?> { ["postId"] = id, ["version"] = 7 });
 
         Assert.True(result.IsError);
         Assert.Equal("VERSION_CONFLICT", result.StructuredContent!.Value.GetProperty("error").GetProperty("code").GetString());
-        var post = await CallOkAsync(client, "get_post", $$"""{"postId": "{{id}}"}""");
+        var post = await ToolCalls.CallOkAsync(client, "get_post", $$"""{"postId": "{{id}}"}""");
         Assert.Equal("draft", post.GetProperty("status").GetString());
     }
 }

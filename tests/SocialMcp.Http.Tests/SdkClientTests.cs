@@ -46,27 +46,17 @@ public sealed class SdkClientTests
 
     private static async Task CreatePublishGetAsync(McpClient client)
     {
-        var created = await CallOkAsync(client, "create_post", """{"content": {"text": "Over HTTP"}, "platforms": ["x", "linkedin"]}""");
+        var created = await ToolCalls.CallOkAsync(client, "create_post", """{"content": {"text": "Over HTTP"}, "platforms": ["x", "linkedin"]}""");
         var id = created.GetProperty("id").GetString()!;
         Assert.Equal("draft", created.GetProperty("status").GetString());
 
-        var published = await CallOkAsync(client, "publish_post", $$"""{"postId": "{{id}}", "version": {{created.GetProperty("version").GetInt32()}}}""");
+        var published = await ToolCalls.CallOkAsync(client, "publish_post", $$"""{"postId": "{{id}}", "version": {{created.GetProperty("version").GetInt32()}}}""");
         Assert.Equal("published", published.GetProperty("status").GetString());
 
-        var fetched = await CallOkAsync(client, "get_post", $$"""{"postId": "{{id}}"}""");
+        var fetched = await ToolCalls.CallOkAsync(client, "get_post", $$"""{"postId": "{{id}}"}""");
         Assert.Equal("published", fetched.GetProperty("status").GetString());
         Assert.All(fetched.GetProperty("targets").EnumerateArray(),
             target => Assert.StartsWith("https://", target.GetProperty("url").GetString()));
     }
 
-    private static async Task<JsonElement> CallOkAsync(McpClient client, string tool, string argumentsJson)
-    {
-        var arguments = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(argumentsJson)!.ToDictionary(p => p.Key, p => (object?)p.Value);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var result = await client.CallToolAsync(tool, arguments, cancellationToken: timeout.Token);
-        var structured = result.StructuredContent ?? throw new Xunit.Sdk.XunitException($"{tool} returned no structuredContent");
-        Assert.False(result.IsError == true, $"{tool} failed: {structured}");
-        Assert.IsType<TextContentBlock>(result.Content[0]);
-        return structured;
-    }
 }

@@ -307,7 +307,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
 
         async Task ConnectAsync(CrashAccountSet set, CrashTarget target)
         {
-            var (exitCode, stdout, stderr) = await RunCliAsync("accounts", "connect", "--platform", target.Platform.ToWireName(),
+            var (exitCode, stdout, stderr) = await ServerProcess.RunCliAsync("accounts", "connect", "--platform", target.Platform.ToWireName(),
                 "--token", target.Token.Token, "--set", set.Name, "--base-url", emulator.BaseUrlOf(target.Platform).AbsoluteUri, "--db", database);
             Assert.True(exitCode == 0, $"connecting {target.Platform.ToWireName()} to {set.Name} failed: {stdout} {stderr}");
         }
@@ -339,21 +339,6 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         }
         await connection.CloseAsync();
         SqliteConnection.ClearAllPools();
-    }
-
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunCliAsync(params string[] arguments)
-    {
-        var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "socialmcp.dll"), .. arguments])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
     }
 
     private static void CopyDirectory(string from, string to)
