@@ -41,7 +41,7 @@ public static class FanoutRun
         Directory.CreateDirectory(directory);
         var recorder = new Recorder();
         Log($"run: {options.Posts} posts x {options.Platforms.Count} platforms, {options.LatencyMs} ms per platform call, " +
-            $"MaxConcurrentPerPlatform={perPlatform}, MaxConcurrentPosts={postsInFlight}, MaxConcurrentPerAccount={options.PerAccount}, {accounts} account(s) per platform{(options.SerializeWrites ? ", writes serialized in-process (experiment)" : "")}{(options.Worker == "streaming" ? ", streaming worker (experiment)" : "")}{(options.ClaimIndex ? ", claim index (experiment)" : "")}; db {directory}");
+            $"MaxConcurrentPerPlatform={perPlatform}, MaxConcurrentPosts={postsInFlight}, MaxConcurrentPerAccount={options.PerAccount}, {accounts} account(s) per platform; db {directory}");
 
         await using var emulator = await PlatformEmulator.StartAsync(time: new SkippingClock(), platforms: options.Platforms.ToList(),
             cancellationToken: cancellationToken);
@@ -69,15 +69,12 @@ public static class FanoutRun
         builder.Services.AddSocialCore();
         builder.Services.AddSocialStorage();
         builder.Services.AddPlatformPublishers();
-        if (options.Worker == "streaming")
-            builder.Services.AddHostedService<StreamingSchedulerWorker>();
-        else
-            builder.Services.AddSocialScheduler();
+        builder.Services.AddSocialScheduler();
         // What the benchmark adds: sandbox accounts publish to its emulator; the store, the publishers and every
         // platform HTTP call are observed (and each call gets the emulator's latency fault).
         builder.Services.AddSingleton<ISandboxApi>(new BenchSandboxApi(emulator));
         builder.Services.AddSingleton<SqliteStore>();
-        builder.Services.Replace(ServiceDescriptor.Singleton<IStore>(sp => new TimedStore(sp.GetRequiredService<SqliteStore>(), recorder, options.SerializeWrites)));
+        builder.Services.Replace(ServiceDescriptor.Singleton<IStore>(sp => new TimedStore(sp.GetRequiredService<SqliteStore>(), recorder)));
         builder.Services.AddSingleton<PublisherResolver>();
         builder.Services.Replace(ServiceDescriptor.Singleton<IPublisherResolver>(sp =>
             new RecordingPublisherResolver(sp.GetRequiredService<PublisherResolver>(), recorder)));
@@ -90,8 +87,6 @@ public static class FanoutRun
         var posts = services.GetRequiredService<PostService>();
         await services.GetRequiredService<MigrationRunner>().ApplyAsync(cancellationToken);
         await services.GetRequiredService<LocalWorkspace>().EnsureCreatedAsync(cancellationToken);
-        if (options.ClaimIndex)
-            await ClaimIndexExperiment.ApplyAsync(Path.Combine(directory, "fanout.db"), cancellationToken);
 
         // Accounts: the default set's sandbox accounts plus one more set (one sandbox account per platform) per extra account.
         var sets = new List<(string SetId, IReadOnlyDictionary<Platform, Account> Accounts)>();

@@ -122,14 +122,10 @@ public sealed class SkippingClock : TimeProvider
 }
 
 /// <summary>
-/// The store with every unit of work timed: connection and lock wait, then work plus commit. With
-/// <paramref name="serializeWrites"/> (an experiment, off by default) writes queue on an async lock in the process before
-/// they open their transaction, instead of meeting on SQLite's file lock, whose busy handler sleeps the thread.
+/// The store with every unit of work timed: connection and lock wait, then work plus commit.
 /// </summary>
-public sealed class TimedStore(IStore inner, Recorder recorder, bool serializeWrites = false) : IStore
+public sealed class TimedStore(IStore inner, Recorder recorder) : IStore
 {
-    private readonly SemaphoreSlim _writeGate = new(1, 1);
-
     public Task<T> ReadAsync<T>(Func<IStoreSession, Task<T>> work, CancellationToken cancellationToken) =>
         TimeAsync(write: false, work, cancellationToken);
 
@@ -150,22 +146,9 @@ public sealed class TimedStore(IStore inner, Recorder recorder, bool serializeWr
                 return work(SessionProxy.Wrap(session, calls));
             }
             T result;
-            if (!write)
-                result = await inner.ReadAsync(Run, cancellationToken);
-            else if (!serializeWrites)
-                result = await inner.WriteAsync(Run, cancellationToken);
-            else
-            {
-                await _writeGate.WaitAsync(cancellationToken);
-                try
-                {
-                    result = await inner.WriteAsync(Run, cancellationToken);
-                }
-                finally
-                {
-                    _writeGate.Release();
-                }
-            }
+            result = write
+                ? await inner.WriteAsync(Run, cancellationToken)
+                : await inner.ReadAsync(Run, cancellationToken);
             failed = false;
             return result;
         }

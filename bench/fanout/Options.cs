@@ -24,27 +24,6 @@ public sealed record FanoutOptions
 
     public string LogLevel { get; init; } = "Warning";
 
-    /// <summary>Experiment: queue writes on an in-process async lock (see <see cref="TimedStore"/>).</summary>
-    public bool SerializeWrites { get; init; }
-
-    /// <summary>Experiment: "streaming" replaces the scheduler worker by <see cref="StreamingSchedulerWorker"/>; "product" (default) is the real one.</summary>
-    public string Worker { get; init; } = "product";
-
-    /// <summary>Experiment: add <see cref="ClaimIndexExperiment"/>'s index before the run.</summary>
-    public bool ClaimIndex { get; init; }
-
-    /// <summary>Run the experiments (<see cref="Experiments"/>) instead, and put them under "experiments" in --out, keeping the rest of it.</summary>
-    public bool RunExperiments { get; init; }
-
-    /// <summary>Each experiment: a name, what it changes, and the options it sets (on top of the command line's).</summary>
-    public static IReadOnlyList<(string Name, string Changes, Func<FanoutOptions, FanoutOptions> Apply)> Experiments { get; } =
-    [
-        ("baseline", "nothing: the product as it is, run again beside the experiments", o => o),
-        ("serialize-writes", "writes queue on an in-process async lock before BEGIN IMMEDIATE", o => o with { SerializeWrites = true }),
-        ("claim-index", "index posts(status, scheduled_for, id) so a claim reads one row instead of sorting every due post", o => o with { ClaimIndex = true }),
-        ("streaming-worker", "the scheduler claims the next post as soon as one of its MaxConcurrentPosts finishes (no batch barrier)", o => o with { Worker = "streaming" }),
-        ("all-three", "serialize-writes + claim-index + streaming-worker", o => o with { SerializeWrites = true, ClaimIndex = true, Worker = "streaming" }),
-    ];
     public int TimeoutSeconds { get; init; } = 1800;
     public string? Out { get; init; }
 
@@ -58,7 +37,7 @@ public sealed record FanoutOptions
     public const string Usage = """
         fanout [--posts 10000] [--platforms x,linkedin,facebook] [--latency-ms 50] [--per-platform 4,32]
                [--max-concurrent-posts N] [--per-account 1] [--accounts N] [--log-level Warning]
-               [--timeout-seconds 1800] [--serialize-writes] [--worker product|streaming] [--claim-index] [--experiments] [--out bench/results/fanout.json]
+               [--timeout-seconds 1800] [--out bench/results/fanout.json]
         """;
 
     public static FanoutOptions Parse(string[] args)
@@ -79,10 +58,6 @@ public sealed record FanoutOptions
                 "--log-level" => options with { LogLevel = Next() },
                 "--timeout-seconds" => options with { TimeoutSeconds = Int(Next()) },
                 "--out" => options with { Out = Next() },
-                "--serialize-writes" => options with { SerializeWrites = true },
-                "--worker" => options with { Worker = Next() is var w && w is "streaming" or "product" ? w : throw new ArgumentException($"--worker is product or streaming.\n{Usage}") },
-                "--claim-index" => options with { ClaimIndex = true },
-                "--experiments" => options with { RunExperiments = true },
                 "--child-out" => options with { ChildOut = Next() },
                 "-h" or "--help" => throw new ArgumentException(Usage),
                 _ => throw new ArgumentException($"Unknown argument {args[i]}.\n{Usage}"),
@@ -104,9 +79,6 @@ public sealed record FanoutOptions
         "--log-level", LogLevel,
         "--timeout-seconds", TimeoutSeconds.ToString(CultureInfo.InvariantCulture),
         "--child-out", childOut,
-        .. SerializeWrites ? new[] { "--serialize-writes" } : [],
-        "--worker", Worker,
-        .. ClaimIndex ? new[] { "--claim-index" } : [],
     ];
 
     private static int Int(string text) => int.Parse(text, NumberStyles.Integer, CultureInfo.InvariantCulture);

@@ -34,38 +34,6 @@ if (options.ChildOut is { } childOut)
 
 var repoRoot = FindRepoRoot();
 var outPath = Path.GetFullPath(options.Out ?? Path.Combine(repoRoot, "bench", "results", "fanout.json"));
-if (options.RunExperiments)
-{
-    var experiments = new JsonArray();
-    foreach (var perPlatform in options.PerPlatform)
-    {
-        foreach (var (name, changes, apply) in FanoutOptions.Experiments)
-        {
-            var run = await RunChildAsync(apply(options), perPlatform);
-            if (run is null)
-                return 1;
-            experiments.Add(new JsonObject
-            {
-                ["experiment"] = name,
-                ["changes"] = changes,
-                ["maxConcurrentPerPlatform"] = perPlatform,
-                ["publishedPerSecondSteady"] = run["publishedPerSecondSteady"]!.DeepClone(),
-                ["lagMsP50"] = run["lagMs"]!["p50"]!.DeepClone(),
-                ["lagMsP99"] = run["lagMs"]!["p99"]!.DeepClone(),
-                ["run"] = run,
-            });
-        }
-    }
-    var existing = File.Exists(outPath) ? JsonNode.Parse(File.ReadAllText(outPath))!.AsObject() : new JsonObject { ["benchmark"] = "fanout" };
-    existing["experimentsCommand"] = "dotnet run -c Release --project bench/fanout -- " + string.Join(' ', args);
-    existing["experimentsNote"] = "bench-side changes only (decorators and a stand-in worker in bench/fanout/Experiments.cs), to measure what a fix in src would gain; the product code is untouched";
-    existing["experiments"] = experiments;
-    Directory.CreateDirectory(Path.GetDirectoryName(outPath)!);
-    File.WriteAllText(outPath, existing.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
-    FanoutRun.Log($"experiments written to {outPath}");
-    return 0;
-}
-
 var runs = new JsonArray();
 foreach (var perPlatform in options.PerPlatform)
 {
