@@ -151,11 +151,6 @@ public sealed class PostResourceEndToEndTests(ServerFixture fixture) : IClassFix
             Arguments = [Path.Combine(AppContext.BaseDirectory, "socialmcp.dll"), "serve", "--db", Path.Combine(directory, "e2e.db")],
             WorkingDirectory = directory,
         });
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        return await McpClient.CreateAsync(transport, new McpClientOptions
-        {
-            ClientInfo = new Implementation { Name = "socialmcp-e2e", Version = "1.0" },
-            ProtocolVersion = protocolVersion,
-        }, cancellationToken: timeout.Token);
+        return await ServerProcess.ConnectAsync(transport, protocolVersion);
     }
 }

@@ -31,10 +31,30 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>What the server wrote to stderr (its logs); stdout is JSON-RPC only.</summary>
     public IReadOnlyList<string> StandardError { get { lock (_stderr) return [.. _stderr]; } }
 
-    public static async Task<ServerProcess> StartAsync(IDictionary<string, string?>? environment = null, string? databasePath = null)
+    /// <summary>The client every test uses, connected through <paramref name="transport"/> within a minute.</summary>
+    public static async Task<McpClient> ConnectAsync(IClientTransport transport, string? protocolVersion = null)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        return await McpClient.CreateAsync(transport, new McpClientOptions
+        {
+            ClientInfo = new Implementation { Name = "socialmcp-e2e", Version = "1.0" },
+            ProtocolVersion = protocolVersion,
+            // A loaded machine can take longer than the SDK's 5 s discover probe to start a server; the probe timing out would
+            // silently fall back to the initialize handshake and test the wrong revision. The overall timeout still applies.
+            DiscoverProbeTimeout = Timeout.InfiniteTimeSpan,
+        }, cancellationToken: timeout.Token);
+    }
+
+    private static string NewDirectory()
     {
         var directory = Path.Combine(Path.GetTempPath(), "socialmcp-e2e-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
+        return directory;
+    }
+
+    public static async Task<ServerProcess> StartAsync(IDictionary<string, string?>? environment = null, string? databasePath = null)
+    {
+        var directory = NewDirectory();
         var server = Path.Combine(AppContext.BaseDirectory, "socialmcp.dll");
         var stderr = new List<string>();
         var transport = new StdioClientTransport(new StdioClientTransportOptions
@@ -46,15 +66,7 @@ public sealed class ServerProcess : IAsyncDisposable
             EnvironmentVariables = environment ?? new Dictionary<string, string?>(),
             StandardErrorLines = line => { lock (stderr) stderr.Add(line); },
         });
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var client = await McpClient.CreateAsync(transport, new McpClientOptions
-        {
-            ClientInfo = new Implementation { Name = "socialmcp-e2e", Version = "1.0" },
-            // A loaded machine can take longer than the SDK's 5 s discover probe to start a server; the probe timing out would
-            // silently fall back to the initialize handshake and test the wrong revision. The overall timeout still applies.
-            DiscoverProbeTimeout = Timeout.InfiniteTimeSpan,
-        }, cancellationToken: timeout.Token);
-        return new ServerProcess(directory, client, stderr);
+        return new ServerProcess(directory, await ConnectAsync(transport), stderr);
     }
 
     /// <summary>
@@ -63,8 +75,7 @@ public sealed class ServerProcess : IAsyncDisposable
     /// </summary>
     public static async Task<ServerProcess> StartKillableAsync(string databasePath, IDictionary<string, string?>? environment = null)
     {
-        var directory = Path.Combine(Path.GetTempPath(), "socialmcp-e2e-" + Guid.NewGuid().ToString("N"));
-        System.IO.Directory.CreateDirectory(directory);
+        var directory = NewDirectory();
         var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "socialmcp.dll"), "serve", "--db", databasePath])
         {
             WorkingDirectory = directory,
@@ -86,13 +97,7 @@ public sealed class ServerProcess : IAsyncDisposable
         try
         {
             var transport = new StreamClientTransport(process.StandardInput.BaseStream, process.StandardOutput.BaseStream);
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            var client = await McpClient.CreateAsync(transport, new McpClientOptions
-            {
-                ClientInfo = new Implementation { Name = "socialmcp-e2e", Version = "1.0" },
-                DiscoverProbeTimeout = Timeout.InfiniteTimeSpan,
-            }, cancellationToken: timeout.Token);
-            return new ServerProcess(directory, client, stderr, process);
+            return new ServerProcess(directory, await ConnectAsync(transport), stderr, process);
         }
         catch
         {

@@ -483,14 +483,7 @@ public sealed partial class PostService
     private async Task WaitForLimitAsync(Post post, PostTarget target, DateTimeOffset until, string reason,
         IProgress<PublishProgress>? progress, CancellationToken cancellationToken)
     {
-        await store.WriteAsync(async session =>
-        {
-            var now = time.GetUtcNow();
-            var version = await session.Posts.BumpVersionAsync(post.Id, now, cancellationToken) ?? post.Version;
-            await session.Events.AppendAsync(new PostEvent(0, post.Id, target.Platform, "target_waiting", target.Status.ToWireName(),
-                target.Status.ToWireName(), version, $"until={until:O} reason={reason}", now), cancellationToken);
-            return 0;
-        }, cancellationToken);
+        await AppendEventAsync(post, target, "target_waiting", target.Status, $"until={until:O} reason={reason}", cancellationToken);
         changeNotifier.PostChanged(post.WorkspaceId, post.Id);
         var message = $"{target.Platform.ToWireName()}: waiting until {until:O} — {reason}.";
         logger.LogInformation("Post {PostId} on {Platform} waits until {Until}: {Reason}", post.Id, target.Platform.ToWireName(), until, reason);
@@ -568,6 +561,7 @@ public sealed partial class PostService
         return rollback;
     }
 
+    /// <summary>An event about a target that does not change its row (a wait, a rollback that failed), with the post's version bump.</summary>
     private Task AppendEventAsync(Post post, PostTarget target, string eventType, TargetStatus status, string detail, CancellationToken cancellationToken) =>
         store.WriteAsync(async session =>
         {
