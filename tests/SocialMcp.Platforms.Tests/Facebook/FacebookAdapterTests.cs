@@ -446,14 +446,6 @@ public sealed class FacebookAdapterTests
     // ---- withdraw ------------------------------------------------------------------------------------------
 
     [Fact]
-    public async Task CapabilitiesFor_Facebook_CanWithdraw()
-    {
-        await using var harness = await AdapterHarness.StartAsync(Platform.Facebook);
-
-        Assert.True(harness.Adapter.CapabilitiesFor(Platform.Facebook).CanWithdraw);
-    }
-
-    [Fact]
     public async Task WithdrawAsync_PublishedPost_DeletesItFromThePage()
     {
         await using var harness = await AdapterHarness.StartAsync(Platform.Facebook);

@@ -397,14 +397,6 @@ public sealed class LinkedInAdapterTests
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("rest/posts/" + Uri.EscapeDataString(published.PlatformPostId!))).StatusCode);
     }
 
-    [Fact]
-    public async Task CapabilitiesFor_LinkedIn_AllowsWithdraw()
-    {
-        await using var harness = await AdapterHarness.StartAsync(LinkedIn);
-
-        Assert.True(harness.Adapter.CapabilitiesFor(LinkedIn).CanWithdraw);
-    }
-
     // ---- the emulator's own rules --------------------------------------------------------------------------
 
     [Fact]

@@ -367,14 +367,6 @@ public sealed class XAdapterTests
     // ---- withdraw ------------------------------------------------------------------------------------------
 
     [Fact]
-    public async Task CapabilitiesFor_X_CanWithdraw()
-    {
-        await using var harness = await AdapterHarness.StartAsync(Platform.X);
-
-        Assert.True(harness.Adapter.CapabilitiesFor(Platform.X).CanWithdraw);
-    }
-
-    [Fact]
     public async Task WithdrawAsync_PublishedPost_DeletesItAndADeletedOneStaysWithdrawn()
     {
         await using var harness = await AdapterHarness.StartAsync(Platform.X);

@@ -418,14 +418,6 @@ public sealed class YouTubeAdapterTests
         Assert.Equal(ErrorCodes.PermissionMissing, outcome.ErrorCode);
     }
 
-    [Fact]
-    public async Task CapabilitiesFor_YouTube_AllowsWithdraw()
-    {
-        await using var harness = await AdapterHarness.StartAsync(YouTube);
-
-        Assert.True(harness.Adapter.CapabilitiesFor(YouTube).CanWithdraw);
-    }
-
     // ---- the emulator's own rules --------------------------------------------------------------------------
 
     [Fact]
