@@ -7,7 +7,7 @@
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
-COPY Directory.Build.props llm.txt ./
+COPY Directory.Build.props Directory.Packages.props llm.txt ./
 COPY src/ src/
 # tests/SocialMcp.Packaging.Tests runs this same publish command and the published server: keep the two in step.
 RUN --mount=type=cache,id=nuget,target=/root/.nuget/packages \
