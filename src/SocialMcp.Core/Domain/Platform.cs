@@ -1,8 +1,9 @@
 using System.Diagnostics.CodeAnalysis;
+using SocialMcp.Core.Platforms;
 
 namespace SocialMcp.Core.Domain;
 
-/// <summary>The social platforms SocialMcp publishes to.</summary>
+/// <summary>The social platforms SocialMcp publishes to. Each has its definition in <see cref="PlatformCatalog"/>.</summary>
 public enum Platform
 {
     Instagram,
@@ -15,13 +16,12 @@ public enum Platform
     Amazon,
 }
 
-/// <summary>Wire names of platforms: the lower-case names agents use in arguments and results.</summary>
+/// <summary>Wire names of platforms (each definition's <see cref="PlatformDefinition.Name"/>): the lower-case names agents use in arguments and results.</summary>
 public static class PlatformNames
 {
     public static IReadOnlyList<Platform> All { get; } = Enum.GetValues<Platform>();
 
-    private static readonly string[] WireNames =
-        ["instagram", "facebook", "x", "linkedin", "tiktok", "youtube", "threads", "amazon"];
+    private static readonly string[] WireNames = PlatformCatalog.All.Select(d => d.Name).ToArray();
 
     public static IReadOnlyList<string> AllWireNames { get; } = WireNames;
 

@@ -1,11 +1,12 @@
 using System.ComponentModel.DataAnnotations;
 using SocialMcp.Core.Domain;
+using SocialMcp.Core.Platforms;
 
 namespace SocialMcp.Core.Options;
 
 /// <summary>
-/// Configuration section <c>ContentRules</c>: every platform limit the content rules check, with the value
-/// documented in shared/docs/PLATFORMS.md as the default. Dictionary keys are platform wire names; a platform
+/// Configuration section <c>ContentRules</c>: every platform limit the content rules check. The defaults come from
+/// the platform definitions (<see cref="PlatformCatalog"/>), which cite shared/docs/PLATFORMS.md. Dictionary keys are platform wire names; a platform
 /// missing from a dictionary is not limited by that setting. Lists of MIME types and domains are comma-separated
 /// strings so that configuring one replaces the default instead of appending to it.
 /// </summary>
@@ -17,34 +18,17 @@ public sealed class ContentRulesOptions : IValidatableObject
     /// Maximum length of the text each platform receives, in that platform's own unit (<see cref="TextCounting"/>):
     /// weighted characters on x, UTF-8 bytes of the video description on youtube, and so on.
     /// </summary>
-    public Dictionary<string, int> MaxTextLength { get; set; } = new()
-    {
-        ["instagram"] = 2200, // caption, PLATFORMS.md §1.3 (3p)
-        ["facebook"] = 63206, // message, §2.3 (unverified)
-        ["x"] = 280, // twitter-text v3 maxWeightedTweetLength, §3.3 (off.)
-        ["linkedin"] = 3000, // commentary as written, §4.3 (3p)
-        ["tiktok"] = 2200, // video caption, §5.3 (3p); photo posts use TikTok:MaxPhotoTextLength
-        ["youtube"] = 5000, // description in UTF-8 bytes, §6.3 (off.)
-        ["threads"] = 500, // §7.3 (off.)
-        ["amazon"] = 2200, // caption limit unverified (§8.3): a conservative default
-    };
+    public Dictionary<string, int> MaxTextLength { get; set; } =
+        PlatformCatalog.All.ToDictionary(d => d.Name, d => d.Text.MaxLength);
 
     /// <summary>How each platform counts its text. Where a platform only says "characters" (unit unverified),
     /// the default is UTF-16 code units, the stricter of code points and code units (PLATFORMS.md §0.5).</summary>
-    public Dictionary<string, TextCountingMethod> TextCounting { get; set; } = new()
-    {
-        ["instagram"] = TextCountingMethod.Utf16CodeUnits,
-        ["facebook"] = TextCountingMethod.Utf16CodeUnits,
-        ["x"] = TextCountingMethod.XWeighted,
-        ["linkedin"] = TextCountingMethod.Utf16CodeUnits,
-        ["tiktok"] = TextCountingMethod.Utf16CodeUnits,
-        ["youtube"] = TextCountingMethod.Utf8Bytes,
-        ["threads"] = TextCountingMethod.ThreadsEmojiBytes,
-        ["amazon"] = TextCountingMethod.Utf16CodeUnits,
-    };
+    public Dictionary<string, TextCountingMethod> TextCounting { get; set; } =
+        PlatformCatalog.All.ToDictionary(d => d.Name, d => d.Text.Counting);
 
     /// <summary>Media rules per platform: kinds, counts, MIME types, sizes and durations.</summary>
-    public Dictionary<string, MediaRulesOptions> Media { get; set; } = MediaRulesOptions.Defaults();
+    public Dictionary<string, MediaRulesOptions> Media { get; set; } =
+        PlatformCatalog.All.ToDictionary(d => d.Name, d => d.CreateMediaRules());
 
     /// <summary>X's weighted counting (twitter-text v3).</summary>
     public XTextOptions X { get; set; } = new();

@@ -1,3 +1,5 @@
+using SocialMcp.Core.Platforms.Definitions;
+
 namespace SocialMcp.Core.Options;
 
 /// <summary>Configuration <c>ContentRules:YouTube</c> (PLATFORMS.md §6.3, off.).</summary>
@@ -6,10 +8,10 @@ public sealed class YouTubeRulesOptions
     /// <summary>snippet.title is required by the API; without it a YouTube target fails validation.</summary>
     public bool RequireTitle { get; set; } = true;
 
-    public int MaxTitleLength { get; set; } = 100;
+    public int MaxTitleLength { get; set; } = YouTubePlatform.MaxTitleLength;
 
     /// <summary>All tags together, with the commas between them and quotes around tags that contain a space.</summary>
-    public int MaxTagsLength { get; set; } = 500;
+    public int MaxTagsLength { get; set; } = YouTubePlatform.MaxTagsLength;
 
     /// <summary>How title and tag "characters" are counted; the unit is not defined by YouTube, so the stricter one.</summary>
     public TextCountingMethod CharacterCounting { get; set; } = TextCountingMethod.Utf16CodeUnits;
@@ -32,10 +34,10 @@ public sealed class TikTokRulesOptions
     public bool RequirePrivacyLevel { get; set; } = true;
 
     /// <summary>On photo posts the text is the description: up to 4,000 characters (3p); video captions use MaxTextLength:tiktok.</summary>
-    public int MaxPhotoTextLength { get; set; } = 4000;
+    public int MaxPhotoTextLength { get; set; } = TikTokPlatform.MaxPhotoTextLength;
 
     /// <summary>Longest video when the account metadata has no tiktok.maxVideoPostDurationSec from creator_info (10 min typical, 3p).</summary>
-    public double DefaultMaxVideoSeconds { get; set; } = 600;
+    public double DefaultMaxVideoSeconds { get; set; } = TikTokPlatform.DefaultMaxVideoSeconds;
 
     public IEnumerable<string> Validate(string prefix)
     {
@@ -49,7 +51,7 @@ public sealed class TikTokRulesOptions
 /// <summary>Configuration <c>ContentRules:Amazon</c> (PLATFORMS.md §8.3, off.).</summary>
 public sealed class AmazonRulesOptions
 {
-    public int MaxProducts { get; set; } = 5;
+    public int MaxProducts { get; set; } = AmazonPlatform.MaxProducts;
 
     public IEnumerable<string> Validate(string prefix)
     {
@@ -62,21 +64,21 @@ public sealed class AmazonRulesOptions
 public sealed class PlacementRulesOptions
 {
     /// <summary>A carousel has at least two items (unverified) …</summary>
-    public int CarouselMinItems { get; set; } = 2;
+    public int CarouselMinItems { get; set; } = MetaPlacements.CarouselMinItems;
 
     /// <summary>… and at most ten (3p).</summary>
-    public int CarouselMaxItems { get; set; } = 10;
+    public int CarouselMaxItems { get; set; } = MetaPlacements.CarouselMaxItems;
 
     /// <summary>Facebook reels are vertical (9:16): when width and height are given, height must exceed width (off.).</summary>
     public bool FacebookReelMustBeVertical { get; set; } = true;
 
     /// <summary>Facebook reels last 3–90 seconds (off.).</summary>
-    public double FacebookReelMinSeconds { get; set; } = 3;
+    public double FacebookReelMinSeconds { get; set; } = FacebookPlatform.ReelMinSeconds;
 
-    public double FacebookReelMaxSeconds { get; set; } = 90;
+    public double FacebookReelMaxSeconds { get; set; } = FacebookPlatform.ReelMaxSeconds;
 
     /// <summary>A video published as a Page story lasts at most 60 seconds (off., for reels shared as stories).</summary>
-    public double FacebookStoryMaxVideoSeconds { get; set; } = 60;
+    public double FacebookStoryMaxVideoSeconds { get; set; } = FacebookPlatform.StoryMaxVideoSeconds;
 
     public IEnumerable<string> Validate(string prefix)
     {

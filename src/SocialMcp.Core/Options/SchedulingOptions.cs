@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using SocialMcp.Core.Platforms;
 
 namespace SocialMcp.Core.Options;
 
@@ -55,12 +56,9 @@ public sealed class SchedulingOptions : IValidatableObject
     /// not listed has no cap. Scheduling warns (PLATFORM_CAP_AT_RISK) about a full UTC day; publishing counts the account's
     /// posts of the last 24 hours and waits, within the post's tolerance, for one to fall out of that window.
     /// </summary>
-    public Dictionary<string, int> DailyCaps { get; set; } = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["instagram"] = 50,
-        ["threads"] = 250,
-        ["tiktok"] = 15,
-    };
+    public Dictionary<string, int> DailyCaps { get; set; } = PlatformCatalog.All
+        .Where(d => d.DailyPostCap is not null)
+        .ToDictionary(d => d.Name, d => d.DailyPostCap!.Value, StringComparer.OrdinalIgnoreCase);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

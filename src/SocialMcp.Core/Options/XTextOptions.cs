@@ -19,7 +19,7 @@ public sealed class XTextOptions
     public string Ranges { get; set; } = "0000-10FF,2000-200D,2010-201F,2032-2037";
 
     /// <summary>What every URL counts, whatever its length (t.co wrapping).</summary>
-    public int TransformedUrlLength { get; set; } = 23;
+    public int TransformedUrlLength { get; set; } = Platforms.Definitions.XPlatform.TransformedUrlLength;
 
     /// <summary>An emoji sequence (ZWJ, skin tone, flag, keycap) weighs one <see cref="DefaultWeight"/> instead of the sum of its code points.</summary>
     public bool EmojiParsing { get; set; } = true;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using SocialMcp.Core.Platforms;
 using SocialMcp.Schema;
 
 namespace SocialMcp.Server.Mcp;
@@ -19,8 +20,8 @@ public interface IToolSchemaSource
 
 /// <summary>
 /// The input schemas of all tools, read from the JSON files embedded under Mcp/Schemas and from any
-/// <see cref="IToolSchemaSource"/>. Shared pieces live in _defs.json and are inlined where referenced, so each
-/// advertised schema stands alone. Compiling here means a schema that uses a keyword our validator does not implement
+/// <see cref="IToolSchemaSource"/>. Shared pieces live in _defs.json, or are produced from the platform definitions
+/// (<see cref="PlatformSchemas"/>), and are inlined where referenced, so each advertised schema stands alone. Compiling here means a schema that uses a keyword our validator does not implement
 /// stops the server at start-up.
 /// </summary>
 public sealed class ToolSchemaCatalog
@@ -35,6 +36,11 @@ public sealed class ToolSchemaCatalog
     {
         var assembly = typeof(ToolSchemaCatalog).Assembly;
         var defs = ReadResource(DefsResource)["$defs"]!.AsObject();
+        foreach (var (name, schema) in PlatformSchemas.Definitions(PlatformCatalog.All))
+        {
+            if (!defs.TryAdd(name, schema))
+                throw new InvalidOperationException($"_defs.json defines '{name}', which the platform definitions produce; remove it from _defs.json.");
+        }
         var ours = assembly.GetManifestResourceNames()
             .Where(name => name.StartsWith(ResourcePrefix, StringComparison.Ordinal) && name.EndsWith(".json", StringComparison.Ordinal) && name != DefsResource)
             .Select(name => (ToolName: name[ResourcePrefix.Length..^".json".Length], Schema: ReadResource(name)));

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using SocialMcp.Core.Domain;
+using SocialMcp.Core.Platforms;
 using SocialMcp.Core.Validation.Settings;
 using SocialMcp.Schema;
 using SocialMcp.Server.Mcp;
@@ -120,7 +121,10 @@ public sealed class SettingsSchemaTests
         Assert.Equal(PlatformNames.AllWireNames.Order(), overrides.GetProperty("properties").EnumerateObject().Select(p => p.Name).Order());
     }
 
-    /// <summary>The domain's <see cref="PlatformSettings"/> and the advertised schema name the same fields and enum values.</summary>
+    /// <summary>
+    /// The settings the domain checks (<see cref="PlatformSettings"/>, from the platform definitions) and the advertised
+    /// schema name the same fields, kinds, enum values and patterns.
+    /// </summary>
     [Fact]
     public void DomainSettingsSpec_MatchesTheAdvertisedSchema()
     {
@@ -133,13 +137,13 @@ public sealed class SettingsSchemaTests
             var spec = PlatformSettings.For(platform);
             if (!schema.TryGetProperty("settings", out var settings))
             {
-                Assert.Empty(spec);
+                Assert.Empty(spec.Fields);
                 continue;
             }
             Assert.False(settings.GetProperty("additionalProperties").GetBoolean());
             var fields = settings.GetProperty("properties").EnumerateObject().ToDictionary(p => p.Name, p => p.Value);
-            Assert.Equal(spec.Keys.Order(), fields.Keys.Order());
-            foreach (var (name, field) in spec)
+            Assert.Equal(spec.Fields.Select(f => f.Name).Order(), fields.Keys.Order());
+            foreach (var field in spec.Fields)
             {
                 var expectedType = field.Kind switch
                 {
@@ -147,13 +151,13 @@ public sealed class SettingsSchemaTests
                     SettingKind.StringArray => "array",
                     _ => "string",
                 };
-                Assert.Equal(expectedType, fields[name].GetProperty("type").GetString());
+                Assert.Equal(expectedType, fields[field.Name].GetProperty("type").GetString());
                 if (field.AllowedValues is { } values)
-                    Assert.Equal(values, fields[name].GetProperty("enum").EnumerateArray().Select(v => v.GetString()));
+                    Assert.Equal(values, fields[field.Name].GetProperty("enum").EnumerateArray().Select(v => v.GetString()));
                 if (field.Pattern is { } pattern)
-                    Assert.Equal(pattern, fields[name].GetProperty("pattern").GetString());
+                    Assert.Equal(pattern, fields[field.Name].GetProperty("pattern").GetString());
                 if (field.ItemPattern is { } itemPattern)
-                    Assert.Equal(itemPattern, fields[name].GetProperty("items").GetProperty("pattern").GetString());
+                    Assert.Equal(itemPattern, fields[field.Name].GetProperty("items").GetProperty("pattern").GetString());
             }
         }
     }

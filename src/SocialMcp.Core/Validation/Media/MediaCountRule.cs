@@ -2,6 +2,8 @@ using Microsoft.Extensions.Options;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
 using SocialMcp.Core.Options;
+using SocialMcp.Core.Platforms;
+using SocialMcp.Core.Platforms.Definitions;
 
 namespace SocialMcp.Core.Validation.Media;
 
@@ -57,8 +59,8 @@ public sealed class MediaCountRule(IOptions<ContentRulesOptions> options) : IPos
     }
 
     private static bool HasPlacement(RuleContext context, Platform platform) =>
-        platform is Platform.Instagram or Platform.Facebook &&
-        context.SettingsFor(platform) is { } settings && settings.TryGetProperty("placement", out _);
+        PlatformCatalog.For(platform).HasPlacements &&
+        context.SettingsFor(platform) is { } settings && settings.TryGetProperty(MetaPlacements.SettingName, out _);
 
     private static string Describe(int images, int gifs, int videos, bool countGifs)
     {

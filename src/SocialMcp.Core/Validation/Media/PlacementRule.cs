@@ -3,6 +3,8 @@ using Microsoft.Extensions.Options;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
 using SocialMcp.Core.Options;
+using SocialMcp.Core.Platforms;
+using SocialMcp.Core.Platforms.Definitions;
 
 namespace SocialMcp.Core.Validation.Media;
 
@@ -14,32 +16,33 @@ namespace SocialMcp.Core.Validation.Media;
 /// </summary>
 public sealed class PlacementRule(IOptions<ContentRulesOptions> options) : IPostRule
 {
-    public static IReadOnlyList<string> Placements { get; } = ["feed", "story", "reel", "carousel"];
-
     public IEnumerable<Problem> Check(RuleContext context)
     {
         var limits = options.Value.Placements;
         foreach (var platform in context.TargetPlatforms)
         {
-            if (context.SettingsFor(platform) is not { } settings || !settings.TryGetProperty("placement", out var placementElement))
+            if (context.SettingsFor(platform) is not { } settings || !settings.TryGetProperty(MetaPlacements.SettingName, out var placementElement))
                 continue;
 
-            var path = RuleContext.SettingPath(platform, "placement");
-            if (platform is not (Platform.Instagram or Platform.Facebook))
+            var path = RuleContext.SettingPath(platform, MetaPlacements.SettingName);
+            if (!PlatformCatalog.For(platform).HasPlacements)
             {
-                yield return Invalid(platform, path, $"{platform.ToWireName()} has no placements; placement applies to instagram and facebook only.", limits);
+                yield return Invalid(platform, path, $"{platform.ToWireName()} has no placements; placement applies to {PlacingPlatforms} only.", limits);
                 continue;
             }
             var placement = placementElement.ValueKind == JsonValueKind.String ? placementElement.GetString() : null;
-            if (placement is null || !Placements.Contains(placement))
+            if (placement is null || !MetaPlacements.Values.Contains(placement))
             {
-                yield return Invalid(platform, path, $"placement must be one of: {string.Join(", ", Placements)}.", limits);
+                yield return Invalid(platform, path, $"placement must be one of: {string.Join(", ", MetaPlacements.Values)}.", limits);
                 continue;
             }
             foreach (var message in CheckMedia(platform, placement, context.Draft.Content.Media, limits))
                 yield return Invalid(platform, path, message, limits);
         }
     }
+
+    /// <summary>"instagram and facebook": the platforms whose definitions take a placement.</summary>
+    private static readonly string PlacingPlatforms = string.Join(" and ", PlatformCatalog.All.Where(d => d.HasPlacements).Select(d => d.Name));
 
     private static IEnumerable<string> CheckMedia(Platform platform, string placement, IReadOnlyList<MediaItem> media, PlacementRulesOptions limits)
     {

@@ -2,12 +2,15 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
+using SocialMcp.Core.Platforms;
+using SocialMcp.Core.Platforms.Definitions;
 
 namespace SocialMcp.Core.Validation.Settings;
 
 /// <summary>
 /// Each targeted platform's settings are an object of known fields with the right kinds and values
-/// (<see cref="PlatformSettings"/>). <c>placement</c> is <see cref="Media.PlacementRule"/>'s to judge.
+/// (the platform definition's <see cref="PlatformDefinition.Settings"/>): kinds, allowed values and patterns. Lengths
+/// and counts are the schema's and the platform rules' to judge; <c>placement</c> is <see cref="Media.PlacementRule"/>'s.
 /// </summary>
 public sealed class SettingsShapeRule : IPostRule
 {
@@ -29,12 +32,12 @@ public sealed class SettingsShapeRule : IPostRule
             var spec = PlatformSettings.For(platform);
             foreach (var property in settings.EnumerateObject())
             {
-                if (property.Name == PlatformSettings.Placement)
+                if (property.Name == MetaPlacements.SettingName)
                     continue;
                 var path = RuleContext.SettingPath(platform, property.Name);
-                if (!spec.TryGetValue(property.Name, out var field))
+                if (spec.Find(property.Name) is not { } field)
                 {
-                    var known = spec.Keys.Where(k => k != PlatformSettings.Placement).ToList();
+                    var known = spec.Fields.Select(f => f.Name).Where(n => n != MetaPlacements.SettingName).ToList();
                     yield return new Problem(ErrorCodes.ValidationFailed,
                         known.Count == 0
                             ? $"{name} has no settings; '{property.Name}' is not one."
@@ -48,7 +51,7 @@ public sealed class SettingsShapeRule : IPostRule
         }
     }
 
-    private static IEnumerable<Problem> CheckValue(Platform platform, JsonElement value, SettingSpec field, string path)
+    private static IEnumerable<Problem> CheckValue(Platform platform, JsonElement value, SettingDefinition field, string path)
     {
         switch (field.Kind)
         {
@@ -62,7 +65,7 @@ public sealed class SettingsShapeRule : IPostRule
                 var text = value.GetString()!;
                 if (field.AllowedValues is { } allowed && !allowed.Contains(text, StringComparer.Ordinal))
                     yield return Invalid(platform, path, $"must be one of {string.Join(", ", allowed)}");
-                else if (field.Pattern is { } pattern && !Regex.IsMatch(text, pattern))
+                else if (!field.PatternsInSchemaOnly && field.Pattern is { } pattern && !Regex.IsMatch(text, pattern))
                     yield return Invalid(platform, path, $"must match {pattern}");
                 break;
             case SettingKind.DateTime when !PlatformSettings.TryParseDateTime(value.GetString(), out _):
@@ -78,7 +81,7 @@ public sealed class SettingsShapeRule : IPostRule
                     var itemPath = $"{path}[{index++}]";
                     if (item.ValueKind != JsonValueKind.String)
                         yield return Invalid(platform, itemPath, "must be a string");
-                    else if (field.ItemPattern is { } itemPattern && !Regex.IsMatch(item.GetString()!, itemPattern))
+                    else if (!field.PatternsInSchemaOnly && field.ItemPattern is { } itemPattern && !Regex.IsMatch(item.GetString()!, itemPattern))
                         yield return Invalid(platform, itemPath, $"must match {itemPattern}");
                 }
                 break;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
 using SocialMcp.Core.Options;
+using SocialMcp.Core.Platforms.Definitions;
 using SocialMcp.Core.Validation.Media;
 
 namespace SocialMcp.Core.Validation.Settings;
@@ -25,7 +26,7 @@ public sealed class TikTokRules(IOptions<ContentRulesOptions> options) : IPostRu
         var metadata = context.AccountMetadataFor(Platform.TikTok);
         var offered = OfferedPrivacyLevels(metadata);
         var path = RuleContext.SettingPath(Platform.TikTok, "privacyLevel");
-        var choices = string.Join(", ", offered ?? PlatformSettings.TikTokPrivacyLevels);
+        var choices = string.Join(", ", offered ?? TikTokPlatform.PrivacyLevels);
 
         if (PlatformSettings.GetString(settings, "privacyLevel") is { } level)
         {

@@ -1,0 +1,145 @@
+using System.Text.Json.Nodes;
+using SocialMcp.Core.Platforms;
+
+namespace SocialMcp.Server.Mcp;
+
+/// <summary>
+/// The platform pieces of the tool input schemas, produced from the platform definitions at start-up: the platform
+/// enum and list, the post text's per-platform limits, and <c>content.platformOverrides</c> with each platform's
+/// settings. <see cref="ToolSchemaCatalog"/> adds them to the shared definitions of _defs.json, so tool schemas refer
+/// to them by <c>$ref</c> like to any other shared piece. The tools snapshot shows what they produce.
+/// </summary>
+public static class PlatformSchemas
+{
+    /// <summary>Each produced shared definition, by the name a <c>{"$ref": "#/$defs/NAME"}</c> uses.</summary>
+    public static IEnumerable<(string Name, JsonNode Schema)> Definitions(IReadOnlyList<PlatformDefinition> platforms)
+    {
+        var names = platforms.Select(p => p.Name).ToList();
+        yield return ("platform", new JsonObject
+        {
+            ["type"] = "string",
+            ["enum"] = Strings(names),
+            ["description"] = "A platform name, lower case.",
+        });
+        yield return ("platformList", new JsonObject
+        {
+            ["type"] = "array",
+            ["minItems"] = 1,
+            ["maxItems"] = names.Count,
+            ["uniqueItems"] = true,
+            ["items"] = Ref("platform"),
+            ["description"] = $"Platforms to target, each once: {string.Join(", ", names)}. Each needs a connected account in the platform set (see list_accounts).",
+        });
+        yield return ("postText", new JsonObject
+        {
+            ["type"] = "string",
+            ["minLength"] = 1,
+            ["maxLength"] = 100000,
+            ["description"] = "The post text. Limits per platform, each counted its own way: " +
+                              string.Join(", ", platforms.Select(p => $"{p.Name} {p.Text.Summary}")) +
+                              ". Give a platform its own text in platformOverrides.",
+        });
+        var overrides = new JsonObject();
+        foreach (var platform in platforms)
+            overrides[platform.Name] = Override(platform);
+        yield return ("platformOverrides", new JsonObject
+        {
+            ["type"] = "object",
+            ["description"] = "Per-platform changes, keyed by platform name; only for platforms in platforms. Each takes text (replaces content.text on that platform) and, where the platform has any, settings.",
+            ["properties"] = overrides,
+            ["additionalProperties"] = false,
+        });
+    }
+
+    /// <summary>One platform's override: its own text and, where it has any, its settings.</summary>
+    private static JsonObject Override(PlatformDefinition platform)
+    {
+        var schema = new JsonObject { ["type"] = "object" };
+        var description = platform.OverrideDescription ?? (platform.Settings.IsEmpty ? $"{platform.Name} has no settings." : null);
+        if (description is not null)
+            schema["description"] = description;
+        schema["minProperties"] = 1;
+        var properties = new JsonObject { ["text"] = Ref("overrideText") };
+        if (!platform.Settings.IsEmpty)
+            properties["settings"] = Settings(platform.Settings);
+        schema["properties"] = properties;
+        schema["additionalProperties"] = false;
+        return schema;
+    }
+
+    public static JsonObject Settings(SettingsSchema settings)
+    {
+        var schema = new JsonObject { ["type"] = "object" };
+        if (settings.Description is { } description)
+            schema["description"] = description;
+        var properties = new JsonObject();
+        foreach (var field in settings.Fields)
+            properties[field.Name] = Field(field);
+        schema["properties"] = properties;
+        schema["additionalProperties"] = false;
+
+        var dependencies = settings.DependencyList;
+        if (dependencies.Count > 0)
+        {
+            var required = new JsonObject();
+            foreach (var group in dependencies.GroupBy(d => d.Field))
+                required[group.Key] = Strings(group.Select(d => d.RequiredField).Distinct());
+            schema["dependentRequired"] = required;
+        }
+        var conditions = dependencies.Where(d => d.RequiredValue is not null)
+            .Select(d => (If: new JsonObject { ["required"] = Strings([d.Field]) },
+                          Then: new JsonObject { ["properties"] = new JsonObject { [d.RequiredField] = new JsonObject { ["const"] = d.RequiredValue } } }))
+            .ToList();
+        if (conditions is [var only])
+        {
+            schema["if"] = only.If;
+            schema["then"] = only.Then;
+        }
+        else if (conditions.Count > 1)
+        {
+            schema["allOf"] = new JsonArray(conditions.Select(c => (JsonNode)new JsonObject { ["if"] = c.If, ["then"] = c.Then }).ToArray());
+        }
+        return schema;
+    }
+
+    /// <summary>One setting's schema; keywords in one fixed order (type, enum, lengths, pattern, format, counts, items, description).</summary>
+    private static JsonObject Field(SettingDefinition field)
+    {
+        var schema = new JsonObject
+        {
+            ["type"] = field.Kind switch
+            {
+                SettingKind.Boolean => "boolean",
+                SettingKind.StringArray => "array",
+                _ => "string",
+            },
+        };
+        if (field.AllowedValues is { } values)
+            schema["enum"] = Strings(values);
+        AddString(schema, field.MinLength, field.MaxLength, field.Pattern);
+        if (field.Kind == SettingKind.DateTime)
+            schema["format"] = "date-time";
+        if (field.Kind == SettingKind.StringArray)
+        {
+            if (field.MinItems is { } minItems) schema["minItems"] = minItems;
+            if (field.MaxItems is { } maxItems) schema["maxItems"] = maxItems;
+            if (field.UniqueItems) schema["uniqueItems"] = true;
+            var items = new JsonObject { ["type"] = "string" };
+            AddString(items, field.ItemMinLength, field.ItemMaxLength, field.ItemPattern);
+            schema["items"] = items;
+        }
+        schema["description"] = field.Description;
+        return schema;
+    }
+
+    private static void AddString(JsonObject schema, int? minLength, int? maxLength, string? pattern)
+    {
+        if (minLength is { } min) schema["minLength"] = min;
+        if (maxLength is { } max) schema["maxLength"] = max;
+        if (pattern is not null) schema["pattern"] = pattern;
+    }
+
+    private static JsonObject Ref(string name) => new() { ["$ref"] = $"#/$defs/{name}" };
+
+    private static JsonArray Strings(IEnumerable<string> values) => new(values.Select(v => (JsonNode)JsonValue.Create(v)).ToArray());
+}
