@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
+using SocialMcp.Core.Platforms;
 using SocialMcp.Core.Publishing;
 using SocialMcp.Platforms.Adapters;
 
@@ -41,7 +42,7 @@ public sealed class SandboxPublisher(
     public PublisherCapabilities CapabilitiesFor(Platform platform) =>
         _api is not null && _adapters.TryGetValue(platform, out var adapter)
             ? adapter.CapabilitiesFor(platform)
-            : new(CanWithdraw: platform is not (Platform.Instagram or Platform.TikTok));
+            : new(CanWithdraw: PlatformCatalog.For(platform).CanWithdraw);
 
     public async Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken cancellationToken)
     {

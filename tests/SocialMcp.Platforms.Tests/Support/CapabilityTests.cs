@@ -1,20 +1,32 @@
 using SocialMcp.Core.Domain;
+using SocialMcp.Core.Platforms;
 
 namespace SocialMcp.Platforms.Tests.Support;
 
-/// <summary>What each adapter says it can do, by default configuration (PLATFORMS.md: which APIs can delete a post).</summary>
+/// <summary>
+/// What each adapter says it can do, by default configuration, is what its platform definition says (PLATFORMS.md: which
+/// APIs can delete a post): the sandbox, the tool descriptions and llm.txt take it from the definition.
+/// </summary>
 public sealed class CapabilityTests
 {
+    public static TheoryData<Platform, bool> Definitions()
+    {
+        var data = new TheoryData<Platform, bool>();
+        foreach (var definition in PlatformCatalog.All)
+            data.Add(definition.Platform, definition.CanWithdraw);
+        return data;
+    }
+
+    [Fact]
+    public void Definitions_SayWhichApisCannotDelete()
+    {
+        // Instagram: disputed, off unless Settings:DeleteEnabled; TikTok: no delete endpoint.
+        Assert.Equal([Platform.Instagram, Platform.TikTok], PlatformCatalog.All.Where(d => !d.CanWithdraw).Select(d => d.Platform));
+    }
+
     [Theory]
-    [InlineData(Platform.X, true)]
-    [InlineData(Platform.Facebook, true)]
-    [InlineData(Platform.LinkedIn, true)]
-    [InlineData(Platform.YouTube, true)]
-    [InlineData(Platform.Threads, true)]
-    [InlineData(Platform.Amazon, true)]
-    [InlineData(Platform.Instagram, false)] // disputed: off unless Settings:DeleteEnabled
-    [InlineData(Platform.TikTok, false)]    // no delete endpoint
-    public async Task CapabilitiesFor_Platform_SaysWhetherItsApiCanWithdraw(Platform platform, bool canWithdraw)
+    [MemberData(nameof(Definitions))]
+    public async Task CapabilitiesFor_Platform_SaysWhatItsDefinitionSays(Platform platform, bool canWithdraw)
     {
         await using var harness = await AdapterHarness.StartAsync(platform);
 
