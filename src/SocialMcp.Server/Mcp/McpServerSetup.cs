@@ -21,9 +21,10 @@ public static class McpServerSetup
     public static string ServerVersion { get; } =
         typeof(McpServerSetup).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.1.0";
 
-    private const string Instructions =
-        "SocialMcp drafts, checks, schedules, publishes, tracks and withdraws social media posts on instagram, facebook, x, " +
-        "linkedin, tiktok, youtube, threads and amazon. Typical flow: list_accounts → validate_post → create_post → publish_post " +
+    private static readonly string Instructions =
+        "SocialMcp drafts, checks, schedules, publishes, tracks and withdraws social media posts on " +
+        $"{string.Join(", ", PlatformNames.AllWireNames.SkipLast(1))} and {PlatformNames.AllWireNames[^1]}. " +
+        "Typical flow: list_accounts → validate_post → create_post → publish_post " +
         "(or schedule_post) → get_post to track → withdraw_post to take down. Every error has a stable code, a JSON path and a hint.";
 
     /// <summary>
