@@ -6,8 +6,8 @@ namespace SocialMcp.Core.Options;
 
 /// <summary>
 /// Configuration section <c>ContentRules</c>: every platform limit the content rules check. The defaults come from
-/// the platform definitions (<see cref="PlatformCatalog"/>), which cite shared/docs/PLATFORMS.md. Dictionary keys are platform wire names; a platform
-/// missing from a dictionary is not limited by that setting. Lists of MIME types and domains are comma-separated
+/// the platform definitions (<see cref="PlatformCatalog"/>), which cite shared/docs/PLATFORMS.md. Dictionary keys are
+/// platform wire names; a platform missing from a dictionary is not limited by that setting. Lists of MIME types and domains are comma-separated
 /// strings so that configuring one replaces the default instead of appending to it.
 /// </summary>
 public sealed class ContentRulesOptions : IValidatableObject

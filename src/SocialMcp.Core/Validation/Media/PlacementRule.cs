@@ -16,6 +16,9 @@ namespace SocialMcp.Core.Validation.Media;
 /// </summary>
 public sealed class PlacementRule(IOptions<ContentRulesOptions> options) : IPostRule
 {
+    /// <summary>"instagram and facebook": the platforms whose definitions take a placement.</summary>
+    private static readonly string PlacingPlatforms = string.Join(" and ", PlatformCatalog.All.Where(d => d.HasPlacements).Select(d => d.Name));
+
     public IEnumerable<Problem> Check(RuleContext context)
     {
         var limits = options.Value.Placements;
@@ -40,9 +43,6 @@ public sealed class PlacementRule(IOptions<ContentRulesOptions> options) : IPost
                 yield return Invalid(platform, path, message, limits);
         }
     }
-
-    /// <summary>"instagram and facebook": the platforms whose definitions take a placement.</summary>
-    private static readonly string PlacingPlatforms = string.Join(" and ", PlatformCatalog.All.Where(d => d.HasPlacements).Select(d => d.Name));
 
     private static IEnumerable<string> CheckMedia(Platform platform, string placement, IReadOnlyList<MediaItem> media, PlacementRulesOptions limits)
     {
