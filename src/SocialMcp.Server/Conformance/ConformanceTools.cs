@@ -210,13 +210,8 @@ public static class ConformanceTools
     [McpServerTool(Name = "test_reconnection", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false)]
     [ToolAccess(Scopes.PostsRead, ToolOperation.Read)]
     [Description("Conformance fixture (SEP-1699): answers after a short pause, for the SSE polling scenario.")]
-    public static async Task<CallToolResult> Reconnection(
-        RequestContext<CallToolRequestParams> context, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<CallToolResult> Reconnection(TimeProvider time, CancellationToken cancellationToken)
     {
-        // With a session (so the HTTP event store keeps what is sent), end the POST stream now with a retry hint: the
-        // client resumes with Last-Event-ID and gets the result from the store. A stateless request cannot.
-        if (!string.IsNullOrEmpty(context.Server.SessionId))
-            await context.EnablePollingAsync(TimeSpan.FromMilliseconds(500), cancellationToken);
         await Task.Delay(Step, time, cancellationToken);
         return Text("Reconnection test completed.");
     }
