@@ -14,7 +14,7 @@ public sealed class StatelessServerFixture : IAsyncLifetime
     public async Task DisposeAsync() => await Server.DisposeAsync();
 }
 
-/// <summary>The streamable HTTP rules, checked with a plain HttpClient against the default (stateless) server.</summary>
+/// <summary>The streamable HTTP rules, checked with a plain HttpClient against a stateless server (Http:SessionMode=Stateless).</summary>
 public sealed class StatelessEndpointTests(StatelessServerFixture fixture) : IClassFixture<StatelessServerFixture>
 {
     private TestServer Server => fixture.Server;
