@@ -69,6 +69,26 @@ public sealed class ApiKeyAccessTests
     }
 
     [Fact]
+    public async Task RequestsWithoutAValidKey_OverThePerAddressLimit_Are429WithRetryAfter_ButAValidKeyStillWorks()
+    {
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["RateLimits:UnauthenticatedPerWindow"] = "2",
+            ["RateLimits:Window"] = "00:10:00",
+        }, apiKeys: true);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await CallAsync(server, null, "list_posts")).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await CallAsync(server, "smcp_live_000000000000_guess", "list_posts")).Status);
+        var (status, _, response) = await CallAsync(server, "smcp_live_000000000000_another", "list_posts");
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, status);
+        Assert.InRange(response.Headers.RetryAfter?.Delta ?? TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("RATE_LIMITED", body.GetProperty("error").GetProperty("code").GetString());
+        await OkAsync(server, await KeyAsync(server, LocalWorkspace.Id), "list_posts");
+    }
+
+    [Fact]
     public async Task RevokedKey_Is401()
     {
         await using var server = await TestServer.StartAsync(apiKeys: true);

@@ -14,7 +14,7 @@ public sealed class StatelessServerFixture : IAsyncLifetime
     public async Task DisposeAsync() => await Server.DisposeAsync();
 }
 
-/// <summary>The streamable HTTP rules, checked with a plain HttpClient against the default (stateless) server.</summary>
+/// <summary>The streamable HTTP rules, checked with a plain HttpClient against a stateless server (Http:SessionMode=Stateless).</summary>
 public sealed class StatelessEndpointTests(StatelessServerFixture fixture) : IClassFixture<StatelessServerFixture>
 {
     private TestServer Server => fixture.Server;
@@ -35,7 +35,6 @@ public sealed class StatelessEndpointTests(StatelessServerFixture fixture) : ICl
     [Theory]
     [InlineData("application/json")]
     [InlineData("text/event-stream")]
-    [InlineData("*/*")]
     public async Task Post_AcceptMissingAMediaType_Is406(string accept)
     {
         using var response = await Server.SendAsync(Server.Post(JsonRpc.Request(1, "tools/list"), accept: accept));
@@ -200,7 +199,8 @@ public sealed class StatelessEndpointTests(StatelessServerFixture fixture) : ICl
     [Fact]
     public async Task Post_MethodHeaderNotMatchingTheBody_Is400HeaderMismatch()
     {
-        var request = Server.Post(JsonRpc.Request(5, "tools/list"));
+        // The standard headers belong to the 2026-07-28 revision; the SDK checks them on requests of that revision.
+        var request = Server.Post(JsonRpc.PerRequest(5, "tools/list"), protocolVersion: "2026-07-28");
         request.Headers.Add("Mcp-Method", "tools/call");
 
         using var response = await Server.SendAsync(request);
@@ -216,7 +216,7 @@ public sealed class StatelessEndpointTests(StatelessServerFixture fixture) : ICl
     [InlineData("=?base64?Z2V0X3Bvc3Q=?=")] // "get_post", Base64-encoded as the SDK encodes names that are not plain ASCII
     public async Task Post_NameHeaderNotMatchingTheToolCalled_Is400HeaderMismatch(string nameHeader)
     {
-        var request = Server.Post(JsonRpc.Request(6, "tools/call", """{"name": "list_accounts", "arguments": {}}"""));
+        var request = Server.Post(JsonRpc.PerRequest(6, "tools/call", """ "name": "list_accounts", "arguments": {}"""), protocolVersion: "2026-07-28");
         request.Headers.Add("Mcp-Method", "tools/call");
         request.Headers.Add("Mcp-Name", nameHeader);
 
@@ -229,7 +229,7 @@ public sealed class StatelessEndpointTests(StatelessServerFixture fixture) : ICl
     [Fact]
     public async Task Post_Base64NameHeaderMatchingTheToolCalled_IsServed()
     {
-        var request = Server.Post(JsonRpc.Request(6, "tools/call", """{"name": "list_accounts", "arguments": {}}"""));
+        var request = Server.Post(JsonRpc.PerRequest(6, "tools/call", """ "name": "list_accounts", "arguments": {}"""), protocolVersion: "2026-07-28");
         request.Headers.Add("Mcp-Method", "tools/call");
         request.Headers.Add("Mcp-Name", "=?base64?" + Convert.ToBase64String(Encoding.UTF8.GetBytes("list_accounts")) + "?=");
 
@@ -241,7 +241,7 @@ public sealed class StatelessEndpointTests(StatelessServerFixture fixture) : ICl
     [Fact]
     public async Task Post_PerRequestRevisionWithoutMethodHeader_Is400HeaderMismatch()
     {
-        using var response = await Server.SendAsync(Server.Post(JsonRpc.Request(5, "tools/list"), protocolVersion: "2026-07-28"));
+        using var response = await Server.SendAsync(Server.Post(JsonRpc.PerRequest(5, "tools/list"), protocolVersion: "2026-07-28"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal(-32020, (await JsonRpc.ReadErrorAsync(response)).GetProperty("code").GetInt32());
@@ -315,7 +315,7 @@ public sealed class StatelessEndpointTests(StatelessServerFixture fixture) : ICl
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
-        await using var embedded = typeof(SocialMcp.Server.Http.IMcpHttpGate).Assembly.GetManifestResourceStream("llm.txt")!;
+        await using var embedded = typeof(SocialMcp.Server.Http.IMcpRequestAdmission).Assembly.GetManifestResourceStream("llm.txt")!;
         Assert.Equal(await new StreamReader(embedded).ReadToEndAsync(), await response.Content.ReadAsStringAsync());
     }
 

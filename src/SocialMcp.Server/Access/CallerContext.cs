@@ -22,10 +22,14 @@ public sealed record Caller(string WorkspaceId, string? KeyId, IReadOnlySet<stri
             principal.FindAll(CallerClaims.Scope).Select(c => c.Value).ToHashSet());
     }
 
+    /// <summary>
+    /// The principal of an API-key caller. The key id is also the name identifier: the MCP SDK binds a session to the
+    /// user that opened it by that claim, so another key cannot use it.
+    /// </summary>
     public ClaimsPrincipal ToPrincipal() => new(new ClaimsIdentity(
         [
             new Claim(CallerClaims.WorkspaceId, WorkspaceId),
-            .. KeyId is null ? Array.Empty<Claim>() : [new Claim(CallerClaims.KeyId, KeyId)],
+            .. KeyId is null ? Array.Empty<Claim>() : [new Claim(CallerClaims.KeyId, KeyId), new Claim(ClaimTypes.NameIdentifier, KeyId)],
             .. Scopes.Select(s => new Claim(CallerClaims.Scope, s)),
         ], CallerClaims.AuthenticationType));
 }

@@ -2,7 +2,10 @@ using System.ComponentModel.DataAnnotations;
 
 namespace SocialMcp.Server.Access;
 
-/// <summary>Configuration section <c>RateLimits</c>: calls per key (or per stdio workspace) per operation and window.</summary>
+/// <summary>
+/// Configuration section <c>RateLimits</c>: calls per key (or per stdio workspace) per operation and window, and
+/// unauthenticated HTTP requests per client address and window.
+/// </summary>
 public sealed class RateLimitOptions : IValidatableObject
 {
     public const string SectionName = "RateLimits";
@@ -15,6 +18,9 @@ public sealed class RateLimitOptions : IValidatableObject
 
     public int PublishPerWindow { get; set; } = 60;
 
+    /// <summary>HTTP requests refused for want of a valid API key, per client address, before they get 429 instead of 401.</summary>
+    public int UnauthenticatedPerWindow { get; set; } = 30;
+
     public int LimitFor(ToolOperation operation) => operation switch
     {
         ToolOperation.Read => ReadPerWindow,
@@ -26,7 +32,7 @@ public sealed class RateLimitOptions : IValidatableObject
     {
         if (Window <= TimeSpan.Zero)
             yield return new ValidationResult("RateLimits:Window must be positive (e.g. 00:01:00).");
-        if (ReadPerWindow < 1 || CreatePerWindow < 1 || PublishPerWindow < 1)
-            yield return new ValidationResult("RateLimits:ReadPerWindow, CreatePerWindow and PublishPerWindow must each be at least 1.");
+        if (ReadPerWindow < 1 || CreatePerWindow < 1 || PublishPerWindow < 1 || UnauthenticatedPerWindow < 1)
+            yield return new ValidationResult("RateLimits:ReadPerWindow, CreatePerWindow, PublishPerWindow and UnauthenticatedPerWindow must each be at least 1.");
     }
 }

@@ -8,18 +8,27 @@ namespace SocialMcp.Server.Access;
 public sealed record RateLimitDecision(bool Admitted, int Limit, int Remaining, TimeSpan ResetAfter);
 
 /// <summary>
-/// Fixed-window limits per (caller, operation), shared by the HTTP gate (429) and stdio (RATE_LIMITED).
-/// Built on System.Threading.RateLimiting; one limiter per partition, created on first use.
+/// Fixed-window limits per (caller, operation), shared by HTTP (429) and stdio (RATE_LIMITED), and per client address
+/// for requests without a valid API key. Built on System.Threading.RateLimiting; one limiter per partition, created on
+/// first use.
 /// </summary>
 public sealed class ToolRateLimiter(IOptions<RateLimitOptions> options, TimeProvider time) : IDisposable
 {
-    private readonly ConcurrentDictionary<(string Partition, ToolOperation Operation), (FixedWindowRateLimiter Limiter, DateTimeOffset WindowStart)> _limiters = new();
+    private const string UnauthenticatedBucket = "unauthenticated";
 
-    public RateLimitDecision TryAcquire(string partition, ToolOperation operation)
+    private readonly ConcurrentDictionary<(string Partition, string Bucket), (FixedWindowRateLimiter Limiter, DateTimeOffset WindowStart)> _limiters = new();
+
+    public RateLimitDecision TryAcquire(string partition, ToolOperation operation) =>
+        TryAcquire(partition, operation.ToString(), options.Value.LimitFor(operation));
+
+    /// <summary>One refused request without a valid API key from <paramref name="clientAddress"/>.</summary>
+    public RateLimitDecision TryAcquireUnauthenticated(string clientAddress) =>
+        TryAcquire("ip:" + clientAddress, UnauthenticatedBucket, options.Value.UnauthenticatedPerWindow);
+
+    private RateLimitDecision TryAcquire(string partition, string bucket, int limit)
     {
         var settings = options.Value;
-        var limit = settings.LimitFor(operation);
-        var entry = _limiters.GetOrAdd((partition, operation), _ => (new FixedWindowRateLimiter(new FixedWindowRateLimiterOptions
+        var entry = _limiters.GetOrAdd((partition, bucket), _ => (new FixedWindowRateLimiter(new FixedWindowRateLimiterOptions
         {
             PermitLimit = limit,
             Window = settings.Window,

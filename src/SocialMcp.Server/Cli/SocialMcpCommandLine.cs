@@ -86,7 +86,7 @@ public static class SocialMcpCommandLine
         try
         {
             var builder = SocialMcpHost.CreateWebBuilder(overrides);
-            builder.Services.AddSingleton<IMcpHttpGate, ApiKeyGate>();
+            builder.Services.AddApiKeyAccess();
             builder.Services.AddSocialMcpServer();
             builder.Services.AddSocialMcpHttp();
             builder.Services.AddSocialScheduler();

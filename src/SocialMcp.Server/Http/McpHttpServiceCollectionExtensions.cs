@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using ModelContextProtocol.AspNetCore;
 using SocialMcp.Core;
 using SocialMcp.Server.Http.Health;
 
@@ -11,16 +13,27 @@ public static class McpHttpServiceCollectionExtensions
 {
     public const string McpPath = "/mcp";
 
+    /// <summary>The authorization policy of <c>/mcp</c>: an authenticated API-key caller.</summary>
+    public const string McpCallerPolicy = "McpCaller";
+
     /// <summary>
-    /// The streamable HTTP endpoint, its sessions and their idle eviction, and the health checks. Needs
-    /// <c>AddSocialMcpServer()</c> (tools, filters, options: the same as stdio) and an <see cref="IMcpHttpGate"/>.
+    /// The SDK's streamable HTTP transport configured from <c>Http</c>, our session bookkeeping, the endpoint's
+    /// authorization policy and the health checks. Needs <c>AddSocialMcpServer()</c> (tools, filters, options: the same
+    /// as stdio), an authentication scheme as the default (<c>AddApiKeyAccess()</c>) and an <see cref="IMcpRequestAdmission"/>.
     /// </summary>
     public static IServiceCollection AddSocialMcpHttp(this IServiceCollection services)
     {
         services.AddValidatedOptions<McpHttpOptions>(McpHttpOptions.SectionName);
         services.AddSingleton<McpHttpSessions>();
-        services.AddSingleton<StreamableHttpEndpoint>();
-        services.AddHostedService<IdleSessionEviction>();
+        services.AddSingleton<McpEventStore>();
+        services.AddSingleton<IConfigureOptions<HttpServerTransportOptions>, McpHttpTransportSetup>();
+        services.AddMcpServer().WithHttpTransport();
+
+        // Scopes are checked per tool by ToolCallFilter (the tool is named in the body, not in the HTTP request); the
+        // endpoint only needs to know the caller is an API key.
+        services.AddAuthorization(options => options.AddPolicy(McpCallerPolicy, policy => policy
+            .RequireAuthenticatedUser()
+            .RequireClaim(CallerClaims.KeyId)));
 
         // Each check appears under "checks" in /healthz. The scheduler's is unhealthy unless AddSocialScheduler() runs a worker.
         services.AddHealthChecks()
@@ -30,22 +43,25 @@ public static class McpHttpServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Maps <c>/mcp</c> (POST, GET, DELETE), <c>GET /llm.txt</c> and <c>GET /healthz</c>, all behind the Host and
-    /// Origin allow-lists.
+    /// Maps <c>/mcp</c> (the SDK's POST, and GET and DELETE unless stateless) for authenticated callers, <c>GET /llm.txt</c>
+    /// and <c>GET /healthz</c>, all behind the Host and Origin allow-lists.
     /// </summary>
     public static WebApplication MapSocialMcp(this WebApplication app)
     {
         app.UseMiddleware<DnsRebindingProtection>();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseWhen(IsMcp, mcp => mcp.UseMiddleware<McpSessionGuard>());
+        app.UseWhen(context => IsMcp(context) && HttpMethods.IsPost(context.Request.Method), mcp => mcp.UseMiddleware<McpRequestAdmission>());
 
-        var endpoint = app.Services.GetRequiredService<StreamableHttpEndpoint>();
-        app.MapPost(McpPath, endpoint.PostAsync);
-        app.MapGet(McpPath, endpoint.GetAsync);
-        app.MapDelete(McpPath, endpoint.DeleteAsync);
+        app.MapMcp(McpPath).RequireAuthorization(McpCallerPolicy);
 
         app.MapGet("/llm.txt", ServeLlmTxtAsync);
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync });
         return app;
     }
+
+    private static bool IsMcp(HttpContext context) => context.Request.Path.Equals(McpPath, StringComparison.OrdinalIgnoreCase);
 
     private static async Task ServeLlmTxtAsync(HttpContext context)
     {

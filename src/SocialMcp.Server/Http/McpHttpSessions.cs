@@ -1,148 +1,100 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
-using Microsoft.AspNetCore.WebUtilities;
-using ModelContextProtocol.Server;
 
 namespace SocialMcp.Server.Http;
 
 /// <summary>
-/// One stateful MCP session: its transport, its server (running for as long as the session lives) and the caller
-/// that opened it. Idle means no request in flight and none for a while; an open GET stream counts as in flight.
+/// The live MCP sessions the SDK's transport runs, by id and by the API key that opened them: what the per-key cap
+/// counts and what tells resource subscriptions that a session has ended. The SDK owns the sessions themselves (ids,
+/// idle timeout, DELETE); this only watches them start and stop (see <see cref="McpHttpTransportSetup"/>).
 /// </summary>
-internal sealed class McpHttpSession(string id, string? ownerKey, StreamableHttpServerTransport transport, McpServer server, DateTimeOffset now)
-    : IAsyncDisposable
+internal sealed class McpHttpSessions
 {
     private readonly Lock _lock = new();
-    // Never disposed (it has no timer): requests may still read its token while the session ends.
-    private readonly CancellationTokenSource _closed = new();
-    private int _inFlight;
-    private int _getStreamOpened;
-    private int _disposed;
-    private bool _ended;
-    private DateTimeOffset _lastActivity = now;
+    private readonly Dictionary<string, string?> _ownerById = new(StringComparer.Ordinal);
+    // Open sessions plus reservations not yet turned into one, per key.
+    private readonly Dictionary<string, int> _heldByKey = new(StringComparer.Ordinal);
 
-    public string Id => id;
-    public StreamableHttpServerTransport Transport => transport;
-    public Task RunTask { get; set; } = Task.CompletedTask;
-
-    /// <summary>Cancelled when the session ends, so the server's run loop stops.</summary>
-    public CancellationToken Closed => _closed.Token;
-
-    /// <summary>A session belongs to the API key that opened it; any other caller is told it does not exist.</summary>
-    public bool BelongsTo(string? callerKey) => string.Equals(ownerKey, callerKey, StringComparison.Ordinal);
-
-    /// <summary>Marks a request as in flight; false if the session has already ended.</summary>
-    public bool TryEnter()
+    public int Count
     {
-        lock (_lock)
-        {
-            if (_ended)
-                return false;
-            _inFlight++;
-            return true;
-        }
+        get { lock (_lock) return _ownerById.Count; }
     }
 
-    public void Exit(DateTimeOffset now)
+    /// <summary>Raised with the session id after a session has ended (DELETE, idle timeout, shutdown).</summary>
+    public event Action<string>? SessionEnded;
+
+    /// <summary>Whether <paramref name="sessionId"/> is a live session opened by <paramref name="ownerKey"/>.</summary>
+    public bool IsOwnedBy(string sessionId, string? ownerKey)
     {
         lock (_lock)
-        {
-            _inFlight--;
-            _lastActivity = now;
-        }
+            return _ownerById.TryGetValue(sessionId, out var owner) && string.Equals(owner, ownerKey, StringComparison.Ordinal);
     }
 
     /// <summary>
-    /// Marks the session ended so no new request enters it: always when <paramref name="idleCutoff"/> is null, else only
-    /// if nothing is in flight and the last request finished at or before the cutoff. Checked and marked under one lock,
-    /// so an eviction never ends a session a request has just entered.
+    /// Holds a place for a session of <paramref name="ownerKey"/>, or null when the key already holds
+    /// <paramref name="maxPerKey"/>. Disposing the reservation gives the place back unless a session took it.
     /// </summary>
-    public bool TryMarkEnded(DateTimeOffset? idleCutoff)
+    public Reservation? TryReserve(string ownerKey, int maxPerKey)
     {
         lock (_lock)
         {
-            if (_ended || (idleCutoff is { } cutoff && (_inFlight > 0 || _lastActivity > cutoff)))
-                return false;
-            _ended = true;
-            return true;
+            var held = _heldByKey.GetValueOrDefault(ownerKey);
+            if (held >= maxPerKey)
+                return null;
+            _heldByKey[ownerKey] = held + 1;
         }
+        return new Reservation(this, ownerKey);
     }
 
-    /// <summary>The spec allows one standalone GET stream per session; the SDK's transport serves it once.</summary>
-    public bool TryOpenGetStream() => Interlocked.Exchange(ref _getStreamOpened, 1) == 0;
-
-    public async ValueTask DisposeAsync()
+    /// <summary>A session has started: it takes the reservation's place, or (without one) counts for its owner anyway.</summary>
+    public void Started(string sessionId, string? ownerKey, Reservation? reservation)
     {
-        TryMarkEnded(null);
-        if (Interlocked.Exchange(ref _disposed, 1) == 1)
-            return;
-
-        try
+        lock (_lock)
         {
-            // Disposing the transport first completes its message channel, so the run loop ends without an exception.
-            await transport.DisposeAsync();
-            await _closed.CancelAsync();
-            await RunTask;
+            if (reservation is null || !reservation.TryClaim())
+            {
+                if (ownerKey is not null)
+                    _heldByKey[ownerKey] = _heldByKey.GetValueOrDefault(ownerKey) + 1;
+            }
+            _ownerById[sessionId] = ownerKey;
         }
-        catch (OperationCanceledException)
+    }
+
+    public void Ended(string sessionId)
+    {
+        lock (_lock)
         {
+            if (!_ownerById.Remove(sessionId, out var ownerKey))
+                return;
+            if (ownerKey is not null)
+                Release(ownerKey);
         }
-        finally
+        SessionEnded?.Invoke(sessionId);
+    }
+
+    // Called under the lock.
+    private void Release(string ownerKey)
+    {
+        if (_heldByKey.GetValueOrDefault(ownerKey) <= 1)
+            _heldByKey.Remove(ownerKey);
+        else
+            _heldByKey[ownerKey]--;
+    }
+
+    /// <summary>A place held for one initialize request until its session starts or the request ends.</summary>
+    internal sealed class Reservation(McpHttpSessions owner, string ownerKey) : IDisposable
+    {
+        private int _settled;
+
+        // Called under the owner's lock.
+        internal bool TryClaim() => Interlocked.Exchange(ref _settled, 1) == 0;
+
+        public void Dispose()
         {
-            await server.DisposeAsync();
+            lock (owner._lock)
+            {
+                if (TryClaim())
+                    owner.Release(ownerKey);
+            }
         }
-    }
-}
-
-/// <summary>The live stateful sessions, by id.</summary>
-internal sealed class McpHttpSessions(TimeProvider time) : IAsyncDisposable
-{
-    private readonly ConcurrentDictionary<string, McpHttpSession> _sessions = new(StringComparer.Ordinal);
-
-    public int Count => _sessions.Count;
-
-    /// <summary>Raised with the session id after a session has been ended (DELETE, idle eviction, shutdown).</summary>
-    public event Action<string>? SessionEnded;
-
-    public static string NewId() => WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(16));
-
-    public void Add(McpHttpSession session)
-    {
-        if (!_sessions.TryAdd(session.Id, session))
-            throw new InvalidOperationException("Session id collision.");
-    }
-
-    /// <summary>The session, or null when there is none with this id or it belongs to another caller.</summary>
-    public McpHttpSession? Find(string id, string? callerKey) =>
-        _sessions.TryGetValue(id, out var session) && session.BelongsTo(callerKey) ? session : null;
-
-    /// <summary>Ends the session (DELETE, shutdown), or with <paramref name="idleCutoff"/> only if it is idle since then.</summary>
-    public async ValueTask<bool> EndAsync(McpHttpSession session, DateTimeOffset? idleCutoff = null)
-    {
-        if (!session.TryMarkEnded(idleCutoff))
-            return false;
-        _sessions.TryRemove(new KeyValuePair<string, McpHttpSession>(session.Id, session));
-        await session.DisposeAsync();
-        SessionEnded?.Invoke(session.Id);
-        return true;
-    }
-
-    /// <summary>Ends every session idle for at least <paramref name="idleTimeout"/>; returns how many.</summary>
-    public async Task<int> EvictIdleAsync(TimeSpan idleTimeout)
-    {
-        var cutoff = time.GetUtcNow() - idleTimeout;
-        var ended = 0;
-        foreach (var session in _sessions.Values.ToList())
-        {
-            if (await EndAsync(session, cutoff))
-                ended++;
-        }
-        return ended;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var session in _sessions.Values.ToList())
-            await EndAsync(session);
     }
 }

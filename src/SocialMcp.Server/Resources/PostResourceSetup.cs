@@ -61,7 +61,7 @@ public static class PostResourceSetup
                     if (context.User is not null && context.Server.SessionId is null)
                     {
                         throw new McpProtocolException(
-                            "Subscriptions need a session: this server runs stateless HTTP (Http:Stateful=false). Poll with resources/read or get_post instead.",
+                            "Subscriptions need a session: this request has none (Http:SessionMode=Stateless, or no initialize). Use subscriptions/listen on 2026-07-28, or poll with resources/read or get_post.",
                             McpErrorCode.InvalidRequest);
                     }
                     var services = context.Services ?? throw new InvalidOperationException("The request has no services.");

@@ -1,15 +1,19 @@
 using System.Collections.Concurrent;
 using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using SocialMcp.Server.Http;
 
 namespace SocialMcp.Http.Tests.Support;
 
 /// <summary>
-/// A gate for tests: the bearer token is the caller's key id. "reject" is refused with 401, a key named "limited"
-/// is refused with 429 on every tools/call. Both refusals write their own recognisable response.
+/// Admission for tests: a key named "limited" is refused with 429 on every tools/call, with a recognisable body.
+/// Authentication is <see cref="TestAuthenticationHandler"/>.
 /// </summary>
-public sealed class TestGate : IMcpHttpGate
+public sealed class TestGate : IMcpRequestAdmission
 {
     public const string DefaultKey = "key-a";
     public const string RejectedKey = "reject";
@@ -17,21 +21,6 @@ public sealed class TestGate : IMcpHttpGate
 
     /// <summary>Every admission asked for: (key, method, tool name).</summary>
     public ConcurrentQueue<(string Key, string Method, string? ToolName)> Admissions { get; } = new();
-
-    public async ValueTask<ClaimsPrincipal?> AuthenticateAsync(HttpContext context)
-    {
-        var header = context.Request.Headers.Authorization.ToString();
-        var key = header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..] : DefaultKey;
-        if (key == RejectedKey)
-        {
-            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-            context.Response.Headers.WWWAuthenticate = "Bearer realm=\"test\"";
-            await context.Response.WriteAsync("test gate: unauthorized");
-            return null;
-        }
-        // A key claim only: the tools then act as the local workspace, as over stdio.
-        return new ClaimsPrincipal(new ClaimsIdentity([new Claim(CallerClaims.KeyId, key)], "Test"));
-    }
 
     public async ValueTask<bool> AdmitAsync(HttpContext context, ClaimsPrincipal caller, string method, string? toolName)
     {
@@ -45,5 +34,41 @@ public sealed class TestGate : IMcpHttpGate
             return false;
         }
         return true;
+    }
+}
+
+/// <summary>
+/// The test authentication scheme: the bearer token is the caller's key id (no header means <see cref="TestGate.DefaultKey"/>);
+/// "reject" is refused with 401 and a recognisable body.
+/// </summary>
+public sealed class TestAuthenticationHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "Test";
+
+    private string Key
+    {
+        get
+        {
+            var header = Request.Headers.Authorization.ToString();
+            return header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..] : TestGate.DefaultKey;
+        }
+    }
+
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (Key == TestGate.RejectedKey)
+            return Task.FromResult(AuthenticateResult.Fail("rejected"));
+        // A key claim (and the name identifier the SDK binds sessions to) only: the tools then act as the local workspace.
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(
+            [new Claim(CallerClaims.KeyId, Key), new Claim(ClaimTypes.NameIdentifier, Key)], SchemeName));
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.WWWAuthenticate = "Bearer realm=\"test\"";
+        await Response.WriteAsync("test gate: unauthorized");
     }
 }

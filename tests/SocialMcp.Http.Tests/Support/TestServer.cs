@@ -3,12 +3,14 @@ using System.Net.Http.Headers;
 using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 using SocialMcp.Core.Scheduling;
+using SocialMcp.Server.Access;
 using SocialMcp.Server.Hosting;
 using SocialMcp.Server.Http;
 using SocialMcp.Server.Mcp;
@@ -17,7 +19,8 @@ namespace SocialMcp.Http.Tests.Support;
 
 /// <summary>
 /// The HTTP server wired as <c>socialmcp serve --http</c> wires it, in-process on an ephemeral loopback port, with a
-/// fresh SQLite file in a temp directory, a <see cref="TestGate"/> and a <see cref="FakeTimeProvider"/>.
+/// fresh SQLite file in a temp directory, the test authentication scheme and <see cref="TestGate"/> (or real API keys)
+/// and a <see cref="FakeTimeProvider"/>.
 /// </summary>
 public sealed class TestServer : IAsyncDisposable
 {
@@ -59,6 +62,10 @@ public sealed class TestServer : IAsyncDisposable
             ["Http:Urls"] = "http://127.0.0.1:0",
             ["Logging:LogLevel:Default"] = "Warning",
         };
+        // Most tests post lone requests without a session, as a stateless server takes them; a test of sessions (or of
+        // the product's hybrid default) names the mode it wants.
+        if (settings is null || !settings.Keys.Any(k => k is "Http:SessionMode" or "Http:Stateful"))
+            overrides["Http:SessionMode"] = "Stateless";
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             overrides[key] = value;
 
@@ -69,9 +76,15 @@ public sealed class TestServer : IAsyncDisposable
         var builder = SocialMcpHost.CreateWebBuilder(overrides);
         builder.Services.AddSingleton<TimeProvider>(clock);
         if (apiKeys)
-            builder.Services.AddSingleton<IMcpHttpGate, SocialMcp.Server.Access.ApiKeyGate>();
+        {
+            builder.Services.AddApiKeyAccess();
+        }
         else
-            builder.Services.AddSingleton<IMcpHttpGate>(gate);
+        {
+            builder.Services.AddAuthentication(TestAuthenticationHandler.SchemeName)
+                .AddScheme<AuthenticationSchemeOptions, TestAuthenticationHandler>(TestAuthenticationHandler.SchemeName, null);
+            builder.Services.AddSingleton<IMcpRequestAdmission>(gate);
+        }
         builder.Services.AddSocialMcpServer().WithRequestFilters(filters => filters.AddListToolsFilter(next => (context, cancellationToken) =>
         {
             users.Enqueue(context.User);
@@ -180,6 +193,11 @@ public static class JsonRpc
 
     public static string Request(int id, string method, string paramsJson = "{}") =>
         $$"""{"jsonrpc":"2.0","id":{{id}},"method":"{{method}}","params":{{paramsJson}}}""";
+
+    /// <summary>A request as a 2026-07-28 client sends it: the revision and the client's capabilities in <c>params._meta</c>.</summary>
+    public static string PerRequest(int id, string method, string paramsMembers = "") => Request(id, method,
+        "{" + paramsMembers + (paramsMembers.Length > 0 ? ", " : "")
+        + """ "_meta": {"io.modelcontextprotocol/protocolVersion": "2026-07-28", "io.modelcontextprotocol/clientCapabilities": {}}}""");
 
     public static string Notification(string method) => $$"""{"jsonrpc":"2.0","method":"{{method}}"}""";
 
