@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# The official MCP conformance suite (@modelcontextprotocol/conformance, every server scenario: active and pending),
-# then two real HTTP clients (TypeScript SDK, MCP Inspector CLI), against `socialmcp serve --http` — stateless, then
-# stateful. Everything but the .NET SDK comes from npm (package-lock.json), Node 22 included.
+# The official MCP conformance suite twice — @modelcontextprotocol/conformance 0.1.16 (every server scenario: active
+# and pending, at the 2025-11-25 wire) and its newest release, conformance-next (0.2.0-alpha, exactly the scenarios
+# the 2026-07-28 revision requires: `--requirements 2026-07-28`) — then two real HTTP clients (TypeScript SDK, MCP
+# Inspector CLI), against `socialmcp-conformance serve --http` — stateless, then stateful. Everything but the .NET SDK
+# comes from npm (package-lock.json), Node 22 included.
 #
 #   bash tests/conformance/run.sh            # builds the server (Release) first
 #   SOCIALMCP_SKIP_BUILD=1 bash run.sh       # uses an existing Release build
 #
-# Per mode: a fresh database and API key, the server on a free loopback port with the conformance fixtures on
-# (SOCIALMCP_Conformance__Enabled=true), and auth-proxy.mjs in front of it for the suite, whose CLI cannot send the
-# key. The server keeps API-key authentication in every mode; run.sh checks that a request without the key gets 401.
+# socialmcp-conformance (tests/SocialMcp.ConformanceHost) is the `socialmcp` command line with the suites' fixture
+# tools, resources and prompts added; the product itself has none. Per mode: a fresh database and API key, the server
+# on a free loopback port, and auth-proxy.mjs in front of it for the suites, whose CLI cannot send the key. The server
+# keeps API-key authentication in every mode; run.sh checks that a request without the key gets 401.
 # A scenario may fail only if it is listed below (reasons: README.md, "Conformance"); any other failure, or a listed
 # one that passes, fails the run.
 set -euo pipefail
@@ -16,9 +19,10 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 here=$PWD
 repo=$(cd ../.. && pwd)
 
-# Expected failures. Stateless: these scenarios need a server-to-client request (sampling/createMessage,
-# elicitation/create) answered by the client in the middle of a tool call; a stateless server has no session to
-# carry the answer back to it, nor the client's capabilities.
+# Expected failures of 0.1.16 (2025-11-25 wire). Stateless: these scenarios need the client to answer a question in the
+# middle of a tool call (sampling/createMessage, elicitation/create). A 2025-11-25 client cannot retry with answers (MRTR
+# is 2026-07-28), and a stateless server has no session to send it the legacy request over: the revision rules it out.
+# The same tools pass on 2026-07-28 (conformance-next) and in stateful mode.
 expected_stateless=(
   tools-call-sampling
   tools-call-elicitation
@@ -26,6 +30,22 @@ expected_stateless=(
   elicitation-sep1330-enums
 )
 expected_stateful=()
+
+# --- conformance-next: expected failures of the scenarios the 2026-07-28 revision requires.
+# Stateless: server-stateless also checks HTTP statuses and error envelopes of the transport (400 for a bad _meta or a
+# header mismatch, 404 for removed methods, the UnsupportedProtocolVersion data, -32021 as 400), which the hand-wired
+# endpoint in src/SocialMcp.Server/Http does not produce; the SDK's ASP.NET Core transport (branch transport) does.
+expected_next_stateless=(
+  server-stateless
+)
+# Stateful: 2026-07-28 has no sessions (SEP-2567). With Http:Stateful=true the endpoint serves only the revisions that
+# do and refuses a 2026-07-28 request with 400 UnsupportedProtocolVersion, so that clients fall back to initialize (as
+# the SDK's HttpServerSessionMode.Stateful does): every required scenario would fail on that refusal. So in this mode
+# run.sh checks the refusal instead of running the suite (next_with_sessions=refused). A transport that serves
+# 2026-07-28 statelessly beside its sessions (the SDK's StatefulForInitializeClients) sets it to run.
+next_with_sessions=refused
+expected_next_stateful=()
+# --- end conformance-next
 
 started=$SECONDS
 pids=()
@@ -67,18 +87,28 @@ if ! "$node" -e 'const [a, b] = process.versions.node.split(".").map(Number); pr
   exit 1
 fi
 conformance="$here/node_modules/@modelcontextprotocol/conformance/dist/index.js"
-echo "node $("$node" --version), @modelcontextprotocol/conformance $("$node" "$conformance" --version)"
+conformance_next="$here/node_modules/conformance-next/dist/index.js"
+echo "node $("$node" --version), @modelcontextprotocol/conformance $("$node" "$conformance" --version) and $("$node" "$conformance_next" --version) (conformance-next)"
 
 if [[ "${SOCIALMCP_SKIP_BUILD:-}" != "1" ]]; then
-  dotnet build "$repo/src/SocialMcp.Server" -c Release -v q
+  dotnet build "$repo/tests/SocialMcp.ConformanceHost" -c Release -v q
 fi
-dll="$repo/src/SocialMcp.Server/bin/Release/net10.0/socialmcp.dll"
-[[ -f "$dll" ]] || { echo "no server build at $dll"; exit 1; }
+dll="$repo/tests/SocialMcp.ConformanceHost/bin/Release/net10.0/socialmcp-conformance.dll"
+[[ -f "$dll" ]] || { echo "no conformance host build at $dll"; exit 1; }
 
 # Every server scenario the suite has; all of them run.
 scenario_list="$(mktemp)"
 work_dirs+=("$scenario_list")
 "$node" "$conformance" list --server | sed -n 's/^  - \([^ ]*\).*/\1/p' > "$scenario_list"
+
+# --- conformance-next: the server scenarios the 2026-07-28 revision requires (its scored set: extensions and pending
+# scenarios run too but are never scored, so they are not judged here either).
+next_scenario_list="$(mktemp)"
+work_dirs+=("$next_scenario_list")
+"$node" "$conformance_next" list --server --requirements 2026-07-28 |
+  awk '/^Server scenarios/ { on = 1; next } /^$/ { on = 0 } on && /^  - / { print $2 }' > "$next_scenario_list"
+[[ -s "$next_scenario_list" ]] || { echo "conformance-next listed no scenarios for 2026-07-28"; exit 1; }
+# --- end conformance-next
 
 free_port() {
   "$node" -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });'
@@ -100,6 +130,23 @@ wait_for() { # wait_for SECONDS COMMAND…: retries the command every 0.25 s
   done
 }
 
+# --- conformance-next
+# refusal_of_2026 URL: "<HTTP status> <JSON-RPC error code> <supported versions, comma-separated>" for a 2026-07-28
+# server/discover request, as the suite sends it.
+refusal_of_2026() {
+  "$node" -e '
+    const meta = { "io.modelcontextprotocol/protocolVersion": "2026-07-28", "io.modelcontextprotocol/clientCapabilities": {},
+      "io.modelcontextprotocol/clientInfo": { name: "run.sh", version: "0" } };
+    fetch(process.argv[1], { method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json, text/event-stream",
+        "mcp-protocol-version": "2026-07-28", "mcp-method": "server/discover" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "server/discover", params: { _meta: meta } }) })
+      .then(async (r) => { const e = JSON.parse(await r.text()).error ?? {};
+        console.log(`${r.status} ${e.code} ${(e.data?.supported ?? []).join(",")}`); })
+      .catch((e) => console.log(`0 ${e.message}`));' "$1"
+}
+# --- end conformance-next
+
 healthy() { [[ "$(http_status GET "$1")" == 200 ]]; }
 
 summary=()
@@ -111,14 +158,14 @@ run_mode() { # run_mode MODE STATEFUL EXPECTED-FAILURE…
   work_dirs+=("$dir")
   local db="$dir/socialmcp.db" status=0
   echo
-  echo "=== $mode: server with Http:Stateful=$stateful, conformance fixtures on ==="
+  echo "=== $mode: socialmcp-conformance with Http:Stateful=$stateful ==="
 
   local key
   key="$(dotnet "$dll" keys create --workspace local --name "conformance-$mode" --db "$db" 2>"$dir/keys.log")"
 
   local port; port="$(free_port)"
   local base="http://127.0.0.1:$port"
-  SOCIALMCP_Conformance__Enabled=true SOCIALMCP_Http__Stateful="$stateful" \
+  SOCIALMCP_Http__Stateful="$stateful" \
     dotnet "$dll" serve --http --urls "$base" --db "$db" >"$dir/server.log" 2>&1 &
   pids+=($!)
   if ! wait_for 60 healthy "$base/healthz"; then
@@ -141,7 +188,7 @@ run_mode() { # run_mode MODE STATEFUL EXPECTED-FAILURE…
   wait_for 15 grep -q '^listening ' "$dir/proxy.out" || { echo "$mode: auth-proxy did not start"; cat "$dir/proxy.out"; status=1; }
   local proxy_port; proxy_port="$(awk '/^listening /{print $2}' "$dir/proxy.out")"
 
-  echo "--- conformance suite (all server scenarios) against $base/mcp, through auth-proxy on port $proxy_port"
+  echo "--- conformance suite $("$node" "$conformance" --version) (all server scenarios) against $base/mcp, through auth-proxy on port $proxy_port"
   # The suite's exit code is not the verdict (evaluate.mjs is): it would fail on the expected failures.
   timeout 900 "$node" "$conformance" server --url "http://127.0.0.1:$proxy_port/mcp" --suite all -o "$dir/results" \
     >"$dir/suite.log" 2>&1 || true
@@ -151,6 +198,33 @@ run_mode() { # run_mode MODE STATEFUL EXPECTED-FAILURE…
     tail -n 60 "$dir/suite.log"
   fi
   summary+=("$(tail -n 1 "$dir/verdict.txt")")
+
+  # --- conformance-next, --requirements 2026-07-28 (its own wire: no initialize, _meta on every request)
+  local -n next_failures="expected_next_$mode"
+  if [[ "$mode" == stateful && "$next_with_sessions" == refused ]]; then
+    local refusal; refusal="$(refusal_of_2026 "http://127.0.0.1:$proxy_port/mcp")"
+    if [[ "$refusal" == "400 -32022 2024-11-05,2025-03-26,2025-06-18,2025-11-25" ]]; then
+      echo "ok   2026-07-28 request refused: HTTP 400, UnsupportedProtocolVersion, supported = the revisions with sessions"
+      summary+=("$mode 2026-07-28: refused, as a server with sessions must (suite not run; see next_with_sessions)")
+    else
+      echo "FAIL 2026-07-28 request: expected 400 -32022 with the session revisions, got: $refusal"
+      echo "     if the server now serves 2026-07-28 beside its sessions, set next_with_sessions=run in run.sh"
+      summary+=("$mode 2026-07-28: FAILED, not refused as expected")
+      status=1
+    fi
+  else
+    echo "--- conformance-next ($("$node" "$conformance_next" --version)), --requirements 2026-07-28, through auth-proxy on port $proxy_port"
+    timeout 900 "$node" "$conformance_next" server --url "http://127.0.0.1:$proxy_port/mcp" --requirements 2026-07-28 \
+      -o "$dir/results-next" >"$dir/suite-next.log" 2>&1 || true
+    if ! "$node" "$here/evaluate.mjs" "$mode 2026-07-28" "$dir/results-next" "$next_scenario_list" ${next_failures[@]+"${next_failures[@]}"} \
+        | tee "$dir/verdict-next.txt"; then
+      status=1
+      echo "--- tail of conformance-next's output"
+      tail -n 60 "$dir/suite-next.log"
+    fi
+    summary+=("$(tail -n 1 "$dir/verdict-next.txt")")
+  fi
+  # --- end conformance-next
 
   if [[ "$mode" == stateless ]]; then
     echo "--- real clients over HTTP with the API key: TypeScript SDK, MCP Inspector CLI"

@@ -16,7 +16,11 @@ namespace SocialMcp.Server.Cli;
 /// </summary>
 public static class SocialMcpCommandLine
 {
-    public static RootCommand Build()
+    /// <param name="configureServer">
+    /// Adds to the MCP server that <c>serve</c> composes, over stdio and HTTP alike (after the product's tools, filters and
+    /// resources). The product passes nothing; a test host adds fixtures through it (tests/SocialMcp.ConformanceHost).
+    /// </param>
+    public static RootCommand Build(Action<IMcpServerBuilder>? configureServer = null)
     {
         var db = new Option<string?>("--db")
         {
@@ -39,21 +43,21 @@ public static class SocialMcpCommandLine
             urls,
         };
         serve.SetAction((result, cancellationToken) => result.GetValue(http)
-            ? ServeHttpAsync(result.GetValue(db), result.GetValue(urls), cancellationToken)
-            : ServeStdioAsync(result.GetValue(db), cancellationToken));
+            ? ServeHttpAsync(result.GetValue(db), result.GetValue(urls), configureServer, cancellationToken)
+            : ServeStdioAsync(result.GetValue(db), configureServer, cancellationToken));
 
         var root = new RootCommand("SocialMcp: an MCP server through which AI agents draft, schedule, publish and withdraw social media posts.")
         {
             db,
             serve,
         };
-        root.SetAction((result, cancellationToken) => ServeStdioAsync(result.GetValue(db), cancellationToken));
+        root.SetAction((result, cancellationToken) => ServeStdioAsync(result.GetValue(db), configureServer, cancellationToken));
         AdminCommands.AddTo(root, db);
         root.Subcommands.Add(HealthCheckCommand.Create());
         return root;
     }
 
-    private static async Task<int> ServeStdioAsync(string? dbPath, CancellationToken cancellationToken)
+    private static async Task<int> ServeStdioAsync(string? dbPath, Action<IMcpServerBuilder>? configureServer, CancellationToken cancellationToken)
     {
         var overrides = new Dictionary<string, string?>();
         if (dbPath is not null)
@@ -62,7 +66,8 @@ public static class SocialMcpCommandLine
         try
         {
             var builder = SocialMcpHost.CreateBuilder(overrides);
-            builder.Services.AddSocialMcpServer().WithStdioServerTransport();
+            var server = builder.Services.AddSocialMcpServer().WithStdioServerTransport();
+            configureServer?.Invoke(server);
             builder.Services.AddSocialScheduler();
             using var host = builder.Build();
             await host.Services.InitializeStoreAsync(cancellationToken);
@@ -75,7 +80,7 @@ public static class SocialMcpCommandLine
         }
     }
 
-    private static async Task<int> ServeHttpAsync(string? dbPath, string? urls, CancellationToken cancellationToken)
+    private static async Task<int> ServeHttpAsync(string? dbPath, string? urls, Action<IMcpServerBuilder>? configureServer, CancellationToken cancellationToken)
     {
         var overrides = new Dictionary<string, string?>();
         if (dbPath is not null)
@@ -87,7 +92,7 @@ public static class SocialMcpCommandLine
         {
             var builder = SocialMcpHost.CreateWebBuilder(overrides);
             builder.Services.AddApiKeyAccess();
-            builder.Services.AddSocialMcpServer();
+            configureServer?.Invoke(builder.Services.AddSocialMcpServer());
             builder.Services.AddSocialMcpHttp();
             builder.Services.AddSocialScheduler();
             await using var app = builder.Build();

@@ -7,7 +7,6 @@ using ModelContextProtocol.Server;
 using SocialMcp.Core;
 using SocialMcp.Core.Domain;
 using SocialMcp.Server.Access;
-using SocialMcp.Server.Conformance;
 using SocialMcp.Server.Hosting;
 using SocialMcp.Server.Resources;
 using SocialMcp.Server.Tools;
@@ -38,6 +37,7 @@ public static class McpServerSetup
         services.AddSingleton<Tools.BoundedPublish>();
         services.AddSingleton<ToolAccessCatalog>();
         services.AddSingleton<ToolRateLimiter>();
+        services.AddSingleton<RequestStateProtector>();
         services.AddValidatedOptions<RateLimitOptions>(RateLimitOptions.SectionName);
         // One caller per tool call: the filter fills it in the request's scope, tools read the workspace from it.
         services.AddScoped<CallerContext>();
@@ -57,9 +57,7 @@ public static class McpServerSetup
             .WithTools<HealthTools>(SocialJson.Options)
             .WithRequestFilters(filters => filters.AddCallToolFilter(next => (context, cancellationToken) =>
                 context.Services!.GetRequiredService<ToolCallFilter>().InvokeAsync(context, next, cancellationToken)))
-            .WithPostResources()
-            // Test-only fixtures of the MCP conformance suite: they add nothing unless Conformance:Enabled is true.
-            .AddConformanceFixtures();
+            .WithPostResources();
     }
 }
 

@@ -94,7 +94,7 @@ public sealed class ToolCallFilter(ToolSchemaCatalog schemas, ToolRateLimiter ra
                 "An argument has a valid shape but could not be read (for example a date-time that does not exist).", "$",
                 Hint: "Check dates and times: ISO 8601 with an explicit offset, e.g. 2026-12-01T09:00:00+01:00."));
         }
-        catch (Exception ex) when (ex is not OperationCanceledException and not McpProtocolException)
+        catch (Exception ex) when (ex is not OperationCanceledException and not McpProtocolException and not InputRequiredException)
         {
             // Raw exceptions can carry paths, URLs or tokens: log them, never return them.
             logger.LogError(ex, "Tool {Tool} failed unexpectedly", toolName);

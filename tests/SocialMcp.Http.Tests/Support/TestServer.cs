@@ -52,7 +52,9 @@ public sealed class TestServer : IAsyncDisposable
     public ConcurrentQueue<ClaimsPrincipal?> UsersSeenByListTools { get; }
 
     /// <param name="apiKeys">Use the real API-key gate (as <c>serve --http</c> does) instead of the test gate.</param>
-    public static async Task<TestServer> StartAsync(IDictionary<string, string?>? settings = null, bool apiKeys = false)
+    /// <param name="configureServer">Adds to the MCP server, as <c>SocialMcpCommandLine.Build</c>'s hook does (e.g. a test tool).</param>
+    public static async Task<TestServer> StartAsync(IDictionary<string, string?>? settings = null, bool apiKeys = false,
+        Action<IMcpServerBuilder>? configureServer = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "socialmcp-http-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
@@ -85,11 +87,12 @@ public sealed class TestServer : IAsyncDisposable
                 .AddScheme<AuthenticationSchemeOptions, TestAuthenticationHandler>(TestAuthenticationHandler.SchemeName, null);
             builder.Services.AddSingleton<IMcpRequestAdmission>(gate);
         }
-        builder.Services.AddSocialMcpServer().WithRequestFilters(filters => filters.AddListToolsFilter(next => (context, cancellationToken) =>
+        var mcpServer = builder.Services.AddSocialMcpServer().WithRequestFilters(filters => filters.AddListToolsFilter(next => (context, cancellationToken) =>
         {
             users.Enqueue(context.User);
             return next(context, cancellationToken);
         }));
+        configureServer?.Invoke(mcpServer);
         builder.Services.AddSocialMcpHttp();
         // As serve --http: the scheduler's health check is only healthy with the worker running.
         builder.Services.AddSocialScheduler();

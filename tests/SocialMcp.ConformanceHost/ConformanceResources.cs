@@ -3,7 +3,7 @@ using System.Text.Json;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
-namespace SocialMcp.Server.Conformance;
+namespace SocialMcp.ConformanceHost;
 
 /// <summary>The resources and the resource template that the conformance suite reads and subscribes to.</summary>
 [McpServerResourceType]

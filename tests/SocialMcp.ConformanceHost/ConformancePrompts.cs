@@ -2,7 +2,7 @@ using System.ComponentModel;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
-namespace SocialMcp.Server.Conformance;
+namespace SocialMcp.ConformanceHost;
 
 /// <summary>The prompts that the conformance suite lists, gets and completes arguments of.</summary>
 [McpServerPromptType]
@@ -37,6 +37,20 @@ public static class ConformancePrompts
         User(ImageContentBlock.FromBytes(ConformanceTools.Png, "image/png")),
         User(new TextContentBlock { Text = "Please analyze the image above." }),
     ];
+
+    [McpServerPrompt(Name = "test_input_required_result_prompt")]
+    [Description("Conformance fixture (SEP-2322): a prompt that first asks the user for the context it should use (input request user_context).")]
+    public static PromptMessage InputRequired(RequestContext<GetPromptRequestParams> context)
+    {
+        if (MrtrInputs.Elicited(context.Params, "user_context") is { } answer && MrtrInputs.Text(answer, "context") is { } userContext)
+            return User(new TextContentBlock { Text = $"Use this context: {userContext}" });
+
+        throw ConformanceMrtrTools.Ask(("user_context", InputRequest.ForElicitation(new ElicitRequestParams
+        {
+            Message = "What context should the prompt use?",
+            RequestedSchema = new() { Properties = { ["context"] = new ElicitRequestParams.StringSchema() }, Required = ["context"] },
+        })));
+    }
 
     private static PromptMessage User(ContentBlock content) => new() { Role = Role.User, Content = content };
 }

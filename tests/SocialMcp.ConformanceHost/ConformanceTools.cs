@@ -6,7 +6,7 @@ using ModelContextProtocol.Server;
 using SocialMcp.Core.Access;
 using SocialMcp.Server.Access;
 
-namespace SocialMcp.Server.Conformance;
+namespace SocialMcp.ConformanceHost;
 
 // The suite still tests sampling, logging and legacy titled enums, which the SDK marks obsolete for later revisions.
 #pragma warning disable MCP9001, MCP9005
@@ -116,26 +116,20 @@ public static class ConformanceTools
     [McpServerTool(Name = "test_sampling", ReadOnly = true, Destructive = false, Idempotent = false, OpenWorld = false)]
     [ToolAccess(Scopes.PostsRead, ToolOperation.Read)]
     [Description("Conformance fixture: asks the client's LLM (sampling/createMessage) to answer prompt and returns the answer.")]
-    public static async Task<CallToolResult> Sampling(McpServer server, string prompt, CancellationToken cancellationToken)
+    public static CallToolResult Sampling(RequestContext<CallToolRequestParams> context, string prompt)
     {
-        if (server.ClientCapabilities?.Sampling is null)
-            return Error("The client did not declare the sampling capability (a stateless HTTP server never knows it).");
-
-        var result = await ClientRequestAsync(() => server.SampleAsync(new CreateMessageRequestParams
-        {
-            Messages = [new SamplingMessage { Role = Role.User, Content = [new TextContentBlock { Text = prompt }] }],
-            MaxTokens = 100,
-        }, cancellationToken));
-        return result is null
-            ? Error("sampling/createMessage failed.")
-            : Text($"LLM response: {string.Join(" ", result.Content.OfType<TextContentBlock>().Select(c => c.Text))}");
+        if (MrtrInputs.Sampled(context.Params, "answer") is { } sampled)
+            return Text($"LLM response: {MrtrInputs.Text(sampled)}");
+        if (CannotAsk(context, context.Server.ClientCapabilities?.Sampling is not null, "sampling") is { } refusal)
+            return refusal;
+        throw ConformanceMrtrTools.Ask(("answer", ConformanceMrtrTools.Sample(prompt, 100)));
     }
 
     [McpServerTool(Name = "test_elicitation", ReadOnly = true, Destructive = false, Idempotent = false, OpenWorld = false)]
     [ToolAccess(Scopes.PostsRead, ToolOperation.Read)]
     [Description("Conformance fixture: asks the user (elicitation/create) for a username and an email, showing message.")]
-    public static Task<CallToolResult> Elicitation(McpServer server, string message, CancellationToken cancellationToken) =>
-        ElicitAsync(server, message, new ElicitRequestParams.RequestSchema
+    public static CallToolResult Elicitation(RequestContext<CallToolRequestParams> context, string message) =>
+        Elicit(context, message, new ElicitRequestParams.RequestSchema
         {
             Properties =
             {
@@ -143,13 +137,13 @@ public static class ConformanceTools
                 ["email"] = new ElicitRequestParams.StringSchema { Description = "User's email address" },
             },
             Required = ["username", "email"],
-        }, "User response", cancellationToken);
+        }, "User response");
 
     [McpServerTool(Name = "test_elicitation_sep1034_defaults", ReadOnly = true, Destructive = false, Idempotent = false, OpenWorld = false)]
     [ToolAccess(Scopes.PostsRead, ToolOperation.Read)]
     [Description("Conformance fixture (SEP-1034): elicits a form whose string, integer, number, enum and boolean fields have defaults.")]
-    public static Task<CallToolResult> ElicitationSep1034Defaults(McpServer server, CancellationToken cancellationToken) =>
-        ElicitAsync(server, "Test client default value handling - please accept with defaults", new ElicitRequestParams.RequestSchema
+    public static CallToolResult ElicitationSep1034Defaults(RequestContext<CallToolRequestParams> context) =>
+        Elicit(context, "Test client default value handling - please accept with defaults", new ElicitRequestParams.RequestSchema
         {
             Properties =
             {
@@ -162,13 +156,13 @@ public static class ConformanceTools
                 },
                 ["verified"] = new ElicitRequestParams.BooleanSchema { Description = "Verification status", Default = true },
             },
-        }, "Elicitation completed", cancellationToken);
+        }, "Elicitation completed");
 
     [McpServerTool(Name = "test_elicitation_sep1330_enums", ReadOnly = true, Destructive = false, Idempotent = false, OpenWorld = false)]
     [ToolAccess(Scopes.PostsRead, ToolOperation.Read)]
     [Description("Conformance fixture (SEP-1330): elicits a form with each enum variant: untitled, titled and legacy single-select, untitled and titled multi-select.")]
-    public static Task<CallToolResult> ElicitationSep1330Enums(McpServer server, CancellationToken cancellationToken) =>
-        ElicitAsync(server, "Test enum schema variants - please pick values", new ElicitRequestParams.RequestSchema
+    public static CallToolResult ElicitationSep1330Enums(RequestContext<CallToolRequestParams> context) =>
+        Elicit(context, "Test enum schema variants - please pick values", new ElicitRequestParams.RequestSchema
         {
             Properties =
             {
@@ -199,7 +193,7 @@ public static class ConformanceTools
                     },
                 },
             },
-        }, "Elicitation completed", cancellationToken);
+        }, "Elicitation completed");
 
     [McpServerTool(Name = "json_schema_2020_12_tool", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false)]
     [ToolAccess(Scopes.PostsRead, ToolOperation.Read)]
@@ -233,30 +227,24 @@ public static class ConformanceTools
                 Data = JsonSerializer.SerializeToElement(message),
             }, McpJsonUtilities.DefaultOptions, cancellationToken);
 
-    private static async Task<CallToolResult> ElicitAsync(
-        McpServer server, string message, ElicitRequestParams.RequestSchema schema, string label, CancellationToken cancellationToken)
+    // Written once for every revision: the tool throws InputRequiredException; on 2026-07-28 the client answers and calls
+    // again (MRTR), on an older revision over a session the SDK sends the legacy request itself and calls the tool again.
+    private static CallToolResult Elicit(
+        RequestContext<CallToolRequestParams> context, string message, ElicitRequestParams.RequestSchema schema, string label)
     {
-        if (server.ClientCapabilities?.Elicitation is null)
-            return Error("The client did not declare the elicitation capability (a stateless HTTP server never knows it).");
-
-        var result = await ClientRequestAsync(() => server.ElicitAsync(
-            new ElicitRequestParams { Message = message, RequestedSchema = schema }, cancellationToken));
-        return result is null
-            ? Error("elicitation/create failed.")
-            : Text($"{label}: action={result.Action}, content={JsonSerializer.Serialize(result.Content)}");
+        if (MrtrInputs.Elicited(context.Params, "form") is { } answer)
+            return Text($"{label}: action={answer.Action}, content={JsonSerializer.Serialize(answer.Content)}");
+        if (CannotAsk(context, context.Server.ClientCapabilities?.Elicitation is not null, "elicitation") is { } refusal)
+            return refusal;
+        throw ConformanceMrtrTools.Ask(("form", InputRequest.ForElicitation(new ElicitRequestParams { Message = message, RequestedSchema = schema })));
     }
 
-    // A request to the client fails when the transport cannot carry it or the client answers with an error; either way
-    // the fixture reports a tool error rather than an exception, whose message could carry transport details.
-    private static async Task<T?> ClientRequestAsync<T>(Func<ValueTask<T>> request) where T : class
-    {
-        try
-        {
-            return await request();
-        }
-        catch (Exception ex) when (ex is McpException or InvalidOperationException)
-        {
-            return null;
-        }
-    }
+    /// <summary>Why the client cannot be asked, as a tool error; null when it can.</summary>
+    private static CallToolResult? CannotAsk(RequestContext<CallToolRequestParams> context, bool declared, string capability) =>
+        !context.Server.IsMrtrSupported
+            ? Error("This tool must ask the client a question, which needs protocol 2026-07-28 (multi-round-trip requests) or a session; " +
+                "a stateless server cannot ask an older client.")
+            : !declared
+                ? Error($"The client did not declare the {capability} capability.")
+                : null;
 }

@@ -1,6 +1,5 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -9,30 +8,20 @@ using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using SocialMcp.Server.Mcp;
 
-namespace SocialMcp.Server.Conformance;
+namespace SocialMcp.ConformanceHost;
 
 /// <summary>
-/// The tools, resources and prompts that the official MCP conformance suite (@modelcontextprotocol/conformance, run by
-/// tests/conformance/run.sh) calls by name, plus the completion and subscription handlers it exercises. Test-only: they
-/// exist in a server only when <c>Conformance:Enabled</c> is true (<c>SOCIALMCP_Conformance__Enabled=true</c>). They
-/// change nothing else — not authentication, not rate limits, not the product's tools.
+/// The tools, resources and prompts that the official MCP conformance suites (@modelcontextprotocol/conformance 0.1.16 and
+/// 0.2.0-alpha, run by tests/conformance/run.sh) call by name, plus the completion and subscription handlers they exercise.
+/// Test-only: this host adds them to the product's server through <c>SocialMcpCommandLine.Build</c>'s hook. They change
+/// nothing else — not authentication, not rate limits, not the product's tools.
 /// </summary>
 public static class ConformanceFixtures
 {
-    public const string EnabledKey = "Conformance:Enabled";
-
-    /// <summary>Only the value "true" (any case) turns them on; anything else, or no configuration, leaves them off.</summary>
-    public static bool IsEnabled(IConfiguration? configuration) =>
-        bool.TryParse(configuration?[EnabledKey], out var enabled) && enabled;
-
-    /// <summary>
-    /// Registers the fixtures behind <see cref="EnabledKey"/>, which is read when the server's options are built, after
-    /// every configuration source is in. Switched off, they add no tool, schema, resource, prompt, handler or capability.
-    /// </summary>
     public static IMcpServerBuilder AddConformanceFixtures(this IMcpServerBuilder builder)
     {
         // A configure step, so it runs before ToolSchemaBinding (a post-configure step), which then binds and checks the
-        // fixture tools exactly like the product's: schema from Conformance/Schemas, [ToolAccess] required.
+        // fixture tools exactly like the product's: schema from Schemas/, [ToolAccess] required.
         builder.Services.AddSingleton<IConfigureOptions<McpServerOptions>, ConformanceServerSetup>();
         builder.Services.AddSingleton<IToolSchemaSource, ConformanceSchemaSource>();
         return builder;
@@ -45,14 +34,10 @@ internal sealed class ConformanceServerSetup(IServiceProvider services, ILogger<
 {
     public void Configure(McpServerOptions options)
     {
-        if (!ConformanceFixtures.IsEnabled(services.GetService<IConfiguration>()))
-            return;
-
-        logger.LogWarning("Conformance fixtures are enabled ({Key}=true): test-only tools, resources and prompts are served. Never set it outside tests.",
-            ConformanceFixtures.EnabledKey);
+        logger.LogWarning("Conformance fixtures are served: test-only tools, resources and prompts. This host is for tests only.");
 
         options.ToolCollection ??= [];
-        foreach (var method in Annotated<McpServerToolAttribute>(typeof(ConformanceTools)))
+        foreach (var method in new[] { typeof(ConformanceTools), typeof(ConformanceMrtrTools) }.SelectMany(Annotated<McpServerToolAttribute>))
             options.ToolCollection.Add(McpServerTool.Create(method, target: null, new McpServerToolCreateOptions { Services = services }));
 
         options.ResourceCollection ??= [];
@@ -93,16 +78,13 @@ internal sealed class ConformanceServerSetup(IServiceProvider services, ILogger<
             : throw new McpProtocolException($"Unknown resource '{uri}'.", McpErrorCode.ResourceNotFound);
 }
 
-/// <summary>The fixture tools' input schemas (Conformance/Schemas/*.json, embedded), when the fixtures are enabled.</summary>
-internal sealed class ConformanceSchemaSource(IConfiguration? configuration = null) : IToolSchemaSource
+/// <summary>The fixture tools' input schemas (Schemas/*.json, embedded).</summary>
+internal sealed class ConformanceSchemaSource : IToolSchemaSource
 {
-    private const string ResourcePrefix = "SocialMcp.Server.Conformance.Schemas.";
+    private const string ResourcePrefix = "SocialMcp.ConformanceHost.Schemas.";
 
     public IEnumerable<(string ToolName, JsonNode Schema)> ReadSchemas()
     {
-        if (!ConformanceFixtures.IsEnabled(configuration))
-            yield break;
-
         var assembly = typeof(ConformanceSchemaSource).Assembly;
         foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal) && n.EndsWith(".json", StringComparison.Ordinal)))
         {
