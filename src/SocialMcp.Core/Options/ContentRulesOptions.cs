@@ -5,7 +5,7 @@ namespace SocialMcp.Core.Options;
 
 /// <summary>
 /// Configuration section <c>ContentRules</c>: every platform limit the content rules check, with the value
-/// documented in shared/docs/PLATFORMS.md as the default. Dictionary keys are platform wire names; a platform
+/// documented in docs/platforms.md as the default. Dictionary keys are platform wire names; a platform
 /// missing from a dictionary is not limited by that setting. Lists of MIME types and domains are comma-separated
 /// strings so that configuring one replaces the default instead of appending to it.
 /// </summary>
@@ -19,18 +19,18 @@ public sealed class ContentRulesOptions : IValidatableObject
     /// </summary>
     public Dictionary<string, int> MaxTextLength { get; set; } = new()
     {
-        ["instagram"] = 2200, // caption, PLATFORMS.md §1.3 (3p)
-        ["facebook"] = 63206, // message, §2.3 (unverified)
-        ["x"] = 280, // twitter-text v3 maxWeightedTweetLength, §3.3 (off.)
-        ["linkedin"] = 3000, // commentary as written, §4.3 (3p)
-        ["tiktok"] = 2200, // video caption, §5.3 (3p); photo posts use TikTok:MaxPhotoTextLength
-        ["youtube"] = 5000, // description in UTF-8 bytes, §6.3 (off.)
-        ["threads"] = 500, // §7.3 (off.)
-        ["amazon"] = 2200, // caption limit unverified (§8.3): a conservative default
+        ["instagram"] = 2200, // caption, docs/platforms.md#instagram-limits (3p)
+        ["facebook"] = 63206, // message, #facebook-limits (unverified)
+        ["x"] = 280, // twitter-text v3 maxWeightedTweetLength, #x-limits (off.)
+        ["linkedin"] = 3000, // commentary as written, #linkedin-limits (3p)
+        ["tiktok"] = 2200, // video caption, #tiktok-limits (3p); photo posts use TikTok:MaxPhotoTextLength
+        ["youtube"] = 5000, // description in UTF-8 bytes, #youtube-limits (off.)
+        ["threads"] = 500, // #threads-limits (off.)
+        ["amazon"] = 2200, // caption limit unverified (#amazon-limits): a conservative default
     };
 
     /// <summary>How each platform counts its text. Where a platform only says "characters" (unit unverified),
-    /// the default is UTF-16 code units, the stricter of code points and code units (PLATFORMS.md §0.5).</summary>
+    /// the default is UTF-16 code units, the stricter of code points and code units (docs/platforms.md#common-text-counting).</summary>
     public Dictionary<string, TextCountingMethod> TextCounting { get; set; } = new()
     {
         ["instagram"] = TextCountingMethod.Utf16CodeUnits,

@@ -43,7 +43,7 @@ public sealed class MediaRulesOptions
     public IReadOnlyList<string> ImageMimeTypeList => SplitList(ImageMimeTypes);
     public IReadOnlyList<string> VideoMimeTypeList => SplitList(VideoMimeTypes);
 
-    /// <summary>The documented rules (PLATFORMS.md §1.3, §2.3, §3.3, §4.3, §5.3, §6.3, §7.3, §8.3 and the table in §9).</summary>
+    /// <summary>The documented rules (docs/platforms.md: each platform's "limits" section, e.g. #x-limits, and #summary).</summary>
     public static Dictionary<string, MediaRulesOptions> Defaults() => new()
     {
         // Carousels mix images and videos (3p); JPEG is what Meta's docs name (PNG/GIF only per aggregators);

@@ -2,7 +2,7 @@ using SocialMcp.Core.Domain;
 
 namespace SocialMcp.Platforms.Tests.Support;
 
-/// <summary>What each adapter says it can do, by default configuration (PLATFORMS.md: which APIs can delete a post).</summary>
+/// <summary>What each adapter says it can do, by default configuration (docs/platforms.md#summary: which APIs can delete a post).</summary>
 public sealed class CapabilityTests
 {
     [Theory]

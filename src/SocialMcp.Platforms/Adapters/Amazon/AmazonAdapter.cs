@@ -14,7 +14,7 @@ using SocialMcp.Platforms.Http;
 namespace SocialMcp.Platforms.Adapters.Amazon;
 
 /// <summary>
-/// Amazon Posts, <c>/bp/v2</c> of the Amazon Ads API (PLATFORMS.md §8; the service itself was shut down on 2025-07-31,
+/// Amazon Posts, <c>/bp/v2</c> of the Amazon Ads API (docs/platforms.md#amazon; the service itself was shut down on 2025-07-31,
 /// so this speaks the documented contract for emulators and history). Flow: the advertiser's post profile → the image
 /// into the Creative Asset Library (upload location, PUT, register, read its URL) → the post as DRAFT →
 /// submitForReview with its version. Amazon moderates every post, so a publish ends <c>in_review</c>; a later
@@ -264,7 +264,7 @@ public sealed class AmazonAdapter : PlatformAdapter
             : $"Brand profile {wanted} does not authorize this Amazon advertiser to post."));
     }
 
-    /// <summary>The image as a Creative Asset Library asset (§8.2 step 2): reused from an earlier attempt when there is one.</summary>
+    /// <summary>The image as a Creative Asset Library asset (docs/platforms.md#amazon-media-upload): reused from an earlier attempt when there is one.</summary>
     private async Task<(string MediaId, string MediaUrl)> EnsureAssetAsync(Context context, PublishRequest request, MediaItem image,
         IReadOnlyList<string> products, CancellationToken cancellationToken)
     {

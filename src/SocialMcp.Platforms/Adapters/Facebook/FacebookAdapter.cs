@@ -12,7 +12,7 @@ using SocialMcp.Platforms.Http;
 namespace SocialMcp.Platforms.Adapters.Facebook;
 
 /// <summary>
-/// Publishes to a Facebook Page through the Graph API (PLATFORMS.md §2) with the Page token; the account's
+/// Publishes to a Facebook Page through the Graph API (docs/platforms.md#facebook-publish-flow) with the Page token; the account's
 /// <c>PlatformAccountId</c> is the Page id. By media and <c>settings.placement</c>:
 /// text/link → <c>{page-id}/feed</c> (message, link); one image → <c>{page-id}/photos</c> (url, caption);
 /// several images → unpublished <c>{page-id}/photos</c>, then <c>{page-id}/feed</c> with <c>attached_media</c>;

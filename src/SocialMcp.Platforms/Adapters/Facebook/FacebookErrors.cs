@@ -7,7 +7,7 @@ namespace SocialMcp.Platforms.Adapters.Facebook;
 
 /// <summary>
 /// Maps the Meta error envelope <c>{"error": {"code", "error_subcode", "message", "is_transient", …}}</c> and the
-/// upload host's <c>{"debug_info": …}</c> to our taxonomy (PLATFORMS.md §1.7, §2.6, §2.7). The platform code is kept
+/// upload host's <c>{"debug_info": …}</c> to our taxonomy (docs/platforms.md#instagram-errors, #facebook-rate-limits, #facebook-errors). The platform code is kept
 /// as <c>code</c> or <c>code/subcode</c>.
 /// </summary>
 public static class FacebookErrors

@@ -7,7 +7,7 @@ using SocialMcp.Platforms.Http;
 namespace SocialMcp.Platforms.Adapters.Instagram;
 
 /// <summary>
-/// Meta's Graph error envelope, shared by Instagram and Threads (PLATFORMS.md §1.7, off.; §7.7 assumed the same):
+/// Meta's Graph error envelope, shared by Instagram and Threads (docs/platforms.md#instagram-errors, off.; #threads-errors assumed the same):
 /// <c>{"error": {"message", "type", "code", "error_subcode", "error_user_title", "error_user_msg", "is_transient", "fbtrace_id"}}</c>.
 /// </summary>
 public sealed record GraphApiError(int? Code, int? Subcode, string? Type, string? Message, string? UserMessage, bool IsTransient)
@@ -42,7 +42,7 @@ public sealed record GraphApiError(int? Code, int? Subcode, string? Type, string
 }
 
 /// <summary>
-/// Maps Graph errors (status + envelope) to our taxonomy. Codes from PLATFORMS.md §1.6–1.7 and Meta's Instagram
+/// Maps Graph errors (status + envelope) to our taxonomy. Codes from docs/platforms.md#instagram-rate-limits, #instagram-errors and Meta's Instagram
 /// error-code table: 190 token; 10 and 200–299 permission; 4/17/32/341/613 and 800xx throttling; 9 (2207042) the
 /// publishing limit; 36000 and the 2207xxx media subcodes media problems; 506 duplicate; 1/2 and 5xx transient.
 /// </summary>
@@ -109,7 +109,7 @@ public static class GraphErrorMapper
 
 /// <summary>
 /// Meta's usage headers. <c>X-Business-Use-Case-Usage</c> carries, per business, <c>estimated_time_to_regain_access</c>
-/// in minutes once an app is throttled (header name and fields unverified, PLATFORMS.md §1.6).
+/// in minutes once an app is throttled (header name and fields unverified, docs/platforms.md#instagram-rate-limits).
 /// </summary>
 public static class GraphUsageHeaders
 {

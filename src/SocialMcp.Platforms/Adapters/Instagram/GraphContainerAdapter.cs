@@ -10,7 +10,7 @@ using SocialMcp.Platforms.Http;
 
 namespace SocialMcp.Platforms.Adapters.Instagram;
 
-/// <summary>The edges and fields in which Meta's container-publishing APIs differ (Instagram §1.2, Threads §7.2).</summary>
+/// <summary>The edges and fields in which Meta's container-publishing APIs differ (docs/platforms.md#instagram-publish-flow, #threads-publish-flow).</summary>
 public sealed record GraphEdges(
     string Containers,
     string Publish,
@@ -34,7 +34,7 @@ public sealed record ContainerStatus(string Code, string? Detail)
 
 /// <summary>
 /// Meta's container-publishing flow, shared by Instagram and Threads: create container(s) → poll the container →
-/// publish it → read the permalink. There is no idempotency key (PLATFORMS.md §0.3, §1.8, §7.8), so the container id
+/// publish it → read the permalink. There is no idempotency key (docs/platforms.md#common-no-idempotency-key, #instagram-reconciliation, #threads-reconciliation), so the container id
 /// is the dedupe handle: it is stored before the publish call, and every attempt starts by asking the platform what
 /// became of a stored container. A container that says PUBLISHED is never published again; its post is found among
 /// the account's latest posts instead. Once a publish was sent, a container status (or list of posts) that cannot be

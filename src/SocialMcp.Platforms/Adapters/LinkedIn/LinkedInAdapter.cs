@@ -16,7 +16,7 @@ using SocialMcp.Platforms.Http;
 namespace SocialMcp.Platforms.Adapters.LinkedIn;
 
 /// <summary>
-/// LinkedIn Posts API (PLATFORMS.md §4): media first (<c>rest/images</c> / <c>rest/videos</c> initializeUpload →
+/// LinkedIn Posts API (docs/platforms.md#linkedin-publish-flow): media first (<c>rest/images</c> / <c>rest/videos</c> initializeUpload →
 /// PUT to the upload URL(s) → finalizeUpload and processing for video), then <c>POST rest/posts</c>, which answers
 /// 201 with the post URN in <c>x-restli-id</c>. Commentary is escaped in LinkedIn's "little" text format, so reserved
 /// characters can't silently truncate the post. LinkedIn has no idempotency key: the media URNs and the time of the
@@ -49,7 +49,7 @@ public sealed class LinkedInAdapter : PlatformAdapter
     /// <summary>Set once media item <paramref name="index"/> is fully uploaded (and finalized, for video).</summary>
     public static string MediaReadyHandle(int index) => $"media.{index}.ready";
 
-    /// <summary>Posts can be deleted: <c>DELETE rest/posts/{urn}</c> (§4.5).</summary>
+    /// <summary>Posts can be deleted: <c>DELETE rest/posts/{urn}</c> (docs/platforms.md#linkedin-withdraw).</summary>
     public override PublisherCapabilities CapabilitiesFor(Platform target) => new(CanWithdraw: true);
 
     protected override HttpRequestMessage WhoAmIRequest() => new(HttpMethod.Get, "v2/userinfo");
@@ -78,7 +78,7 @@ public sealed class LinkedInAdapter : PlatformAdapter
         var startedText = await handles.GetAsync(CreateStartedHandle, cancellationToken);
         var retrying = startedText is not null;
         var since = retrying ? DateTimeOffset.Parse(startedText!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind) : Time.GetUtcNow();
-        // Without read permission a retry cannot look; it then relies on LinkedIn's duplicate check below (§4.8). Any
+        // Without read permission a retry cannot look; it then relies on LinkedIn's duplicate check below (docs/platforms.md#linkedin-reconciliation). Any
         // other failure to look leaves the target to a person: creating it again could post twice.
         var unseen = false;
         if (retrying)

@@ -14,7 +14,7 @@ using SocialMcp.Platforms.Http;
 namespace SocialMcp.Platforms.Adapters.TikTok;
 
 /// <summary>
-/// TikTok Content Posting API v2, Direct Post (PLATFORMS.md §5): creator_info → video init (PULL_FROM_URL) or photo
+/// TikTok Content Posting API v2, Direct Post (docs/platforms.md#tiktok): creator_info → video init (PULL_FROM_URL) or photo
 /// content init → status polling until PUBLISH_COMPLETE with the public post id. TikTok has no idempotency key and no
 /// delete, so the publish id is kept as a handle and a retry resumes it; an init whose answer was lost is looked
 /// for in the creator's video list (Display API, scope <c>video.list</c>) before anything is created again.
@@ -45,7 +45,7 @@ public sealed class TikTokAdapter : PlatformAdapter
         _options = options;
     }
 
-    /// <summary>The Content Posting API has no delete endpoint (§5.5).</summary>
+    /// <summary>The Content Posting API has no delete endpoint (docs/platforms.md#tiktok-withdraw).</summary>
     public override PublisherCapabilities CapabilitiesFor(Platform target) => new(CanWithdraw: false);
 
     // creator_info names the account a token posts as (its username); TikTok's error envelope is checked as in publishing.
@@ -289,7 +289,7 @@ public sealed class TikTokAdapter : PlatformAdapter
                     return PublishOutcome.InReview(publishId, null);
             }
 
-            // Still downloading, or complete but in moderation: the post id comes after moderation (§5.2).
+            // Still downloading, or complete but in moderation: the post id comes after moderation (docs/platforms.md#tiktok-publish-flow).
             if (poll >= Math.Max(1, options.MaxPolls))
                 return PublishOutcome.InReview(publishId, null);
             await DelayAsync(options.PollInterval, cancellationToken);

@@ -5,7 +5,7 @@ using SocialMcp.Platforms.Http;
 namespace SocialMcp.Platforms.Adapters.TikTok;
 
 /// <summary>
-/// TikTok's envelope <c>{"data": {…}, "error": {"code", "message", "log_id"}}</c> (PLATFORMS.md §5.7) and its codes in our
+/// TikTok's envelope <c>{"data": {…}, "error": {"code", "message", "log_id"}}</c> (docs/platforms.md#tiktok-errors) and its codes in our
 /// taxonomy. The code decides, not the HTTP status: some refusals (spam_risk_*) arrive with HTTP 200, and a missing
 /// scope arrives as 401 like an expired token.
 /// </summary>

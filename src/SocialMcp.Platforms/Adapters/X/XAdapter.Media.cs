@@ -10,7 +10,7 @@ using SocialMcp.Platforms.Http;
 namespace SocialMcp.Platforms.Adapters.X;
 
 /// <summary>
-/// Media upload (PLATFORMS.md §3.2): the adapter fetches each item's bytes itself — over http(s) with a plain
+/// Media upload (docs/platforms.md#x-media-upload): the adapter fetches each item's bytes itself — over http(s) with a plain
 /// HttpClient (no platform pipeline), or from a <c>data:</c> URL — and streams them to X in chunks:
 /// <c>POST 2/media/upload/initialize</c> (media_type, total_bytes, media_category) → <c>2/media/upload/{id}/append</c>
 /// (segment_index, media; retry-safe, a segment is replaceable) → <c>2/media/upload/{id}/finalize</c> (retry-safe) →

@@ -14,7 +14,7 @@ using SocialMcp.Platforms.Http;
 namespace SocialMcp.Platforms.Adapters.X;
 
 /// <summary>
-/// Publishes to X through API v2 (PLATFORMS.md §3) with the user's OAuth 2.0 token: <c>GET 2/users/me</c> (the
+/// Publishes to X through API v2 (docs/platforms.md#x-publish-flow) with the user's OAuth 2.0 token: <c>GET 2/users/me</c> (the
 /// username for the post's URL, and the user id for reconciling), media by chunked upload (<see cref="UploadMediaAsync"/>),
 /// then <c>POST 2/tweets</c> with the text and media ids; withdraw is <c>DELETE 2/tweets/{id}</c>. X has no link field,
 /// so a post's link is appended to its text when the text does not already contain it.

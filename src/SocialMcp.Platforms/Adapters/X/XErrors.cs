@@ -6,7 +6,7 @@ using SocialMcp.Platforms.Http;
 namespace SocialMcp.Platforms.Adapters.X;
 
 /// <summary>
-/// Maps X's errors to our taxonomy (PLATFORMS.md §3.6, §3.7): v2 problem details
+/// Maps X's errors to our taxonomy (docs/platforms.md#x-rate-limits, #x-errors): v2 problem details
 /// <c>{"title", "type", "status", "detail", "errors": [{"message", "parameters"}]}</c> and the legacy
 /// <c>{"errors": [{"code", "message"}]}</c>. The platform code is the problem type's last segment
 /// (<c>invalid-request</c>, <c>usage-capped</c>), the legacy code, or the HTTP status for <c>about:blank</c>.

@@ -5,7 +5,7 @@ namespace SocialMcp.Platforms.Adapters.X;
 
 /// <summary>
 /// X's platform-specific values from <c>Platforms:x:Settings:*</c>, each defaulting to the documented value
-/// (PLATFORMS.md §3). Status polls use the common <see cref="PlatformOptions.PollInterval"/> and
+/// (docs/platforms.md#x-settings). Status polls use the common <see cref="PlatformOptions.PollInterval"/> and
 /// <see cref="PlatformOptions.MaxPolls"/>, waiting what <c>check_after_secs</c> asks but never longer than
 /// <see cref="MaxStatusWait"/>.
 /// </summary>
@@ -31,7 +31,7 @@ public sealed record XSettings(
         return new XSettings(
             (int)Math.Clamp(Number(s, "ChunkSizeBytes", 4 * 1024 * 1024), 1, MaxChunkSizeBytes),
             TimeSpan.FromSeconds(Number(s, "MaxStatusWaitSeconds", 60)),
-            // x.com/{username}/status/{id} is the documented permalink form (PLATFORMS.md §3.2).
+            // x.com/{username}/status/{id} is the documented permalink form (docs/platforms.md#x-publish-flow).
             Text(s, "PostUrlPattern", "https://x.com/{username}/status/{id}"),
             // The user timeline returns 5..100 posts per page.
             (int)Math.Clamp(Number(s, "ReconcileMaxResults", 20), 5, 100),

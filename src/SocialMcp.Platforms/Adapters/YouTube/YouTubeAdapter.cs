@@ -14,7 +14,7 @@ using SocialMcp.Platforms.Http;
 namespace SocialMcp.Platforms.Adapters.YouTube;
 
 /// <summary>
-/// YouTube Data API v3 resumable <c>videos.insert</c> (PLATFORMS.md §6): start a session
+/// YouTube Data API v3 resumable <c>videos.insert</c> (docs/platforms.md#youtube-publish-flow): start a session
 /// (<c>POST upload/youtube/v3/videos?uploadType=resumable&amp;part=snippet,status</c> → session URI in
 /// <c>Location</c>), then PUT the bytes in chunks, each answered 308 with the bytes received in <c>Range</c> until the
 /// last, answered with the video. The session URI is kept as a handle before any byte is sent: a retry asks the
@@ -55,7 +55,7 @@ public sealed class YouTubeAdapter : PlatformAdapter
         _options = options;
     }
 
-    /// <summary>Videos can be deleted: <c>videos.delete</c> (§6.5).</summary>
+    /// <summary>Videos can be deleted: <c>videos.delete</c> (docs/platforms.md#youtube-withdraw).</summary>
     public override PublisherCapabilities CapabilitiesFor(Platform target) => new(CanWithdraw: true);
 
     protected override HttpRequestMessage WhoAmIRequest() => new(HttpMethod.Get, "youtube/v3/channels?part=id,snippet&mine=true");
