@@ -9,6 +9,7 @@ using Polly.Timeout;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
 using SocialMcp.Core.Publishing;
+using SocialMcp.Platforms.Adapters.Shared;
 using SocialMcp.Platforms.Http;
 
 namespace SocialMcp.Platforms.Adapters.Amazon;
@@ -131,7 +132,7 @@ public sealed class AmazonAdapter : PlatformAdapter
                     ? WithdrawOutcome.Withdrawn
                     : WithdrawOutcome.Failed(ErrorCodes.PlatformError, "Amazon did not withdraw the post.");
             }
-            catch (Exception ex) when (IsAmbiguous(ex, cancellationToken))
+            catch (Exception ex) when (PlatformErrorClassifier.IsNoAnswer(ex, cancellationToken))
             {
                 // The unpublish may have happened: the next read tells.
                 Logger.LogInformation("Amazon: unpublish of {PlatformPostId} went unanswered; reading it again", post.Id);
@@ -143,8 +144,8 @@ public sealed class AmazonAdapter : PlatformAdapter
     protected override PlatformFailure MapError(HttpResponseMessage response, JsonElement? body)
     {
         var status = (int)response.StatusCode;
-        var code = StringOf(body, "code") ?? status.ToString(CultureInfo.InvariantCulture);
-        var details = StringOf(body, "details") ?? StringOf(body, "message");
+        var code = JsonProbe.Text(body, "code") ?? status.ToString(CultureInfo.InvariantCulture);
+        var details = JsonProbe.Text(body, "details") ?? JsonProbe.Text(body, "message");
         var path = response.RequestMessage?.RequestUri?.AbsolutePath ?? "";
         var aboutMedia = path.Contains("/assets", StringComparison.Ordinal) || path.Contains("asset-uploads", StringComparison.Ordinal);
         PlatformFailure Failure(string ours, string message, DateTimeOffset? retryAfter = null) => new(ours, message, retryAfter, code, details);
@@ -158,8 +159,7 @@ public sealed class AmazonAdapter : PlatformAdapter
             404 => Failure(ErrorCodes.PlatformError, "Amazon does not know that post or profile."),
             409 or 412 => Failure(ErrorCodes.PlatformError, "The Amazon post changed meanwhile; try again."),
             410 => Failure(ErrorCodes.PlatformError, "Amazon Posts has been discontinued; it no longer takes new posts."),
-            429 => Failure(ErrorCodes.RateLimited, "Amazon is throttling these calls.", ResetTime(response)),
-            _ => PlatformFailure.Transient(Name, code, details),
+            _ => PlatformErrorClassifier.ByStatus("Amazon", status, code, details, ResetTime(response)),
         };
     }
 
@@ -192,7 +192,7 @@ public sealed class AmazonAdapter : PlatformAdapter
                     return OutcomeOf(context, ReadPost(body));
                 Logger.LogInformation("Amazon: submitForReview of {PlatformPostId} at version {Version} conflicted; reading it", current.Id, current.Version);
             }
-            catch (Exception ex) when (IsAmbiguous(ex, cancellationToken))
+            catch (Exception ex) when (PlatformErrorClassifier.IsNoAnswer(ex, cancellationToken))
             {
                 Logger.LogWarning("Amazon: submitForReview of {PlatformPostId} went unanswered ({Error}); reading it", current.Id, ex.GetType().Name);
                 var (read, unknown) = await LookUpPostAsync(context, current.Id, cancellationToken);
@@ -253,7 +253,7 @@ public sealed class AmazonAdapter : PlatformAdapter
         {
             foreach (var profile in profiles.EnumerateArray())
             {
-                var id = StringOf(profile, "postProfileId");
+                var id = JsonProbe.Text(profile, "postProfileId");
                 var authorized = profile.TryGetProperty("isAuthorized", out var a) && a.ValueKind == JsonValueKind.True;
                 if (id is not null && authorized && (wanted is null || wanted == id))
                     return id;
@@ -282,7 +282,7 @@ public sealed class AmazonAdapter : PlatformAdapter
             var location = Json(context, HttpMethod.Post, "assets/upload", AmazonSettings.AssetUploadResponseMediaType, "application/json",
                 new JsonObject { ["fileName"] = fileName }).MarkRetrySafe();
             var (_, locationBody) = await SendAllowingAsync(context.Call, location, [], cancellationToken);
-            var uploadUrl = StringOf(locationBody, "url") ?? throw MediaFailure("Amazon gave no upload location for the image.");
+            var uploadUrl = JsonProbe.Text(locationBody, "url") ?? throw MediaFailure("Amazon gave no upload location for the image.");
 
             await UploadAsync(context.Call, uploadUrl, bytes, contentType, cancellationToken);
 
@@ -295,7 +295,7 @@ public sealed class AmazonAdapter : PlatformAdapter
                 ["asinList"] = new JsonArray(products.Select(p => (JsonNode)p).ToArray()),
             });
             var (_, registered) = await SendAllowingAsync(context.Call, register, [], cancellationToken);
-            assetId = StringOf(registered, "assetId") ?? throw MediaFailure("Amazon registered the image without an asset id.");
+            assetId = JsonProbe.Text(registered, "assetId") ?? throw MediaFailure("Amazon registered the image without an asset id.");
             await handles.SetAsync(AssetIdHandle, assetId, cancellationToken);
         }
 
@@ -379,11 +379,11 @@ public sealed class AmazonAdapter : PlatformAdapter
     private static AmazonPost ReadPost(JsonElement body)
     {
         var post = body.ValueKind == JsonValueKind.Object && body.TryGetProperty("post", out var p) ? p : body;
-        var id = StringOf(post, "id");
+        var id = JsonProbe.Text(post, "id");
         var version = post.ValueKind == JsonValueKind.Object && post.TryGetProperty("version", out var v) && v.TryGetInt32(out var n) ? n : (int?)null;
         if (id is null || version is null)
             throw new PlatformCallException(PlatformFailure.Transient("amazon", "unexpected_response", "Amazon answered without the post's id or version."));
-        return new AmazonPost(id, version.Value, StringOf(post, "status") ?? "");
+        return new AmazonPost(id, version.Value, JsonProbe.Text(post, "status") ?? "");
     }
 
     private static string? DefaultUrlOf(JsonElement asset)
@@ -392,7 +392,7 @@ public sealed class AmazonAdapter : PlatformAdapter
             return null;
         foreach (var version in versions.EnumerateArray())
         {
-            if (version.TryGetProperty("storageLocationUrls", out var urls) && StringOf(urls, "defaultUrl") is { } url)
+            if (version.TryGetProperty("storageLocationUrls", out var urls) && JsonProbe.Text(urls, "defaultUrl") is { } url)
                 return url;
         }
         return null;
@@ -403,7 +403,7 @@ public sealed class AmazonAdapter : PlatformAdapter
 
     private static string? MetadataString(Account account, string name) =>
         account.Metadata.ValueKind == JsonValueKind.Object && account.Metadata.TryGetProperty("amazon", out var section)
-            ? StringOf(section, name)
+            ? JsonProbe.Text(section, name)
             : null;
 
     private static string FileNameFor(MediaItem image, string contentType)
@@ -422,16 +422,10 @@ public sealed class AmazonAdapter : PlatformAdapter
     private static async Task<string?> HandleAsync(IPublishHandles handles, string kind, CancellationToken cancellationToken) =>
         await handles.GetAsync(kind, cancellationToken) is { Length: > 0 } value ? value : null;
 
-    private static bool IsAmbiguous(Exception ex, CancellationToken cancellationToken) =>
-        ex is HttpRequestException or TimeoutRejectedException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested);
-
     private static PublishOutcome Rejected(string message) => PublishOutcome.Failed(ErrorCodes.ContentRejected, message);
 
     private static PlatformCallException MediaFailure(string message) => new(new PlatformFailure(ErrorCodes.MediaUploadFailed, message));
 
     private static PlatformFailure NotConfigured() => new(ErrorCodes.PlatformError,
         "Amazon Posts is not configured: set Platforms:amazon:Settings:ClientId to the Login with Amazon client id.");
-
-    private static string? StringOf(JsonElement? element, string name) =>
-        element is { ValueKind: JsonValueKind.Object } e && e.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }

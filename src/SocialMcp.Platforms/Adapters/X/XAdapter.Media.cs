@@ -5,6 +5,7 @@ using System.Text.Json;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
 using SocialMcp.Core.Publishing;
+using SocialMcp.Platforms.Adapters.Shared;
 using SocialMcp.Platforms.Http;
 
 namespace SocialMcp.Platforms.Adapters.X;
@@ -95,9 +96,9 @@ public sealed partial class XAdapter
                 ["media_category"] = category,
             }), Encoding.UTF8, "application/json"),
         };
-        var started = Data(await SendAsync(call, init, cancellationToken));
-        var mediaId = Str(started, "id") ?? throw Unexpected("media initialize had no id");
-        var expiresAfter = Seconds(started, "expires_after_secs");
+        var started = JsonProbe.Object(await SendAsync(call, init, cancellationToken), "data");
+        var mediaId = JsonProbe.Text(started, "id") ?? throw Unexpected("media initialize had no id");
+        var expiresAfter = JsonProbe.Number(started, "expires_after_secs");
 
         var buffer = new byte[Math.Min(settings.ChunkSizeBytes, Math.Max(1, source.Length))];
         long sent = 0;
@@ -127,9 +128,9 @@ public sealed partial class XAdapter
         }
 
         using var finalize = new HttpRequestMessage(HttpMethod.Post, $"2/media/upload/{Uri.EscapeDataString(mediaId)}/finalize");
-        var finalized = Data(await SendAsync(call, finalize.MarkRetrySafe(), cancellationToken));
+        var finalized = JsonProbe.Object(await SendAsync(call, finalize.MarkRetrySafe(), cancellationToken), "data");
         await AwaitProcessingAsync(call, settings, mediaId, index, finalized, cancellationToken);
-        var lifetime = Seconds(finalized, "expires_after_secs") ?? expiresAfter ?? 0;
+        var lifetime = JsonProbe.Number(finalized, "expires_after_secs") ?? expiresAfter ?? 0;
         return new UploadedMedia(mediaId, Time.GetUtcNow().AddSeconds(lifetime));
     }
 
@@ -140,7 +141,7 @@ public sealed partial class XAdapter
         for (var polls = 0; ; polls++)
         {
             var info = answer is { } a && a.TryGetProperty("processing_info", out var p) && p.ValueKind == JsonValueKind.Object ? p : (JsonElement?)null;
-            var state = Str(info, "state");
+            var state = JsonProbe.Text(info, "state");
             if (info is null || state == "succeeded")
                 return;
             if (state == "failed")
@@ -148,18 +149,18 @@ public sealed partial class XAdapter
                 var error = info.Value.TryGetProperty("error", out var e) ? e : default;
                 throw new PlatformCallException(new PlatformFailure(ErrorCodes.MediaUploadFailed,
                     $"X could not process media item {index + 1}; check its format against X's limits.", null,
-                    Str(error, "name") ?? "failed", Str(error, "message")));
+                    JsonProbe.Text(error, "name") ?? "failed", JsonProbe.Text(error, "message")));
             }
             if (polls >= options.MaxPolls)
             {
                 throw new PlatformCallException(new PlatformFailure(ErrorCodes.PlatformError,
                     $"X is still processing media item {index + 1}; try again later."));
             }
-            var asked = Seconds(info, "check_after_secs") is { } seconds ? TimeSpan.FromSeconds(seconds) : options.PollInterval;
+            var asked = JsonProbe.Number(info, "check_after_secs") is { } seconds ? TimeSpan.FromSeconds(seconds) : options.PollInterval;
             var wait = asked > settings.MaxStatusWait ? settings.MaxStatusWait : asked;
             await DelayAsync(wait, cancellationToken);
-            answer = Data(await SendAsync(call, new HttpRequestMessage(HttpMethod.Get,
-                $"2/media/upload?command=STATUS&media_id={Uri.EscapeDataString(mediaId)}"), cancellationToken));
+            answer = JsonProbe.Object(await SendAsync(call, new HttpRequestMessage(HttpMethod.Get,
+                $"2/media/upload?command=STATUS&media_id={Uri.EscapeDataString(mediaId)}"), cancellationToken), "data");
         }
     }
 
@@ -267,7 +268,4 @@ public sealed partial class XAdapter
 
     private static PlatformCallException MediaFailure(int index, string why) =>
         new(new PlatformFailure(ErrorCodes.MediaUploadFailed, $"Media item {index + 1} could not be used: {why}."));
-
-    private static double? Seconds(JsonElement? element, string name) =>
-        element is { ValueKind: JsonValueKind.Object } e && e.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : null;
 }
