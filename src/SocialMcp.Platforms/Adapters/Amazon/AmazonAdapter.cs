@@ -275,7 +275,13 @@ public sealed class AmazonAdapter : PlatformAdapter
 
         if (assetId is null)
         {
-            var (bytes, contentType) = await DownloadAsync(context.Call, image, cancellationToken);
+            byte[] bytes;
+            string contentType;
+            await using (var file = await MediaFetcher.FetchAsync(_clients, image, "The image", context.Call.Options.AttemptTimeout, cancellationToken))
+            {
+                bytes = await file.ReadAllAsync(cancellationToken);
+                contentType = file.ContentType;
+            }
             var fileName = FileNameFor(image, contentType);
 
             // An upload location creates nothing lasting, so asking again is harmless.
@@ -304,27 +310,6 @@ public sealed class AmazonAdapter : PlatformAdapter
         var mediaUrl = DefaultUrlOf(asset) ?? throw MediaFailure("Amazon's asset library has no URL for the image.");
         await handles.SetAsync(MediaUrlHandle, mediaUrl, cancellationToken);
         return (assetId, mediaUrl);
-    }
-
-    /// <summary>The image's bytes from its URL, with a plain client (the media host is not Amazon's API).</summary>
-    private async Task<(byte[] Bytes, string ContentType)> DownloadAsync(AdapterCall call, MediaItem image, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var client = _clients.CreateClient();
-            client.Timeout = call.Options.AttemptTimeout;
-            using var response = await client.GetAsync(image.Url, cancellationToken);
-            if (!response.IsSuccessStatusCode)
-                throw MediaFailure($"The image could not be downloaded from its URL (HTTP {(int)response.StatusCode}).");
-            var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-            var contentType = image.MimeType ?? response.Content.Headers.ContentType?.MediaType ?? "image/jpeg";
-            return (bytes, contentType);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException
-                                   || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            throw MediaFailure("The image could not be downloaded from its URL.");
-        }
     }
 
     /// <summary>PUT to the pre-signed upload location: no Ads API headers, the URL carries its own authorization.</summary>

@@ -214,7 +214,7 @@ public sealed class LinkedInAdapter : PlatformAdapter
             }
         }
 
-        await using var file = await MediaFile.DownloadAsync(_clients, item, settings.MediaDownloadTimeout, cancellationToken);
+        await using var file = await MediaFetcher.FetchAsync(_clients, item, $"Media item {index + 1}", settings.MediaDownloadTimeout, cancellationToken);
         string urn;
         if (item.IsVideo)
         {
@@ -260,7 +260,7 @@ public sealed class LinkedInAdapter : PlatformAdapter
             var value = init.Body?.GetProperty("value") ?? throw Malformed("images initializeUpload");
             urn = value.GetProperty("image").GetString() ?? throw Malformed("images initializeUpload");
             await request.Handles.SetAsync(MediaHandle(index), urn, cancellationToken);
-            var bytes = await file.ReadAsync(0, checked((int)file.Length), cancellationToken);
+            var bytes = await file.ReadAllAsync(cancellationToken);
             await UploadAsync(call, value.GetProperty("uploadUrl").GetString()!, bytes, cancellationToken);
         }
         await request.Handles.SetAsync(MediaReadyHandle(index), "true", cancellationToken);

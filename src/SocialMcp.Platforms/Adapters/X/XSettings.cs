@@ -15,7 +15,6 @@ public sealed record XSettings(
     string PostUrlPattern,
     int ReconcileMaxResults,
     TimeSpan ReconcileClockSkew,
-    long MaxBufferedMediaBytes,
     TimeSpan MediaExpiryMargin,
     string ImageCategory,
     string GifCategory,
@@ -36,8 +35,6 @@ public sealed record XSettings(
             // The user timeline returns 5..100 posts per page.
             (int)Math.Clamp(Number(s, "ReconcileMaxResults", 20), 5, 100),
             TimeSpan.FromSeconds(Number(s, "ReconcileClockSkewSeconds", 300)),
-            // A media URL without Content-Length (and without sizeBytes) is read into memory up to this size.
-            (long)Number(s, "MaxBufferedMediaBytes", 64 * 1024 * 1024),
             // An uploaded media id is reused on a retry while it has at least this long left (expires_after_secs).
             TimeSpan.FromSeconds(Number(s, "MediaExpiryMarginSeconds", 300)),
             Text(s, "ImageCategory", "tweet_image"),

@@ -123,7 +123,7 @@ public sealed class YouTubeAdapter : PlatformAdapter
             received = progress.Received;
         }
 
-        await using var file = await MediaFile.DownloadAsync(_clients, item, settings.MediaDownloadTimeout, cancellationToken);
+        await using var file = await MediaFetcher.FetchAsync(_clients, item, "The video", settings.MediaDownloadTimeout, cancellationToken);
         if (session is not null && file.Length != length)
         {
             Logger.LogWarning("YouTube: the video of post {PostId} changed size since its upload began; starting a new upload", request.PostId);
@@ -231,7 +231,7 @@ public sealed class YouTubeAdapter : PlatformAdapter
     /// <summary>Where an upload stands: finished (the video), bytes received so far, or the session is gone.</summary>
     private sealed record Progress(JsonElement? Video, long Received, bool Gone);
 
-    private async Task<string> StartSessionAsync(AdapterCall call, JsonObject metadata, bool? notifySubscribers, MediaFile file,
+    private async Task<string> StartSessionAsync(AdapterCall call, JsonObject metadata, bool? notifySubscribers, MediaFetcher file,
         CancellationToken cancellationToken)
     {
         // notifySubscribers is a videos.insert parameter (YouTube's default: true), not part of the resource.
@@ -252,7 +252,7 @@ public sealed class YouTubeAdapter : PlatformAdapter
     /// 5xx) is followed by a status query, and the upload continues from what the session says it has. The time the
     /// last chunk first goes out is recorded: after it, a session that cannot be asked (or has expired) may hold a video.
     /// </summary>
-    private async Task<JsonElement> UploadAsync(AdapterCall call, YouTubeSettings settings, PublishRequest request, string session, MediaFile file,
+    private async Task<JsonElement> UploadAsync(AdapterCall call, YouTubeSettings settings, PublishRequest request, string session, MediaFetcher file,
         long offset, CancellationToken cancellationToken)
     {
         var interruptions = 0;
@@ -313,7 +313,7 @@ public sealed class YouTubeAdapter : PlatformAdapter
     private static DateTimeOffset? ParseTime(string? value) =>
         DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at) ? at : null;
 
-    private async Task<Progress> PutChunkAsync(AdapterCall call, string session, MediaFile file, byte[] bytes, long offset, CancellationToken cancellationToken)
+    private async Task<Progress> PutChunkAsync(AdapterCall call, string session, MediaFetcher file, byte[] bytes, long offset, CancellationToken cancellationToken)
     {
         var content = new ByteArrayContent(bytes);
         content.Headers.ContentType = MediaTypeHeaderValue.TryParse(file.ContentType, out var type) ? type : new MediaTypeHeaderValue("application/octet-stream");
