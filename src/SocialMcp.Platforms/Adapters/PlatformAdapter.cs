@@ -4,7 +4,6 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
-using Polly.Timeout;
 using SocialMcp.Core.Accounts;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;

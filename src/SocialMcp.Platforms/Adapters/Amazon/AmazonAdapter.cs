@@ -5,7 +5,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Polly.Timeout;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
 using SocialMcp.Core.Publishing;
@@ -254,7 +253,7 @@ public sealed class AmazonAdapter : PlatformAdapter
             foreach (var profile in profiles.EnumerateArray())
             {
                 var id = JsonProbe.Text(profile, "postProfileId");
-                var authorized = profile.TryGetProperty("isAuthorized", out var a) && a.ValueKind == JsonValueKind.True;
+                var authorized = JsonProbe.IsTrue(profile, "isAuthorized");
                 if (id is not null && authorized && (wanted is null || wanted == id))
                     return id;
             }
@@ -365,7 +364,7 @@ public sealed class AmazonAdapter : PlatformAdapter
     {
         var post = body.ValueKind == JsonValueKind.Object && body.TryGetProperty("post", out var p) ? p : body;
         var id = JsonProbe.Text(post, "id");
-        var version = post.ValueKind == JsonValueKind.Object && post.TryGetProperty("version", out var v) && v.TryGetInt32(out var n) ? n : (int?)null;
+        var version = JsonProbe.Int(post, "version");
         if (id is null || version is null)
             throw new PlatformCallException(PlatformFailure.Transient("amazon", "unexpected_response", "Amazon answered without the post's id or version."));
         return new AmazonPost(id, version.Value, JsonProbe.Text(post, "status") ?? "");
