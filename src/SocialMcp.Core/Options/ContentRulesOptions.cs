@@ -6,7 +6,7 @@ namespace SocialMcp.Core.Options;
 
 /// <summary>
 /// Configuration section <c>ContentRules</c>: every platform limit the content rules check. The defaults come from
-/// the platform definitions (<see cref="PlatformCatalog"/>), which cite shared/docs/PLATFORMS.md. Dictionary keys are
+/// the platform definitions (<see cref="PlatformCatalog"/>), which cite docs/platforms.md. Dictionary keys are
 /// platform wire names; a platform missing from a dictionary is not limited by that setting. Lists of MIME types and domains are comma-separated
 /// strings so that configuring one replaces the default instead of appending to it.
 /// </summary>
@@ -22,7 +22,7 @@ public sealed class ContentRulesOptions : IValidatableObject
         PlatformCatalog.All.ToDictionary(d => d.Name, d => d.Text.MaxLength);
 
     /// <summary>How each platform counts its text. Where a platform only says "characters" (unit unverified),
-    /// the default is UTF-16 code units, the stricter of code points and code units (PLATFORMS.md §0.5).</summary>
+    /// the default is UTF-16 code units, the stricter of code points and code units (docs/platforms.md#common-text-counting).</summary>
     public Dictionary<string, TextCountingMethod> TextCounting { get; set; } =
         PlatformCatalog.All.ToDictionary(d => d.Name, d => d.Text.Counting);
 

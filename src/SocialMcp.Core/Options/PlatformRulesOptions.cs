@@ -2,7 +2,7 @@ using SocialMcp.Core.Platforms.Definitions;
 
 namespace SocialMcp.Core.Options;
 
-/// <summary>Configuration <c>ContentRules:YouTube</c> (PLATFORMS.md §6.3, off.).</summary>
+/// <summary>Configuration <c>ContentRules:YouTube</c> (docs/platforms.md#youtube-limits, off.).</summary>
 public sealed class YouTubeRulesOptions
 {
     /// <summary>snippet.title is required by the API; without it a YouTube target fails validation.</summary>
@@ -27,7 +27,7 @@ public sealed class YouTubeRulesOptions
     }
 }
 
-/// <summary>Configuration <c>ContentRules:TikTok</c> (PLATFORMS.md §5).</summary>
+/// <summary>Configuration <c>ContentRules:TikTok</c> (docs/platforms.md#tiktok-limits).</summary>
 public sealed class TikTokRulesOptions
 {
     /// <summary>TikTok requires an explicit privacy_level chosen by the creator (no default may be assumed).</summary>
@@ -48,7 +48,7 @@ public sealed class TikTokRulesOptions
     }
 }
 
-/// <summary>Configuration <c>ContentRules:Amazon</c> (PLATFORMS.md §8.3, off.).</summary>
+/// <summary>Configuration <c>ContentRules:Amazon</c> (docs/platforms.md#amazon-limits, off.).</summary>
 public sealed class AmazonRulesOptions
 {
     public int MaxProducts { get; set; } = AmazonPlatform.MaxProducts;
@@ -60,7 +60,7 @@ public sealed class AmazonRulesOptions
     }
 }
 
-/// <summary>Configuration <c>ContentRules:Placements</c>: Instagram and Facebook placements (PLATFORMS.md §1.2, §1.3, §2.3).</summary>
+/// <summary>Configuration <c>ContentRules:Placements</c>: Instagram and Facebook placements (docs/platforms.md#instagram-publish-flow, #instagram-limits, #facebook-limits).</summary>
 public sealed class PlacementRulesOptions
 {
     /// <summary>A carousel has at least two items (unverified) …</summary>

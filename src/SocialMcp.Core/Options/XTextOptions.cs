@@ -3,7 +3,7 @@ using System.Globalization;
 namespace SocialMcp.Core.Options;
 
 /// <summary>
-/// Configuration <c>ContentRules:X</c>: the twitter-text v3 configuration (config/v3.json, PLATFORMS.md §3.3).
+/// Configuration <c>ContentRules:X</c>: the twitter-text v3 configuration (config/v3.json, docs/platforms.md#x-limits).
 /// A code point inside <see cref="Ranges"/> weighs <see cref="RangeWeight"/>, any other <see cref="DefaultWeight"/>;
 /// an emoji sequence weighs <see cref="DefaultWeight"/> once; a URL weighs <see cref="TransformedUrlLength"/> × <see cref="Scale"/>.
 /// The weighted length is the sum divided by <see cref="Scale"/> (rounded down, as twitter-text does).
@@ -24,7 +24,7 @@ public sealed class XTextOptions
     /// <summary>An emoji sequence (ZWJ, skin tone, flag, keycap) weighs one <see cref="DefaultWeight"/> instead of the sum of its code points.</summary>
     public bool EmojiParsing { get; set; } = true;
 
-    /// <summary>twitter-text normalizes to NFC before counting (its parser does; PLATFORMS.md marks this unverified for the API).</summary>
+    /// <summary>twitter-text normalizes to NFC before counting (its parser does; docs/platforms.md#x-limits marks this unverified for the API).</summary>
     public bool NormalizeNfc { get; set; } = true;
 
     /// <summary>Comma-separated top-level domains recognised in URLs in addition to the built-in list.</summary>

@@ -11,12 +11,12 @@ using SocialMcp.Core.Domain;
 namespace SocialMcp.Emulator.Platforms;
 
 /// <summary>
-/// Amazon Posts (<c>/bp/v2</c>, PLATFORMS.md §8) with the Creative Asset Library calls it needs: post profiles, asset
+/// Amazon Posts (<c>/bp/v2</c>, docs/platforms.md#amazon) with the Creative Asset Library calls it needs: post profiles, asset
 /// upload location → PUT bytes → register → get, posts created as DRAFT, submitForReview and unpublish keyed by
 /// <c>version</c> (a stale version is 409). A submitted post is REVIEW and becomes LIVE (or REJECTED) on the first GET
 /// once <see cref="AmazonWorld.ReviewDuration"/> has passed on the emulator's clock. Every call needs the token, the
 /// <c>Amazon-Advertising-API-ClientId</c> and <c>Amazon-Advertising-API-Scope</c> headers and the vendor media types.
-/// The service is discontinued in reality (§8 Status); <see cref="AmazonWorld.Discontinued"/> emulates the shut-off,
+/// The service is discontinued in reality (docs/platforms.md#amazon); <see cref="AmazonWorld.Discontinued"/> emulates the shut-off,
 /// off by default (or set by the environment variable <c>SOCIALMCP_EMULATOR_AMAZON_DISCONTINUED=true</c>).
 /// </summary>
 public sealed partial class AmazonEmulator : IEmulatorModule
@@ -317,7 +317,7 @@ public sealed class AmazonWorld(TimeProvider time)
     private readonly List<AmazonPost> _posts = [];
     private readonly Dictionary<string, Queue<DateTimeOffset>> _requests = new(StringComparer.Ordinal);
 
-    /// <summary>The shut-off of 2025-07-31 (§8 Status): creating a post answers 410.</summary>
+    /// <summary>The shut-off of 2025-07-31 (docs/platforms.md#amazon): creating a post answers 410.</summary>
     public bool Discontinued { get; set; } =
         string.Equals(Environment.GetEnvironmentVariable("SOCIALMCP_EMULATOR_AMAZON_DISCONTINUED"), "true", StringComparison.OrdinalIgnoreCase);
 
@@ -497,7 +497,7 @@ public sealed class AmazonWorld(TimeProvider time)
     internal static IResult Json(int status, JsonObject body, string contentType, int? retryAfterSeconds = null) =>
         new JsonResult(status, body.ToJsonString(), contentType, retryAfterSeconds);
 
-    /// <summary>The Ads API error body <c>{"code": …, "details": …}</c> (§8.7).</summary>
+    /// <summary>The Ads API error body <c>{"code": …, "details": …}</c> (docs/platforms.md#amazon-errors).</summary>
     internal static IResult Error(int status, string code, string details, int? retryAfterSeconds = null) =>
         Json(status, new JsonObject { ["code"] = code, ["details"] = details }, "application/json", retryAfterSeconds);
 

@@ -9,7 +9,7 @@ using SocialMcp.Core.Domain;
 namespace SocialMcp.Emulator.Platforms;
 
 /// <summary>
-/// The Graph API of Facebook Pages (PLATFORMS.md §2): <c>{page-id}/feed</c> (message, link, attached_media,
+/// The Graph API of Facebook Pages (docs/platforms.md#facebook): <c>{page-id}/feed</c> (message, link, attached_media,
 /// published=false + scheduled_publish_time), <c>{page-id}/photos</c> (url, published), <c>{page-id}/videos</c>
 /// (file_url), the three reel phases <c>{page-id}/video_reels</c> start → <c>video-upload/{version}/{video-id}</c>
 /// (the rupload host, by <c>file_url</c> header or bytes) → finish, <c>GET {id}</c> (permalink_url, status),
@@ -31,7 +31,7 @@ public sealed class FacebookEmulator : IEmulatorModule
 
     /// <summary>
     /// Calls a Page token may make per rolling 24 hours before #80001: the Pages BUC budget of 4,800 × engaged users,
-    /// with one engaged user (header and code unverified, PLATFORMS.md §2.6).
+    /// with one engaged user (header and code unverified, docs/platforms.md#facebook-rate-limits).
     /// </summary>
     public const int PageCallsPerWindow = 4800;
 
@@ -540,7 +540,7 @@ public sealed class FacebookEmulator : IEmulatorModule
 
     private static IResult Json(JsonObject body, int status = 200) => Results.Json(body, statusCode: status);
 
-    /// <summary>The Meta error envelope (PLATFORMS.md §1.7).</summary>
+    /// <summary>The Meta error envelope (docs/platforms.md#instagram-errors).</summary>
     private static IResult Error(int status, string message, int code, int? subcode = null, string? userTitle = null, string? userMessage = null,
         bool isTransient = false)
     {

@@ -8,10 +8,10 @@ using SocialMcp.Core.Domain;
 namespace SocialMcp.Emulator.Platforms;
 
 /// <summary>
-/// Instagram content publishing (shared/docs/PLATFORMS.md §1) on Meta's container model: <c>POST {ig-user-id}/media</c>
+/// Instagram content publishing (docs/platforms.md#instagram) on Meta's container model: <c>POST {ig-user-id}/media</c>
 /// (image, REELS, STORIES, carousel items and CAROUSEL), <c>GET {container-id}?fields=status_code,status</c>,
 /// <c>POST {ig-user-id}/media_publish</c>, <c>GET {ig-media-id}?fields=permalink</c>, <c>GET {ig-user-id}/media</c>,
-/// <c>GET {ig-user-id}/content_publishing_limit</c> and <c>DELETE {ig-media-id}</c> (disputed in reality, §1.5: the
+/// <c>GET {ig-user-id}/content_publishing_limit</c> and <c>DELETE {ig-media-id}</c> (disputed in reality, docs/platforms.md#instagram-withdraw: the
 /// emulator offers it so the adapter's opt-in path can be tested). 50 API-published posts per rolling 24 h; captions
 /// up to 2,200 UTF-16 units; carousels of 2–10 items; media at a <c>.invalid</c> host cannot be downloaded.
 /// </summary>
@@ -62,7 +62,7 @@ public sealed class InstagramEmulator : GraphContainerEmulator
         };
     }
 
-    // Images are fetched when the container is created (§1.1): an unreachable one fails right away (off. code table).
+    // Images are fetched when the container is created (docs/platforms.md#instagram-media-upload): an unreachable one fails right away (off. code table).
     protected override IResult? RejectUnreachable(ContainerRequest request) => request.IsVideo
         ? null
         : GraphEmulation.Error(400, -2, "It takes too long to download the media.", 2207003,
@@ -521,7 +521,7 @@ public static class GraphEmulation
         bool isTransient = false, IReadOnlyDictionary<string, string>? headers = null) =>
         new GraphResult(status, ErrorBody(code, message, subcode, userTitle, userMessage, isTransient), headers);
 
-    /// <summary>The envelope (PLATFORMS.md §1.7): <c>{"error": {"message", "type", "code", "error_subcode", "is_transient", "error_user_title", "error_user_msg", "fbtrace_id"}}</c>.</summary>
+    /// <summary>The envelope (docs/platforms.md#instagram-errors): <c>{"error": {"message", "type", "code", "error_subcode", "is_transient", "error_user_title", "error_user_msg", "fbtrace_id"}}</c>.</summary>
     public static string ErrorBody(int code, string message, int? subcode = null, string? userTitle = null, string? userMessage = null, bool isTransient = false)
     {
         var error = new Dictionary<string, object> { ["message"] = message, ["type"] = "OAuthException", ["code"] = code };

@@ -12,7 +12,7 @@ using SocialMcp.Core.Domain;
 namespace SocialMcp.Emulator.Platforms;
 
 /// <summary>
-/// LinkedIn's versioned REST API (PLATFORMS.md §4): <c>rest/posts</c> (create, get, finder by author, delete),
+/// LinkedIn's versioned REST API (docs/platforms.md#linkedin): <c>rest/posts</c> (create, get, finder by author, delete),
 /// <c>rest/images</c> and <c>rest/videos</c> upload flows with their upload URLs, and the platform's rules — both
 /// version headers required, 201 with the URN in <c>x-restli-id</c>, commentary silently truncated at the first
 /// unescaped reserved character, 422 DUPLICATE_POST naming the existing URN (also for 24 h after a delete: the

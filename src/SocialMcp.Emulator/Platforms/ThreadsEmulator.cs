@@ -5,7 +5,7 @@ using SocialMcp.Core.Validation.Text;
 namespace SocialMcp.Emulator.Platforms;
 
 /// <summary>
-/// The Threads API (shared/docs/PLATFORMS.md §7) on Meta's container model: <c>POST {threads-user-id}/threads</c>
+/// The Threads API (docs/platforms.md#threads) on Meta's container model: <c>POST {threads-user-id}/threads</c>
 /// (TEXT, IMAGE, VIDEO, carousel items and CAROUSEL), <c>GET {container-id}?fields=status,error_message</c>,
 /// <c>POST {threads-user-id}/threads_publish</c>, <c>GET {threads-media-id}?fields=permalink</c>,
 /// <c>GET {threads-user-id}/threads</c>, <c>GET {threads-user-id}/threads_publishing_limit</c> and
@@ -63,7 +63,7 @@ public sealed class ThreadsEmulator : GraphContainerEmulator
 
     protected override string FailureDetail(ContainerRequest request) => request.IsVideo ? "FAILED_DOWNLOADING_VIDEO" : "UNKNOWN";
 
-    // The limit's error shape is unverified for Threads (§7.6): Instagram's code 9, without its subcode.
+    // The limit's error shape is unverified for Threads (docs/platforms.md#threads-rate-limits): Instagram's code 9, without its subcode.
     protected override IResult PublishLimitReached() =>
         GraphEmulation.Error(400, 9, "Application request limit reached",
             userMessage: "You reached the maximum number of posts that can be published through the API in 24 hours.");

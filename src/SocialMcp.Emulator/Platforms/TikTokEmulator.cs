@@ -11,7 +11,7 @@ using SocialMcp.Core.Domain;
 namespace SocialMcp.Emulator.Platforms;
 
 /// <summary>
-/// TikTok Content Posting API v2 (PLATFORMS.md §5) plus the Display API's video list the adapter reconciles with:
+/// TikTok Content Posting API v2 (docs/platforms.md#tiktok) plus the Display API's video list the adapter reconciles with:
 /// creator_info, video and photo Direct Post init by PULL_FROM_URL, status fetch, and <c>v2/video/list/</c>. Every
 /// answer is the TikTok envelope <c>{data, error{code, message, log_id}}</c>; the per-token per-minute limits answer
 /// 429 <c>rate_limit_exceeded</c>, and the spam_risk_* caps answer HTTP 200 with a non-ok error code, as TikTok does.
@@ -219,7 +219,7 @@ public sealed class TikTokCreator(string openId, string username)
 
     public string Username { get; set; } = username;
 
-    /// <summary>A public account offers all four; a private account has no PUBLIC_TO_EVERYONE (§5.3).</summary>
+    /// <summary>A public account offers all four; a private account has no PUBLIC_TO_EVERYONE (docs/platforms.md#tiktok-limits).</summary>
     public List<string> PrivacyLevelOptions { get; set; } = ["PUBLIC_TO_EVERYONE", "MUTUAL_FOLLOW_FRIENDS", "FOLLOWER_OF_CREATOR", "SELF_ONLY"];
 
     public bool CommentDisabled { get; set; }
@@ -252,7 +252,7 @@ public sealed class TikTokPublish(string publishId, string openId, TikTokMediaKi
 }
 
 /// <summary>
-/// The TikTok platform's rules and memory inside one emulator. Defaults are the documented values (PLATFORMS.md §5.6:
+/// The TikTok platform's rules and memory inside one emulator. Defaults are the documented values (docs/platforms.md#tiktok-rate-limits:
 /// 20/min creator_info, 6/min per init endpoint, 30/min status per token; ≈15 posts a day, 3p); what TikTok does not
 /// document (pending-share cap, processing time) is a setting here.
 /// </summary>
@@ -281,7 +281,7 @@ public sealed class TikTokWorld(TimeProvider time)
     /// <summary>spam_risk_too_many_pending_share when a creator already has this many unfinished publishes (cap unverified).</summary>
     public int MaxPendingShares { get; set; } = 5;
 
-    /// <summary>An unaudited client may post SELF_ONLY only (§5.1).</summary>
+    /// <summary>An unaudited client may post SELF_ONLY only (docs/platforms.md#tiktok-auth-and-tokens).</summary>
     public bool Unaudited { get; set; }
 
     /// <summary>Titles or descriptions containing one of these are refused with spam_risk_text.</summary>

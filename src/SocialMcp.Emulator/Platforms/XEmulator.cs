@@ -14,7 +14,7 @@ using SocialMcp.Core.Validation.Text;
 namespace SocialMcp.Emulator.Platforms;
 
 /// <summary>
-/// X API v2 (PLATFORMS.md §3): <c>2/users/me</c>, <c>2/tweets</c> (create, look up, delete), the user timeline
+/// X API v2 (docs/platforms.md#x): <c>2/users/me</c>, <c>2/tweets</c> (create, look up, delete), the user timeline
 /// <c>2/users/{id}/tweets</c>, and media upload — <c>2/media/upload/initialize</c>, <c>2/media/upload/{id}/append</c>,
 /// <c>2/media/upload/{id}/finalize</c>, STATUS by <c>GET 2/media/upload?command=STATUS&amp;media_id=…</c>, and the
 /// older command form (<c>POST 2/media/upload</c> with command=INIT/APPEND/FINALIZE).

@@ -12,7 +12,7 @@ using SocialMcp.Core.Domain;
 namespace SocialMcp.Emulator.Platforms;
 
 /// <summary>
-/// The YouTube Data API v3 (PLATFORMS.md §6): resumable <c>videos.insert</c> (session start answering with the
+/// The YouTube Data API v3 (docs/platforms.md#youtube): resumable <c>videos.insert</c> (session start answering with the
 /// session URI in <c>Location</c>, byte uploads answering 308 + <c>Range</c> until complete, status queries with
 /// <c>Content-Range: bytes */N</c>), <c>videos.list</c> by id and <c>videos.delete</c>, with the platform's rules:
 /// title ≤ 100 characters without &lt; &gt;, description ≤ 5,000 UTF-8 bytes, tags ≤ 500 characters counted with

@@ -4,11 +4,11 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
-using Polly.Timeout;
 using SocialMcp.Core.Accounts;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
 using SocialMcp.Core.Publishing;
+using SocialMcp.Platforms.Adapters.Shared;
 using SocialMcp.Platforms.Http;
 
 namespace SocialMcp.Platforms.Adapters;
@@ -250,8 +250,7 @@ public abstract class PlatformAdapter(
     private static Uri WithTrailingSlash(Uri uri) => uri.AbsoluteUri.EndsWith('/') ? uri : new Uri(uri.AbsoluteUri + "/");
 
     private static bool IsUnavailable(Exception ex, CancellationToken cancellationToken) =>
-        ex is HttpRequestException or TimeoutRejectedException or BrokenCircuitException
-        || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested);
+        PlatformErrorClassifier.IsNoAnswer(ex, cancellationToken) || ex is BrokenCircuitException;
 
     private PlatformFailure Unavailable(Exception ex) => ex is BrokenCircuitException
         ? new PlatformFailure(ErrorCodes.PlatformError, $"{Name} has been failing; calls are paused for a moment. Try again shortly.")

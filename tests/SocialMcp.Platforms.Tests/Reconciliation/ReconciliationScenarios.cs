@@ -5,7 +5,7 @@ using SocialMcp.Platforms.Tests.Support;
 
 namespace SocialMcp.Platforms.Tests.Reconciliation;
 
-/// <summary>The eight platforms' creating calls and reconciling reads (PLATFORMS.md §x.8 of each).</summary>
+/// <summary>The eight platforms' creating calls and reconciling reads (docs/platforms.md, each platform's "reconciliation" section).</summary>
 public static class ReconciliationScenarios
 {
     private static readonly MediaItem Image = new("https://cdn.example.com/photo.jpg", MediaTypes.Image, "image/jpeg");

@@ -4,7 +4,7 @@ using SocialMcp.Core.Platforms;
 namespace SocialMcp.Platforms.Tests.Support;
 
 /// <summary>
-/// What each adapter says it can do, by default configuration, is what its platform definition says (PLATFORMS.md: which
+/// What each adapter says it can do, by default configuration, is what its platform definition says (docs/platforms.md#summary: which
 /// APIs can delete a post): the sandbox, the tool descriptions and llm.txt take it from the definition.
 /// </summary>
 public sealed class CapabilityTests

@@ -179,7 +179,7 @@ public sealed class ThreadsAdapterTests
     {
         await using var harness = await StartAsync(null, NoLimitCheck);
         var account = harness.Account();
-        // Threads documents no duplicate check (§7.7); Graph's code 506 is mapped in case its shared infrastructure answers with it.
+        // Threads documents no duplicate check (docs/platforms.md#threads-errors); Graph's code 506 is mapped in case its shared infrastructure answers with it.
         harness.Emulator.Faults.Enqueue(Th, new Fault.Respond(400, GraphEmulation.ErrorBody(506, "Duplicate status message"))
         {
             PathContains = "/threads_publish",

@@ -3,7 +3,7 @@
 //
 // Files that are NOT claimed, and why:
 // - dynamicRef.json: 4 of its groups $ref documents served from http://localhost:1234/ (the suite's remotes/
-//   folder), which is not part of shared/data and which this validator would not fetch anyway (no network).
+//   folder), which is not committed here and which this validator would not fetch anyway (no network).
 //   $dynamicRef/$dynamicAnchor themselves are implemented and proven by unevaluatedProperties.json and
 //   unevaluatedItems.json.
 // - refRemote.json: entirely about remote documents (same reason).

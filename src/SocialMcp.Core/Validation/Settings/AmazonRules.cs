@@ -5,7 +5,7 @@ using SocialMcp.Core.Options;
 
 namespace SocialMcp.Core.Validation.Settings;
 
-/// <summary>Amazon Posts tag 1 to 5 products by ASIN (PLATFORMS.md §8.3, off.; the maximum is <c>ContentRules:Amazon:MaxProducts</c>).</summary>
+/// <summary>Amazon Posts tag 1 to 5 products by ASIN (docs/platforms.md#amazon-limits, off.; the maximum is <c>ContentRules:Amazon:MaxProducts</c>).</summary>
 public sealed class AmazonRules(IOptions<ContentRulesOptions> options) : IPostRule
 {
     public IEnumerable<Problem> Check(RuleContext context)

@@ -4,7 +4,7 @@ using SocialMcp.Core.Errors;
 namespace SocialMcp.Core.Validation.Settings;
 
 /// <summary>
-/// LinkedIn (PLATFORMS.md §4.2, §4.3): one content kind per post, so an article (articleTitle or
+/// LinkedIn (docs/platforms.md#linkedin-publish-flow, #linkedin-limits): one content kind per post, so an article (articleTitle or
 /// articleDescription, which need content.linkUrl) carries no media; videoTitle needs the post's one video;
 /// altText gives one text per image, in order.
 /// </summary>

@@ -9,7 +9,7 @@ using SocialMcp.Core.Validation.Media;
 namespace SocialMcp.Core.Validation.Settings;
 
 /// <summary>
-/// TikTok (PLATFORMS.md §5.1, §5.3): the creator chooses settings.privacyLevel, and it must be one of the levels
+/// TikTok (docs/platforms.md#tiktok-auth-and-tokens, #tiktok-limits): the creator chooses settings.privacyLevel, and it must be one of the levels
 /// their account offers — <c>privacyLevelOptions</c> from creator_info, kept in the account metadata as
 /// <c>{"tiktok": {"privacyLevelOptions": [...]}}</c> (no list there: any level). Videos last at most the
 /// creator's <c>maxVideoPostDurationSec</c> from the same metadata, else <c>ContentRules:TikTok:DefaultMaxVideoSeconds</c>.

@@ -7,7 +7,7 @@ using SocialMcp.Core.Validation.Text;
 namespace SocialMcp.Core.Validation.Settings;
 
 /// <summary>
-/// YouTube (PLATFORMS.md §6.3, §6.4, off.): a title is required (settings.title, at most 100 characters); title and
+/// YouTube (docs/platforms.md#youtube-limits, #youtube-publish-flow, off.): a title is required (settings.title, at most 100 characters); title and
 /// description hold no &lt; or &gt;; the tags together are at most 500 characters as YouTube counts them; publishAt
 /// lies in the future, needs privacyStatus private and is never combined with the post's scheduledFor. The
 /// description's length is <see cref="TextLengthRule"/>'s to check.

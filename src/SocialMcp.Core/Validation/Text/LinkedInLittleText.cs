@@ -3,7 +3,7 @@ using System.Text;
 namespace SocialMcp.Core.Validation.Text;
 
 /// <summary>
-/// LinkedIn's "little" text format for <c>commentary</c> (PLATFORMS.md §4.3): the reserved characters
+/// LinkedIn's "little" text format for <c>commentary</c> (docs/platforms.md#linkedin-limits): the reserved characters
 /// <c>| { } @ [ ] ( ) &lt; &gt; # \ * _ ~</c> must be backslash-escaped to appear literally; unescaped ones can
 /// silently truncate the published text while the API still answers success. Adapters escape on the way out;
 /// the content rules count the commentary as written, before escaping.

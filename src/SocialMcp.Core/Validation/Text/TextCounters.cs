@@ -56,7 +56,7 @@ public sealed class Utf8ByteCounter : ITextCounter
 }
 
 /// <summary>
-/// Threads (PLATFORMS.md §7.3, off.): 500 characters, and an emoji counts as many as its UTF-8 bytes. Each
+/// Threads (docs/platforms.md#threads-limits, off.): 500 characters, and an emoji counts as many as its UTF-8 bytes. Each
 /// grapheme cluster that is an emoji (see <see cref="Emoji.IsEmojiCluster"/>) counts its bytes, every code point of
 /// it included (a ZWJ family of four is 25 bytes); every other code point counts 1.
 /// </summary>

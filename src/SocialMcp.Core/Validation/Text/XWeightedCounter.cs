@@ -5,7 +5,7 @@ using SocialMcp.Core.Options;
 namespace SocialMcp.Core.Validation.Text;
 
 /// <summary>
-/// X's weighted length (twitter-text v3, PLATFORMS.md §3.3): the text is NFC-normalized; every URL found by
+/// X's weighted length (twitter-text v3, docs/platforms.md#x-limits): the text is NFC-normalized; every URL found by
 /// <see cref="XUrlExtractor"/> weighs 23; an emoji sequence of several code points (ZWJ family, skin tone,
 /// flag, keycap, emoji presentation) weighs 2 once; every other code point weighs 1 inside the configured ranges
 /// (U+0000–U+10FF and three General Punctuation sub-ranges) and 2 outside them (CJK, kana, Hangul, most symbols,

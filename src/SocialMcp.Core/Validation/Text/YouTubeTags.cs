@@ -1,6 +1,6 @@
 namespace SocialMcp.Core.Validation.Text;
 
-/// <summary>YouTube's count of snippet.tags (PLATFORMS.md §6.3, off.).</summary>
+/// <summary>YouTube's count of snippet.tags (docs/platforms.md#youtube-limits, off.).</summary>
 public static class YouTubeTags
 {
     /// <summary>

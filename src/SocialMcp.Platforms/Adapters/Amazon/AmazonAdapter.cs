@@ -5,16 +5,16 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Polly.Timeout;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
 using SocialMcp.Core.Publishing;
+using SocialMcp.Platforms.Adapters.Shared;
 using SocialMcp.Platforms.Http;
 
 namespace SocialMcp.Platforms.Adapters.Amazon;
 
 /// <summary>
-/// Amazon Posts, <c>/bp/v2</c> of the Amazon Ads API (PLATFORMS.md §8; the service itself was shut down on 2025-07-31,
+/// Amazon Posts, <c>/bp/v2</c> of the Amazon Ads API (docs/platforms.md#amazon; the service itself was shut down on 2025-07-31,
 /// so this speaks the documented contract for emulators and history). Flow: the advertiser's post profile → the image
 /// into the Creative Asset Library (upload location, PUT, register, read its URL) → the post as DRAFT →
 /// submitForReview with its version. Amazon moderates every post, so a publish ends <c>in_review</c>; a later
@@ -131,7 +131,7 @@ public sealed class AmazonAdapter : PlatformAdapter
                     ? WithdrawOutcome.Withdrawn
                     : WithdrawOutcome.Failed(ErrorCodes.PlatformError, "Amazon did not withdraw the post.");
             }
-            catch (Exception ex) when (IsAmbiguous(ex, cancellationToken))
+            catch (Exception ex) when (PlatformErrorClassifier.IsNoAnswer(ex, cancellationToken))
             {
                 // The unpublish may have happened: the next read tells.
                 Logger.LogInformation("Amazon: unpublish of {PlatformPostId} went unanswered; reading it again", post.Id);
@@ -143,8 +143,8 @@ public sealed class AmazonAdapter : PlatformAdapter
     protected override PlatformFailure MapError(HttpResponseMessage response, JsonElement? body)
     {
         var status = (int)response.StatusCode;
-        var code = StringOf(body, "code") ?? status.ToString(CultureInfo.InvariantCulture);
-        var details = StringOf(body, "details") ?? StringOf(body, "message");
+        var code = JsonProbe.Text(body, "code") ?? status.ToString(CultureInfo.InvariantCulture);
+        var details = JsonProbe.Text(body, "details") ?? JsonProbe.Text(body, "message");
         var path = response.RequestMessage?.RequestUri?.AbsolutePath ?? "";
         var aboutMedia = path.Contains("/assets", StringComparison.Ordinal) || path.Contains("asset-uploads", StringComparison.Ordinal);
         PlatformFailure Failure(string ours, string message, DateTimeOffset? retryAfter = null) => new(ours, message, retryAfter, code, details);
@@ -158,8 +158,7 @@ public sealed class AmazonAdapter : PlatformAdapter
             404 => Failure(ErrorCodes.PlatformError, "Amazon does not know that post or profile."),
             409 or 412 => Failure(ErrorCodes.PlatformError, "The Amazon post changed meanwhile; try again."),
             410 => Failure(ErrorCodes.PlatformError, "Amazon Posts has been discontinued; it no longer takes new posts."),
-            429 => Failure(ErrorCodes.RateLimited, "Amazon is throttling these calls.", ResetTime(response)),
-            _ => PlatformFailure.Transient(Name, code, details),
+            _ => PlatformErrorClassifier.ByStatus("Amazon", status, code, details, ResetTime(response)),
         };
     }
 
@@ -192,7 +191,7 @@ public sealed class AmazonAdapter : PlatformAdapter
                     return OutcomeOf(context, ReadPost(body));
                 Logger.LogInformation("Amazon: submitForReview of {PlatformPostId} at version {Version} conflicted; reading it", current.Id, current.Version);
             }
-            catch (Exception ex) when (IsAmbiguous(ex, cancellationToken))
+            catch (Exception ex) when (PlatformErrorClassifier.IsNoAnswer(ex, cancellationToken))
             {
                 Logger.LogWarning("Amazon: submitForReview of {PlatformPostId} went unanswered ({Error}); reading it", current.Id, ex.GetType().Name);
                 var (read, unknown) = await LookUpPostAsync(context, current.Id, cancellationToken);
@@ -253,8 +252,8 @@ public sealed class AmazonAdapter : PlatformAdapter
         {
             foreach (var profile in profiles.EnumerateArray())
             {
-                var id = StringOf(profile, "postProfileId");
-                var authorized = profile.TryGetProperty("isAuthorized", out var a) && a.ValueKind == JsonValueKind.True;
+                var id = JsonProbe.Text(profile, "postProfileId");
+                var authorized = JsonProbe.IsTrue(profile, "isAuthorized");
                 if (id is not null && authorized && (wanted is null || wanted == id))
                     return id;
             }
@@ -264,7 +263,7 @@ public sealed class AmazonAdapter : PlatformAdapter
             : $"Brand profile {wanted} does not authorize this Amazon advertiser to post."));
     }
 
-    /// <summary>The image as a Creative Asset Library asset (§8.2 step 2): reused from an earlier attempt when there is one.</summary>
+    /// <summary>The image as a Creative Asset Library asset (docs/platforms.md#amazon-media-upload): reused from an earlier attempt when there is one.</summary>
     private async Task<(string MediaId, string MediaUrl)> EnsureAssetAsync(Context context, PublishRequest request, MediaItem image,
         IReadOnlyList<string> products, CancellationToken cancellationToken)
     {
@@ -275,14 +274,20 @@ public sealed class AmazonAdapter : PlatformAdapter
 
         if (assetId is null)
         {
-            var (bytes, contentType) = await DownloadAsync(context.Call, image, cancellationToken);
+            byte[] bytes;
+            string contentType;
+            await using (var file = await MediaFetcher.FetchAsync(_clients, image, "The image", context.Call.Options.AttemptTimeout, cancellationToken))
+            {
+                bytes = await file.ReadAllAsync(cancellationToken);
+                contentType = file.ContentType;
+            }
             var fileName = FileNameFor(image, contentType);
 
             // An upload location creates nothing lasting, so asking again is harmless.
             var location = Json(context, HttpMethod.Post, "assets/upload", AmazonSettings.AssetUploadResponseMediaType, "application/json",
                 new JsonObject { ["fileName"] = fileName }).MarkRetrySafe();
             var (_, locationBody) = await SendAllowingAsync(context.Call, location, [], cancellationToken);
-            var uploadUrl = StringOf(locationBody, "url") ?? throw MediaFailure("Amazon gave no upload location for the image.");
+            var uploadUrl = JsonProbe.Text(locationBody, "url") ?? throw MediaFailure("Amazon gave no upload location for the image.");
 
             await UploadAsync(context.Call, uploadUrl, bytes, contentType, cancellationToken);
 
@@ -295,7 +300,7 @@ public sealed class AmazonAdapter : PlatformAdapter
                 ["asinList"] = new JsonArray(products.Select(p => (JsonNode)p).ToArray()),
             });
             var (_, registered) = await SendAllowingAsync(context.Call, register, [], cancellationToken);
-            assetId = StringOf(registered, "assetId") ?? throw MediaFailure("Amazon registered the image without an asset id.");
+            assetId = JsonProbe.Text(registered, "assetId") ?? throw MediaFailure("Amazon registered the image without an asset id.");
             await handles.SetAsync(AssetIdHandle, assetId, cancellationToken);
         }
 
@@ -304,27 +309,6 @@ public sealed class AmazonAdapter : PlatformAdapter
         var mediaUrl = DefaultUrlOf(asset) ?? throw MediaFailure("Amazon's asset library has no URL for the image.");
         await handles.SetAsync(MediaUrlHandle, mediaUrl, cancellationToken);
         return (assetId, mediaUrl);
-    }
-
-    /// <summary>The image's bytes from its URL, with a plain client (the media host is not Amazon's API).</summary>
-    private async Task<(byte[] Bytes, string ContentType)> DownloadAsync(AdapterCall call, MediaItem image, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var client = _clients.CreateClient();
-            client.Timeout = call.Options.AttemptTimeout;
-            using var response = await client.GetAsync(image.Url, cancellationToken);
-            if (!response.IsSuccessStatusCode)
-                throw MediaFailure($"The image could not be downloaded from its URL (HTTP {(int)response.StatusCode}).");
-            var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-            var contentType = image.MimeType ?? response.Content.Headers.ContentType?.MediaType ?? "image/jpeg";
-            return (bytes, contentType);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException
-                                   || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            throw MediaFailure("The image could not be downloaded from its URL.");
-        }
     }
 
     /// <summary>PUT to the pre-signed upload location: no Ads API headers, the URL carries its own authorization.</summary>
@@ -379,11 +363,11 @@ public sealed class AmazonAdapter : PlatformAdapter
     private static AmazonPost ReadPost(JsonElement body)
     {
         var post = body.ValueKind == JsonValueKind.Object && body.TryGetProperty("post", out var p) ? p : body;
-        var id = StringOf(post, "id");
-        var version = post.ValueKind == JsonValueKind.Object && post.TryGetProperty("version", out var v) && v.TryGetInt32(out var n) ? n : (int?)null;
+        var id = JsonProbe.Text(post, "id");
+        var version = JsonProbe.Int(post, "version");
         if (id is null || version is null)
             throw new PlatformCallException(PlatformFailure.Transient("amazon", "unexpected_response", "Amazon answered without the post's id or version."));
-        return new AmazonPost(id, version.Value, StringOf(post, "status") ?? "");
+        return new AmazonPost(id, version.Value, JsonProbe.Text(post, "status") ?? "");
     }
 
     private static string? DefaultUrlOf(JsonElement asset)
@@ -392,7 +376,7 @@ public sealed class AmazonAdapter : PlatformAdapter
             return null;
         foreach (var version in versions.EnumerateArray())
         {
-            if (version.TryGetProperty("storageLocationUrls", out var urls) && StringOf(urls, "defaultUrl") is { } url)
+            if (version.TryGetProperty("storageLocationUrls", out var urls) && JsonProbe.Text(urls, "defaultUrl") is { } url)
                 return url;
         }
         return null;
@@ -403,7 +387,7 @@ public sealed class AmazonAdapter : PlatformAdapter
 
     private static string? MetadataString(Account account, string name) =>
         account.Metadata.ValueKind == JsonValueKind.Object && account.Metadata.TryGetProperty("amazon", out var section)
-            ? StringOf(section, name)
+            ? JsonProbe.Text(section, name)
             : null;
 
     private static string FileNameFor(MediaItem image, string contentType)
@@ -422,16 +406,10 @@ public sealed class AmazonAdapter : PlatformAdapter
     private static async Task<string?> HandleAsync(IPublishHandles handles, string kind, CancellationToken cancellationToken) =>
         await handles.GetAsync(kind, cancellationToken) is { Length: > 0 } value ? value : null;
 
-    private static bool IsAmbiguous(Exception ex, CancellationToken cancellationToken) =>
-        ex is HttpRequestException or TimeoutRejectedException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested);
-
     private static PublishOutcome Rejected(string message) => PublishOutcome.Failed(ErrorCodes.ContentRejected, message);
 
     private static PlatformCallException MediaFailure(string message) => new(new PlatformFailure(ErrorCodes.MediaUploadFailed, message));
 
     private static PlatformFailure NotConfigured() => new(ErrorCodes.PlatformError,
         "Amazon Posts is not configured: set Platforms:amazon:Settings:ClientId to the Login with Amazon client id.");
-
-    private static string? StringOf(JsonElement? element, string name) =>
-        element is { ValueKind: JsonValueKind.Object } e && e.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }

@@ -4,7 +4,7 @@ using SocialMcp.Platforms.Http;
 namespace SocialMcp.Platforms.Adapters.Amazon;
 
 /// <summary>
-/// Amazon Posts values from <c>Platforms:amazon:Settings:*</c> (PLATFORMS.md §8). <c>ClientId</c> is the Login with
+/// Amazon Posts values from <c>Platforms:amazon:Settings:*</c> (docs/platforms.md#amazon-settings). <c>ClientId</c> is the Login with
 /// Amazon client id sent as <c>Amazon-Advertising-API-ClientId</c> on every call; it has no default.
 /// </summary>
 internal sealed record AmazonSettings(
@@ -30,7 +30,7 @@ internal sealed record AmazonSettings(
             // How often to re-read the version and try again when someone else moved the post meanwhile.
             MaxVersionConflictRetries: Number(s, "MaxVersionConflictRetries", 3),
             AssetSubType: s.GetValueOrDefault("AssetSubType") ?? "LIFESTYLE_IMAGE",
-            // Amazon returns no public URL for a post (unverified, §8.2 step 6); a deployment may know its brand page's.
+            // Amazon returns no public URL for a post (unverified, docs/platforms.md#amazon-publish-flow); a deployment may know its brand page's.
             PostUrlTemplate: s.GetValueOrDefault("PostUrlTemplate") is { Length: > 0 } template ? template : null);
     }
 

@@ -3,16 +3,16 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Polly.Timeout;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
 using SocialMcp.Core.Publishing;
+using SocialMcp.Platforms.Adapters.Shared;
 using SocialMcp.Platforms.Http;
 
 namespace SocialMcp.Platforms.Adapters.Facebook;
 
 /// <summary>
-/// Publishes to a Facebook Page through the Graph API (PLATFORMS.md §2) with the Page token; the account's
+/// Publishes to a Facebook Page through the Graph API (docs/platforms.md#facebook-publish-flow) with the Page token; the account's
 /// <c>PlatformAccountId</c> is the Page id. By media and <c>settings.placement</c>:
 /// text/link → <c>{page-id}/feed</c> (message, link); one image → <c>{page-id}/photos</c> (url, caption);
 /// several images → unpublished <c>{page-id}/photos</c>, then <c>{page-id}/feed</c> with <c>attached_media</c>;
@@ -114,7 +114,7 @@ public sealed class FacebookAdapter : PlatformAdapter
         {
             postId = await CreateAsync(job, photos, cancellationToken);
         }
-        catch (Exception ex) when (IsAmbiguous(ex, cancellationToken))
+        catch (Exception ex) when (PlatformErrorClassifier.MayHaveActed(ex, cancellationToken))
         {
             Logger.LogWarning("Facebook did not answer the create call for post {PostId}; checking the Page before reporting", request.PostId);
             switch (await FindCreatedSinceAsync(job, since, cancellationToken))
@@ -206,7 +206,7 @@ public sealed class FacebookAdapter : PlatformAdapter
             form.Add(new("alt_text_custom", alt));
         var body = await PostFormAsync(job, $"{Escape(job.PageId)}/photos", form, cancellationToken);
         // The photo's feed post is what the Page shows (and what DELETE takes down).
-        return Str(body, "post_id") ?? Id(body, "id");
+        return JsonProbe.Text(body, "post_id") ?? Id(body, "id");
     }
 
     private async Task<string> CreateVideoPostAsync(Job job, CancellationToken cancellationToken)
@@ -247,7 +247,7 @@ public sealed class FacebookAdapter : PlatformAdapter
         try
         {
             var body = await SendAsync(job.Call, new HttpRequestMessage(HttpMethod.Get, $"{Escape(postId)}?fields=id,permalink_url"), cancellationToken);
-            return PublishOutcome.Published(postId, job.Shape == Shape.Reel ? ReelUrl(job, postId) : Absolute(job, Str(body, "permalink_url")) ?? Fallback(job, postId));
+            return PublishOutcome.Published(postId, job.Shape == Shape.Reel ? ReelUrl(job, postId) : Absolute(job, JsonProbe.Text(body, "permalink_url")) ?? Fallback(job, postId));
         }
         catch (PlatformCallException ex) when (ex.Failure.PlatformCode == FacebookErrors.ObjectMissing)
         {
@@ -275,11 +275,11 @@ public sealed class FacebookAdapter : PlatformAdapter
                 throw UnreadableAnswer();
             foreach (var item in items.EnumerateArray())
             {
-                if (!SameText(Str(item, field), expected) || Str(item, "id") is not { } id)
+                if (!SameText(JsonProbe.Text(item, field), expected) || JsonProbe.Text(item, "id") is not { } id)
                     continue;
                 Logger.LogInformation("Post {PostId} was already on the Facebook Page as {PlatformPostId}", job.Request.PostId, id);
                 await job.Handles.SetAsync(HandleKinds.PostId, id, cancellationToken);
-                return new LookupResult.Found(PublishOutcome.Published(id, Absolute(job, Str(item, "permalink_url")) ?? Fallback(job, id)));
+                return new LookupResult.Found(PublishOutcome.Published(id, Absolute(job, JsonProbe.Text(item, "permalink_url")) ?? Fallback(job, id)));
             }
             return LookupResult.Absent;
         }, cancellationToken);
@@ -293,9 +293,9 @@ public sealed class FacebookAdapter : PlatformAdapter
         try
         {
             var body = await SendAsync(job.Call, new HttpRequestMessage(HttpMethod.Get, $"{Escape(postId)}?fields=permalink_url"), cancellationToken);
-            return Absolute(job, Str(body, "permalink_url")) ?? Fallback(job, postId);
+            return Absolute(job, JsonProbe.Text(body, "permalink_url")) ?? Fallback(job, postId);
         }
-        catch (Exception ex) when (ex is PlatformCallException || IsTransport(ex, cancellationToken))
+        catch (Exception ex) when (ex is PlatformCallException || PlatformErrorClassifier.IsNoAnswer(ex, cancellationToken))
         {
             // The post is live; only its link is unknown, so the documented pattern stands in.
             return Fallback(job, postId);
@@ -348,7 +348,7 @@ public sealed class FacebookAdapter : PlatformAdapter
         {
             var start = await PostFormAsync(job, $"{Escape(job.PageId)}/video_reels", [new("upload_phase", "start")], cancellationToken);
             videoId = Id(start, "video_id");
-            uploadUrl = Str(start, "upload_url") ?? job.Settings.UploadUrlPattern.Replace("{id}", videoId, StringComparison.Ordinal);
+            uploadUrl = JsonProbe.Text(start, "upload_url") ?? job.Settings.UploadUrlPattern.Replace("{id}", videoId, StringComparison.Ordinal);
             await job.Handles.SetAsync(HandleKinds.ReelVideoId, videoId, cancellationToken);
             await job.Handles.SetAsync(HandleKinds.ReelUploadUrl, uploadUrl, cancellationToken);
             await job.Handles.SetAsync(HandleKinds.ReelFinishRequested, "", cancellationToken);
@@ -372,7 +372,7 @@ public sealed class FacebookAdapter : PlatformAdapter
             {
                 await PostFormAsync(job, $"{Escape(job.PageId)}/video_reels", form, cancellationToken);
             }
-            catch (Exception ex) when (IsAmbiguous(ex, cancellationToken))
+            catch (Exception ex) when (PlatformErrorClassifier.MayHaveActed(ex, cancellationToken))
             {
                 // Whether the finish landed is in the reel's status; if it cannot be read, a person has to look.
                 var (after, unknown) = await LookUpReelStatusAsync(job, videoId, cancellationToken);
@@ -431,12 +431,12 @@ public sealed class FacebookAdapter : PlatformAdapter
         }
         if (!body.TryGetProperty("status", out var status) || status.ValueKind != JsonValueKind.Object)
             return new ReelStatus("unknown", "unknown", "unknown", "unknown", null);
-        string Phase(string name) => status.TryGetProperty(name, out var phase) && phase.ValueKind == JsonValueKind.Object ? Str(phase, "status") ?? "unknown" : "unknown";
+        string Phase(string name) => status.TryGetProperty(name, out var phase) && phase.ValueKind == JsonValueKind.Object ? JsonProbe.Text(phase, "status") ?? "unknown" : "unknown";
         string? error = null;
         if (status.TryGetProperty("processing_phase", out var processing) && processing.ValueKind == JsonValueKind.Object
             && processing.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array)
-            error = string.Join("; ", errors.EnumerateArray().Select(e => Str(e, "message")).Where(m => m is not null));
-        return new ReelStatus(Str(status, "video_status") ?? "unknown", Phase("uploading_phase"), Phase("processing_phase"), Phase("publishing_phase"), error);
+            error = string.Join("; ", errors.EnumerateArray().Select(e => JsonProbe.Text(e, "message")).Where(m => m is not null));
+        return new ReelStatus(JsonProbe.Text(status, "video_status") ?? "unknown", Phase("uploading_phase"), Phase("processing_phase"), Phase("publishing_phase"), error);
     }
 
     /// <summary>The reel's status (null: Facebook no longer knows it), or why it could not be read.</summary>
@@ -516,16 +516,6 @@ public sealed class FacebookAdapter : PlatformAdapter
 
     private static string Escape(string id) => Uri.EscapeDataString(id);
 
-    private static string? Str(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
     private static string Id(JsonElement body, string name) =>
-        Str(body, name) ?? throw new PlatformCallException(new PlatformFailure(ErrorCodes.PlatformError, $"Facebook's answer had no {name}."));
-
-    /// <summary>A failure after which the call may or may not have been carried out: no answer, or a server error.</summary>
-    private static bool IsAmbiguous(Exception ex, CancellationToken cancellationToken) =>
-        IsTransport(ex, cancellationToken) || ex is PlatformCallException { Failure.MayHaveActed: true };
-
-    private static bool IsTransport(Exception ex, CancellationToken cancellationToken) =>
-        ex is HttpRequestException or TimeoutRejectedException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested);
+        JsonProbe.Text(body, name) ?? throw new PlatformCallException(new PlatformFailure(ErrorCodes.PlatformError, $"Facebook's answer had no {name}."));
 }

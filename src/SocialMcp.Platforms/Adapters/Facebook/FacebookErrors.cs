@@ -1,13 +1,15 @@
 using System.Net;
 using System.Text.Json;
 using SocialMcp.Core.Errors;
+using SocialMcp.Platforms.Adapters.Instagram;
+using SocialMcp.Platforms.Adapters.Shared;
 using SocialMcp.Platforms.Http;
 
 namespace SocialMcp.Platforms.Adapters.Facebook;
 
 /// <summary>
 /// Maps the Meta error envelope <c>{"error": {"code", "error_subcode", "message", "is_transient", …}}</c> and the
-/// upload host's <c>{"debug_info": …}</c> to our taxonomy (PLATFORMS.md §1.7, §2.6, §2.7). The platform code is kept
+/// upload host's <c>{"debug_info": …}</c> to our taxonomy (docs/platforms.md#instagram-errors, #facebook-rate-limits, #facebook-errors). The platform code is kept
 /// as <c>code</c> or <c>code/subcode</c>.
 /// </summary>
 public static class FacebookErrors
@@ -25,33 +27,28 @@ public static class FacebookErrors
     public static PlatformFailure Map(HttpResponseMessage response, JsonElement? body, DateTimeOffset now, DateTimeOffset? signalledReset, FacebookSettings settings)
     {
         var status = (int)response.StatusCode;
-        if (body is { ValueKind: JsonValueKind.Object } json && json.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
+        if (GraphApiError.From(body) is { } error)
             return FromEnvelope(response, error, now, signalledReset, settings);
         if (body is { ValueKind: JsonValueKind.Object } upload && upload.TryGetProperty("debug_info", out var debug) && debug.ValueKind == JsonValueKind.Object)
         {
-            var message = Str(debug, "message");
-            var type = Str(debug, "type");
+            var message = JsonProbe.Text(debug, "message");
+            var type = JsonProbe.Text(debug, "type");
             return debug.TryGetProperty("retriable", out var retriable) && retriable.ValueKind == JsonValueKind.True
                 ? PlatformFailure.Transient("facebook", type, message)
                 : new PlatformFailure(ErrorCodes.MediaUploadFailed, "Facebook could not take the video file; check that its URL is public and the file is a valid MP4.", null, type, message);
         }
-        return status switch
-        {
-            401 => new PlatformFailure(ErrorCodes.AuthExpired, "The Facebook Page token expired or was revoked; reconnect the account.", null, "401"),
-            403 => new PlatformFailure(ErrorCodes.PermissionMissing, "Facebook refused the call: the Page token lacks a permission.", null, "403"),
-            429 => RateLimited(response, now, signalledReset, settings, "429", null),
-            >= 500 => PlatformFailure.Transient("facebook", status.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            _ => new PlatformFailure(ErrorCodes.PlatformError, $"Facebook answered HTTP {status}.", null, status.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-        };
+        return status == 429
+            ? RateLimited(response, now, signalledReset, settings, "429", null)
+            : PlatformErrorClassifier.ByStatus("Facebook", status);
     }
 
-    private static PlatformFailure FromEnvelope(HttpResponseMessage response, JsonElement error, DateTimeOffset now, DateTimeOffset? signalledReset, FacebookSettings settings)
+    private static PlatformFailure FromEnvelope(HttpResponseMessage response, GraphApiError error, DateTimeOffset now, DateTimeOffset? signalledReset, FacebookSettings settings)
     {
-        var code = Int(error, "code") ?? 0;
-        var subcode = Int(error, "error_subcode");
+        var code = error.Code ?? 0;
+        var subcode = error.Subcode;
         var platformCode = subcode is null ? code.ToString(System.Globalization.CultureInfo.InvariantCulture) : $"{code}/{subcode}";
-        var message = Str(error, "error_user_msg") is { Length: > 0 } userMessage ? $"{Str(error, "message")} {userMessage}".Trim() : Str(error, "message");
-        var transient = error.TryGetProperty("is_transient", out var flag) && flag.ValueKind == JsonValueKind.True;
+        var message = error.UserMessage is { Length: > 0 } userMessage ? $"{error.Message} {userMessage}".Trim() : error.Message;
+        var transient = error.IsTransient;
 
         if (TokenCodes.Contains(code) || subcode is { } s && TokenSubcodes.Contains(s))
             return new(ErrorCodes.AuthExpired, "The Facebook Page token expired or was revoked; reconnect the account.", null, platformCode, message);
@@ -84,59 +81,8 @@ public static class FacebookErrors
         string platformCode, string? message)
     {
         var reset = signalledReset
-            ?? (RegainMinutes(response) is { } minutes ? now.AddMinutes(minutes) : now + settings.RateLimitFallbackWait);
+            ?? GraphUsageHeaders.RegainAccessAt(response, now)
+            ?? now + settings.RateLimitFallbackWait;
         return new(ErrorCodes.RateLimited, "Facebook is throttling calls for this Page or app.", reset, platformCode, message);
     }
-
-    private static double? RegainMinutes(HttpResponseMessage response)
-    {
-        double? longest = null;
-        foreach (var header in new[] { "X-Business-Use-Case-Usage", "X-Ad-Account-Usage", "X-App-Usage" })
-        {
-            if (!response.Headers.TryGetValues(header, out var values))
-                continue;
-            foreach (var value in values)
-            {
-                try
-                {
-                    using var usage = JsonDocument.Parse(value);
-                    foreach (var minutes in RegainValues(usage.RootElement))
-                        longest = Math.Max(longest ?? 0, minutes);
-                }
-                catch (JsonException)
-                {
-                    // A malformed usage header only costs us its hint.
-                }
-            }
-        }
-        return longest is > 0 ? longest : null;
-    }
-
-    private static IEnumerable<double> RegainValues(JsonElement element)
-    {
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.Object:
-                foreach (var property in element.EnumerateObject())
-                {
-                    if (property.Name == "estimated_time_to_regain_access" && property.Value.TryGetDouble(out var minutes))
-                        yield return minutes;
-                    else
-                        foreach (var nested in RegainValues(property.Value))
-                            yield return nested;
-                }
-                break;
-            case JsonValueKind.Array:
-                foreach (var item in element.EnumerateArray())
-                    foreach (var nested in RegainValues(item))
-                        yield return nested;
-                break;
-        }
-    }
-
-    private static string? Str(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    private static int? Int(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) ? number : null;
 }

@@ -5,7 +5,7 @@ namespace SocialMcp.Platforms.Adapters.Facebook;
 
 /// <summary>
 /// Facebook's platform-specific values from <c>Platforms:facebook:Settings:*</c>, each defaulting to the documented
-/// value (PLATFORMS.md §2). Polling uses the common <see cref="PlatformOptions.PollInterval"/> and
+/// value (docs/platforms.md#facebook-settings). Polling uses the common <see cref="PlatformOptions.PollInterval"/> and
 /// <see cref="PlatformOptions.MaxPolls"/>.
 /// </summary>
 public sealed record FacebookSettings(

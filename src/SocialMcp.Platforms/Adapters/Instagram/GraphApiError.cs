@@ -2,12 +2,13 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using SocialMcp.Core.Errors;
+using SocialMcp.Platforms.Adapters.Shared;
 using SocialMcp.Platforms.Http;
 
 namespace SocialMcp.Platforms.Adapters.Instagram;
 
 /// <summary>
-/// Meta's Graph error envelope, shared by Instagram and Threads (PLATFORMS.md §1.7, off.; §7.7 assumed the same):
+/// Meta's Graph error envelope, shared by Instagram and Threads (docs/platforms.md#instagram-errors, off.; #threads-errors assumed the same):
 /// <c>{"error": {"message", "type", "code", "error_subcode", "error_user_title", "error_user_msg", "is_transient", "fbtrace_id"}}</c>.
 /// </summary>
 public sealed record GraphApiError(int? Code, int? Subcode, string? Type, string? Message, string? UserMessage, bool IsTransient)
@@ -26,23 +27,17 @@ public sealed record GraphApiError(int? Code, int? Subcode, string? Type, string
             || error.ValueKind != JsonValueKind.Object)
             return null;
         return new GraphApiError(
-            Int(error, "code"), Int(error, "error_subcode"), Text(error, "type"), Text(error, "message"),
-            Text(error, "error_user_msg"),
-            error.TryGetProperty("is_transient", out var transient) && transient.ValueKind == JsonValueKind.True);
+            JsonProbe.Int(error, "code"), JsonProbe.Int(error, "error_subcode"), JsonProbe.Text(error, "type"), JsonProbe.Text(error, "message"),
+            JsonProbe.Text(error, "error_user_msg"),
+            JsonProbe.IsTrue(error, "is_transient"));
     }
 
     /// <summary>"Object does not exist" (code 100, subcode 33): a container or post the platform no longer knows.</summary>
     public static bool IsUnknownObject(PlatformFailure failure) => failure.PlatformCode == "100/33";
-
-    private static int? Int(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) ? number : null;
-
-    private static string? Text(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }
 
 /// <summary>
-/// Maps Graph errors (status + envelope) to our taxonomy. Codes from PLATFORMS.md §1.6–1.7 and Meta's Instagram
+/// Maps Graph errors (status + envelope) to our taxonomy. Codes from docs/platforms.md#instagram-rate-limits, #instagram-errors and Meta's Instagram
 /// error-code table: 190 token; 10 and 200–299 permission; 4/17/32/341/613 and 800xx throttling; 9 (2207042) the
 /// publishing limit; 36000 and the 2207xxx media subcodes media problems; 506 duplicate; 1/2 and 5xx transient.
 /// </summary>
@@ -93,57 +88,66 @@ public static class GraphErrorMapper
         return Failure(ErrorCodes.PlatformError, $"{platform} answered with an unexpected error.");
     }
 
-    private static PlatformFailure ByStatus(string platform, HttpStatusCode status, DateTimeOffset now, DateTimeOffset? signalledReset, GraphSettings settings)
-    {
-        var code = ((int)status).ToString(CultureInfo.InvariantCulture);
-        return status switch
-        {
-            HttpStatusCode.Unauthorized => new(ErrorCodes.AuthExpired, $"The {platform} access token was refused; reconnect the account.", null, code),
-            HttpStatusCode.Forbidden => new(ErrorCodes.PermissionMissing, $"{platform} refused the call for lack of permission.", null, code),
-            HttpStatusCode.TooManyRequests => new(ErrorCodes.RateLimited, $"{platform} is throttling calls; try again after the retry time.",
-                signalledReset ?? now + settings.RateLimitFallbackWait, code),
-            _ => PlatformFailure.Transient(platform, code),
-        };
-    }
+    private static PlatformFailure ByStatus(string platform, HttpStatusCode status, DateTimeOffset now, DateTimeOffset? signalledReset, GraphSettings settings) =>
+        PlatformErrorClassifier.ByStatus(platform, (int)status, retryAt: signalledReset ?? now + settings.RateLimitFallbackWait);
 }
 
 /// <summary>
-/// Meta's usage headers. <c>X-Business-Use-Case-Usage</c> carries, per business, <c>estimated_time_to_regain_access</c>
-/// in minutes once an app is throttled (header name and fields unverified, PLATFORMS.md §1.6).
+/// Meta's usage headers, shared by Instagram, Facebook and Threads. Once an app or business is throttled,
+/// <c>X-Business-Use-Case-Usage</c> (and, for some tokens, <c>X-Ad-Account-Usage</c> or <c>X-App-Usage</c>) carries
+/// <c>estimated_time_to_regain_access</c> in minutes, nested per business and use case (header names off., fields
+/// unverified, docs/platforms.md#instagram-rate-limits, #facebook-rate-limits).
 /// </summary>
 public static class GraphUsageHeaders
 {
     public const string BusinessUseCaseUsage = "X-Business-Use-Case-Usage";
 
+    private static readonly string[] s_usageHeaders = [BusinessUseCaseUsage, "X-Ad-Account-Usage", "X-App-Usage"];
+
+    /// <summary>When access comes back: now plus the longest wait any usage header names; null when none names one.</summary>
     public static DateTimeOffset? RegainAccessAt(HttpResponseMessage response, DateTimeOffset now)
     {
-        if (!response.Headers.TryGetValues(BusinessUseCaseUsage, out var values))
-            return null;
-        var minutes = 0;
-        foreach (var value in values)
+        double? longest = null;
+        foreach (var header in s_usageHeaders)
         {
-            try
+            if (!response.Headers.TryGetValues(header, out var values))
+                continue;
+            foreach (var value in values)
             {
-                using var document = JsonDocument.Parse(value);
-                if (document.RootElement.ValueKind != JsonValueKind.Object)
-                    continue;
-                foreach (var business in document.RootElement.EnumerateObject())
+                try
                 {
-                    if (business.Value.ValueKind != JsonValueKind.Array)
-                        continue;
-                    foreach (var usage in business.Value.EnumerateArray())
-                    {
-                        if (usage.ValueKind == JsonValueKind.Object && usage.TryGetProperty("estimated_time_to_regain_access", out var regain)
-                            && regain.ValueKind == JsonValueKind.Number && regain.TryGetInt32(out var m))
-                            minutes = Math.Max(minutes, m);
-                    }
+                    using var usage = JsonDocument.Parse(value);
+                    foreach (var minutes in RegainMinutes(usage.RootElement))
+                        longest = Math.Max(longest ?? 0, minutes);
+                }
+                catch (JsonException)
+                {
+                    // A header we cannot read is no signal; the caller falls back to its default wait.
                 }
             }
-            catch (JsonException)
-            {
-                // A header we cannot read is no signal; the caller falls back to its default wait.
-            }
         }
-        return minutes > 0 ? now + TimeSpan.FromMinutes(minutes) : null;
+        return longest is > 0 ? now.AddMinutes(longest.Value) : null;
+    }
+
+    private static IEnumerable<double> RegainMinutes(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    if (property.Name == "estimated_time_to_regain_access" && property.Value.TryGetDouble(out var minutes))
+                        yield return minutes;
+                    else
+                        foreach (var nested in RegainMinutes(property.Value))
+                            yield return nested;
+                }
+                break;
+            case JsonValueKind.Array:
+                foreach (var item in element.EnumerateArray())
+                    foreach (var nested in RegainMinutes(item))
+                        yield return nested;
+                break;
+        }
     }
 }

@@ -2,15 +2,15 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Polly.Timeout;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
 using SocialMcp.Core.Publishing;
+using SocialMcp.Platforms.Adapters.Shared;
 using SocialMcp.Platforms.Http;
 
 namespace SocialMcp.Platforms.Adapters.Instagram;
 
-/// <summary>The edges and fields in which Meta's container-publishing APIs differ (Instagram §1.2, Threads §7.2).</summary>
+/// <summary>The edges and fields in which Meta's container-publishing APIs differ (docs/platforms.md#instagram-publish-flow, #threads-publish-flow).</summary>
 public sealed record GraphEdges(
     string Containers,
     string Publish,
@@ -34,7 +34,7 @@ public sealed record ContainerStatus(string Code, string? Detail)
 
 /// <summary>
 /// Meta's container-publishing flow, shared by Instagram and Threads: create container(s) → poll the container →
-/// publish it → read the permalink. There is no idempotency key (PLATFORMS.md §0.3, §1.8, §7.8), so the container id
+/// publish it → read the permalink. There is no idempotency key (docs/platforms.md#common-no-idempotency-key, #instagram-reconciliation, #threads-reconciliation), so the container id
 /// is the dedupe handle: it is stored before the publish call, and every attempt starts by asking the platform what
 /// became of a stored container. A container that says PUBLISHED is never published again; its post is found among
 /// the account's latest posts instead. Once a publish was sent, a container status (or list of posts) that cannot be
@@ -149,7 +149,7 @@ public abstract class GraphContainerAdapter : PlatformAdapter
         {
             mediaId = await PublishContainerAsync(call, containerId, cancellationToken);
         }
-        catch (Exception ex) when (IsAmbiguous(ex, cancellationToken))
+        catch (Exception ex) when (PlatformErrorClassifier.MayHaveActed(ex, cancellationToken))
         {
             Logger.LogWarning("{Platform} publish of container {ContainerId} (post {PostId}) ended ambiguously; reconciling",
                 Name, containerId, request.PostId);
@@ -257,9 +257,9 @@ public abstract class GraphContainerAdapter : PlatformAdapter
     {
         var body = await SendAsync(call,
             new HttpRequestMessage(HttpMethod.Get, $"{Escape(containerId)}?fields={_edges.StatusField},{_edges.StatusDetailField}"), cancellationToken);
-        var code = Text(body, _edges.StatusField)
+        var code = JsonProbe.Scalar(body, _edges.StatusField)
             ?? throw new PlatformCallException(PlatformFailure.Transient(Name, null, $"The container status had no {_edges.StatusField}."));
-        return new ContainerStatus(code, Text(body, _edges.StatusDetailField));
+        return new ContainerStatus(code, JsonProbe.Scalar(body, _edges.StatusDetailField));
     }
 
     /// <summary>The status of a container from an earlier attempt, or null when the platform no longer knows it.</summary>
@@ -307,9 +307,9 @@ public abstract class GraphContainerAdapter : PlatformAdapter
         try
         {
             var body = await SendAsync(call, new HttpRequestMessage(HttpMethod.Get, $"{Escape(mediaId)}?fields=permalink"), cancellationToken);
-            return PublishOutcome.Published(mediaId, Text(body, "permalink"));
+            return PublishOutcome.Published(mediaId, JsonProbe.Scalar(body, "permalink"));
         }
-        catch (Exception ex) when (ex is PlatformCallException || IsTransport(ex, cancellationToken))
+        catch (Exception ex) when (ex is PlatformCallException || PlatformErrorClassifier.IsNoAnswer(ex, cancellationToken))
         {
             Logger.LogInformation("{Platform} post {MediaId} is live but its permalink could not be read", Name, mediaId);
             return PublishOutcome.Published(mediaId, null);
@@ -358,7 +358,7 @@ public abstract class GraphContainerAdapter : PlatformAdapter
             if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Array)
                 throw UnreadableAnswer();
             match = data.EnumerateArray()
-                .Select(post => (Id: Text(post, "id"), Text: Text(post, _edges.TextField) ?? "", At: Timestamp(post), Permalink: Text(post, "permalink")))
+                .Select(post => (Id: JsonProbe.Scalar(post, "id"), Text: JsonProbe.Scalar(post, _edges.TextField) ?? "", At: Timestamp(post), Permalink: JsonProbe.Scalar(post, "permalink")))
                 .Where(post => post.Id is not null && post.At is { } at && at >= since && string.Equals(Normalize(post.Text), text, StringComparison.Ordinal))
                 .OrderBy(post => post.At)
                 .FirstOrDefault();
@@ -392,31 +392,12 @@ public abstract class GraphContainerAdapter : PlatformAdapter
         _ => new PlatformFailure(ErrorCodes.PlatformError, $"{Name} reported an unexpected container status.", null, status.Code, status.Detail),
     };
 
-    /// <summary>An outcome that may or may not have happened: transport failure, timeout, or a server-side error.</summary>
-    private static bool IsAmbiguous(Exception ex, CancellationToken cancellationToken) =>
-        IsTransport(ex, cancellationToken) || ex is PlatformCallException { Failure.MayHaveActed: true };
-
-    private static bool IsTransport(Exception ex, CancellationToken cancellationToken) =>
-        ex is HttpRequestException or TimeoutRejectedException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested);
-
-    private string IdOf(JsonElement body, string what) => Text(body, "id")
+    private string IdOf(JsonElement body, string what) => JsonProbe.Scalar(body, "id")
         ?? throw new PlatformCallException(PlatformFailure.Transient(Name, null, $"The {what} response had no id."));
-
-    private static string? Text(JsonElement element, string name)
-    {
-        if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(name, out var value))
-            return null;
-        return value.ValueKind switch
-        {
-            JsonValueKind.String => value.GetString(),
-            JsonValueKind.Number => value.GetRawText(),
-            _ => null,
-        };
-    }
 
     /// <summary>Graph timestamps look like <c>2024-05-01T10:00:00+0000</c>; the general parser reads the colon-less offset.</summary>
     private static DateTimeOffset? Timestamp(JsonElement post) =>
-        Text(post, "timestamp") is { } text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
+        JsonProbe.Scalar(post, "timestamp") is { } text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
             ? at
             : null;
 

@@ -10,11 +10,11 @@ using SocialMcp.Platforms.Http;
 namespace SocialMcp.Platforms.Adapters.Instagram;
 
 /// <summary>
-/// Instagram content publishing (PLATFORMS.md §1): <c>POST {ig-user-id}/media</c> (image, REELS, STORIES, carousel
+/// Instagram content publishing (docs/platforms.md#instagram-publish-flow): <c>POST {ig-user-id}/media</c> (image, REELS, STORIES, carousel
 /// children + CAROUSEL parent) → <c>GET {container-id}?fields=status_code,status</c> → <c>POST {ig-user-id}/media_publish</c>
 /// → <c>GET {ig-media-id}?fields=permalink</c>. The placement comes from <c>settings.placement</c> (feed, reel, story,
 /// carousel) or, without one, from the media: one image is a feed post, one video a reel, several a carousel.
-/// Deleting is disputed (§1.5): off unless <c>Platforms:instagram:Settings:DeleteEnabled</c> is true.
+/// Deleting is disputed (docs/platforms.md#instagram-withdraw): off unless <c>Platforms:instagram:Settings:DeleteEnabled</c> is true.
 /// </summary>
 public sealed class InstagramAdapter(
     IHttpClientFactory clients,
@@ -50,7 +50,7 @@ public sealed class InstagramAdapter(
                 await EnsureChildrenProcessedAsync(call, children, cancellationToken);
                 return await CreateOneContainerAsync(call,
                     WithCaption(request, [new("media_type", "CAROUSEL"), new("children", string.Join(',', children))]), cancellationToken);
-            // Since 2023 a single feed video is published as a reel (§1.2).
+            // Since 2023 a single feed video is published as a reel (docs/platforms.md#instagram-publish-flow).
             case Placement.Reel:
             case Placement.Feed when request.Media[0].IsVideo:
                 return await CreateOneContainerAsync(call, WithCaption(request, ReelFields(request, request.Media[0])), cancellationToken);
@@ -83,7 +83,7 @@ public sealed class InstagramAdapter(
         return fields;
     }
 
-    // alt_text is for images only (§1.2).
+    // alt_text is for images only (docs/platforms.md#instagram-publish-flow).
     private static List<KeyValuePair<string, string>> ReelFields(PublishRequest request, MediaItem video)
     {
         var fields = new List<KeyValuePair<string, string>> { new("media_type", "REELS"), new("video_url", video.Url) };

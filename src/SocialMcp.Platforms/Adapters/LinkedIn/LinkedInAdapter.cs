@@ -10,13 +10,14 @@ using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
 using SocialMcp.Core.Publishing;
 using SocialMcp.Core.Validation.Text;
+using SocialMcp.Platforms.Adapters.Shared;
 using SocialMcp.Platforms.Adapters.YouTube;
 using SocialMcp.Platforms.Http;
 
 namespace SocialMcp.Platforms.Adapters.LinkedIn;
 
 /// <summary>
-/// LinkedIn Posts API (PLATFORMS.md §4): media first (<c>rest/images</c> / <c>rest/videos</c> initializeUpload →
+/// LinkedIn Posts API (docs/platforms.md#linkedin-publish-flow): media first (<c>rest/images</c> / <c>rest/videos</c> initializeUpload →
 /// PUT to the upload URL(s) → finalizeUpload and processing for video), then <c>POST rest/posts</c>, which answers
 /// 201 with the post URN in <c>x-restli-id</c>. Commentary is escaped in LinkedIn's "little" text format, so reserved
 /// characters can't silently truncate the post. LinkedIn has no idempotency key: the media URNs and the time of the
@@ -49,7 +50,7 @@ public sealed class LinkedInAdapter : PlatformAdapter
     /// <summary>Set once media item <paramref name="index"/> is fully uploaded (and finalized, for video).</summary>
     public static string MediaReadyHandle(int index) => $"media.{index}.ready";
 
-    /// <summary>Posts can be deleted: <c>DELETE rest/posts/{urn}</c> (§4.5).</summary>
+    /// <summary>Posts can be deleted: <c>DELETE rest/posts/{urn}</c> (docs/platforms.md#linkedin-withdraw).</summary>
     public override PublisherCapabilities CapabilitiesFor(Platform target) => new(CanWithdraw: true);
 
     protected override HttpRequestMessage WhoAmIRequest() => new(HttpMethod.Get, "v2/userinfo");
@@ -78,7 +79,7 @@ public sealed class LinkedInAdapter : PlatformAdapter
         var startedText = await handles.GetAsync(CreateStartedHandle, cancellationToken);
         var retrying = startedText is not null;
         var since = retrying ? DateTimeOffset.Parse(startedText!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind) : Time.GetUtcNow();
-        // Without read permission a retry cannot look; it then relies on LinkedIn's duplicate check below (§4.8). Any
+        // Without read permission a retry cannot look; it then relies on LinkedIn's duplicate check below (docs/platforms.md#linkedin-reconciliation). Any
         // other failure to look leaves the target to a person: creating it again could post twice.
         var unseen = false;
         if (retrying)
@@ -111,7 +112,7 @@ public sealed class LinkedInAdapter : PlatformAdapter
                 throw;
             return await AdoptAsync(handles, settings, existing, "named by LinkedIn's duplicate check", cancellationToken);
         }
-        catch (Exception ex) when (IsAmbiguous(ex, cancellationToken))
+        catch (Exception ex) when (PlatformErrorClassifier.MayHaveActed(ex, cancellationToken))
         {
             // The create may have happened (lost answer, timeout, 5xx from a proxy): ask LinkedIn before reporting.
             Logger.LogWarning("LinkedIn: create of post {PostId} ended ambiguously; looking for it among the author's posts", request.PostId);
@@ -162,7 +163,7 @@ public sealed class LinkedInAdapter : PlatformAdapter
         {
             await WaitForVideoAsync(call, settings, urns[0], cancellationToken);
             var video = new JsonObject { ["id"] = urns[0] };
-            if (SettingString(request.Settings, "videoTitle") is { } title)
+            if (JsonProbe.NonEmptyText(request.Settings, "videoTitle") is { } title)
                 video["title"] = title;
             return new JsonObject { ["media"] = video };
         }
@@ -186,8 +187,8 @@ public sealed class LinkedInAdapter : PlatformAdapter
     private static JsonObject Article(string link, JsonElement? settings)
     {
         // article.title is required; the link itself stands in when no articleTitle is given.
-        var article = new JsonObject { ["source"] = link, ["title"] = SettingString(settings, "articleTitle") ?? link };
-        if (SettingString(settings, "articleDescription") is { } description)
+        var article = new JsonObject { ["source"] = link, ["title"] = JsonProbe.NonEmptyText(settings, "articleTitle") ?? link };
+        if (JsonProbe.NonEmptyText(settings, "articleDescription") is { } description)
             article["description"] = description;
         return article;
     }
@@ -213,7 +214,7 @@ public sealed class LinkedInAdapter : PlatformAdapter
             }
         }
 
-        await using var file = await MediaFile.DownloadAsync(_clients, item, settings.MediaDownloadTimeout, cancellationToken);
+        await using var file = await MediaFetcher.FetchAsync(_clients, item, $"Media item {index + 1}", settings.MediaDownloadTimeout, cancellationToken);
         string urn;
         if (item.IsVideo)
         {
@@ -259,7 +260,7 @@ public sealed class LinkedInAdapter : PlatformAdapter
             var value = init.Body?.GetProperty("value") ?? throw Malformed("images initializeUpload");
             urn = value.GetProperty("image").GetString() ?? throw Malformed("images initializeUpload");
             await request.Handles.SetAsync(MediaHandle(index), urn, cancellationToken);
-            var bytes = await file.ReadAsync(0, checked((int)file.Length), cancellationToken);
+            var bytes = await file.ReadAllAsync(cancellationToken);
             await UploadAsync(call, value.GetProperty("uploadUrl").GetString()!, bytes, cancellationToken);
         }
         await request.Handles.SetAsync(MediaReadyHandle(index), "true", cancellationToken);
@@ -293,7 +294,7 @@ public sealed class LinkedInAdapter : PlatformAdapter
     {
         var reply = await CallAsync(call, settings, new HttpRequestMessage(HttpMethod.Get, $"rest/{kind}/{Uri.EscapeDataString(urn)}"), cancellationToken,
             HttpStatusCode.NotFound);
-        return reply.Status == HttpStatusCode.NotFound ? null : Text(reply.Body, "status");
+        return reply.Status == HttpStatusCode.NotFound ? null : JsonProbe.Text(reply.Body, "status");
     }
 
     private async Task<Reply> UploadAsync(AdapterCall call, string uploadUrl, byte[] bytes, CancellationToken cancellationToken)
@@ -316,7 +317,7 @@ public sealed class LinkedInAdapter : PlatformAdapter
         {
             ["author"] = author,
             ["commentary"] = LinkedInLittleText.Escape(text),
-            ["visibility"] = SettingString(request.Settings, "visibility") ?? settings.Visibility,
+            ["visibility"] = JsonProbe.NonEmptyText(request.Settings, "visibility") ?? settings.Visibility,
             ["distribution"] = new JsonObject
             {
                 ["feedDistribution"] = "MAIN_FEED",
@@ -324,7 +325,7 @@ public sealed class LinkedInAdapter : PlatformAdapter
                 ["thirdPartyDistributionChannels"] = new JsonArray(),
             },
             ["lifecycleState"] = "PUBLISHED",
-            ["isReshareDisabledByAuthor"] = SettingBool(request.Settings, "isReshareDisabledByAuthor") ?? false,
+            ["isReshareDisabledByAuthor"] = JsonProbe.Bool(request.Settings, "isReshareDisabledByAuthor") ?? false,
         };
         if (content is not null)
             post["content"] = content;
@@ -390,13 +391,13 @@ public sealed class LinkedInAdapter : PlatformAdapter
             var earliest = since - settings.ReconcileClockSkew;
             foreach (var element in elements.EnumerateArray())
             {
-                if (Text(element, "commentary") != commentary
+                if (JsonProbe.Text(element, "commentary") != commentary
                     || ContentSignature(element.TryGetProperty("content", out var theirs) ? theirs : null) != signature)
                     continue;
                 if (element.TryGetProperty("createdAt", out var created) && created.TryGetInt64(out var millis)
                     && DateTimeOffset.FromUnixTimeMilliseconds(millis) < earliest)
                     continue;
-                if (Text(element, "id") is { } id)
+                if (JsonProbe.Text(element, "id") is { } id)
                     return new LookupResult.Found(await AdoptAsync(handles, settings, id, how, cancellationToken));
             }
             return LookupResult.Absent;
@@ -413,11 +414,11 @@ public sealed class LinkedInAdapter : PlatformAdapter
         if (content is not { ValueKind: JsonValueKind.Object } c)
             return "";
         if (c.TryGetProperty("media", out var media))
-            return "media:" + Text(media, "id");
+            return "media:" + JsonProbe.Text(media, "id");
         if (c.TryGetProperty("multiImage", out var multi) && multi.TryGetProperty("images", out var images) && images.ValueKind == JsonValueKind.Array)
-            return "multiImage:" + string.Join(',', images.EnumerateArray().Select(i => Text(i, "id")));
+            return "multiImage:" + string.Join(',', images.EnumerateArray().Select(i => JsonProbe.Text(i, "id")));
         if (c.TryGetProperty("article", out var article))
-            return "article:" + Text(article, "source");
+            return "article:" + JsonProbe.Text(article, "source");
         return "other:" + c.GetRawText();
     }
 
@@ -456,8 +457,8 @@ public sealed class LinkedInAdapter : PlatformAdapter
     {
         var status = (int)response.StatusCode;
         var inputCode = InputErrorCode(body);
-        var code = inputCode ?? Text(body, "code") ?? (body?.TryGetProperty("serviceErrorCode", out var service) == true ? service.ToString() : null);
-        var message = Text(body, "message");
+        var code = inputCode ?? JsonProbe.Text(body, "code") ?? (body?.TryGetProperty("serviceErrorCode", out var service) == true ? service.ToString() : null);
+        var message = JsonProbe.Text(body, "message");
         var path = response.RequestMessage?.RequestUri?.AbsolutePath ?? "";
         var media = path.Contains("/rest/images", StringComparison.Ordinal) || path.Contains("/rest/videos", StringComparison.Ordinal)
             || !path.Contains("/rest/", StringComparison.Ordinal);
@@ -478,8 +479,7 @@ public sealed class LinkedInAdapter : PlatformAdapter
                 ResetTime(response) ?? NextUtcMidnight()),
             400 or 413 or 415 or 422 when media => Failure(ErrorCodes.MediaUploadFailed, "LinkedIn refused a media file; check its format and size."),
             400 or 422 => Failure(ErrorCodes.ContentRejected, "LinkedIn refused the post's content."),
-            >= 500 => PlatformFailure.Transient("LinkedIn", code ?? status.ToString(CultureInfo.InvariantCulture), message),
-            _ => Failure(ErrorCodes.PlatformError, $"LinkedIn answered HTTP {status}."),
+            _ => PlatformErrorClassifier.ByStatus("LinkedIn", status, code, message),
         };
     }
 
@@ -488,7 +488,7 @@ public sealed class LinkedInAdapter : PlatformAdapter
     private static string? InputErrorCode(JsonElement? body) =>
         body is { ValueKind: JsonValueKind.Object } b && b.TryGetProperty("errorDetails", out var details) && details.ValueKind == JsonValueKind.Object
         && details.TryGetProperty("inputErrors", out var errors) && errors.ValueKind == JsonValueKind.Array
-            ? errors.EnumerateArray().Select(e => Text(e, "code")).FirstOrDefault(c => c is not null)
+            ? errors.EnumerateArray().Select(e => JsonProbe.Text(e, "code")).FirstOrDefault(c => c is not null)
             : null;
 
     // ---- HTTP ----------------------------------------------------------------------------------------------
@@ -535,28 +535,11 @@ public sealed class LinkedInAdapter : PlatformAdapter
         return path.StartsWith("rest/posts", StringComparison.Ordinal) ? request : request.MarkRetrySafe();
     }
 
-    private static bool IsAmbiguous(Exception ex, CancellationToken cancellationToken) =>
-        ex is HttpRequestException or Polly.Timeout.TimeoutRejectedException
-        || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)
-        || ex is PlatformCallException { Failure.MayHaveActed: true };
-
     private static PlatformCallException Malformed(string what) =>
         new(new PlatformFailure(ErrorCodes.PlatformError, $"LinkedIn's answer to {what} was not understood."));
-
-    private static string? Text(JsonElement? element, string property) =>
-        element is { ValueKind: JsonValueKind.Object } e && e.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString()
-            : null;
-
-    private static string? SettingString(JsonElement? settings, string name) => Text(settings, name) is { Length: > 0 } value ? value : null;
 
     private static List<string>? SettingStrings(JsonElement? settings, string name) =>
         settings is { ValueKind: JsonValueKind.Object } s && s.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Array
             ? value.EnumerateArray().Select(v => v.ValueKind == JsonValueKind.String ? v.GetString() ?? "" : "").ToList()
-            : null;
-
-    private static bool? SettingBool(JsonElement? settings, string name) =>
-        settings is { ValueKind: JsonValueKind.Object } s && s.TryGetProperty(name, out var value) && value.ValueKind is JsonValueKind.True or JsonValueKind.False
-            ? value.GetBoolean()
             : null;
 }

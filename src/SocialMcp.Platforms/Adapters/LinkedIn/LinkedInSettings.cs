@@ -5,7 +5,7 @@ namespace SocialMcp.Platforms.Adapters.LinkedIn;
 
 /// <summary>
 /// LinkedIn's values from <c>Platforms:linkedin:Settings:*</c>, each defaulting to the documented value
-/// (shared/docs/PLATFORMS.md §4).
+/// (docs/platforms.md#linkedin-settings).
 /// </summary>
 internal sealed record LinkedInSettings(
     string Version,

@@ -9,7 +9,7 @@ using SocialMcp.Platforms.Http;
 namespace SocialMcp.Platforms.Adapters.Threads;
 
 /// <summary>
-/// Threads publishing (PLATFORMS.md §7): <c>POST {threads-user-id}/threads</c> (TEXT, IMAGE, VIDEO, or carousel
+/// Threads publishing (docs/platforms.md#threads-publish-flow): <c>POST {threads-user-id}/threads</c> (TEXT, IMAGE, VIDEO, or carousel
 /// children + CAROUSEL parent) → <c>GET {container-id}?fields=status,error_message</c> →
 /// <c>POST {threads-user-id}/threads_publish</c> → <c>GET {threads-media-id}?fields=permalink</c>; withdraw is
 /// <c>DELETE {threads-media-id}</c> (100 a day, needs threads_delete). The flow, handles and error mapping are
@@ -34,7 +34,7 @@ public sealed class ThreadsAdapter(
         if (request.Media.Count == 0)
         {
             var fields = WithText(request, [new("media_type", "TEXT")]);
-            // link_attachment (name unverified, §7.2) gives a text post its link preview.
+            // link_attachment (name unverified, docs/platforms.md#threads-publish-flow) gives a text post its link preview.
             if (!string.IsNullOrWhiteSpace(request.LinkUrl))
                 fields.Add(new("link_attachment", request.LinkUrl));
             return await CreateOneContainerAsync(call, WithSettings(request, fields), cancellationToken);

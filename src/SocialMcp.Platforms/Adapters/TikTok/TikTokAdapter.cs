@@ -5,16 +5,16 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Polly.Timeout;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
 using SocialMcp.Core.Publishing;
+using SocialMcp.Platforms.Adapters.Shared;
 using SocialMcp.Platforms.Http;
 
 namespace SocialMcp.Platforms.Adapters.TikTok;
 
 /// <summary>
-/// TikTok Content Posting API v2, Direct Post (PLATFORMS.md §5): creator_info → video init (PULL_FROM_URL) or photo
+/// TikTok Content Posting API v2, Direct Post (docs/platforms.md#tiktok): creator_info → video init (PULL_FROM_URL) or photo
 /// content init → status polling until PUBLISH_COMPLETE with the public post id. TikTok has no idempotency key and no
 /// delete, so the publish id is kept as a handle and a retry resumes it; an init whose answer was lost is looked
 /// for in the creator's video list (Display API, scope <c>video.list</c>) before anything is created again.
@@ -45,7 +45,7 @@ public sealed class TikTokAdapter : PlatformAdapter
         _options = options;
     }
 
-    /// <summary>The Content Posting API has no delete endpoint (§5.5).</summary>
+    /// <summary>The Content Posting API has no delete endpoint (docs/platforms.md#tiktok-withdraw).</summary>
     public override PublisherCapabilities CapabilitiesFor(Platform target) => new(CanWithdraw: false);
 
     // creator_info names the account a token posts as (its username); TikTok's error envelope is checked as in publishing.
@@ -169,7 +169,7 @@ public sealed class TikTokAdapter : PlatformAdapter
     private PublishOutcome? ChoiceProblem(PublishRequest request, Creator creator, TikTokSettings settings, out string privacyLevel)
     {
         var offered = string.Join(", ", creator.PrivacyLevelOptions);
-        privacyLevel = StringSetting(request.Settings, "privacyLevel") ?? settings.DefaultPrivacyLevel ?? "";
+        privacyLevel = JsonProbe.Text(request.Settings, "privacyLevel") ?? settings.DefaultPrivacyLevel ?? "";
         if (privacyLevel.Length == 0)
             return Rejected($"TikTok needs settings.privacyLevel, chosen by the creator; this account offers {offered}.");
         if (!creator.PrivacyLevelOptions.Contains(privacyLevel, StringComparer.Ordinal))
@@ -188,11 +188,11 @@ public sealed class TikTokAdapter : PlatformAdapter
             ? list.EnumerateArray().Where(o => o.ValueKind == JsonValueKind.String).Select(o => o.GetString()!).ToList()
             : [];
         return new Creator(
-            StringOf(data, "creator_username") ?? call.Account.Handle,
+            JsonProbe.Text(data, "creator_username") ?? call.Account.Handle,
             options,
-            BoolOf(data, "comment_disabled"),
-            BoolOf(data, "duet_disabled"),
-            BoolOf(data, "stitch_disabled"),
+            JsonProbe.IsTrue(data, "comment_disabled"),
+            JsonProbe.IsTrue(data, "duet_disabled"),
+            JsonProbe.IsTrue(data, "stitch_disabled"),
             data.TryGetProperty("max_video_post_duration_sec", out var max) && max.ValueKind == JsonValueKind.Number && max.TryGetDouble(out var seconds)
                 ? seconds
                 : null);
@@ -205,12 +205,12 @@ public sealed class TikTokAdapter : PlatformAdapter
         var postInfo = new JsonObject
         {
             ["privacy_level"] = privacyLevel,
-            ["disable_comment"] = creator.CommentDisabled || BoolSetting(request.Settings, "disableComment"),
+            ["disable_comment"] = creator.CommentDisabled || JsonProbe.IsTrue(request.Settings, "disableComment"),
         };
         foreach (var (setting, field) in new[] { ("brandContentToggle", "brand_content_toggle"), ("brandOrganicToggle", "brand_organic_toggle") })
         {
             if (request.Settings is { ValueKind: JsonValueKind.Object } s && s.TryGetProperty(setting, out _))
-                postInfo[field] = BoolSetting(request.Settings, setting);
+                postInfo[field] = JsonProbe.IsTrue(request.Settings, setting);
         }
 
         JsonObject body;
@@ -218,8 +218,8 @@ public sealed class TikTokAdapter : PlatformAdapter
         if (kind == MediaKind.Video)
         {
             postInfo["title"] = request.Text;
-            postInfo["disable_duet"] = creator.DuetDisabled || BoolSetting(request.Settings, "disableDuet");
-            postInfo["disable_stitch"] = creator.StitchDisabled || BoolSetting(request.Settings, "disableStitch");
+            postInfo["disable_duet"] = creator.DuetDisabled || JsonProbe.IsTrue(request.Settings, "disableDuet");
+            postInfo["disable_stitch"] = creator.StitchDisabled || JsonProbe.IsTrue(request.Settings, "disableStitch");
             path = "v2/post/publish/video/init/";
             body = new JsonObject
             {
@@ -248,7 +248,7 @@ public sealed class TikTokAdapter : PlatformAdapter
 
         // Not retry-safe: each init creates a new publish, so the handler never repeats it.
         var data = await SendTikTokAsync(call, Post(path, body), settings, cancellationToken);
-        return StringOf(data, "publish_id")
+        return JsonProbe.Text(data, "publish_id")
                ?? throw new PlatformCallException(PlatformFailure.Transient(Name, "missing_publish_id", "TikTok's init answer had no publish_id."));
     }
 
@@ -289,7 +289,7 @@ public sealed class TikTokAdapter : PlatformAdapter
                     return PublishOutcome.InReview(publishId, null);
             }
 
-            // Still downloading, or complete but in moderation: the post id comes after moderation (§5.2).
+            // Still downloading, or complete but in moderation: the post id comes after moderation (docs/platforms.md#tiktok-publish-flow).
             if (poll >= Math.Max(1, options.MaxPolls))
                 return PublishOutcome.InReview(publishId, null);
             await DelayAsync(options.PollInterval, cancellationToken);
@@ -319,7 +319,7 @@ public sealed class TikTokAdapter : PlatformAdapter
                 break;
             }
         }
-        return new PublishStatus(StringOf(data, "status") ?? "", StringOf(data, "fail_reason"), postId);
+        return new PublishStatus(JsonProbe.Text(data, "status") ?? "", JsonProbe.Text(data, "fail_reason"), postId);
     }
 
     /// <summary>
@@ -390,11 +390,11 @@ public sealed class TikTokAdapter : PlatformAdapter
                 foreach (var video in videos.EnumerateArray())
                 {
                     var created = video.TryGetProperty("create_time", out var t) && t.TryGetInt64(out var seconds) ? seconds : 0;
-                    var matches = (StringOf(video, "title") ?? "").Trim() == text || (StringOf(video, "video_description") ?? "").Trim() == text;
-                    if (matches && created >= notBefore && StringOf(video, "id") is { Length: > 0 } id)
+                    var matches = (JsonProbe.Text(video, "title") ?? "").Trim() == text || (JsonProbe.Text(video, "video_description") ?? "").Trim() == text;
+                    if (matches && created >= notBefore && JsonProbe.Text(video, "id") is { Length: > 0 } id)
                     {
                         Logger.LogInformation("TikTok: found post {PlatformPostId} for post {PostId} after a lost init", id, request.PostId);
-                        return new LookupResult.Found(await PublishedAsync(attempt, id, StringOf(video, "share_url"), cancellationToken));
+                        return new LookupResult.Found(await PublishedAsync(attempt, id, JsonProbe.Text(video, "share_url"), cancellationToken));
                     }
                 }
 
@@ -448,22 +448,9 @@ public sealed class TikTokAdapter : PlatformAdapter
 
     /// <summary>The request may have been handled with its answer lost: a timeout, a dropped connection, a bare 5xx from a gateway.</summary>
     private static bool IsAmbiguous(Exception ex, CancellationToken cancellationToken) =>
-        ex is HttpRequestException or TimeoutRejectedException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)
-        || IsGatewayFailure(ex);
+        PlatformErrorClassifier.IsNoAnswer(ex, cancellationToken) || IsGatewayFailure(ex);
 
     /// <summary>A 5xx without TikTok's error envelope (its platform code is then the HTTP status): something in front of TikTok failed, after or before TikTok acted.</summary>
     private static bool IsGatewayFailure(Exception ex) =>
         ex is PlatformCallException { Failure: { Code: ErrorCodes.PlatformError, PlatformCode: { Length: 3 } status } } && status[0] == '5' && status.All(char.IsAsciiDigit);
-
-    private static string? StringSetting(JsonElement? settings, string name) =>
-        settings is { ValueKind: JsonValueKind.Object } s && s.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-
-    private static bool BoolSetting(JsonElement? settings, string name) =>
-        settings is { ValueKind: JsonValueKind.Object } s && s.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.True;
-
-    private static string? StringOf(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    private static bool BoolOf(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.True;
 }

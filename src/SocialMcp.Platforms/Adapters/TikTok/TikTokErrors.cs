@@ -1,11 +1,12 @@
 using System.Text.Json;
 using SocialMcp.Core.Errors;
+using SocialMcp.Platforms.Adapters.Shared;
 using SocialMcp.Platforms.Http;
 
 namespace SocialMcp.Platforms.Adapters.TikTok;
 
 /// <summary>
-/// TikTok's envelope <c>{"data": {…}, "error": {"code", "message", "log_id"}}</c> (PLATFORMS.md §5.7) and its codes in our
+/// TikTok's envelope <c>{"data": {…}, "error": {"code", "message", "log_id"}}</c> (docs/platforms.md#tiktok-errors) and its codes in our
 /// taxonomy. The code decides, not the HTTP status: some refusals (spam_risk_*) arrive with HTTP 200, and a missing
 /// scope arrives as 401 like an expired token.
 /// </summary>
@@ -18,7 +19,7 @@ internal static class TikTokErrors
     {
         if (body is not { ValueKind: JsonValueKind.Object } b || !b.TryGetProperty("error", out var error) || error.ValueKind != JsonValueKind.Object)
             return (null, "", null);
-        return (StringOf(error, "code"), StringOf(error, "message") ?? "", StringOf(error, "log_id"));
+        return (JsonProbe.Text(error, "code"), JsonProbe.Text(error, "message") ?? "", JsonProbe.Text(error, "log_id"));
     }
 
     public static PlatformFailure Map(int status, string? code, string message, string? logId, DateTimeOffset? signalledReset,
@@ -61,14 +62,9 @@ internal static class TikTokErrors
                 return Failure(ErrorCodes.PlatformError, "TikTok failed internally; try again later.");
         }
 
-        return status switch
-        {
-            401 => Failure(ErrorCodes.AuthExpired, "TikTok did not accept the token; reconnect the account."),
-            403 => Failure(ErrorCodes.PermissionMissing, "TikTok refused this for the account."),
-            429 => Failure(ErrorCodes.RateLimited, "TikTok's rate limit was reached.", signalledReset ?? now + settings.RateLimitWindow),
-            400 or 422 => Failure(ErrorCodes.ContentRejected, "TikTok refused the post."),
-            _ => PlatformFailure.Transient("tiktok", code ?? status.ToString(System.Globalization.CultureInfo.InvariantCulture), platformMessage),
-        };
+        return status is 400 or 422
+            ? Failure(ErrorCodes.ContentRejected, "TikTok refused the post.")
+            : PlatformErrorClassifier.ByStatus("TikTok", status, code, platformMessage, signalledReset ?? now + settings.RateLimitWindow);
     }
 
     /// <summary>A publish that ended FAILED, by its fail_reason.</summary>
@@ -83,7 +79,4 @@ internal static class TikTokErrors
             return PlatformFailure.Transient("tiktok", code, reason);
         return new PlatformFailure(ErrorCodes.MediaUploadFailed, "TikTok could not process the media.", null, code, reason);
     }
-
-    private static string? StringOf(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }

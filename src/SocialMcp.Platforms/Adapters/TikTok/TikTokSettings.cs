@@ -4,7 +4,7 @@ using SocialMcp.Platforms.Http;
 namespace SocialMcp.Platforms.Adapters.TikTok;
 
 /// <summary>
-/// TikTok's numbers, from <c>Platforms:tiktok:Settings:*</c> with the documented values as defaults (PLATFORMS.md §5).
+/// TikTok's numbers, from <c>Platforms:tiktok:Settings:*</c> with the documented values as defaults (docs/platforms.md#tiktok-settings).
 /// Polling uses the common PollInterval/MaxPolls.
 /// </summary>
 internal sealed record TikTokSettings(
@@ -37,7 +37,7 @@ internal sealed record TikTokSettings(
             VideoListPageSize: Number(s, "VideoListPageSize", 20),
             ReconcileWithVideoList: !string.Equals(s.GetValueOrDefault("ReconcileWithVideoList"), "false", StringComparison.OrdinalIgnoreCase),
             DefaultPrivacyLevel: s.GetValueOrDefault("DefaultPrivacyLevel") is { Length: > 0 } level ? level : null,
-            // The permalink pattern is unverified (§5.2 step 5); the video list's share_url wins when we have it.
+            // The permalink pattern is unverified (docs/platforms.md#tiktok-publish-flow); the video list's share_url wins when we have it.
             VideoUrlTemplate: s.GetValueOrDefault("VideoUrlTemplate") ?? "https://www.tiktok.com/@{username}/video/{id}",
             PhotoUrlTemplate: s.GetValueOrDefault("PhotoUrlTemplate") ?? "https://www.tiktok.com/@{username}/photo/{id}");
     }

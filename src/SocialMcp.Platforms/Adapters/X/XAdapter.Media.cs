@@ -5,13 +5,14 @@ using System.Text.Json;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
 using SocialMcp.Core.Publishing;
+using SocialMcp.Platforms.Adapters.Shared;
 using SocialMcp.Platforms.Http;
 
 namespace SocialMcp.Platforms.Adapters.X;
 
 /// <summary>
-/// Media upload (PLATFORMS.md §3.2): the adapter fetches each item's bytes itself — over http(s) with a plain
-/// HttpClient (no platform pipeline), or from a <c>data:</c> URL — and streams them to X in chunks:
+/// Media upload (docs/platforms.md#x-media-upload): <see cref="MediaFetcher"/> fetches each item's bytes — over http(s)
+/// with a plain HttpClient (no platform pipeline), or from a <c>data:</c> URL — and the adapter sends them to X in chunks:
 /// <c>POST 2/media/upload/initialize</c> (media_type, total_bytes, media_category) → <c>2/media/upload/{id}/append</c>
 /// (segment_index, media; retry-safe, a segment is replaceable) → <c>2/media/upload/{id}/finalize</c> (retry-safe) →
 /// while <c>processing_info.state</c> is pending or in_progress, wait <c>check_after_secs</c> and ask
@@ -20,9 +21,6 @@ namespace SocialMcp.Platforms.Adapters.X;
 /// </summary>
 public sealed partial class XAdapter
 {
-    /// <summary>The name of the plain HttpClient that downloads media (no resilience handler: a download posts nothing).</summary>
-    public const string MediaClientName = "socialmcp-media-download";
-
     private sealed record UploadedMedia(string Id, DateTimeOffset ExpiresAt)
     {
         public override string ToString() => $"{Id}|{ExpiresAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)}";
@@ -82,32 +80,28 @@ public sealed partial class XAdapter
 
     private async Task<UploadedMedia> UploadOneAsync(AdapterCall call, XSettings settings, MediaItem item, int index, CancellationToken cancellationToken)
     {
-        await using var source = await OpenMediaAsync(item, index, settings, cancellationToken);
-        var category = source.MimeType == "image/gif" ? settings.GifCategory
-            : item.IsVideo || source.MimeType.StartsWith("video/", StringComparison.Ordinal) ? settings.VideoCategory
+        await using var source = await MediaFetcher.FetchAsync(_clients, item, $"Media item {index + 1}", timeout: null, cancellationToken);
+        var category = source.ContentType == "image/gif" ? settings.GifCategory
+            : item.IsVideo || source.ContentType.StartsWith("video/", StringComparison.Ordinal) ? settings.VideoCategory
             : settings.ImageCategory;
         var init = new HttpRequestMessage(HttpMethod.Post, "2/media/upload/initialize")
         {
             Content = new StringContent(JsonSerializer.Serialize(new Dictionary<string, object>
             {
-                ["media_type"] = source.MimeType,
+                ["media_type"] = source.ContentType,
                 ["total_bytes"] = source.Length,
                 ["media_category"] = category,
             }), Encoding.UTF8, "application/json"),
         };
-        var started = Data(await SendAsync(call, init, cancellationToken));
-        var mediaId = Str(started, "id") ?? throw Unexpected("media initialize had no id");
-        var expiresAfter = Seconds(started, "expires_after_secs");
+        var started = JsonProbe.Object(await SendAsync(call, init, cancellationToken), "data");
+        var mediaId = JsonProbe.Text(started, "id") ?? throw Unexpected("media initialize had no id");
+        var expiresAfter = JsonProbe.Number(started, "expires_after_secs");
 
-        var buffer = new byte[Math.Min(settings.ChunkSizeBytes, Math.Max(1, source.Length))];
         long sent = 0;
         for (var segment = 0; sent < source.Length; segment++)
         {
-            var want = (int)Math.Min(buffer.Length, source.Length - sent);
-            var read = await source.Stream.ReadAtLeastAsync(buffer.AsMemory(0, want), want, throwOnEndOfStream: false, cancellationToken);
-            if (read == 0)
-                break;
-            var chunk = new ByteArrayContent(buffer, 0, read);
+            var bytes = await source.ReadAsync(sent, (int)Math.Min(settings.ChunkSizeBytes, source.Length - sent), cancellationToken);
+            var chunk = new ByteArrayContent(bytes);
             chunk.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
             using var append = new HttpRequestMessage(HttpMethod.Post, $"2/media/upload/{Uri.EscapeDataString(mediaId)}/append")
             {
@@ -118,18 +112,13 @@ public sealed partial class XAdapter
                 },
             };
             await SendAsync(call, append.MarkRetrySafe(), cancellationToken);
-            sent += read;
-        }
-        if (sent != source.Length)
-        {
-            throw new PlatformCallException(new PlatformFailure(ErrorCodes.MediaUploadFailed,
-                $"Media item {index + 1} ended after {sent} of its {source.Length} bytes; check its URL and sizeBytes."));
+            sent += bytes.Length;
         }
 
         using var finalize = new HttpRequestMessage(HttpMethod.Post, $"2/media/upload/{Uri.EscapeDataString(mediaId)}/finalize");
-        var finalized = Data(await SendAsync(call, finalize.MarkRetrySafe(), cancellationToken));
+        var finalized = JsonProbe.Object(await SendAsync(call, finalize.MarkRetrySafe(), cancellationToken), "data");
         await AwaitProcessingAsync(call, settings, mediaId, index, finalized, cancellationToken);
-        var lifetime = Seconds(finalized, "expires_after_secs") ?? expiresAfter ?? 0;
+        var lifetime = JsonProbe.Number(finalized, "expires_after_secs") ?? expiresAfter ?? 0;
         return new UploadedMedia(mediaId, Time.GetUtcNow().AddSeconds(lifetime));
     }
 
@@ -140,7 +129,7 @@ public sealed partial class XAdapter
         for (var polls = 0; ; polls++)
         {
             var info = answer is { } a && a.TryGetProperty("processing_info", out var p) && p.ValueKind == JsonValueKind.Object ? p : (JsonElement?)null;
-            var state = Str(info, "state");
+            var state = JsonProbe.Text(info, "state");
             if (info is null || state == "succeeded")
                 return;
             if (state == "failed")
@@ -148,126 +137,18 @@ public sealed partial class XAdapter
                 var error = info.Value.TryGetProperty("error", out var e) ? e : default;
                 throw new PlatformCallException(new PlatformFailure(ErrorCodes.MediaUploadFailed,
                     $"X could not process media item {index + 1}; check its format against X's limits.", null,
-                    Str(error, "name") ?? "failed", Str(error, "message")));
+                    JsonProbe.Text(error, "name") ?? "failed", JsonProbe.Text(error, "message")));
             }
             if (polls >= options.MaxPolls)
             {
                 throw new PlatformCallException(new PlatformFailure(ErrorCodes.PlatformError,
                     $"X is still processing media item {index + 1}; try again later."));
             }
-            var asked = Seconds(info, "check_after_secs") is { } seconds ? TimeSpan.FromSeconds(seconds) : options.PollInterval;
+            var asked = JsonProbe.Number(info, "check_after_secs") is { } seconds ? TimeSpan.FromSeconds(seconds) : options.PollInterval;
             var wait = asked > settings.MaxStatusWait ? settings.MaxStatusWait : asked;
             await DelayAsync(wait, cancellationToken);
-            answer = Data(await SendAsync(call, new HttpRequestMessage(HttpMethod.Get,
-                $"2/media/upload?command=STATUS&media_id={Uri.EscapeDataString(mediaId)}"), cancellationToken));
+            answer = JsonProbe.Object(await SendAsync(call, new HttpRequestMessage(HttpMethod.Get,
+                $"2/media/upload?command=STATUS&media_id={Uri.EscapeDataString(mediaId)}"), cancellationToken), "data");
         }
     }
-
-    // ---- fetching the media ------------------------------------------------------------------------------
-
-    private sealed class MediaSource(Stream stream, long length, string mimeType, IDisposable? owner) : IAsyncDisposable
-    {
-        public Stream Stream { get; } = stream;
-        public long Length { get; } = length;
-        public string MimeType { get; } = mimeType;
-
-        public async ValueTask DisposeAsync()
-        {
-            await Stream.DisposeAsync();
-            owner?.Dispose();
-        }
-    }
-
-    /// <summary>
-    /// The item's bytes: an http(s) URL is downloaded (streamed when its length is known from Content-Length or
-    /// sizeBytes, else read into memory up to a limit); a <c>data:</c> URL is decoded. Messages never repeat the
-    /// URL, which may carry a signature.
-    /// </summary>
-    private async Task<MediaSource> OpenMediaAsync(MediaItem item, int index, XSettings settings, CancellationToken cancellationToken)
-    {
-        if (item.Url.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
-            return FromDataUrl(item, index);
-        if (!Uri.TryCreate(item.Url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
-            throw MediaFailure(index, "its URL is neither http(s) nor a data: URL");
-
-        HttpResponseMessage response;
-        try
-        {
-            response = await _clients.CreateClient(MediaClientName).GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        }
-        catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            throw MediaFailure(index, "it could not be downloaded");
-        }
-        try
-        {
-            if (!response.IsSuccessStatusCode)
-                throw MediaFailure(index, $"downloading it answered HTTP {(int)response.StatusCode}");
-            var served = response.Content.Headers.ContentType?.MediaType;
-            var mimeType = item.MimeType
-                ?? (served is not null && (served.StartsWith("image/", StringComparison.Ordinal) || served.StartsWith("video/", StringComparison.Ordinal)) ? served : null)
-                ?? GuessMimeType(uri.AbsolutePath, item);
-            var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-            if ((response.Content.Headers.ContentLength ?? item.SizeBytes) is { } length)
-                return new MediaSource(stream, length, mimeType, response);
-
-            var buffer = new MemoryStream();
-            var copy = new byte[81920];
-            int read;
-            while ((read = await stream.ReadAsync(copy, cancellationToken)) > 0)
-            {
-                if (buffer.Length + read > settings.MaxBufferedMediaBytes)
-                    throw MediaFailure(index, $"its server gave no length and it is over {settings.MaxBufferedMediaBytes} bytes; give sizeBytes");
-                buffer.Write(copy, 0, read);
-            }
-            await stream.DisposeAsync();
-            buffer.Position = 0;
-            return new MediaSource(buffer, buffer.Length, mimeType, response);
-        }
-        catch
-        {
-            response.Dispose();
-            throw;
-        }
-    }
-
-    private static MediaSource FromDataUrl(MediaItem item, int index)
-    {
-        var comma = item.Url.IndexOf(',');
-        if (comma < 0)
-            throw MediaFailure(index, "its data: URL has no data");
-        var meta = item.Url[5..comma];
-        var payload = item.Url[(comma + 1)..];
-        byte[] bytes;
-        try
-        {
-            bytes = meta.EndsWith(";base64", StringComparison.OrdinalIgnoreCase)
-                ? Convert.FromBase64String(payload)
-                : Encoding.UTF8.GetBytes(Uri.UnescapeDataString(payload));
-        }
-        catch (FormatException)
-        {
-            throw MediaFailure(index, "its data: URL is not valid base64");
-        }
-        var declared = meta.Split(';')[0];
-        var mimeType = item.MimeType ?? (declared.Length > 0 ? declared : GuessMimeType("", item));
-        return new MediaSource(new MemoryStream(bytes, writable: false), bytes.Length, mimeType, null);
-    }
-
-    private static string GuessMimeType(string path, MediaItem item) => Path.GetExtension(path).ToLowerInvariant() switch
-    {
-        ".jpg" or ".jpeg" => "image/jpeg",
-        ".png" => "image/png",
-        ".gif" => "image/gif",
-        ".webp" => "image/webp",
-        ".mp4" or ".m4v" => "video/mp4",
-        ".mov" => "video/quicktime",
-        _ => item.IsVideo ? "video/mp4" : "image/jpeg",
-    };
-
-    private static PlatformCallException MediaFailure(int index, string why) =>
-        new(new PlatformFailure(ErrorCodes.MediaUploadFailed, $"Media item {index + 1} could not be used: {why}."));
-
-    private static double? Seconds(JsonElement? element, string name) =>
-        element is { ValueKind: JsonValueKind.Object } e && e.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : null;
 }

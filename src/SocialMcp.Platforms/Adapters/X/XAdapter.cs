@@ -4,17 +4,17 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Polly.Timeout;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
 using SocialMcp.Core.Publishing;
 using SocialMcp.Core.Validation.Text;
+using SocialMcp.Platforms.Adapters.Shared;
 using SocialMcp.Platforms.Http;
 
 namespace SocialMcp.Platforms.Adapters.X;
 
 /// <summary>
-/// Publishes to X through API v2 (PLATFORMS.md §3) with the user's OAuth 2.0 token: <c>GET 2/users/me</c> (the
+/// Publishes to X through API v2 (docs/platforms.md#x-publish-flow) with the user's OAuth 2.0 token: <c>GET 2/users/me</c> (the
 /// username for the post's URL, and the user id for reconciling), media by chunked upload (<see cref="UploadMediaAsync"/>),
 /// then <c>POST 2/tweets</c> with the text and media ids; withdraw is <c>DELETE 2/tweets/{id}</c>. X has no link field,
 /// so a post's link is appended to its text when the text does not already contain it.
@@ -96,7 +96,7 @@ public sealed partial class XAdapter : PlatformAdapter
         {
             tweetId = await CreateTweetAsync(call, text, mediaIds, cancellationToken);
         }
-        catch (Exception ex) when (IsAmbiguous(ex, cancellationToken))
+        catch (Exception ex) when (PlatformErrorClassifier.MayHaveActed(ex, cancellationToken))
         {
             Logger.LogWarning("X did not answer POST 2/tweets for post {PostId}; reading the account's posts before reporting", request.PostId);
             switch (await FindPostedAsync(call, settings, me, request, since, text, mediaIds, cancellationToken))
@@ -129,7 +129,7 @@ public sealed partial class XAdapter : PlatformAdapter
         try
         {
             var body = await SendAsync(call, new HttpRequestMessage(HttpMethod.Delete, $"2/tweets/{Uri.EscapeDataString(request.PlatformPostId)}"), cancellationToken);
-            if (Data(body) is { } data && data.TryGetProperty("deleted", out var deleted) && deleted.ValueKind == JsonValueKind.True)
+            if (JsonProbe.Object(body, "data") is { } data && data.TryGetProperty("deleted", out var deleted) && deleted.ValueKind == JsonValueKind.True)
                 return WithdrawOutcome.Withdrawn;
             return await ExistsAsync(call, request.PlatformPostId, cancellationToken)
                 ? WithdrawOutcome.Failed(ErrorCodes.PlatformError, "X did not delete the post.")
@@ -151,10 +151,10 @@ public sealed partial class XAdapter : PlatformAdapter
     private async Task<Me> GetMeAsync(AdapterCall call, CancellationToken cancellationToken)
     {
         var body = await SendAsync(call, new HttpRequestMessage(HttpMethod.Get, "2/users/me"), cancellationToken);
-        var data = Data(body);
+        var data = JsonProbe.Object(body, "data");
         return new Me(
-            Str(data, "id") ?? throw Unexpected("2/users/me had no id"),
-            Str(data, "username") ?? call.Account.Handle.TrimStart('@'));
+            JsonProbe.Text(data, "id") ?? throw Unexpected("2/users/me had no id"),
+            JsonProbe.Text(data, "username") ?? call.Account.Handle.TrimStart('@'));
     }
 
     private async Task<string> CreateTweetAsync(AdapterCall call, string text, IReadOnlyList<string> mediaIds, CancellationToken cancellationToken)
@@ -169,7 +169,7 @@ public sealed partial class XAdapter : PlatformAdapter
             Content = new StringContent(JsonSerializer.Serialize(payload), Encoding.UTF8, "application/json"),
         };
         var body = await SendAsync(call, create, cancellationToken);
-        return Str(Data(body), "id") ?? throw Unexpected("POST 2/tweets answered without an id");
+        return JsonProbe.Text(JsonProbe.Object(body, "data"), "id") ?? throw Unexpected("POST 2/tweets answered without an id");
     }
 
     /// <summary>Whether a post exists: a missing one is a 200 with an <c>errors</c> array (or a 404).</summary>
@@ -178,7 +178,7 @@ public sealed partial class XAdapter : PlatformAdapter
         try
         {
             var body = await SendAsync(call, new HttpRequestMessage(HttpMethod.Get, $"2/tweets/{Uri.EscapeDataString(tweetId)}"), cancellationToken);
-            return Data(body) is not null;
+            return JsonProbe.Object(body, "data") is not null;
         }
         catch (PlatformCallException ex) when (ex.Failure.PlatformCode == XErrors.ResourceNotFound)
         {
@@ -210,7 +210,7 @@ public sealed partial class XAdapter : PlatformAdapter
                 throw UnreadableAnswer();
             foreach (var post in posts.EnumerateArray())
             {
-                if (Str(post, "id") is not { } id || Comparable(Str(post, "text") ?? "") != expected)
+                if (JsonProbe.Text(post, "id") is not { } id || Comparable(JsonProbe.Text(post, "text") ?? "") != expected)
                     continue;
                 if (mediaIds is not null && !SameMedia(post, mediaIds))
                     continue;
@@ -257,22 +257,9 @@ public sealed partial class XAdapter : PlatformAdapter
 
     // ---- helpers -------------------------------------------------------------------------------------------
 
-    private static JsonElement? Data(JsonElement body) =>
-        body.ValueKind == JsonValueKind.Object && body.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object ? data : null;
-
-    private static string? Str(JsonElement? element, string name) =>
-        element is { ValueKind: JsonValueKind.Object } e && e.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
     private static DateTimeOffset? ParseTime(string? value) =>
         DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at) ? at : null;
 
     private static PlatformCallException Unexpected(string what) =>
         new(new PlatformFailure(ErrorCodes.PlatformError, $"X answered unexpectedly: {what}."));
-
-    /// <summary>A failure after which the call may or may not have been carried out: no answer, or a server error.</summary>
-    private static bool IsAmbiguous(Exception ex, CancellationToken cancellationToken) =>
-        IsTransport(ex, cancellationToken) || ex is PlatformCallException { Failure.MayHaveActed: true };
-
-    private static bool IsTransport(Exception ex, CancellationToken cancellationToken) =>
-        ex is HttpRequestException or TimeoutRejectedException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested);
 }

@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Text.Json;
 using SocialMcp.Core.Errors;
+using SocialMcp.Platforms.Adapters.Shared;
 using SocialMcp.Platforms.Http;
 
 namespace SocialMcp.Platforms.Adapters.X;
 
 /// <summary>
-/// Maps X's errors to our taxonomy (PLATFORMS.md §3.6, §3.7): v2 problem details
+/// Maps X's errors to our taxonomy (docs/platforms.md#x-rate-limits, #x-errors): v2 problem details
 /// <c>{"title", "type", "status", "detail", "errors": [{"message", "parameters"}]}</c> and the legacy
 /// <c>{"errors": [{"code", "message"}]}</c>. The platform code is the problem type's last segment
 /// (<c>invalid-request</c>, <c>usage-capped</c>), the legacy code, or the HTTP status for <c>about:blank</c>.
@@ -51,9 +52,7 @@ public static class XErrors
                 ? new(ErrorCodes.MediaUploadFailed, "X refused a media file or media id.", null, platformCode, message)
                 : new(ErrorCodes.ContentRejected, "X refused the post as invalid.", null, platformCode, message);
         }
-        if (status >= 500)
-            return PlatformFailure.Transient("X", platformCode, message);
-        return new(ErrorCodes.PlatformError, $"X answered HTTP {status}.", null, platformCode, message);
+        return PlatformErrorClassifier.ByStatus("X", status, platformCode, message);
     }
 
     /// <summary>When a 24-hour cap (app or user) is spent, the time it resets.</summary>
@@ -78,7 +77,7 @@ public static class XErrors
         if (body is not { ValueKind: JsonValueKind.Object } json)
             return new Problem(null, null, null, false);
         var parts = new List<string>();
-        if (Str(json, "detail") is { Length: > 0 } detail)
+        if (JsonProbe.Text(json, "detail") is { Length: > 0 } detail)
             parts.Add(detail);
         int? legacy = null;
         var media = false;
@@ -88,7 +87,7 @@ public static class XErrors
             {
                 if (error.ValueKind != JsonValueKind.Object)
                     continue;
-                if (Str(error, "message") is { Length: > 0 } m)
+                if (JsonProbe.Text(error, "message") is { Length: > 0 } m)
                     parts.Add(m);
                 if (error.TryGetProperty("code", out var code) && code.ValueKind == JsonValueKind.Number && code.TryGetInt32(out var number))
                     legacy ??= number;
@@ -96,11 +95,8 @@ public static class XErrors
                     media |= parameters.EnumerateObject().Any(p => p.Name.StartsWith("media", StringComparison.Ordinal));
             }
         }
-        var message = parts.Count == 0 ? Str(json, "title") : string.Join(" ", parts.Distinct());
+        var message = parts.Count == 0 ? JsonProbe.Text(json, "title") : string.Join(" ", parts.Distinct());
         media |= message?.Contains("media", StringComparison.OrdinalIgnoreCase) == true;
-        return new Problem(Str(json, "type"), message, legacy, media);
+        return new Problem(JsonProbe.Text(json, "type"), message, legacy, media);
     }
-
-    private static string? Str(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }

@@ -5,7 +5,7 @@ namespace SocialMcp.Platforms.Adapters.X;
 
 /// <summary>
 /// X's platform-specific values from <c>Platforms:x:Settings:*</c>, each defaulting to the documented value
-/// (PLATFORMS.md §3). Status polls use the common <see cref="PlatformOptions.PollInterval"/> and
+/// (docs/platforms.md#x-settings). Status polls use the common <see cref="PlatformOptions.PollInterval"/> and
 /// <see cref="PlatformOptions.MaxPolls"/>, waiting what <c>check_after_secs</c> asks but never longer than
 /// <see cref="MaxStatusWait"/>.
 /// </summary>
@@ -15,7 +15,6 @@ public sealed record XSettings(
     string PostUrlPattern,
     int ReconcileMaxResults,
     TimeSpan ReconcileClockSkew,
-    long MaxBufferedMediaBytes,
     TimeSpan MediaExpiryMargin,
     string ImageCategory,
     string GifCategory,
@@ -31,13 +30,11 @@ public sealed record XSettings(
         return new XSettings(
             (int)Math.Clamp(Number(s, "ChunkSizeBytes", 4 * 1024 * 1024), 1, MaxChunkSizeBytes),
             TimeSpan.FromSeconds(Number(s, "MaxStatusWaitSeconds", 60)),
-            // x.com/{username}/status/{id} is the documented permalink form (PLATFORMS.md §3.2).
+            // x.com/{username}/status/{id} is the documented permalink form (docs/platforms.md#x-publish-flow).
             Text(s, "PostUrlPattern", "https://x.com/{username}/status/{id}"),
             // The user timeline returns 5..100 posts per page.
             (int)Math.Clamp(Number(s, "ReconcileMaxResults", 20), 5, 100),
             TimeSpan.FromSeconds(Number(s, "ReconcileClockSkewSeconds", 300)),
-            // A media URL without Content-Length (and without sizeBytes) is read into memory up to this size.
-            (long)Number(s, "MaxBufferedMediaBytes", 64 * 1024 * 1024),
             // An uploaded media id is reused on a retry while it has at least this long left (expires_after_secs).
             TimeSpan.FromSeconds(Number(s, "MediaExpiryMarginSeconds", 300)),
             Text(s, "ImageCategory", "tweet_image"),

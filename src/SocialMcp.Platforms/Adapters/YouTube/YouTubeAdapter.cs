@@ -9,12 +9,13 @@ using Microsoft.Extensions.Options;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
 using SocialMcp.Core.Publishing;
+using SocialMcp.Platforms.Adapters.Shared;
 using SocialMcp.Platforms.Http;
 
 namespace SocialMcp.Platforms.Adapters.YouTube;
 
 /// <summary>
-/// YouTube Data API v3 resumable <c>videos.insert</c> (PLATFORMS.md §6): start a session
+/// YouTube Data API v3 resumable <c>videos.insert</c> (docs/platforms.md#youtube-publish-flow): start a session
 /// (<c>POST upload/youtube/v3/videos?uploadType=resumable&amp;part=snippet,status</c> → session URI in
 /// <c>Location</c>), then PUT the bytes in chunks, each answered 308 with the bytes received in <c>Range</c> until the
 /// last, answered with the video. The session URI is kept as a handle before any byte is sent: a retry asks the
@@ -55,7 +56,7 @@ public sealed class YouTubeAdapter : PlatformAdapter
         _options = options;
     }
 
-    /// <summary>Videos can be deleted: <c>videos.delete</c> (§6.5).</summary>
+    /// <summary>Videos can be deleted: <c>videos.delete</c> (docs/platforms.md#youtube-withdraw).</summary>
     public override PublisherCapabilities CapabilitiesFor(Platform target) => new(CanWithdraw: true);
 
     protected override HttpRequestMessage WhoAmIRequest() => new(HttpMethod.Get, "youtube/v3/channels?part=id,snippet&mine=true");
@@ -122,7 +123,7 @@ public sealed class YouTubeAdapter : PlatformAdapter
             received = progress.Received;
         }
 
-        await using var file = await MediaFile.DownloadAsync(_clients, item, settings.MediaDownloadTimeout, cancellationToken);
+        await using var file = await MediaFetcher.FetchAsync(_clients, item, "The video", settings.MediaDownloadTimeout, cancellationToken);
         if (session is not null && file.Length != length)
         {
             Logger.LogWarning("YouTube: the video of post {PostId} changed size since its upload began; starting a new upload", request.PostId);
@@ -130,7 +131,7 @@ public sealed class YouTubeAdapter : PlatformAdapter
         }
         if (session is null)
         {
-            session = await StartSessionAsync(call, BuildMetadata(request, settings), Bool(request.Settings, "notifySubscribers"), file, cancellationToken);
+            session = await StartSessionAsync(call, BuildMetadata(request, settings), JsonProbe.Bool(request.Settings, "notifySubscribers"), file, cancellationToken);
             // Recorded before the first byte: from here on a retry resumes this session instead of creating a video.
             await handles.SetAsync(LengthHandle, file.Length.ToString(CultureInfo.InvariantCulture), cancellationToken);
             await handles.SetAsync(SessionHandle, session, cancellationToken);
@@ -154,28 +155,28 @@ public sealed class YouTubeAdapter : PlatformAdapter
     private static JsonObject BuildMetadata(PublishRequest request, YouTubeSettings settings)
     {
         var options = request.Settings;
-        var description = Text(options, "description") ?? request.Text;
+        var description = JsonProbe.NonEmptyText(options, "description") ?? request.Text;
         if (request.LinkUrl is { } link && !description.Contains(link, StringComparison.Ordinal))
             description = string.IsNullOrEmpty(description) ? link : description + "\n\n" + link;
 
         var snippet = new JsonObject
         {
-            ["title"] = Text(options, "title") ?? TitleFrom(request.Text, settings.MaxTitleLength),
+            ["title"] = JsonProbe.NonEmptyText(options, "title") ?? TitleFrom(request.Text, settings.MaxTitleLength),
             ["description"] = description,
         };
         if (Strings(options, "tags") is { Count: > 0 } tags)
             snippet["tags"] = new JsonArray(tags.Select(t => (JsonNode)t).ToArray());
-        if ((Scalar(options, "categoryId") ?? settings.DefaultCategoryId) is { } category)
+        if ((JsonProbe.Scalar(options, "categoryId") ?? settings.DefaultCategoryId) is { } category)
             snippet["categoryId"] = category;
 
-        var publishAt = Scalar(options, "publishAt");
+        var publishAt = JsonProbe.Scalar(options, "publishAt");
         // publishAt only works on a private video (off.), so asking for a time without a privacy means private until then.
-        var status = new JsonObject { ["privacyStatus"] = Text(options, "privacyStatus") ?? (publishAt is null ? settings.DefaultPrivacyStatus : "private") };
+        var status = new JsonObject { ["privacyStatus"] = JsonProbe.NonEmptyText(options, "privacyStatus") ?? (publishAt is null ? settings.DefaultPrivacyStatus : "private") };
         if (publishAt is not null)
             status["publishAt"] = publishAt;
         foreach (var flag in new[] { "selfDeclaredMadeForKids", "containsSyntheticMedia" })
         {
-            if (Bool(options, flag) is { } value)
+            if (JsonProbe.Bool(options, flag) is { } value)
                 status[flag] = value;
         }
         return new JsonObject { ["snippet"] = snippet, ["status"] = status };
@@ -193,12 +194,12 @@ public sealed class YouTubeAdapter : PlatformAdapter
 
     private async Task<PublishOutcome> FinishAsync(PublishRequest request, YouTubeSettings settings, JsonElement video, CancellationToken cancellationToken)
     {
-        var id = Text(video, "id") ?? throw new PlatformCallException(new PlatformFailure(ErrorCodes.PlatformError,
+        var id = JsonProbe.NonEmptyText(video, "id") ?? throw new PlatformCallException(new PlatformFailure(ErrorCodes.PlatformError,
             "YouTube finished the upload but did not say the video's id; check the channel before retrying."));
         await request.Handles.SetAsync(VideoIdHandle, id, cancellationToken);
 
-        var asked = Text(request.Settings, "privacyStatus") ?? (Scalar(request.Settings, "publishAt") is null ? settings.DefaultPrivacyStatus : "private");
-        if (video.TryGetProperty("status", out var status) && Text(status, "privacyStatus") is { } got && got != asked)
+        var asked = JsonProbe.NonEmptyText(request.Settings, "privacyStatus") ?? (JsonProbe.Scalar(request.Settings, "publishAt") is null ? settings.DefaultPrivacyStatus : "private");
+        if (video.TryGetProperty("status", out var status) && JsonProbe.NonEmptyText(status, "privacyStatus") is { } got && got != asked)
         {
             // Unaudited API projects can only upload private videos (off.): worth telling the operator.
             Logger.LogWarning("YouTube made video {VideoId} {Privacy} although {Asked} was asked; the API project may not be audited yet", id, got, asked);
@@ -217,7 +218,7 @@ public sealed class YouTubeAdapter : PlatformAdapter
             var reply = await CallAsync(call, new HttpRequestMessage(HttpMethod.Get, "youtube/v3/videos?part=id,status&id=" + Uri.EscapeDataString(id)),
                 cancellationToken);
             return reply.Body is { ValueKind: JsonValueKind.Object } body && body.TryGetProperty("items", out var items)
-                && items.ValueKind == JsonValueKind.Array && items.EnumerateArray().Any(v => Text(v, "id") == id);
+                && items.ValueKind == JsonValueKind.Array && items.EnumerateArray().Any(v => JsonProbe.NonEmptyText(v, "id") == id);
         }
         catch (PlatformCallException ex) when (ex.Failure.Code == ErrorCodes.PermissionMissing)
         {
@@ -230,7 +231,7 @@ public sealed class YouTubeAdapter : PlatformAdapter
     /// <summary>Where an upload stands: finished (the video), bytes received so far, or the session is gone.</summary>
     private sealed record Progress(JsonElement? Video, long Received, bool Gone);
 
-    private async Task<string> StartSessionAsync(AdapterCall call, JsonObject metadata, bool? notifySubscribers, MediaFile file,
+    private async Task<string> StartSessionAsync(AdapterCall call, JsonObject metadata, bool? notifySubscribers, MediaFetcher file,
         CancellationToken cancellationToken)
     {
         // notifySubscribers is a videos.insert parameter (YouTube's default: true), not part of the resource.
@@ -251,7 +252,7 @@ public sealed class YouTubeAdapter : PlatformAdapter
     /// 5xx) is followed by a status query, and the upload continues from what the session says it has. The time the
     /// last chunk first goes out is recorded: after it, a session that cannot be asked (or has expired) may hold a video.
     /// </summary>
-    private async Task<JsonElement> UploadAsync(AdapterCall call, YouTubeSettings settings, PublishRequest request, string session, MediaFile file,
+    private async Task<JsonElement> UploadAsync(AdapterCall call, YouTubeSettings settings, PublishRequest request, string session, MediaFetcher file,
         long offset, CancellationToken cancellationToken)
     {
         var interruptions = 0;
@@ -312,7 +313,7 @@ public sealed class YouTubeAdapter : PlatformAdapter
     private static DateTimeOffset? ParseTime(string? value) =>
         DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at) ? at : null;
 
-    private async Task<Progress> PutChunkAsync(AdapterCall call, string session, MediaFile file, byte[] bytes, long offset, CancellationToken cancellationToken)
+    private async Task<Progress> PutChunkAsync(AdapterCall call, string session, MediaFetcher file, byte[] bytes, long offset, CancellationToken cancellationToken)
     {
         var content = new ByteArrayContent(bytes);
         content.Headers.ContentType = MediaTypeHeaderValue.TryParse(file.ContentType, out var type) ? type : new MediaTypeHeaderValue("application/octet-stream");
@@ -380,8 +381,7 @@ public sealed class YouTubeAdapter : PlatformAdapter
             400 or 413 or 415 when upload || (reason is not null && MediaReasons.Contains(reason)) =>
                 Failure(ErrorCodes.MediaUploadFailed, "YouTube refused the video file; check its format and size."),
             400 => Failure(ErrorCodes.ContentRejected, "YouTube refused the video's details (title, description, tags, category, privacy or publishAt)."),
-            >= 500 => PlatformFailure.Transient("YouTube", platformCode, message),
-            _ => Failure(ErrorCodes.PlatformError, $"YouTube answered HTTP {status}."),
+            _ => PlatformErrorClassifier.ByStatus("YouTube", status, platformCode, message),
         };
     }
 
@@ -391,11 +391,11 @@ public sealed class YouTubeAdapter : PlatformAdapter
         if (body is not { ValueKind: JsonValueKind.Object } b || !b.TryGetProperty("error", out var error))
             return (null, null);
         if (error.ValueKind == JsonValueKind.String)
-            return (error.GetString(), Text(b, "error_description"));
+            return (error.GetString(), JsonProbe.NonEmptyText(b, "error_description"));
         string? reason = null;
         if (error.ValueKind == JsonValueKind.Object && error.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array)
-            reason = errors.EnumerateArray().Select(e => Text(e, "reason")).FirstOrDefault(r => r is not null);
-        return (reason ?? Text(error, "status"), Text(error, "message"));
+            reason = errors.EnumerateArray().Select(e => JsonProbe.NonEmptyText(e, "reason")).FirstOrDefault(r => r is not null);
+        return (reason ?? JsonProbe.NonEmptyText(error, "status"), JsonProbe.NonEmptyText(error, "message"));
     }
 
     // ---- HTTP ----------------------------------------------------------------------------------------------
@@ -418,27 +418,6 @@ public sealed class YouTubeAdapter : PlatformAdapter
             return new Reply(response.StatusCode, body, location, range);
         }
     }
-
-    private static string? Text(JsonElement? element, string property) =>
-        element is { ValueKind: JsonValueKind.Object } e && e.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString() is { Length: > 0 } text ? text : null
-            : null;
-
-    /// <summary>A string or number setting as text (categoryId may come as 22 or "22").</summary>
-    private static string? Scalar(JsonElement? element, string property) =>
-        element is { ValueKind: JsonValueKind.Object } e && e.TryGetProperty(property, out var value)
-            ? value.ValueKind switch
-            {
-                JsonValueKind.String => value.GetString() is { Length: > 0 } text ? text : null,
-                JsonValueKind.Number => value.GetRawText(),
-                _ => null,
-            }
-            : null;
-
-    private static bool? Bool(JsonElement? element, string property) =>
-        element is { ValueKind: JsonValueKind.Object } e && e.TryGetProperty(property, out var value) && value.ValueKind is JsonValueKind.True or JsonValueKind.False
-            ? value.GetBoolean()
-            : null;
 
     /// <summary>A list of strings, given as an array or as one comma-separated string.</summary>
     private static List<string>? Strings(JsonElement? element, string property)

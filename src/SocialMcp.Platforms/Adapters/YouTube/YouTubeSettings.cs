@@ -5,7 +5,7 @@ namespace SocialMcp.Platforms.Adapters.YouTube;
 
 /// <summary>
 /// YouTube's values from <c>Platforms:youtube:Settings:*</c>, each defaulting to the documented value
-/// (shared/docs/PLATFORMS.md §6). A post's own settings (title, privacyStatus, …) win over the defaults here.
+/// (docs/platforms.md#youtube-settings). A post's own settings (title, privacyStatus, …) win over the defaults here.
 /// </summary>
 internal sealed record YouTubeSettings(
     string DefaultPrivacyStatus,

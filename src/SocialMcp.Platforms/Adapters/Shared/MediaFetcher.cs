@@ -1,0 +1,134 @@
+using System.Text;
+using SocialMcp.Core.Domain;
+using SocialMcp.Core.Errors;
+using SocialMcp.Platforms.Http;
+
+namespace SocialMcp.Platforms.Adapters.Shared;
+
+/// <summary>
+/// Fetches a post's media file for the adapters that upload bytes themselves (X, LinkedIn, YouTube, Amazon): an
+/// http(s) URL is downloaded, a <c>data:</c> URL decoded, into a temporary file that is deleted on dispose, so a large
+/// video is sent in chunks without being held in memory. Downloads use a plain HttpClient: the media host is not the
+/// platform, so neither the platform's token nor its resilience pipeline applies, and a download posts nothing.
+/// Messages never repeat the URL, which may carry a signature.
+/// </summary>
+internal sealed class MediaFetcher : IAsyncDisposable
+{
+    /// <summary>The name of the plain HttpClient that downloads media (no resilience handler).</summary>
+    public const string ClientName = "socialmcp-media-download";
+
+    private readonly FileStream _file;
+
+    private MediaFetcher(FileStream file, string contentType)
+    {
+        _file = file;
+        ContentType = contentType;
+    }
+
+    public long Length => _file.Length;
+
+    /// <summary>The item's MIME type: as the post states it, else as the server serves it (image/* or video/*), else guessed from the URL.</summary>
+    public string ContentType { get; }
+
+    /// <summary>
+    /// Fetches <paramref name="item"/>; <paramref name="subject"/> names it in failure messages ("The video", "Media
+    /// item 2"). <paramref name="timeout"/> bounds the download request (null: the client's default).
+    /// </summary>
+    public static async Task<MediaFetcher> FetchAsync(IHttpClientFactory clients, MediaItem item, string subject, TimeSpan? timeout,
+        CancellationToken cancellationToken)
+    {
+        var file = new FileStream(Path.Combine(Path.GetTempPath(), "socialmcp-media-" + Guid.NewGuid().ToString("N")), FileMode.CreateNew,
+            FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        try
+        {
+            var contentType = item.Url.StartsWith("data:", StringComparison.OrdinalIgnoreCase)
+                ? await DecodeDataUrlAsync(item, subject, file, cancellationToken)
+                : await DownloadAsync(clients, item, subject, timeout, file, cancellationToken);
+            if (file.Length == 0)
+                throw Failure(subject, "is empty");
+            file.Position = 0;
+            return new MediaFetcher(file, contentType);
+        }
+        catch
+        {
+            await file.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Bytes [offset, offset + count) of the file (fewer at its end).</summary>
+    public async Task<byte[]> ReadAsync(long offset, int count, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[(int)Math.Max(0, Math.Min(count, Length - offset))];
+        _file.Position = offset;
+        await _file.ReadExactlyAsync(buffer, cancellationToken);
+        return buffer;
+    }
+
+    /// <summary>The whole file.</summary>
+    public Task<byte[]> ReadAllAsync(CancellationToken cancellationToken) => ReadAsync(0, checked((int)Length), cancellationToken);
+
+    public ValueTask DisposeAsync() => _file.DisposeAsync();
+
+    private static async Task<string> DownloadAsync(IHttpClientFactory clients, MediaItem item, string subject, TimeSpan? timeout, FileStream file,
+        CancellationToken cancellationToken)
+    {
+        if (!Uri.TryCreate(item.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
+            throw Failure(subject, "has a URL that is neither http(s) nor a data: URL");
+        var client = clients.CreateClient(ClientName);
+        if (timeout is { } limit)
+            client.Timeout = limit;
+        try
+        {
+            using var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            if (!response.IsSuccessStatusCode)
+                throw Failure(subject, $"could not be fetched (HTTP {(int)response.StatusCode})");
+            await response.Content.CopyToAsync(file, cancellationToken);
+            var served = response.Content.Headers.ContentType?.MediaType;
+            return item.MimeType
+                ?? (served is not null && (served.StartsWith("image/", StringComparison.Ordinal) || served.StartsWith("video/", StringComparison.Ordinal)) ? served : null)
+                ?? GuessContentType(url.AbsolutePath, item);
+        }
+        catch (Exception ex) when (PlatformErrorClassifier.IsNoAnswer(ex, cancellationToken))
+        {
+            throw Failure(subject, "could not be fetched");
+        }
+    }
+
+    private static async Task<string> DecodeDataUrlAsync(MediaItem item, string subject, FileStream file, CancellationToken cancellationToken)
+    {
+        var comma = item.Url.IndexOf(',');
+        if (comma < 0)
+            throw Failure(subject, "has a data: URL without data");
+        var meta = item.Url[5..comma];
+        var payload = item.Url[(comma + 1)..];
+        byte[] bytes;
+        try
+        {
+            bytes = meta.EndsWith(";base64", StringComparison.OrdinalIgnoreCase)
+                ? Convert.FromBase64String(payload)
+                : Encoding.UTF8.GetBytes(Uri.UnescapeDataString(payload));
+        }
+        catch (FormatException)
+        {
+            throw Failure(subject, "has a data: URL that is not valid base64");
+        }
+        await file.WriteAsync(bytes, cancellationToken);
+        var declared = meta.Split(';')[0];
+        return item.MimeType ?? (declared.Length > 0 ? declared : GuessContentType("", item));
+    }
+
+    private static string GuessContentType(string path, MediaItem item) => Path.GetExtension(path).ToLowerInvariant() switch
+    {
+        ".jpg" or ".jpeg" => "image/jpeg",
+        ".png" => "image/png",
+        ".gif" => "image/gif",
+        ".webp" => "image/webp",
+        ".mp4" or ".m4v" => "video/mp4",
+        ".mov" => "video/quicktime",
+        _ => item.IsVideo ? "video/mp4" : "image/jpeg",
+    };
+
+    private static PlatformCallException Failure(string subject, string what) =>
+        new(new PlatformFailure(ErrorCodes.MediaUploadFailed, $"{subject} {what}; check that its URL is public and points at the file itself."));
+}
