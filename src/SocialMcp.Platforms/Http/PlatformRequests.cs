@@ -1,6 +1,6 @@
 namespace SocialMcp.Platforms.Http;
 
-/// <summary>Per-request flags the resilience handler reads.</summary>
+/// <summary>Per-request flags the resilience pipeline reads (<see cref="PlatformResiliencePipeline"/>).</summary>
 public static class PlatformRequests
 {
     /// <summary>

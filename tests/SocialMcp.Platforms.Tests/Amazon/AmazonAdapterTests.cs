@@ -55,7 +55,7 @@ public sealed class AmazonAdapterTests
     [Fact]
     public async Task PublishAsync_AgainAfterModeration_PublishedWithoutCreatingAnotherPost()
     {
-        var clock = new FakeTimeProvider();
+        var clock = new FakeTimeProvider(TestTime.Start);
         await using var harness = await StartAsync(clock);
         var handles = new InMemoryPublishHandles();
         var request = Request(harness, harness.Account(), handles: handles);
@@ -111,7 +111,7 @@ public sealed class AmazonAdapterTests
     [Fact]
     public async Task PublishAsync_ModerationRejectsThePost_ContentRejected()
     {
-        var clock = new FakeTimeProvider();
+        var clock = new FakeTimeProvider(TestTime.Start);
         await using var harness = await StartAsync(clock);
         World(harness).RejectedPhrases.Add("miracle");
         var request = Request(harness, harness.Account(), "A miracle lamp", handles: new InMemoryPublishHandles());
@@ -165,7 +165,7 @@ public sealed class AmazonAdapterTests
     [Fact]
     public async Task PublishAsync_ThrottledLongerThanTheHandlerWaits_RateLimitedWithRetryAfter()
     {
-        var clock = new FakeTimeProvider();
+        var clock = new FakeTimeProvider(TestTime.Start);
         await using var harness = await StartAsync(clock);
         harness.Emulator.Faults.Enqueue(Platform.Amazon,
             new Fault.Respond(429, ThrottledBody, new Dictionary<string, string> { ["Retry-After"] = "120" }) { PathContains = "bp/v2/posts" });
@@ -181,7 +181,7 @@ public sealed class AmazonAdapterTests
     [Fact]
     public async Task PublishAsync_ShortRetryAfterOnProfiles_WaitsOnTheClockThenSubmits()
     {
-        var clock = new WatchedClock();
+        var clock = new WatchedFakeTimeProvider();
         await using var harness = await StartAsync(clock);
         harness.Emulator.Faults.Enqueue(Platform.Amazon,
             new Fault.Respond(429, ThrottledBody, new Dictionary<string, string> { ["Retry-After"] = "5" }) { PathContains = "bp/v2/profiles" });
@@ -342,7 +342,7 @@ public sealed class AmazonAdapterTests
     [Fact]
     public async Task Emulator_PostStateMachine_VersionsGuardEveryTransition()
     {
-        var clock = new FakeTimeProvider();
+        var clock = new FakeTimeProvider(TestTime.Start);
         await using var harness = await StartAsync(clock);
         var account = harness.Account("brand");
         var published = await harness.Adapter.PublishAsync(Request(harness, account), CancellationToken.None);
@@ -393,7 +393,7 @@ public sealed class AmazonAdapterTests
     [Fact]
     public async Task Emulator_RequestsBeyondTheThrottle_429WithRetryAfter()
     {
-        await using var harness = await StartAsync(new FakeTimeProvider());
+        await using var harness = await StartAsync(new FakeTimeProvider(TestTime.Start));
         World(harness).RequestsPerMinute = 2;
         using var client = EmulatorClient(harness, harness.Account());
 

@@ -262,7 +262,7 @@ public sealed class FacebookAdapterTests
     [Fact]
     public async Task PublishAsync_UploadAnswersRetryAfter_WaitsOnTheClockThenPublishes()
     {
-        var clock = new FakeTimeProvider();
+        var clock = new WatchedFakeTimeProvider();
         await using var harness = await AdapterHarness.StartAsync(Platform.Facebook, clock,
             new Dictionary<string, string?> { ["Platforms:facebook:AttemptTimeout"] = "12:00:00" });
         var account = harness.Account();
@@ -528,7 +528,7 @@ public sealed class FacebookAdapterTests
     // ---- helpers -------------------------------------------------------------------------------------------
 
     /// <summary>Spins (no sleeping) until the code under test has started a delay on the fake clock, or finished.</summary>
-    private static async Task WaitForTimerAsync(FakeTimeProvider clock, Task work)
+    private static async Task WaitForTimerAsync(WatchedFakeTimeProvider clock, Task work)
     {
         var watch = Stopwatch.StartNew();
         while (clock.PendingTimers == 0 && !work.IsCompleted)

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using SocialMcp.Core.Domain;
@@ -47,45 +45,9 @@ internal static class GraphTestSupport
         return await JsonAsync(response);
     }
 
-    /// <summary>Waits (without sleeping) for the code under test to reach a state, e.g. to have registered a timer.</summary>
-    public static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var watch = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (watch.Elapsed > TimeSpan.FromSeconds(10))
-                throw new TimeoutException("The awaited condition never became true.");
-            await Task.Yield();
-        }
-    }
-
     private static async Task<JsonElement> JsonAsync(HttpResponseMessage response)
     {
         using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         return document.RootElement.Clone();
-    }
-}
-
-/// <summary>A <see cref="FakeTimeProvider"/> that also records the due time of every timer created, so a test can tell a retry delay from an attempt timeout.</summary>
-internal sealed class RecordingClock(FakeTimeProvider inner) : TimeProvider
-{
-    private readonly ConcurrentQueue<TimeSpan> _dueTimes = new();
-
-    public RecordingClock() : this(new FakeTimeProvider()) { }
-
-    public FakeTimeProvider Fake => inner;
-
-    public IReadOnlyCollection<TimeSpan> DueTimes => _dueTimes;
-
-    public override DateTimeOffset GetUtcNow() => inner.GetUtcNow();
-
-    public override long GetTimestamp() => inner.GetTimestamp();
-
-    public override long TimestampFrequency => inner.TimestampFrequency;
-
-    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
-    {
-        _dueTimes.Enqueue(dueTime);
-        return inner.CreateTimer(callback, state, dueTime, period);
     }
 }

@@ -192,7 +192,7 @@ public sealed class InstagramAdapterTests
     [Fact]
     public async Task Publish_Throttled_RateLimitedWithResetFromUsageHeader()
     {
-        var clock = new FakeTimeProvider();
+        var clock = new FakeTimeProvider(TestTime.Start);
         await using var harness = await StartAsync(clock);
         var account = harness.Account();
         harness.Emulator.Faults.Enqueue(Ig, GraphEmulation.Throttled(80002, account.PlatformAccountId, regainMinutes: 7, pathContains: "/media"));
@@ -212,7 +212,7 @@ public sealed class InstagramAdapterTests
     [InlineData(613)]
     public async Task Publish_ThrottledWithoutResetSignal_RateLimitedAfterFallbackWindow(int code)
     {
-        var clock = new FakeTimeProvider();
+        var clock = new FakeTimeProvider(TestTime.Start);
         await using var harness = await StartAsync(clock, ("Settings:RateLimitFallbackMinutes", "45"));
         var account = harness.Account();
         harness.Emulator.Faults.Enqueue(Ig, GraphEmulation.Throttled(code, account.PlatformAccountId, regainMinutes: null, pathContains: "/media"));
@@ -242,7 +242,7 @@ public sealed class InstagramAdapterTests
     [Fact]
     public async Task Publish_PublishingLimitUsedUp_QuotaExhaustedBeforeCreatingContainers()
     {
-        var clock = new FakeTimeProvider();
+        var clock = new FakeTimeProvider(TestTime.Start);
         await using var harness = await StartAsync(clock);
         var account = harness.Account();
         for (var i = 0; i < 50; i++)
@@ -297,7 +297,7 @@ public sealed class InstagramAdapterTests
     [Fact]
     public async Task Publish_RetryAfterOnRetrySafeCall_WaitsOnTheClockThenPublishes()
     {
-        var clock = new RecordingClock();
+        var clock = new WatchedFakeTimeProvider();
         await using var harness = await StartAsync(clock);
         var account = harness.Account();
         var wait = TimeSpan.FromSeconds(5);
@@ -306,9 +306,9 @@ public sealed class InstagramAdapterTests
         { PathContains = "content_publishing_limit" });
 
         var publish = harness.Adapter.PublishAsync(AdapterHarness.Request(account, "Patience", [Image()]), CancellationToken.None);
-        await WaitUntilAsync(() => clock.DueTimes.Contains(wait));
+        await clock.WaitForDelayAsync(wait);
         Assert.False(publish.IsCompleted);
-        clock.Fake.Advance(wait);
+        clock.Advance(wait);
         var outcome = await publish;
 
         Assert.True(outcome.Succeeded, outcome.ErrorMessage);
@@ -383,7 +383,7 @@ public sealed class InstagramAdapterTests
     [Fact]
     public async Task Publish_ContainerOfEarlierAttemptExpired_CreatesANewOne()
     {
-        var clock = new FakeTimeProvider();
+        var clock = new FakeTimeProvider(TestTime.Start);
         await using var harness = await StartAsync(clock);
         var account = harness.Account(tokenLifetime: TimeSpan.FromDays(10));
         var handles = new InMemoryPublishHandles();
@@ -441,7 +441,7 @@ public sealed class InstagramAdapterTests
     [Fact]
     public async Task Emulator_FiftyPostsInRollingDay_RefusesTheNextUntilTheWindowMoves()
     {
-        var clock = new FakeTimeProvider();
+        var clock = new FakeTimeProvider(TestTime.Start);
         await using var harness = await StartAsync(clock, ("Settings:CheckPublishingLimit", "false"));
         var account = harness.Account(tokenLifetime: TimeSpan.FromDays(10));
         for (var i = 0; i < 50; i++)
@@ -489,7 +489,7 @@ public sealed class InstagramAdapterTests
     [Fact]
     public async Task Emulator_ContainerOlderThanADay_ExpiresAndCannotBePublished()
     {
-        var clock = new FakeTimeProvider();
+        var clock = new FakeTimeProvider(TestTime.Start);
         await using var harness = await StartAsync(clock);
         var account = harness.Account(tokenLifetime: TimeSpan.FromDays(10));
         using var client = EmulatorClient(harness, account);

@@ -262,7 +262,7 @@ public sealed class LinkedInAdapterTests
     [Fact]
     public async Task WithdrawAsync_ThrottledWithoutHeaders_BacksOffOnTheClockThenDeletes()
     {
-        var clock = new FakeTimeProvider();
+        var clock = new WatchedFakeTimeProvider();
         await using var harness = await AdapterHarness.StartAsync(LinkedIn, clock, new Dictionary<string, string?>
         {
             ["Platforms:linkedin:RetryBaseDelay"] = "00:00:02",
@@ -344,7 +344,7 @@ public sealed class LinkedInAdapterTests
     [Fact]
     public async Task PublishAsync_RetryDuplicatingAnOlderPost_ReturnsDuplicateContentInsteadOfAdoptingIt()
     {
-        var clock = new FakeTimeProvider();
+        var clock = new FakeTimeProvider(TestTime.Start);
         await using var harness = await AdapterHarness.StartAsync(LinkedIn, clock);
         var account = harness.Account();
         var older = await harness.Adapter.PublishAsync(AdapterHarness.Request(account, "Same words"), CancellationToken.None);
@@ -433,7 +433,7 @@ public sealed class LinkedInAdapterTests
     [Fact]
     public async Task Emulator_DeletedPost_StillCountsAsDuplicateForADay()
     {
-        var clock = new FakeTimeProvider();
+        var clock = new FakeTimeProvider(TestTime.Start);
         await using var harness = await AdapterHarness.StartAsync(LinkedIn, clock);
         var account = harness.Account();
         using var client = RawClient(harness, account);
@@ -507,7 +507,7 @@ public sealed class LinkedInAdapterTests
     }
 
     /// <summary>Moves the fake clock in small steps while the call is waiting on a timer, until it completes.</summary>
-    private static async Task AdvanceUntilDoneAsync(FakeTimeProvider clock, Task task, TimeSpan step)
+    private static async Task AdvanceUntilDoneAsync(WatchedFakeTimeProvider clock, Task task, TimeSpan step)
     {
         for (var i = 0; i < 2_000 && !task.IsCompleted; i++)
         {

@@ -18,7 +18,7 @@ public sealed class ReconciliationTests
     public async Task PublishAsync_CreateAnswerLostAndLookupFails_NeedsReconciliationWithoutCreatingAgain(string platform)
     {
         var scenario = ReconciliationScenarios.Named(platform);
-        await using var harness = await scenario.StartAsync(new FakeTimeProvider());
+        await using var harness = await scenario.StartAsync(new FakeTimeProvider(TestTime.Start));
         var handles = new InMemoryPublishHandles();
         var request = scenario.Request(harness, handles);
         harness.Emulator.Faults.Enqueue(scenario.Platform, scenario.LostCreate());
@@ -44,7 +44,7 @@ public sealed class ReconciliationTests
     public async Task PublishAsync_CreateRefusedThenLookupFindsNothing_PublishesOnce(string platform)
     {
         var scenario = ReconciliationScenarios.Named(platform);
-        var clock = new FakeTimeProvider();
+        var clock = new FakeTimeProvider(TestTime.Start);
         await using var harness = await scenario.StartAsync(clock);
         var handles = new InMemoryPublishHandles();
         var request = scenario.Request(harness, handles);
@@ -66,7 +66,7 @@ public sealed class ReconciliationTests
     public async Task PublishAsync_CreateAnswerLostAndLookupFailedOnce_NextAttemptFindsThePostWithoutCreatingAgain(string platform)
     {
         var scenario = ReconciliationScenarios.Named(platform);
-        await using var harness = await scenario.StartAsync(new FakeTimeProvider());
+        await using var harness = await scenario.StartAsync(new FakeTimeProvider(TestTime.Start));
         var handles = new InMemoryPublishHandles();
         var request = scenario.Request(harness, handles);
         harness.Emulator.Faults.Enqueue(scenario.Platform, scenario.LostCreate());
@@ -92,7 +92,7 @@ public sealed class ReconciliationTests
     public async Task PublishAsync_XTimelineUnreadableInAnyWay_NeedsReconciliation(int status, string? body)
     {
         var scenario = ReconciliationScenarios.X;
-        await using var harness = await scenario.StartAsync(new FakeTimeProvider());
+        await using var harness = await scenario.StartAsync(new FakeTimeProvider(TestTime.Start));
         var handles = new InMemoryPublishHandles();
         var request = scenario.Request(harness, handles);
         harness.Emulator.Faults.Enqueue(scenario.Platform, scenario.LostCreate());
@@ -112,7 +112,7 @@ public sealed class ReconciliationTests
     public async Task PublishAsync_CreateRefusedWith4xxAndLookupFails_PlainFailureNotReconciliation()
     {
         var scenario = ReconciliationScenarios.LinkedIn;
-        await using var harness = await scenario.StartAsync(new FakeTimeProvider());
+        await using var harness = await scenario.StartAsync(new FakeTimeProvider(TestTime.Start));
         var request = scenario.Request(harness, new InMemoryPublishHandles());
         harness.Emulator.Faults.Enqueue(scenario.Platform,
             new Fault.Respond(426, """{"status":426,"code":"NONEXISTENT_VERSION","message":"Requested version 209912 is not active"}""")

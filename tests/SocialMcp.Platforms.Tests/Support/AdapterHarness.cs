@@ -13,7 +13,7 @@ namespace SocialMcp.Platforms.Tests.Support;
 /// <summary>
 /// An adapter wired as in production (HttpClient factory, resilience handler, token vault), pointed at a fresh
 /// emulator on an ephemeral loopback port. Settings default to fast, deterministic values: zero poll interval and
-/// zero backoff, so no test waits on a real clock; tests of waits pass a <see cref="FakeTimeProvider"/>.
+/// zero backoff, so no test waits on a real clock; tests of waits pass a <see cref="FakeTimeProvider"/> (a <see cref="WatchedFakeTimeProvider"/> when they must see the wait start).
 /// </summary>
 public sealed class AdapterHarness : IAsyncDisposable
 {

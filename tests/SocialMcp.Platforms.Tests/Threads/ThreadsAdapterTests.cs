@@ -146,7 +146,7 @@ public sealed class ThreadsAdapterTests
     [Fact]
     public async Task Publish_Throttled_RateLimitedWithResetFromUsageHeader()
     {
-        var clock = new FakeTimeProvider();
+        var clock = new FakeTimeProvider(TestTime.Start);
         await using var harness = await StartAsync(clock, NoLimitCheck);
         var account = harness.Account();
         harness.Emulator.Faults.Enqueue(Th,
@@ -163,7 +163,7 @@ public sealed class ThreadsAdapterTests
     [Fact]
     public async Task Publish_ThrottledWithoutResetSignal_RateLimitedAfterDefaultHour()
     {
-        var clock = new FakeTimeProvider();
+        var clock = new FakeTimeProvider(TestTime.Start);
         await using var harness = await StartAsync(clock);
         var account = harness.Account();
         harness.Emulator.Faults.Enqueue(Th, GraphEmulation.Throttled(4, account.PlatformAccountId, regainMinutes: null, pathContains: "threads_publishing_limit"));
@@ -194,7 +194,7 @@ public sealed class ThreadsAdapterTests
     [Fact]
     public async Task Publish_PublishingLimitUsedUp_QuotaExhausted()
     {
-        var clock = new FakeTimeProvider();
+        var clock = new FakeTimeProvider(TestTime.Start);
         await using var harness = await StartAsync(clock);
         var account = harness.Account();
         await PublishDirectlyAsync(harness, account, 250);
@@ -255,7 +255,7 @@ public sealed class ThreadsAdapterTests
     [Fact]
     public async Task Publish_RetryAfterOnRetrySafeCall_WaitsOnTheClockThenPublishes()
     {
-        var clock = new RecordingClock();
+        var clock = new WatchedFakeTimeProvider();
         await using var harness = await StartAsync(clock);
         var account = harness.Account();
         var wait = TimeSpan.FromSeconds(3);
@@ -264,9 +264,9 @@ public sealed class ThreadsAdapterTests
         { PathContains = "threads_publishing_limit" });
 
         var publish = harness.Adapter.PublishAsync(AdapterHarness.Request(account, "Patience"), CancellationToken.None);
-        await WaitUntilAsync(() => clock.DueTimes.Contains(wait));
+        await clock.WaitForDelayAsync(wait);
         Assert.False(publish.IsCompleted);
-        clock.Fake.Advance(wait);
+        clock.Advance(wait);
         var outcome = await publish;
 
         Assert.True(outcome.Succeeded, outcome.ErrorMessage);
@@ -295,7 +295,7 @@ public sealed class ThreadsAdapterTests
     [Fact]
     public async Task Publish_ResponseLostWithEarlierIdenticalPost_FindsTheNewOne()
     {
-        var clock = new FakeTimeProvider();
+        var clock = new FakeTimeProvider(TestTime.Start);
         await using var harness = await StartAsync(clock, NoLimitCheck);
         var account = harness.Account();
         var earlier = await harness.Adapter.PublishAsync(AdapterHarness.Request(account, "Good morning"), CancellationToken.None);
@@ -390,7 +390,7 @@ public sealed class ThreadsAdapterTests
     [Fact]
     public async Task Emulator_250PostsInRollingDay_RefusesTheNextAtPublish()
     {
-        var clock = new FakeTimeProvider();
+        var clock = new FakeTimeProvider(TestTime.Start);
         await using var harness = await StartAsync(clock, NoLimitCheck);
         var account = harness.Account();
         await PublishDirectlyAsync(harness, account, 250);
@@ -422,7 +422,7 @@ public sealed class ThreadsAdapterTests
     [Fact]
     public async Task Emulator_ContainerOlderThanADay_ExpiresAndCannotBePublished()
     {
-        var clock = new FakeTimeProvider();
+        var clock = new FakeTimeProvider(TestTime.Start);
         await using var harness = await StartAsync(clock);
         var account = harness.Account();
         using var client = EmulatorClient(harness, account);

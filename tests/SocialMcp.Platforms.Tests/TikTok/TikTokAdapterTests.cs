@@ -172,7 +172,7 @@ public sealed class TikTokAdapterTests
     [Fact]
     public async Task PublishAsync_DailyPostCapReached_RateLimitedForTheCapWindow()
     {
-        var clock = new FakeTimeProvider();
+        var clock = new FakeTimeProvider(TestTime.Start);
         await using var harness = await StartAsync(clock);
         World(harness).DailyPostCap = 1;
         var account = harness.Account();
@@ -189,7 +189,7 @@ public sealed class TikTokAdapterTests
     [Fact]
     public async Task PublishAsync_InitPerMinuteLimitExceeded_RateLimitedUntilTheMinuteEnds()
     {
-        var clock = new FakeTimeProvider();
+        var clock = new FakeTimeProvider(TestTime.Start);
         await using var harness = await StartAsync(clock);
         World(harness).PerMinuteLimits["video_init"] = 1;
         var account = harness.Account();
@@ -264,7 +264,7 @@ public sealed class TikTokAdapterTests
     [Fact]
     public async Task PublishAsync_ShortRetryAfterOnCreatorInfo_WaitsOnTheClockThenPublishes()
     {
-        var clock = new WatchedClock();
+        var clock = new WatchedFakeTimeProvider();
         await using var harness = await StartAsync(clock);
         harness.Emulator.Faults.Enqueue(Platform.TikTok, new Fault.Respond(429, Envelope("rate_limit_exceeded", "Too many requests."),
             new Dictionary<string, string> { ["Retry-After"] = "7" })
@@ -305,7 +305,7 @@ public sealed class TikTokAdapterTests
     [Fact]
     public async Task PublishAsync_LostInitNotFoundYet_RefusesToInitAgainUntilTheWindowPasses()
     {
-        var clock = new FakeTimeProvider();
+        var clock = new FakeTimeProvider(TestTime.Start);
         await using var harness = await StartAsync(clock, new Dictionary<string, string?> { ["Platforms:tiktok:MaxPolls"] = "3" });
         World(harness).ModerationSteps = 1_000_000; // the post never shows in the video list
         harness.Emulator.Faults.Enqueue(Platform.TikTok, new Fault.LoseResponse { PathContains = "video/init" });
@@ -368,7 +368,7 @@ public sealed class TikTokAdapterTests
     [Fact]
     public async Task PublishAsync_InitAnswerLostWithVideoListTurnedOff_NeedsReconciliationAndNeverInitsAgain()
     {
-        var clock = new FakeTimeProvider();
+        var clock = new FakeTimeProvider(TestTime.Start);
         await using var harness = await StartAsync(clock, new Dictionary<string, string?> { ["Platforms:tiktok:Settings:ReconcileWithVideoList"] = "false" });
         harness.Emulator.Faults.Enqueue(Platform.TikTok, new Fault.LoseResponse { PathContains = "video/init" });
         var handles = new InMemoryPublishHandles();

@@ -243,7 +243,7 @@ public sealed class XAdapterTests
     [Fact]
     public async Task PublishAsync_ShortRateLimitReset_WaitsOnTheClockThenPublishes()
     {
-        var clock = new FakeTimeProvider();
+        var clock = new WatchedFakeTimeProvider();
         await using var harness = await AdapterHarness.StartAsync(Platform.X, clock,
             new Dictionary<string, string?> { ["Platforms:x:AttemptTimeout"] = "12:00:00" });
         var account = harness.Account();
@@ -399,7 +399,7 @@ public sealed class XAdapterTests
     [Fact]
     public async Task Emulator_PostsOverTheFifteenMinuteWindow_Answer429UntilTheReset()
     {
-        var clock = new FakeTimeProvider();
+        var clock = new FakeTimeProvider(TestTime.Start);
         await using var harness = await AdapterHarness.StartAsync(Platform.X, clock);
         using var client = DirectClient(harness, harness.Account());
         var limit = XEmulator.UserLimits["POST 2/tweets"];
@@ -464,7 +464,7 @@ public sealed class XAdapterTests
     };
 
     /// <summary>Spins (no sleeping) until the code under test has started a delay on the fake clock, or finished.</summary>
-    private static async Task WaitForTimerAsync(FakeTimeProvider clock, Task work)
+    private static async Task WaitForTimerAsync(WatchedFakeTimeProvider clock, Task work)
     {
         var watch = Stopwatch.StartNew();
         while (clock.PendingTimers == 0 && !work.IsCompleted)

@@ -167,7 +167,7 @@ public sealed class YouTubeAdapterTests
     [Fact]
     public async Task PublishAsync_UploadLimitExceeded_ReturnsQuotaExhaustedForADay()
     {
-        var clock = new FakeTimeProvider();
+        var clock = new FakeTimeProvider(TestTime.Start);
         await using var harness = await AdapterHarness.StartAsync(YouTube, clock);
         var account = harness.Account();
         harness.Emulator.Faults.Enqueue(YouTube, new Fault.Respond(400, GoogleError(400, "uploadLimitExceeded", "youtube.video")) { PathContains = InsertPath });
@@ -182,7 +182,7 @@ public sealed class YouTubeAdapterTests
     [Fact]
     public async Task PublishAsync_RateLimitedWithLongRetryAfter_ReturnsRateLimitedWithThatReset()
     {
-        var clock = new FakeTimeProvider();
+        var clock = new FakeTimeProvider(TestTime.Start);
         await using var harness = await AdapterHarness.StartAsync(YouTube, clock);
         var account = harness.Account();
         // Longer than MaxSignalledWait (60 s): the handler hands it back instead of holding the caller.
@@ -199,7 +199,7 @@ public sealed class YouTubeAdapterTests
     [Fact]
     public async Task PublishAsync_RateLimitedWithoutRetryAfter_ReturnsRateLimitedAfterTheConfiguredBackoff()
     {
-        var clock = new FakeTimeProvider();
+        var clock = new FakeTimeProvider(TestTime.Start);
         await using var harness = await AdapterHarness.StartAsync(YouTube, clock);
         var account = harness.Account();
         harness.Emulator.Faults.Enqueue(YouTube, new Fault.Respond(429, GoogleError(429, "rateLimitExceeded", "youtube.quota")) { PathContains = InsertPath }, times: 4);
@@ -255,7 +255,7 @@ public sealed class YouTubeAdapterTests
     [Fact]
     public async Task PublishAsync_ShortRetryAfter_WaitsOnTheClockThenUploads()
     {
-        var clock = new FakeTimeProvider();
+        var clock = new WatchedFakeTimeProvider();
         await using var harness = await AdapterHarness.StartAsync(YouTube, clock, new Dictionary<string, string?>
         {
             // Long enough that only the signalled wait's timer can come due while the test moves the clock.
@@ -500,7 +500,7 @@ public sealed class YouTubeAdapterTests
     }
 
     /// <summary>Moves the fake clock in small steps while the call is waiting on a timer, until it completes.</summary>
-    private static async Task AdvanceUntilDoneAsync(FakeTimeProvider clock, Task task, TimeSpan step)
+    private static async Task AdvanceUntilDoneAsync(WatchedFakeTimeProvider clock, Task task, TimeSpan step)
     {
         for (var i = 0; i < 2_000 && !task.IsCompleted; i++)
         {

@@ -31,7 +31,7 @@ public sealed class EmulatedPublishing : IAsyncDisposable
     public TestServices Services { get; }
     public PlatformEmulator Emulator { get; }
     public RequestObserver Requests { get; }
-    public FakeTimeProvider Clock => Services.Clock;
+    public WatchedFakeTimeProvider Clock => Services.Clock;
     public PostService Posts => Services.Get<PostService>();
 
     public static async Task<EmulatedPublishing> StartAsync(IReadOnlyCollection<Platform> platforms, IDictionary<string, string?>? settings = null)

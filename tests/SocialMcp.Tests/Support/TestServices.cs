@@ -30,7 +30,7 @@ public sealed class TestServices : IAsyncDisposable
         Directory = Path.Combine(Path.GetTempPath(), "socialmcp-tests-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(Directory);
         DatabasePath = Path.Combine(Directory, "test.db");
-        Clock = new FakeTimeProvider(Start);
+        Clock = new WatchedFakeTimeProvider(Start);
 
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:Path"] = DatabasePath })
@@ -49,7 +49,7 @@ public sealed class TestServices : IAsyncDisposable
 
     public string Directory { get; }
     public string DatabasePath { get; }
-    public FakeTimeProvider Clock { get; }
+    public WatchedFakeTimeProvider Clock { get; }
     public IServiceProvider Services => _provider;
     public IStore Store => Get<IStore>();
     public SandboxPublisher Sandbox => Get<SandboxPublisher>();
