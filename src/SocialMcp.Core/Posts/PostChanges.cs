@@ -68,5 +68,16 @@ public sealed class PostChanges(TimeProvider time)
     /// <summary>An event at the post's current version, in the caller's transaction.</summary>
     public Task AppendAsync(IStoreSession session, Post post, Platform? platform, string eventType, string? from, string? to, string? detail,
         CancellationToken cancellationToken) =>
-        session.Events.AppendAsync(new PostEvent(0, post.Id, platform, eventType, from, to, post.Version, detail, time.GetUtcNow()), cancellationToken);
+        session.Events.AppendAsync(new PostEvent
+        {
+            Id = 0,
+            PostId = post.Id,
+            Platform = platform,
+            EventType = eventType,
+            FromStatus = from,
+            ToStatus = to,
+            PostVersion = post.Version,
+            Detail = detail,
+            OccurredAt = time.GetUtcNow(),
+        }, cancellationToken);
 }

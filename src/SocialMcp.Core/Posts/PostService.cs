@@ -50,9 +50,21 @@ public sealed partial class PostService(
             if (status == PostStatus.Scheduled)
                 await quotas.EnsureScheduleCapacityAsync(session, workspaceId, cancellationToken);
 
-            var post = new Post(Guid.CreateVersion7(now).ToString(), workspaceId, set.Id, status, command.Content,
-                command.Platforms, command.ScheduledFor?.ToUniversalTime(), 1, now, now,
-                command.Policy ?? PublishPolicy.Partial, command.Tolerance);
+            var post = new Post
+            {
+                Id = Guid.CreateVersion7(now).ToString(),
+                WorkspaceId = workspaceId,
+                PlatformSetId = set.Id,
+                Status = status,
+                Content = command.Content,
+                Platforms = command.Platforms,
+                ScheduledFor = command.ScheduledFor?.ToUniversalTime(),
+                Version = 1,
+                CreatedAt = now,
+                UpdatedAt = now,
+                Policy = command.Policy ?? PublishPolicy.Partial,
+                Tolerance = command.Tolerance,
+            };
             await session.Posts.InsertAsync(post, cancellationToken);
             var targets = NewTargets(post, accounts, now);
             foreach (var target in targets)
@@ -234,6 +246,14 @@ public sealed partial class PostService(
     }
 
     private static List<PostTarget> NewTargets(Post post, IReadOnlyDictionary<Platform, Account> accounts, DateTimeOffset now) =>
-        post.Platforms.Select(platform => new PostTarget(post.Id, platform, accounts[platform].Id, TargetStatus.Pending,
-            null, null, null, null, 0, now, now, null)).ToList();
+        post.Platforms.Select(platform => new PostTarget
+        {
+            PostId = post.Id,
+            Platform = platform,
+            AccountId = accounts[platform].Id,
+            Status = TargetStatus.Pending,
+            AttemptCount = 0,
+            CreatedAt = now,
+            UpdatedAt = now,
+        }).ToList();
 }

@@ -34,8 +34,18 @@ public sealed class TargetRecorder(IStore store, TimeProvider time)
             var detail = outcome.Succeeded ? $"platformPostId={outcome.PlatformPostId}"
                 : done.Status == TargetStatus.NeedsReconciliation ? $"reason={outcome.ErrorMessage}"
                 : $"error={outcome.ErrorCode}";
-            await session.Events.AppendAsync(new PostEvent(0, post.Id, target.Platform, "target_" + done.Status.ToWireName(),
-                target.Status.ToWireName(), done.Status.ToWireName(), newVersion, $"{detail} attemptId={target.AttemptId}", now), cancellationToken);
+            await session.Events.AppendAsync(new PostEvent
+            {
+                Id = 0,
+                PostId = post.Id,
+                Platform = target.Platform,
+                EventType = "target_" + done.Status.ToWireName(),
+                FromStatus = target.Status.ToWireName(),
+                ToStatus = done.Status.ToWireName(),
+                PostVersion = newVersion,
+                Detail = $"{detail} attemptId={target.AttemptId}",
+                OccurredAt = now,
+            }, cancellationToken);
             return done;
         }, cancellationToken);
 
@@ -45,8 +55,18 @@ public sealed class TargetRecorder(IStore store, TimeProvider time)
         {
             var now = time.GetUtcNow();
             var version = await session.Posts.BumpVersionAsync(post.Id, now, cancellationToken) ?? post.Version;
-            await session.Events.AppendAsync(new PostEvent(0, post.Id, target.Platform, eventType, target.Status.ToWireName(),
-                status.ToWireName(), version, detail, now), cancellationToken);
+            await session.Events.AppendAsync(new PostEvent
+            {
+                Id = 0,
+                PostId = post.Id,
+                Platform = target.Platform,
+                EventType = eventType,
+                FromStatus = target.Status.ToWireName(),
+                ToStatus = status.ToWireName(),
+                PostVersion = version,
+                Detail = detail,
+                OccurredAt = now,
+            }, cancellationToken);
             return 0;
         }, cancellationToken);
 

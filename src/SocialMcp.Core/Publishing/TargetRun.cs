@@ -58,9 +58,16 @@ public sealed class TargetRun(
     {
         try
         {
-            var request = new PublishRequest(post.Id, target.Platform, account, post.Content.TextFor(target.Platform),
-                post.Content.Media, post.Content.LinkUrl, post.Content.SettingsFor(target.Platform), target.AttemptCount)
+            var request = new PublishRequest
             {
+                PostId = post.Id,
+                Platform = target.Platform,
+                Account = account,
+                Text = post.Content.TextFor(target.Platform),
+                Media = post.Content.Media,
+                LinkUrl = post.Content.LinkUrl,
+                Settings = post.Content.SettingsFor(target.Platform),
+                Attempt = target.AttemptCount,
                 Handles = recorder.HandlesFor(post.Id, target.Platform),
             };
             return await publishers.For(account).PublishAsync(request, cancellationToken);

@@ -35,10 +35,18 @@ public sealed class TargetWithdrawal(IPublisherResolver publishers, IStore store
             var newVersion = await session.Posts.BumpVersionAsync(post.Id, now, cancellationToken) ?? post.Version;
             if (outcome.Succeeded)
                 await session.Targets.UpdateAsync(target with { Status = TargetStatus.Withdrawn, UpdatedAt = now }, cancellationToken);
-            await session.Events.AppendAsync(new PostEvent(0, post.Id, target.Platform,
-                outcome.Succeeded ? eventType : "target_withdraw_failed", target.Status.ToWireName(),
-                outcome.Succeeded ? TargetStatus.Withdrawn.ToWireName() : target.Status.ToWireName(), newVersion,
-                outcome.Succeeded ? detail : $"error={outcome.ErrorCode}" + (detail is null ? "" : $" {detail}"), now), cancellationToken);
+            await session.Events.AppendAsync(new PostEvent
+            {
+                Id = 0,
+                PostId = post.Id,
+                Platform = target.Platform,
+                EventType = outcome.Succeeded ? eventType : "target_withdraw_failed",
+                FromStatus = target.Status.ToWireName(),
+                ToStatus = outcome.Succeeded ? TargetStatus.Withdrawn.ToWireName() : target.Status.ToWireName(),
+                PostVersion = newVersion,
+                Detail = outcome.Succeeded ? detail : $"error={outcome.ErrorCode}" + (detail is null ? "" : $" {detail}"),
+                OccurredAt = now,
+            }, cancellationToken);
             return 0;
         }, cancellationToken);
         return new TargetActionOutcome(target.Platform, outcome.Succeeded, outcome.ErrorCode, outcome.ErrorMessage);

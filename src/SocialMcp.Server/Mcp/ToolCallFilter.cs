@@ -108,8 +108,18 @@ public sealed class ToolCallFilter(ToolSchemaCatalog schemas, ToolRateLimiter ra
             ? code.GetString() ?? ErrorCodes.InternalError
             : "ok";
         var client = context.Server.ClientInfo;
-        var entry = new AuditEntry(caller.WorkspaceId, caller.KeyId, client?.Name, client?.Version, context.Server.SessionId,
-            context.Params?.Name ?? "", outcome, duration.TotalMilliseconds, time.GetUtcNow());
+        var entry = new AuditEntry
+        {
+            WorkspaceId = caller.WorkspaceId,
+            KeyId = caller.KeyId,
+            ClientName = client?.Name,
+            ClientVersion = client?.Version,
+            SessionId = context.Server.SessionId,
+            Tool = context.Params?.Name ?? "",
+            Outcome = outcome,
+            DurationMs = duration.TotalMilliseconds,
+            OccurredAt = time.GetUtcNow(),
+        };
         try
         {
             await _audit.AppendAsync(entry);
