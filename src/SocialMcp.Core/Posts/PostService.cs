@@ -8,9 +8,10 @@ using SocialMcp.Core.Validation;
 namespace SocialMcp.Core.Posts;
 
 /// <summary>
-/// The one place that changes a post. Every change of status checks <see cref="PostTransitions"/>, bumps the
-/// version (optimistically, against the version the caller read) and appends an event, in one transaction.
-/// Tools, the CLI and the scheduler call this; none of them writes a status by itself.
+/// The one way into changing a post. Every change of status checks <see cref="PostTransitions"/>, bumps the
+/// version (optimistically, against the version the caller read) and appends an event, in one transaction
+/// (<see cref="PostChanges"/>). Tools, the CLI and the scheduler call this; none of them writes a status by itself.
+/// Publishing runs behind it in <see cref="PublishingEngine"/>, which only this service calls.
 /// </summary>
 public sealed partial class PostService(
     IStore store,
