@@ -78,7 +78,11 @@ public class SqliteWriteBenchmarks
     /// <summary>The create_post tool's work after the schema: rules, quota count, then post + 3 targets + event in one transaction.</summary>
     [Benchmark(Description = "PostService.CreateAsync: draft for x, linkedin, facebook")]
     public Task<PostDetails> CreateDraft() =>
-        _posts.CreateAsync(LocalWorkspace.Id, new CreatePostCommand(Content, Platforms, null, null), CancellationToken.None);
+        _posts.CreateAsync(LocalWorkspace.Id, new CreatePostCommand
+        {
+            Content = Content,
+            Platforms = Platforms,
+        }, CancellationToken.None);
 
     /// <summary>Only the store's part: the same rows CreateAsync writes, in one BEGIN IMMEDIATE transaction, no reads.</summary>
     [Benchmark(Description = "Store write: post + 3 targets + created event, one transaction")]
@@ -86,14 +90,41 @@ public class SqliteWriteBenchmarks
         _store.WriteAsync(async session =>
         {
             var now = DateTimeOffset.UtcNow;
-            var post = new Post(Guid.CreateVersion7(now).ToString(), LocalWorkspace.Id, _setId, PostStatus.Draft, Content, Platforms, null, 1, now, now);
+            var post = new Post
+            {
+                Id = Guid.CreateVersion7(now).ToString(),
+                WorkspaceId = LocalWorkspace.Id,
+                PlatformSetId = _setId,
+                Status = PostStatus.Draft,
+                Content = Content,
+                Platforms = Platforms,
+                Version = 1,
+                CreatedAt = now,
+                UpdatedAt = now,
+            };
             await session.Posts.InsertAsync(post, CancellationToken.None);
             foreach (var platform in Platforms)
             {
-                await session.Targets.InsertAsync(new PostTarget(post.Id, platform, _accounts[platform].Id, TargetStatus.Pending,
-                    null, null, null, null, 0, now, now, null), CancellationToken.None);
+                await session.Targets.InsertAsync(new PostTarget
+                {
+                    PostId = post.Id,
+                    Platform = platform,
+                    AccountId = _accounts[platform].Id,
+                    Status = TargetStatus.Pending,
+                    AttemptCount = 0,
+                    CreatedAt = now,
+                    UpdatedAt = now,
+                }, CancellationToken.None);
             }
-            await session.Events.AppendAsync(new PostEvent(0, post.Id, null, "created", null, PostStatus.Draft.ToWireName(), 1, null, now),
+            await session.Events.AppendAsync(new PostEvent
+            {
+                Id = 0,
+                PostId = post.Id,
+                EventType = "created",
+                ToStatus = PostStatus.Draft.ToWireName(),
+                PostVersion = 1,
+                OccurredAt = now,
+            },
                 CancellationToken.None);
             return 0;
         }, CancellationToken.None);

@@ -104,9 +104,12 @@ public static class FanoutRun
         // Warm-up, not measured: one post per set published now (JIT, HTTP connections, the emulator's first requests).
         var warmups = await Task.WhenAll(setIds.Select(async setId =>
         {
-            var draft = await posts.CreateAsync(LocalWorkspace.Id, new CreatePostCommand(
-                new PostContent($"Warm-up for set {setId}", [], null, new Dictionary<Platform, PlatformOverride>()),
-                options.Platforms, setId, null), cancellationToken);
+            var draft = await posts.CreateAsync(LocalWorkspace.Id, new CreatePostCommand
+            {
+                Content = new PostContent($"Warm-up for set {setId}", [], null, new Dictionary<Platform, PlatformOverride>()),
+                Platforms = options.Platforms,
+                PlatformSetId = setId,
+            }, cancellationToken);
             return await posts.PublishAsync(LocalWorkspace.Id, draft.Post.Id, null, cancellationToken);
         }));
         var warmupFailures = warmups.Count(w => w.Post.Status != PostStatus.Published);
@@ -131,16 +134,43 @@ public static class FanoutRun
                 {
                     var (setId, setAccounts) = sets[i % sets.Count];
                     var content = new PostContent($"{TextPrefix}{i:D6}: scheduled with SocialMcp #bench", [], null, new Dictionary<Platform, PlatformOverride>());
-                    var post = new Post(Guid.CreateVersion7(idBase.AddMilliseconds(i)).ToString(), LocalWorkspace.Id, setId, PostStatus.Scheduled,
-                        content, options.Platforms, due, 1, now, now);
+                    var post = new Post
+                    {
+                        Id = Guid.CreateVersion7(idBase.AddMilliseconds(i)).ToString(),
+                        WorkspaceId = LocalWorkspace.Id,
+                        PlatformSetId = setId,
+                        Status = PostStatus.Scheduled,
+                        Content = content,
+                        Platforms = options.Platforms,
+                        ScheduledFor = due,
+                        Version = 1,
+                        CreatedAt = now,
+                        UpdatedAt = now,
+                    };
                     postIds[i] = post.Id;
                     await session.Posts.InsertAsync(post, cancellationToken);
                     foreach (var platform in options.Platforms)
                     {
-                        await session.Targets.InsertAsync(new PostTarget(post.Id, platform, setAccounts[platform].Id, TargetStatus.Pending,
-                            null, null, null, null, 0, now, now, null), cancellationToken);
+                        await session.Targets.InsertAsync(new PostTarget
+                        {
+                            PostId = post.Id,
+                            Platform = platform,
+                            AccountId = setAccounts[platform].Id,
+                            Status = TargetStatus.Pending,
+                            AttemptCount = 0,
+                            CreatedAt = now,
+                            UpdatedAt = now,
+                        }, cancellationToken);
                     }
-                    await session.Events.AppendAsync(new PostEvent(0, post.Id, null, "created", null, PostStatus.Scheduled.ToWireName(), 1, null, now),
+                    await session.Events.AppendAsync(new PostEvent
+                    {
+                        Id = 0,
+                        PostId = post.Id,
+                        EventType = "created",
+                        ToStatus = PostStatus.Scheduled.ToWireName(),
+                        PostVersion = 1,
+                        OccurredAt = now,
+                    },
                         cancellationToken);
                 }
                 return 0;

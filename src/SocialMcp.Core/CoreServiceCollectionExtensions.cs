@@ -5,6 +5,7 @@ using SocialMcp.Core.Accounts;
 using SocialMcp.Core.PlatformSets;
 using SocialMcp.Core.Options;
 using SocialMcp.Core.Posts;
+using SocialMcp.Core.Publishing;
 using SocialMcp.Core.Scheduling;
 using SocialMcp.Core.Validation;
 using SocialMcp.Core.Validation.Generic;
@@ -48,7 +49,19 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<PostValidator>();
 
         services.AddSingleton<ScheduleRisks>();
+        services.AddSingleton<PostChanges>();
+        services.AddSingleton<PostQuotas>();
         services.AddSingleton<PostService>();
+        // The publishing engine behind PostService: one job each (see docs/decisions.md, "The publishing core").
+        services.AddSingleton<PublishingEngine>();
+        services.AddSingleton<PublishLedger>();
+        services.AddSingleton<TargetRun>();
+        services.AddSingleton<TargetRecorder>();
+        services.AddSingleton<DailyCaps>();
+        services.AddSingleton<LimitWaiter>();
+        services.AddSingleton<LeaseKeeper>();
+        services.AddSingleton<TargetWithdrawal>();
+        services.AddSingleton<AllOrNothingRollback>();
         services.TryAddSingleton<IPostChangeNotifier, NoPostChangeNotifier>();
         services.AddSchedulerShared();
         services.AddSingleton<AccountService>();

@@ -16,15 +16,16 @@ public static class Scopes
 }
 
 /// <summary>A stored API key: only the hash of its secret is kept.</summary>
-public sealed record ApiKey(
-    string Id,
-    string WorkspaceId,
-    string Name,
-    IReadOnlyList<string> Scopes,
-    string SecretHash,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset? RevokedAt)
+public sealed record ApiKey
 {
+    public required string Id { get; init; }
+    public required string WorkspaceId { get; init; }
+    public required string Name { get; init; }
+    public required IReadOnlyList<string> Scopes { get; init; }
+    public required string SecretHash { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset? RevokedAt { get; init; }
+
     public bool IsRevoked => RevokedAt is not null;
 
     /// <summary>What lists show instead of the key: enough to recognise it, useless to use it.</summary>

@@ -52,8 +52,21 @@ public sealed class AccountConnections(IStore store, IAccountVerifier verifier, 
             var metadata = command.ApiBaseUrl is null
                 ? JsonSerializer.SerializeToElement(new { })
                 : JsonSerializer.SerializeToElement(new { apiBaseUrl = command.ApiBaseUrl.AbsoluteUri });
-            var account = new Account(Guid.CreateVersion7(now).ToString(), command.WorkspaceId, set.Id, command.Platform, verified.Handle,
-                verified.PlatformAccountId, reference, command.TokenExpiresAt, IsSandbox: false, metadata, now, now);
+            var account = new Account
+            {
+                Id = Guid.CreateVersion7(now).ToString(),
+                WorkspaceId = command.WorkspaceId,
+                PlatformSetId = set.Id,
+                Platform = command.Platform,
+                Handle = verified.Handle,
+                PlatformAccountId = verified.PlatformAccountId,
+                TokenReference = reference,
+                TokenExpiresAt = command.TokenExpiresAt,
+                IsSandbox = false,
+                Metadata = metadata,
+                CreatedAt = now,
+                UpdatedAt = now,
+            };
             await session.Accounts.InsertAsync(account, cancellationToken);
             return account;
         }, cancellationToken);

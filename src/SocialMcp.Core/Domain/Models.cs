@@ -13,19 +13,21 @@ public sealed record PlatformSetSummary(PlatformSet Set, int AccountCount);
 /// A connected account on one platform. <see cref="TokenReference"/> names where the secret lives
 /// (never the secret itself); <see cref="Metadata"/> is platform- or sandbox-specific JSON.
 /// </summary>
-public sealed record Account(
-    string Id,
-    string WorkspaceId,
-    string PlatformSetId,
-    Platform Platform,
-    string Handle,
-    string PlatformAccountId,
-    string? TokenReference,
-    DateTimeOffset? TokenExpiresAt,
-    bool IsSandbox,
-    JsonElement Metadata,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+public sealed record Account
+{
+    public required string Id { get; init; }
+    public required string WorkspaceId { get; init; }
+    public required string PlatformSetId { get; init; }
+    public required Platform Platform { get; init; }
+    public required string Handle { get; init; }
+    public required string PlatformAccountId { get; init; }
+    public string? TokenReference { get; init; }
+    public DateTimeOffset? TokenExpiresAt { get; init; }
+    public required bool IsSandbox { get; init; }
+    public required JsonElement Metadata { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public required DateTimeOffset UpdatedAt { get; init; }
+}
 
 public sealed record MediaItem(
     string Url,
@@ -64,19 +66,21 @@ public sealed record PostContent(
         PlatformOverrides.TryGetValue(platform, out var o) ? o.Settings : null;
 }
 
-public sealed record Post(
-    string Id,
-    string WorkspaceId,
-    string PlatformSetId,
-    PostStatus Status,
-    PostContent Content,
-    IReadOnlyList<Platform> Platforms,
-    DateTimeOffset? ScheduledFor,
-    int Version,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt,
-    PublishPolicy Policy = PublishPolicy.Partial,
-    TimeSpan? Tolerance = null);
+public sealed record Post
+{
+    public required string Id { get; init; }
+    public required string WorkspaceId { get; init; }
+    public required string PlatformSetId { get; init; }
+    public required PostStatus Status { get; init; }
+    public required PostContent Content { get; init; }
+    public required IReadOnlyList<Platform> Platforms { get; init; }
+    public DateTimeOffset? ScheduledFor { get; init; }
+    public required int Version { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public required DateTimeOffset UpdatedAt { get; init; }
+    public PublishPolicy Policy { get; init; } = PublishPolicy.Partial;
+    public TimeSpan? Tolerance { get; init; }
+}
 
 /// <summary>
 /// What publishing does when some targets fail: <see cref="Partial"/> keeps what went out; <see cref="AllOrNothing"/>
@@ -131,34 +135,38 @@ public sealed record ScheduleRisk(string Code, string Message, Platform? Platfor
 /// <summary>An idempotency key of one tool in one workspace: the hash of the arguments it came with and the post it produced.</summary>
 public sealed record IdempotencyRecord(string WorkspaceId, string Tool, string Key, string RequestHash, string PostId, DateTimeOffset CreatedAt);
 
-public sealed record PostTarget(
-    string PostId,
-    Platform Platform,
-    string AccountId,
-    TargetStatus Status,
-    string? PlatformPostId,
-    string? PublicUrl,
-    string? ErrorCode,
-    string? ErrorMessage,
-    int AttemptCount,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt,
-    DateTimeOffset? PublishedAt,
-    string? PlatformErrorCode = null,
-    string? PlatformErrorMessage = null,
-    string? AttemptId = null);
+public sealed record PostTarget
+{
+    public required string PostId { get; init; }
+    public required Platform Platform { get; init; }
+    public required string AccountId { get; init; }
+    public required TargetStatus Status { get; init; }
+    public string? PlatformPostId { get; init; }
+    public string? PublicUrl { get; init; }
+    public string? ErrorCode { get; init; }
+    public string? ErrorMessage { get; init; }
+    public required int AttemptCount { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public required DateTimeOffset UpdatedAt { get; init; }
+    public DateTimeOffset? PublishedAt { get; init; }
+    public string? PlatformErrorCode { get; init; }
+    public string? PlatformErrorMessage { get; init; }
+    public string? AttemptId { get; init; }
+}
 
 /// <summary>One row of the append-only event log: every change of a post's or a target's status.</summary>
-public sealed record PostEvent(
-    long Id,
-    string PostId,
-    Platform? Platform,
-    string EventType,
-    string? FromStatus,
-    string? ToStatus,
-    int PostVersion,
-    string? Detail,
-    DateTimeOffset OccurredAt);
+public sealed record PostEvent
+{
+    public required long Id { get; init; }
+    public required string PostId { get; init; }
+    public Platform? Platform { get; init; }
+    public required string EventType { get; init; }
+    public string? FromStatus { get; init; }
+    public string? ToStatus { get; init; }
+    public required int PostVersion { get; init; }
+    public string? Detail { get; init; }
+    public required DateTimeOffset OccurredAt { get; init; }
+}
 
 public static class TokenHealth
 {

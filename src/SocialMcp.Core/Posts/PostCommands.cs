@@ -6,14 +6,16 @@ namespace SocialMcp.Core.Posts;
 /// <summary>
 /// <see cref="IdempotencyKey"/>, when given, makes a repeat with the same arguments return the first post instead of a new one.
 /// </summary>
-public sealed record CreatePostCommand(
-    PostContent Content,
-    IReadOnlyList<Platform> Platforms,
-    string? PlatformSetId,
-    DateTimeOffset? ScheduledFor,
-    string? IdempotencyKey = null,
-    PublishPolicy? Policy = null,
-    TimeSpan? Tolerance = null);
+public sealed record CreatePostCommand
+{
+    public required PostContent Content { get; init; }
+    public required IReadOnlyList<Platform> Platforms { get; init; }
+    public string? PlatformSetId { get; init; }
+    public DateTimeOffset? ScheduledFor { get; init; }
+    public string? IdempotencyKey { get; init; }
+    public PublishPolicy? Policy { get; init; }
+    public TimeSpan? Tolerance { get; init; }
+}
 
 /// <summary>
 /// <see cref="PlanHash"/> (from validate_post) refuses the publish if the post changed since; <see cref="IdempotencyKey"/>
@@ -22,15 +24,17 @@ public sealed record CreatePostCommand(
 public sealed record PublishPostCommand(string PostId, int? Version = null, string? PlanHash = null, string? IdempotencyKey = null);
 
 /// <summary>Null members keep their stored value; <see cref="Content"/> replaces the whole content.</summary>
-public sealed record UpdatePostCommand(
-    string PostId,
-    int Version,
-    PostContent? Content,
-    IReadOnlyList<Platform>? Platforms,
-    string? PlatformSetId,
-    DateTimeOffset? ScheduledFor,
-    PublishPolicy? Policy = null,
-    TimeSpan? Tolerance = null);
+public sealed record UpdatePostCommand
+{
+    public required string PostId { get; init; }
+    public required int Version { get; init; }
+    public PostContent? Content { get; init; }
+    public IReadOnlyList<Platform>? Platforms { get; init; }
+    public string? PlatformSetId { get; init; }
+    public DateTimeOffset? ScheduledFor { get; init; }
+    public PublishPolicy? Policy { get; init; }
+    public TimeSpan? Tolerance { get; init; }
+}
 
 /// <summary>
 /// A person's (or agent's) answer for a needs_reconciliation target after checking the account: it is live as

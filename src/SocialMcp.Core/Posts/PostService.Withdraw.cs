@@ -1,11 +1,10 @@
-using Microsoft.Extensions.Logging;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
 using SocialMcp.Core.Publishing;
 
 namespace SocialMcp.Core.Posts;
 
-/// <summary>Taking live targets down: withdraw_post, and the rollback of an all_or_nothing post.</summary>
+/// <summary>withdraw_post: taking live targets down, each through <see cref="TargetWithdrawal"/>.</summary>
 public sealed partial class PostService
 {
     /// <summary>Takes live targets down. Where a platform cannot withdraw, answers WITHDRAW_NOT_SUPPORTED and changes nothing.</summary>
@@ -14,18 +13,18 @@ public sealed partial class PostService
     {
         var (post, targets, accounts) = await store.ReadAsync(async session =>
         {
-            var (p, t) = await LoadAsync(session, workspaceId, postId, cancellationToken);
-            var a = await AccountsByPlatformAsync(session, workspaceId, p.PlatformSetId, cancellationToken);
+            var (p, t) = await PostChanges.LoadAsync(session, workspaceId, postId, cancellationToken);
+            var a = await PostChanges.AccountsByPlatformAsync(session, workspaceId, p.PlatformSetId, cancellationToken);
             return (p, t, a);
         }, cancellationToken);
-        EnsureVersion(post, version);
-        EnsureCanMove(post, PostStatus.Withdrawn, "withdraw");
+        PostChanges.EnsureVersion(post, version);
+        PostChanges.EnsureCanMove(post, PostStatus.Withdrawn, "withdraw");
 
         var chosen = ChooseTargetsToWithdraw(targets, requested);
         foreach (var target in chosen)
         {
             var account = accounts.GetValueOrDefault(target.Platform);
-            if (account is null || !publishers.For(account).CapabilitiesFor(target.Platform).CanWithdraw)
+            if (account is null || !withdrawal.CanWithdraw(account, target.Platform))
             {
                 var index = requested is null ? -1 : requested.ToList().IndexOf(target.Platform);
                 throw new ConflictException(new Problem(ErrorCodes.WithdrawNotSupported,
@@ -37,14 +36,14 @@ public sealed partial class PostService
 
         var outcomes = new List<TargetActionOutcome>();
         foreach (var target in chosen)
-            outcomes.Add(await WithdrawTargetAsync(post, target, accounts[target.Platform], "target_withdrawn", null, cancellationToken));
+            outcomes.Add(await withdrawal.WithdrawAsync(post, target, accounts[target.Platform], "target_withdrawn", null, cancellationToken));
 
         var details = await store.WriteAsync(async session =>
         {
-            var (current, currentTargets) = await LoadAsync(session, workspaceId, postId, cancellationToken);
+            var (current, currentTargets) = await PostChanges.LoadAsync(session, workspaceId, postId, cancellationToken);
             var anyLive = currentTargets.Any(t => t.Status.IsLive());
             var final = anyLive ? current.Status : PostStatus.Withdrawn;
-            var saved = await ChangeAsync(session, current, current with { Status = final }, "withdraw_finished",
+            var saved = await changes.ChangeAsync(session, current, current with { Status = final }, "withdraw_finished",
                 $"withdrawn={string.Join(",", outcomes.Where(o => o.Succeeded).Select(o => o.Platform.ToWireName()))}", cancellationToken);
             return new PostDetails(saved, currentTargets);
         }, cancellationToken);
@@ -78,38 +77,5 @@ public sealed partial class PostService
             chosen.Add(target);
         }
         return chosen;
-    }
-
-    /// <summary>
-    /// Takes one live target down through its platform and records it: withdrawn with <paramref name="eventType"/>, or an event
-    /// saying the attempt failed (the target stays live). Shared by withdraw_post and the all_or_nothing rollback.
-    /// </summary>
-    private async Task<TargetActionOutcome> WithdrawTargetAsync(
-        Post post, PostTarget target, Account account, string eventType, string? detail, CancellationToken cancellationToken)
-    {
-        WithdrawOutcome outcome;
-        try
-        {
-            outcome = await publishers.For(account).WithdrawAsync(
-                new WithdrawRequest(post.Id, target.Platform, account, target.PlatformPostId!), cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            logger.LogError(ex, "Withdrawing post {PostId} from {Platform} threw", post.Id, target.Platform.ToWireName());
-            outcome = WithdrawOutcome.Failed(ErrorCodes.PlatformError, $"{target.Platform.ToWireName()} withdraw failed unexpectedly.");
-        }
-        await store.WriteAsync(async session =>
-        {
-            var now = time.GetUtcNow();
-            var newVersion = await session.Posts.BumpVersionAsync(post.Id, now, cancellationToken) ?? post.Version;
-            if (outcome.Succeeded)
-                await session.Targets.UpdateAsync(target with { Status = TargetStatus.Withdrawn, UpdatedAt = now }, cancellationToken);
-            await session.Events.AppendAsync(new PostEvent(0, post.Id, target.Platform,
-                outcome.Succeeded ? eventType : "target_withdraw_failed", target.Status.ToWireName(),
-                outcome.Succeeded ? TargetStatus.Withdrawn.ToWireName() : target.Status.ToWireName(), newVersion,
-                outcome.Succeeded ? detail : $"error={outcome.ErrorCode}" + (detail is null ? "" : $" {detail}"), now), cancellationToken);
-            return 0;
-        }, cancellationToken);
-        return new TargetActionOutcome(target.Platform, outcome.Succeeded, outcome.ErrorCode, outcome.ErrorMessage);
     }
 }

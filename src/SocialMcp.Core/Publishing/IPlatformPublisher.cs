@@ -21,16 +21,17 @@ public interface IPlatformPublisher
 public sealed record PublisherCapabilities(bool CanWithdraw);
 
 /// <summary>Everything a publisher needs for one target, with the platform override already applied.</summary>
-public sealed record PublishRequest(
-    string PostId,
-    Platform Platform,
-    Account Account,
-    string Text,
-    IReadOnlyList<MediaItem> Media,
-    string? LinkUrl,
-    JsonElement? Settings,
-    int Attempt)
+public sealed record PublishRequest
 {
+    public required string PostId { get; init; }
+    public required Platform Platform { get; init; }
+    public required Account Account { get; init; }
+    public required string Text { get; init; }
+    public required IReadOnlyList<MediaItem> Media { get; init; }
+    public string? LinkUrl { get; init; }
+    public JsonElement? Settings { get; init; }
+    public required int Attempt { get; init; }
+
     /// <summary>
     /// Where the adapter records the intermediate handles of a multi-step publish (container id, publish id,
     /// upload session, media id) before the call that makes the post live, and reads them back on a retry to ask
@@ -63,34 +64,44 @@ public sealed class InMemoryPublishHandles : IPublishHandles
     }
 }
 
-public sealed record PublishOutcome(
-    bool Succeeded,
-    TargetStatus Status,
-    string? PlatformPostId,
-    string? PublicUrl,
-    string? ErrorCode,
-    string? ErrorMessage,
-    DateTimeOffset? RetryAfter = null,
-    string? PlatformErrorCode = null,
-    string? PlatformErrorMessage = null)
+public sealed record PublishOutcome
 {
+    public required bool Succeeded { get; init; }
+    public required TargetStatus Status { get; init; }
+    public string? PlatformPostId { get; init; }
+    public string? PublicUrl { get; init; }
+    public string? ErrorCode { get; init; }
+    public string? ErrorMessage { get; init; }
+    public DateTimeOffset? RetryAfter { get; init; }
+    public string? PlatformErrorCode { get; init; }
+    public string? PlatformErrorMessage { get; init; }
+
     public static PublishOutcome Published(string platformPostId, string? publicUrl) =>
-        new(true, TargetStatus.Published, platformPostId, publicUrl, null, null);
+        new() { Succeeded = true, Status = TargetStatus.Published, PlatformPostId = platformPostId, PublicUrl = publicUrl };
 
     public static PublishOutcome InReview(string platformPostId, string? publicUrl) =>
-        new(true, TargetStatus.InReview, platformPostId, publicUrl, null, null);
+        new() { Succeeded = true, Status = TargetStatus.InReview, PlatformPostId = platformPostId, PublicUrl = publicUrl };
 
     /// <summary>
     /// The platform cannot tell whether an earlier attempt created the post (its lookup failed or does not exist), so
     /// publishing again could post twice. <paramref name="reason"/> says what is unknown and what a person should check.
     /// </summary>
     public static PublishOutcome NeedsReconciliation(string reason) =>
-        new(false, TargetStatus.NeedsReconciliation, null, null, null, reason);
+        new() { Succeeded = false, Status = TargetStatus.NeedsReconciliation, ErrorMessage = reason };
 
     /// <summary>A failure in our taxonomy; <paramref name="platformErrorCode"/>/<paramref name="platformErrorMessage"/> keep the platform's own words for the user (never a token).</summary>
     public static PublishOutcome Failed(string errorCode, string errorMessage, DateTimeOffset? retryAfter = null,
         string? platformErrorCode = null, string? platformErrorMessage = null) =>
-        new(false, TargetStatus.Failed, null, null, errorCode, errorMessage, retryAfter, platformErrorCode, platformErrorMessage);
+        new()
+        {
+            Succeeded = false,
+            Status = TargetStatus.Failed,
+            ErrorCode = errorCode,
+            ErrorMessage = errorMessage,
+            RetryAfter = retryAfter,
+            PlatformErrorCode = platformErrorCode,
+            PlatformErrorMessage = platformErrorMessage,
+        };
 }
 
 public sealed record WithdrawRequest(string PostId, Platform Platform, Account Account, string PlatformPostId);

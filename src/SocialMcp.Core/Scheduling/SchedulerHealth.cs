@@ -9,16 +9,18 @@ namespace SocialMcp.Core.Scheduling;
 /// <see cref="Status"/> is then <c>unhealthy</c>; <c>degraded</c> when it loops but a due post has waited longer than a pass
 /// should take; otherwise <c>ok</c>.
 /// </summary>
-public sealed record SchedulerHealthReport(
-    string Status,
-    bool Alive,
-    string State,
-    DateTimeOffset? LastLoopAt,
-    DateTimeOffset? SleepingUntil,
-    int DuePosts,
-    DateTimeOffset? OldestDueAt,
-    TimeSpan? OldestOverdueBy,
-    string Summary);
+public sealed record SchedulerHealthReport
+{
+    public required string Status { get; init; }
+    public required bool Alive { get; init; }
+    public required string State { get; init; }
+    public DateTimeOffset? LastLoopAt { get; init; }
+    public DateTimeOffset? SleepingUntil { get; init; }
+    public required int DuePosts { get; init; }
+    public DateTimeOffset? OldestDueAt { get; init; }
+    public TimeSpan? OldestOverdueBy { get; init; }
+    public required string Summary { get; init; }
+}
 
 /// <summary>Reports the worker's liveness and the due posts waiting, for the <c>health</c> tool and <c>/healthz</c>.</summary>
 public sealed class SchedulerHealth(IStore store, SchedulerStatus status, TimeProvider time, IOptions<SchedulingOptions> options)
@@ -48,7 +50,17 @@ public sealed class SchedulerHealth(IStore store, SchedulerStatus status, TimePr
         var summary = (alive ? "Scheduler alive" : $"Scheduler NOT alive ({stateName})")
             + (lastLoop is { } at ? $", last loop {at:O}" : ", never looped")
             + (due.Count == 0 ? "; no due posts waiting." : $"; {due.Count} due post{(due.Count == 1 ? "" : "s")} waiting, oldest overdue by {overdueBy:c}.");
-        return new SchedulerHealthReport(verdict, alive, stateName, lastLoop, alive ? status.SleepingUntil : null, due.Count,
-            due.OldestScheduledFor, overdueBy, summary);
+        return new SchedulerHealthReport
+        {
+            Status = verdict,
+            Alive = alive,
+            State = stateName,
+            LastLoopAt = lastLoop,
+            SleepingUntil = alive ? status.SleepingUntil : null,
+            DuePosts = due.Count,
+            OldestDueAt = due.OldestScheduledFor,
+            OldestOverdueBy = overdueBy,
+            Summary = summary,
+        };
     }
 }

@@ -33,8 +33,19 @@ public static class WorkspaceProvisioner
         foreach (var platform in PlatformNames.All)
         {
             var name = platform.ToWireName();
-            var account = new Account(Guid.CreateVersion7(now).ToString(), set.WorkspaceId, set.Id, platform, $"sandbox-{name}",
-                $"sandbox-{name}-account", null, null, IsSandbox: true, EmptyObject, now, now);
+            var account = new Account
+            {
+                Id = Guid.CreateVersion7(now).ToString(),
+                WorkspaceId = set.WorkspaceId,
+                PlatformSetId = set.Id,
+                Platform = platform,
+                Handle = $"sandbox-{name}",
+                PlatformAccountId = $"sandbox-{name}-account",
+                IsSandbox = true,
+                Metadata = EmptyObject,
+                CreatedAt = now,
+                UpdatedAt = now,
+            };
             await session.Accounts.InsertAsync(account, cancellationToken);
         }
     }

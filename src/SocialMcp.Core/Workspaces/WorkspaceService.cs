@@ -43,7 +43,15 @@ public sealed class WorkspaceService(IStore store, TimeProvider time, IOptions<W
                 throw Invalid($"No workspace '{workspaceId}'.", "$.workspace");
 
             var (id, secret, plaintext) = ApiKeyFormat.Generate();
-            var key = new ApiKey(id, workspaceId, name, granted, ApiKeyFormat.Hash(secret), time.GetUtcNow(), null);
+            var key = new ApiKey
+            {
+                Id = id,
+                WorkspaceId = workspaceId,
+                Name = name,
+                Scopes = granted,
+                SecretHash = ApiKeyFormat.Hash(secret),
+                CreatedAt = time.GetUtcNow(),
+            };
             await session.ApiKeys.InsertAsync(key, cancellationToken);
             return (key, plaintext);
         }, cancellationToken);

@@ -78,6 +78,10 @@ public sealed class ToolCallFilter(ToolSchemaCatalog schemas, ToolRateLimiter ra
         if (errors.Count > 0)
             return SchemaFailure(errors);
 
+        // Read before the tool runs: only a failure here is the caller's argument; anything the tool throws is ours.
+        if (ToolArgumentReader.FindUnreadable(toolName, context.Params?.Arguments) is { } unreadable)
+            return ToolResults.Failure(unreadable);
+
         try
         {
             return await next(context, cancellationToken);
@@ -86,21 +90,14 @@ public sealed class ToolCallFilter(ToolSchemaCatalog schemas, ToolRateLimiter ra
         {
             return ToolResults.Failure(ex);
         }
-        catch (Exception ex) when (ex is ArgumentException or JsonException)
-        {
-            // The schema accepted a value that could not be bound (e.g. a leap second in a date-time).
-            logger.LogWarning(ex, "Tool {Tool} could not bind its arguments", toolName);
-            return ToolResults.Failure(new Problem(ErrorCodes.ValidationFailed,
-                "An argument has a valid shape but could not be read (for example a date-time that does not exist).", "$",
-                Hint: "Check dates and times: ISO 8601 with an explicit offset, e.g. 2026-12-01T09:00:00+01:00."));
-        }
         catch (Exception ex) when (ex is not OperationCanceledException and not McpProtocolException and not InputRequiredException)
         {
-            // Raw exceptions can carry paths, URLs or tokens: log them, never return them.
-            logger.LogError(ex, "Tool {Tool} failed unexpectedly", toolName);
+            // Raw exceptions can carry paths, URLs or tokens: log them, never return them. The error id ties the two together.
+            var errorId = Guid.NewGuid().ToString("N")[..16];
+            logger.LogError(ex, "Tool {Tool} failed unexpectedly (error id {ErrorId})", toolName, errorId);
             return ToolResults.Failure(new Problem(ErrorCodes.InternalError,
-                $"{toolName} failed unexpectedly; nothing is known to have changed.", null,
-                Hint: "Call get_post or list_posts to check the state, then try again. If it keeps failing, tell the person running the server."));
+                $"{toolName} failed unexpectedly (error id {errorId}); nothing is known to have changed.", null,
+                Hint: "Call get_post or list_posts to check the state, then try again. If it keeps failing, tell the person running the server the error id."));
         }
     }
 
@@ -111,8 +108,18 @@ public sealed class ToolCallFilter(ToolSchemaCatalog schemas, ToolRateLimiter ra
             ? code.GetString() ?? ErrorCodes.InternalError
             : "ok";
         var client = context.Server.ClientInfo;
-        var entry = new AuditEntry(caller.WorkspaceId, caller.KeyId, client?.Name, client?.Version, context.Server.SessionId,
-            context.Params?.Name ?? "", outcome, duration.TotalMilliseconds, time.GetUtcNow());
+        var entry = new AuditEntry
+        {
+            WorkspaceId = caller.WorkspaceId,
+            KeyId = caller.KeyId,
+            ClientName = client?.Name,
+            ClientVersion = client?.Version,
+            SessionId = context.Server.SessionId,
+            Tool = context.Params?.Name ?? "",
+            Outcome = outcome,
+            DurationMs = duration.TotalMilliseconds,
+            OccurredAt = time.GetUtcNow(),
+        };
         try
         {
             await _audit.AppendAsync(entry);

@@ -23,14 +23,28 @@ public sealed class HealthTools(SchedulerHealth scheduler)
     public async Task<CallToolResult> Health(CancellationToken cancellationToken = default)
     {
         var report = await scheduler.CheckAsync(cancellationToken);
-        return ToolResults.Success(new HealthResult(report.Summary, report.Status, new SchedulerHealthResult(
-            report.Alive, report.State, report.LastLoopAt, report.SleepingUntil, report.DuePosts, report.OldestDueAt,
-            report.OldestOverdueBy is { } by ? (long)by.TotalSeconds : null)));
+        return ToolResults.Success(new HealthResult(report.Summary, report.Status, new SchedulerHealthResult
+        {
+            Alive = report.Alive,
+            State = report.State,
+            LastLoopAt = report.LastLoopAt,
+            NextCheckAt = report.SleepingUntil,
+            DuePosts = report.DuePosts,
+            OldestDueAt = report.OldestDueAt,
+            OldestOverdueSeconds = report.OldestOverdueBy is { } by ? (long)by.TotalSeconds : null,
+        }));
     }
 }
 
 public sealed record HealthResult(string Summary, string Status, SchedulerHealthResult Scheduler);
 
-public sealed record SchedulerHealthResult(
-    bool Alive, string State, DateTimeOffset? LastLoopAt, DateTimeOffset? NextCheckAt, int DuePosts, DateTimeOffset? OldestDueAt,
-    long? OldestOverdueSeconds);
+public sealed record SchedulerHealthResult
+{
+    public required bool Alive { get; init; }
+    public required string State { get; init; }
+    public DateTimeOffset? LastLoopAt { get; init; }
+    public DateTimeOffset? NextCheckAt { get; init; }
+    public required int DuePosts { get; init; }
+    public DateTimeOffset? OldestDueAt { get; init; }
+    public long? OldestOverdueSeconds { get; init; }
+}

@@ -44,8 +44,16 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace, Bo
         string? idempotencyKey = null, string? publishPolicy = null, int? toleranceMinutes = null, CancellationToken cancellationToken = default)
     {
         var details = await posts.CreateAsync(workspace.WorkspaceId,
-            new CreatePostCommand(content.ToDomain(), platforms.ToPlatforms()!, platformSetId, scheduledFor, idempotencyKey,
-                publishPolicy.ToPolicy(), toleranceMinutes.ToTolerance()), cancellationToken);
+            new CreatePostCommand
+            {
+                Content = content.ToDomain(),
+                Platforms = platforms.ToPlatforms()!,
+                PlatformSetId = platformSetId,
+                ScheduledFor = scheduledFor,
+                IdempotencyKey = idempotencyKey,
+                Policy = publishPolicy.ToPolicy(),
+                Tolerance = toleranceMinutes.ToTolerance(),
+            }, cancellationToken);
         return ToolResults.Success(details.ToResult());
     }
 
@@ -100,8 +108,17 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace, Bo
                 Hint: "Add the fields you want to change.")]);
         }
         var details = await posts.UpdateAsync(workspace.WorkspaceId,
-            new UpdatePostCommand(postId, version, content?.ToDomain(), platforms.ToPlatforms(), platformSetId, scheduledFor,
-                publishPolicy.ToPolicy(), toleranceMinutes.ToTolerance()), cancellationToken);
+            new UpdatePostCommand
+            {
+                PostId = postId,
+                Version = version,
+                Content = content?.ToDomain(),
+                Platforms = platforms.ToPlatforms(),
+                PlatformSetId = platformSetId,
+                ScheduledFor = scheduledFor,
+                Policy = publishPolicy.ToPolicy(),
+                Tolerance = toleranceMinutes.ToTolerance(),
+            }, cancellationToken);
         return ToolResults.Success(details.ToResult());
     }
 
@@ -142,7 +159,13 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace, Bo
                 Hint: "To check changes to a stored post, pass content and platforms without postId.")]);
         }
         var draft = content is null ? null
-            : new CreatePostCommand(content.ToDomain(), platforms.ToPlatforms() ?? [], platformSetId, scheduledFor);
+            : new CreatePostCommand
+            {
+                Content = content.ToDomain(),
+                Platforms = platforms.ToPlatforms() ?? [],
+                PlatformSetId = platformSetId,
+                ScheduledFor = scheduledFor,
+            };
         var validation = await posts.ValidateAsync(workspace.WorkspaceId, new ValidatePostCommand(draft, postId), cancellationToken);
         return ToolResults.Success(validation.ToResult());
     }

@@ -9,21 +9,56 @@ namespace SocialMcp.Server.Tools;
 
 // What tools return: small, structured, with a one-line summary. Serialized with SocialJson (camelCase, nulls omitted).
 
-public sealed record TargetResult(
-    string Platform, string Status, string AccountId, string? PlatformPostId, string? Url,
-    string? ErrorCode, string? ErrorMessage, int Attempts, DateTimeOffset UpdatedAt, DateTimeOffset? PublishedAt, string? AttemptId = null);
+public sealed record TargetResult
+{
+    public required string Platform { get; init; }
+    public required string Status { get; init; }
+    public required string AccountId { get; init; }
+    public string? PlatformPostId { get; init; }
+    public string? Url { get; init; }
+    public string? ErrorCode { get; init; }
+    public string? ErrorMessage { get; init; }
+    public required int Attempts { get; init; }
+    public required DateTimeOffset UpdatedAt { get; init; }
+    public DateTimeOffset? PublishedAt { get; init; }
+    public string? AttemptId { get; init; }
+}
 
 /// <summary>What an all_or_nothing publish did to a target that went out when another failed.</summary>
 public sealed record RollbackResult(string Platform, bool Withdrawn, string? ErrorCode, string Message);
 
-public sealed record EventResult(string Type, string? Platform, string? From, string? To, int Version, string? Detail, DateTimeOffset At);
+public sealed record EventResult
+{
+    public required string Type { get; init; }
+    public string? Platform { get; init; }
+    public string? From { get; init; }
+    public string? To { get; init; }
+    public required int Version { get; init; }
+    public string? Detail { get; init; }
+    public required DateTimeOffset At { get; init; }
+}
 
-public sealed record PostResult(
-    string Summary, string Id, string Status, int Version, string PlatformSetId, IReadOnlyList<string> Platforms,
-    PostContent Content, DateTimeOffset? ScheduledFor, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
-    IReadOnlyList<TargetResult> Targets, IReadOnlyList<EventResult>? Events = null, bool? Replayed = null,
-    IReadOnlyList<RiskResult>? Risks = null, string PublishPolicy = PublishPolicyNames.Partial, int? ToleranceMinutes = null,
-    IReadOnlyList<RollbackResult>? Rollback = null, bool? StillPublishing = null);
+public sealed record PostResult
+{
+    public required string Summary { get; init; }
+    public required string Id { get; init; }
+    public required string Status { get; init; }
+    public required int Version { get; init; }
+    public required string PlatformSetId { get; init; }
+    public required IReadOnlyList<string> Platforms { get; init; }
+    public required PostContent Content { get; init; }
+    public DateTimeOffset? ScheduledFor { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public required DateTimeOffset UpdatedAt { get; init; }
+    public required IReadOnlyList<TargetResult> Targets { get; init; }
+    public IReadOnlyList<EventResult>? Events { get; init; }
+    public bool? Replayed { get; init; }
+    public IReadOnlyList<RiskResult>? Risks { get; init; }
+    public string PublishPolicy { get; init; } = PublishPolicyNames.Partial;
+    public int? ToleranceMinutes { get; init; }
+    public IReadOnlyList<RollbackResult>? Rollback { get; init; }
+    public bool? StillPublishing { get; init; }
+}
 
 /// <summary>A risk schedule_post or validate_post reports: not an error, the call succeeded; see the Risks section of llm.txt.</summary>
 public sealed record RiskResult(string Code, string Message, string? Platform, string? Path)
@@ -35,17 +70,32 @@ public sealed record PostListResult(string Summary, IReadOnlyList<PostResult> Po
 
 public sealed record VerdictResult(string Platform, bool Ok, int TextLength, int MaxTextLength, IReadOnlyList<ProblemDto> Problems);
 
-public sealed record ValidationResultDto(
-    string Summary, bool Ok, string? PostId, IReadOnlyList<ProblemDto> Problems, IReadOnlyList<VerdictResult> Platforms, string PlanHash,
-    IReadOnlyList<RiskResult>? Risks = null);
+public sealed record ValidationResultDto
+{
+    public required string Summary { get; init; }
+    public required bool Ok { get; init; }
+    public string? PostId { get; init; }
+    public required IReadOnlyList<ProblemDto> Problems { get; init; }
+    public required IReadOnlyList<VerdictResult> Platforms { get; init; }
+    public required string PlanHash { get; init; }
+    public IReadOnlyList<RiskResult>? Risks { get; init; }
+}
 
 public sealed record WithdrawalResult(string Platform, bool Ok, string? ErrorCode, string? ErrorMessage);
 
 public sealed record WithdrawResultDto(string Summary, PostResult Post, IReadOnlyList<WithdrawalResult> Withdrawals);
 
-public sealed record AccountResult(
-    string Id, string Platform, string Handle, string PlatformAccountId, string PlatformSetId, bool Sandbox,
-    string TokenHealth, DateTimeOffset? TokenExpiresAt);
+public sealed record AccountResult
+{
+    public required string Id { get; init; }
+    public required string Platform { get; init; }
+    public required string Handle { get; init; }
+    public required string PlatformAccountId { get; init; }
+    public required string PlatformSetId { get; init; }
+    public required bool Sandbox { get; init; }
+    public required string TokenHealth { get; init; }
+    public DateTimeOffset? TokenExpiresAt { get; init; }
+}
 
 public sealed record AccountListResult(string Summary, IReadOnlyList<AccountResult> Accounts);
 
@@ -65,17 +115,49 @@ internal static class OutputMapping
             summary += $" all_or_nothing: {RollbackSummary(rollback)}";
         if (stillPublishing)
             summary += " Still publishing after the wait; it goes on in the background: follow it with get_post.";
-        return new PostResult(summary, post.Id, post.Status.ToWireName(), post.Version, post.PlatformSetId,
-            post.Platforms.Select(p => p.ToWireName()).ToList(), post.Content, post.ScheduledFor, post.CreatedAt, post.UpdatedAt,
-            targets.Select(t => new TargetResult(t.Platform.ToWireName(), t.Status.ToWireName(), t.AccountId, t.PlatformPostId,
-                t.PublicUrl, t.ErrorCode, t.ErrorMessage, t.AttemptCount, t.UpdatedAt, t.PublishedAt, t.AttemptId)).ToList(),
-            events?.Select(e => new EventResult(e.EventType, e.Platform?.ToWireName(), e.FromStatus, e.ToStatus, e.PostVersion, e.Detail, e.OccurredAt)).ToList(),
-            details.Replayed ? true : null,
-            ToResults(details.Risks),
-            post.Policy.ToWireName(),
-            post.Tolerance is { } tolerance ? (int)tolerance.TotalMinutes : null,
-            details.Rollback?.Select(r => new RollbackResult(r.Platform.ToWireName(), r.Withdrawn, r.ErrorCode, r.Message)).ToList(),
-            stillPublishing ? true : null);
+        return new PostResult
+        {
+            Summary = summary,
+            Id = post.Id,
+            Status = post.Status.ToWireName(),
+            Version = post.Version,
+            PlatformSetId = post.PlatformSetId,
+            Platforms = post.Platforms.Select(p => p.ToWireName()).ToList(),
+            Content = post.Content,
+            ScheduledFor = post.ScheduledFor,
+            CreatedAt = post.CreatedAt,
+            UpdatedAt = post.UpdatedAt,
+            Targets = targets.Select(t => new TargetResult
+            {
+                Platform = t.Platform.ToWireName(),
+                Status = t.Status.ToWireName(),
+                AccountId = t.AccountId,
+                PlatformPostId = t.PlatformPostId,
+                Url = t.PublicUrl,
+                ErrorCode = t.ErrorCode,
+                ErrorMessage = t.ErrorMessage,
+                Attempts = t.AttemptCount,
+                UpdatedAt = t.UpdatedAt,
+                PublishedAt = t.PublishedAt,
+                AttemptId = t.AttemptId,
+            }).ToList(),
+            Events = events?.Select(e => new EventResult
+            {
+                Type = e.EventType,
+                Platform = e.Platform?.ToWireName(),
+                From = e.FromStatus,
+                To = e.ToStatus,
+                Version = e.PostVersion,
+                Detail = e.Detail,
+                At = e.OccurredAt,
+            }).ToList(),
+            Replayed = details.Replayed ? true : null,
+            Risks = ToResults(details.Risks),
+            PublishPolicy = post.Policy.ToWireName(),
+            ToleranceMinutes = post.Tolerance is { } tolerance ? (int)tolerance.TotalMinutes : null,
+            Rollback = details.Rollback?.Select(r => new RollbackResult(r.Platform.ToWireName(), r.Withdrawn, r.ErrorCode, r.Message)).ToList(),
+            StillPublishing = stillPublishing ? true : null,
+        };
     }
 
     private static string RollbackSummary(IReadOnlyList<RolledBackTarget> rollback)
@@ -125,10 +207,17 @@ internal static class OutputMapping
             : $"{count} problem{(count == 1 ? "" : "s")} to fix before posting.";
         if (validation.Risks is { Count: > 0 } risks)
             summary += $" {RisksSummary(risks)}";
-        return new ValidationResultDto(summary, report.Ok, validation.PostId,
-            report.Problems.Select(ProblemDto.From).ToList(),
-            report.Platforms.Select(v => new VerdictResult(v.Platform.ToWireName(), v.Ok, v.TextLength, v.MaxTextLength,
-                v.Problems.Select(ProblemDto.From).ToList())).ToList(), validation.PlanHash, ToResults(validation.Risks));
+        return new ValidationResultDto
+        {
+            Summary = summary,
+            Ok = report.Ok,
+            PostId = validation.PostId,
+            Problems = report.Problems.Select(ProblemDto.From).ToList(),
+            Platforms = report.Platforms.Select(v => new VerdictResult(v.Platform.ToWireName(), v.Ok, v.TextLength, v.MaxTextLength,
+                v.Problems.Select(ProblemDto.From).ToList())).ToList(),
+            PlanHash = validation.PlanHash,
+            Risks = ToResults(validation.Risks),
+        };
     }
 
     public static WithdrawResultDto ToResult(this WithdrawResult result)
@@ -142,9 +231,17 @@ internal static class OutputMapping
             result.Outcomes.Select(o => new WithdrawalResult(o.Platform.ToWireName(), o.Succeeded, o.ErrorCode, o.ErrorMessage)).ToList());
     }
 
-    public static AccountResult ToResult(this AccountView view) => new(view.Account.Id, view.Account.Platform.ToWireName(),
-        view.Account.Handle, view.Account.PlatformAccountId, view.Account.PlatformSetId, view.Account.IsSandbox, view.TokenHealth,
-        view.Account.TokenExpiresAt);
+    public static AccountResult ToResult(this AccountView view) => new AccountResult
+    {
+        Id = view.Account.Id,
+        Platform = view.Account.Platform.ToWireName(),
+        Handle = view.Account.Handle,
+        PlatformAccountId = view.Account.PlatformAccountId,
+        PlatformSetId = view.Account.PlatformSetId,
+        Sandbox = view.Account.IsSandbox,
+        TokenHealth = view.TokenHealth,
+        TokenExpiresAt = view.Account.TokenExpiresAt,
+    };
 
     public static PlatformSetResult ToResult(this PlatformSetSummary summary) =>
         new(summary.Set.Id, summary.Set.Name, summary.Set.IsDefault, summary.AccountCount, summary.Set.CreatedAt);

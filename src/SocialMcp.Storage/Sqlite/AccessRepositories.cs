@@ -57,7 +57,16 @@ internal sealed class ApiKeyRepository(DbContext db) : IApiKeyRepository
         public string CreatedAt { get; init; } = "";
         public string? RevokedAt { get; init; }
 
-        public ApiKey ToDomain() => new(Id, WorkspaceId, Name, FromJson<List<string>>(Scopes), SecretHash, ParseTime(CreatedAt), ParseOptionalTime(RevokedAt));
+        public ApiKey ToDomain() => new ApiKey
+        {
+            Id = Id,
+            WorkspaceId = WorkspaceId,
+            Name = Name,
+            Scopes = FromJson<List<string>>(Scopes),
+            SecretHash = SecretHash,
+            CreatedAt = ParseTime(CreatedAt),
+            RevokedAt = ParseOptionalTime(RevokedAt),
+        };
     }
 }
 
@@ -91,8 +100,18 @@ internal sealed class AuditLogRepository(DbContext db) : IAuditLogRepository
             FROM audit_log WHERE workspace_id = @workspaceId ORDER BY id DESC LIMIT @limit;
             """,
             new { workspaceId, limit }, cancellationToken));
-        return rows.Select(r => new AuditEntry(r.WorkspaceId, r.KeyId, r.ClientName, r.ClientVersion, r.SessionId, r.Tool, r.Outcome,
-            r.DurationMs, ParseTime(r.OccurredAt))).ToList();
+        return rows.Select(r => new AuditEntry
+        {
+            WorkspaceId = r.WorkspaceId,
+            KeyId = r.KeyId,
+            ClientName = r.ClientName,
+            ClientVersion = r.ClientVersion,
+            SessionId = r.SessionId,
+            Tool = r.Tool,
+            Outcome = r.Outcome,
+            DurationMs = r.DurationMs,
+            OccurredAt = ParseTime(r.OccurredAt),
+        }).ToList();
     }
 
     private sealed class AuditRow

@@ -235,10 +235,21 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
         public string PublishPolicy { get; init; } = PublishPolicyNames.Partial;
         public long? ToleranceSeconds { get; init; }
 
-        public Post ToDomain() => new(Id, WorkspaceId, PlatformSetId, StatusNames.ParsePostStatus(Status),
-            FromJson<PostContent>(Content), FromJson<List<Platform>>(Platforms), ParseOptionalTime(ScheduledFor), (int)Version,
-            ParseTime(CreatedAt), ParseTime(UpdatedAt), PublishPolicyNames.ParsePublishPolicy(PublishPolicy),
-            ToleranceSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null);
+        public Post ToDomain() => new Post
+        {
+            Id = Id,
+            WorkspaceId = WorkspaceId,
+            PlatformSetId = PlatformSetId,
+            Status = StatusNames.ParsePostStatus(Status),
+            Content = FromJson<PostContent>(Content),
+            Platforms = FromJson<List<Platform>>(Platforms),
+            ScheduledFor = ParseOptionalTime(ScheduledFor),
+            Version = (int)Version,
+            CreatedAt = ParseTime(CreatedAt),
+            UpdatedAt = ParseTime(UpdatedAt),
+            Policy = PublishPolicyNames.ParsePublishPolicy(PublishPolicy),
+            Tolerance = ToleranceSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+        };
     }
 }
 
@@ -347,9 +358,24 @@ internal sealed class PostTargetRepository(DbContext db) : IPostTargetRepository
         public string? PlatformErrorMessage { get; init; }
         public string? AttemptId { get; init; }
 
-        public PostTarget ToDomain() => new(PostId, PlatformNames.Parse(Platform), AccountId, StatusNames.ParseTargetStatus(Status),
-            PlatformPostId, PublicUrl, ErrorCode, ErrorMessage, (int)AttemptCount, ParseTime(CreatedAt), ParseTime(UpdatedAt), ParseOptionalTime(PublishedAt),
-            PlatformErrorCode, PlatformErrorMessage, AttemptId);
+        public PostTarget ToDomain() => new PostTarget
+        {
+            PostId = PostId,
+            Platform = PlatformNames.Parse(Platform),
+            AccountId = AccountId,
+            Status = StatusNames.ParseTargetStatus(Status),
+            PlatformPostId = PlatformPostId,
+            PublicUrl = PublicUrl,
+            ErrorCode = ErrorCode,
+            ErrorMessage = ErrorMessage,
+            AttemptCount = (int)AttemptCount,
+            CreatedAt = ParseTime(CreatedAt),
+            UpdatedAt = ParseTime(UpdatedAt),
+            PublishedAt = ParseOptionalTime(PublishedAt),
+            PlatformErrorCode = PlatformErrorCode,
+            PlatformErrorMessage = PlatformErrorMessage,
+            AttemptId = AttemptId,
+        };
     }
 }
 
@@ -382,8 +408,18 @@ internal sealed class PostEventRepository(DbContext db) : IPostEventRepository
             FROM post_events WHERE post_id = @postId ORDER BY id;
             """,
             new { postId }, cancellationToken));
-        return rows.Select(r => new PostEvent(r.Id, r.PostId, r.Platform is null ? null : PlatformNames.Parse(r.Platform), r.EventType,
-            r.FromStatus, r.ToStatus, (int)r.PostVersion, r.Detail, ParseTime(r.OccurredAt))).ToList();
+        return rows.Select(r => new PostEvent
+        {
+            Id = r.Id,
+            PostId = r.PostId,
+            Platform = r.Platform is null ? null : PlatformNames.Parse(r.Platform),
+            EventType = r.EventType,
+            FromStatus = r.FromStatus,
+            ToStatus = r.ToStatus,
+            PostVersion = (int)r.PostVersion,
+            Detail = r.Detail,
+            OccurredAt = ParseTime(r.OccurredAt),
+        }).ToList();
     }
 
     public Task<int> CountScheduledSinceAsync(string workspaceId, DateTimeOffset since, CancellationToken cancellationToken) =>

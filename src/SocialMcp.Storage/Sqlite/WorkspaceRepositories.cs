@@ -232,7 +232,20 @@ internal sealed class AccountRepository(DbContext db) : IAccountRepository
         public string CreatedAt { get; init; } = "";
         public string UpdatedAt { get; init; } = "";
 
-        public Account ToDomain() => new(Id, WorkspaceId, PlatformSetId, PlatformNames.Parse(Platform), Handle, PlatformAccountId,
-            TokenReference, ParseOptionalTime(TokenExpiresAt), IsSandbox != 0, JsonElement(Metadata), ParseTime(CreatedAt), ParseTime(UpdatedAt));
+        public Account ToDomain() => new Account
+        {
+            Id = Id,
+            WorkspaceId = WorkspaceId,
+            PlatformSetId = PlatformSetId,
+            Platform = PlatformNames.Parse(Platform),
+            Handle = Handle,
+            PlatformAccountId = PlatformAccountId,
+            TokenReference = TokenReference,
+            TokenExpiresAt = ParseOptionalTime(TokenExpiresAt),
+            IsSandbox = IsSandbox != 0,
+            Metadata = JsonElement(Metadata),
+            CreatedAt = ParseTime(CreatedAt),
+            UpdatedAt = ParseTime(UpdatedAt),
+        };
     }
 }

@@ -53,8 +53,9 @@ public sealed class TestServer : IAsyncDisposable
 
     /// <param name="apiKeys">Use the real API-key gate (as <c>serve --http</c> does) instead of the test gate.</param>
     /// <param name="configureServer">Adds to the MCP server, as <c>SocialMcpCommandLine.Build</c>'s hook does (e.g. a test tool).</param>
+    /// <param name="configureServices">Adds or replaces services after the server's own, e.g. a domain part that fails.</param>
     public static async Task<TestServer> StartAsync(IDictionary<string, string?>? settings = null, bool apiKeys = false,
-        Action<IMcpServerBuilder>? configureServer = null)
+        Action<IMcpServerBuilder>? configureServer = null, Action<IServiceCollection>? configureServices = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "socialmcp-http-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
@@ -96,6 +97,7 @@ public sealed class TestServer : IAsyncDisposable
         builder.Services.AddSocialMcpHttp();
         // As serve --http: the scheduler's health check is only healthy with the worker running.
         builder.Services.AddSocialScheduler();
+        configureServices?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapSocialMcp();
 

@@ -19,8 +19,20 @@ internal static class GraphTestSupport
         var token = harness.Emulator.State.IssueToken(harness.Platform, "acct-" + handle, handle, scopes: scopes);
         var metadata = JsonSerializer.SerializeToElement(new Dictionary<string, object?> { ["apiBaseUrl"] = harness.Emulator.BaseUrlOf(harness.Platform).AbsoluteUri });
         var now = DateTimeOffset.UtcNow;
-        return new Account(Guid.NewGuid().ToString(), "ws", "set", harness.Platform, handle, "acct-" + handle, "sandbox:" + token.Token,
-            null, IsSandbox: false, metadata, now, now);
+        return new Account
+        {
+            Id = Guid.NewGuid().ToString(),
+            WorkspaceId = "ws",
+            PlatformSetId = "set",
+            Platform = harness.Platform,
+            Handle = handle,
+            PlatformAccountId = "acct-" + handle,
+            TokenReference = "sandbox:" + token.Token,
+            IsSandbox = false,
+            Metadata = metadata,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
     }
 
     public static string TokenOf(Account account) => account.TokenReference!["sandbox:".Length..];

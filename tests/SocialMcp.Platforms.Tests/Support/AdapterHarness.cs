@@ -65,15 +65,34 @@ public sealed class AdapterHarness : IAsyncDisposable
                 metadata[property.Name] = property.Value;
         }
         var now = DateTimeOffset.UtcNow;
-        return new Account(Guid.NewGuid().ToString(), "ws", "set", Platform, handle, "acct-" + handle, "sandbox:" + token.Token,
-            null, IsSandbox: false, JsonSerializer.SerializeToElement(metadata), now, now);
+        return new Account
+        {
+            Id = Guid.NewGuid().ToString(),
+            WorkspaceId = "ws",
+            PlatformSetId = "set",
+            Platform = Platform,
+            Handle = handle,
+            PlatformAccountId = "acct-" + handle,
+            TokenReference = "sandbox:" + token.Token,
+            IsSandbox = false,
+            Metadata = JsonSerializer.SerializeToElement(metadata),
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
     }
 
     public static PublishRequest Request(Account account, string text, IReadOnlyList<MediaItem>? media = null, object? settings = null,
         string? linkUrl = null, IPublishHandles? handles = null) =>
-        new(Guid.NewGuid().ToString(), account.Platform, account, text, media ?? [], linkUrl,
-            settings is null ? null : JsonSerializer.SerializeToElement(settings), 1)
+        new PublishRequest
         {
+            PostId = Guid.NewGuid().ToString(),
+            Platform = account.Platform,
+            Account = account,
+            Text = text,
+            Media = media ?? [],
+            LinkUrl = linkUrl,
+            Settings = settings is null ? null : JsonSerializer.SerializeToElement(settings),
+            Attempt = 1,
             Handles = handles ?? new InMemoryPublishHandles(),
         };
 

@@ -15,7 +15,16 @@ public sealed class AuditLogWriterTests : IAsyncLifetime
     public async Task DisposeAsync() => await _services.DisposeAsync();
 
     private static AuditEntry Entry(int n) =>
-        new(LocalWorkspace.Id, null, "tests", "1", null, $"tool_{n}", "ok", n, TestServices.Start.AddSeconds(n));
+        new AuditEntry
+        {
+            WorkspaceId = LocalWorkspace.Id,
+            ClientName = "tests",
+            ClientVersion = "1",
+            Tool = $"tool_{n}",
+            Outcome = "ok",
+            DurationMs = n,
+            OccurredAt = TestServices.Start.AddSeconds(n),
+        };
 
     [Fact]
     public async Task AppendAsync_ConcurrentCalls_EveryEntryIsStoredWhenItsCallCompletes()

@@ -145,7 +145,12 @@ public sealed class IdempotencyAndPlanTests : IAsyncLifetime
     {
         var created = await Posts.CreateAsync(Ws, Drafts.Create("Hi"), Ct);
         var validation = await Posts.ValidateAsync(Ws, new ValidatePostCommand(null, created.Post.Id), Ct);
-        var updated = await Posts.UpdateAsync(Ws, new UpdatePostCommand(created.Post.Id, 1, Drafts.Text("Changed"), null, null, null), Ct);
+        var updated = await Posts.UpdateAsync(Ws, new UpdatePostCommand
+        {
+            PostId = created.Post.Id,
+            Version = 1,
+            Content = Drafts.Text("Changed"),
+        }, Ct);
 
         var ex = await Assert.ThrowsAsync<ConflictException>(() =>
             Posts.PublishAsync(Ws, new PublishPostCommand(created.Post.Id, PlanHash: validation.PlanHash), Ct));
@@ -167,7 +172,7 @@ public sealed class IdempotencyAndPlanTests : IAsyncLifetime
         {
             PlatformOverrides = new Dictionary<Platform, PlatformOverride> { [Platform.X] = new("Hi on X") },
         };
-        await Posts.UpdateAsync(Ws, new UpdatePostCommand(created.Post.Id, 1, content, null, null, null), Ct);
+        await Posts.UpdateAsync(Ws, new UpdatePostCommand { PostId = created.Post.Id, Version = 1, Content = content }, Ct);
 
         var ex = await Assert.ThrowsAsync<ConflictException>(() =>
             Posts.ScheduleAsync(Ws, created.Post.Id, TestServices.Start.AddHours(1), null, validation.PlanHash, Ct));

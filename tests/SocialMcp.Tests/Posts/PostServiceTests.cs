@@ -108,7 +108,11 @@ public sealed class PostServiceTests : IAsyncLifetime
     public async Task Publish_Draft_PublishesEveryTargetAndBumpsVersion()
     {
         var withImage = Drafts.Text("Hi") with { Media = [new MediaItem("https://example.com/a.jpg", MediaTypes.Image, "image/jpeg")] };
-        var created = await Posts.CreateAsync(Ws, new CreatePostCommand(withImage, [Platform.X, Platform.Amazon], null, null), Ct);
+        var created = await Posts.CreateAsync(Ws, new CreatePostCommand
+        {
+            Content = withImage,
+            Platforms = [Platform.X, Platform.Amazon],
+        }, Ct);
 
         var published = await Posts.PublishAsync(Ws, created.Post.Id, created.Post.Version, Ct);
 
@@ -255,7 +259,13 @@ public sealed class PostServiceTests : IAsyncLifetime
     {
         var created = await Posts.CreateAsync(Ws, Drafts.Create("Old", Platform.X), Ct);
 
-        var updated = await Posts.UpdateAsync(Ws, new UpdatePostCommand(created.Post.Id, 1, Drafts.Text("New"), [Platform.Threads, Platform.Facebook], null, null), Ct);
+        var updated = await Posts.UpdateAsync(Ws, new UpdatePostCommand
+        {
+            PostId = created.Post.Id,
+            Version = 1,
+            Content = Drafts.Text("New"),
+            Platforms = [Platform.Threads, Platform.Facebook],
+        }, Ct);
 
         Assert.Equal("New", updated.Post.Content.Text);
         Assert.Equal(2, updated.Post.Version);
@@ -267,7 +277,12 @@ public sealed class PostServiceTests : IAsyncLifetime
     {
         var created = await Posts.CreateAsync(Ws, Drafts.Create(), Ct);
 
-        var updated = await Posts.UpdateAsync(Ws, new UpdatePostCommand(created.Post.Id, 1, null, null, null, TestServices.Start.AddDays(1)), Ct);
+        var updated = await Posts.UpdateAsync(Ws, new UpdatePostCommand
+        {
+            PostId = created.Post.Id,
+            Version = 1,
+            ScheduledFor = TestServices.Start.AddDays(1),
+        }, Ct);
 
         Assert.Equal(PostStatus.Scheduled, updated.Post.Status);
     }
@@ -282,16 +297,24 @@ public sealed class PostServiceTests : IAsyncLifetime
             privacyStatus = "private",
             publishAt = TestServices.Start.AddDays(3).ToString("O"),
         });
-        var scheduled = await Posts.CreateAsync(Ws, new CreatePostCommand(
-            new PostContent("Launch video", [video], null, new Dictionary<Platform, PlatformOverride> { [Platform.YouTube] = new(null, System.Text.Json.JsonSerializer.SerializeToElement(new { title = "Launch" })) }),
-            [Platform.YouTube], null, TestServices.Start.AddDays(1)), Ct);
+        var scheduled = await Posts.CreateAsync(Ws, new CreatePostCommand
+        {
+            Content = new PostContent("Launch video", [video], null, new Dictionary<Platform, PlatformOverride> { [Platform.YouTube] = new(null, System.Text.Json.JsonSerializer.SerializeToElement(new { title = "Launch" })) }),
+            Platforms = [Platform.YouTube],
+            ScheduledFor = TestServices.Start.AddDays(1),
+        }, Ct);
         var withPublishAt = scheduled.Post.Content with
         {
             PlatformOverrides = new Dictionary<Platform, PlatformOverride> { [Platform.YouTube] = new(null, settings) },
         };
 
         var ex = await Assert.ThrowsAsync<DomainValidationException>(() =>
-            Posts.UpdateAsync(Ws, new UpdatePostCommand(scheduled.Post.Id, scheduled.Post.Version, withPublishAt, null, null, null), Ct));
+            Posts.UpdateAsync(Ws, new UpdatePostCommand
+            {
+                PostId = scheduled.Post.Id,
+                Version = scheduled.Post.Version,
+                Content = withPublishAt,
+            }, Ct));
 
         Assert.Contains(ex.Problems, p => p.Path == "$.content.platformOverrides.youtube.settings.publishAt");
     }
@@ -300,10 +323,20 @@ public sealed class PostServiceTests : IAsyncLifetime
     public async Task Update_WithStaleVersion_FailsWithVersionConflict()
     {
         var created = await Posts.CreateAsync(Ws, Drafts.Create(), Ct);
-        await Posts.UpdateAsync(Ws, new UpdatePostCommand(created.Post.Id, 1, Drafts.Text("Second"), null, null, null), Ct);
+        await Posts.UpdateAsync(Ws, new UpdatePostCommand
+        {
+            PostId = created.Post.Id,
+            Version = 1,
+            Content = Drafts.Text("Second"),
+        }, Ct);
 
         var ex = await Assert.ThrowsAsync<ConflictException>(() =>
-            Posts.UpdateAsync(Ws, new UpdatePostCommand(created.Post.Id, 1, Drafts.Text("Lost update"), null, null, null), Ct));
+            Posts.UpdateAsync(Ws, new UpdatePostCommand
+            {
+                PostId = created.Post.Id,
+                Version = 1,
+                Content = Drafts.Text("Lost update"),
+            }, Ct));
 
         Assert.Equal(ErrorCodes.VersionConflict, ex.Problem.Code);
         Assert.Equal("Second", (await Posts.GetAsync(Ws, created.Post.Id, Ct)).Post.Content.Text);
@@ -316,7 +349,12 @@ public sealed class PostServiceTests : IAsyncLifetime
         var published = await Posts.PublishAsync(Ws, created.Post.Id, null, Ct);
 
         var ex = await Assert.ThrowsAsync<ConflictException>(() =>
-            Posts.UpdateAsync(Ws, new UpdatePostCommand(created.Post.Id, published.Post.Version, Drafts.Text("x"), null, null, null), Ct));
+            Posts.UpdateAsync(Ws, new UpdatePostCommand
+            {
+                PostId = created.Post.Id,
+                Version = published.Post.Version,
+                Content = Drafts.Text("x"),
+            }, Ct));
 
         Assert.Equal(ErrorCodes.InvalidStatusTransition, ex.Problem.Code);
     }
@@ -407,7 +445,11 @@ public sealed class PostServiceTests : IAsyncLifetime
                 [Platform.TikTok] = new(Settings: System.Text.Json.JsonDocument.Parse("""{"privacyLevel": "SELF_ONLY"}""").RootElement.Clone()),
             },
         };
-        var created = await Posts.CreateAsync(Ws, new CreatePostCommand(video, [Platform.X, Platform.TikTok], null, null), Ct);
+        var created = await Posts.CreateAsync(Ws, new CreatePostCommand
+        {
+            Content = video,
+            Platforms = [Platform.X, Platform.TikTok],
+        }, Ct);
         var published = await Posts.PublishAsync(Ws, created.Post.Id, null, Ct);
 
         var ex = await Assert.ThrowsAsync<ConflictException>(() => Posts.WithdrawAsync(Ws, created.Post.Id, [Platform.X, Platform.TikTok], null, Ct));

@@ -37,7 +37,16 @@ public sealed class PostTransitionsTests
     public void Aggregate_TargetOutcomes_GiveThePostStatus(TargetStatus[] targets, PostStatus expected)
     {
         var now = DateTimeOffset.UnixEpoch;
-        var list = targets.Select((s, i) => new PostTarget("p", (Platform)i, "a", s, null, null, null, null, 1, now, now, null)).ToList();
+        var list = targets.Select((s, i) => new PostTarget
+        {
+            PostId = "p",
+            Platform = (Platform)i,
+            AccountId = "a",
+            Status = s,
+            AttemptCount = 1,
+            CreatedAt = now,
+            UpdatedAt = now,
+        }).ToList();
 
         Assert.Equal(expected, PostTransitions.Aggregate(list));
     }

@@ -56,8 +56,11 @@ public sealed class AllOrNothingTests
         Assert.True(services.Sandbox.CapabilitiesFor(Platform.X).CanWithdraw);
         await services.MakeSandboxFailAsync(Platform.LinkedIn, ErrorCodes.PlatformError);
         var photo = new MediaItem("https://example.com/photo.jpg", MediaTypes.Image, "image/jpeg", 200_000, 1080, 1080);
-        var post = await CreateAllOrNothingAsync(services, new CreatePostCommand(
-            Drafts.Text("With a photo") with { Media = [photo] }, [Platform.X, Platform.Instagram, Platform.LinkedIn], null, null));
+        var post = await CreateAllOrNothingAsync(services, new CreatePostCommand
+        {
+            Content = Drafts.Text("With a photo") with { Media = [photo] },
+            Platforms = [Platform.X, Platform.Instagram, Platform.LinkedIn],
+        });
 
         var done = await posts.PublishAsync(Ws, post.Post.Id, null, Ct);
 

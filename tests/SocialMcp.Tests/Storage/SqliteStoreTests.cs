@@ -65,8 +65,19 @@ public sealed class SqliteStoreTests : IAsyncLifetime
             "https://example.com",
             new Dictionary<Platform, PlatformOverride> { [Platform.LinkedIn] = new("Hello LinkedIn", settings) });
         var when = new DateTimeOffset(2026, 12, 1, 8, 30, 15, 123, TimeSpan.Zero);
-        var post = new Post(Guid.NewGuid().ToString(), LocalWorkspace.Id, set!.Id, PostStatus.Scheduled, content,
-            [Platform.LinkedIn, Platform.X], when, 1, TestServices.Start, TestServices.Start);
+        var post = new Post
+        {
+            Id = Guid.NewGuid().ToString(),
+            WorkspaceId = LocalWorkspace.Id,
+            PlatformSetId = set!.Id,
+            Status = PostStatus.Scheduled,
+            Content = content,
+            Platforms = [Platform.LinkedIn, Platform.X],
+            ScheduledFor = when,
+            Version = 1,
+            CreatedAt = TestServices.Start,
+            UpdatedAt = TestServices.Start,
+        };
 
         await _services.Store.WriteAsync(async s => { await s.Posts.InsertAsync(post, Ct); return 0; }, Ct);
         var read = await _services.Store.ReadAsync(s => s.Posts.GetAsync(LocalWorkspace.Id, post.Id, Ct), Ct);
@@ -84,8 +95,18 @@ public sealed class SqliteStoreTests : IAsyncLifetime
     public async Task Post_FromAnotherWorkspace_IsNotFound()
     {
         var set = await _services.Store.ReadAsync(s => s.PlatformSets.GetDefaultAsync(LocalWorkspace.Id, Ct), Ct);
-        var post = new Post(Guid.NewGuid().ToString(), LocalWorkspace.Id, set!.Id, PostStatus.Draft, Drafts.Text("x"), [Platform.X], null, 1,
-            TestServices.Start, TestServices.Start);
+        var post = new Post
+        {
+            Id = Guid.NewGuid().ToString(),
+            WorkspaceId = LocalWorkspace.Id,
+            PlatformSetId = set!.Id,
+            Status = PostStatus.Draft,
+            Content = Drafts.Text("x"),
+            Platforms = [Platform.X],
+            Version = 1,
+            CreatedAt = TestServices.Start,
+            UpdatedAt = TestServices.Start,
+        };
         await _services.Store.WriteAsync(async s => { await s.Posts.InsertAsync(post, Ct); return 0; }, Ct);
 
         var read = await _services.Store.ReadAsync(s => s.Posts.GetAsync("another-workspace", post.Id, Ct), Ct);
@@ -97,8 +118,18 @@ public sealed class SqliteStoreTests : IAsyncLifetime
     public async Task PostUpdate_WithWrongExpectedVersion_ChangesNothing()
     {
         var set = await _services.Store.ReadAsync(s => s.PlatformSets.GetDefaultAsync(LocalWorkspace.Id, Ct), Ct);
-        var post = new Post(Guid.NewGuid().ToString(), LocalWorkspace.Id, set!.Id, PostStatus.Draft, Drafts.Text("v1"), [Platform.X], null, 1,
-            TestServices.Start, TestServices.Start);
+        var post = new Post
+        {
+            Id = Guid.NewGuid().ToString(),
+            WorkspaceId = LocalWorkspace.Id,
+            PlatformSetId = set!.Id,
+            Status = PostStatus.Draft,
+            Content = Drafts.Text("v1"),
+            Platforms = [Platform.X],
+            Version = 1,
+            CreatedAt = TestServices.Start,
+            UpdatedAt = TestServices.Start,
+        };
         await _services.Store.WriteAsync(async s => { await s.Posts.InsertAsync(post, Ct); return 0; }, Ct);
 
         var updated = await _services.Store.WriteAsync(s => s.Posts.UpdateAsync(post with { Content = Drafts.Text("v2"), Version = 3 }, 2, Ct), Ct);
@@ -113,8 +144,18 @@ public sealed class SqliteStoreTests : IAsyncLifetime
     public async Task WriteAsync_WhenWorkThrows_RollsBackEverything()
     {
         var set = await _services.Store.ReadAsync(s => s.PlatformSets.GetDefaultAsync(LocalWorkspace.Id, Ct), Ct);
-        var post = new Post(Guid.NewGuid().ToString(), LocalWorkspace.Id, set!.Id, PostStatus.Draft, Drafts.Text("x"), [Platform.X], null, 1,
-            TestServices.Start, TestServices.Start);
+        var post = new Post
+        {
+            Id = Guid.NewGuid().ToString(),
+            WorkspaceId = LocalWorkspace.Id,
+            PlatformSetId = set!.Id,
+            Status = PostStatus.Draft,
+            Content = Drafts.Text("x"),
+            Platforms = [Platform.X],
+            Version = 1,
+            CreatedAt = TestServices.Start,
+            UpdatedAt = TestServices.Start,
+        };
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => _services.Store.WriteAsync<int>(async s =>
         {
@@ -129,12 +170,31 @@ public sealed class SqliteStoreTests : IAsyncLifetime
     public async Task Events_AreAppendOnly()
     {
         var set = await _services.Store.ReadAsync(s => s.PlatformSets.GetDefaultAsync(LocalWorkspace.Id, Ct), Ct);
-        var post = new Post(Guid.NewGuid().ToString(), LocalWorkspace.Id, set!.Id, PostStatus.Draft, Drafts.Text("x"), [Platform.X], null, 1,
-            TestServices.Start, TestServices.Start);
+        var post = new Post
+        {
+            Id = Guid.NewGuid().ToString(),
+            WorkspaceId = LocalWorkspace.Id,
+            PlatformSetId = set!.Id,
+            Status = PostStatus.Draft,
+            Content = Drafts.Text("x"),
+            Platforms = [Platform.X],
+            Version = 1,
+            CreatedAt = TestServices.Start,
+            UpdatedAt = TestServices.Start,
+        };
         await _services.Store.WriteAsync(async s =>
         {
             await s.Posts.InsertAsync(post, Ct);
-            await s.Events.AppendAsync(new PostEvent(0, post.Id, Platform.X, "created", null, "draft", 1, null, TestServices.Start), Ct);
+            await s.Events.AppendAsync(new PostEvent
+            {
+                Id = 0,
+                PostId = post.Id,
+                Platform = Platform.X,
+                EventType = "created",
+                ToStatus = "draft",
+                PostVersion = 1,
+                OccurredAt = TestServices.Start,
+            }, Ct);
             return 0;
         }, Ct);
         await using var connection = await OpenAsync();
@@ -149,8 +209,16 @@ public sealed class SqliteStoreTests : IAsyncLifetime
     public async Task Targets_ForeignKeys_RejectUnknownPost()
     {
         var account = await _services.AccountAsync(Platform.X);
-        var orphan = new PostTarget(Guid.NewGuid().ToString(), Platform.X, account.Id, TargetStatus.Pending, null, null, null, null, 0,
-            TestServices.Start, TestServices.Start, null);
+        var orphan = new PostTarget
+        {
+            PostId = Guid.NewGuid().ToString(),
+            Platform = Platform.X,
+            AccountId = account.Id,
+            Status = TargetStatus.Pending,
+            AttemptCount = 0,
+            CreatedAt = TestServices.Start,
+            UpdatedAt = TestServices.Start,
+        };
 
         await Assert.ThrowsAsync<SqliteException>(() => _services.Store.WriteAsync(async s => { await s.Targets.InsertAsync(orphan, Ct); return 0; }, Ct));
     }

@@ -8,5 +8,9 @@ public static class Drafts
     public static PostContent Text(string text) => new(text, [], null, new Dictionary<Platform, PlatformOverride>());
 
     public static CreatePostCommand Create(string text = "Hello", params Platform[] platforms) =>
-        new(Text(text), platforms.Length == 0 ? [Platform.X, Platform.LinkedIn] : platforms, null, null);
+        new CreatePostCommand
+        {
+            Content = Text(text),
+            Platforms = platforms.Length == 0 ? [Platform.X, Platform.LinkedIn] : platforms,
+        };
 }

@@ -41,9 +41,19 @@ internal sealed class RuleHarness : IDisposable
 
     public IReadOnlyList<Problem> Problems(PostContent content, params Platform[] platforms) => Validate(content, platforms).AllProblems();
 
-    private static Account Account(Platform platform, string? metadataJson) => new(
-        $"acc-{platform.ToWireName()}", "local", "set", platform, "@handle", "id", null, null, true,
-        Json(metadataJson ?? "{}"), Now, Now);
+    private static Account Account(Platform platform, string? metadataJson) => new Account
+    {
+        Id = $"acc-{platform.ToWireName()}",
+        WorkspaceId = "local",
+        PlatformSetId = "set",
+        Platform = platform,
+        Handle = "@handle",
+        PlatformAccountId = "id",
+        IsSandbox = true,
+        Metadata = Json(metadataJson ?? "{}"),
+        CreatedAt = Now,
+        UpdatedAt = Now,
+    };
 
     public static JsonElement Json(string json)
     {

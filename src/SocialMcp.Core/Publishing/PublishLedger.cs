@@ -1,0 +1,224 @@
+using Microsoft.Extensions.Options;
+using SocialMcp.Core.Domain;
+using SocialMcp.Core.Errors;
+using SocialMcp.Core.Options;
+using SocialMcp.Core.Posts;
+using SocialMcp.Core.Scheduling;
+using SocialMcp.Core.Storage;
+using SocialMcp.Core.Validation;
+
+namespace SocialMcp.Core.Publishing;
+
+/// <summary>What a publish is asked to do: which post, at which version, which targets, for whom.</summary>
+public sealed record PublishRequestSpec
+{
+    public required string PostId { get; init; }
+    public int? Version { get; init; }
+    /// <summary>Only these platforms' targets (retry_post); null: every target that can go.</summary>
+    public IReadOnlyList<Platform>? Requested { get; init; }
+    /// <summary>retry_post: only failed targets, of a partial or failed post.</summary>
+    public bool Retry { get; init; }
+    /// <summary>The scheduler's lease owner when it fires a scheduled post; null for a publish by hand (this process's identity).</summary>
+    public string? LeaseOwner { get; init; }
+    public string? PlanHash { get; init; }
+    public (string Key, string RequestHash)? Idempotency { get; init; }
+}
+
+/// <summary>A claimed target and the account it goes out through.</summary>
+public sealed record PublishJob(PostTarget Target, Account Account);
+
+/// <summary>
+/// What a claim transaction decided: the post as claimed, the targets to publish, until when limits may be waited for and
+/// who holds the lease — or, for a repeated idempotency key, the post as it is now and nothing to do.
+/// </summary>
+public sealed record PublishClaim(Post Post, IReadOnlyList<PublishJob> Jobs, DateTimeOffset Deadline, string Owner, PostDetails? Replayed);
+
+/// <summary>Thrown inside the scheduler's claim transaction (rolling it back) when the leased post is no longer due.</summary>
+internal sealed class NoLongerDueException : Exception;
+
+/// <summary>
+/// The post-level transactions of the ledger: (1) claim — checks, post and targets to <c>publishing</c>, the lease taken;
+/// resume a post whose publisher stopped; fail a scheduled post that cannot go out; (4) finish — the post's status summed
+/// from its targets and the lease given up. Each is one transaction; the targets in between are <see cref="TargetRun"/>'s.
+/// </summary>
+public sealed class PublishLedger(
+    IStore store, PostValidator validator, PostChanges changes, DailyCaps caps, PublisherIdentity identity,
+    IOptions<SchedulingOptions> scheduling, TimeProvider time)
+{
+    public Task<PublishClaim> ClaimAsync(string workspaceId, PublishRequestSpec spec, CancellationToken cancellationToken)
+    {
+        var owner = spec.LeaseOwner ?? identity.Owner;
+        return store.WriteAsync(async session =>
+        {
+            var now = time.GetUtcNow();
+            // A repeated key answers before any check: the post has moved on since the first call (its version too).
+            if (spec.Idempotency is { } repeat
+                && await session.IdempotencyKeys.GetAsync(workspaceId, IdempotencyKeys.PublishPost, repeat.Key, cancellationToken) is { } stored)
+            {
+                IdempotencyKeys.EnsureSameRequest(stored, repeat.RequestHash);
+                var (first, firstTargets) = await PostChanges.LoadAsync(session, workspaceId, stored.PostId, cancellationToken);
+                return new PublishClaim(first, [], now, owner, new PostDetails(first, firstTargets, Replayed: true));
+            }
+
+            var (post, targets) = await PostChanges.LoadAsync(session, workspaceId, spec.PostId, cancellationToken);
+            // The scheduler re-checks inside this transaction: cancel_post and update_post win until a target starts.
+            if (spec.LeaseOwner is not null && (post.Status != PostStatus.Scheduled || post.ScheduledFor > now
+                    || !await session.Posts.HoldsLeaseAsync(post.Id, spec.LeaseOwner, now, cancellationToken)))
+                throw new NoLongerDueException();
+            PostChanges.EnsureVersion(post, spec.Version);
+            if (spec.Retry && post.Status is not (PostStatus.Partial or PostStatus.Failed))
+                throw Problems.InvalidTransition(post.Status, "retry", "partial, failed");
+            PostChanges.EnsureCanMove(post, PostStatus.Publishing, spec.Retry ? "retry" : "publish");
+            PostPlan.EnsureUnchanged(post, spec.PlanHash);
+
+            var chosen = ChooseTargetsToPublish(post, targets, spec.Requested, spec.Retry);
+            var accounts = await PostChanges.AccountsByPlatformAsync(session, workspaceId, post.PlatformSetId, cancellationToken);
+            var chosenPlatforms = chosen.Select(t => t.Platform).ToList();
+            validator.EnsureValid(new RuleContext(new PostDraft(post.Content, chosenPlatforms, null), accounts, now, RulePurpose.Publish));
+            // A scheduled post's tolerance counts from its scheduled time; anything published by hand, from now.
+            var deadline = DeadlineOf(post, post.Status == PostStatus.Scheduled && post.ScheduledFor <= now ? post.ScheduledFor.Value : now);
+            if (post.Policy == PublishPolicy.AllOrNothing)
+                await caps.EnsureEveryTargetCanGoOutAsync(session, chosen, accounts, now, deadline, cancellationToken);
+
+            var saved = await changes.ChangeAsync(session, post, post with { Status = PostStatus.Publishing }, spec.Retry ? "retry_started" : "publish_started",
+                $"platforms={string.Join(",", chosenPlatforms.Select(p => p.ToWireName()))}", cancellationToken);
+            var jobs = new List<PublishJob>();
+            foreach (var target in chosen)
+            {
+                var publishing = target with
+                {
+                    Status = TargetStatus.Publishing,
+                    AttemptCount = target.AttemptCount + 1,
+                    AttemptId = NewAttemptId(now),
+                    ErrorCode = null,
+                    ErrorMessage = null,
+                    PlatformErrorCode = null,
+                    PlatformErrorMessage = null,
+                    UpdatedAt = now,
+                };
+                await session.Targets.UpdateAsync(publishing, cancellationToken);
+                await changes.AppendAsync(session, saved, target.Platform, "target_publishing", target.Status.ToWireName(), publishing.Status.ToWireName(),
+                    $"attempt={publishing.AttemptCount} attemptId={publishing.AttemptId}", cancellationToken);
+                jobs.Add(new PublishJob(publishing, accounts[target.Platform]));
+            }
+            // The lease says who is publishing: a process that dies holding it is noticed and its post recovered.
+            await session.Posts.TakeLeaseAsync(post.Id, owner, now + scheduling.Value.LeaseDuration, cancellationToken);
+            // In the claim transaction: the key exists exactly when this publish started.
+            if (spec.Idempotency is { } key)
+            {
+                await session.IdempotencyKeys.InsertAsync(
+                    new IdempotencyRecord(workspaceId, IdempotencyKeys.PublishPost, key.Key, key.RequestHash, post.Id, now), cancellationToken);
+            }
+            return new PublishClaim(saved, jobs, deadline, owner, null);
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// The claim of a recovery: every target still <c>publishing</c> gets a new attempt id. Null when the post is not
+    /// publishing or <paramref name="leaseOwner"/> does not hold its lease.
+    /// </summary>
+    public Task<PublishClaim?> ResumeAsync(string workspaceId, string postId, string leaseOwner, CancellationToken cancellationToken) =>
+        store.WriteAsync(async session =>
+        {
+            var now = time.GetUtcNow();
+            var (post, targets) = await PostChanges.LoadAsync(session, workspaceId, postId, cancellationToken);
+            if (post.Status != PostStatus.Publishing || !await session.Posts.HoldsLeaseAsync(post.Id, leaseOwner, now, cancellationToken))
+                return null;
+            var accounts = await PostChanges.AccountsByPlatformAsync(session, workspaceId, post.PlatformSetId, cancellationToken);
+            var jobs = new List<PublishJob>();
+            foreach (var target in targets.Where(t => t.Status == TargetStatus.Publishing))
+            {
+                var resumed = target with { AttemptCount = target.AttemptCount + 1, AttemptId = NewAttemptId(now), UpdatedAt = now };
+                await session.Targets.UpdateAsync(resumed, cancellationToken);
+                await changes.AppendAsync(session, post, target.Platform, "target_recovering", target.Status.ToWireName(), resumed.Status.ToWireName(),
+                    $"previousAttemptId={target.AttemptId} attemptId={resumed.AttemptId}", cancellationToken);
+                jobs.Add(new PublishJob(resumed, accounts[target.Platform]));
+            }
+            return new PublishClaim(post, jobs, DeadlineOf(post, post.ScheduledFor ?? now), leaseOwner, null);
+        }, cancellationToken);
+
+    /// <summary>
+    /// Scheduled → failed in one transaction: every pending target failed with its platform's problem (or the first general
+    /// one), an event per change, the lease released. Null when the post is no longer this worker's to fire.
+    /// </summary>
+    public Task<PostDetails?> FailScheduledAsync(
+        string workspaceId, string postId, string leaseOwner, IReadOnlyList<Problem> problems, CancellationToken cancellationToken) =>
+        store.WriteAsync(async session =>
+        {
+            var now = time.GetUtcNow();
+            var (post, targets) = await PostChanges.LoadAsync(session, workspaceId, postId, cancellationToken);
+            if (post.Status != PostStatus.Scheduled || !await session.Posts.HoldsLeaseAsync(post.Id, leaseOwner, now, cancellationToken))
+            {
+                await session.Posts.ReleaseLeaseAsync(postId, leaseOwner, cancellationToken);
+                return null;
+            }
+            var general = problems.FirstOrDefault(p => p.Platform is null) ?? problems.FirstOrDefault();
+            var saved = await changes.ChangeAsync(session, post, post with { Status = PostStatus.Failed }, "schedule_failed",
+                $"error={general?.Code}", cancellationToken);
+            var updated = new List<PostTarget>();
+            foreach (var target in targets)
+            {
+                if (target.Status is not (TargetStatus.Pending or TargetStatus.Failed))
+                {
+                    updated.Add(target);
+                    continue;
+                }
+                var problem = problems.FirstOrDefault(p => p.Platform == target.Platform) ?? general;
+                var done = target with { Status = TargetStatus.Failed, ErrorCode = problem?.Code, ErrorMessage = problem?.Message, UpdatedAt = now };
+                await session.Targets.UpdateAsync(done, cancellationToken);
+                await changes.AppendAsync(session, saved, target.Platform, "target_failed", target.Status.ToWireName(), done.Status.ToWireName(),
+                    $"error={done.ErrorCode}", cancellationToken);
+                updated.Add(done);
+            }
+            await session.Posts.ReleaseLeaseAsync(postId, leaseOwner, cancellationToken);
+            return (PostDetails?)new PostDetails(saved, updated);
+        }, cancellationToken);
+
+    /// <summary>Step 4: the post's status summed from its targets, with what a rollback took down, and the lease given up.</summary>
+    public Task<PostDetails> FinishAsync(PublishClaim claim, IReadOnlyList<RolledBackTarget>? rollback, CancellationToken cancellationToken) =>
+        store.WriteAsync(async session =>
+        {
+            var post = claim.Post;
+            var (current, targets) = await PostChanges.LoadAsync(session, post.WorkspaceId, post.Id, cancellationToken);
+            var final = PostTransitions.Aggregate(targets);
+            var saved = await changes.ChangeAsync(session, current, current with { Status = final }, "publish_finished",
+                rollback is { Count: > 0 } ? $"rolledBack={string.Join(",", rollback.Where(r => r.Withdrawn).Select(r => r.Platform.ToWireName()))}" : null,
+                cancellationToken);
+            await session.Posts.ReleaseLeaseAsync(post.Id, claim.Owner, cancellationToken);
+            return new PostDetails(saved, targets, Rollback: rollback);
+        }, cancellationToken);
+
+    public Task ReleaseLeaseAsync(string postId, string leaseOwner, CancellationToken cancellationToken) =>
+        store.WriteAsync(session => session.Posts.ReleaseLeaseAsync(postId, leaseOwner, cancellationToken), cancellationToken);
+
+    private static List<PostTarget> ChooseTargetsToPublish(Post post, IReadOnlyList<PostTarget> targets, IReadOnlyList<Platform>? requested, bool retry)
+    {
+        if (!retry)
+            return targets.Where(t => t.Status is TargetStatus.Pending or TargetStatus.Failed).ToList();
+
+        // An all_or_nothing post took its live targets down when another failed: a retry puts them up again with the rest.
+        bool Retryable(PostTarget t) => t.Status == TargetStatus.Failed
+            || (post.Policy == PublishPolicy.AllOrNothing && t.Status == TargetStatus.Withdrawn && t.PublishedAt is not null);
+        var retryable = targets.Where(Retryable).ToList();
+        if (requested is null)
+            return retryable;
+
+        for (var i = 0; i < requested.Count; i++)
+        {
+            var target = targets.FirstOrDefault(t => t.Platform == requested[i]);
+            if (target is null || !Retryable(target))
+            {
+                throw new ConflictException(new Problem(ErrorCodes.InvalidStatusTransition,
+                    target is null
+                        ? $"The post does not target {requested[i].ToWireName()}."
+                        : $"The {requested[i].ToWireName()} target is '{target.Status.ToWireName()}'; only failed targets are retried.",
+                    $"$.platforms[{i}]", requested[i], "Call get_post to see which targets failed."));
+            }
+        }
+        return retryable.Where(t => requested.Contains(t.Platform)).ToList();
+    }
+
+    private DateTimeOffset DeadlineOf(Post post, DateTimeOffset from) => from + (post.Tolerance ?? scheduling.Value.DefaultTolerance);
+
+    private static string NewAttemptId(DateTimeOffset now) => Guid.CreateVersion7(now).ToString();
+}

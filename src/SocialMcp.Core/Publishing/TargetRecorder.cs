@@ -1,0 +1,89 @@
+using SocialMcp.Core.Domain;
+using SocialMcp.Core.Errors;
+using SocialMcp.Core.Storage;
+
+namespace SocialMcp.Core.Publishing;
+
+/// <summary>
+/// Step 3 of the ledger for one target: its outcome, its events and its intermediate handles, each in a transaction of its
+/// own so that what a platform did is durable before the next call.
+/// </summary>
+public sealed class TargetRecorder(IStore store, TimeProvider time)
+{
+    /// <summary>Writes a target's outcome, its event, the post's version and (for AUTH_EXPIRED) the account's token health together.</summary>
+    public Task<PostTarget> RecordOutcomeAsync(Post post, PostTarget target, Account account, PublishOutcome outcome, CancellationToken cancellationToken) =>
+        store.WriteAsync(async session =>
+        {
+            var now = time.GetUtcNow();
+            var done = target with
+            {
+                Status = outcome.Status,
+                PlatformPostId = outcome.PlatformPostId ?? target.PlatformPostId,
+                PublicUrl = outcome.PublicUrl ?? target.PublicUrl,
+                ErrorCode = outcome.ErrorCode,
+                ErrorMessage = outcome.RetryAfter is { } retryAfter ? $"{outcome.ErrorMessage} Retry after {retryAfter:O}." : outcome.ErrorMessage,
+                PlatformErrorCode = outcome.PlatformErrorCode,
+                PlatformErrorMessage = outcome.PlatformErrorMessage,
+                UpdatedAt = now,
+                PublishedAt = outcome.Succeeded ? now : target.PublishedAt,
+            };
+            await session.Targets.UpdateAsync(done, cancellationToken);
+            if (outcome.ErrorCode == ErrorCodes.AuthExpired)
+                await session.Accounts.MarkTokenExpiredAsync(account.Id, now, cancellationToken);
+            var newVersion = await session.Posts.BumpVersionAsync(post.Id, now, cancellationToken) ?? post.Version;
+            var detail = outcome.Succeeded ? $"platformPostId={outcome.PlatformPostId}"
+                : done.Status == TargetStatus.NeedsReconciliation ? $"reason={outcome.ErrorMessage}"
+                : $"error={outcome.ErrorCode}";
+            await session.Events.AppendAsync(new PostEvent
+            {
+                Id = 0,
+                PostId = post.Id,
+                Platform = target.Platform,
+                EventType = "target_" + done.Status.ToWireName(),
+                FromStatus = target.Status.ToWireName(),
+                ToStatus = done.Status.ToWireName(),
+                PostVersion = newVersion,
+                Detail = $"{detail} attemptId={target.AttemptId}",
+                OccurredAt = now,
+            }, cancellationToken);
+            return done;
+        }, cancellationToken);
+
+    /// <summary>An event about a target that does not change its row (a wait, a rollback that failed), with the post's version bump.</summary>
+    public Task AppendEventAsync(Post post, PostTarget target, string eventType, TargetStatus status, string detail, CancellationToken cancellationToken) =>
+        store.WriteAsync(async session =>
+        {
+            var now = time.GetUtcNow();
+            var version = await session.Posts.BumpVersionAsync(post.Id, now, cancellationToken) ?? post.Version;
+            await session.Events.AppendAsync(new PostEvent
+            {
+                Id = 0,
+                PostId = post.Id,
+                Platform = target.Platform,
+                EventType = eventType,
+                FromStatus = target.Status.ToWireName(),
+                ToStatus = status.ToWireName(),
+                PostVersion = version,
+                Detail = detail,
+                OccurredAt = now,
+            }, cancellationToken);
+            return 0;
+        }, cancellationToken);
+
+    /// <summary>Where the adapter keeps this target's handles across attempts and restarts.</summary>
+    public IPublishHandles HandlesFor(string postId, Platform platform) => new StoredPublishHandles(store, postId, platform, time);
+
+    /// <summary>Handles of one target, each written in its own transaction so it is durable before the next platform call.</summary>
+    private sealed class StoredPublishHandles(IStore store, string postId, Platform platform, TimeProvider time) : IPublishHandles
+    {
+        public Task<string?> GetAsync(string kind, CancellationToken cancellationToken) =>
+            store.ReadAsync(session => session.Handles.GetAsync(postId, platform, kind, cancellationToken), cancellationToken);
+
+        public Task SetAsync(string kind, string value, CancellationToken cancellationToken) =>
+            store.WriteAsync(async session =>
+            {
+                await session.Handles.SetAsync(postId, platform, kind, value, time.GetUtcNow(), cancellationToken);
+                return 0;
+            }, cancellationToken);
+    }
+}
