@@ -4,7 +4,7 @@ namespace SocialMcp.Platforms.Http;
 
 /// <summary>
 /// Configuration section <c>Platforms:{platform}</c> (e.g. <c>Platforms:x:BaseUrl</c>). Every platform gets the
-/// same shape; the defaults are the real APIs' documented values (shared/docs/PLATFORMS.md). An account's metadata
+/// same shape; the defaults are the real APIs' documented values (docs/platforms.md). An account's metadata
 /// may override the base URL (<c>{"apiBaseUrl": "http://127.0.0.1:5081/x"}</c>), which is how sandbox accounts
 /// reach the local emulator.
 /// </summary>

@@ -3,10 +3,10 @@ using SocialMcp.Core.Options;
 
 namespace SocialMcp.Core.Platforms.Definitions;
 
-/// <summary>Amazon Posts (PLATFORMS.md §8).</summary>
+/// <summary>Amazon Posts (docs/platforms.md#amazon).</summary>
 public sealed class AmazonPlatform : PlatformDefinition
 {
-    /// <summary>Products one post tags, §8.3 (off.); default of <c>ContentRules:Amazon:MaxProducts</c>.</summary>
+    /// <summary>Products one post tags, #amazon-limits (off.); default of <c>ContentRules:Amazon:MaxProducts</c>.</summary>
     public const int MaxProducts = 5;
 
     public const string AsinPattern = "^[A-Z0-9]{10}$";
@@ -14,7 +14,7 @@ public sealed class AmazonPlatform : PlatformDefinition
     public override Platform Platform => Platform.Amazon;
     public override string Name => "amazon";
 
-    // The caption limit is unverified (§8.3): a conservative default.
+    // The caption limit is unverified (#amazon-limits): a conservative default.
     public override TextLimit Text => new(TextCountingMethod.Utf16CodeUnits, 2200);
 
     // One image asset (off.); image formats and sizes are unverified, so not restricted.

@@ -3,7 +3,7 @@ using SocialMcp.Core.Options;
 
 namespace SocialMcp.Core.Platforms.Definitions;
 
-/// <summary>Facebook Pages through the Graph API (PLATFORMS.md §2).</summary>
+/// <summary>Facebook Pages through the Graph API (docs/platforms.md#facebook).</summary>
 public sealed class FacebookPlatform : PlatformDefinition
 {
     /// <summary>Facebook reels last 3–90 seconds (off.); defaults of <c>ContentRules:Placements</c>.</summary>
@@ -17,7 +17,7 @@ public sealed class FacebookPlatform : PlatformDefinition
     public override Platform Platform => Platform.Facebook;
     public override string Name => "facebook";
 
-    // Message, §2.3 (unverified).
+    // Message, #facebook-limits (unverified).
     public override TextLimit Text => new(TextCountingMethod.Utf16CodeUnits, 63206);
 
     // Photos JPG/PNG under 4 MB (3p); mixing photos and a video is unverified, assumed unsupported.

@@ -3,13 +3,13 @@ using SocialMcp.Core.Options;
 
 namespace SocialMcp.Core.Platforms.Definitions;
 
-/// <summary>Instagram through the Graph API (PLATFORMS.md §1).</summary>
+/// <summary>Instagram through the Graph API (docs/platforms.md#instagram).</summary>
 public sealed class InstagramPlatform : PlatformDefinition
 {
     public override Platform Platform => Platform.Instagram;
     public override string Name => "instagram";
 
-    // Caption, §1.3 (3p).
+    // Caption, #instagram-limits (3p).
     public override TextLimit Text => new(TextCountingMethod.Utf16CodeUnits, 2200);
 
     // Carousels mix images and videos (3p); JPEG is what Meta's docs name (PNG/GIF only per aggregators);
@@ -31,9 +31,9 @@ public sealed class InstagramPlatform : PlatformDefinition
 
     public override SettingsSchema Settings => MetaPlacements.Schema;
 
-    // Deleting media is disputed (§1.5): off unless the adapter's Settings:DeleteEnabled says otherwise.
+    // Deleting media is disputed (#instagram-withdraw): off unless the adapter's Settings:DeleteEnabled says otherwise.
     public override bool CanWithdraw => false;
 
-    // 50 API-published posts per rolling 24 h per account, PLATFORMS.md §1.6 (off.).
+    // 50 API-published posts per rolling 24 h per account, docs/platforms.md#instagram-rate-limits (off.).
     public override int? DailyPostCap => 50;
 }

@@ -3,7 +3,7 @@ using SocialMcp.Core.Options;
 
 namespace SocialMcp.Core.Platforms.Definitions;
 
-/// <summary>LinkedIn's Posts API (PLATFORMS.md §4).</summary>
+/// <summary>LinkedIn's Posts API (docs/platforms.md#linkedin).</summary>
 public sealed class LinkedInPlatform : PlatformDefinition
 {
     public static IReadOnlyList<string> Visibilities { get; } = ["PUBLIC", "CONNECTIONS", "LOGGED_IN"];
@@ -11,7 +11,7 @@ public sealed class LinkedInPlatform : PlatformDefinition
     public override Platform Platform => Platform.LinkedIn;
     public override string Name => "linkedin";
 
-    // Commentary as written, §4.3 (3p).
+    // Commentary as written, #linkedin-limits (3p).
     public override TextLimit Text => new(TextCountingMethod.Utf16CodeUnits, 3000, "(as written)");
 
     // One content kind: one image, 2–20 images (multiImage, off.), or one video (≤ 500 MB, 3 s – 30 min, 3p).

@@ -1,7 +1,7 @@
 namespace SocialMcp.Core.Platforms.Definitions;
 
 /// <summary>
-/// The placements Instagram and Facebook share (<c>settings.placement</c>, PLATFORMS.md §1.2, §1.3, §2.3). The carousel
+/// The placements Instagram and Facebook share (<c>settings.placement</c>, docs/platforms.md#instagram-publish-flow, #instagram-limits, #facebook-limits). The carousel
 /// bounds are the defaults of <c>ContentRules:Placements</c>.
 /// </summary>
 public static class MetaPlacements

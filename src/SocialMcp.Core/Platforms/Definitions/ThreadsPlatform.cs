@@ -3,13 +3,13 @@ using SocialMcp.Core.Options;
 
 namespace SocialMcp.Core.Platforms.Definitions;
 
-/// <summary>Threads through Meta's Threads API (PLATFORMS.md §7).</summary>
+/// <summary>Threads through Meta's Threads API (docs/platforms.md#threads).</summary>
 public sealed class ThreadsPlatform : PlatformDefinition
 {
     public override Platform Platform => Platform.Threads;
     public override string Name => "threads";
 
-    // §7.3 (off.): code points, except that an emoji counts its UTF-8 bytes.
+    // #threads-limits (off.): code points, except that an emoji counts its UTF-8 bytes.
     public override TextLimit Text => new(TextCountingMethod.ThreadsEmojiBytes, 500, "(an emoji counts its UTF-8 bytes, 4 for most)");
 
     // Text, one image (JPEG/PNG ≤ 8 MB), one video (≤ 5 min, ≤ 1 GB) or a mixed carousel of up to 20 (3p).
@@ -27,6 +27,6 @@ public sealed class ThreadsPlatform : PlatformDefinition
 
     public override bool CanWithdraw => true;
 
-    // 250 API-published posts per rolling 24 h per profile, §7.6 (off.).
+    // 250 API-published posts per rolling 24 h per profile, #threads-rate-limits (off.).
     public override int? DailyPostCap => 250;
 }

@@ -3,7 +3,7 @@ using SocialMcp.Core.Options;
 
 namespace SocialMcp.Core.Platforms.Definitions;
 
-/// <summary>TikTok's Content Posting API (PLATFORMS.md §5).</summary>
+/// <summary>TikTok's Content Posting API (docs/platforms.md#tiktok).</summary>
 public sealed class TikTokPlatform : PlatformDefinition
 {
     /// <summary>On photo posts the text is the description: up to 4,000 characters (3p); default of <c>ContentRules:TikTok:MaxPhotoTextLength</c>.</summary>
@@ -18,7 +18,7 @@ public sealed class TikTokPlatform : PlatformDefinition
     public override Platform Platform => Platform.TikTok;
     public override string Name => "tiktok";
 
-    // Video caption, §5.3 (3p); photo posts use MaxPhotoTextLength.
+    // Video caption, #tiktok-limits (3p); photo posts use MaxPhotoTextLength.
     public override TextLimit Text => new(TextCountingMethod.Utf16CodeUnits, 2200, $"({MaxPhotoTextLength} on photo posts)");
 
     // One video or 1–35 photos, no text-only posts (3p). PNG is disputed between aggregators: left out.
@@ -48,9 +48,9 @@ public sealed class TikTokPlatform : PlatformDefinition
         SettingDefinition.Boolean("brandOrganicToggle", "The post promotes the creator's own business."),
     ], Description: "privacyLevel is required on tiktok: the creator chooses it.");
 
-    // No delete endpoint (§5.5).
+    // No delete endpoint (#tiktok-withdraw).
     public override bool CanWithdraw => false;
 
-    // spam_risk_too_many_posts at about 15 posts per creator per day, §5.6 (3p).
+    // spam_risk_too_many_posts at about 15 posts per creator per day, #tiktok-rate-limits (3p).
     public override int? DailyPostCap => 15;
 }

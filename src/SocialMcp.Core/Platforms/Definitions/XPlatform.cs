@@ -3,7 +3,7 @@ using SocialMcp.Core.Options;
 
 namespace SocialMcp.Core.Platforms.Definitions;
 
-/// <summary>X (PLATFORMS.md §3).</summary>
+/// <summary>X (docs/platforms.md#x).</summary>
 public sealed class XPlatform : PlatformDefinition
 {
     /// <summary>What every URL weighs whatever its length (t.co wrapping); the default of <c>ContentRules:X:TransformedUrlLength</c>.</summary>
@@ -12,7 +12,7 @@ public sealed class XPlatform : PlatformDefinition
     public override Platform Platform => Platform.X;
     public override string Name => "x";
 
-    // twitter-text v3 maxWeightedTweetLength, §3.3 (off.); the weights are ContentRules:X.
+    // twitter-text v3 maxWeightedTweetLength, #x-limits (off.); the weights are ContentRules:X.
     public override TextLimit Text => new(TextCountingMethod.XWeighted, 280,
         $"weighted (every URL {TransformedUrlLength} whatever its length, CJK and emoji 2, Latin 1)");
 

@@ -3,10 +3,10 @@ using SocialMcp.Core.Options;
 
 namespace SocialMcp.Core.Platforms.Definitions;
 
-/// <summary>YouTube's Data API (PLATFORMS.md §6).</summary>
+/// <summary>YouTube's Data API (docs/platforms.md#youtube).</summary>
 public sealed class YouTubePlatform : PlatformDefinition
 {
-    /// <summary>snippet.title, §6.3 (off.); default of <c>ContentRules:YouTube:MaxTitleLength</c>.</summary>
+    /// <summary>snippet.title, #youtube-limits (off.); default of <c>ContentRules:YouTube:MaxTitleLength</c>.</summary>
     public const int MaxTitleLength = 100;
 
     /// <summary>All tags together, with the commas between them and quotes around tags with a space (off.).</summary>
@@ -22,7 +22,7 @@ public sealed class YouTubePlatform : PlatformDefinition
     public override Platform Platform => Platform.YouTube;
     public override string Name => "youtube";
 
-    // The post text is the video description, in UTF-8 bytes, §6.3 (off.).
+    // The post text is the video description, in UTF-8 bytes, #youtube-limits (off.).
     public override TextLimit Text => new(TextCountingMethod.Utf8Bytes, MaxDescriptionBytes, "UTF-8 bytes (the text is the video description)");
 
     // Exactly one video per insert (off.); ≤ 256 GB or 12 h (3p).
