@@ -15,10 +15,14 @@ public sealed class RateLimitOptions : IValidatableObject
 
     public int PublishPerWindow { get; set; } = 60;
 
+    /// <summary>Requests other than tools/call: initialize, ping, tools/list, resources/*, prompts/*, completion.</summary>
+    public int RequestsPerWindow { get; set; } = 600;
+
     public int LimitFor(ToolOperation operation) => operation switch
     {
         ToolOperation.Read => ReadPerWindow,
         ToolOperation.Create => CreatePerWindow,
+        ToolOperation.Protocol => RequestsPerWindow,
         _ => PublishPerWindow,
     };
 
@@ -26,7 +30,7 @@ public sealed class RateLimitOptions : IValidatableObject
     {
         if (Window <= TimeSpan.Zero)
             yield return new ValidationResult("RateLimits:Window must be positive (e.g. 00:01:00).");
-        if (ReadPerWindow < 1 || CreatePerWindow < 1 || PublishPerWindow < 1)
-            yield return new ValidationResult("RateLimits:ReadPerWindow, CreatePerWindow and PublishPerWindow must each be at least 1.");
+        if (ReadPerWindow < 1 || CreatePerWindow < 1 || PublishPerWindow < 1 || RequestsPerWindow < 1)
+            yield return new ValidationResult("RateLimits:ReadPerWindow, CreatePerWindow, PublishPerWindow and RequestsPerWindow must each be at least 1.");
     }
 }

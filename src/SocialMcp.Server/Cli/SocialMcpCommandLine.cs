@@ -7,6 +7,7 @@ using SocialMcp.Server.Access;
 using SocialMcp.Server.Hosting;
 using SocialMcp.Server.Http;
 using SocialMcp.Server.Mcp;
+using SocialMcp.Server.Mcp.BadInput;
 
 namespace SocialMcp.Server.Cli;
 
@@ -62,7 +63,7 @@ public static class SocialMcpCommandLine
         try
         {
             var builder = SocialMcpHost.CreateBuilder(overrides);
-            builder.Services.AddSocialMcpServer().WithStdioServerTransport();
+            builder.Services.AddSocialMcpServer().WithGuardedStdioTransport();
             builder.Services.AddSocialScheduler();
             using var host = builder.Build();
             await host.Services.InitializeStoreAsync(cancellationToken);

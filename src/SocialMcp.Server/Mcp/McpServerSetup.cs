@@ -9,6 +9,7 @@ using SocialMcp.Core.Domain;
 using SocialMcp.Server.Access;
 using SocialMcp.Server.Conformance;
 using SocialMcp.Server.Hosting;
+using SocialMcp.Server.Mcp.BadInput;
 using SocialMcp.Server.Resources;
 using SocialMcp.Server.Tools;
 
@@ -54,6 +55,10 @@ public static class McpServerSetup
             .WithTools<AccountTools>(SocialJson.Options)
             .WithTools<PlatformSetTools>(SocialJson.Options)
             .WithTools<HealthTools>(SocialJson.Options)
+            // Limits first, so a request with bad params still costs its sender; then params the SDK could not read.
+            .WithMessageFilters(filters => filters
+                .AddRequestLimits(services => services!.GetRequiredService<ToolRateLimiter>())
+                .AddRequestParamsGuard())
             .WithRequestFilters(filters => filters.AddCallToolFilter(next => (context, cancellationToken) =>
                 context.Services!.GetRequiredService<ToolCallFilter>().InvokeAsync(context, next, cancellationToken)))
             .WithPostResources()
