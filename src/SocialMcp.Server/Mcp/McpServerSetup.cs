@@ -43,6 +43,8 @@ public static class McpServerSetup
         services.AddScoped<CallerContext>();
         services.AddScoped<IWorkspaceContext>(sp => sp.GetRequiredService<CallerContext>());
         services.AddEmulatedSandbox();
+        // Over HTTP only (a plain host has no middleware): malformed JSON-RPC bodies answered before the transport reads them.
+        services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, JsonRpcBodyGuard>();
         services.AddSingleton<IPostConfigureOptions<McpServerOptions>, ToolSchemaBinding>();
         services.PostConfigure<McpServerOptions>(options =>
         {

@@ -130,7 +130,22 @@ public sealed class GuardedStdioTransport : TransportBase
             await RefuseOversizedAsync(cancellationToken);
             return;
         }
-        var verdict = JsonRpcLine.Read(line.IsSingleSegment ? line.FirstSpan : line.ToArray());
+        JsonRpcLineVerdict verdict;
+        try
+        {
+            verdict = JsonRpcLine.Read(line.IsSingleSegment ? line.FirstSpan : line.ToArray());
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or JsonException or FormatException)
+        {
+            // Our check missed a case: the line is refused, the session goes on.
+            _logger.LogError(ex, "Could not check a stdio line");
+            await TrySendAsync(new JsonRpcError
+            {
+                Id = default,
+                Error = new JsonRpcErrorDetail { Code = (int)McpErrorCode.InvalidRequest, Message = "Invalid Request: the message could not be read." },
+            }, cancellationToken);
+            return;
+        }
         if (verdict.Message is { } message)
         {
             await WriteMessageAsync(message, cancellationToken);

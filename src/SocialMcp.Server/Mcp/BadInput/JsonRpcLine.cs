@@ -34,7 +34,8 @@ public static class JsonRpcLine
         if (line.IsEmpty)
             return default;
 
-        using var document = TryParse(line, Strict, out var strictError) ?? TryParse(line, Lenient, out _);
+        // Lenient first: a strict parse decodes property names to find duplicates, and a lone surrogate makes that throw.
+        using var document = TryParse(line, Lenient);
         if (document is null)
         {
             return Refuse(RecoverId(line), McpErrorCode.ParseError, "Parse error: the line is not valid JSON.", "not JSON");
@@ -53,18 +54,7 @@ public static class JsonRpcLine
             return Refuse(default, McpErrorCode.InvalidRequest,
                 "Invalid Request: the id must be a string or an integer (JSON-RPC 2.0); it is answered here with id null.", "invalid id");
         }
-        var isNotification = !hasId && root.TryGetProperty("method", out var method) && method.ValueKind == JsonValueKind.String;
-
-        if (strictError is not null)
-        {
-            var tooDeep = TryParse(line, new JsonDocumentOptions { MaxDepth = Lenient.MaxDepth, AllowDuplicateProperties = false }, out _) is { } deepButUnique
-                && Dispose(deepButUnique);
-            var message = tooDeep
-                ? $"Invalid Request: the message is nested deeper than {MaxDepth} levels."
-                : "Invalid Request: an object in the message has the same property name twice.";
-            return isNotification ? Ignore(tooDeep ? "too deep" : "duplicate key")
-                : Refuse(id, McpErrorCode.InvalidRequest, message, tooDeep ? "too deep" : "duplicate key");
-        }
+        var isNotification = !hasId && Member(root, "method"u8) is { ValueKind: JsonValueKind.String };
 
         if (JsonText.FindLoneSurrogate(root) is { } path)
         {
@@ -75,9 +65,21 @@ public static class JsonRpcLine
                     "lone surrogate", path);
         }
 
+        using var strict = TryParse(line, Strict);
+        if (strict is null)
+        {
+            using var unique = TryParse(line, new JsonDocumentOptions { MaxDepth = Lenient.MaxDepth, AllowDuplicateProperties = false });
+            var tooDeep = unique is not null;
+            var message = tooDeep
+                ? $"Invalid Request: the message is nested deeper than {MaxDepth} levels."
+                : "Invalid Request: an object in the message has the same property name twice.";
+            return isNotification ? Ignore(tooDeep ? "too deep" : "duplicate key")
+                : Refuse(id, McpErrorCode.InvalidRequest, message, tooDeep ? "too deep" : "duplicate key");
+        }
+
         try
         {
-            if (root.Deserialize(MessageType) is JsonRpcMessage message)
+            if (strict.RootElement.Deserialize(MessageType) is JsonRpcMessage message)
                 return new(message, null, null);
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or ArgumentException or NotSupportedException)
@@ -90,32 +92,25 @@ public static class JsonRpcLine
                 "not JSON-RPC");
     }
 
-    private static JsonDocument? TryParse(ReadOnlySpan<byte> line, JsonDocumentOptions options, out JsonException? error)
+    private static JsonDocument? TryParse(ReadOnlySpan<byte> line, JsonDocumentOptions options)
     {
-        error = null;
         try
         {
             return JsonDocument.Parse(line.ToArray(), options);
         }
-        catch (JsonException ex)
+        catch (JsonException)
         {
-            error = ex;
             return null;
         }
-    }
-
-    private static bool Dispose(JsonDocument document)
-    {
-        document.Dispose();
-        return true;
     }
 
     /// <summary>False for an id JSON-RPC does not allow (object, array, boolean, null, a non-integral or huge number).</summary>
     private static bool TryReadId(JsonElement root, out RequestId id, out bool hasId)
     {
         id = default;
-        hasId = root.TryGetProperty("id", out var value);
-        if (!hasId)
+        var member = Member(root, "id"u8);
+        hasId = member is not null;
+        if (member is not { } value)
             return true;
         switch (value.ValueKind)
         {
@@ -160,6 +155,20 @@ public static class JsonRpcLine
             // The damage came before any id.
         }
         return default;
+    }
+
+    /// <summary>
+    /// A top-level member found by its name as written: TryGetProperty decodes every name it passes, and a name holding
+    /// a lone surrogate makes it throw.
+    /// </summary>
+    private static JsonElement? Member(JsonElement root, ReadOnlySpan<byte> name)
+    {
+        foreach (var property in root.EnumerateObject())
+        {
+            if (System.Runtime.InteropServices.JsonMarshal.GetRawUtf8PropertyName(property).SequenceEqual(name))
+                return property.Value;
+        }
+        return null;
     }
 
     private static JsonRpcLineVerdict Ignore(string reason) => new(null, null, reason);
