@@ -54,7 +54,10 @@ public static class JsonRpcLine
             return Refuse(default, McpErrorCode.InvalidRequest,
                 "Invalid Request: the id must be a string or an integer (JSON-RPC 2.0); it is answered here with id null.", "invalid id");
         }
-        var isNotification = !hasId && Member(root, "method"u8) is { ValueKind: JsonValueKind.String };
+        // Neither a notification nor a response (a client's answer to a server request) is ever answered, even when broken.
+        var isNotification = hasId
+            ? Member(root, "method"u8) is null && (Member(root, "result"u8) is not null || Member(root, "error"u8) is not null)
+            : Member(root, "method"u8) is { ValueKind: JsonValueKind.String };
 
         if (JsonText.FindLoneSurrogate(root) is { } path)
         {
