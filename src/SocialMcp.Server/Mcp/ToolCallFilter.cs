@@ -16,8 +16,9 @@ namespace SocialMcp.Server.Mcp;
 
 /// <summary>
 /// Wraps every tools/call, in this order: records who is calling (for the tool and the audit log); answers an
-/// unknown tool name as an isError result; checks the caller's scope; applies the stdio rate limit (HTTP callers
-/// were limited by the gate already); validates the arguments against exactly the inputSchema that tools/list
+/// unknown tool name as an isError result (counted against the caller's read budget on both transports); checks the
+/// caller's scope; applies the stdio rate limit (HTTP callers were limited by the gate already); reads the arguments
+/// (<see cref="BadInput.ToolArguments"/>) and validates them against exactly the inputSchema that tools/list
 /// advertises (the SDK itself would coerce "5" to 5 and pass a missing nested field as null); runs the tool and
 /// is the one translator from domain exceptions to error results; finally appends the call to the audit log (group
 /// commit: the call returns once its entry is stored).
