@@ -6,7 +6,7 @@ namespace SocialMcp.EndToEnd.Tests;
 public sealed class StdioRequestLimitEndToEndTests
 {
     [Fact]
-    public async Task Pings_OverTheRequestLimit_AreJsonRpcError32029()
+    public async Task ListRequests_OverTheRequestLimit_AreJsonRpcError32029()
     {
         await using var server = await ServerProcess.StartAsync(new Dictionary<string, string?>
         {
@@ -20,7 +20,7 @@ public sealed class StdioRequestLimitEndToEndTests
         {
             try
             {
-                await server.Client.PingAsync();
+                await server.Client.ListToolsAsync();
             }
             catch (McpProtocolException ex)
             {

@@ -189,13 +189,14 @@ public sealed class GuardedStdioTransport : TransportBase
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
             return;
         await _shutdown.CancelAsync();
-        // A read blocked in the kernel does not see the token: closing stdin wakes it.
         await _input.DisposeAsync();
         try
         {
-            await _readLoop;
+            // A read blocked in the kernel on a stdin that stays open sees neither the token nor the close: do not wait
+            // for it, or a server that fails to start (invalid configuration) would never exit.
+            await _readLoop.WaitAsync(TimeSpan.FromSeconds(2));
         }
-        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or IOException)
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or IOException or TimeoutException)
         {
         }
         await _output.DisposeAsync();
