@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using SocialMcp.Schema.Json;
 
 namespace SocialMcp.Schema.Evaluation;
 
@@ -41,6 +42,7 @@ internal static class InstancePath
 
     private static void AppendProperty(StringBuilder builder, string name)
     {
+        name = JsonStrings.Excerpt(name);
         if (IsIdentifier(name))
         {
             builder.Append('.').Append(name);

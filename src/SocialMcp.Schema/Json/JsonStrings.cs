@@ -27,4 +27,20 @@ internal static class JsonStrings
 
         return predicate(text.GetString());
     }
+
+    /// <summary>
+    /// At most 64 characters of a caller's text for a path or message, then an ellipsis and the original length, so an
+    /// error about a 1 MB property name stays small.
+    /// </summary>
+    public static string Excerpt(string text)
+    {
+        const int MaxChars = 64;
+        if (text.Length <= MaxChars)
+        {
+            return text;
+        }
+
+        var cut = char.IsHighSurrogate(text[MaxChars - 1]) ? MaxChars - 1 : MaxChars;
+        return string.Concat(text.AsSpan(0, cut), "… (", text.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), " chars)");
+    }
 }

@@ -113,7 +113,7 @@ internal sealed class AdditionalPropertiesValidator(
                 memberValid = false;
                 if (context.CollectingErrors)
                 {
-                    context.AddErrorAtProperty(name, "additionalProperties", $"property '{name}' is not allowed{allowedDescription}");
+                    context.AddErrorAtProperty(name, "additionalProperties", $"property '{JsonStrings.Excerpt(name)}' is not allowed{allowedDescription}");
                 }
             }
             else
@@ -188,7 +188,7 @@ internal sealed class PropertyNamesValidator(SchemaNode schema) : KeywordValidat
             }
 
             var reasons = context.CollectErrors(schema, nameValue).Select(error => error.Message).Distinct();
-            context.AddErrorAtProperty(name, "propertyNames", $"property name '{name}' is not allowed: {string.Join("; ", reasons)}");
+            context.AddErrorAtProperty(name, "propertyNames", $"property name '{JsonStrings.Excerpt(name)}' is not allowed: {string.Join("; ", reasons)}");
         }
 
         return valid;
@@ -219,7 +219,7 @@ internal sealed class RequiredValidator(NamedProperty[] required) : KeywordValid
                 return false;
             }
 
-            context.AddErrorAtProperty(property.Name, "required", $"required property '{property.Name}' is missing");
+            context.AddErrorAtProperty(property.Name, "required", $"required property '{JsonStrings.Excerpt(property.Name)}' is missing");
         }
 
         return valid;
@@ -258,7 +258,7 @@ internal sealed class DependentRequiredValidator((NamedProperty Trigger, NamedPr
                 }
 
                 context.AddErrorAtProperty(
-                    property.Name, "dependentRequired", $"property '{property.Name}' is required when '{trigger.Name}' is present");
+                    property.Name, "dependentRequired", $"property '{JsonStrings.Excerpt(property.Name)}' is required when '{JsonStrings.Excerpt(trigger.Name)}' is present");
             }
         }
 
@@ -343,7 +343,7 @@ internal sealed class UnevaluatedPropertiesValidator(SchemaNode schema) : Keywor
                 memberValid = false;
                 if (context.CollectingErrors)
                 {
-                    context.AddErrorAtProperty(name, "unevaluatedProperties", $"property '{name}' is not allowed: the schema does not describe it");
+                    context.AddErrorAtProperty(name, "unevaluatedProperties", $"property '{JsonStrings.Excerpt(name)}' is not allowed: the schema does not describe it");
                 }
             }
             else
@@ -380,7 +380,7 @@ internal static class ObjectMember
         {
             if (context.CollectingErrors)
             {
-                context.AddErrorAtProperty(name, keyword, $"property '{name}' is not allowed");
+                context.AddErrorAtProperty(name, keyword, $"property '{JsonStrings.Excerpt(name)}' is not allowed");
             }
 
             return false;

@@ -112,7 +112,7 @@ internal sealed class NumericLimitValidator(NumericLimitKind kind, JsonNumber li
 
         if (!valid && context.CollectingErrors)
         {
-            context.AddError(keyword, $"must be {relation} {limit} (was {instance.GetRawText()})");
+            context.AddError(keyword, $"must be {relation} {limit} (was {JsonStrings.Excerpt(instance.GetRawText())})");
         }
 
         return valid;
@@ -131,7 +131,7 @@ internal sealed class MultipleOfValidator(JsonNumber divisor) : KeywordValidator
 
         if (context.CollectingErrors)
         {
-            context.AddError("multipleOf", $"must be a multiple of {divisor} (was {instance.GetRawText()})");
+            context.AddError("multipleOf", $"must be a multiple of {divisor} (was {JsonStrings.Excerpt(instance.GetRawText())})");
         }
 
         return false;

@@ -13,6 +13,9 @@ public sealed record Caller(string WorkspaceId, string? KeyId, IReadOnlySet<stri
 
     public bool IsLocal => KeyId is null;
 
+    /// <summary>Whose rate-limit budget a call draws on: the API key over HTTP, the workspace on stdio.</summary>
+    public string RatePartition => IsLocal ? "local:" + WorkspaceId : "key:" + KeyId;
+
     /// <summary>The caller a principal from the HTTP gate stands for; no principal means stdio.</summary>
     public static Caller From(ClaimsPrincipal? principal)
     {

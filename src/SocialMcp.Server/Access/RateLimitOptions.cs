@@ -21,10 +21,14 @@ public sealed class RateLimitOptions : IValidatableObject
     /// <summary>HTTP requests refused for want of a valid API key, per client address, before they get 429 instead of 401.</summary>
     public int UnauthenticatedPerWindow { get; set; } = 30;
 
+    /// <summary>Requests other than tools/call: initialize, ping, tools/list, resources/*, prompts/*, completion.</summary>
+    public int RequestsPerWindow { get; set; } = 600;
+
     public int LimitFor(ToolOperation operation) => operation switch
     {
         ToolOperation.Read => ReadPerWindow,
         ToolOperation.Create => CreatePerWindow,
+        ToolOperation.Protocol => RequestsPerWindow,
         _ => PublishPerWindow,
     };
 
@@ -32,7 +36,7 @@ public sealed class RateLimitOptions : IValidatableObject
     {
         if (Window <= TimeSpan.Zero)
             yield return new ValidationResult("RateLimits:Window must be positive (e.g. 00:01:00).");
-        if (ReadPerWindow < 1 || CreatePerWindow < 1 || PublishPerWindow < 1 || UnauthenticatedPerWindow < 1)
-            yield return new ValidationResult("RateLimits:ReadPerWindow, CreatePerWindow, PublishPerWindow and UnauthenticatedPerWindow must each be at least 1.");
+        if (ReadPerWindow < 1 || CreatePerWindow < 1 || PublishPerWindow < 1 || UnauthenticatedPerWindow < 1 || RequestsPerWindow < 1)
+            yield return new ValidationResult("RateLimits:ReadPerWindow, CreatePerWindow, PublishPerWindow, UnauthenticatedPerWindow and RequestsPerWindow must each be at least 1.");
     }
 }

@@ -8,6 +8,9 @@ public enum ToolOperation
     Read,
     Create,
     Publish,
+
+    /// <summary>Not a tool's bucket: every request other than tools/call (initialize, lists, resources, prompts, ping).</summary>
+    Protocol,
 }
 
 /// <summary>

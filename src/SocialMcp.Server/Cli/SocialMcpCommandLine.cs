@@ -7,6 +7,7 @@ using SocialMcp.Server.Access;
 using SocialMcp.Server.Hosting;
 using SocialMcp.Server.Http;
 using SocialMcp.Server.Mcp;
+using SocialMcp.Server.Mcp.BadInput;
 
 namespace SocialMcp.Server.Cli;
 
@@ -66,7 +67,7 @@ public static class SocialMcpCommandLine
         try
         {
             var builder = SocialMcpHost.CreateBuilder(overrides);
-            var server = builder.Services.AddSocialMcpServer().WithStdioServerTransport();
+            var server = builder.Services.AddSocialMcpServer().WithGuardedStdioTransport();
             configureServer?.Invoke(server);
             builder.Services.AddSocialScheduler();
             using var host = builder.Build();

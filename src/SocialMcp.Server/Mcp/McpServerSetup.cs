@@ -8,6 +8,7 @@ using SocialMcp.Core;
 using SocialMcp.Core.Domain;
 using SocialMcp.Server.Access;
 using SocialMcp.Server.Hosting;
+using SocialMcp.Server.Mcp.BadInput;
 using SocialMcp.Server.Resources;
 using SocialMcp.Server.Tools;
 
@@ -43,6 +44,8 @@ public static class McpServerSetup
         services.AddScoped<CallerContext>();
         services.AddScoped<IWorkspaceContext>(sp => sp.GetRequiredService<CallerContext>());
         services.AddEmulatedSandbox();
+        // Over HTTP only (a plain host has no middleware): malformed JSON-RPC bodies answered before the transport reads them.
+        services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, JsonRpcBodyGuard>();
         services.AddSingleton<IPostConfigureOptions<McpServerOptions>, ToolSchemaBinding>();
         services.PostConfigure<McpServerOptions>(options =>
         {
@@ -55,6 +58,10 @@ public static class McpServerSetup
             .WithTools<AccountTools>(SocialJson.Options)
             .WithTools<PlatformSetTools>(SocialJson.Options)
             .WithTools<HealthTools>(SocialJson.Options)
+            // Limits first, so a request with bad params still costs its sender; then params the SDK could not read.
+            .WithMessageFilters(filters => filters
+                .AddRequestLimits(services => services!.GetRequiredService<ToolRateLimiter>())
+                .AddRequestParamsGuard())
             .WithRequestFilters(filters => filters.AddCallToolFilter(next => (context, cancellationToken) =>
                 context.Services!.GetRequiredService<ToolCallFilter>().InvokeAsync(context, next, cancellationToken)))
             .WithPostResources();

@@ -10,21 +10,21 @@ using SocialMcp.Core.Errors;
 using SocialMcp.Core.Storage;
 using SocialMcp.Schema;
 using SocialMcp.Server.Access;
+using SocialMcp.Server.Mcp.BadInput;
 
 namespace SocialMcp.Server.Mcp;
 
 /// <summary>
 /// Wraps every tools/call, in this order: records who is calling (for the tool and the audit log); answers an
-/// unknown tool name as an isError result; checks the caller's scope; applies the stdio rate limit (HTTP callers
-/// were limited by the gate already); validates the arguments against exactly the inputSchema that tools/list
+/// unknown tool name as an isError result (counted against the caller's read budget on both transports); checks the
+/// caller's scope; applies the stdio rate limit (HTTP callers were limited by the gate already); reads the arguments
+/// (<see cref="BadInput.ToolArguments"/>) and validates them against exactly the inputSchema that tools/list
 /// advertises (the SDK itself would coerce "5" to 5 and pass a missing nested field as null); runs the tool and
 /// is the one translator from domain exceptions to error results; finally appends the call to the audit log (group
 /// commit: the call returns once its entry is stored).
 /// </summary>
 public sealed class ToolCallFilter(ToolSchemaCatalog schemas, ToolRateLimiter rateLimiter, IStore store, TimeProvider time, ILogger<ToolCallFilter> logger)
 {
-    private static readonly JsonElement EmptyArguments = JsonDocument.Parse("{}").RootElement.Clone();
-
     private readonly AuditLogWriter _audit = new(store);
 
     public async ValueTask<CallToolResult> InvokeAsync(
@@ -49,12 +49,15 @@ public sealed class ToolCallFilter(ToolSchemaCatalog schemas, ToolRateLimiter ra
         var toolName = context.Params?.Name ?? "";
         if (context.MatchedPrimitive is not McpServerTool tool || schemas.Find(toolName) is not { } schema)
         {
+            // Answering costs work too: unknown names draw on the caller's read budget, on both transports.
+            if (RateLimited(caller.RatePartition, ToolOperation.Read) is { } limited)
+                return limited;
             return ToolResults.Failure(new Problem(ErrorCodes.UnknownTool,
-                $"There is no tool named '{toolName}'.", "$.name",
+                $"There is no tool named '{InputExcerpt.Of(toolName)}'.", "$.name",
                 Hint: "Call tools/list to see the available tools, e.g. create_post, publish_post, list_accounts."));
         }
 
-        var access = Access.ToolAccessCatalog.AccessOf(tool);
+        var access = ToolAccessCatalog.AccessOf(tool);
         if (!caller.Scopes.Contains(access.Scope))
         {
             return ToolResults.Failure(new Problem(ErrorCodes.ForbiddenScope,
@@ -62,21 +65,18 @@ public sealed class ToolCallFilter(ToolSchemaCatalog schemas, ToolRateLimiter ra
                 Hint: $"Ask the person running the server for a key with the '{access.Scope}' scope."));
         }
 
-        if (caller.IsLocal)
-        {
-            var decision = rateLimiter.TryAcquire("local:" + caller.WorkspaceId, access.Operation);
-            if (!decision.Admitted)
-            {
-                var resetAt = time.GetUtcNow() + decision.ResetAfter;
-                return ToolResults.Failure(new Problem(ErrorCodes.RateLimited,
-                    $"Too many {access.Operation.ToString().ToLowerInvariant()} calls: the limit is {decision.Limit} per window; it resets at {resetAt:O}.", null,
-                    Hint: $"Wait {Math.Ceiling(decision.ResetAfter.TotalSeconds)} seconds, then call again."));
-            }
-        }
+        if (caller.IsLocal && RateLimited(caller.RatePartition, access.Operation) is { } rateLimited)
+            return rateLimited;
 
-        var errors = schema.Validator.Validate(ArgumentsAsJson(context.Params?.Arguments));
+        var (arguments, unreadable) = ToolArguments.Read(context.Params?.Arguments);
+        if (unreadable is not null)
+            return ToolResults.Failure(unreadable);
+        var errors = schema.Validator.Validate(arguments);
         if (errors.Count > 0)
             return SchemaFailure(errors);
+        // The tool binds what was validated (integral numbers such as 1.0 rewritten as 1), not the raw dictionary.
+        if (context.Params is { Arguments.Count: > 0 } parameters)
+            parameters.Arguments = ToolArguments.AsDictionary(arguments);
 
         // Read before the tool runs: only a failure here is the caller's argument; anything the tool throws is ours.
         if (ToolArgumentReader.FindUnreadable(toolName, context.Params?.Arguments) is { } unreadable)
@@ -131,13 +131,30 @@ public sealed class ToolCallFilter(ToolSchemaCatalog schemas, ToolRateLimiter ra
         }
     }
 
-    private static JsonElement ArgumentsAsJson(IDictionary<string, JsonElement>? arguments) =>
-        arguments is null || arguments.Count == 0 ? EmptyArguments : JsonSerializer.SerializeToElement(arguments);
+    private CallToolResult? RateLimited(string partition, ToolOperation operation)
+    {
+        var decision = rateLimiter.TryAcquire(partition, operation);
+        if (decision.Admitted)
+            return null;
+        var resetAt = time.GetUtcNow() + decision.ResetAfter;
+        return ToolResults.Failure(new Problem(ErrorCodes.RateLimited,
+            $"Too many {operation.ToString().ToLowerInvariant()} calls: the limit is {decision.Limit} per window; it resets at {resetAt:O}.", null,
+            Hint: $"Wait {Math.Ceiling(decision.ResetAfter.TotalSeconds)} seconds, then call again."));
+    }
+
+    /// <summary>The first few schema errors; one reply stays small however many properties a caller sends wrong.</summary>
+    private const int MaxProblems = 10;
 
     private static CallToolResult SchemaFailure(IReadOnlyList<SchemaValidationError> errors)
     {
-        var problems = errors.Select(e => new Problem(CodeFor(e), $"{e.Path}: {e.Message}", e.Path,
+        var problems = errors.Take(MaxProblems).Select(e => new Problem(CodeFor(e),
+            InputExcerpt.Of($"{e.Path}: {e.Message}", 4 * InputExcerpt.MaxChars), InputExcerpt.Of(e.Path, 2 * InputExcerpt.MaxChars),
             Hint: "Fix this argument and call again; the tool's inputSchema in tools/list describes every field.")).ToList();
+        if (errors.Count > MaxProblems)
+        {
+            problems.Add(new Problem(ErrorCodes.ValidationFailed, $"…and {errors.Count - MaxProblems} more problems, not listed.", "$",
+                Hint: "Fix the problems above and call again to see the rest."));
+        }
         return ToolResults.Failure(problems[0], problems);
     }
 

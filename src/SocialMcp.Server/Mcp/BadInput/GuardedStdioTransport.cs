@@ -1,0 +1,221 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using ModelContextProtocol;
+using ModelContextProtocol.Protocol;
+
+namespace SocialMcp.Server.Mcp.BadInput;
+
+/// <summary>
+/// The stdio transport: newline-delimited JSON-RPC, like the SDK's, but every line goes through
+/// <see cref="JsonRpcLine"/> first. The SDK's own transport drops a line it cannot read (a byte-order mark, a batch, an
+/// invalid id) without answering, and a lone surrogate in a property name ended its read loop; here such a line is
+/// answered, and a line longer than <see cref="MaxLineBytes"/> is skipped unread and answered with id null.
+/// </summary>
+public sealed class GuardedStdioTransport : TransportBase
+{
+    /// <summary>As large as four HTTP request bodies at their default limit; a longer line is refused, not buffered.</summary>
+    public const int MaxLineBytes = 4 * 1024 * 1024;
+
+    private static readonly JsonTypeInfo MessageType = McpJsonUtilities.DefaultOptions.GetTypeInfo(typeof(JsonRpcMessage));
+
+    private readonly Stream _input;
+    private readonly Stream _output;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly CancellationTokenSource _shutdown = new();
+    private readonly Task _readLoop;
+    private int _disposed;
+
+    public GuardedStdioTransport(Stream input, Stream output, ILoggerFactory? loggerFactory = null)
+        : base("Server (stdio)", loggerFactory)
+    {
+        _input = input;
+        _output = output;
+        _logger = loggerFactory?.CreateLogger<GuardedStdioTransport>() ?? NullLogger<GuardedStdioTransport>.Instance;
+        SetConnected();
+        _readLoop = Task.Run(ReadLoopAsync);
+    }
+
+    public override async Task SendMessageAsync(JsonRpcMessage message, CancellationToken cancellationToken = default)
+    {
+        if (!IsConnected)
+            return;
+        var json = JsonSerializer.SerializeToUtf8Bytes(message, MessageType);
+        await _sendLock.WaitAsync(cancellationToken);
+        try
+        {
+            await _output.WriteAsync(json, cancellationToken);
+            await _output.WriteAsync("\n"u8.ToArray(), cancellationToken);
+            await _output.FlushAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new IOException("Failed to send a message on stdout.", ex);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        var token = _shutdown.Token;
+        var reader = PipeReader.Create(_input, new StreamPipeReaderOptions(bufferSize: 64 * 1024));
+        Exception? error = null;
+        var skipping = false;
+        try
+        {
+            while (!token.IsCancellationRequested)
+            {
+                var read = await reader.ReadAsync(token);
+                var buffer = read.Buffer;
+                while (buffer.PositionOf((byte)'\n') is { } end)
+                {
+                    var line = buffer.Slice(0, end);
+                    buffer = buffer.Slice(buffer.GetPosition(1, end));
+                    if (skipping)
+                    {
+                        skipping = false;
+                        continue;
+                    }
+                    await HandleLineAsync(line, token);
+                }
+
+                if (read.IsCompleted)
+                {
+                    if (!skipping && !buffer.IsEmpty)
+                        await HandleLineAsync(buffer, token);
+                    reader.AdvanceTo(buffer.End);
+                    break;
+                }
+
+                if (buffer.Length > MaxLineBytes)
+                {
+                    // Drop what is buffered and the rest of the line as it arrives; answer once.
+                    if (!skipping)
+                        await RefuseOversizedAsync(token);
+                    skipping = true;
+                    reader.AdvanceTo(buffer.End);
+                    continue;
+                }
+                reader.AdvanceTo(buffer.Start, buffer.End);
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError(ex, "The stdio read loop failed");
+            error = ex;
+        }
+        finally
+        {
+            await reader.CompleteAsync();
+            SetDisconnected(error);
+        }
+    }
+
+    private async Task HandleLineAsync(ReadOnlySequence<byte> line, CancellationToken cancellationToken)
+    {
+        if (line.Length > MaxLineBytes)
+        {
+            await RefuseOversizedAsync(cancellationToken);
+            return;
+        }
+        JsonRpcLineVerdict verdict;
+        try
+        {
+            verdict = JsonRpcLine.Read(line.IsSingleSegment ? line.FirstSpan : line.ToArray());
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or JsonException or FormatException)
+        {
+            // Our check missed a case: the line is refused, the session goes on.
+            _logger.LogError(ex, "Could not check a stdio line");
+            await TrySendAsync(new JsonRpcError
+            {
+                Id = default,
+                Error = new JsonRpcErrorDetail { Code = (int)McpErrorCode.InvalidRequest, Message = "Invalid Request: the message could not be read." },
+            }, cancellationToken);
+            return;
+        }
+        if (verdict.Message is { } message)
+        {
+            await WriteMessageAsync(message, cancellationToken);
+            return;
+        }
+        if (verdict.Reason is not null)
+            _logger.LogInformation("Refused a stdio line: {Reason}", verdict.Reason);
+        if (verdict.Reply is { } reply)
+            await TrySendAsync(reply, cancellationToken);
+    }
+
+    private Task RefuseOversizedAsync(CancellationToken cancellationToken)
+    {
+        _logger.LogInformation("Refused a stdio line longer than {Limit} bytes", MaxLineBytes);
+        return TrySendAsync(new JsonRpcError
+        {
+            Id = default,
+            Error = new JsonRpcErrorDetail
+            {
+                Code = (int)McpErrorCode.InvalidRequest,
+                Message = $"Invalid Request: a message may be at most {MaxLineBytes} bytes; this line was skipped unread.",
+            },
+        }, cancellationToken);
+    }
+
+    private async Task TrySendAsync(JsonRpcMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await SendMessageAsync(message, cancellationToken);
+        }
+        catch (IOException ex)
+        {
+            // A refusal that cannot be written must not end the session; the next line may still be read.
+            _logger.LogWarning(ex, "Could not answer a refused stdio line");
+        }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
+        await _shutdown.CancelAsync();
+        await _input.DisposeAsync();
+        try
+        {
+            // A read blocked in the kernel on a stdin that stays open sees neither the token nor the close: do not wait
+            // for it, or a server that fails to start (invalid configuration) would never exit.
+            await _readLoop.WaitAsync(TimeSpan.FromSeconds(2));
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or IOException or TimeoutException)
+        {
+        }
+        await _output.DisposeAsync();
+        _shutdown.Dispose();
+        SetDisconnected();
+    }
+}
+
+public static class GuardedStdioTransportExtensions
+{
+    /// <summary>
+    /// The SDK's stdio hosting (one session, ends with stdin) with <see cref="GuardedStdioTransport"/> as its transport.
+    /// </summary>
+    public static IMcpServerBuilder WithGuardedStdioTransport(this IMcpServerBuilder builder)
+    {
+        builder.WithStdioServerTransport();
+        builder.Services.RemoveAll<ITransport>();
+        builder.Services.AddSingleton<ITransport>(services => new GuardedStdioTransport(
+            Console.OpenStandardInput(), Console.OpenStandardOutput(), services.GetService<ILoggerFactory>()));
+        return builder;
+    }
+}
