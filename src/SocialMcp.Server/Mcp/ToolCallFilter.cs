@@ -79,8 +79,8 @@ public sealed class ToolCallFilter(ToolSchemaCatalog schemas, ToolRateLimiter ra
             parameters.Arguments = ToolArguments.AsDictionary(arguments);
 
         // Read before the tool runs: only a failure here is the caller's argument; anything the tool throws is ours.
-        if (ToolArgumentReader.FindUnreadable(toolName, context.Params?.Arguments) is { } unreadable)
-            return ToolResults.Failure(unreadable);
+        if (ToolArgumentReader.FindUnreadable(toolName, context.Params?.Arguments) is { } unbindable)
+            return ToolResults.Failure(unbindable);
 
         try
         {
