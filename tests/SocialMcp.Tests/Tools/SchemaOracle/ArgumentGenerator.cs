@@ -253,7 +253,7 @@ internal sealed class ArgumentGenerator(Random random)
         var schema = site.Schema;
         var options = new List<(string Name, Func<JsonNode?> Make)>
         {
-            ("wrong type", () => Pick(random, [JsonValue.Create("5"), JsonValue.Create(5), JsonValue.Create(4.5), JsonValue.Create(true), null, new JsonArray(), new JsonObject()])),
+            ("wrong type", () => Pick<JsonNode?>(random, [JsonValue.Create("5"), JsonValue.Create(5), JsonValue.Create(4.5), JsonValue.Create(true), null, new JsonArray(), new JsonObject()])),
         };
 
         if (site.Value is JsonValue && TypeOf(schema) == "string" && site.Value.GetValueKind() == JsonValueKind.String)
@@ -269,7 +269,7 @@ internal sealed class ArgumentGenerator(Random random)
         // A mutation that changes the value in place or next to it.
         if (site.Value is JsonObject obj)
             return MutateObject(obj, schema, options);
-        if (site.Value is JsonArray array)
+        if (site.Value is JsonArray array && schema.TryGetProperty("items", out _))
             AddArrayMutations(array, schema, options);
         if (site.Key is not null && site.Parent is JsonObject && random.Next(6) == 0)
         {
@@ -293,7 +293,7 @@ internal sealed class ArgumentGenerator(Random random)
                 return $"dropped required {dropped}";
             case 1:
                 var extra = ExtraPropertyNames[random.Next(ExtraPropertyNames.Length)];
-                obj[extra] = Pick(random, [JsonValue.Create("x"), JsonValue.Create(1), new JsonObject()]);
+                obj[extra] = Pick<JsonNode>(random, [JsonValue.Create("x"), JsonValue.Create(1), new JsonObject()]);
                 return $"extra property '{extra}'";
             case 2:
                 obj.Clear();
@@ -372,7 +372,7 @@ internal sealed class ArgumentGenerator(Random random)
         options.Add(("wrong item", () =>
         {
             var copy = (JsonArray)array.DeepClone();
-            copy.Add(Pick(random, [JsonValue.Create(1), JsonValue.Create("unknown"), null, new JsonObject()]));
+            copy.Add(Pick<JsonNode?>(random, [JsonValue.Create(1), JsonValue.Create("unknown"), null, new JsonObject()]));
             return copy;
         }));
     }
