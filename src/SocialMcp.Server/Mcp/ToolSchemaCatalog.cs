@@ -70,18 +70,29 @@ public sealed class ToolSchemaCatalog
     private static Dictionary<string, JsonElement> ReadOutputSchemas(IEnumerable<string> toolNames)
     {
         var defs = ReadResource(OutputDefsResource)["$defs"]!.AsObject();
-        var outputs = ToolResources(OutputPrefix, OutputDefsResource)
-            .ToDictionary(r => r.ToolName, r => JsonSerializer.SerializeToElement(Inline(r.Schema, defs, r.ToolName)), StringComparer.Ordinal);
+        var toolError = Inline(defs["toolError"]!, defs, "toolError");
+        var successes = ToolResources(OutputPrefix, OutputDefsResource)
+            .ToDictionary(r => r.ToolName, r => Inline(r.Schema, defs, r.ToolName), StringComparer.Ordinal);
         var tools = toolNames.ToHashSet(StringComparer.Ordinal);
-        if (tools.Where(t => !outputs.ContainsKey(t)).ToList() is { Count: > 0 } missing)
+        if (tools.Where(t => !successes.ContainsKey(t)).ToList() is { Count: > 0 } missing)
             throw new InvalidOperationException($"Tools without an output schema in Mcp/Schemas/Outputs: {string.Join(", ", missing)}.");
-        if (outputs.Keys.Where(t => !tools.Contains(t)).ToList() is { Count: > 0 } orphans)
+        if (successes.Keys.Where(t => !tools.Contains(t)).ToList() is { Count: > 0 } orphans)
             throw new InvalidOperationException($"Output schemas without an input schema: {string.Join(", ", orphans)}.");
-        foreach (var (toolName, output) in outputs)
+
+        var outputs = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var (toolName, success) in successes)
         {
             // MCP: an outputSchema describes structuredContent, which is always a JSON object.
-            if (!output.TryGetProperty("type", out var type) || type.GetString() != "object")
+            if (success["type"]?.GetValue<string>() != "object")
                 throw new InvalidOperationException($"Output schema of '{toolName}' must have \"type\": \"object\".");
+            // Error results carry structuredContent too ({"error": ...}), and clients such as the TypeScript SDK's check
+            // every structuredContent against the outputSchema, isError or not: the advertised schema admits both.
+            outputs[toolName] = JsonSerializer.SerializeToElement(new JsonObject
+            {
+                ["type"] = "object",
+                ["description"] = "The result of a successful call (first schema) or, with isError true, the error (second).",
+                ["anyOf"] = new JsonArray(success, toolError.DeepClone()),
+            });
         }
         return outputs;
     }

@@ -91,6 +91,8 @@ public sealed class ToolOutputSchemaTests
             var advertised = tools[call.Tool].OutputSchema
                 ?? throw new Xunit.Sdk.XunitException($"{call.Tool} advertises no outputSchema.");
             var structured = call.Result.StructuredContent!.Value;
+            // The advertised schema also admits the error shape; a success must not be one.
+            Assert.False(structured.TryGetProperty("error", out _), $"{call.Tool}: a successful result carries an error member.");
             var oracle = NetSchema.JsonSchema.Build(advertised, new NetSchema.BuildOptions { SchemaRegistry = new NetSchema.SchemaRegistry() },
                 new Uri($"https://socialmcp.invalid/outputs/{call.Tool}/{Guid.NewGuid():N}"));
             var evaluation = oracle.Evaluate(structured, Strict);
@@ -102,6 +104,28 @@ public sealed class ToolOutputSchemaTests
             var text = Assert.IsType<TextContentBlock>(call.Result.Content[0]).Text;
             Assert.True(JsonElement.DeepEquals(JsonDocument.Parse(text).RootElement, structured), $"{call.Tool}: content[0].text is not structuredContent");
         });
+    }
+
+    /// <summary>Clients such as the TypeScript SDK check structuredContent against the outputSchema even when isError is set.</summary>
+    [Theory]
+    [InlineData("create_post", """{"content": {}, "platforms": ["x"]}""")]
+    [InlineData("create_post", """{"content": {"text": "Bad"}, "platforms": ["myspace", 5], "extra": 1}""")]
+    [InlineData("get_post", """{"postId": "01a2027b-d680-7498-bc1b-be499e99e9b2"}""")]
+    [InlineData("delete_platform_set", """{"platformSetId": "no-such-set"}""")]
+    public async Task CallTool_Failing_ErrorStructuredContentConformsToTheAdvertisedOutputSchema(string tool, string argumentsJson)
+    {
+        await using var server = await InProcessMcpServer.StartAsync();
+        var advertised = (await server.Client.ListToolsAsync(cancellationToken: Ct)).Single(t => t.Name == tool).ProtocolTool.OutputSchema!.Value;
+        var arguments = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(argumentsJson)!.ToDictionary(p => p.Key, p => (object?)p.Value);
+
+        var result = await server.Client.CallToolAsync(tool, arguments, cancellationToken: Ct);
+
+        Assert.True(result.IsError);
+        var structured = result.StructuredContent!.Value;
+        var oracle = NetSchema.JsonSchema.Build(advertised, new NetSchema.BuildOptions { SchemaRegistry = new NetSchema.SchemaRegistry() },
+            new Uri($"https://socialmcp.invalid/outputs/{tool}/{Guid.NewGuid():N}"));
+        Assert.True(oracle.Evaluate(structured, Strict).IsValid, structured.GetRawText());
+        Assert.Empty(Schema.JsonSchema.Compile(advertised).Validate(structured));
     }
 
     [Fact]
