@@ -52,7 +52,8 @@ public sealed class ToolSchemaCatalog
         foreach (var (toolName, schema) in ours.Concat((additionalSources ?? []).SelectMany(source => source.ReadSchemas())))
         {
             var json = JsonSerializer.SerializeToElement(Inline(schema, defs, toolName));
-            var output = outputs.GetValueOrDefault(toolName);
+            // Tools of additional sources (the conformance fixtures) have no output schema of ours.
+            JsonElement? output = outputs.TryGetValue(toolName, out var found) ? found : null;
             if (!_schemas.TryAdd(toolName, new ToolSchema(toolName, json, JsonSchema.Compile(json), output, output is { } o ? JsonSchema.Compile(o) : null)))
                 throw new InvalidOperationException($"Tool '{toolName}' has two input schemas.");
         }

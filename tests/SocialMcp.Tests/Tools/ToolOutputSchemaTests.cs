@@ -1,10 +1,12 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
 using SocialMcp.Core.Storage;
 using SocialMcp.Core.Workspaces;
+using SocialMcp.Server.Mcp;
 using SocialMcp.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using NetSchema = Json.Schema;
@@ -141,6 +143,23 @@ public sealed class ToolOutputSchemaTests
             var schema = tool.ProtocolTool.OutputSchema ?? throw new Xunit.Sdk.XunitException($"{tool.Name} advertises no outputSchema.");
             Assert.Equal("object", schema.GetProperty("type").GetString());
         });
+    }
+
+    [Fact]
+    public void Catalog_ToolOfAnAdditionalSource_GetsNoOutputSchemaWhileOursKeepTheirs()
+    {
+        var catalog = new ToolSchemaCatalog([new OneToolSource()]);
+
+        Assert.Null(catalog.Find("fixture_tool")!.OutputJson);
+        Assert.Null(catalog.Find("fixture_tool")!.OutputValidator);
+        Assert.All(catalog.All.Where(s => s.ToolName != "fixture_tool"), s => Assert.NotNull(s.OutputValidator));
+    }
+
+    /// <summary>Like the conformance fixtures: a tool registered outside Mcp/Schemas.</summary>
+    private sealed class OneToolSource : IToolSchemaSource
+    {
+        public IEnumerable<(string ToolName, JsonNode Schema)> ReadSchemas() =>
+            [("fixture_tool", JsonNode.Parse("""{"type": "object", "properties": {}, "additionalProperties": false}""")!)];
     }
 
     /// <summary>Makes the sandbox account of a platform in a platform set fail its publishes with a code (null: succeed again).</summary>
