@@ -16,6 +16,10 @@ using SocialMcp.Benchmarks;
 //
 //   dotnet run -c Release --project bench/SocialMcp.Benchmarks -- [--out bench/results/micro.json] [BenchmarkDotNet args, e.g. --filter *Schema*]
 //
+// Our JSON Schema validator against JsonSchema.Net (docs/decisions.md), kept out of micro.json:
+//
+//   dotnet run -c Release --project bench/SocialMcp.Benchmarks -- --out bench/results/schema-validators.json --filter *SchemaValidatorComparison*
+//
 // A short in-process job (4 warm-ups, 15 measured iterations of ~250 ms each) keeps the whole run under 3 minutes; the
 // machine is shared, so read the medians. BenchmarkDotNet's own JSON report lands in
 // bench/SocialMcp.Benchmarks/BenchmarkDotNet.Artifacts/results; the figures are summarized into --out.
@@ -44,8 +48,9 @@ var config = ManualConfig.CreateMinimumViable()
     .WithArtifactsPath(Path.Combine(repoRoot, "bench", "SocialMcp.Benchmarks", "BenchmarkDotNet.Artifacts"))
     .WithOptions(ConfigOptions.DisableLogFile);
 
-var summaries = BenchmarkSwitcher.FromTypes([typeof(SchemaValidationBenchmarks), typeof(SqliteWriteBenchmarks)])
-    .Run(passOn.Count == 0 ? ["--filter", "*"] : passOn.ToArray(), config)
+var summaries = BenchmarkSwitcher.FromTypes([typeof(SchemaValidationBenchmarks), typeof(SqliteWriteBenchmarks), typeof(SchemaValidatorComparisonBenchmarks)])
+    // Without a filter: micro.json's two classes; the validator comparison runs only when asked for (see above).
+    .Run(passOn.Count == 0 ? ["--filter", "*.SchemaValidationBenchmarks.*", "*.SqliteWriteBenchmarks.*"] : passOn.ToArray(), config)
     .ToList();
 
 var results = new JsonArray();
@@ -61,6 +66,7 @@ foreach (var summary in summaries)
             ["class"] = report.BenchmarkCase.Descriptor.Type.Name,
             ["method"] = report.BenchmarkCase.Descriptor.WorkloadMethod.Name,
             ["description"] = report.BenchmarkCase.Descriptor.WorkloadMethodDisplayInfo.Trim('\''),
+            ["parameters"] = report.BenchmarkCase.HasParameters ? report.BenchmarkCase.Parameters.DisplayInfo : null,
             ["medianNs"] = Math.Round(stats.Median, 1),
             ["meanNs"] = Math.Round(stats.Mean, 1),
             ["stdDevNs"] = Math.Round(stats.StandardDeviation, 1),

@@ -70,7 +70,7 @@ public static class McpServerSetup
 
 /// <summary>
 /// Replaces each tool's SDK-generated input schema with the catalog's strict one, so tools/list advertises exactly what
-/// <see cref="ToolCallFilter"/> validates. Refuses to start when a tool has no schema, a schema has no tool, or a schema's
+/// <see cref="ToolCallFilter"/> validates, and sets its outputSchema from Mcp/Schemas/Outputs. Refuses to start when a tool has no schema, a schema has no tool, or a schema's
 /// top-level members differ from the method's parameters (which is how the SDK binds arguments).
 /// </summary>
 internal sealed class ToolSchemaBinding(ToolSchemaCatalog catalog) : IPostConfigureOptions<McpServerOptions>
@@ -92,6 +92,9 @@ internal sealed class ToolSchemaBinding(ToolSchemaCatalog catalog) : IPostConfig
                     $"Schema of '{protocolTool.Name}' has members [{string.Join(", ", ours.Order())}] but the tool method binds [{string.Join(", ", generated.Order())}].");
             }
             protocolTool.InputSchema = schema.Json;
+            // The product's tools have one (the catalog insists); conformance fixtures keep whatever the SDK made.
+            if (schema.OutputJson is { } output)
+                protocolTool.OutputSchema = output;
             _ = ToolAccessCatalog.AccessOf(tool); // throws at start-up for a tool without [ToolAccess]
         }
 

@@ -5,8 +5,11 @@ using SocialMcp.Schema;
 
 namespace SocialMcp.Server.Mcp;
 
-/// <summary>One tool's input schema: the JSON advertised in tools/list and the compiled validator of that same JSON.</summary>
-public sealed record ToolSchema(string ToolName, JsonElement Json, JsonSchema Validator);
+/// <summary>
+/// One tool's input schema (the JSON advertised in tools/list and the compiled validator of that same JSON) and, for the
+/// product's tools, its output schema: what the structuredContent of a successful call conforms to.
+/// </summary>
+public sealed record ToolSchema(string ToolName, JsonElement Json, JsonSchema Validator, JsonElement? OutputJson = null, JsonSchema? OutputValidator = null);
 
 /// <summary>
 /// Input schemas of tools registered outside the product's set, e.g. the conformance fixtures (only when they are
@@ -23,33 +26,82 @@ public interface IToolSchemaSource
 /// <see cref="IToolSchemaSource"/>. Shared pieces live in _defs.json, or are produced from the platform definitions
 /// (<see cref="PlatformSchemas"/>), and are inlined where referenced, so each advertised schema stands alone. Compiling here means a schema that uses a keyword our validator does not implement
 /// stops the server at start-up.
+/// <para>
+/// Output schemas are hand-written too, in Mcp/Schemas/Outputs (shared pieces in its own _defs.json), one per product
+/// tool, rather than derived from the result records: a derived schema would not know the wire names (statuses,
+/// platforms, token health are plain strings in C#), that nulls are left out rather than sent, or what a field means,
+/// and those are what an agent reads the schema for. Drift is caught by tests instead: every tool is called through the
+/// server and its structuredContent checked against what tools/list advertises (additionalProperties is false, so a
+/// new result field without a schema line fails).
+/// </para>
 /// </summary>
 public sealed class ToolSchemaCatalog
 {
     private const string ResourcePrefix = "SocialMcp.Server.Mcp.Schemas.";
     private const string DefsResource = ResourcePrefix + "_defs.json";
+    private const string OutputPrefix = ResourcePrefix + "Outputs.";
+    private const string OutputDefsResource = OutputPrefix + "_defs.json";
 
     private readonly Dictionary<string, ToolSchema> _schemas = new(StringComparer.Ordinal);
 
     /// <param name="additionalSources">Schemas of tools registered outside Mcp/Schemas (see <see cref="IToolSchemaSource"/>).</param>
     public ToolSchemaCatalog(IEnumerable<IToolSchemaSource>? additionalSources = null)
     {
-        var assembly = typeof(ToolSchemaCatalog).Assembly;
         var defs = ReadResource(DefsResource)["$defs"]!.AsObject();
         foreach (var (name, schema) in PlatformSchemas.Definitions(PlatformCatalog.All))
         {
             if (!defs.TryAdd(name, schema))
                 throw new InvalidOperationException($"_defs.json defines '{name}', which the platform definitions produce; remove it from _defs.json.");
         }
-        var ours = assembly.GetManifestResourceNames()
-            .Where(name => name.StartsWith(ResourcePrefix, StringComparison.Ordinal) && name.EndsWith(".json", StringComparison.Ordinal) && name != DefsResource)
-            .Select(name => (ToolName: name[ResourcePrefix.Length..^".json".Length], Schema: ReadResource(name)));
+        var ours = ToolResources(ResourcePrefix, DefsResource).ToList();
+        var outputs = ReadOutputSchemas(ours.Select(r => r.ToolName));
         foreach (var (toolName, schema) in ours.Concat((additionalSources ?? []).SelectMany(source => source.ReadSchemas())))
         {
             var json = JsonSerializer.SerializeToElement(Inline(schema, defs, toolName));
-            if (!_schemas.TryAdd(toolName, new ToolSchema(toolName, json, JsonSchema.Compile(json))))
+            // Tools of additional sources (the conformance fixtures) have no output schema of ours.
+            JsonElement? output = outputs.TryGetValue(toolName, out var found) ? found : null;
+            if (!_schemas.TryAdd(toolName, new ToolSchema(toolName, json, JsonSchema.Compile(json), output, output is { } o ? JsonSchema.Compile(o) : null)))
                 throw new InvalidOperationException($"Tool '{toolName}' has two input schemas.");
         }
+    }
+
+    /// <summary>The embedded tool schemas directly under a prefix (not in a sub-folder), by tool name.</summary>
+    private static IEnumerable<(string ToolName, JsonNode Schema)> ToolResources(string prefix, string defsResource) =>
+        typeof(ToolSchemaCatalog).Assembly.GetManifestResourceNames()
+            .Where(name => name.StartsWith(prefix, StringComparison.Ordinal) && name.EndsWith(".json", StringComparison.Ordinal) && name != defsResource)
+            .Select(name => name[prefix.Length..^".json".Length])
+            .Where(toolName => !toolName.Contains('.'))
+            .Select(toolName => (toolName, ReadResource(prefix + toolName + ".json")));
+
+    /// <summary>Every product tool has exactly one output schema, an object schema; the catalog refuses anything else.</summary>
+    private static Dictionary<string, JsonElement> ReadOutputSchemas(IEnumerable<string> toolNames)
+    {
+        var defs = ReadResource(OutputDefsResource)["$defs"]!.AsObject();
+        var toolError = Inline(defs["toolError"]!, defs, "toolError");
+        var successes = ToolResources(OutputPrefix, OutputDefsResource)
+            .ToDictionary(r => r.ToolName, r => Inline(r.Schema, defs, r.ToolName), StringComparer.Ordinal);
+        var tools = toolNames.ToHashSet(StringComparer.Ordinal);
+        if (tools.Where(t => !successes.ContainsKey(t)).ToList() is { Count: > 0 } missing)
+            throw new InvalidOperationException($"Tools without an output schema in Mcp/Schemas/Outputs: {string.Join(", ", missing)}.");
+        if (successes.Keys.Where(t => !tools.Contains(t)).ToList() is { Count: > 0 } orphans)
+            throw new InvalidOperationException($"Output schemas without an input schema: {string.Join(", ", orphans)}.");
+
+        var outputs = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var (toolName, success) in successes)
+        {
+            // MCP: an outputSchema describes structuredContent, which is always a JSON object.
+            if (success["type"]?.GetValue<string>() != "object")
+                throw new InvalidOperationException($"Output schema of '{toolName}' must have \"type\": \"object\".");
+            // Error results carry structuredContent too ({"error": ...}), and clients such as the TypeScript SDK's check
+            // every structuredContent against the outputSchema, isError or not: the advertised schema admits both.
+            outputs[toolName] = JsonSerializer.SerializeToElement(new JsonObject
+            {
+                ["type"] = "object",
+                ["description"] = "The result of a successful call (first schema) or, with isError true, the error (second).",
+                ["anyOf"] = new JsonArray(success, toolError.DeepClone()),
+            });
+        }
+        return outputs;
     }
 
     public IReadOnlyCollection<ToolSchema> All => _schemas.Values;

@@ -37,6 +37,7 @@ public sealed class ToolDefinitionTests
             ["description"] = t.ProtocolTool.Description,
             ["annotations"] = JsonSerializer.SerializeToNode(t.ProtocolTool.Annotations),
             ["inputSchema"] = JsonNode.Parse(t.ProtocolTool.InputSchema.GetRawText()),
+            ["outputSchema"] = t.ProtocolTool.OutputSchema is { } output ? JsonNode.Parse(output.GetRawText()) : null,
         }).ToArray()).ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }).ReplaceLineEndings("\n") + "\n";
 
     private static string SnapshotPath([CallerFilePath] string thisFile = "") =>
@@ -65,6 +66,7 @@ public sealed class ToolDefinitionTests
         {
             Assert.Equal("object", t.ProtocolTool.InputSchema.GetProperty("type").GetString());
             Assert.False(t.ProtocolTool.InputSchema.GetProperty("additionalProperties").GetBoolean());
+            Assert.Equal("object", t.ProtocolTool.OutputSchema?.GetProperty("type").GetString());
             Assert.False(string.IsNullOrWhiteSpace(t.ProtocolTool.Description));
             Assert.NotNull(t.ProtocolTool.Annotations?.ReadOnlyHint);
             Assert.NotNull(t.ProtocolTool.Annotations?.DestructiveHint);
