@@ -93,7 +93,8 @@ public static class SocialMcpCommandLine
         {
             var builder = SocialMcpHost.CreateWebBuilder(overrides);
             builder.Services.AddApiKeyAccess();
-            configureServer?.Invoke(builder.Services.AddSocialMcpServer());
+            var server = builder.Services.AddSocialMcpServer();
+            configureServer?.Invoke(server);
             builder.Services.AddSocialMcpHttp();
             builder.Services.AddSocialScheduler();
             await using var app = builder.Build();
