@@ -46,6 +46,31 @@ public sealed class HybridEndpointTests
     }
 
     [Fact]
+    public async Task Discover_InTheHybridMode_AdvertisesEveryRevisionTheVersionErrorNames()
+    {
+        await using var server = await TestServer.StartAsync(Hybrid());
+
+        using var discover = await server.SendAsync(Discover(server, JsonRpc.PerRequest(1, "server/discover"), "2026-07-28"));
+        var advertised = (await JsonRpc.ReadSseMessageAsync(discover)).GetProperty("result").GetProperty("supportedVersions")
+            .EnumerateArray().Select(v => v.GetString()).ToList();
+        var unknown = JsonRpc.PerRequest(2, "server/discover").Replace("\"2026-07-28\"", "\"v999.0.0\"", StringComparison.Ordinal);
+        using var refused = await server.SendAsync(Discover(server, unknown, "v999.0.0"));
+        var named = (await JsonRpc.ReadErrorAsync(refused)).GetProperty("data").GetProperty("supported")
+            .EnumerateArray().Select(v => v.GetString()).ToList();
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal(named.Order(), advertised.Order());
+        Assert.Equal(HybridDiscoverVersions.EndpointRevisions.Order(), advertised.Order());
+    }
+
+    private static HttpRequestMessage Discover(TestServer server, string body, string protocolVersion)
+    {
+        var request = server.Post(body, protocolVersion: protocolVersion);
+        request.Headers.Add("Mcp-Method", "server/discover");
+        return request;
+    }
+
+    [Fact]
     public async Task Initialize_BeyondMaxSessionsPerKey_Is429_UntilOneOfTheKeysSessionsEnds()
     {
         await using var server = await TestServer.StartAsync(Hybrid(("Http:MaxSessionsPerKey", "2")));

@@ -2,7 +2,8 @@
 # The official MCP conformance suite twice — @modelcontextprotocol/conformance 0.1.16 (every server scenario: active
 # and pending, at the 2025-11-25 wire) and its newest release, conformance-next (0.2.0-alpha, exactly the scenarios
 # the 2026-07-28 revision requires: `--requirements 2026-07-28`) — then two real HTTP clients (TypeScript SDK, MCP
-# Inspector CLI), against `socialmcp-conformance serve --http` — stateless, then stateful. Everything but the .NET SDK
+# Inspector CLI), against `socialmcp-conformance serve --http` — stateless, then with sessions for clients that send
+# initialize (Http:SessionMode=StatefulForInitializeClients, the default). Everything but the .NET SDK
 # comes from npm (package-lock.json), Node 22 included.
 #
 #   bash tests/conformance/run.sh            # builds the server (Release) first
@@ -31,19 +32,11 @@ expected_stateless=(
 )
 expected_stateful=()
 
-# --- conformance-next: expected failures of the scenarios the 2026-07-28 revision requires.
-# Stateless: server-stateless also checks HTTP statuses and error envelopes of the transport (400 for a bad _meta or a
-# header mismatch, 404 for removed methods, the UnsupportedProtocolVersion data, -32021 as 400), which the hand-wired
-# endpoint in src/SocialMcp.Server/Http does not produce; the SDK's ASP.NET Core transport (branch transport) does.
-expected_next_stateless=(
-  server-stateless
-)
-# Stateful: 2026-07-28 has no sessions (SEP-2567). With Http:Stateful=true the endpoint serves only the revisions that
-# do and refuses a 2026-07-28 request with 400 UnsupportedProtocolVersion, so that clients fall back to initialize (as
-# the SDK's HttpServerSessionMode.Stateful does): every required scenario would fail on that refusal. So in this mode
-# run.sh checks the refusal instead of running the suite (next_with_sessions=refused). A transport that serves
-# 2026-07-28 statelessly beside its sessions (the SDK's StatefulForInitializeClients) sets it to run.
-next_with_sessions=refused
+# --- conformance-next: expected failures of the scenarios the 2026-07-28 revision requires. None, in either mode: the
+# "stateful" mode runs the product's default Http:SessionMode (StatefulForInitializeClients), which gives a session to
+# clients that send initialize and serves 2026-07-28 clients (no sessions in that revision) statelessly on the same
+# endpoint, so the 2026-07-28 suite runs against a server that also keeps sessions.
+expected_next_stateless=()
 expected_next_stateful=()
 # --- end conformance-next
 
@@ -130,42 +123,26 @@ wait_for() { # wait_for SECONDS COMMAND…: retries the command every 0.25 s
   done
 }
 
-# --- conformance-next
-# refusal_of_2026 URL: "<HTTP status> <JSON-RPC error code> <supported versions, comma-separated>" for a 2026-07-28
-# server/discover request, as the suite sends it.
-refusal_of_2026() {
-  "$node" -e '
-    const meta = { "io.modelcontextprotocol/protocolVersion": "2026-07-28", "io.modelcontextprotocol/clientCapabilities": {},
-      "io.modelcontextprotocol/clientInfo": { name: "run.sh", version: "0" } };
-    fetch(process.argv[1], { method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json, text/event-stream",
-        "mcp-protocol-version": "2026-07-28", "mcp-method": "server/discover" },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "server/discover", params: { _meta: meta } }) })
-      .then(async (r) => { const e = JSON.parse(await r.text()).error ?? {};
-        console.log(`${r.status} ${e.code} ${(e.data?.supported ?? []).join(",")}`); })
-      .catch((e) => console.log(`0 ${e.message}`));' "$1"
-}
-# --- end conformance-next
 
 healthy() { [[ "$(http_status GET "$1")" == 200 ]]; }
 
 summary=()
 failed_modes=0
 
-run_mode() { # run_mode MODE STATEFUL EXPECTED-FAILURE…
-  local mode=$1 stateful=$2; shift 2
+run_mode() { # run_mode MODE SESSION-MODE EXPECTED-FAILURE…
+  local mode=$1 session_mode=$2; shift 2
   local dir; dir="$(mktemp -d "${TMPDIR:-/tmp}/socialmcp-conformance-$mode-XXXXXX")"
   work_dirs+=("$dir")
   local db="$dir/socialmcp.db" status=0
   echo
-  echo "=== $mode: socialmcp-conformance with Http:Stateful=$stateful ==="
+  echo "=== $mode: socialmcp-conformance with Http:SessionMode=$session_mode ==="
 
   local key
   key="$(dotnet "$dll" keys create --workspace local --name "conformance-$mode" --db "$db" 2>"$dir/keys.log")"
 
   local port; port="$(free_port)"
   local base="http://127.0.0.1:$port"
-  SOCIALMCP_Http__Stateful="$stateful" \
+  SOCIALMCP_Http__SessionMode="$session_mode" \
     dotnet "$dll" serve --http --urls "$base" --db "$db" >"$dir/server.log" 2>&1 &
   pids+=($!)
   if ! wait_for 60 healthy "$base/healthz"; then
@@ -201,18 +178,7 @@ run_mode() { # run_mode MODE STATEFUL EXPECTED-FAILURE…
 
   # --- conformance-next, --requirements 2026-07-28 (its own wire: no initialize, _meta on every request)
   local -n next_failures="expected_next_$mode"
-  if [[ "$mode" == stateful && "$next_with_sessions" == refused ]]; then
-    local refusal; refusal="$(refusal_of_2026 "http://127.0.0.1:$proxy_port/mcp")"
-    if [[ "$refusal" == "400 -32022 2024-11-05,2025-03-26,2025-06-18,2025-11-25" ]]; then
-      echo "ok   2026-07-28 request refused: HTTP 400, UnsupportedProtocolVersion, supported = the revisions with sessions"
-      summary+=("$mode 2026-07-28: refused, as a server with sessions must (suite not run; see next_with_sessions)")
-    else
-      echo "FAIL 2026-07-28 request: expected 400 -32022 with the session revisions, got: $refusal"
-      echo "     if the server now serves 2026-07-28 beside its sessions, set next_with_sessions=run in run.sh"
-      summary+=("$mode 2026-07-28: FAILED, not refused as expected")
-      status=1
-    fi
-  else
+  {
     echo "--- conformance-next ($("$node" "$conformance_next" --version)), --requirements 2026-07-28, through auth-proxy on port $proxy_port"
     timeout 900 "$node" "$conformance_next" server --url "http://127.0.0.1:$proxy_port/mcp" --requirements 2026-07-28 \
       -o "$dir/results-next" >"$dir/suite-next.log" 2>&1 || true
@@ -223,7 +189,7 @@ run_mode() { # run_mode MODE STATEFUL EXPECTED-FAILURE…
       tail -n 60 "$dir/suite-next.log"
     fi
     summary+=("$(tail -n 1 "$dir/verdict-next.txt")")
-  fi
+  }
   # --- end conformance-next
 
   if [[ "$mode" == stateless ]]; then
@@ -240,8 +206,8 @@ run_mode() { # run_mode MODE STATEFUL EXPECTED-FAILURE…
   fi
 }
 
-run_mode stateless false ${expected_stateless[@]+"${expected_stateless[@]}"}
-run_mode stateful true ${expected_stateful[@]+"${expected_stateful[@]}"}
+run_mode stateless Stateless ${expected_stateless[@]+"${expected_stateless[@]}"}
+run_mode stateful StatefulForInitializeClients ${expected_stateful[@]+"${expected_stateful[@]}"}
 
 echo
 echo "=== conformance summary ($((SECONDS - started)) s)"

@@ -27,7 +27,7 @@ public static class McpHttpServiceCollectionExtensions
         services.AddSingleton<McpHttpSessions>();
         services.AddSingleton<McpEventStore>();
         services.AddSingleton<IConfigureOptions<HttpServerTransportOptions>, McpHttpTransportSetup>();
-        services.AddMcpServer().WithHttpTransport();
+        services.AddMcpServer().WithHttpTransport().WithHybridDiscoverVersions();
 
         // Scopes are checked per tool by ToolCallFilter (the tool is named in the body, not in the HTTP request); the
         // endpoint only needs to know the caller is an API key.

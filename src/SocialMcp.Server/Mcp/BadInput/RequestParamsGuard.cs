@@ -35,6 +35,18 @@ public static class RequestParamsGuard
         [RequestMethods.CompletionComplete] = TypeOf<CompleteRequestParams>(),
     };
 
+    // Methods the 2026-07-28 revision removed. A request of that revision names its version in params._meta; its
+    // params are not the old ones, so reading them as such would answer -32602 where the revision wants -32601.
+    private static readonly HashSet<string> RemovedIn20260728 = new(StringComparer.Ordinal)
+    {
+        RequestMethods.Initialize, RequestMethods.Ping, RequestMethods.ResourcesSubscribe, RequestMethods.ResourcesUnsubscribe,
+    };
+
+    private const string MetaProtocolVersion = "io.modelcontextprotocol/protocolVersion";
+
+    private static bool NamesARevisionInMeta(JsonNode? parameters) =>
+        parameters is JsonObject { } body && body["_meta"] is JsonObject meta && meta.ContainsKey(MetaProtocolVersion);
+
     public static IMcpMessageFilterBuilder AddRequestParamsGuard(this IMcpMessageFilterBuilder filters) =>
         filters.AddIncomingFilter(next => async (context, cancellationToken) =>
         {
@@ -55,6 +67,8 @@ public static class RequestParamsGuard
             return new(McpErrorCode.MethodNotFound, $"Method not found: '{InputExcerpt.Of(request.Method)}'.", null);
         if (!ParamsTypes.TryGetValue(request.Method, out var paramsType))
             return null;
+        if (RemovedIn20260728.Contains(request.Method) && NamesARevisionInMeta(request.Params))
+            return null; // the SDK answers these with 404 / -32601 Method not found on that revision, as it must
 
         if (request.Params is not (null or JsonObject))
         {
