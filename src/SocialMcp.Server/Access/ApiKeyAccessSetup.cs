@@ -7,14 +7,14 @@ namespace SocialMcp.Server.Access;
 public static class ApiKeyAccessSetup
 {
     /// <summary>
-    /// API keys for the HTTP endpoint: the <c>ApiKey</c> authentication scheme (the default scheme) and per-key rate
-    /// limits of tools/call.
+    /// API keys for the HTTP endpoint: the <c>ApiKey</c> authentication scheme (the default scheme). Per-key limits of
+    /// tools/call are <see cref="Mcp.ToolCallFilter"/>'s, the same on stdio and over HTTP.
     /// </summary>
     public static IServiceCollection AddApiKeyAccess(this IServiceCollection services)
     {
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, displayName: "API key", null);
-        services.AddSingleton<IMcpRequestAdmission, ToolCallRateLimits>();
+        services.AddSingleton<IMcpRequestAdmission, AdmitEveryRequest>();
         return services;
     }
 }

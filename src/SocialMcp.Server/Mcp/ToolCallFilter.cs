@@ -65,7 +65,7 @@ public sealed class ToolCallFilter(ToolSchemaCatalog schemas, ToolRateLimiter ra
                 Hint: $"Ask the person running the server for a key with the '{access.Scope}' scope."));
         }
 
-        if (caller.IsLocal && RateLimited(caller.RatePartition, access.Operation) is { } rateLimited)
+        if (RateLimited(caller.RatePartition, access.Operation) is { } rateLimited)
             return rateLimited;
 
         var (arguments, unreadable) = ToolArguments.Read(context.Params?.Arguments);
