@@ -8,7 +8,7 @@ namespace SocialMcp.Server.Access;
 public sealed record RateLimitDecision(bool Admitted, int Limit, int Remaining, TimeSpan ResetAfter);
 
 /// <summary>
-/// Fixed-window limits per (caller, operation), shared by HTTP (429) and stdio (RATE_LIMITED), and per client address
+/// Fixed-window limits per (caller, operation), answered as RATE_LIMITED on both transports, and per client address
 /// for requests without a valid API key. Built on System.Threading.RateLimiting; one limiter per partition, created on
 /// first use.
 /// </summary>
