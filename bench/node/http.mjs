@@ -90,6 +90,10 @@ const env = {
   ...process.env,
   SOCIALMCP_RateLimits__ReadPerWindow: "100000000",
   SOCIALMCP_RateLimits__CreatePerWindow: "100000000",
+  SOCIALMCP_RateLimits__RequestsPerWindow: "100000000",
+  // wrk replays one 2025-11-25 tools/call without a session: the stateless mode (the default is hybrid, which would
+  // want an initialize first from a 2025-11-25 client).
+  SOCIALMCP_Http__SessionMode: "Stateless",
   SOCIALMCP_Quotas__PostsPerMonth: "100000000",
   SOCIALMCP_Logging__LogLevel__Default: "Warning",
 };
@@ -196,7 +200,7 @@ for (const t of targets) console.log(`${t.met ? "MET   " : "MISSED"} ${t.target}
 writeFileSync(opts.out, JSON.stringify({
   benchmark: "http", date: new Date().toISOString(), seconds, warmupSeconds: Number(opts.warmup), rounds, protocolVersion,
   referenceMode: "stateful: one initialize, its Mcp-Session-Id on every request (the reference has no stateless mode)",
-  socialmcpMode: "stateless (Http:Stateful=false, the default), Authorization: Bearer API key",
+  socialmcpMode: "stateless (Http:SessionMode=Stateless), Authorization: Bearer API key",
   machine: machineInfo(), summary, ratios, targets, memory: { idleAfterInitialize: idle, afterLoad: loaded }, runs, oneWrkThread: oneThread,
 }, null, 2) + "\n");
 rmSync(dir, { recursive: true, force: true });

@@ -39,6 +39,7 @@ const benchEnv = {
   // Limits meant for agents, not for a benchmark: a stdio caller is rate-limited per workspace like an HTTP key.
   SOCIALMCP_RateLimits__ReadPerWindow: "100000000",
   SOCIALMCP_RateLimits__CreatePerWindow: "100000000",
+  SOCIALMCP_RateLimits__RequestsPerWindow: "100000000",
   SOCIALMCP_Quotas__PostsPerMonth: "100000000",
   SOCIALMCP_Logging__LogLevel__Default: "Warning",
 };
