@@ -20,6 +20,24 @@ public sealed class SqliteStoreTests : IAsyncLifetime
 
     private async Task<SqliteConnection> OpenAsync() => await _services.Get<SqliteConnectionFactory>().OpenAsync(Ct);
 
+    /// <summary>A version-1 draft for x in the local workspace's default set, not yet stored.</summary>
+    private async Task<Post> DraftForXAsync(string text)
+    {
+        var set = await _services.Store.ReadAsync(s => s.PlatformSets.GetDefaultAsync(LocalWorkspace.Id, Ct), Ct);
+        return new Post
+        {
+            Id = Guid.NewGuid().ToString(),
+            WorkspaceId = LocalWorkspace.Id,
+            PlatformSetId = set!.Id,
+            Status = PostStatus.Draft,
+            Content = Drafts.Text(text),
+            Platforms = [Platform.X],
+            Version = 1,
+            CreatedAt = TestServices.Start,
+            UpdatedAt = TestServices.Start,
+        };
+    }
+
     [Fact]
     public async Task Migrations_OnNewFile_AreAppliedRecordedAndWalIsOn()
     {
@@ -94,19 +112,7 @@ public sealed class SqliteStoreTests : IAsyncLifetime
     [Fact]
     public async Task Post_FromAnotherWorkspace_IsNotFound()
     {
-        var set = await _services.Store.ReadAsync(s => s.PlatformSets.GetDefaultAsync(LocalWorkspace.Id, Ct), Ct);
-        var post = new Post
-        {
-            Id = Guid.NewGuid().ToString(),
-            WorkspaceId = LocalWorkspace.Id,
-            PlatformSetId = set!.Id,
-            Status = PostStatus.Draft,
-            Content = Drafts.Text("x"),
-            Platforms = [Platform.X],
-            Version = 1,
-            CreatedAt = TestServices.Start,
-            UpdatedAt = TestServices.Start,
-        };
+        var post = await DraftForXAsync("x");
         await _services.Store.WriteAsync(async s => { await s.Posts.InsertAsync(post, Ct); return 0; }, Ct);
 
         var read = await _services.Store.ReadAsync(s => s.Posts.GetAsync("another-workspace", post.Id, Ct), Ct);
@@ -117,19 +123,7 @@ public sealed class SqliteStoreTests : IAsyncLifetime
     [Fact]
     public async Task PostUpdate_WithWrongExpectedVersion_ChangesNothing()
     {
-        var set = await _services.Store.ReadAsync(s => s.PlatformSets.GetDefaultAsync(LocalWorkspace.Id, Ct), Ct);
-        var post = new Post
-        {
-            Id = Guid.NewGuid().ToString(),
-            WorkspaceId = LocalWorkspace.Id,
-            PlatformSetId = set!.Id,
-            Status = PostStatus.Draft,
-            Content = Drafts.Text("v1"),
-            Platforms = [Platform.X],
-            Version = 1,
-            CreatedAt = TestServices.Start,
-            UpdatedAt = TestServices.Start,
-        };
+        var post = await DraftForXAsync("v1");
         await _services.Store.WriteAsync(async s => { await s.Posts.InsertAsync(post, Ct); return 0; }, Ct);
 
         var updated = await _services.Store.WriteAsync(s => s.Posts.UpdateAsync(post with { Content = Drafts.Text("v2"), Version = 3 }, 2, Ct), Ct);
@@ -143,19 +137,7 @@ public sealed class SqliteStoreTests : IAsyncLifetime
     [Fact]
     public async Task WriteAsync_WhenWorkThrows_RollsBackEverything()
     {
-        var set = await _services.Store.ReadAsync(s => s.PlatformSets.GetDefaultAsync(LocalWorkspace.Id, Ct), Ct);
-        var post = new Post
-        {
-            Id = Guid.NewGuid().ToString(),
-            WorkspaceId = LocalWorkspace.Id,
-            PlatformSetId = set!.Id,
-            Status = PostStatus.Draft,
-            Content = Drafts.Text("x"),
-            Platforms = [Platform.X],
-            Version = 1,
-            CreatedAt = TestServices.Start,
-            UpdatedAt = TestServices.Start,
-        };
+        var post = await DraftForXAsync("x");
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => _services.Store.WriteAsync<int>(async s =>
         {
@@ -169,19 +151,7 @@ public sealed class SqliteStoreTests : IAsyncLifetime
     [Fact]
     public async Task Events_AreAppendOnly()
     {
-        var set = await _services.Store.ReadAsync(s => s.PlatformSets.GetDefaultAsync(LocalWorkspace.Id, Ct), Ct);
-        var post = new Post
-        {
-            Id = Guid.NewGuid().ToString(),
-            WorkspaceId = LocalWorkspace.Id,
-            PlatformSetId = set!.Id,
-            Status = PostStatus.Draft,
-            Content = Drafts.Text("x"),
-            Platforms = [Platform.X],
-            Version = 1,
-            CreatedAt = TestServices.Start,
-            UpdatedAt = TestServices.Start,
-        };
+        var post = await DraftForXAsync("x");
         await _services.Store.WriteAsync(async s =>
         {
             await s.Posts.InsertAsync(post, Ct);
