@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -75,32 +76,50 @@ public static class McpServerSetup
 /// </summary>
 internal sealed class ToolSchemaBinding(ToolSchemaCatalog catalog) : IPostConfigureOptions<McpServerOptions>
 {
+    // The SDK builds McpServerOptions for every session, and in stateless HTTP mode for every request, from the same
+    // singleton tools. Each tool is checked and bound once; later option builds find it here and skip it (the check
+    // walked every schema per request: 6 % of the server's CPU under load, bench/results/before-after-issues-10-11.md).
+    private readonly ConditionalWeakTable<Tool, object> bound = [];
+
     // PostConfigure: runs after the SDK has filled the tool collection.
     public void PostConfigure(string? name, McpServerOptions options)
     {
         var tools = options.ToolCollection ?? throw new InvalidOperationException("No MCP tools are registered.");
+        var boundAny = false;
         foreach (var tool in tools)
         {
             var protocolTool = tool.ProtocolTool;
-            var schema = catalog.Find(protocolTool.Name)
-                ?? throw new InvalidOperationException($"Tool '{protocolTool.Name}' has no input schema in Mcp/Schemas.");
-            var generated = PropertyNames(protocolTool.InputSchema);
-            var ours = PropertyNames(schema.Json);
-            if (!generated.SetEquals(ours))
-            {
-                throw new InvalidOperationException(
-                    $"Schema of '{protocolTool.Name}' has members [{string.Join(", ", ours.Order())}] but the tool method binds [{string.Join(", ", generated.Order())}].");
-            }
-            protocolTool.InputSchema = schema.Json;
-            // The product's tools have one (the catalog insists); conformance fixtures keep whatever the SDK made.
-            if (schema.OutputJson is { } output)
-                protocolTool.OutputSchema = output;
-            _ = ToolAccessCatalog.AccessOf(tool); // throws at start-up for a tool without [ToolAccess]
+            if (bound.TryGetValue(protocolTool, out _))
+                continue;
+            Bind(tool);
+            bound.AddOrUpdate(protocolTool, catalog);
+            boundAny = true;
         }
+        if (!boundAny)
+            return;
 
         var orphans = catalog.All.Select(s => s.ToolName).Except(tools.Select(t => t.ProtocolTool.Name)).ToList();
         if (orphans.Count > 0)
             throw new InvalidOperationException($"Schemas without a tool: {string.Join(", ", orphans)}.");
+    }
+
+    private void Bind(McpServerTool tool)
+    {
+        var protocolTool = tool.ProtocolTool;
+        var schema = catalog.Find(protocolTool.Name)
+            ?? throw new InvalidOperationException($"Tool '{protocolTool.Name}' has no input schema in Mcp/Schemas.");
+        var generated = PropertyNames(protocolTool.InputSchema);
+        var ours = PropertyNames(schema.Json);
+        if (!generated.SetEquals(ours))
+        {
+            throw new InvalidOperationException(
+                $"Schema of '{protocolTool.Name}' has members [{string.Join(", ", ours.Order())}] but the tool method binds [{string.Join(", ", generated.Order())}].");
+        }
+        protocolTool.InputSchema = schema.Json;
+        // The product's tools have one (the catalog insists); conformance fixtures keep whatever the SDK made.
+        if (schema.OutputJson is { } output)
+            protocolTool.OutputSchema = output;
+        _ = ToolAccessCatalog.AccessOf(tool); // throws at start-up for a tool without [ToolAccess]
     }
 
     private static HashSet<string> PropertyNames(JsonElement schema) =>

@@ -23,14 +23,23 @@ internal sealed class JsonRpcBodyGuard(ILogger<JsonRpcBodyGuard> logger) : IStar
     {
         app.Use(async (context, nextMiddleware) =>
         {
-            if (await RefusedAsync(context))
-                return;
+            switch (await CheckAsync(context))
+            {
+                case BodyCheck.Answered:
+                    return;
+                case BodyCheck.RequestPassed:
+                    // Set here, not inside CheckAsync: an async method's AsyncLocal changes end when it returns.
+                    RequestParamsGuard.MarkCheckedUpstream();
+                    break;
+            }
             await nextMiddleware(context);
         });
         next(app);
     };
 
-    private async Task<bool> RefusedAsync(HttpContext context)
+    private enum BodyCheck { NotChecked, Answered, RequestPassed }
+
+    private async Task<BodyCheck> CheckAsync(HttpContext context)
     {
         var request = context.Request;
         // Only bodies of a known, bounded length are read here; larger ones go on to the endpoint's own 413.
@@ -38,7 +47,7 @@ internal sealed class JsonRpcBodyGuard(ILogger<JsonRpcBodyGuard> logger) : IStar
             || request.Headers.Authorization.Count == 0
             || request.ContentLength is not (> 0 and <= GuardedStdioTransport.MaxLineBytes))
         {
-            return false;
+            return BodyCheck.NotChecked;
         }
 
         var body = new byte[request.ContentLength.Value];
@@ -80,15 +89,15 @@ internal sealed class JsonRpcBodyGuard(ILogger<JsonRpcBodyGuard> logger) : IStar
             logger.LogInformation("Refused an MCP POST: {Reason}", verdict.Reason ?? "params");
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
             await context.Response.WriteAsJsonAsync<JsonRpcMessage>(reply, McpJsonUtilities.DefaultOptions, "application/json", context.RequestAborted);
-            return true;
+            return BodyCheck.Answered;
         }
         if (verdict.Message is null && verdict.Reason is not null)
         {
             // A notification that cannot be read: nothing to answer, as for any notification.
             logger.LogInformation("Ignored an MCP POST: {Reason}", verdict.Reason);
             context.Response.StatusCode = StatusCodes.Status202Accepted;
-            return true;
+            return BodyCheck.Answered;
         }
-        return false;
+        return verdict.Message is JsonRpcRequest ? BodyCheck.RequestPassed : BodyCheck.NotChecked;
     }
 }

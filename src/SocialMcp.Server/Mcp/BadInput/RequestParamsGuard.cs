@@ -47,10 +47,17 @@ public static class RequestParamsGuard
     private static bool NamesARevisionInMeta(JsonNode? parameters) =>
         parameters is JsonObject { } body && body["_meta"] is JsonObject meta && meta.ContainsKey(MetaProtocolVersion);
 
+    // Set by JsonRpcBodyGuard once it has checked an HTTP POST's message; the SDK runs the message's handlers in the
+    // POST's execution context, so the filter below sees it and does not read the same params a second time.
+    private static readonly AsyncLocal<bool> CheckedUpstream = new();
+
+    /// <summary>Tells the filter that the message now being handled was checked before the transport read it.</summary>
+    internal static void MarkCheckedUpstream() => CheckedUpstream.Value = true;
+
     public static IMcpMessageFilterBuilder AddRequestParamsGuard(this IMcpMessageFilterBuilder filters) =>
         filters.AddIncomingFilter(next => async (context, cancellationToken) =>
         {
-            if (context.JsonRpcMessage is JsonRpcRequest request && Check(request) is { } problem)
+            if (!CheckedUpstream.Value && context.JsonRpcMessage is JsonRpcRequest request && Check(request) is { } problem)
             {
                 var exception = new McpProtocolException(problem.Message, problem.Code);
                 if (problem.Path is not null)
