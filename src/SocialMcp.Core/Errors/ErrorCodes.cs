@@ -38,6 +38,9 @@ public static class ErrorCodes
     public const string DefaultPlatformSetProtected = "DEFAULT_PLATFORM_SET_PROTECTED";
     public const string IdempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED";
     public const string PlanChanged = "PLAN_CHANGED";
+    public const string PlatformNotConfigured = "PLATFORM_NOT_CONFIGURED";
+    public const string ConnectFailed = "CONNECT_FAILED";
+    public const string ConnectExpired = "CONNECT_EXPIRED";
     public const string InternalError = "INTERNAL_ERROR";
 
     public static IReadOnlyList<string> All { get; } =
@@ -48,6 +51,6 @@ public static class ErrorCodes
         MediaUploadFailed, PlatformError, AuthExpired, WithdrawNotSupported, PermissionMissing, ContentRejected,
         DuplicateContent, QuotaExhausted, UnknownTool, ForbiddenScope, QuotaExceeded,
         PlatformSetNameTaken, PlatformSetLimitReached, PlatformSetInUse, DefaultPlatformSetProtected, IdempotencyKeyReused,
-        PlanChanged, InternalError,
+        PlanChanged, PlatformNotConfigured, ConnectFailed, ConnectExpired, InternalError,
     ];
 }
