@@ -9,7 +9,13 @@ namespace SocialMcp.Server.Mcp;
 /// One tool's input schema (the JSON advertised in tools/list and the compiled validator of that same JSON) and, for the
 /// product's tools, its output schema: what the structuredContent of a successful call conforms to.
 /// </summary>
-public sealed record ToolSchema(string ToolName, JsonElement Json, JsonSchema Validator, JsonElement? OutputJson = null, JsonSchema? OutputValidator = null);
+public sealed record ToolSchema(string ToolName, JsonElement Json, JsonSchema Validator, JsonElement? OutputJson = null)
+{
+    // Compiled on first use: only the tests validate results against it, so a server does not pay for it at start-up.
+    private readonly Lazy<JsonSchema?> _outputValidator = new(() => OutputJson is { } output ? JsonSchema.Compile(output) : null);
+
+    public JsonSchema? OutputValidator => _outputValidator.Value;
+}
 
 /// <summary>
 /// Input schemas of tools registered outside the product's set, e.g. the conformance fixtures (only when they are
@@ -60,7 +66,7 @@ public sealed class ToolSchemaCatalog
             var json = JsonSerializer.SerializeToElement(Inline(schema, defs, toolName));
             // Tools of additional sources (the conformance fixtures) have no output schema of ours.
             JsonElement? output = outputs.TryGetValue(toolName, out var found) ? found : null;
-            if (!_schemas.TryAdd(toolName, new ToolSchema(toolName, json, JsonSchema.Compile(json), output, output is { } o ? JsonSchema.Compile(o) : null)))
+            if (!_schemas.TryAdd(toolName, new ToolSchema(toolName, json, JsonSchema.Compile(json), output)))
                 throw new InvalidOperationException($"Tool '{toolName}' has two input schemas.");
         }
     }
