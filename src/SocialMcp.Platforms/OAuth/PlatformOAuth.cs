@@ -183,7 +183,9 @@ public sealed class PlatformOAuth(
         switch (profile.ClientAuth)
         {
             case ClientAuthStyle.Basic:
-                var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{credentials.ClientId}:{credentials.ClientSecret}"));
+                // RFC 6749 §2.3.1: id and secret are form-encoded before joining (a no-op for X's URL-safe ids and secrets).
+                var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes(
+                    $"{Uri.EscapeDataString(credentials.ClientId)}:{Uri.EscapeDataString(credentials.ClientSecret)}"));
                 return new HttpRequestMessage(HttpMethod.Post, url)
                 {
                     Content = new FormUrlEncodedContent(parameters),
