@@ -19,7 +19,10 @@ public sealed class CodeExchangeTests
         harness.Stub
             .On(HttpMethod.Post, Root + "x/2/oauth2/token", new
             {
-                token_type = "bearer", expires_in = 7200, access_token = "x-access-1", refresh_token = "x-refresh-1",
+                token_type = "bearer",
+                expires_in = 7200,
+                access_token = "x-access-1",
+                refresh_token = "x-refresh-1",
                 scope = "tweet.read tweet.write users.read media.write offline.access",
             })
             .On(HttpMethod.Get, Root + "x/2/users/me", new { data = new { id = "2244994945", username = "maker", name = "The Maker" } });
@@ -74,8 +77,13 @@ public sealed class CodeExchangeTests
         harness.Stub
             .On(HttpMethod.Post, Root + "tiktok/v2/oauth/token/", new
             {
-                open_id = "open-1", scope = "user.info.basic,video.publish,video.upload", access_token = "tt-access", expires_in = 7200,
-                refresh_token = "tt-refresh", refresh_expires_in = 15552000, token_type = "Bearer",
+                open_id = "open-1",
+                scope = "user.info.basic,video.publish,video.upload",
+                access_token = "tt-access",
+                expires_in = 7200,
+                refresh_token = "tt-refresh",
+                refresh_expires_in = 15552000,
+                token_type = "Bearer",
             })
             .On(HttpMethod.Get, Root + "tiktok/v2/user/info/", new { data = new { user = new { open_id = "open-1", display_name = "dancer" } }, error = new { code = "ok", message = "" } });
 
