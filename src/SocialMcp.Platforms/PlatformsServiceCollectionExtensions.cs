@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using SocialMcp.Core.Publishing;
 using SocialMcp.Platforms.Adapters;
 using SocialMcp.Platforms.Http;
+using SocialMcp.Platforms.OAuth;
 using SocialMcp.Platforms.Sandbox;
 using SocialMcp.Platforms.Tokens;
 
@@ -16,12 +17,14 @@ public static class PlatformsServiceCollectionExtensions
     /// <summary>
     /// The publishers: one adapter per platform (every concrete <see cref="PlatformAdapter"/> in this assembly),
     /// their HttpClients with the shared resilience handler, the token vault (Data Protection keys in
-    /// <c>Tokens:KeysDirectory</c>), and the sandbox publisher for sandbox accounts.
+    /// <c>Tokens:KeysDirectory</c>), the sandbox publisher for sandbox accounts, and the platforms' OAuth clients
+    /// (<see cref="SocialMcp.Core.Accounts.OAuth.IPlatformOAuth"/>, with their own no-retry HttpClients).
     /// </summary>
     public static IServiceCollection AddPlatformPublishers(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddPlatformHttpClients();
+        services.AddPlatformOAuth();
         services.AddDataProtection().SetApplicationName("socialmcp");
         services.AddOptions<KeyManagementOptions>().Configure<IConfiguration>((keys, configuration) =>
         {

@@ -13,6 +13,25 @@ public sealed class PlatformOptions
     /// <summary>The API root the adapter's relative paths hang off, e.g. https://api.x.com.</summary>
     public Uri? BaseUrl { get; set; }
 
+    /// <summary>
+    /// Our app's OAuth client id at the platform (<c>Platforms:{p}:ClientId</c>; TikTok calls it the client key, Instagram
+    /// and Threads want their own app ids, not the Facebook one). Not a secret, but never needed in a result.
+    /// </summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>Our app's OAuth client secret. From the environment or user secrets; never logged, never in a message.</summary>
+    public string? ClientSecret { get; set; }
+
+    /// <summary>
+    /// Where the OAuth endpoints live when they are not the platform's real ones: each endpoint is this root plus the
+    /// real URL's path (docs/platforms.md#oauth-url-rule). Unset: derived from <see cref="BaseUrl"/> when that points at an
+    /// emulator, else the real URLs.
+    /// </summary>
+    public Uri? OAuthBaseUrl { get; set; }
+
+    /// <summary>The scopes to ask for instead of the minimal set (docs/platforms.md, each platform's "OAuth" section), separated by spaces or commas.</summary>
+    public string? Scopes { get; set; }
+
     /// <summary>Timeout of one HTTP attempt.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

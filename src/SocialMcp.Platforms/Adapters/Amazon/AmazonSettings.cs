@@ -5,7 +5,7 @@ namespace SocialMcp.Platforms.Adapters.Amazon;
 
 /// <summary>
 /// Amazon Posts values from <c>Platforms:amazon:Settings:*</c> (docs/platforms.md#amazon-settings). <c>ClientId</c> is the Login with
-/// Amazon client id sent as <c>Amazon-Advertising-API-ClientId</c> on every call; it has no default.
+/// Amazon client id sent as <c>Amazon-Advertising-API-ClientId</c> on every call; it has no default but <c>Platforms:amazon:ClientId</c>.
 /// </summary>
 internal sealed record AmazonSettings(
     string? ClientId,
@@ -24,7 +24,9 @@ internal sealed record AmazonSettings(
     {
         var s = options.Settings;
         return new AmazonSettings(
-            ClientId: s.GetValueOrDefault("ClientId") is { Length: > 0 } clientId ? clientId : null,
+            // The OAuth client id (Platforms:amazon:ClientId) is the same Login with Amazon id: one setting serves both.
+            ClientId: s.GetValueOrDefault("ClientId") is { Length: > 0 } clientId ? clientId
+                : options.ClientId is { Length: > 0 } oauthClientId ? oauthClientId : null,
             // Up to five products (ASINs) per post (off.).
             MaxProducts: Number(s, "MaxProducts", 5),
             // How often to re-read the version and try again when someone else moved the post meanwhile.
