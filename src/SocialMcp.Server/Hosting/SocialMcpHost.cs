@@ -71,6 +71,7 @@ public static class SocialMcpHost
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
 
         builder.Services.AddSocialCore();
+        builder.Services.AddHostedService<StartupGarbageRelease>();
         builder.Services.AddSocialStorage();
         builder.Services.AddPlatformPublishers();
         // Token encryption keys live beside the database unless Tokens:KeysDirectory says otherwise, so moving or
