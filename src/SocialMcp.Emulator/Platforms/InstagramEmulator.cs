@@ -340,7 +340,14 @@ public abstract class GraphContainerEmulator : IEmulatorModule
             var fields = GraphEmulation.Fields(query, "id");
             // "me" is the token's own account, as Graph answers it: how an account is verified before it is connected.
             if (id == "me")
-                return GraphEmulation.Ok(Select(new Dictionary<string, object?> { ["id"] = token.AccountId, ["username"] = token.Username }, fields));
+                return GraphEmulation.Ok(Select(new Dictionary<string, object?>
+                {
+                    ["id"] = token.AccountId,
+                    // Instagram Login's GET me names the account's id user_id as well (docs/emulator.md#identities).
+                    ["user_id"] = token.AccountId,
+                    ["username"] = token.Username,
+                    ["name"] = token.Username,
+                }, fields));
             lock (_gate)
             {
                 if (_containers.TryGetValue(id, out var container) && container.UserId == token.AccountId)
