@@ -103,7 +103,8 @@ public sealed class OAuthAuthority
     /// <summary>Sets the access-token lifetime (Meta: the short- and the long-lived one) of one platform, or of all when null.</summary>
     public void SetAccessTokenLifetime(TimeSpan lifetime, Platform? platform = null)
     {
-        foreach (var settings in platform is { } one ? [_settings[one]] : _settings.Values)
+        IEnumerable<OAuthPlatformSettings> targets = platform is { } one ? [_settings[one]] : _settings.Values;
+        foreach (var settings in targets)
         {
             settings.AccessTokenLifetime = lifetime;
             if (settings.LongLivedTokenLifetime is not null)
@@ -114,14 +115,16 @@ public sealed class OAuthAuthority
     /// <summary>Sets the refresh-token lifetime of one platform, or of all that issue refresh tokens when null.</summary>
     public void SetRefreshTokenLifetime(TimeSpan? lifetime, Platform? platform = null)
     {
-        foreach (var settings in platform is { } one ? [_settings[one]] : _settings.Values.Where(s => s.Refresh != RefreshRule.ExtendAccessToken))
+        IEnumerable<OAuthPlatformSettings> targets = platform is { } one ? [_settings[one]] : _settings.Values.Where(s => s.Refresh != RefreshRule.ExtendAccessToken);
+        foreach (var settings in targets)
             settings.RefreshTokenLifetime = lifetime;
     }
 
     /// <summary>Makes the demo user decline consent on one platform, or on all when null.</summary>
     public void DeclineConsent(bool decline = true, Platform? platform = null)
     {
-        foreach (var settings in platform is { } one ? [_settings[one]] : _settings.Values)
+        IEnumerable<OAuthPlatformSettings> targets = platform is { } one ? [_settings[one]] : _settings.Values;
+        foreach (var settings in targets)
             settings.Decline = decline;
     }
 

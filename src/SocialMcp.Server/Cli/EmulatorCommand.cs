@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.CommandLine.Parsing;
 using SocialMcp.Core.Domain;
 using SocialMcp.Emulator;
 using SocialMcp.Emulator.OAuth;

@@ -358,7 +358,7 @@ public sealed class TokenLifecycleTests
     [Fact]
     public void ParseScoped_NamesThePlatformOrNone()
     {
-        Assert.Equal((Platform.X, "5s"), OAuthSwitches.ParseScoped("x=5s"));
+        Assert.Equal(((Platform?)Platform.X, "5s"), OAuthSwitches.ParseScoped("x=5s"));
         Assert.Equal(((Platform?)null, "3"), OAuthSwitches.ParseScoped("3"));
         Assert.Throws<FormatException>(() => OAuthSwitches.ParseScoped("myspace=3"));
         Assert.Throws<FormatException>(() => OAuthSwitches.ParseDuration("soon"));
