@@ -76,6 +76,8 @@ public sealed class PlatformEmulator : IAsyncDisposable
             OAuthRoutes.Map(platform, group, state);
         }
 
+        OAuthControl.Map(app, state);
+
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new PlatformEmulator(app, state, faults, observer, new Uri(address.TrimEnd('/') + "/"));

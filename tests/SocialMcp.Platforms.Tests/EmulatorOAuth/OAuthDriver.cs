@@ -119,7 +119,7 @@ internal sealed class OAuthDriver : IAsyncDisposable
     public Task<HttpResponseMessage> RefreshAsync(Platform platform, string refreshToken, string? secret = null, string? clientId = null) =>
         TokenCallAsync(platform, new Dictionary<string, string> { ["grant_type"] = "refresh_token", ["refresh_token"] = refreshToken }, secret, clientId);
 
-    private Task<HttpResponseMessage> TokenCallAsync(Platform platform, Dictionary<string, string> fields, string? secret, string? clientId)
+    private async Task<HttpResponseMessage> TokenCallAsync(Platform platform, Dictionary<string, string> fields, string? secret, string? clientId)
     {
         var id = clientId ?? ClientId(platform);
         var key = secret ?? Secret(platform);
@@ -131,21 +131,21 @@ internal sealed class OAuthDriver : IAsyncDisposable
                 // A confidential X client authenticates with HTTP Basic.
                 using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(fields) };
                 request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{id}:{key}")));
-                return SendAsync(request);
+                return await SendAsync(request);
             }
             case Platform.TikTok:
                 fields["client_key"] = id;
                 fields["client_secret"] = key;
-                return Http.PostAsync(url, new FormUrlEncodedContent(fields));
+                return await Http.PostAsync(url, new FormUrlEncodedContent(fields));
             case Platform.Facebook:
                 fields["client_id"] = id;
                 fields["client_secret"] = key;
                 fields.Remove("grant_type");
-                return Http.GetAsync(QueryHelpers.AddQueryString(url, fields!));
+                return await Http.GetAsync(QueryHelpers.AddQueryString(url, fields!));
             default:
                 fields["client_id"] = id;
                 fields["client_secret"] = key;
-                return Http.PostAsync(url, new FormUrlEncodedContent(fields));
+                return await Http.PostAsync(url, new FormUrlEncodedContent(fields));
         }
     }
 

@@ -346,6 +346,21 @@ public sealed class TokenLifecycleTests
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
+    [Fact]
+    public async Task ControlEndpoints_RevokeAndCountOverHttp_ForAnEmulatorInAnotherProcess()
+    {
+        await using var driver = await OAuthDriver.StartAsync(Platform.TikTok);
+        var refreshToken = (await driver.ConnectAsync(Platform.TikTok))["refresh_token"]!.GetValue<string>();
+
+        using var revoked = await driver.Http.PostAsync("_emulator/oauth/tiktok/revoke-grants", null);
+        using var refresh = await driver.RefreshAsync(Platform.TikTok, refreshToken);
+        using var calls = await driver.Http.GetAsync("_emulator/oauth/tiktok/token-calls?grantType=refresh_token");
+
+        Assert.Equal(1, (await OAuthDriver.JsonAsync(revoked))["revoked"]!.GetValue<int>());
+        Assert.Equal(HttpStatusCode.BadRequest, refresh.StatusCode);
+        Assert.Equal(1, (await OAuthDriver.JsonAsync(calls))["calls"]!.GetValue<int>());
+    }
+
     [Theory]
     [InlineData("5s", 5)]
     [InlineData("10m", 600)]
