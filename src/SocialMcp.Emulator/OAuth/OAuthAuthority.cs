@@ -171,14 +171,15 @@ public sealed class OAuthAuthority
     /// The consent page: an unknown client or a redirect that is not allowed gets an error page (never a redirect);
     /// otherwise the demo user consents (or declines) and a code bound to client, redirect and challenge is issued.
     /// </summary>
+    /// <param name="facebookLogin">Instagram through the Facebook dialog: the consenting user is Facebook's, with Pages and their Instagram accounts.</param>
     public AuthorizeOutcome Authorize(Platform platform, string? clientId, string? redirectUri, string? responseType, string? scope,
-        string? challenge, string? challengeMethod, bool offline)
+        string? challenge, string? challengeMethod, bool offline, bool facebookLogin = false)
     {
         _state.CountCall(platform, "oauth.authorize");
         var settings = _settings[platform];
         if (Client(platform, clientId) is not { } client)
             return new AuthorizeOutcome("The client_id is not the id of a registered app.", null, null, null, []);
-        if (redirectUri is null || !RedirectAllowed(client, settings, redirectUri))
+        if (redirectUri is null || !RedirectAllowed(client, facebookLogin ? _settings[Platform.Facebook] : settings, redirectUri))
             return new AuthorizeOutcome("The redirect_uri is not registered for this app.", null, null, null, []);
         if (responseType != "code")
             return Failed("unsupported_response_type", "response_type must be code.");
@@ -205,7 +206,10 @@ public sealed class OAuthAuthority
 
         var code = RandomToken(32);
         lock (_gate)
-            _codes[code] = new Code(platform, client.ClientId, redirectUri, challenge, method, scopes, offline, Now + settings.CodeLifetime);
+            _codes[code] = new Code(platform, client.ClientId, redirectUri, challenge, method, scopes, offline, Now + settings.CodeLifetime)
+            {
+                User = facebookLogin ? _users[Platform.Facebook] : _users[platform],
+            };
         return new AuthorizeOutcome(null, code, null, null, scopes);
 
         static AuthorizeOutcome Failed(string error, string description) => new(null, null, error, description, []);
@@ -260,7 +264,7 @@ public sealed class OAuthAuthority
             // Single use, and a code that failed on the checks above stays usable for the right request (as on the platforms).
             issued.Used = true;
 
-            var grant = new Grant(platform, client, _users[platform], issued.Scopes, Now);
+            var grant = new Grant(platform, client, issued.User, issued.Scopes, Now);
             _grants.Add(grant);
             if (GetsRefreshToken(settings, client, issued))
             {
@@ -386,12 +390,30 @@ public sealed class OAuthAuthority
             var longLived = grant.Issued[userToken].LongLived;
             return grant.User.SubAccounts.Select(page =>
             {
-                var token = _state.IssueToken(platform, page.Id, page.Name, scopes: grant.Scopes,
+                // On Instagram (through Facebook Login) a Page's token stands for the Instagram account behind the Page.
+                var (accountId, name) = platform == Platform.Instagram && page.InstagramAccountId is { } ig ? (ig, page.InstagramUsername ?? page.Name) : (page.Id, page.Name);
+                var token = _state.IssueToken(platform, accountId, name, scopes: grant.Scopes,
                     expiresAt: longLived ? DateTimeOffset.MaxValue : user.ExpiresAt);
                 grant.Issued[token.Token] = new IssuedToken(Now, LongLived: false);
                 _grantsByAccessToken[token.Token] = grant;
                 return (page, token);
             }).ToList();
+        }
+    }
+
+    /// <summary>
+    /// The Instagram account (behind one of the user's Pages) a live Facebook Login user token may act for, or null
+    /// (docs/emulator.md#identities).
+    /// </summary>
+    public OAuthSubAccount? ActsFor(Platform platform, string token, string accountId)
+    {
+        lock (_gate)
+        {
+            if (platform != Platform.Instagram || Live(platform, token) is not { } grant)
+                return null;
+            return grant.User.SubAccounts.FirstOrDefault(p => p.InstagramAccountId == accountId) is { } page
+                ? new OAuthSubAccount(accountId, page.InstagramUsername ?? page.Name)
+                : null;
         }
     }
 
@@ -476,6 +498,7 @@ public sealed class OAuthAuthority
         public IReadOnlyList<string> Scopes { get; } = scopes;
         public bool Offline { get; } = offline;
         public DateTimeOffset ExpiresAt { get; } = expiresAt;
+        public required OAuthDemoUser User { get; init; }
         public bool Used { get; set; }
     }
 

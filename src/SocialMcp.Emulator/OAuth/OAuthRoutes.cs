@@ -45,7 +45,7 @@ public static class OAuthRoutes
     public static void Map(Platform platform, RouteGroupBuilder routes, EmulatorState state)
     {
         var authority = state.OAuth;
-        routes.MapGet(AuthorizePath(platform), Handler(http => Task.FromResult(Authorize(platform, authority, http))));
+        routes.MapGet(AuthorizePath(platform), Handler(http => Task.FromResult(Authorize(platform, authority, http, facebookLogin: false))));
         switch (platform)
         {
             case Platform.X:
@@ -70,14 +70,24 @@ public static class OAuthRoutes
                 break;
             case Platform.Facebook:
                 // The code exchange is a GET with the secret in the query (3p); POST is accepted as well.
-                routes.MapGet(TokenPath(platform), Handler(http => MetaTokenAsync(platform, authority, http)));
-                routes.MapPost(TokenPath(platform), Handler(http => MetaTokenAsync(platform, authority, http)));
+                routes.MapGet(TokenPath(platform), Handler(http => MetaTokenAsync(platform, authority, http, facebookStyle: true)));
+                routes.MapPost(TokenPath(platform), Handler(http => MetaTokenAsync(platform, authority, http, facebookStyle: true)));
                 break;
             default:
                 // Instagram Login and Threads: POST code exchange, then GET access_token (exchange) and refresh_access_token.
-                routes.MapPost(TokenPath(platform), Handler(http => MetaTokenAsync(platform, authority, http)));
-                routes.MapGet("access_token", Handler(http => MetaTokenAsync(platform, authority, http)));
-                routes.MapGet("refresh_access_token", Handler(http => MetaTokenAsync(platform, authority, http)));
+                routes.MapPost(TokenPath(platform), Handler(http => MetaTokenAsync(platform, authority, http, facebookStyle: false)));
+                routes.MapGet("access_token", Handler(http => MetaTokenAsync(platform, authority, http, facebookStyle: false)));
+                routes.MapGet("refresh_access_token", Handler(http => MetaTokenAsync(platform, authority, http, facebookStyle: false)));
+                if (platform == Platform.Instagram)
+                {
+                    // Instagram through Facebook Login (the adapter's graph.facebook.com root): Facebook's dialog and token
+                    // endpoints, and the user's Pages with the Instagram accounts behind them (docs/emulator.md#identities).
+                    var version = FacebookEmulator.GraphVersion;
+                    routes.MapGet($"{version}/dialog/oauth", Handler(http => Task.FromResult(Authorize(platform, authority, http, facebookLogin: true))));
+                    routes.MapGet($"{version}/oauth/access_token", Handler(http => MetaTokenAsync(platform, authority, http, facebookStyle: true)));
+                    routes.MapPost($"{version}/oauth/access_token", Handler(http => MetaTokenAsync(platform, authority, http, facebookStyle: true)));
+                    routes.MapGet("{userId}/accounts", Handler(http => InstagramPages.AccountsAsync(http, state)));
+                }
                 break;
         }
     }
@@ -86,7 +96,7 @@ public static class OAuthRoutes
 
     // ---- authorize -----------------------------------------------------------------------------------------
 
-    private static IResult Authorize(Platform platform, OAuthAuthority authority, HttpContext http)
+    private static IResult Authorize(Platform platform, OAuthAuthority authority, HttpContext http, bool facebookLogin)
     {
         var query = http.Request.Query;
         string? Param(string name) => query.TryGetValue(name, out var value) ? value.ToString() : null;
@@ -94,7 +104,7 @@ public static class OAuthRoutes
         var clientId = platform == Platform.TikTok ? Param("client_key") : Param("client_id");
         var redirectUri = Param("redirect_uri");
         var outcome = authority.Authorize(platform, clientId, redirectUri, Param("response_type") ?? (IsMeta(platform) ? "code" : null), Param("scope"),
-            Param("code_challenge"), Param("code_challenge_method"), Param("access_type") == "offline");
+            Param("code_challenge"), Param("code_challenge_method"), Param("access_type") == "offline", facebookLogin);
         if (outcome.PageError is { } pageError)
             return ErrorPage(platform, pageError);
 
@@ -118,7 +128,7 @@ public static class OAuthRoutes
         if (Param("state") is { } state)
             parameters.Add(("state", state));
         // Instagram appends "#_" to the redirect that carries the code (docs/platforms.md#instagram-auth-and-tokens).
-        var fragment = platform == Platform.Instagram && outcome.Code is not null ? "#_" : "";
+        var fragment = platform == Platform.Instagram && !facebookLogin && outcome.Code is not null ? "#_" : "";
         return Results.Redirect(WithQuery(redirectUri!, parameters) + fragment);
     }
 
@@ -320,7 +330,8 @@ public static class OAuthRoutes
 
     // ---- Facebook, Instagram Login, Threads ----------------------------------------------------------------
 
-    private static async Task<IResult> MetaTokenAsync(Platform platform, OAuthAuthority authority, HttpContext http)
+    /// <param name="facebookStyle">Facebook's token endpoint (also Instagram's through Facebook Login): GET code exchange, fb_exchange_token.</param>
+    private static async Task<IResult> MetaTokenAsync(Platform platform, OAuthAuthority authority, HttpContext http, bool facebookStyle)
     {
         var parameters = await GraphEmulation.ReadParametersAsync(http.Request);
         var grantType = parameters.GetValueOrDefault("grant_type");
@@ -338,29 +349,24 @@ public static class OAuthRoutes
             return MetaAnswer(platform, authority.RefreshLongLived(platform, expected, accessToken), codeExchange: false);
         }
 
-        var exchange = platform switch
-        {
-            Platform.Facebook => "fb_exchange_token",
-            Platform.Threads => "th_exchange_token",
-            _ => "ig_exchange_token",
-        };
+        var exchange = facebookStyle ? "fb_exchange_token" : platform == Platform.Threads ? "th_exchange_token" : "ig_exchange_token";
         if (grantType == exchange)
         {
             // Facebook names the token fb_exchange_token and sends client_id; Instagram and Threads send the secret alone.
-            var token = platform == Platform.Facebook ? parameters.GetValueOrDefault("fb_exchange_token") : accessToken;
-            var owner = platform == Platform.Facebook ? clientId : authority.UserClientOf(platform, token);
+            var token = facebookStyle ? parameters.GetValueOrDefault("fb_exchange_token") : accessToken;
+            var owner = facebookStyle ? clientId : authority.UserClientOf(platform, token);
             if (authority.AuthenticateClient(platform, owner, secret) is not { } exchanger)
                 return ClientSecretRefused(platform, authority, token);
             return MetaAnswer(platform, authority.ExchangeForLongLived(platform, exchange, exchanger, token), codeExchange: false);
         }
 
-        if (platform != Platform.Facebook && grantType != "authorization_code")
+        if (!facebookStyle && grantType != "authorization_code")
             return GraphEmulation.Error(400, 100, "(#100) Unsupported grant_type");
         if (authority.AuthenticateClient(platform, clientId, secret) is not { } client)
             return GraphEmulation.Error(400, 1, "Error validating client secret.");
         var code = parameters.GetValueOrDefault("code");
         var outcome = authority.ExchangeCode(platform, client, code, parameters.GetValueOrDefault("redirect_uri"), parameters.GetValueOrDefault("code_verifier"));
-        return MetaAnswer(platform, outcome, codeExchange: true);
+        return MetaAnswer(facebookStyle ? Platform.Facebook : platform, outcome, codeExchange: true);
     }
 
     /// <summary>A wrong secret on a long-lived exchange; a dead token is reported first, as Graph checks the token first.</summary>

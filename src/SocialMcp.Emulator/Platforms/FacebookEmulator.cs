@@ -366,7 +366,8 @@ public sealed class FacebookEmulator : IEmulatorModule
                 case "tasks":
                     json["tasks"] = new JsonArray("ADVERTISE", "ANALYZE", "CREATE_CONTENT", "MESSAGING", "MODERATE", "MANAGE");
                     break;
-                case "instagram_business_account" when page.InstagramAccountId is not null:
+                // Also asked as instagram_business_account{id,username}.
+                case not null when field.StartsWith("instagram_business_account", StringComparison.Ordinal) && page.InstagramAccountId is not null:
                     json["instagram_business_account"] = new JsonObject { ["id"] = page.InstagramAccountId };
                     break;
             }

@@ -184,6 +184,50 @@ public sealed class TokenLifecycleTests
         Assert.Equal(page.InstagramAccountId, (await OAuthDriver.JsonAsync(response))["instagram_business_account"]!["id"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task InstagramThroughFacebookLogin_UserTokenPublishesAsTheAccountBehindAPage()
+    {
+        await using var driver = await OAuthDriver.StartAsync(Platform.Instagram);
+        var clientId = OAuthDriver.ClientId(Platform.Instagram);
+        using var authorize = await driver.Http.GetAsync($"instagram/v23.0/dialog/oauth?client_id={clientId}&redirect_uri={Uri.EscapeDataString(OAuthDriver.Redirect)}"
+            + "&response_type=code&state=s&scope=instagram_basic,instagram_content_publish,pages_show_list");
+        Assert.DoesNotContain("#_", authorize.Headers.Location!.OriginalString);
+        var code = OAuthDriver.QueryOf(authorize.Headers.Location!)["code"];
+        using var exchange = await driver.MetaGetAsync(Platform.Instagram, "v23.0/oauth/access_token", new()
+        {
+            ["client_id"] = clientId,
+            ["client_secret"] = OAuthDriver.Secret(Platform.Instagram),
+            ["redirect_uri"] = OAuthDriver.Redirect,
+            ["code"] = code,
+        });
+        var shortToken = (await OAuthDriver.JsonAsync(exchange))["access_token"]!.GetValue<string>();
+        using var longLived = await driver.MetaGetAsync(Platform.Instagram, "v23.0/oauth/access_token", new()
+        {
+            ["grant_type"] = "fb_exchange_token",
+            ["client_id"] = clientId,
+            ["client_secret"] = OAuthDriver.Secret(Platform.Instagram),
+            ["fb_exchange_token"] = shortToken,
+        });
+        var userToken = (await OAuthDriver.JsonAsync(longLived))["access_token"]!.GetValue<string>();
+        var page = driver.OAuth.DemoUser(Platform.Facebook).SubAccounts[1];
+
+        using var lookup = await driver.WithTokenAsync(Platform.Instagram, HttpMethod.Get, $"{page.Id}?fields=instagram_business_account", userToken);
+        using var accounts = await driver.WithTokenAsync(Platform.Instagram, HttpMethod.Get, "me/accounts?fields=id,name,instagram_business_account", userToken);
+        using var container = await driver.WithTokenAsync(Platform.Instagram, HttpMethod.Post, $"{page.InstagramAccountId}/media", userToken,
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["image_url"] = "https://media.example/photo.jpg" }));
+        var containerId = (await OAuthDriver.JsonAsync(container))["id"]!.GetValue<string>();
+        using var status = await driver.WithTokenAsync(Platform.Instagram, HttpMethod.Get, $"{containerId}?fields=status_code", userToken);
+        using var published = await driver.WithTokenAsync(Platform.Instagram, HttpMethod.Post, $"{page.InstagramAccountId}/media_publish", userToken,
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["creation_id"] = containerId }));
+
+        Assert.Equal(HttpStatusCode.OK, exchange.StatusCode);
+        Assert.Equal(page.InstagramAccountId, (await OAuthDriver.JsonAsync(lookup))["instagram_business_account"]!["id"]!.GetValue<string>());
+        Assert.Equal(2, (await OAuthDriver.JsonAsync(accounts))["data"]!.AsArray().Count);
+        Assert.Equal(HttpStatusCode.OK, status.StatusCode);
+        Assert.True(published.IsSuccessStatusCode, await published.Content.ReadAsStringAsync());
+        Assert.Equal(1, driver.Emulator.State.LivePosts(Platform.Instagram));
+    }
+
     [Theory]
     [InlineData(Platform.Instagram, "ig_exchange_token", "ig_refresh_token")]
     [InlineData(Platform.Threads, "th_exchange_token", "th_refresh_token")]
