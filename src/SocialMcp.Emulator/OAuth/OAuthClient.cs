@@ -33,7 +33,7 @@ public sealed record OAuthDemoUser(string AccountId, string Username, string Dis
         Platform.X => new("1700000000000000001", "socialmcp_demo", "SocialMcp Demo", []),
         Platform.LinkedIn => new("dEm0MeMbEr1", "socialmcp-demo", "SocialMcp Demo", []),
         Platform.TikTok => new("-000demoOpenId0000000001", "socialmcp.demo", "SocialMcp Demo", []),
-        Platform.YouTube => new("UCs0cialmcpDem0Channel001", "@socialmcpdemo", "SocialMcp Demo", []),
+        Platform.YouTube => new("UCs0cialmcpDem0Channel001", "socialmcpdemo", "SocialMcp Demo", []),
         Platform.Facebook => new("100000000000001", "SocialMcp Demo", "SocialMcp Demo",
         [
             new("104000000000001", "SocialMcp Demo Page", "17841400000000101", "socialmcp.page"),

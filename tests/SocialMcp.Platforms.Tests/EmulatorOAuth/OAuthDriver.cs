@@ -127,12 +127,12 @@ internal sealed class OAuthDriver : IAsyncDisposable
         switch (platform)
         {
             case Platform.X:
-            {
-                // A confidential X client authenticates with HTTP Basic.
-                using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(fields) };
-                request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{id}:{key}")));
-                return await SendAsync(request);
-            }
+                {
+                    // A confidential X client authenticates with HTTP Basic.
+                    using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(fields) };
+                    request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{id}:{key}")));
+                    return await SendAsync(request);
+                }
             case Platform.TikTok:
                 fields["client_key"] = id;
                 fields["client_secret"] = key;

@@ -50,13 +50,13 @@ public sealed class OAuthFlowTests
             case Platform.YouTube:
                 return await driver.WithTokenAsync(platform, HttpMethod.Get, "youtube/v3/channels?part=snippet&mine=true", token);
             case Platform.Facebook:
-            {
-                // The user token lists the Pages; the Page's own token publishes.
-                using var pages = await driver.WithTokenAsync(platform, HttpMethod.Get, "me/accounts", token);
-                var page = (await OAuthDriver.JsonAsync(pages))["data"]![0]!;
-                return await driver.WithTokenAsync(platform, HttpMethod.Post, $"{page["id"]}/feed", page["access_token"]!.GetValue<string>(),
-                    new FormUrlEncodedContent(new Dictionary<string, string> { ["message"] = "Hello from OAuth" }));
-            }
+                {
+                    // The user token lists the Pages; the Page's own token publishes.
+                    using var pages = await driver.WithTokenAsync(platform, HttpMethod.Get, "me/accounts", token);
+                    var page = (await OAuthDriver.JsonAsync(pages))["data"]![0]!;
+                    return await driver.WithTokenAsync(platform, HttpMethod.Post, $"{page["id"]}/feed", page["access_token"]!.GetValue<string>(),
+                        new FormUrlEncodedContent(new Dictionary<string, string> { ["message"] = "Hello from OAuth" }));
+                }
             case Platform.Instagram:
                 return await driver.WithTokenAsync(platform, HttpMethod.Post, $"{user.AccountId}/media", token,
                     new FormUrlEncodedContent(new Dictionary<string, string> { ["image_url"] = "https://media.example/photo.jpg", ["caption"] = "Hello" }));
@@ -64,17 +64,17 @@ public sealed class OAuthFlowTests
                 return await driver.WithTokenAsync(platform, HttpMethod.Post, $"{user.AccountId}/threads", token,
                     new FormUrlEncodedContent(new Dictionary<string, string> { ["media_type"] = "TEXT", ["text"] = "Hello from OAuth" }));
             default:
-            {
-                // Amazon: the advertiser profiles, then a call scoped to one of them.
-                using var profiles = await driver.WithTokenAsync(platform, HttpMethod.Get, "v2/profiles", token,
-                    headers: new Dictionary<string, string> { ["Amazon-Advertising-API-ClientId"] = OAuthDriver.ClientId(platform) });
-                var profileId = JsonNode.Parse(await profiles.Content.ReadAsStringAsync())![0]!["profileId"]!.ToString();
-                return await driver.WithTokenAsync(platform, HttpMethod.Get, "bp/v2/profiles", token, headers: new Dictionary<string, string>
                 {
-                    ["Amazon-Advertising-API-ClientId"] = OAuthDriver.ClientId(platform),
-                    ["Amazon-Advertising-API-Scope"] = profileId,
-                });
-            }
+                    // Amazon: the advertiser profiles, then a call scoped to one of them.
+                    using var profiles = await driver.WithTokenAsync(platform, HttpMethod.Get, "v2/profiles", token,
+                        headers: new Dictionary<string, string> { ["Amazon-Advertising-API-ClientId"] = OAuthDriver.ClientId(platform) });
+                    var profileId = JsonNode.Parse(await profiles.Content.ReadAsStringAsync())![0]!["profileId"]!.ToString();
+                    return await driver.WithTokenAsync(platform, HttpMethod.Get, "bp/v2/profiles", token, headers: new Dictionary<string, string>
+                    {
+                        ["Amazon-Advertising-API-ClientId"] = OAuthDriver.ClientId(platform),
+                        ["Amazon-Advertising-API-Scope"] = profileId,
+                    });
+                }
         }
     }
 
