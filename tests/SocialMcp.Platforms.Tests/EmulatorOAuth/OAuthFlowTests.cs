@@ -90,7 +90,10 @@ public sealed class OAuthFlowTests
         using var second = await driver.ExchangeAsync(platform, code);
 
         Assert.Equal(HttpStatusCode.BadRequest, second.StatusCode);
-        AssertDeadGrant(platform, await OAuthDriver.JsonAsync(second), codeExchange: true);
+        var refusal = await OAuthDriver.JsonAsync(second);
+        AssertDeadGrant(platform, refusal, codeExchange: true);
+        Assert.DoesNotContain(code, refusal.ToJsonString());
+        Assert.DoesNotContain(OAuthDriver.Secret(platform), refusal.ToJsonString());
     }
 
     /// <summary>docs/platforms.md's dead-grant table: X invalid_request, LinkedIn invalid_request, Google/TikTok/Amazon invalid_grant, Meta Graph errors.</summary>
