@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using SocialMcp.Core.Domain;
+using SocialMcp.Emulator.OAuth;
 
 namespace SocialMcp.Emulator;
 
@@ -17,13 +18,20 @@ public sealed class EmulatorState(TimeProvider time)
     private readonly ConcurrentDictionary<Platform, int> _livePosts = new();
     private readonly ConcurrentDictionary<(Platform, string), int> _calls = new();
 
+    private OAuthAuthority? _oauth;
+
     public TimeProvider Time => time;
 
+    /// <summary>The OAuth authority of every platform: clients, codes, grants, refresh rules and failure switches (docs/emulator.md).</summary>
+    public OAuthAuthority OAuth => LazyInitializer.EnsureInitialized(ref _oauth, () => new OAuthAuthority(this));
+
     /// <summary>Issues a token for an account on a platform (all scopes unless given).</summary>
-    public EmulatorToken IssueToken(Platform platform, string accountId, string? username = null, TimeSpan? lifetime = null, IEnumerable<string>? scopes = null)
+    /// <param name="expiresAt">An exact expiry instead of <paramref name="lifetime"/> (<see cref="DateTimeOffset.MaxValue"/>: never, as a Page token).</param>
+    public EmulatorToken IssueToken(Platform platform, string accountId, string? username = null, TimeSpan? lifetime = null, IEnumerable<string>? scopes = null,
+        DateTimeOffset? expiresAt = null)
     {
         var token = new EmulatorToken($"emu-{platform.ToWireName()}-{Guid.NewGuid():N}", platform, accountId, username ?? accountId,
-            time.GetUtcNow() + (lifetime ?? TimeSpan.FromDays(60)), (scopes ?? ["*"]).ToHashSet());
+            expiresAt ?? time.GetUtcNow() + (lifetime ?? TimeSpan.FromDays(60)), (scopes ?? ["*"]).ToHashSet());
         _tokens[token.Token] = token;
         return token;
     }

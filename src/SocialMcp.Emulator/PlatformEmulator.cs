@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SocialMcp.Core.Domain;
+using SocialMcp.Emulator.OAuth;
 
 namespace SocialMcp.Emulator;
 
@@ -40,6 +41,9 @@ public sealed class PlatformEmulator : IAsyncDisposable
 
     public Uri BaseUrlOf(Platform platform) => new(Root, platform.ToWireName() + "/");
 
+    /// <summary>The OAuth authority of every platform: clients, lifetimes, failure switches (docs/emulator.md).</summary>
+    public OAuthAuthority OAuth => State.OAuth;
+
     /// <summary>The modules in this assembly, one per platform (discovered so each platform lives in its own file).</summary>
     public static IReadOnlyList<IEmulatorModule> Modules { get; } = typeof(PlatformEmulator).Assembly.GetTypes()
         .Where(t => typeof(IEmulatorModule).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
@@ -69,7 +73,10 @@ public sealed class PlatformEmulator : IAsyncDisposable
             var group = app.MapGroup("/" + platform.ToWireName());
             group.AddEndpointFilter(async (context, next) => await ApplyFaultAsync(context.HttpContext, platform, faults, clock, next, context));
             module.Map(group, state);
+            OAuthRoutes.Map(platform, group, state);
         }
+
+        OAuthControl.Map(app, state);
 
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

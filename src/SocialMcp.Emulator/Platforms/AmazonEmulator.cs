@@ -57,6 +57,48 @@ public sealed partial class AmazonEmulator : IEmulatorModule
         routes.MapPut("bp/v2/posts/{postId}/unpublish", (HttpContext http, string postId) =>
             Handle(http, state, world, "unpublish", PostMediaType, call => Transition(call, postId, "WITHDRAWN")));
         routes.MapGet(TestMediaPath + "{name}", (string name) => TestMedia(name));
+
+        // The demo user of Login with Amazon acts for its brand profiles, listed by the Ads API's GET v2/profiles (docs/emulator.md#identities).
+        var demo = state.OAuth.DemoUser(Platform.Amazon);
+        world.AdvertiserProfiles[demo.AccountId] = demo.SubAccounts.Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+        routes.MapGet("v2/profiles", IResult (HttpContext http) => AdvertiserProfileList(http, state, world));
+    }
+
+    /// <summary>
+    /// <c>GET v2/profiles</c>: the advertiser profiles the token may act for (each one's id goes in the Scope header),
+    /// in the Ads API's shape: profileId, countryCode, currencyCode, timezone, accountInfo.
+    /// </summary>
+    private static IResult AdvertiserProfileList(HttpContext http, EmulatorState state, AmazonWorld world)
+    {
+        state.CountCall(Platform.Amazon, "advertiser_profiles");
+        var authorization = http.Request.Headers.Authorization.ToString();
+        if (state.Authenticate(Platform.Amazon, authorization.StartsWith("Bearer ", StringComparison.Ordinal) ? authorization[7..] : null) is not { } token)
+            return AmazonWorld.Error(401, "UNAUTHORIZED", "The access token is missing, invalid or expired.");
+        if (http.Request.Headers["Amazon-Advertising-API-ClientId"].ToString().Length == 0)
+            return AmazonWorld.Error(400, "INVALID_ARGUMENT", "The Amazon-Advertising-API-ClientId header is required.");
+        var demo = state.OAuth.DemoUser(Platform.Amazon);
+        var profiles = token.AccountId == demo.AccountId
+            ? demo.SubAccounts
+            : world.AdvertiserProfiles.TryGetValue(token.AccountId, out var ids)
+                ? ids.Select(id => new OAuth.OAuthSubAccount(id, token.Username)).ToList()
+                : [new OAuth.OAuthSubAccount(token.AccountId, token.Username)];
+        var list = new JsonArray(profiles.Select(p => (JsonNode)new JsonObject
+        {
+            // Profile ids are numbers in the Ads API.
+            ["profileId"] = long.TryParse(p.Id, System.Globalization.CultureInfo.InvariantCulture, out var number) ? JsonValue.Create(number) : JsonValue.Create(p.Id),
+            ["countryCode"] = "US",
+            ["currencyCode"] = "USD",
+            ["timezone"] = "America/Los_Angeles",
+            ["accountInfo"] = new JsonObject
+            {
+                ["marketplaceStringId"] = "ATVPDKIKX0DER",
+                ["id"] = "ENTITY" + p.Id,
+                ["type"] = "vendor",
+                ["name"] = p.Name,
+                ["validPaymentMethod"] = true,
+            },
+        }).ToArray());
+        return Results.Text(list.ToJsonString(), "application/json", System.Text.Encoding.UTF8);
     }
 
     private delegate IResult Endpoint(Call call);

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SocialMcp.Core.Domain;
+using SocialMcp.Emulator.OAuth;
 
 namespace SocialMcp.Emulator.Platforms;
 
@@ -69,7 +70,12 @@ public sealed class FacebookEmulator : IEmulatorModule
         routes.MapPost("video-upload/{version}/{videoId}", (HttpContext http, string version, string videoId) =>
             Guarded(http, state, store, [ManagePosts, PublishVideo], null, call => UploadReelAsync(http, store, call, videoId)));
         routes.MapGet("{id}", (HttpContext http, string id) =>
-            Guarded(http, state, store, [ReadEngagement], null, call => Task.FromResult(Read(store, call, id))));
+            Guarded(http, state, store, [ReadEngagement], null, call => Task.FromResult(Read(state, store, call, id))));
+        // Connecting through Facebook Login (docs/emulator.md#identities): the user's Pages with their Page tokens, and revocation.
+        routes.MapGet("{userId}/accounts", (HttpContext http, string userId) =>
+            Guarded(http, state, store, ["pages_show_list"], null, call => Task.FromResult(Accounts(state, call, userId))));
+        routes.MapDelete("{userId}/permissions", (HttpContext http, string userId) =>
+            Guarded(http, state, store, [], null, call => Task.FromResult(RevokePermissions(state, call, userId))));
         routes.MapDelete("{id}", (HttpContext http, string id) =>
             Guarded(http, state, store, [ManagePosts], null, call => Task.FromResult(Delete(state, store, call, id))));
     }
@@ -310,11 +316,17 @@ public sealed class FacebookEmulator : IEmulatorModule
 
     // ---- reads and deletes ---------------------------------------------------------------------------------
 
-    private static IResult Read(Store store, Call call, string id)
+    private static IResult Read(EmulatorState state, Store store, Call call, string id)
     {
         // "me" is the token's own Page: how an account is verified before it is connected.
         if (id == "me")
             return Json(new JsonObject { ["id"] = call.Token.AccountId, ["name"] = call.Token.Username });
+        if (PageOf(state, call.Token, id) is { } page)
+        {
+            // GET {page-id}?fields=instagram_business_account: the Instagram business account behind a Page.
+            var fields = (call.Param("fields") ?? "id,name").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            return Json(PageJson(page, fields, pageToken: null));
+        }
         lock (store)
         {
             if (!store.Nodes.TryGetValue(id, out var node) || node.Deleted || node.PageId != call.Token.AccountId)
@@ -322,6 +334,76 @@ public sealed class FacebookEmulator : IEmulatorModule
             var fields = (call.Param("fields") ?? "id").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             return Json(NodeJson(node, fields));
         }
+    }
+
+    /// <summary>A Page of the demo user a user token (or that Page's own token) belongs to.</summary>
+    private static OAuthSubAccount? PageOf(EmulatorState state, EmulatorToken token, string id)
+    {
+        var user = state.OAuth.DemoUser(Platform.Facebook);
+        var page = user.SubAccounts.FirstOrDefault(p => p.Id == id);
+        return page is not null && (token.AccountId == id || token.AccountId == user.AccountId) ? page : null;
+    }
+
+    private static JsonObject PageJson(OAuthSubAccount page, IReadOnlyCollection<string> fields, string? pageToken)
+    {
+        var json = new JsonObject();
+        foreach (var field in fields)
+        {
+            switch (field)
+            {
+                case "id":
+                    json["id"] = page.Id;
+                    break;
+                case "name":
+                    json["name"] = page.Name;
+                    break;
+                case "access_token" when pageToken is not null:
+                    json["access_token"] = pageToken;
+                    break;
+                case "category":
+                    json["category"] = "Brand";
+                    break;
+                case "tasks":
+                    json["tasks"] = new JsonArray("ADVERTISE", "ANALYZE", "CREATE_CONTENT", "MESSAGING", "MODERATE", "MANAGE");
+                    break;
+                // Also asked as instagram_business_account{id,username}.
+                case not null when field.StartsWith("instagram_business_account", StringComparison.Ordinal) && page.InstagramAccountId is not null:
+                    json["instagram_business_account"] = new JsonObject { ["id"] = page.InstagramAccountId };
+                    break;
+            }
+        }
+        json["id"] = page.Id;
+        return json;
+    }
+
+    /// <summary>
+    /// <c>GET me/accounts</c> with a user token: the user's Pages, each with a Page token — one that never expires when the
+    /// user token is long-lived (docs/platforms.md#facebook-auth-and-tokens). A token the authority did not issue lists none.
+    /// </summary>
+    private static IResult Accounts(EmulatorState state, Call call, string userId)
+    {
+        if (userId != "me" && userId != call.Token.AccountId)
+            return Unsupported("get", userId);
+        var fields = (call.Param("fields") ?? "access_token,category,name,id,tasks").Split(',',
+            StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var pages = state.OAuth.PageTokens(Platform.Facebook, call.Token.Token);
+        var data = new JsonArray(pages.Select(p => (JsonNode)PageJson(p.Page, fields, p.Token.Token)).ToArray());
+        return Json(new JsonObject
+        {
+            ["data"] = data,
+            ["paging"] = new JsonObject { ["cursors"] = new JsonObject { ["before"] = "QVFIUmRlbW8", ["after"] = "QVFIUmRlbW8" } },
+        });
+    }
+
+    /// <summary><c>DELETE {user-id}/permissions</c>: the person removes the app, and every token of the grant dies.</summary>
+    private static IResult RevokePermissions(EmulatorState state, Call call, string userId)
+    {
+        if (userId != "me" && userId != call.Token.AccountId)
+            return Unsupported("delete", userId);
+        state.CountCall(Platform.Facebook, "oauth.revoke");
+        if (!state.OAuth.RevokeGrantOf(call.Token.Token))
+            state.Revoke(call.Token.Token);
+        return Json(new JsonObject { ["success"] = true });
     }
 
     /// <summary><c>GET {page-id}/feed</c> or <c>/videos</c>: the Page's published items, newest first, from <c>since</c>.</summary>

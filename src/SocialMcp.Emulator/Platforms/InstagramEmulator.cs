@@ -340,9 +340,19 @@ public abstract class GraphContainerEmulator : IEmulatorModule
             var fields = GraphEmulation.Fields(query, "id");
             // "me" is the token's own account, as Graph answers it: how an account is verified before it is connected.
             if (id == "me")
-                return GraphEmulation.Ok(Select(new Dictionary<string, object?> { ["id"] = token.AccountId, ["username"] = token.Username }, fields));
+                return GraphEmulation.Ok(Select(new Dictionary<string, object?>
+                {
+                    ["id"] = token.AccountId,
+                    // Instagram Login's GET me names the account's id user_id as well (docs/emulator.md#identities).
+                    ["user_id"] = token.AccountId,
+                    ["username"] = token.Username,
+                    ["name"] = token.Username,
+                }, fields));
+            if (Platform == Platform.Instagram && InstagramPages.Lookup(state, token, id, fields) is { } page)
+                return page;
             lock (_gate)
             {
+                token = ActingAs(token, _containers.GetValueOrDefault(id)?.UserId ?? _posts.GetValueOrDefault(id)?.UserId);
                 if (_containers.TryGetValue(id, out var container) && container.UserId == token.AccountId)
                 {
                     state.CountCall(Platform, "container_status");
@@ -370,6 +380,7 @@ public abstract class GraphContainerEmulator : IEmulatorModule
             state.CountCall(Platform, "delete");
             lock (_gate)
             {
+                token = ActingAs(token, _posts.GetValueOrDefault(id)?.UserId);
                 if (!_posts.TryGetValue(id, out var post) || post.UserId != token.AccountId)
                     return GraphEmulation.UnknownObject(id, "delete");
                 var window = PublishesInWindow(_deletes, token.AccountId);
@@ -381,6 +392,12 @@ public abstract class GraphContainerEmulator : IEmulatorModule
             }
         }
 
+        /// <summary>The token as the account it acts for, when that is not its own (an Instagram user token from Facebook Login).</summary>
+        private EmulatorToken ActingAs(EmulatorToken token, string? accountId) =>
+            accountId is not null && accountId != "me" && accountId != token.AccountId && state.OAuth.ActsFor(Platform, token.Token, accountId) is { } account
+                ? token with { AccountId = account.Id, Username = account.Name }
+                : token;
+
         private IResult? Authorize(HttpContext http, IReadOnlyDictionary<string, string> parameters, string? userId, GraphOperation operation,
             out EmulatorToken token)
         {
@@ -388,7 +405,8 @@ public abstract class GraphContainerEmulator : IEmulatorModule
             var presented = state.Authenticate(Platform, GraphEmulation.TokenOf(http, parameters));
             if (presented is null)
                 return GraphEmulation.InvalidToken();
-            token = presented;
+            // A Facebook Login user token acts for the Instagram accounts behind its Pages (docs/emulator.md#identities).
+            token = presented = ActingAs(presented, userId);
             if (userId is not null && userId != "me" && userId != presented.AccountId)
                 return GraphEmulation.UnknownObject(userId, http.Request.Method == HttpMethods.Post ? "post" : "get");
             foreach (var group in module.ScopesFor(operation))

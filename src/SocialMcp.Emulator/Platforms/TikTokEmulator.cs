@@ -41,9 +41,37 @@ public sealed class TikTokEmulator : IEmulatorModule
         routes.MapPost(ContentInitPath, Handler(http => Handle(http, state, world, "content_init", ContentInit)));
         routes.MapPost("v2/post/publish/status/fetch/", Handler(http => Handle(http, state, world, "status_fetch", StatusFetch)));
         routes.MapPost("v2/video/list/", Handler(http => Handle(http, state, world, "video_list", VideoList)));
+        // Who a token belongs to, asked after the code exchange (docs/emulator.md#identities); needs user.info.basic.
+        routes.MapGet("v2/user/info/", IResult (HttpContext http) => UserInfo(http, state, world));
     }
 
     private delegate IResult Endpoint(Call call);
+
+    /// <summary><c>GET v2/user/info/?fields=open_id,union_id,avatar_url,display_name,username</c>: the requested fields of the token's user.</summary>
+    private static IResult UserInfo(HttpContext http, EmulatorState state, TikTokWorld world)
+    {
+        state.CountCall(Platform.TikTok, "user_info");
+        if (state.Authenticate(Platform.TikTok, BearerToken(http.Request)) is not { } token)
+            return world.Error(401, "access_token_invalid", "The access token is invalid or not found in the request.");
+        if (!token.Scopes.Contains("*") && !token.Scopes.Contains("user.info.basic"))
+            return world.Error(401, "scope_not_authorized", "The user did not authorize the scope required for completing this request (user.info.basic).");
+        var values = new Dictionary<string, string>
+        {
+            ["open_id"] = token.AccountId,
+            ["union_id"] = "union-" + token.AccountId,
+            ["avatar_url"] = $"https://p16-sign.tiktokcdn.com/avatar/{token.AccountId}.jpeg",
+            ["display_name"] = token.Username,
+            ["username"] = token.Username,
+        };
+        var fields = http.Request.Query["fields"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var user = new JsonObject();
+        foreach (var field in fields.Length > 0 ? fields : ["open_id", "union_id", "avatar_url", "display_name"])
+        {
+            if (values.TryGetValue(field, out var value))
+                user[field] = value;
+        }
+        return world.Ok(new JsonObject { ["user"] = user });
+    }
 
     /// <summary>Typed as a route handler (not a RequestDelegate) so the returned IResult is written and the fault filter applies.</summary>
     private static Delegate Handler(Func<HttpContext, Task<IResult>> handle) => handle;
