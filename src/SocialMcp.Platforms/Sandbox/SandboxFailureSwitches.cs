@@ -45,13 +45,15 @@ public sealed class SandboxFailureSwitches(IStore store, TimeProvider time)
             var metadata = account.Metadata.ValueKind == JsonValueKind.Object
                 ? JsonNode.Parse(account.Metadata.GetRawText())!.AsObject()
                 : new JsonObject();
-            var switches = metadata["sandbox"] as JsonObject ?? new JsonObject();
+            if (metadata["sandbox"] is not JsonObject switches)
+            {
+                switches = new JsonObject();
+                metadata["sandbox"] = switches;
+            }
             Apply(switches, "failPublish", failPublish);
             Apply(switches, "failWithdraw", failWithdraw);
             if (switches.Count == 0)
                 metadata.Remove("sandbox");
-            else
-                metadata["sandbox"] = switches;
             await session.Accounts.UpdateMetadataAsync(workspaceId, account.Id, metadata.ToJsonString(), time.GetUtcNow(), cancellationToken);
             return new SandboxSwitchState(account.Id, set.Name, platform,
                 switches["failPublish"]?.GetValue<string>(), switches["failWithdraw"]?.GetValue<string>());

@@ -135,8 +135,8 @@ public sealed class KeyRingProtectionTests : IDisposable
         foreach (var service in provider.GetServices<IHostedService>())
             await service.StartAsync(CancellationToken.None);
 
-        var warning = Assert.Single(logs.Entries, e => e.Level == LogLevel.Warning);
-        Assert.Contains("file permissions only", warning.Message);
+        var warning = Assert.Single(logs.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("file permissions only"));
+        Assert.Contains("Tokens:KeyEncryptionSecret", warning.Message);
     }
 
     [Fact]

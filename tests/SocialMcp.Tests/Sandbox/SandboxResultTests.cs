@@ -121,15 +121,15 @@ public sealed class SandboxResultTests
         var switches = new SandboxFailureSwitches(services.Store, services.Clock);
         var posts = services.Get<SocialMcp.Core.Posts.PostService>();
 
-        var on = await switches.SetAsync(LocalWorkspace.Id, Platform.X, null, "rate_limited", null, Ct);
+        var on = await switches.SetAsync(LocalWorkspace.Id, Platform.X, null, "platform_error", null, Ct);
         var failing = await posts.CreateAsync(LocalWorkspace.Id, Drafts.Create("Fail me", Platform.X), Ct);
         var failed = await posts.PublishAsync(LocalWorkspace.Id, failing.Post.Id, null, Ct);
         var off = await switches.SetAsync(LocalWorkspace.Id, Platform.X, WorkspaceProvisioner.DefaultSetName, "off", null, Ct);
         var passing = await posts.CreateAsync(LocalWorkspace.Id, Drafts.Create("Pass me", Platform.X), Ct);
         var passed = await posts.PublishAsync(LocalWorkspace.Id, passing.Post.Id, null, Ct);
 
-        Assert.Equal(ErrorCodes.RateLimited, on.FailPublish);
-        Assert.Equal(ErrorCodes.RateLimited, failed.Targets.Single().ErrorCode);
+        Assert.Equal(ErrorCodes.PlatformError, on.FailPublish);
+        Assert.Equal(ErrorCodes.PlatformError, failed.Targets.Single().ErrorCode);
         Assert.Null(off.FailPublish);
         Assert.Equal(TargetStatus.Published, passed.Targets.Single().Status);
         var metadata = (await services.AccountAsync(Platform.X)).Metadata;
