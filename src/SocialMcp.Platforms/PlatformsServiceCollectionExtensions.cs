@@ -1,14 +1,12 @@
-using Microsoft.AspNetCore.DataProtection;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using SocialMcp.Core.Publishing;
 using SocialMcp.Platforms.Adapters;
 using SocialMcp.Platforms.Http;
 using SocialMcp.Platforms.OAuth;
 using SocialMcp.Platforms.Sandbox;
 using SocialMcp.Platforms.Tokens;
+using SocialMcp.Platforms.Tokens.KeyRing;
 
 namespace SocialMcp.Platforms;
 
@@ -17,7 +15,8 @@ public static class PlatformsServiceCollectionExtensions
     /// <summary>
     /// The publishers: one adapter per platform (every concrete <see cref="PlatformAdapter"/> in this assembly),
     /// their HttpClients with the shared resilience handler, the token vault (Data Protection keys in
-    /// <c>Tokens:KeysDirectory</c>), the sandbox publisher for sandbox accounts, and the platforms' OAuth clients
+    /// <c>Tokens:KeysDirectory</c>, owner-only and encrypted at rest: <see cref="KeyRingProtection"/>), the sandbox
+    /// publisher for sandbox accounts, and the platforms' OAuth clients
     /// (<see cref="SocialMcp.Core.Accounts.OAuth.IPlatformOAuth"/>, with their own no-retry HttpClients).
     /// </summary>
     public static IServiceCollection AddPlatformPublishers(this IServiceCollection services)
@@ -25,14 +24,7 @@ public static class PlatformsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddPlatformHttpClients();
         services.AddPlatformOAuth();
-        services.AddDataProtection().SetApplicationName("socialmcp");
-        services.AddOptions<KeyManagementOptions>().Configure<IConfiguration>((keys, configuration) =>
-        {
-            var directory = configuration["Tokens:KeysDirectory"];
-            if (!string.IsNullOrWhiteSpace(directory))
-                keys.XmlRepository = new Microsoft.AspNetCore.DataProtection.Repositories.FileSystemXmlRepository(
-                    Directory.CreateDirectory(directory), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
-        });
+        services.AddProtectedKeyRing();
         services.AddSingleton<ITokenVault, TokenVault>();
 
         // Adapters are discovered rather than listed so each platform lives in its own folder without a shared edit.

@@ -63,9 +63,11 @@ public sealed class StdioEndToEndTests(ServerFixture fixture) : IClassFixture<Se
         foreach (var target in published.GetProperty("targets").EnumerateArray())
         {
             Assert.Equal("published", target.GetProperty("status").GetString());
-            // Sandbox accounts publish through the real adapters to the in-process emulator: real permalink shapes, nothing leaves the machine.
-            Assert.StartsWith("https://", target.GetProperty("url").GetString());
-            Assert.False(string.IsNullOrEmpty(target.GetProperty("platformPostId").GetString()));
+            // Sandbox accounts publish through the real adapters to the in-process emulator, nothing leaves the machine, and
+            // the result says so: a sandbox:// URL no one can take for a real post.
+            Assert.StartsWith($"sandbox://{target.GetProperty("platform").GetString()}/sbx-", target.GetProperty("url").GetString());
+            Assert.True(target.GetProperty("sandbox").GetBoolean());
+            Assert.StartsWith("sbx-", target.GetProperty("platformPostId").GetString());
         }
 
         var fetched = await Server.CallOkAsync("get_post", $$"""{"postId": "{{id}}", "includeEvents": true}""");

@@ -152,6 +152,7 @@ public sealed class ApiKeyAccessTests
         foreach (var (tool, args) in new[]
         {
             ("rename_platform_set", $$"""{"platformSetId": "{{setId}}", "name": "Stolen"}"""),
+            ("set_default_platform_set", $$"""{"platformSetId": "{{setId}}"}"""),
             ("delete_platform_set", $$"""{"platformSetId": "{{setId}}"}"""),
             ("list_accounts", $$"""{"platformSetId": "{{setId}}"}"""),
             ("create_post", $$"""{"content": {"text": "x"}, "platforms": ["x"], "platformSetId": "{{setId}}"}"""),

@@ -56,7 +56,7 @@ public sealed class SdkClientTests
         var fetched = await ToolCalls.CallOkAsync(client, "get_post", $$"""{"postId": "{{id}}"}""");
         Assert.Equal("published", fetched.GetProperty("status").GetString());
         Assert.All(fetched.GetProperty("targets").EnumerateArray(),
-            target => Assert.StartsWith("https://", target.GetProperty("url").GetString()));
+            target => Assert.StartsWith("sandbox://", target.GetProperty("url").GetString()));
     }
 
 }

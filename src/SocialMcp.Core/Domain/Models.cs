@@ -152,6 +152,12 @@ public sealed record PostTarget
     public string? PlatformErrorCode { get; init; }
     public string? PlatformErrorMessage { get; init; }
     public string? AttemptId { get; init; }
+
+    /// <summary>The handle of the target's account, read with the target (not stored on it): the result names who posted.</summary>
+    public string? AccountHandle { get; init; }
+
+    /// <summary>Whether the target's account is a sandbox account (publishes nowhere real), read with the target.</summary>
+    public bool? AccountIsSandbox { get; init; }
 }
 
 /// <summary>One row of the append-only event log: every change of a post's or a target's status.</summary>

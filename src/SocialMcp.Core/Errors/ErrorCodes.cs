@@ -41,6 +41,7 @@ public static class ErrorCodes
     public const string PlatformNotConfigured = "PLATFORM_NOT_CONFIGURED";
     public const string ConnectFailed = "CONNECT_FAILED";
     public const string ConnectExpired = "CONNECT_EXPIRED";
+    public const string SandboxFallbackRefused = "SANDBOX_FALLBACK_REFUSED";
     public const string InternalError = "INTERNAL_ERROR";
 
     public static IReadOnlyList<string> All { get; } =
@@ -51,6 +52,6 @@ public static class ErrorCodes
         MediaUploadFailed, PlatformError, AuthExpired, WithdrawNotSupported, PermissionMissing, ContentRejected,
         DuplicateContent, QuotaExhausted, UnknownTool, ForbiddenScope, QuotaExceeded,
         PlatformSetNameTaken, PlatformSetLimitReached, PlatformSetInUse, DefaultPlatformSetProtected, IdempotencyKeyReused,
-        PlanChanged, PlatformNotConfigured, ConnectFailed, ConnectExpired, InternalError,
+        PlanChanged, PlatformNotConfigured, ConnectFailed, ConnectExpired, SandboxFallbackRefused, InternalError,
     ];
 }

@@ -56,7 +56,7 @@ public sealed class PlatformSetService(IStore store, TimeProvider time, IOptions
             {
                 throw new ConflictException(new Problem(ErrorCodes.DefaultPlatformSetProtected,
                     $"'{set.Name}' is the workspace's default platform set and cannot be deleted.", "$.platformSetId",
-                    Hint: "Delete another set; the default set always stays."));
+                    Hint: "Make another set the default first (set_default_platform_set), then delete this one."));
             }
             var posts = await session.PlatformSets.CountPostsUsingAsync(set.Id, cancellationToken);
             if (posts > 0)
@@ -69,6 +69,31 @@ public sealed class PlatformSetService(IStore store, TimeProvider time, IOptions
             await session.PlatformSets.DeleteAsync(workspaceId, set.Id, cancellationToken);
             return set;
         }, cancellationToken);
+
+    /// <summary>
+    /// Makes a set the workspace's default: the set posts use when they name no platformSetId. The set that was the
+    /// default stays as it is, only no longer the default (it may then be deleted if no post uses it).
+    /// </summary>
+    public Task<PlatformSetSummary> MakeDefaultAsync(string workspaceId, string platformSetId, CancellationToken cancellationToken) =>
+        store.WriteAsync(async session =>
+        {
+            var set = await GetAsync(session, workspaceId, platformSetId, cancellationToken);
+            if (!set.IsDefault)
+            {
+                await session.PlatformSets.ClearDefaultAsync(workspaceId, cancellationToken);
+                await session.PlatformSets.MarkDefaultAsync(workspaceId, set.Id, cancellationToken);
+            }
+            return (await session.PlatformSets.ListWithAccountCountsAsync(workspaceId, cancellationToken)).Single(s => s.Set.Id == set.Id);
+        }, cancellationToken);
+
+    /// <summary>A set by id, or else by name (the command line names sets).</summary>
+    public Task<PlatformSet> FindAsync(string workspaceId, string idOrName, CancellationToken cancellationToken) =>
+        store.ReadAsync(async session =>
+            await session.PlatformSets.GetAsync(workspaceId, idOrName, cancellationToken)
+            ?? await session.PlatformSets.FindByNameAsync(workspaceId, idOrName, cancellationToken)
+            ?? throw new NotFoundException(new Problem(ErrorCodes.PlatformSetNotFound,
+                $"No platform set with id or name '{idOrName}' exists in this workspace.", "$.platformSetId",
+                Hint: "List the sets (list_platform_sets, or socialmcp sets list).")), cancellationToken);
 
     private static async Task<PlatformSet> GetAsync(IStoreSession session, string workspaceId, string platformSetId, CancellationToken cancellationToken) =>
         await session.PlatformSets.GetAsync(workspaceId, platformSetId, cancellationToken)

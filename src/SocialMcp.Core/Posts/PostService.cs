@@ -1,5 +1,6 @@
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
+using SocialMcp.Core.PlatformSets;
 using SocialMcp.Core.Publishing;
 using SocialMcp.Core.Scheduling;
 using SocialMcp.Core.Storage;
@@ -43,6 +44,8 @@ public sealed partial class PostService(
 
             var set = await ResolvePlatformSetAsync(session, workspaceId, command.PlatformSetId, cancellationToken);
             var accounts = await PostChanges.AccountsByPlatformAsync(session, workspaceId, set.Id, cancellationToken);
+            if (command.PlatformSetId is null)
+                await SandboxFallbackGuard.EnsureNoSilentSandboxAsync(session, workspaceId, set, command.Platforms, accounts, cancellationToken);
             var draft = new PostDraft(command.Content, command.Platforms, command.ScheduledFor);
             validator.EnsureValid(new RuleContext(draft, accounts, now, RulePurpose.Save));
 
@@ -202,6 +205,8 @@ public sealed partial class PostService(
                 [new Problem(ErrorCodes.ValidationFailed, "Pass either postId or content and platforms.", "$")]);
             var set = await ResolvePlatformSetAsync(session, workspaceId, create.PlatformSetId, cancellationToken);
             var setAccounts = await PostChanges.AccountsByPlatformAsync(session, workspaceId, set.Id, cancellationToken);
+            if (create.PlatformSetId is null)
+                await SandboxFallbackGuard.EnsureNoSilentSandboxAsync(session, workspaceId, set, create.Platforms, setAccounts, cancellationToken);
             var report = validator.Validate(new RuleContext(
                 new PostDraft(create.Content, create.Platforms, create.ScheduledFor), setAccounts, now, RulePurpose.Save));
             var draftRisks = create.ScheduledFor is { } scheduledAt
@@ -252,6 +257,8 @@ public sealed partial class PostService(
             PostId = post.Id,
             Platform = platform,
             AccountId = accounts[platform].Id,
+            AccountHandle = accounts[platform].Handle,
+            AccountIsSandbox = accounts[platform].IsSandbox,
             Status = TargetStatus.Pending,
             AttemptCount = 0,
             CreatedAt = now,

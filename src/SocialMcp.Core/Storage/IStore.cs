@@ -49,6 +49,11 @@ public interface IPlatformSetRepository
     Task<bool> RenameAsync(string workspaceId, string platformSetId, string name, CancellationToken cancellationToken);
     Task<int> CountPostsUsingAsync(string platformSetId, CancellationToken cancellationToken);
     Task<bool> DeleteAsync(string workspaceId, string platformSetId, CancellationToken cancellationToken);
+
+    /// <summary>Unmarks the workspace's default set; followed by <see cref="MarkDefaultAsync"/> in the same transaction.</summary>
+    Task<int> ClearDefaultAsync(string workspaceId, CancellationToken cancellationToken);
+
+    Task<bool> MarkDefaultAsync(string workspaceId, string platformSetId, CancellationToken cancellationToken);
 }
 
 public interface IAccountRepository

@@ -16,7 +16,9 @@ public sealed record SandboxDelivery(string PostId, Platform Platform, string Ac
 /// <summary>
 /// Publishes for sandbox accounts. When the server hosts the platform emulator (<see cref="ISandboxApi"/>), it hands the
 /// request to the platform's real adapter pointed at the emulator — the same code as production, nothing leaves the
-/// machine. Without one (unit tests of the domain) it answers by itself with a <c>sandbox://{platform}/{id}</c> URL.
+/// machine. Without one (unit tests of the domain) it answers by itself. Either way a sandbox target's id is
+/// <c>sbx-{UUIDv7}…</c> (unique across processes) and its URL <c>sandbox://{platform}/{id}</c>, never a real site's
+/// address (<see cref="SandboxPostIds"/>).
 /// Either way the account's metadata can make it fail a chosen way, so every error path is reachable:
 /// <code>{"sandbox": {"failPublish": "RATE_LIMITED", "failWithdraw": "PLATFORM_ERROR"}}</code>
 /// </summary>
@@ -62,14 +64,18 @@ public sealed class SandboxPublisher(
                 Account = ThroughEmulator(request.Account, baseUrl),
                 Media = FetchesMediaBytes.Contains(request.Platform) ? request.Media.Select(m => ToTestMedia(m, baseUrl)).ToList() : request.Media,
             }, cancellationToken);
-            if (outcome.Succeeded)
-                Record(request, outcome.PlatformPostId!);
-            return outcome;
+            if (!outcome.Succeeded)
+                return outcome;
+            // The emulator answers like the platform (https://x.com/… and ids that restart with the process): neither
+            // may reach the result, so the id gets a unique sandbox prefix and the URL the sandbox scheme.
+            var sandboxId = SandboxPostIds.Wrap(outcome.PlatformPostId!, time.GetUtcNow());
+            Record(request, sandboxId);
+            return outcome with { PlatformPostId = sandboxId, PublicUrl = SandboxPostIds.UrlOf(request.Platform, sandboxId) };
         }
 
-        var platformPostId = $"sbx-{name}-{Guid.CreateVersion7(time.GetUtcNow()):N}";
+        var platformPostId = SandboxPostIds.New(time.GetUtcNow());
         Record(request, platformPostId);
-        var url = $"sandbox://{name}/{platformPostId}";
+        var url = SandboxPostIds.UrlOf(request.Platform, platformPostId);
         // Amazon Posts are moderated: a new post waits in review before it goes live.
         return request.Platform == Platform.Amazon ? PublishOutcome.InReview(platformPostId, url) : PublishOutcome.Published(platformPostId, url);
     }
@@ -83,7 +89,11 @@ public sealed class SandboxPublisher(
         if (_api is not null && _adapters.TryGetValue(request.Platform, out var adapter))
         {
             var baseUrl = await _api.BaseUrlAsync(request.Platform, cancellationToken);
-            return await adapter.WithdrawAsync(request with { Account = ThroughEmulator(request.Account, baseUrl) }, cancellationToken);
+            return await adapter.WithdrawAsync(request with
+            {
+                Account = ThroughEmulator(request.Account, baseUrl),
+                PlatformPostId = SandboxPostIds.EmulatorIdOf(request.PlatformPostId),
+            }, cancellationToken);
         }
 
         logger.LogInformation("Sandbox {Platform}: withdrew {PlatformPostId}", name, request.PlatformPostId);

@@ -4,13 +4,16 @@ using SocialMcp.Core.Access;
 using SocialMcp.Core.Accounts;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
+using SocialMcp.Core.PlatformSets;
 using SocialMcp.Core.Workspaces;
+using SocialMcp.Platforms.Sandbox;
 using SocialMcp.Server.Hosting;
 
 namespace SocialMcp.Server.Cli;
 
 /// <summary>
-/// Operator commands: <c>workspaces create|list</c> and <c>keys create|list|revoke</c>. They open the same store
+/// Operator commands: <c>workspaces create|list</c>, <c>keys create|list|revoke</c>, <c>accounts …</c> and
+/// <c>sets list|default</c>. They open the same store
 /// as the server (safe while it runs: SQLite WAL) and print to stdout — they are not MCP sessions.
 /// </summary>
 public static class AdminCommands
@@ -19,7 +22,10 @@ public static class AdminCommands
     {
         root.Subcommands.Add(Workspaces(db));
         root.Subcommands.Add(Keys(db));
-        root.Subcommands.Add(Accounts(db));
+        var accounts = Accounts(db);
+        accounts.Subcommands.Add(SandboxSwitches(db));
+        root.Subcommands.Add(accounts);
+        root.Subcommands.Add(PlatformSets(db));
         root.Subcommands.Add(EmulatorCommand.Create());
     }
 
@@ -134,6 +140,57 @@ public static class AdminCommands
         }, ct));
 
         return new Command("accounts", "Connect, list and remove platform accounts.") { connect, list, remove };
+    }
+
+    /// <summary><c>accounts sandbox</c>: the failure switches of a sandbox account, so every error path can be tried.</summary>
+    private static Command SandboxSwitches(Option<string?> db)
+    {
+        var workspace = new Option<string>("--workspace") { Description = "Workspace id or name.", DefaultValueFactory = _ => LocalWorkspace.Id };
+        var platform = new Option<string>("--platform") { Description = $"One of: {string.Join(", ", PlatformNames.AllWireNames)}.", Required = true };
+        var set = new Option<string?>("--set") { Description = "Platform set id or name (default: the workspace's default set)." };
+        var codes = $"{string.Join("|", SandboxPublisher.SimulatedFailures)}|off";
+        var failPublish = new Option<string?>("--fail-publish") { Description = $"Make publishes fail with this code, or succeed again with off: {codes}." };
+        var failWithdraw = new Option<string?>("--fail-withdraw") { Description = $"Make withdrawals fail with this code, or succeed again with off: {codes}." };
+        var sandbox = new Command("sandbox", "Make a sandbox account fail publishes or withdrawals on purpose (or stop).")
+            { workspace, platform, set, failPublish, failWithdraw };
+        sandbox.SetAction((result, ct) => RunAsync(result.GetValue(db), async services =>
+        {
+            if (!PlatformNames.TryParse(result.GetValue(platform), out var which))
+                throw new DomainValidationException([new Problem(ErrorCodes.ValidationFailed, $"Unknown platform '{result.GetValue(platform)}'.", "$.platform")]);
+            var target = await services.GetRequiredService<WorkspaceService>().ResolveAsync(result.GetValue(workspace)!, ct);
+            var state = await ActivatorUtilities.CreateInstance<SandboxFailureSwitches>(services).SetAsync(
+                target.Id, which.Value, result.GetValue(set), result.GetValue(failPublish), result.GetValue(failWithdraw), ct);
+            Console.WriteLine($"Sandbox {state.Platform.ToWireName()} account {state.AccountId} in set '{state.SetName}': " +
+                $"publish {state.FailPublish ?? "succeeds"}, withdraw {state.FailWithdraw ?? "succeeds"}.");
+        }, ct));
+        return sandbox;
+    }
+
+    /// <summary><c>sets list|default</c>: the platform sets, and which one posts without a platformSetId use.</summary>
+    private static Command PlatformSets(Option<string?> db)
+    {
+        var workspace = new Option<string>("--workspace") { Description = "Workspace id or name.", DefaultValueFactory = _ => LocalWorkspace.Id };
+        var list = new Command("list", "List platform sets; the default one is marked.") { workspace };
+        list.SetAction((result, ct) => RunAsync(result.GetValue(db), async services =>
+        {
+            var target = await services.GetRequiredService<WorkspaceService>().ResolveAsync(result.GetValue(workspace)!, ct);
+            foreach (var summary in await services.GetRequiredService<AccountService>().ListPlatformSetsAsync(target.Id, ct))
+                Console.WriteLine($"{summary.Set.Id}	{summary.Set.Name}	{summary.AccountCount} account(s){(summary.Set.IsDefault ? "	default" : "")}");
+        }, ct));
+
+        var name = new Argument<string>("set") { Description = "The set's name or id." };
+        var makeDefault = new Command("default", "Make a platform set the workspace's default (used when a post names no platformSetId).")
+            { name, workspace };
+        makeDefault.SetAction((result, ct) => RunAsync(result.GetValue(db), async services =>
+        {
+            var target = await services.GetRequiredService<WorkspaceService>().ResolveAsync(result.GetValue(workspace)!, ct);
+            var sets = services.GetRequiredService<PlatformSetService>();
+            var set = await sets.FindAsync(target.Id, result.GetValue(name)!, ct);
+            var summary = await sets.MakeDefaultAsync(target.Id, set.Id, ct);
+            Console.WriteLine($"'{summary.Set.Name}' ({summary.Set.Id}) is now the default platform set of {target.Name}.");
+        }, ct));
+
+        return new Command("sets", "List platform sets and choose the default one.") { list, makeDefault };
     }
 
     private static async Task<int> RunAsync(string? dbPath, Func<IServiceProvider, Task> work, CancellationToken cancellationToken)

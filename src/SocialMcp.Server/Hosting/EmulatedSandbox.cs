@@ -8,7 +8,9 @@ namespace SocialMcp.Server.Hosting;
 
 /// <summary>
 /// The platform emulator that sandbox accounts publish to, in-process on an ephemeral 127.0.0.1 port. Started on the
-/// first sandbox publish (not at start-up, which stays fast), stopped with the host.
+/// first sandbox publish (not at start-up, which stays fast), stopped with the host. It answers like the platforms
+/// (https://x.com/… permalinks, ids that restart with each process); <see cref="SandboxPublisher"/> turns those into
+/// unique sbx- ids and sandbox:// URLs before anything is stored or returned.
 /// </summary>
 public sealed class EmulatedSandbox(TimeProvider time) : ISandboxApi, IAsyncDisposable
 {

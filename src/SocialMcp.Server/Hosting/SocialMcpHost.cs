@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using SocialMcp.Core;
 using SocialMcp.Core.Workspaces;
 using SocialMcp.Platforms;
+using SocialMcp.Platforms.Tokens.KeyRing;
 using SocialMcp.Storage;
 using SocialMcp.Storage.Sqlite;
 
@@ -75,16 +76,11 @@ public static class SocialMcpHost
         builder.Services.AddSocialStorage();
         builder.Services.AddPlatformPublishers();
         // Token encryption keys live beside the database unless Tokens:KeysDirectory says otherwise, so moving or
-        // backing up the data folder keeps connected accounts usable.
+        // backing up the data folder keeps connected accounts usable. The directory is owner-only (KeyRingProtection).
         builder.Services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()
-            .PostConfigure<Microsoft.Extensions.Options.IOptions<StorageOptions>>((keys, storage) =>
-            {
-                if (keys.XmlRepository is not null)
-                    return;
-                var directory = Path.Combine(Path.GetDirectoryName(storage.Value.ResolvedPath) ?? ".", "keys");
-                keys.XmlRepository = new Microsoft.AspNetCore.DataProtection.Repositories.FileSystemXmlRepository(
-                    Directory.CreateDirectory(directory), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
-            });
+            .PostConfigure<Microsoft.Extensions.Options.IOptions<StorageOptions>, ILoggerFactory>((keys, storage, loggerFactory) =>
+                KeyRingProtection.UseKeyDirectoryUnlessConfigured(keys,
+                    Path.Combine(Path.GetDirectoryName(storage.Value.ResolvedPath) ?? ".", "keys"), loggerFactory));
         return builder;
     }
 

@@ -38,11 +38,27 @@ public sealed class PlatformSetTools(PlatformSetService sets, IWorkspaceContext 
         return ToolResults.Success(new PlatformSetChangeResult($"Renamed platform set to '{summary.Set.Name}'.", summary.ToResult()));
     }
 
+    [McpServerTool(Name = "set_default_platform_set", Title = "Make a platform set the default", ReadOnly = false, Destructive = false, Idempotent = true, OpenWorld = false)]
+    [ToolAccess(Scopes.AccountsWrite, ToolOperation.Create)]
+    [Description("""
+        Makes a platform set the workspace's default: the set create_post and validate_post use when they are given no
+        platformSetId. The previous default keeps its accounts and posts; it is just no longer the default. Use it once real
+        accounts are connected in a set, so posts that omit platformSetId go to them rather than to the sandbox.
+        Errors: PLATFORM_SET_NOT_FOUND (see list_platform_sets).
+        """)]
+    public async Task<CallToolResult> SetDefaultPlatformSet(string platformSetId, CancellationToken cancellationToken = default)
+    {
+        var summary = await sets.MakeDefaultAsync(workspace.WorkspaceId, platformSetId, cancellationToken);
+        return ToolResults.Success(new PlatformSetChangeResult(
+            $"'{summary.Set.Name}' is now the default platform set ({summary.AccountCount} account(s)); posts without platformSetId use it.",
+            summary.ToResult()));
+    }
+
     [McpServerTool(Name = "delete_platform_set", Title = "Delete a platform set", ReadOnly = false, Destructive = true, Idempotent = false, OpenWorld = false)]
     [ToolAccess(Scopes.AccountsWrite, ToolOperation.Create)]
     [Description("""
-        Deletes a platform set and disconnects its accounts. The workspace's default set cannot be deleted, nor a set that
-        any post uses (their history would be lost).
+        Deletes a platform set and disconnects its accounts. The workspace's default set cannot be deleted (make another
+        set the default first: set_default_platform_set), nor a set that any post uses (their history would be lost).
         Errors: PLATFORM_SET_NOT_FOUND, DEFAULT_PLATFORM_SET_PROTECTED, PLATFORM_SET_IN_USE (keep or rename it instead).
         """)]
     public async Task<CallToolResult> DeletePlatformSet(string platformSetId, CancellationToken cancellationToken = default)

@@ -28,8 +28,9 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace, Bo
         Use validate_post first if you only want to check content without storing it.
         Needs: content.text; platforms (each with a connected account in the platform set, see list_accounts).
         Errors: VALIDATION_FAILED (bad argument, see path), NO_PLATFORMS_SELECTED (platforms empty), PLATFORM_NOT_CONNECTED
-        (no usable account: drop the platform or pick another platformSetId), CONTENT_TOO_LONG (shorten the text or use
-        platformOverrides.{platform}.text), UNSUPPORTED_MEDIA_TYPE / UNSUPPORTED_MEDIA_CONFIG (fix the media item at path),
+        (no usable account: drop the platform or pick another platformSetId), SANDBOX_FALLBACK_REFUSED (no platformSetId, and the
+        default set has only a sandbox account where the workspace has a real one: pass the platformSetId the hint names),
+        CONTENT_TOO_LONG (shorten the text or use platformOverrides.{platform}.text), UNSUPPORTED_MEDIA_TYPE / UNSUPPORTED_MEDIA_CONFIG (fix the media item at path),
         MIXED_MEDIA_NOT_SUPPORTED, INVALID_PLACEMENT, INVALID_SCHEDULE_TIME (outside 1 minute to 60 days ahead),
         SCHEDULE_LIMIT_REACHED (too many scheduled posts: save as draft instead). Returns the post with its id, status and version.
         idempotencyKey (optional, 1-200 characters, e.g. a UUID you make up): send the same key with the same arguments again, e.g.

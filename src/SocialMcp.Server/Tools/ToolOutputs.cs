@@ -14,6 +14,10 @@ public sealed record TargetResult
     public required string Platform { get; init; }
     public required string Status { get; init; }
     public required string AccountId { get; init; }
+    public string? AccountHandle { get; init; }
+
+    /// <summary>The target's account is a sandbox account: nothing went anywhere real (url <c>sandbox://…</c>).</summary>
+    public required bool Sandbox { get; init; }
     public string? PlatformPostId { get; init; }
     public string? Url { get; init; }
     public string? ErrorCode { get; init; }
@@ -132,6 +136,8 @@ internal static class OutputMapping
                 Platform = t.Platform.ToWireName(),
                 Status = t.Status.ToWireName(),
                 AccountId = t.AccountId,
+                AccountHandle = t.AccountHandle,
+                Sandbox = t.AccountIsSandbox ?? false,
                 PlatformPostId = t.PlatformPostId,
                 Url = t.PublicUrl,
                 ErrorCode = t.ErrorCode,
@@ -175,7 +181,19 @@ internal static class OutputMapping
     private static string RisksSummary(IReadOnlyList<ScheduleRisk> risks) =>
         $"{risks.Count} risk{(risks.Count == 1 ? "" : "s")} at the scheduled time: {string.Join(", ", risks.Select(r => r.Code).Distinct())}.";
 
-    public static string Summarize(PostDetails details)
+    public static string Summarize(PostDetails details) => SummarizeStatus(details) + SandboxNote(details);
+
+    /// <summary>Says so whenever a target goes to the sandbox, so no one reads a sandbox publish as a real one.</summary>
+    private static string SandboxNote(PostDetails details)
+    {
+        var sandbox = details.Targets.Where(t => t.AccountIsSandbox == true).Select(t => t.Platform.ToWireName()).ToList();
+        if (sandbox.Count == 0)
+            return "";
+        var where = sandbox.Count == details.Targets.Count ? "every platform" : string.Join(", ", sandbox);
+        return $" Sandbox on {where}: nothing is posted anywhere real (sandbox:// URLs).";
+    }
+
+    private static string SummarizeStatus(PostDetails details)
     {
         var post = details.Post;
         var platforms = string.Join(", ", post.Platforms.Select(p => p.ToWireName()));

@@ -264,18 +264,22 @@ internal static class DynamicParametersExtensions
 
 internal sealed class PostTargetRepository(DbContext db) : IPostTargetRepository
 {
+    // The account's handle and sandbox flag come along (results say which account each target used).
     private const string Columns =
         """
-        post_id AS PostId, platform AS Platform, account_id AS AccountId, status AS Status, platform_post_id AS PlatformPostId,
-        public_url AS PublicUrl, error_code AS ErrorCode, error_message AS ErrorMessage, attempt_count AS AttemptCount,
-        created_at AS CreatedAt, updated_at AS UpdatedAt, published_at AS PublishedAt,
-        platform_error_code AS PlatformErrorCode, platform_error_message AS PlatformErrorMessage, attempt_id AS AttemptId
+        t.post_id AS PostId, t.platform AS Platform, t.account_id AS AccountId, t.status AS Status, t.platform_post_id AS PlatformPostId,
+        t.public_url AS PublicUrl, t.error_code AS ErrorCode, t.error_message AS ErrorMessage, t.attempt_count AS AttemptCount,
+        t.created_at AS CreatedAt, t.updated_at AS UpdatedAt, t.published_at AS PublishedAt,
+        t.platform_error_code AS PlatformErrorCode, t.platform_error_message AS PlatformErrorMessage, t.attempt_id AS AttemptId,
+        a.handle AS AccountHandle, a.is_sandbox AS AccountIsSandbox
         """;
+
+    private const string From = "post_targets t LEFT JOIN accounts a ON a.id = t.account_id";
 
     public async Task<IReadOnlyList<PostTarget>> ListForPostAsync(string postId, CancellationToken cancellationToken)
     {
         var rows = await db.Connection.QueryAsync<TargetRow>(Command(db,
-            $"SELECT {Columns} FROM post_targets WHERE post_id = @postId;", new { postId }, cancellationToken));
+            $"SELECT {Columns} FROM {From} WHERE t.post_id = @postId;", new { postId }, cancellationToken));
         return rows.Select(r => r.ToDomain()).ToList();
     }
 
@@ -283,7 +287,7 @@ internal sealed class PostTargetRepository(DbContext db) : IPostTargetRepository
     {
         // Dapper expands the list into (@postIds1, @postIds2, ...); pages are at most 100 posts.
         var rows = await db.Connection.QueryAsync<TargetRow>(Command(db,
-            $"SELECT {Columns} FROM post_targets WHERE post_id IN @postIds;", new { postIds }, cancellationToken));
+            $"SELECT {Columns} FROM {From} WHERE t.post_id IN @postIds;", new { postIds }, cancellationToken));
         return rows.Select(r => r.ToDomain()).ToList();
     }
 
@@ -357,9 +361,13 @@ internal sealed class PostTargetRepository(DbContext db) : IPostTargetRepository
         public string? PlatformErrorCode { get; init; }
         public string? PlatformErrorMessage { get; init; }
         public string? AttemptId { get; init; }
+        public string? AccountHandle { get; init; }
+        public long? AccountIsSandbox { get; init; }
 
         public PostTarget ToDomain() => new PostTarget
         {
+            AccountHandle = AccountHandle,
+            AccountIsSandbox = AccountIsSandbox is { } sandbox ? sandbox != 0 : null,
             PostId = PostId,
             Platform = PlatformNames.Parse(Platform),
             AccountId = AccountId,

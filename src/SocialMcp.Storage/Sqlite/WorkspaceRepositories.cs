@@ -104,6 +104,17 @@ internal sealed class PlatformSetRepository(DbContext db) : IPlatformSetReposito
             "DELETE FROM platform_sets WHERE workspace_id = @workspaceId AND id = @platformSetId AND is_default = 0;",
             new { workspaceId, platformSetId }, cancellationToken)) == 1;
 
+    // Two statements, not one CASE update: SQLite checks the one-default-per-workspace index row by row.
+    public Task<int> ClearDefaultAsync(string workspaceId, CancellationToken cancellationToken) =>
+        db.Connection.ExecuteAsync(Command(db,
+            "UPDATE platform_sets SET is_default = 0 WHERE workspace_id = @workspaceId AND is_default = 1;",
+            new { workspaceId }, cancellationToken));
+
+    public async Task<bool> MarkDefaultAsync(string workspaceId, string platformSetId, CancellationToken cancellationToken) =>
+        await db.Connection.ExecuteAsync(Command(db,
+            "UPDATE platform_sets SET is_default = 1 WHERE workspace_id = @workspaceId AND id = @platformSetId;",
+            new { workspaceId, platformSetId }, cancellationToken)) == 1;
+
     public Task InsertAsync(PlatformSet set, CancellationToken cancellationToken) =>
         db.Connection.ExecuteAsync(Command(db,
             "INSERT INTO platform_sets (id, workspace_id, name, is_default, created_at) VALUES (@Id, @WorkspaceId, @Name, @IsDefault, @CreatedAt);",

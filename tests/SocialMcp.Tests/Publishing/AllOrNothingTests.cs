@@ -1,3 +1,4 @@
+using SocialMcp.Platforms.Sandbox;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
 using SocialMcp.Core.Posts;
@@ -189,7 +190,7 @@ public sealed class AllOrNothingTests
         Assert.Equal(TargetStatus.Withdrawn, x.Status);
         using var client = new HttpClient { BaseAddress = h.Emulator.BaseUrlOf(Platform.X) };
         client.DefaultRequestHeaders.Authorization = new("Bearer", await h.SandboxTokenAsync(Platform.X));
-        var read = await client.GetStringAsync($"2/tweets/{x.PlatformPostId}");
+        var read = await client.GetStringAsync($"2/tweets/{SandboxPostIds.EmulatorIdOf(x.PlatformPostId!)}");
         Assert.DoesNotContain("\"data\"", read);
     }
 

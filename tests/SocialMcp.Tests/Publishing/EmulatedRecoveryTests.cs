@@ -1,3 +1,4 @@
+using SocialMcp.Platforms.Sandbox;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -48,7 +49,8 @@ public sealed class EmulatedRecoveryTests
         Assert.Equal(PostStatus.Published, recovered.Post.Status);
         var x = recovered.Targets.Single(t => t.Platform == Platform.X);
         Assert.Equal(TargetStatus.Published, x.Status);
-        Assert.Equal(tweetId, x.PlatformPostId);
+        // The sandbox wraps the emulator's id in a unique sbx- id (SandboxPostIds).
+        Assert.Equal(tweetId, SandboxPostIds.EmulatorIdOf(x.PlatformPostId!));
         Assert.Equal(1, h.Emulator.State.Calls(Platform.X, "tweets.create"));
         Assert.Equal(1, h.Emulator.State.LivePosts(Platform.X));
         Assert.Equal(1, h.Emulator.State.LivePosts(Platform.LinkedIn));

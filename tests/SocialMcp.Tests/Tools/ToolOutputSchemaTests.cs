@@ -39,10 +39,14 @@ public sealed class ToolOutputSchemaTests
 
         await Call("health", "{}");
         await Call("list_accounts", "{}");
-        await Call("list_platform_sets", "{}");
+        var listed = await Call("list_platform_sets", "{}");
+        var defaultSetId = listed.GetProperty("platformSets").EnumerateArray().Single(s => s.GetProperty("isDefault").GetBoolean()).GetProperty("id").GetString();
         var set = await Call("create_platform_set", """{"name": "Brand B", "withSandboxAccounts": true}""");
         var setId = set.GetProperty("platformSet").GetProperty("id").GetString();
         await Call("rename_platform_set", $$"""{"platformSetId": "{{setId}}", "name": "Brand C"}""");
+        // Made the default and back, so the posts below use the original default and Brand C can be deleted at the end.
+        await Call("set_default_platform_set", $$"""{"platformSetId": "{{setId}}"}""");
+        await Call("set_default_platform_set", $$"""{"platformSetId": "{{defaultSetId}}"}""");
         await Call("validate_post", """{"content": {"text": "Spring release is out"}, "platforms": ["x", "linkedin"]}""");
 
         // A draft, replayed, updated, validated, scheduled, read with its history, then discarded.
