@@ -16,11 +16,11 @@ namespace SocialMcp.Server.Http;
 internal sealed class DnsRebindingProtection(RequestDelegate next, IOptions<McpHttpOptions> options, IOptions<OAuthOptions> oauth,
     ILogger<DnsRebindingProtection> logger)
 {
-    private readonly IReadOnlyList<string> _allowedHosts = options.Value.AllowedHosts.Concat(oauth.Value.PublicBaseUrl is { } root
-        ? [root.IsDefaultPort ? root.Host : $"{root.Host}:{root.Port}"] : []).ToList();
+    private readonly IReadOnlyList<string> _allowedHosts =
+        [.. options.Value.AllowedHosts, .. oauth.Value.PublicBaseUrl is { } root ? new[] { root.IsDefaultPort ? root.Host : $"{root.Host}:{root.Port}" } : []];
 
-    private readonly IReadOnlyList<string> _allowedOrigins = options.Value.AllowedOrigins.Concat(oauth.Value.PublicBaseUrl is { } root
-        ? [root.GetLeftPart(UriPartial.Authority)] : []).ToList();
+    private readonly IReadOnlyList<string> _allowedOrigins =
+        [.. options.Value.AllowedOrigins, .. oauth.Value.PublicBaseUrl is { } root ? new[] { root.GetLeftPart(UriPartial.Authority) } : []];
 
     public Task InvokeAsync(HttpContext context)
     {

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using SocialMcp.Core.Accounts.OAuth;
 using SocialMcp.Core.Domain;
 
@@ -13,17 +12,17 @@ namespace SocialMcp.Server.OAuth;
 /// <c>accounts connect</c> and the stdio server's connect_account start one, hand <see cref="RedirectUri"/> to the connect
 /// flow, and wait for the person's browser to come back. The first request that carries a <c>state</c> or an <c>error</c>
 /// completes the connect (stray requests such as a favicon do not use up the one shot) and gets the same small page as
-/// the HTTP callback. Loopback only, never another interface (docs/platforms.md#oauth-redirects).
+/// the HTTP callback. Loopback only, never another interface; the IP, not localhost (docs/platforms.md#common-oauth-redirects).
 /// </summary>
 public sealed class LoopbackRedirectListener : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly TaskCompletionSource<ConnectResult> _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private int _claimed;
+    private readonly OneRedirect _redirect;
 
-    private LoopbackRedirectListener(WebApplication app, Uri redirectUri)
+    private LoopbackRedirectListener(WebApplication app, OneRedirect redirect, Uri redirectUri)
     {
         _app = app;
+        _redirect = redirect;
         RedirectUri = redirectUri;
     }
 
@@ -31,7 +30,7 @@ public sealed class LoopbackRedirectListener : IAsyncDisposable
     public Uri RedirectUri { get; }
 
     /// <summary>The connect's outcome, once the redirect came back and the flow completed it.</summary>
-    public Task<ConnectResult> Completed => _completed.Task;
+    public Task<ConnectResult> Completed => _redirect.Completed.Task;
 
     /// <param name="port">A fixed port (platforms such as X need the exact registered redirect), or 0 for a free one.</param>
     /// <param name="complete">Finishes the connect from the redirect's state, code, error and error_description.</param>
@@ -42,12 +41,25 @@ public sealed class LoopbackRedirectListener : IAsyncDisposable
         builder.WebHost.UseKestrelCore();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.Services.AddRoutingCore();
-        builder.Logging.ClearProviders();
         var app = builder.Build();
 
-        LoopbackRedirectListener? listener = null;
+        var redirect = new OneRedirect();
         var path = ConnectLinks.CallbackPath + platform.ToWireName();
-        app.MapGet(path, async context =>
+        app.MapGet(path, context => redirect.AnswerAsync(context, complete));
+
+        await app.StartAsync(cancellationToken);
+        var bound = new Uri(app.Urls.Single());
+        return new LoopbackRedirectListener(app, redirect, new Uri($"http://127.0.0.1:{bound.Port}{path}"));
+    }
+
+    /// <summary>The one redirect a listener waits for; later ones are told it was answered.</summary>
+    private sealed class OneRedirect
+    {
+        private int _claimed;
+
+        public TaskCompletionSource<ConnectResult> Completed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async Task AnswerAsync(HttpContext context, Func<string?, string?, string?, string?, CancellationToken, Task<ConnectResult>> complete)
         {
             var query = context.Request.Query;
             if (!query.ContainsKey("state") && !query.ContainsKey("error"))
@@ -56,39 +68,37 @@ public sealed class LoopbackRedirectListener : IAsyncDisposable
                     "Open the authorization URL the terminal printed.");
                 return;
             }
-            if (Interlocked.Exchange(ref listener!._claimed, 1) == 1)
+            if (Interlocked.Exchange(ref _claimed, 1) == 1)
             {
                 await ConnectPages.FailureAsync(context, "Already answered", "This sign-in has already come back once.",
                     "Look at the terminal for the result; run the connect again if it failed.", status: StatusCodes.Status409Conflict);
                 return;
             }
 
+            ConnectResult result;
             try
             {
-                var result = await complete(query["state"].FirstOrDefault(), query["code"].FirstOrDefault(), query["error"].FirstOrDefault(),
+                result = await complete(query["state"].FirstOrDefault(), query["code"].FirstOrDefault(), query["error"].FirstOrDefault(),
                     query["error_description"].FirstOrDefault(), context.RequestAborted);
-                if (result.Status == ConnectStatus.ChoiceRequired)
-                {
-                    await ConnectPages.WriteAsync(context, StatusCodes.Status200OK, "Choose an account",
-                        "<p>" + System.Net.WebUtility.HtmlEncode(ConnectOutcome.Describe(result)) + " Go back to the terminal to pick one.</p>");
-                }
-                else
-                {
-                    await ConnectPages.ResultAsync(context, result, choiceToken: null);
-                }
-                listener._completed.TrySetResult(result);
             }
             catch (Exception ex)
             {
-                listener._completed.TrySetException(ex);
+                Completed.TrySetException(ex);
                 throw;
             }
-        });
 
-        await app.StartAsync(cancellationToken);
-        var bound = new Uri(app.Urls.Single());
-        listener = new LoopbackRedirectListener(app, new Uri($"http://127.0.0.1:{bound.Port}{path}"));
-        return listener;
+            // The outcome first: the terminal must not wait on a browser that went away before the page reached it.
+            Completed.TrySetResult(result);
+            if (result.Status == ConnectStatus.ChoiceRequired)
+            {
+                await ConnectPages.WriteAsync(context, StatusCodes.Status200OK, "Choose an account",
+                    "<p>" + System.Net.WebUtility.HtmlEncode(ConnectOutcome.Describe(result) + " Go back to the terminal to pick one.") + "</p>");
+            }
+            else
+            {
+                await ConnectPages.ResultAsync(context, result, choiceToken: null);
+            }
+        }
     }
 
     /// <summary>The outcome, or null when the person did not come back within <paramref name="timeout"/> (on <paramref name="time"/>).</summary>

@@ -25,12 +25,13 @@ public static class OAuthEndpoints
     {
         endpoints.MapGet(ConnectLinks.ConnectPath + "{link}", OpenLinkAsync);
         endpoints.MapGet(ConnectLinks.CallbackPath + "{platform}", CallbackAsync);
-        endpoints.MapPost(ConnectLinks.ChoosePath, ChooseAsync).DisableAntiforgery();
+        endpoints.MapPost(ConnectLinks.ChoosePath, ChooseAsync);
         return endpoints;
     }
 
-    private static async Task OpenLinkAsync(HttpContext context, string link)
+    private static async Task OpenLinkAsync(HttpContext context)
     {
+        var link = context.Request.RouteValues["link"] as string ?? "";
         var links = context.RequestServices.GetRequiredService<ConnectLinks>();
         var logger = Logger(context);
         var (payload, fault) = links.Open(link);
@@ -77,8 +78,9 @@ public static class OAuthEndpoints
         }
     }
 
-    private static async Task CallbackAsync(HttpContext context, string platform)
+    private static async Task CallbackAsync(HttpContext context)
     {
+        var platform = context.Request.RouteValues["platform"] as string;
         if (!PlatformNames.TryParse(platform, out var which))
         {
             await ConnectPages.FailureAsync(context, "Unknown platform", "This callback address names no platform this server connects.",

@@ -176,7 +176,7 @@ public sealed class ConnectTools(
         AccountResult? account = null;
         if (result.Account is { } stored)
         {
-            var view = (await accounts.ListAccountsAsync(workspaceId, stored.Platform, stored.PlatformSetId, cancellationToken))
+            var view = (await accounts.ListAccountsAsync(workspaceId, stored.Platform, null, cancellationToken))
                 .FirstOrDefault(v => v.Account.Id == stored.Id);
             account = view?.ToResult(links) ?? stored.ToResult(Accounts.TokenHealthNames.Healthy, links);
         }
