@@ -8,6 +8,7 @@ using ModelContextProtocol.Protocol;
 using SocialMcp.Core.Accounts.OAuth;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
+using SocialMcp.Core.Scheduling;
 using SocialMcp.Core.Storage;
 using SocialMcp.Core.Workspaces;
 using SocialMcp.Http.Tests.OAuth;
@@ -215,6 +216,8 @@ public sealed class ConnectAccountToolTests
             builder.Services.AddSingleton<TimeProvider>(clock);
             builder.Services.AddSingleton<IAccountConnectFlow>(sp => new FakeConnectFlow(sp.GetRequiredService<TimeProvider>()));
             builder.Services.AddSingleton<IPlatformOAuth, FakePlatformOAuth>();
+            // As serve does: health is only ok with the scheduler's worker running.
+            builder.Services.AddSocialScheduler();
             builder.Services.AddSocialMcpServer().WithStreamServerTransport(clientToServer.Reader.AsStream(), serverToClient.Writer.AsStream());
             var host = builder.Build();
             await host.Services.InitializeStoreAsync(Ct);
