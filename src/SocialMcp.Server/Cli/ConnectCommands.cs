@@ -41,7 +41,7 @@ public static class ConnectCommands
         };
         var noBrowser = new Option<bool>("--no-browser") { Description = "Only print the authorization URL; do not open a browser." };
         var identity = new Option<string?>("--identity") { Description = "When the sign-in can publish as several identities (Facebook Pages, Amazon profiles): the platform account id to connect." };
-        var timeout = new Option<string>("--timeout") { Description = "How long to wait for the browser to come back: 90s, 10m, 1h (default 10m).", DefaultValueFactory = _ => "10m" };
+        var timeout = new Option<string>("--timeout") { Description = "How long to wait for the browser to come back: 90s, 10m, 1h.", DefaultValueFactory = _ => "10m" };
         var token = new Option<string?>("--token") { Description = "Paste a token minted elsewhere instead of signing in: checked with the platform, then stored encrypted." };
         var baseUrl = new Option<string?>("--base-url") { Description = "With --token: API root to use instead of the platform's (e.g. the local emulator)." };
         var expiresAt = new Option<DateTimeOffset?>("--expires-at") { Description = "With --token: when the token expires (ISO 8601), for token health." };

@@ -302,6 +302,45 @@ public sealed class OAuthEndpointTests : IAsyncLifetime
         Assert.Contains("1 account needs reconnecting", accounts.GetProperty("description").GetString());
     }
 
+    [Fact]
+    public async Task ConnectAccountTool_OverHttp_ReturnsTheUrlWithTheServersCallbackAndTheLinkFinishesIt()
+    {
+        var (_, key) = await _server.Services.GetRequiredService<WorkspaceService>().CreateKeyAsync(LocalWorkspace.Id, "agent", null, Ct);
+        await using var client = await _server.ConnectAsync(apiKey: key);
+
+        var started = await ToolCalls.CallOkAsync(client, "connect_account", """{"platform": "x"}""");
+        var connectionId = started.GetProperty("connectionId").GetString()!;
+        using var page = await _browser.GetAsync($"/oauth/callback/x?state={_flow.StateOf(connectionId)}&code=http-code", Ct);
+        var done = await ToolCalls.CallOkAsync(client, "connect_account", $$"""{"connectionId": "{{connectionId}}"}""");
+
+        Assert.Equal("pending", started.GetProperty("status").GetString());
+        var request = Assert.Single(_flow.Started);
+        Assert.Equal((ConnectChannel.Tool, new Uri(PublicBase + "/oauth/callback/x")), (request.Channel, request.RedirectUri));
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("connected", done.GetProperty("status").GetString());
+        Assert.DoesNotContain("http-code", done.GetRawText());
+    }
+
+    [Fact]
+    public async Task ConnectAccountTool_OverHttpWithoutPublicBaseUrl_PlatformNotConfiguredNamingIt()
+    {
+        await using var server = await TestServer.StartAsync(apiKeys: true, configureServices: services =>
+        {
+            services.AddSingleton<IAccountConnectFlow>(sp => new FakeConnectFlow(sp.GetRequiredService<TimeProvider>()));
+            services.AddSingleton<IPlatformOAuth, FakePlatformOAuth>();
+        });
+        var (_, key) = await server.Services.GetRequiredService<WorkspaceService>().CreateKeyAsync(LocalWorkspace.Id, "agent", null, Ct);
+        await using var client = await server.ConnectAsync(apiKey: key);
+
+        var result = await client.CallToolAsync("connect_account", new Dictionary<string, object?> { ["platform"] = "x" }, cancellationToken: Ct);
+
+        Assert.True(result.IsError);
+        var error = result.StructuredContent!.Value.GetProperty("error");
+        Assert.Equal(ErrorCodes.PlatformNotConfigured, error.GetProperty("code").GetString());
+        Assert.Contains("OAuth:PublicBaseUrl", error.GetProperty("message").GetString());
+        Assert.Empty(((FakeConnectFlow)server.Services.GetRequiredService<IAccountConnectFlow>()).Started);
+    }
+
     /// <summary>Starts a connect from a signed link, as a browser would; returns the state the platform would carry back.</summary>
     private async Task<string> StartAsync(Platform platform = Platform.X)
     {
