@@ -75,9 +75,11 @@ public static class SocialMcpHost
         builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        // The hosting layer's request lines carry the query string, and an OAuth callback's query is a code and a state:
-        // keep them out of the log even when someone turns Microsoft's logging up.
+        // The hosting layer's request lines carry the query string (an OAuth callback's is a code and a state), and
+        // routing's debug lines the path (a signed connect link is a bearer capability): keep them out of the log even
+        // when someone turns Microsoft's logging up.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Routing", LogLevel.Information);
 
         builder.Services.AddSocialCore();
         builder.Services.AddSocialStorage();
