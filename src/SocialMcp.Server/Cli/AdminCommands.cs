@@ -98,26 +98,6 @@ public static class AdminCommands
     private static Command Accounts(Option<string?> db)
     {
         var workspace = new Option<string>("--workspace") { Description = "Workspace id or name.", DefaultValueFactory = _ => LocalWorkspace.Id };
-        var platform = new Option<string>("--platform") { Description = $"One of: {string.Join(", ", PlatformNames.AllWireNames)}.", Required = true };
-        var token = new Option<string>("--token") { Description = "The account's access token; checked with the platform, then stored encrypted.", Required = true };
-        var set = new Option<string?>("--set") { Description = "Platform set name (default: the workspace's default set)." };
-        var baseUrl = new Option<string?>("--base-url") { Description = "API root to use instead of the platform's (e.g. the local emulator)." };
-        var expiresAt = new Option<DateTimeOffset?>("--expires-at") { Description = "When the token expires (ISO 8601), for token health." };
-        var connect = new Command("connect", "Connect a real account: verify the token with the platform and store it encrypted.")
-            { workspace, platform, token, set, baseUrl, expiresAt };
-        connect.SetAction((result, ct) => RunAsync(result.GetValue(db), async services =>
-        {
-            if (!PlatformNames.TryParse(result.GetValue(platform), out var which))
-                throw new DomainValidationException([new Problem(ErrorCodes.ValidationFailed, $"Unknown platform '{result.GetValue(platform)}'.", "$.platform")]);
-            Uri? api = null;
-            if (result.GetValue(baseUrl) is { } url && !Uri.TryCreate(url, UriKind.Absolute, out api))
-                throw new DomainValidationException([new Problem(ErrorCodes.ValidationFailed, $"--base-url '{url}' is not an absolute URL.", "$.baseUrl")]);
-            var target = await services.GetRequiredService<WorkspaceService>().ResolveAsync(result.GetValue(workspace)!, ct);
-            var account = await services.GetRequiredService<AccountConnections>().ConnectAsync(
-                new ConnectAccountCommand(target.Id, which.Value, result.GetValue(token)!, result.GetValue(set), api, result.GetValue(expiresAt)), ct);
-            Console.WriteLine($"Connected {account.Platform.ToWireName()} account {account.Handle} ({account.PlatformAccountId}) as {account.Id}.");
-        }, ct));
-
         var list = new Command("list", "List connected accounts (never their tokens).") { workspace };
         list.SetAction((result, ct) => RunAsync(result.GetValue(db), async services =>
         {
@@ -139,7 +119,8 @@ public static class AdminCommands
             Console.WriteLine($"Removed {removed.Platform.ToWireName()} account {removed.Handle}.");
         }, ct));
 
-        return new Command("accounts", "Connect, list and remove platform accounts.") { connect, list, remove };
+        return new Command("accounts", "Connect, list and remove platform accounts.")
+            { ConnectCommands.Connect(db), ConnectCommands.ConnectLink(db), list, remove };
     }
 
     /// <summary><c>accounts sandbox</c>: the failure switches of a sandbox account, so every error path can be tried.</summary>
@@ -193,7 +174,15 @@ public static class AdminCommands
         return new Command("sets", "List platform sets and choose the default one.") { list, makeDefault };
     }
 
-    private static async Task<int> RunAsync(string? dbPath, Func<IServiceProvider, Task> work, CancellationToken cancellationToken)
+    private static Task<int> RunAsync(string? dbPath, Func<IServiceProvider, Task> work, CancellationToken cancellationToken) =>
+        RunAsync(dbPath, async services =>
+        {
+            await work(services);
+            return 0;
+        }, cancellationToken);
+
+    /// <summary>Runs one command against the store; a coded failure prints its message and hint to stderr and exits 1.</summary>
+    internal static async Task<int> RunAsync(string? dbPath, Func<IServiceProvider, Task<int>> work, CancellationToken cancellationToken)
     {
         var overrides = new Dictionary<string, string?>();
         if (dbPath is not null)
@@ -203,8 +192,7 @@ public static class AdminCommands
         await host.Services.InitializeStoreAsync(cancellationToken);
         try
         {
-            await work(host.Services);
-            return 0;
+            return await work(host.Services);
         }
         catch (SocialMcpException ex)
         {

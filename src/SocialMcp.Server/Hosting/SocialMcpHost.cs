@@ -8,6 +8,7 @@ using SocialMcp.Core;
 using SocialMcp.Core.Workspaces;
 using SocialMcp.Platforms;
 using SocialMcp.Platforms.Tokens.KeyRing;
+using SocialMcp.Server.OAuth;
 using SocialMcp.Storage;
 using SocialMcp.Storage.Sqlite;
 
@@ -20,6 +21,9 @@ namespace SocialMcp.Server.Hosting;
 public static class SocialMcpHost
 {
     public const string EnvironmentPrefix = "SOCIALMCP_";
+
+    /// <summary>The project's UserSecretsId (SocialMcp.Server.csproj), so <c>dotnet user-secrets set</c> and the server agree.</summary>
+    public const string UserSecretsId = "socialmcp-0b6f3d1e-5c2a-4e0f-9a57-8d1f2c6e4b90";
 
     /// <summary>Where Kestrel listens unless <c>Http:Urls</c> (or <c>--urls</c>) says otherwise: loopback only.</summary>
     public const string DefaultUrls = "http://127.0.0.1:5080";
@@ -55,7 +59,7 @@ public static class SocialMcpHost
     }
 
     /// <summary>
-    /// Configuration, lowest to highest precedence: appsettings.json beside the executable, environment variables
+    /// Configuration, lowest to highest precedence: appsettings.json beside the executable, user secrets, environment variables
     /// prefixed SOCIALMCP_ (SOCIALMCP_Scheduling__MinLeadTime), then the command line (<paramref name="overrides"/>).
     /// Then stderr logging, the domain, the store and the publishers.
     /// </summary>
@@ -63,6 +67,8 @@ public static class SocialMcpHost
     {
         builder.Configuration
             .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true, reloadOnChange: false)
+            // App credentials (Platforms:{p}:ClientSecret) belong in user secrets or the environment, never in appsettings.json.
+            .AddUserSecrets(UserSecretsId, reloadOnChange: false)
             .AddEnvironmentVariables(EnvironmentPrefix)
             .AddInMemoryCollection(overrides);
 
@@ -70,11 +76,18 @@ public static class SocialMcpHost
         builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        // The hosting layer's request lines carry the query string (an OAuth callback's is a code and a state), and
+        // routing's debug lines the path (a signed connect link is a bearer capability): keep them out of the log even
+        // when someone turns Microsoft's logging up.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Routing", LogLevel.Information);
 
         builder.Services.AddSocialCore();
         builder.Services.AddHostedService<StartupGarbageRelease>();
         builder.Services.AddSocialStorage();
         builder.Services.AddPlatformPublishers();
+        builder.Services.AddOAuthConnect();
+        builder.Services.AddSingleton<Accounts.AccountTokenReport>();
         // Token encryption keys live beside the database unless Tokens:KeysDirectory says otherwise, so moving or
         // backing up the data folder keeps connected accounts usable. The directory is owner-only (KeyRingProtection).
         builder.Services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()

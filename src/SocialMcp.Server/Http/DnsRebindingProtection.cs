@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SocialMcp.Core.Accounts.OAuth;
 
 namespace SocialMcp.Server.Http;
 
@@ -9,22 +10,28 @@ namespace SocialMcp.Server.Http;
 /// Refuses (403) requests whose Host or Origin header is not allowed, so a web page on another site cannot reach a
 /// server on this machine through a DNS name that resolves to 127.0.0.1. Loopback hosts and origins are always
 /// allowed; others only when listed in <c>Http:AllowedHosts</c> / <c>Http:AllowedOrigins</c>. A request without an
-/// Origin header does not come from a browser page and passes the origin check.
+/// Origin header does not come from a browser page and passes the origin check. The server's own public address
+/// (<c>OAuth:PublicBaseUrl</c>) is allowed as host and origin too: the connect pages' choice form posts back to it.
 /// </summary>
-internal sealed class DnsRebindingProtection(RequestDelegate next, IOptions<McpHttpOptions> options, ILogger<DnsRebindingProtection> logger)
+internal sealed class DnsRebindingProtection(RequestDelegate next, IOptions<McpHttpOptions> options, IOptions<OAuthOptions> oauth,
+    ILogger<DnsRebindingProtection> logger)
 {
-    private readonly McpHttpOptions _options = options.Value;
+    private readonly IReadOnlyList<string> _allowedHosts =
+        [.. options.Value.AllowedHosts, .. oauth.Value.PublicBaseUrl is { } root ? new[] { root.IsDefaultPort ? root.Host : $"{root.Host}:{root.Port}" } : []];
+
+    private readonly IReadOnlyList<string> _allowedOrigins =
+        [.. options.Value.AllowedOrigins, .. oauth.Value.PublicBaseUrl is { } root ? new[] { root.GetLeftPart(UriPartial.Authority) } : []];
 
     public Task InvokeAsync(HttpContext context)
     {
-        if (!IsAllowedHost(context.Request.Host, _options.AllowedHosts))
+        if (!IsAllowedHost(context.Request.Host, _allowedHosts))
         {
             logger.LogWarning("Refused a request with a Host header that is not allowed");
             return RefuseAsync(context, "Forbidden: this Host is not allowed. Add it to Http:AllowedHosts to serve it.");
         }
 
         var origin = context.Request.Headers.Origin.ToString();
-        if (origin.Length > 0 && !IsAllowedOrigin(origin, _options.AllowedOrigins))
+        if (origin.Length > 0 && !IsAllowedOrigin(origin, _allowedOrigins))
         {
             logger.LogWarning("Refused a request with an Origin header that is not allowed");
             return RefuseAsync(context, "Forbidden: this Origin is not allowed. Add it to Http:AllowedOrigins to serve it.");

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using ModelContextProtocol.AspNetCore;
 using SocialMcp.Core;
 using SocialMcp.Server.Http.Health;
+using SocialMcp.Server.OAuth;
 
 namespace SocialMcp.Server.Http;
 
@@ -38,12 +39,14 @@ public static class McpHttpServiceCollectionExtensions
         // Each check appears under "checks" in /healthz. The scheduler's is unhealthy unless AddSocialScheduler() runs a worker.
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>(DatabaseHealthCheck.Name)
-            .AddCheck<SchedulerHealthCheck>(SchedulerHealthCheck.Name);
+            .AddCheck<SchedulerHealthCheck>(SchedulerHealthCheck.Name)
+            .AddCheck<AccountTokensHealthCheck>(AccountTokensHealthCheck.Name);
         return services;
     }
 
     /// <summary>
-    /// Maps <c>/mcp</c> (the SDK's POST, and GET and DELETE unless stateless) for authenticated callers, <c>GET /llm.txt</c>
+    /// Maps <c>/mcp</c> (the SDK's POST, and GET and DELETE unless stateless) for authenticated callers, the OAuth connect
+    /// pages (<c>/oauth/connect/{link}</c>, <c>/oauth/callback/{platform}</c>, <c>/oauth/choose</c>), <c>GET /llm.txt</c>
     /// and <c>GET /healthz</c>, all behind the Host and Origin allow-lists.
     /// </summary>
     public static WebApplication MapSocialMcp(this WebApplication app)
@@ -56,6 +59,8 @@ public static class McpHttpServiceCollectionExtensions
 
         app.MapMcp(McpPath).RequireAuthorization(McpCallerPolicy);
 
+        // A person's browser has no API key: the signed link, the state and the signed choice token are the authority.
+        app.MapOAuthConnect();
         app.MapGet("/llm.txt", ServeLlmTxtAsync);
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync });
         return app;

@@ -25,7 +25,7 @@ public static class McpServerSetup
     private static readonly string Instructions =
         "SocialMcp drafts, checks, schedules, publishes, tracks and withdraws social media posts on " +
         $"{string.Join(", ", PlatformNames.AllWireNames.SkipLast(1))} and {PlatformNames.AllWireNames[^1]}. " +
-        "Typical flow: list_accounts → validate_post → create_post → publish_post " +
+        "Typical flow: list_accounts (connect_account to connect one) → validate_post → create_post → publish_post " +
         "(or schedule_post) → get_post to track → withdraw_post to take down. Every error has a stable code, a JSON path and a hint.";
 
     /// <summary>
@@ -37,6 +37,7 @@ public static class McpServerSetup
         services.AddSingleton<ToolSchemaCatalog>();
         services.AddSingleton<ToolCallFilter>();
         services.AddSingleton<Tools.BoundedPublish>();
+        services.AddSingleton<Tools.ReconnectHints>();
         services.AddSingleton<ToolAccessCatalog>();
         services.AddSingleton<ToolRateLimiter>();
         services.AddSingleton<RequestStateProtector>();
@@ -57,6 +58,7 @@ public static class McpServerSetup
         return services.AddMcpServer()
             .WithTools<PostTools>(SocialJson.Options)
             .WithTools<AccountTools>(SocialJson.Options)
+            .WithTools<ConnectTools>(SocialJson.Options)
             .WithTools<PlatformSetTools>(SocialJson.Options)
             .WithTools<HealthTools>(SocialJson.Options)
             // Limits first, so a request with bad params still costs its sender; then params the SDK could not read.

@@ -3,27 +3,46 @@ using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using SocialMcp.Core.Access;
 using SocialMcp.Core.Scheduling;
+using SocialMcp.Core.Accounts.OAuth;
 using SocialMcp.Server.Access;
+using SocialMcp.Server.Accounts;
+using SocialMcp.Server.Hosting;
 using SocialMcp.Server.Mcp;
 
 namespace SocialMcp.Server.Tools;
 
 /// <summary>The server's own health, as an agent waiting on a scheduled post needs it.</summary>
 [McpServerToolType]
-public sealed class HealthTools(SchedulerHealth scheduler)
+public sealed class HealthTools(SchedulerHealth scheduler, AccountTokenReport tokens, IWorkspaceContext workspace, IReconnectLinks reconnectLinks)
 {
-    [McpServerTool(Name = "health", Title = "Check the scheduler's health", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false)]
+    [McpServerTool(Name = "health", Title = "Check the scheduler's and the accounts' health", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false)]
     [ToolAccess(Scopes.PostsRead, ToolOperation.Read)]
     [Description("""
         Reports whether the scheduler that fires scheduled posts is alive: status ok, degraded (alive, but a due post has
         waited longer than a pass takes) or unhealthy (the worker is not running, stopped or stuck: scheduled posts will not
         go out until the server is restarted), with its last loop time, how many due posts are waiting and how overdue the
         oldest is. Use it when a scheduled post is late. To publish a post now regardless, call publish_post.
+        accounts lists this workspace's real accounts that need a person: reconnect_required (give the person reconnectUrl) or
+        refreshes failing again and again (lastRefreshError says why). They make status at most degraded: other accounts
+        still publish.
         """)]
     public async Task<CallToolResult> Health(CancellationToken cancellationToken = default)
     {
         var report = await scheduler.CheckAsync(cancellationToken);
-        return ToolResults.Success(new HealthResult(report.Summary, report.Status, new SchedulerHealthResult
+        var (real, attention) = await tokens.ForWorkspaceAsync(workspace.WorkspaceId, cancellationToken);
+        var accounts = new AccountsHealthResult
+        {
+            Connected = real,
+            ReconnectRequired = attention.Count(a => a.TokenHealth == TokenHealthNames.ReconnectRequired),
+            RepeatedRefreshFailures = attention.Count(a => a.Refresh.Repeated),
+            Attention = attention.Select(a => a.Account.ToResult(a.TokenHealth, reconnectLinks)).ToList(),
+        };
+        // An account that needs a person degrades the report; it never makes it unhealthy (the scheduler still serves the rest).
+        var status = attention.Count > 0 && report.Status == "ok" ? "degraded" : report.Status;
+        var summary = attention.Count == 0
+            ? report.Summary
+            : $"{report.Summary} {accounts.ReconnectRequired} account(s) need reconnecting, {accounts.RepeatedRefreshFailures} with repeated refresh failures: see accounts.attention.";
+        return ToolResults.Success(new HealthResult(summary, status, new SchedulerHealthResult
         {
             Alive = report.Alive,
             State = report.State,
@@ -32,11 +51,20 @@ public sealed class HealthTools(SchedulerHealth scheduler)
             DuePosts = report.DuePosts,
             OldestDueAt = report.OldestDueAt,
             OldestOverdueSeconds = report.OldestOverdueBy is { } by ? (long)by.TotalSeconds : null,
-        }));
+        }, accounts));
     }
 }
 
-public sealed record HealthResult(string Summary, string Status, SchedulerHealthResult Scheduler);
+public sealed record HealthResult(string Summary, string Status, SchedulerHealthResult Scheduler, AccountsHealthResult Accounts);
+
+/// <summary>The workspace's real accounts, and those that need a person.</summary>
+public sealed record AccountsHealthResult
+{
+    public required int Connected { get; init; }
+    public required int ReconnectRequired { get; init; }
+    public required int RepeatedRefreshFailures { get; init; }
+    public required IReadOnlyList<AccountResult> Attention { get; init; }
+}
 
 public sealed record SchedulerHealthResult
 {

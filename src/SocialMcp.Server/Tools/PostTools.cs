@@ -19,7 +19,7 @@ namespace SocialMcp.Server.Tools;
 /// <see cref="ToolCallFilter"/>.
 /// </summary>
 [McpServerToolType]
-public sealed class PostTools(PostService posts, IWorkspaceContext workspace, BoundedPublish bounded)
+public sealed class PostTools(PostService posts, IWorkspaceContext workspace, BoundedPublish bounded, ReconnectHints reconnectHints)
 {
     [McpServerTool(Name = "create_post", Title = "Create a post", ReadOnly = false, Destructive = false, Idempotent = false, OpenWorld = false)]
     [ToolAccess(Scopes.PostsWrite, ToolOperation.Create)]
@@ -69,7 +69,7 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace, Bo
     {
         var details = await posts.GetAsync(workspace.WorkspaceId, postId, cancellationToken);
         var events = includeEvents ? await posts.GetHistoryAsync(workspace.WorkspaceId, postId, cancellationToken) : null;
-        return ToolResults.Success(details.ToResult(events));
+        return ToolResults.Success(await reconnectHints.AddAsync(workspace.WorkspaceId, details.ToResult(events), cancellationToken));
     }
 
     [McpServerTool(Name = "list_posts", Title = "List posts", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false)]
@@ -184,7 +184,8 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace, Bo
         toleranceMinutes. An all_or_nothing post lists in rollback what was taken down again after a platform failed.
         Errors: INVALID_STATUS_TRANSITION (not a draft or scheduled post; use retry_post for failed targets), VERSION_CONFLICT,
         POST_NOT_FOUND, PLATFORM_NOT_CONNECTED and the content errors of create_post. Per-target failures (in the result):
-        RATE_LIMITED (wait, then retry_post), MEDIA_UPLOAD_FAILED (fix the media URL/file), AUTH_EXPIRED, PLATFORM_ERROR (retry_post later).
+        RATE_LIMITED (wait, then retry_post), MEDIA_UPLOAD_FAILED (fix the media URL/file), AUTH_EXPIRED (the target's reconnectUrl
+        reconnects the account: give it to the person, then retry_post), PLATFORM_ERROR (retry_post later).
         planHash (optional, from validate_post with this postId): publishes only if the post is still what you validated, else
         PLAN_CHANGED and nothing is published (validate_post again). idempotencyKey (optional, 1-200 characters): repeating the call
         with the same key and arguments returns the post as it is now (replayed true) and publishes nothing again;
@@ -197,7 +198,7 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace, Bo
         var (workspaceId, command) = (workspace.WorkspaceId, new PublishPostCommand(postId, version, planHash, idempotencyKey));
         var (details, stillPublishing) = await bounded.RunAsync(workspaceId, postId, request!,
             (steps, ct) => posts.PublishAsync(workspaceId, command, steps, ct), cancellationToken);
-        return ToolResults.Success(details.ToResult(stillPublishing: stillPublishing));
+        return ToolResults.Success(await reconnectHints.AddAsync(workspaceId, details.ToResult(stillPublishing: stillPublishing), cancellationToken));
     }
 
     [McpServerTool(Name = "schedule_post", Title = "Schedule a post", ReadOnly = false, Destructive = false, Idempotent = true, OpenWorld = false)]
@@ -250,7 +251,7 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace, Bo
         var (workspaceId, chosen) = (workspace.WorkspaceId, platforms.ToPlatforms());
         var (details, stillPublishing) = await bounded.RunAsync(workspaceId, postId, request!,
             (steps, ct) => posts.RetryAsync(workspaceId, postId, chosen, version, steps, ct), cancellationToken);
-        return ToolResults.Success(details.ToResult(stillPublishing: stillPublishing));
+        return ToolResults.Success(await reconnectHints.AddAsync(workspaceId, details.ToResult(stillPublishing: stillPublishing), cancellationToken));
     }
 
     [McpServerTool(Name = "resolve_target", Title = "Settle a target the platform could not confirm", ReadOnly = false, Destructive = false, Idempotent = false, OpenWorld = false)]

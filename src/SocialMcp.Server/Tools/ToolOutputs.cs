@@ -1,4 +1,5 @@
 using SocialMcp.Core.Accounts;
+using SocialMcp.Core.Accounts.OAuth;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
 using SocialMcp.Core.Posts;
@@ -26,6 +27,8 @@ public sealed record TargetResult
     public required DateTimeOffset UpdatedAt { get; init; }
     public DateTimeOffset? PublishedAt { get; init; }
     public string? AttemptId { get; init; }
+    /// <summary>With AUTH_EXPIRED: a fresh signed link that reconnects the target's account (omitted when the server cannot make one).</summary>
+    public string? ReconnectUrl { get; init; }
 }
 
 /// <summary>What an all_or_nothing publish did to a target that went out when another failed.</summary>
@@ -97,8 +100,16 @@ public sealed record AccountResult
     public required string PlatformAccountId { get; init; }
     public required string PlatformSetId { get; init; }
     public required bool Sandbox { get; init; }
+    /// <summary>healthy, expiring or reconnect_required (<see cref="Accounts.TokenHealthNames"/>).</summary>
     public required string TokenHealth { get; init; }
     public DateTimeOffset? TokenExpiresAt { get; init; }
+    /// <summary>Refreshes that failed in a row; omitted when none did.</summary>
+    public int? RefreshFailures { get; init; }
+    /// <summary>The last refresh failure: a platform error code or short text, never a token.</summary>
+    public string? LastRefreshError { get; init; }
+    public DateTimeOffset? LastRefreshedAt { get; init; }
+    /// <summary>A fresh signed connect link for this account's platform and set (renews it in place); omitted when the server cannot make one.</summary>
+    public string? ReconnectUrl { get; init; }
 }
 
 public sealed record AccountListResult(string Summary, IReadOnlyList<AccountResult> Accounts);
@@ -249,17 +260,27 @@ internal static class OutputMapping
             result.Outcomes.Select(o => new WithdrawalResult(o.Platform.ToWireName(), o.Succeeded, o.ErrorCode, o.ErrorMessage)).ToList());
     }
 
-    public static AccountResult ToResult(this AccountView view) => new AccountResult
+    public static AccountResult ToResult(this AccountView view, IReconnectLinks links) => view.Account.ToResult(view.TokenHealth, links);
+
+    public static AccountResult ToResult(this Account account, string tokenHealth, IReconnectLinks links)
     {
-        Id = view.Account.Id,
-        Platform = view.Account.Platform.ToWireName(),
-        Handle = view.Account.Handle,
-        PlatformAccountId = view.Account.PlatformAccountId,
-        PlatformSetId = view.Account.PlatformSetId,
-        Sandbox = view.Account.IsSandbox,
-        TokenHealth = view.TokenHealth,
-        TokenExpiresAt = view.Account.TokenExpiresAt,
-    };
+        var refresh = Accounts.RefreshFacts.Of(account);
+        return new AccountResult
+        {
+            Id = account.Id,
+            Platform = account.Platform.ToWireName(),
+            Handle = account.Handle,
+            PlatformAccountId = account.PlatformAccountId,
+            PlatformSetId = account.PlatformSetId,
+            Sandbox = account.IsSandbox,
+            TokenHealth = Accounts.TokenHealthNames.ToWire(tokenHealth),
+            TokenExpiresAt = account.TokenExpiresAt,
+            RefreshFailures = refresh.Failures > 0 ? refresh.Failures : null,
+            LastRefreshError = refresh.LastError,
+            LastRefreshedAt = refresh.LastRefreshedAt,
+            ReconnectUrl = links.ReconnectUrlFor(account)?.AbsoluteUri,
+        };
+    }
 
     public static PlatformSetResult ToResult(this PlatformSetSummary summary) =>
         new(summary.Set.Id, summary.Set.Name, summary.Set.IsDefault, summary.AccountCount, summary.Set.CreatedAt);

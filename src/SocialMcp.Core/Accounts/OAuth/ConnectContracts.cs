@@ -33,6 +33,8 @@ public sealed record ConnectResult
     public required string ConnectionId { get; init; }
     public required ConnectStatus Status { get; init; }
     public required Platform Platform { get; init; }
+    /// <summary>The workspace the connect belongs to, when known: the callback page binds its choice form to it (ChooseAsync needs it).</summary>
+    public string? WorkspaceId { get; init; }
     public string? PlatformSetId { get; init; }
     public string? PlatformSetName { get; init; }
     /// <summary>The stored account, once connected.</summary>

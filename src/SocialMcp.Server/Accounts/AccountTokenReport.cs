@@ -1,0 +1,67 @@
+using SocialMcp.Core.Accounts;
+using SocialMcp.Core.Domain;
+using SocialMcp.Core.Workspaces;
+
+namespace SocialMcp.Server.Accounts;
+
+/// <summary>
+/// An account's refresh history as agents and health checks see it: how many refreshes failed in a row, the last
+/// failure (a platform error code or short text, never a token) and when the token was last renewed.
+/// </summary>
+public sealed record RefreshFacts(int Failures, string? LastError, DateTimeOffset? LastRefreshedAt)
+{
+    /// <summary>From this many failures in a row an account is shown by the health checks (OAuth:RepeatedFailureThreshold's default).</summary>
+    public const int RepeatedFailures = 3;
+
+    public static readonly RefreshFacts None = new(0, null, null);
+
+    public bool Repeated => Failures >= RepeatedFailures;
+
+    /// <summary>
+    /// The one place the server reads an account's refresh columns. The core part of issue 12 adds them to
+    /// <see cref="Account"/> (refresh_failures, last_refresh_error, last_refreshed_at); until they exist an account has none.
+    /// </summary>
+    public static RefreshFacts Of(Account account) => None;
+}
+
+/// <summary>Token health as the wire names it: healthy, expiring, reconnect_required.</summary>
+public static class TokenHealthNames
+{
+    public const string Healthy = "healthy";
+    public const string Expiring = "expiring";
+    public const string ReconnectRequired = "reconnect_required";
+
+    /// <summary>The domain's health name on the wire; an expired token that nothing can renew needs the person again.</summary>
+    public static string ToWire(string health) => health == "expired" ? ReconnectRequired : health;
+}
+
+/// <summary>A real account that needs a person or an operator: reconnect it, or look at why its refreshes fail.</summary>
+public sealed record AccountAttention(Account Account, string TokenHealth, RefreshFacts Refresh);
+
+/// <summary>The accounts the <c>health</c> tool and <c>/healthz</c> point out. Sandbox accounts never need attention.</summary>
+public sealed class AccountTokenReport(AccountService accounts, WorkspaceService workspaces)
+{
+    public async Task<(int RealAccounts, IReadOnlyList<AccountAttention> Attention)> ForWorkspaceAsync(string workspaceId, CancellationToken cancellationToken)
+    {
+        var views = await accounts.ListAccountsAsync(workspaceId, null, null, cancellationToken);
+        var real = views.Where(v => !v.Account.IsSandbox).ToList();
+        return (real.Count, real
+            .Select(v => new AccountAttention(v.Account, TokenHealthNames.ToWire(v.TokenHealth), RefreshFacts.Of(v.Account)))
+            .Where(a => a.TokenHealth == TokenHealthNames.ReconnectRequired || a.Refresh.Repeated)
+            .ToList());
+    }
+
+    /// <summary>Every workspace's, for /healthz: counts only, since that endpoint answers without an API key.</summary>
+    public async Task<(int RealAccounts, int ReconnectRequired, int RepeatedFailures)> AcrossWorkspacesAsync(CancellationToken cancellationToken)
+    {
+        var (total, reconnect, failing) = (0, 0, 0);
+        foreach (var workspace in await workspaces.ListAsync(cancellationToken))
+        {
+            var (real, attention) = await ForWorkspaceAsync(workspace.Id, cancellationToken);
+            total += real;
+            reconnect += attention.Count(a => a.TokenHealth == TokenHealthNames.ReconnectRequired);
+            failing += attention.Count(a => a.Refresh.Repeated);
+        }
+        return (total, reconnect, failing);
+    }
+}
