@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SocialMcp.Core.Access;
 using SocialMcp.Core.Accounts;
+using SocialMcp.Core.Accounts.OAuth;
 using SocialMcp.Core.PlatformSets;
 using SocialMcp.Core.Options;
 using SocialMcp.Core.Posts;
@@ -66,6 +67,15 @@ public static class CoreServiceCollectionExtensions
         services.AddSchedulerShared();
         services.AddSingleton<AccountService>();
         services.AddSingleton<AccountConnections>();
+        // OAuth connects and token renewal (issue 12). SocialMcp.Platforms registers the real IPlatformOAuth.
+        services.AddValidatedOptions<OAuthOptions>(OAuthOptions.SectionName);
+        services.TryAddSingleton<IPlatformOAuth, UnconfiguredPlatformOAuth>();
+        services.AddSingleton<IAccountConnectFlow, AccountConnectFlow>();
+        services.AddSingleton<AccountTokenRefresher>();
+        services.AddSingleton<IAccountTokenRefresher>(sp => sp.GetRequiredService<AccountTokenRefresher>());
+        services.AddSingleton<TokenRefreshWorker>();
+        // Off with OAuth:BackgroundRefresh=false (the worker then returns at once); hosts without a host loop never start it.
+        services.AddHostedService(sp => sp.GetRequiredService<TokenRefreshWorker>());
         services.AddSingleton<LocalWorkspace>();
         services.AddSingleton<WorkspaceService>();
         services.AddSingleton<PlatformSetService>();

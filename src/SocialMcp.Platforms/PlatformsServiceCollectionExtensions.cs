@@ -30,6 +30,7 @@ public static class PlatformsServiceCollectionExtensions
                 keys.XmlRepository = new Microsoft.AspNetCore.DataProtection.Repositories.FileSystemXmlRepository(
                     Directory.CreateDirectory(directory), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
         });
+        services.AddSingleton<ITokenCipher, TokenCipher>();
         services.AddSingleton<ITokenVault, TokenVault>();
 
         // Adapters are discovered rather than listed so each platform lives in its own folder without a shared edit.

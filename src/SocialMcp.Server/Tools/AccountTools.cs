@@ -17,14 +17,14 @@ public sealed class AccountTools(AccountService accounts, IWorkspaceContext work
     [ToolAccess(Scopes.AccountsRead, ToolOperation.Read)]
     [Description("""
         Lists the connected platform accounts, optionally of one platform or one platform set, with token health:
-        healthy, expiring (within 7 days) or expired (cannot publish until reconnected). Sandbox accounts publish nowhere real.
+        healthy, expiring (a reconnect is due within 7 days, or refreshes keep failing) or reconnect_required (cannot publish until reconnected). Sandbox accounts publish nowhere real.
         Use it before create_post to know which platforms you can target. Errors: PLATFORM_SET_NOT_FOUND.
         """)]
     public async Task<CallToolResult> ListAccounts(string? platform = null, string? platformSetId = null, CancellationToken cancellationToken = default)
     {
         var views = await accounts.ListAccountsAsync(workspace.WorkspaceId, platform is null ? null : PlatformNames.Parse(platform), platformSetId, cancellationToken);
         var unhealthy = views.Count(v => v.TokenHealth != TokenHealth.Healthy);
-        var summary = $"{views.Count} account{(views.Count == 1 ? "" : "s")}" + (unhealthy > 0 ? $", {unhealthy} with an expiring or expired token." : ", all healthy.");
+        var summary = $"{views.Count} account{(views.Count == 1 ? "" : "s")}" + (unhealthy > 0 ? $", {unhealthy} that need a reconnect soon or now." : ", all healthy.");
         return ToolResults.Success(new AccountListResult(summary, views.Select(v => v.ToResult()).ToList()));
     }
 
