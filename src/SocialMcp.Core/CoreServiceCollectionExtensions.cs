@@ -74,6 +74,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<AccountTokenRefresher>();
         services.AddSingleton<IAccountTokenRefresher>(sp => sp.GetRequiredService<AccountTokenRefresher>());
         services.AddSingleton<TokenRefreshWorker>();
+        services.AddSingleton<TokenRefreshHealth>();
         // Off with OAuth:BackgroundRefresh=false (the worker then returns at once); hosts without a host loop never start it.
         services.AddHostedService(sp => sp.GetRequiredService<TokenRefreshWorker>());
         services.AddSingleton<LocalWorkspace>();

@@ -72,6 +72,9 @@ public interface IAccountRepository
     /// <summary>The workspace's real (not sandbox) account of this platform identity, in whichever set it is.</summary>
     Task<Account?> FindByIdentityAsync(string workspaceId, Platform platform, string platformAccountId, CancellationToken cancellationToken);
 
+    /// <summary>Real accounts of every workspace that wait for a reconnect or whose last <paramref name="failureThreshold"/> or more refreshes failed.</summary>
+    Task<IReadOnlyList<Account>> ListTokenTroubleAsync(int failureThreshold, CancellationToken cancellationToken);
+
     /// <summary>Every real account of every workspace that a refresh could renew (a refresh model, not waiting for a reconnect).</summary>
     Task<IReadOnlyList<Account>> ListRefreshableAsync(CancellationToken cancellationToken);
 

@@ -255,6 +255,17 @@ internal sealed class AccountRepository(DbContext db) : IAccountRepository
         return row?.ToDomain();
     }
 
+    public async Task<IReadOnlyList<Account>> ListTokenTroubleAsync(int failureThreshold, CancellationToken cancellationToken)
+    {
+        var rows = await db.Connection.QueryAsync<AccountRow>(Command(db,
+            $"""
+            SELECT {Columns} FROM accounts
+            WHERE is_sandbox = 0 AND (reconnect_required = 1 OR refresh_failures >= @failureThreshold)
+            ORDER BY workspace_id, platform;
+            """, new { failureThreshold }, cancellationToken));
+        return rows.Select(r => r.ToDomain()).ToList();
+    }
+
     public async Task<IReadOnlyList<Account>> ListRefreshableAsync(CancellationToken cancellationToken)
     {
         var rows = await db.Connection.QueryAsync<AccountRow>(Command(db,

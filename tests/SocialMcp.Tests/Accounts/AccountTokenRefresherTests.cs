@@ -120,12 +120,16 @@ public sealed class AccountTokenRefresherTests
         Assert.False(failing.ReconnectRequired);
         Assert.Equal("misconfigured: invalid_client", failing.LastRefreshError);
         Assert.Equal(TokenHealth.Expiring, TokenHealth.Of(failing, harness.Clock.GetUtcNow()));
+        var report = await harness.Services.Get<TokenRefreshHealth>().ReportAsync(Ct);
+        Assert.Equal(1, report.RepeatedFailures);
+        Assert.Equal(account.Id, Assert.Single(report.Accounts).AccountId);
         // The old refresh token still works: a failure never dropped it.
         Assert.Equal(RefreshResult.Refreshed, await harness.Refresher.RefreshAsync(account.Id, force: true, Ct));
         var renewed = await harness.ReadAccountAsync(account.Id);
         Assert.Equal(0, renewed.RefreshFailures);
         Assert.Null(renewed.LastRefreshError);
         Assert.Equal(TokenHealth.Healthy, TokenHealth.Of(renewed, harness.Clock.GetUtcNow()));
+        Assert.True((await harness.Services.Get<TokenRefreshHealth>().ReportAsync(Ct)).Ok);
     }
 
     [Fact]
