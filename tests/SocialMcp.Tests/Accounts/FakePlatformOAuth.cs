@@ -15,7 +15,8 @@ public sealed class FakePlatformOAuth(TimeProvider clock) : IPlatformOAuth
 {
     private readonly ConcurrentDictionary<string, string> _verifierByState = new();
     private readonly ConcurrentDictionary<string, byte> _liveRefreshTokens = new();
-    private readonly ConcurrentDictionary<string, byte> _liveAccessTokens = new();
+    /// <summary>Live access tokens and when each expires.</summary>
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _liveAccessTokens = new();
     private readonly ConcurrentQueue<OAuthFailureKind> _nextRefreshFailures = new();
     private int _issued;
     private int _refreshCalls;
@@ -68,7 +69,9 @@ public sealed class FakePlatformOAuth(TimeProvider clock) : IPlatformOAuth
         _liveAccessTokens.Clear();
     }
 
-    public bool IsLiveAccessToken(string? token) => token is not null && _liveAccessTokens.ContainsKey(token);
+    /// <summary>Whether the platform takes this access token now: issued by it, not revoked, not expired.</summary>
+    public bool IsLiveAccessToken(string? token) =>
+        token is not null && _liveAccessTokens.TryGetValue(token, out var expiresAt) && clock.GetUtcNow() < expiresAt;
 
     /// <summary>The platform forgets an access token early (it says "expired" although our stored expiry says otherwise).</summary>
     public void ExpireAccessToken(string token) => _liveAccessTokens.TryRemove(token, out _);
@@ -122,7 +125,7 @@ public sealed class FakePlatformOAuth(TimeProvider clock) : IPlatformOAuth
         var model = Models[account.Platform];
         if (model == RefreshModel.ExtendAccessToken)
         {
-            if (!_liveAccessTokens.TryRemove(tokens.AccessToken, out _))
+            if (!_liveAccessTokens.TryRemove(tokens.AccessToken, out var expiresAt) || expiresAt <= clock.GetUtcNow())
                 throw new OAuthException(OAuthFailureKind.DeadGrant, "The token cannot be extended.", "190");
             return Issue(account.Platform);
         }
@@ -145,7 +148,7 @@ public sealed class FakePlatformOAuth(TimeProvider clock) : IPlatformOAuth
         var n = Interlocked.Increment(ref _issued);
         var now = clock.GetUtcNow();
         var access = $"access-{n}-SECRET";
-        _liveAccessTokens[access] = 0;
+        _liveAccessTokens[access] = now + AccessLifetime;
         Secrets.Add(access);
         LatestAccessToken = access;
         string? refresh = null;

@@ -40,6 +40,25 @@ public sealed class RenewOnAuthExpiredTests
     }
 
     [Fact]
+    public async Task Publish_TokenExpiredLongAgo_IsRenewedBeforeTheCall_WithoutAnAuthExpiredRoundTrip()
+    {
+        await using var harness = await CreateAsync();
+        harness.Platform.AccessLifetime = TimeSpan.FromSeconds(5);
+        var publisher = harness.Services.Get<TokenCheckingPublisher>();
+        var account = await harness.ConnectedAccountAsync(Platform.X);
+        var posts = harness.Services.Get<PostService>();
+        var draft = await posts.CreateAsync(Ws, Drafts.Create("Hello", Platform.X) with { PlatformSetId = account.PlatformSetId }, Ct);
+        harness.Clock.Advance(TimeSpan.FromSeconds(15)); // three lifetimes, nobody renewed it
+
+        var published = await posts.PublishAsync(Ws, draft.Post.Id, null, Ct);
+
+        Assert.Equal(TargetStatus.Published, Assert.Single(published.Targets).Status);
+        Assert.Equal(1, harness.Platform.RefreshCalls);
+        Assert.Equal(1, publisher.Calls);
+        Assert.Equal(1, publisher.Posts);
+    }
+
+    [Fact]
     public async Task Publish_GrantRevoked_FailsAuthExpiredWithoutARetry_AndTheAccountNeedsAReconnect()
     {
         await using var harness = await CreateAsync();
