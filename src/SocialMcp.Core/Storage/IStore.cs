@@ -82,7 +82,12 @@ public interface IAccountRepository
     /// Takes the account's refresh lease for <paramref name="owner"/> until <paramref name="leaseUntil"/> if it is free, run out or
     /// already <paramref name="owner"/>'s, and records the attempt time, in one statement. False: another refresher holds it.
     /// </summary>
-    Task<bool> TryTakeRefreshLeaseAsync(string accountId, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
+    /// <param name="takeOverFrom">An owner whose lease may be taken even before it runs out (a process that is gone).</param>
+    Task<bool> TryTakeRefreshLeaseAsync(
+        string accountId, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken, string? takeOverFrom = null);
+
+    /// <summary>Who holds the account's refresh lease now; null when nobody does (or it ran out).</summary>
+    Task<string?> GetRefreshLeaseOwnerAsync(string accountId, DateTimeOffset now, CancellationToken cancellationToken);
 
     Task<bool> ReleaseRefreshLeaseAsync(string accountId, string owner, CancellationToken cancellationToken);
 

@@ -278,14 +278,21 @@ internal sealed class AccountRepository(DbContext db) : IAccountRepository
         return rows.Select(r => r.ToDomain()).ToList();
     }
 
-    public async Task<bool> TryTakeRefreshLeaseAsync(string accountId, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>
+    public async Task<bool> TryTakeRefreshLeaseAsync(
+        string accountId, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken, string? takeOverFrom = null) =>
         await db.Connection.ExecuteAsync(Command(db,
             """
             UPDATE accounts SET refresh_lease_owner = @owner, refresh_lease_until = @leaseUntil, last_refresh_attempt_at = @now
             WHERE id = @accountId
-              AND (refresh_lease_owner IS NULL OR refresh_lease_owner = @owner OR refresh_lease_until <= @now);
+              AND (refresh_lease_owner IS NULL OR refresh_lease_owner = @owner OR refresh_lease_until <= @now
+                   OR refresh_lease_owner = @takeOverFrom);
             """,
-            new { accountId, owner, now = Time(now), leaseUntil = Time(leaseUntil) }, cancellationToken)) == 1;
+            new { accountId, owner, now = Time(now), leaseUntil = Time(leaseUntil), takeOverFrom }, cancellationToken)) == 1;
+
+    public Task<string?> GetRefreshLeaseOwnerAsync(string accountId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        db.Connection.ExecuteScalarAsync<string?>(Command(db,
+            "SELECT refresh_lease_owner FROM accounts WHERE id = @accountId AND refresh_lease_until > @now;",
+            new { accountId, now = Time(now) }, cancellationToken));
 
     public async Task<bool> ReleaseRefreshLeaseAsync(string accountId, string owner, CancellationToken cancellationToken) =>
         await db.Connection.ExecuteAsync(Command(db,

@@ -50,6 +50,35 @@ public sealed class AccountTokenRefresherTests
     }
 
     [Fact]
+    public async Task RefreshAsync_LeaseOfAProcessThatIsGone_IsTakenOverAtOnce()
+    {
+        await using var harness = await OAuthHarness.CreateAsync();
+        var account = await harness.ConnectedAccountAsync(Platform.X);
+        var now = harness.Clock.GetUtcNow();
+        var gone = $"{Environment.MachineName}/{int.MaxValue - 1}/killed";
+        var alive = $"another-machine/1/alive";
+        await harness.Services.Store.WriteAsync(s => s.Accounts.TryTakeRefreshLeaseAsync(account.Id, gone, now, now.AddMinutes(2), Ct), Ct);
+
+        Assert.Equal(RefreshResult.Refreshed, await harness.Refresher.RefreshAsync(account.Id, force: true, Ct));
+        Assert.Equal(1, harness.Platform.RefreshCalls);
+
+        await harness.Services.Store.WriteAsync(s => s.Accounts.TryTakeRefreshLeaseAsync(account.Id, alive, now, now.AddMinutes(2), Ct), Ct);
+        var waiting = harness.Refresher.RefreshAsync(account.Id, force: true, Ct);
+        await harness.Clock.WaitForDelayAsync(TimeSpan.FromSeconds(1));
+        Assert.False(waiting.IsCompleted); // a live holder is waited for
+        // Move the clock a second at a time until the live holder's lease (two minutes) has run out and the waiter took over.
+        var patience = System.Diagnostics.Stopwatch.StartNew();
+        while (!waiting.IsCompleted && patience.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            if (harness.Clock.PendingTimers > 0)
+                harness.Clock.Advance(TimeSpan.FromSeconds(1));
+            await Task.Yield();
+        }
+        Assert.Equal(RefreshResult.Refreshed, await waiting); // its lease ran out: this one refreshed
+        Assert.Equal(2, harness.Platform.RefreshCalls);
+    }
+
+    [Fact]
     public async Task RefreshAsync_RotatingRefreshToken_StoresTheNewOneBeforeReturning_SoTheNextRefreshWorks()
     {
         await using var harness = await OAuthHarness.CreateAsync();

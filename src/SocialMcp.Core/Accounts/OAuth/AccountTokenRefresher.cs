@@ -103,7 +103,7 @@ public sealed class AccountTokenRefresher(
                 return RefreshResult.NotNeeded;
 
             var leaseUntil = now + options.Value.RefreshLeaseDuration;
-            if (await store.WriteAsync(s => s.Accounts.TryTakeRefreshLeaseAsync(accountId, Owner, now, leaseUntil, cancellationToken), cancellationToken))
+            if (await TryTakeLeaseAsync(accountId, now, leaseUntil, cancellationToken))
             {
                 // Re-read under the lease: another process may have renewed and let go between the read and the lease.
                 var leased = await ReadAsync(accountId, cancellationToken);
@@ -122,6 +122,22 @@ public sealed class AccountTokenRefresher(
             if (account is null)
                 return RefreshResult.Failed;
         }
+    }
+
+    /// <summary>
+    /// Takes the account's refresh lease; a lease whose owner is a process on this machine that is gone (killed mid-refresh)
+    /// is taken over at once rather than after it runs out.
+    /// </summary>
+    private async Task<bool> TryTakeLeaseAsync(string accountId, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
+    {
+        if (await store.WriteAsync(s => s.Accounts.TryTakeRefreshLeaseAsync(accountId, Owner, now, leaseUntil, cancellationToken), cancellationToken))
+            return true;
+        var holder = await store.ReadAsync(s => s.Accounts.GetRefreshLeaseOwnerAsync(accountId, now, cancellationToken), cancellationToken);
+        if (holder is null || !PublisherIdentity.IsGone(holder))
+            return false;
+        logger.LogWarning("Taking over the refresh lease of account {AccountId} from {Owner}, a process that is gone", accountId, holder);
+        return await store.WriteAsync(
+            s => s.Accounts.TryTakeRefreshLeaseAsync(accountId, Owner, now, leaseUntil, cancellationToken, takeOverFrom: holder), cancellationToken);
     }
 
     private async Task<RefreshResult> RefreshHoldingLeaseAsync(Account account, CancellationToken cancellationToken)
