@@ -67,11 +67,11 @@ public static class CoreServiceCollectionExtensions
         services.AddSchedulerShared();
         services.AddSingleton<AccountService>();
         services.AddSingleton<AccountConnections>();
-        // OAuth connects and token renewal (issue 12). SocialMcp.Platforms registers the real IPlatformOAuth.
+        // OAuth connects and token renewal (issue 12). SocialMcp.Platforms registers the real IPlatformOAuth (with TryAdd, so
+        // Core registers none); a host without it (rule tests, tools without platforms) gets one where nothing is configured.
         services.AddValidatedOptions<OAuthOptions>(OAuthOptions.SectionName);
-        services.TryAddSingleton<IPlatformOAuth, UnconfiguredPlatformOAuth>();
-        services.AddSingleton<IAccountConnectFlow, AccountConnectFlow>();
-        services.AddSingleton<AccountTokenRefresher>();
+        services.AddSingleton<IAccountConnectFlow>(sp => ActivatorUtilities.CreateInstance<AccountConnectFlow>(sp, PlatformOAuthOf(sp)));
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<AccountTokenRefresher>(sp, PlatformOAuthOf(sp)));
         services.AddSingleton<IAccountTokenRefresher>(sp => sp.GetRequiredService<AccountTokenRefresher>());
         services.AddSingleton<TokenRefreshWorker>();
         services.AddSingleton<TokenRefreshHealth>();
@@ -82,6 +82,9 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<PlatformSetService>();
         return services;
     }
+
+    private static IPlatformOAuth PlatformOAuthOf(IServiceProvider services) =>
+        services.GetService<IPlatformOAuth>() ?? new UnconfiguredPlatformOAuth();
 
     /// <summary>Binds a configuration section and validates it when the host starts, failing with a clear message.</summary>
     public static IServiceCollection AddValidatedOptions<TOptions>(this IServiceCollection services, string sectionName)
