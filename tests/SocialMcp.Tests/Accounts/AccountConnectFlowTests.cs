@@ -13,7 +13,11 @@ public sealed class AccountConnectFlowTests
 
     private static ConnectRequest Request(Platform platform, string? setName = "Real") => new()
     {
-        WorkspaceId = Ws, Platform = platform, PlatformSetName = setName, RedirectUri = OAuthHarness.Callback, Channel = ConnectChannel.Cli,
+        WorkspaceId = Ws,
+        Platform = platform,
+        PlatformSetName = setName,
+        RedirectUri = OAuthHarness.Callback,
+        Channel = ConnectChannel.Cli,
     };
 
     [Fact]

@@ -62,7 +62,12 @@ public sealed class OAuthHarness : IAsyncDisposable
     {
         var started = await Flow.StartAsync(new ConnectRequest
         {
-            WorkspaceId = Ws, Platform = platform, PlatformSetName = setName, PlatformSetId = setId, RedirectUri = Callback, Channel = ConnectChannel.Link,
+            WorkspaceId = Ws,
+            Platform = platform,
+            PlatformSetName = setName,
+            PlatformSetId = setId,
+            RedirectUri = Callback,
+            Channel = ConnectChannel.Link,
         }, Ct);
         var state = FakePlatformOAuth.StateOf(started.AuthorizationUrl);
         return await Flow.CompleteAsync(platform, state, Platform.CodeFor(state), null, null, Ct);

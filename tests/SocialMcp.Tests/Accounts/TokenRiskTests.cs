@@ -55,7 +55,8 @@ public sealed class TokenRiskTests
         var posts = harness.Services.Get<PostService>();
         var command = Drafts.Create("Hello", Platform.LinkedIn) with
         {
-            PlatformSetId = account.PlatformSetId, ScheduledFor = harness.Clock.GetUtcNow().AddDays(daysAhead),
+            PlatformSetId = account.PlatformSetId,
+            ScheduledFor = harness.Clock.GetUtcNow().AddDays(daysAhead),
         };
 
         var validation = await posts.ValidateAsync(Ws, new ValidatePostCommand(command, null), Ct);
@@ -73,7 +74,8 @@ public sealed class TokenRiskTests
         var posts = harness.Services.Get<PostService>();
         var command = Drafts.Create("Hello", Platform.YouTube) with
         {
-            PlatformSetId = account.PlatformSetId, ScheduledFor = harness.Clock.GetUtcNow().AddDays(3),
+            PlatformSetId = account.PlatformSetId,
+            ScheduledFor = harness.Clock.GetUtcNow().AddDays(3),
         };
 
         var validation = await posts.ValidateAsync(Ws, new ValidatePostCommand(command, null), Ct);

@@ -69,7 +69,10 @@ public sealed class OAuthStorageTests
         await using var harness = await OAuthHarness.CreateAsync();
         var started = await harness.Flow.StartAsync(new ConnectRequest
         {
-            WorkspaceId = OAuthHarness.Ws, Platform = Platform.X, RedirectUri = OAuthHarness.Callback, Channel = ConnectChannel.Tool,
+            WorkspaceId = OAuthHarness.Ws,
+            Platform = Platform.X,
+            RedirectUri = OAuthHarness.Callback,
+            Channel = ConnectChannel.Tool,
         }, Ct);
         var hash = AccountConnectFlow.HashOf(FakePlatformOAuth.StateOf(started.AuthorizationUrl));
         var store = harness.Services.Store;

@@ -255,8 +255,12 @@ public sealed class AccountConnectFlow(
                 var set = await session.PlatformSets.GetAsync(connect.WorkspaceId, existing.PlatformSetId, cancellationToken);
                 var done = connect with
                 {
-                    Status = ConnectStates.Connected, CompletedAt = now, AccountId = existing.Id, Renewed = true,
-                    PlatformSetId = existing.PlatformSetId, PendingGrantReference = null,
+                    Status = ConnectStates.Connected,
+                    CompletedAt = now,
+                    AccountId = existing.Id,
+                    Renewed = true,
+                    PlatformSetId = existing.PlatformSetId,
+                    PendingGrantReference = null,
                 };
                 await session.Connects.UpdateOutcomeAsync(done, cancellationToken);
                 return (done, set);
@@ -282,10 +286,14 @@ public sealed class AccountConnectFlow(
             var other = (await session.Accounts.ListInSetAsync(connect.WorkspaceId, target.Id, cancellationToken)).FirstOrDefault(a => a.Platform == platform);
             if (other is not null)
             {
-                var taken = Failed(connect, now, ErrorCodes.ConnectFailed,
+                var inTarget = connect with
+                {
+                    PlatformSetId = target.Id,
+                };
+                var taken = Failed(inTarget, now, ErrorCodes.ConnectFailed,
                     $"Platform set '{target.Name}' already has a {platform.ToWireName()} account ({other.Handle}{(other.IsSandbox ? ", sandbox" : "")}); "
                     + $"'{identity.Handle}' is a different one.",
-                    "Connect into another platform set (accounts connect --set NAME, or platformSetId), or remove that account first.") with { PlatformSetId = target.Id };
+                    "Connect into another platform set (accounts connect --set NAME, or platformSetId), or remove that account first.");
                 await session.Connects.UpdateOutcomeAsync(taken, cancellationToken);
                 return (taken, target);
             }
@@ -306,8 +314,12 @@ public sealed class AccountConnectFlow(
             await session.Accounts.InsertAsync(account, cancellationToken);
             var connected = connect with
             {
-                Status = ConnectStates.Connected, CompletedAt = now, AccountId = account.Id, Renewed = false,
-                PlatformSetId = target.Id, PendingGrantReference = null,
+                Status = ConnectStates.Connected,
+                CompletedAt = now,
+                AccountId = account.Id,
+                Renewed = false,
+                PlatformSetId = target.Id,
+                PendingGrantReference = null,
             };
             await session.Connects.UpdateOutcomeAsync(connected, cancellationToken);
             return (connected, target);
@@ -400,12 +412,12 @@ public sealed class AccountConnectFlow(
 
     private static ConnectResult Refused(
         string connectionId, Platform platform, string code, string message, string hint, ConnectStatus status = ConnectStatus.Failed) => new()
-    {
-        ConnectionId = connectionId,
-        Status = status,
-        Platform = platform,
-        Problem = new Problem(code, message, Platform: platform, Hint: hint),
-    };
+        {
+            ConnectionId = connectionId,
+            Status = status,
+            Platform = platform,
+            Problem = new Problem(code, message, Platform: platform, Hint: hint),
+        };
 
     private static string RandomToken() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 
