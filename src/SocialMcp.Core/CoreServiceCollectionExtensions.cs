@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SocialMcp.Core.Access;
 using SocialMcp.Core.Accounts;
+using SocialMcp.Core.Accounts.OAuth;
 using SocialMcp.Core.PlatformSets;
 using SocialMcp.Core.Options;
 using SocialMcp.Core.Posts;
@@ -66,11 +67,24 @@ public static class CoreServiceCollectionExtensions
         services.AddSchedulerShared();
         services.AddSingleton<AccountService>();
         services.AddSingleton<AccountConnections>();
+        // OAuth connects and token renewal (issue 12). SocialMcp.Platforms registers the real IPlatformOAuth (with TryAdd, so
+        // Core registers none); a host without it (rule tests, tools without platforms) gets one where nothing is configured.
+        services.AddValidatedOptions<OAuthOptions>(OAuthOptions.SectionName);
+        services.AddSingleton<IAccountConnectFlow>(sp => ActivatorUtilities.CreateInstance<AccountConnectFlow>(sp, PlatformOAuthOf(sp)));
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<AccountTokenRefresher>(sp, PlatformOAuthOf(sp)));
+        services.AddSingleton<IAccountTokenRefresher>(sp => sp.GetRequiredService<AccountTokenRefresher>());
+        services.AddSingleton<TokenRefreshWorker>();
+        services.AddSingleton<TokenRefreshHealth>();
+        // Off with OAuth:BackgroundRefresh=false (the worker then returns at once); hosts without a host loop never start it.
+        services.AddHostedService(sp => sp.GetRequiredService<TokenRefreshWorker>());
         services.AddSingleton<LocalWorkspace>();
         services.AddSingleton<WorkspaceService>();
         services.AddSingleton<PlatformSetService>();
         return services;
     }
+
+    private static IPlatformOAuth PlatformOAuthOf(IServiceProvider services) =>
+        services.GetService<IPlatformOAuth>() ?? new UnconfiguredPlatformOAuth();
 
     /// <summary>Binds a configuration section and validates it when the host starts, failing with a clear message.</summary>
     public static IServiceCollection AddValidatedOptions<TOptions>(this IServiceCollection services, string sectionName)

@@ -25,6 +25,7 @@ public static class PlatformsServiceCollectionExtensions
         services.AddPlatformHttpClients();
         services.AddPlatformOAuth();
         services.AddProtectedKeyRing();
+        services.AddSingleton<ITokenCipher, TokenCipher>();
         services.AddSingleton<ITokenVault, TokenVault>();
 
         // Adapters are discovered rather than listed so each platform lives in its own folder without a shared edit.

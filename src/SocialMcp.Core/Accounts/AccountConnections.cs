@@ -16,8 +16,8 @@ public sealed record ConnectAccountCommand(
 
 /// <summary>
 /// Connects real accounts (operator commands): the token is verified with the platform, encrypted by the token
-/// vault, and stored in a platform set (the default one unless named). Removing an account that posts used is
-/// refused, so no post loses its history.
+/// vault, and stored in a platform set (the default one unless named); the set's account of the same platform identity
+/// gets the new token in place. Removing an account that posts used is refused, so no post loses its history.
 /// </summary>
 public sealed class AccountConnections(IStore store, IAccountVerifier verifier, ITokenVault vault, TimeProvider time)
 {
@@ -40,8 +40,33 @@ public sealed class AccountConnections(IStore store, IAccountVerifier verifier, 
             if (set is null)
                 throw new NotFoundException(new Problem(ErrorCodes.PlatformSetNotFound, "This workspace has no default platform set.", "$.set"));
 
+            var metadata = command.ApiBaseUrl is null
+                ? JsonSerializer.SerializeToElement(new { })
+                : JsonSerializer.SerializeToElement(new { apiBaseUrl = command.ApiBaseUrl.AbsoluteUri });
             var existing = (await session.Accounts.ListInSetAsync(command.WorkspaceId, set.Id, cancellationToken))
                 .FirstOrDefault(a => a.Platform == command.Platform);
+            // The set's own account of this platform identity again: new token in place, so it keeps its id and its posts'
+            // history. (The same identity in another set stays a separate account there, as before.)
+            if (existing is { IsSandbox: false } same && same.PlatformAccountId == verified.PlatformAccountId)
+            {
+                var renewed = same with
+                {
+                    Handle = verified.Handle,
+                    TokenReference = reference,
+                    TokenExpiresAt = command.TokenExpiresAt,
+                    Metadata = metadata,
+                    // A pasted token is never refreshed: whatever OAuth kept for this account no longer goes with it.
+                    RefreshModel = null,
+                    RefreshTokenReference = null,
+                    RefreshExpiresAt = null,
+                    TokenScopes = [],
+                    LastRefreshedAt = now,
+                    UpdatedAt = now,
+                };
+                await session.Accounts.RenewInPlaceAsync(renewed, cancellationToken);
+                return renewed with { TokenVersion = same.TokenVersion + 1, ReconnectRequired = false, RefreshFailures = 0, LastRefreshError = null };
+            }
+
             if (existing is not null)
             {
                 throw new ConflictException(new Problem(ErrorCodes.ValidationFailed,
@@ -49,9 +74,6 @@ public sealed class AccountConnections(IStore store, IAccountVerifier verifier, 
                     Hint: "Remove it first (accounts remove), or connect into another set (--set)."));
             }
 
-            var metadata = command.ApiBaseUrl is null
-                ? JsonSerializer.SerializeToElement(new { })
-                : JsonSerializer.SerializeToElement(new { apiBaseUrl = command.ApiBaseUrl.AbsoluteUri });
             var account = new Account
             {
                 Id = Guid.CreateVersion7(now).ToString(),

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+using SocialMcp.Core.Accounts.OAuth;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
 using SocialMcp.Core.Storage;
@@ -7,7 +9,7 @@ namespace SocialMcp.Core.Accounts;
 public sealed record AccountView(Account Account, string TokenHealth);
 
 /// <summary>Read-only questions about connected accounts and platform sets.</summary>
-public sealed class AccountService(IStore store, TimeProvider time)
+public sealed class AccountService(IStore store, IOptions<OAuthOptions> oauth, TimeProvider time)
 {
     public Task<IReadOnlyList<AccountView>> ListAccountsAsync(string workspaceId, Platform? platform, string? platformSetId, CancellationToken cancellationToken) =>
         store.ReadAsync<IReadOnlyList<AccountView>>(async session =>
@@ -20,7 +22,8 @@ public sealed class AccountService(IStore store, TimeProvider time)
             }
             var now = time.GetUtcNow();
             var accounts = await session.Accounts.ListAsync(workspaceId, platform, platformSetId, cancellationToken);
-            return accounts.Select(a => new AccountView(a, TokenHealth.Of(a, now))).ToList();
+            var settings = oauth.Value;
+            return accounts.Select(a => new AccountView(a, TokenHealth.Of(a, now, settings.ReconnectWarning, settings.RepeatedFailureThreshold))).ToList();
         }, cancellationToken);
 
     public Task<IReadOnlyList<PlatformSetSummary>> ListPlatformSetsAsync(string workspaceId, CancellationToken cancellationToken) =>

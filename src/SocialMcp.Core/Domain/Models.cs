@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using SocialMcp.Core.Accounts.OAuth;
 
 namespace SocialMcp.Core.Domain;
 
@@ -27,6 +28,33 @@ public sealed record Account
     public required JsonElement Metadata { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     public required DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>How the account's access is kept alive; null for a pasted or sandbox token, which is never refreshed.</summary>
+    public RefreshModel? RefreshModel { get; init; }
+
+    /// <summary>Where the refresh token lives (a vault reference, never the token); null when the platform gave none.</summary>
+    public string? RefreshTokenReference { get; init; }
+
+    public DateTimeOffset? RefreshExpiresAt { get; init; }
+
+    public IReadOnlyList<string> TokenScopes { get; init; } = [];
+
+    /// <summary>Bumped by every stored renewal: tells a waiting refresher that another one already renewed the tokens.</summary>
+    public int TokenVersion { get; init; }
+
+    /// <summary>Failed refreshes in a row (cleared by a successful one).</summary>
+    public int RefreshFailures { get; init; }
+
+    /// <summary>Why the last refresh failed: the platform's error code or a short text, never a token.</summary>
+    public string? LastRefreshError { get; init; }
+
+    public DateTimeOffset? LastRefreshAttemptAt { get; init; }
+
+    /// <summary>When the current access token was issued (connect or refresh); null for tokens stored before issue 12.</summary>
+    public DateTimeOffset? LastRefreshedAt { get; init; }
+
+    /// <summary>The grant is dead (revoked, expired refresh token): only a reconnect helps.</summary>
+    public bool ReconnectRequired { get; init; }
 }
 
 public sealed record MediaItem(
@@ -174,19 +202,37 @@ public sealed record PostEvent
     public required DateTimeOffset OccurredAt { get; init; }
 }
 
+/// <summary>
+/// An account's token health on the wire: <c>healthy</c>, <c>expiring</c> (a person must reconnect soon, or refreshes keep
+/// failing) or <c>reconnect_required</c> (nothing but a reconnect helps). An expired access token that can still be
+/// refreshed is healthy: the refresher renews it before use.
+/// </summary>
 public static class TokenHealth
 {
     public const string Healthy = "healthy";
     public const string Expiring = "expiring";
-    public const string Expired = "expired";
+    public const string ReconnectRequired = "reconnect_required";
 
+    /// <summary>The default of <c>OAuth:ReconnectWarning</c>.</summary>
     public static readonly TimeSpan ExpiringWindow = TimeSpan.FromDays(7);
 
-    public static string Of(Account account, DateTimeOffset now) => account.TokenExpiresAt switch
+    /// <summary>The default of <c>OAuth:RepeatedFailureThreshold</c>.</summary>
+    public const int DefaultRepeatedFailureThreshold = 3;
+
+    public static string Of(Account account, DateTimeOffset now, TimeSpan? reconnectWarning = null, int repeatedFailureThreshold = DefaultRepeatedFailureThreshold)
     {
-        null => Healthy,
-        var expiry when expiry <= now => Expired,
-        var expiry when expiry - now <= ExpiringWindow => Expiring,
-        _ => Healthy,
-    };
+        var warning = reconnectWarning ?? ExpiringWindow;
+        if (account.ReconnectRequired)
+            return ReconnectRequired;
+        var refreshable = TokenRenewal.CanRefresh(account, now);
+        if (account.TokenExpiresAt is { } expiry && expiry <= now && !refreshable)
+            return ReconnectRequired;
+        if (account.RefreshFailures >= repeatedFailureThreshold)
+            return Expiring;
+        if (!refreshable && account.TokenExpiresAt is { } dies && dies - now <= warning)
+            return Expiring;
+        if (TokenRenewal.UsesRefreshToken(account) && account.RefreshExpiresAt is { } refreshDies && refreshDies - now <= warning)
+            return Expiring;
+        return Healthy;
+    }
 }

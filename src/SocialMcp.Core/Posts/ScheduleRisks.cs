@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using SocialMcp.Core.Access;
+using SocialMcp.Core.Accounts.OAuth;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Options;
 using SocialMcp.Core.Storage;
@@ -10,7 +11,7 @@ namespace SocialMcp.Core.Posts;
 /// What is likely to go wrong when a post fires at its scheduled time: reported by schedule_post and validate_post, never
 /// refused, because each can still change before then (a reconnect, a cancelled post, a new month).
 /// </summary>
-public sealed class ScheduleRisks(IOptions<SchedulingOptions> scheduling, IOptions<QuotaOptions> quotas)
+public sealed class ScheduleRisks(IOptions<SchedulingOptions> scheduling, IOptions<QuotaOptions> quotas, TimeProvider time)
 {
     public const string TokenExpiresBeforeSchedule = "TOKEN_EXPIRES_BEFORE_SCHEDULE";
     public const string PlatformCapAtRisk = "PLATFORM_CAP_AT_RISK";
@@ -34,10 +35,11 @@ public sealed class ScheduleRisks(IOptions<SchedulingOptions> scheduling, IOptio
             if (!seen.Add(platform) || !accounts.TryGetValue(platform, out var account))
                 continue;
             var name = platform.ToWireName();
-            if (account.TokenExpiresAt is { } expiry && expiry <= when)
+            // Only what no refresh can mend before then: a token that is renewed ahead of expiry is no risk.
+            if (TokenRenewal.WhyItCannotPublishAt(account, when, time.GetUtcNow()) is { } why)
             {
                 risks.Add(new ScheduleRisk(TokenExpiresBeforeSchedule,
-                    $"The {name} account '{account.Handle}' token expires at {expiry.ToUniversalTime():O}, before the post is due at {when:O}.",
+                    $"The {name} account '{account.Handle}' {why}; the post is due at {when:O}.",
                     platform, $"$.platforms[{index}]"));
             }
             if (scheduling.Value.DailyCaps.TryGetValue(name, out var cap))

@@ -10,8 +10,12 @@ namespace SocialMcp.Core.Publishing;
 /// </summary>
 public sealed class TargetRecorder(IStore store, TimeProvider time)
 {
-    /// <summary>Writes a target's outcome, its event, the post's version and (for AUTH_EXPIRED) the account's token health together.</summary>
-    public Task<PostTarget> RecordOutcomeAsync(Post post, PostTarget target, Account account, PublishOutcome outcome, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Writes a target's outcome, its event, the post's version and (for AUTH_EXPIRED) the account's token health together;
+    /// <paramref name="reconnectRequired"/>: a refresh did not help, so the account waits for a person to reconnect it.
+    /// </summary>
+    public Task<PostTarget> RecordOutcomeAsync(
+        Post post, PostTarget target, Account account, PublishOutcome outcome, CancellationToken cancellationToken, bool reconnectRequired = false) =>
         store.WriteAsync(async session =>
         {
             var now = time.GetUtcNow();
@@ -29,7 +33,11 @@ public sealed class TargetRecorder(IStore store, TimeProvider time)
             };
             await session.Targets.UpdateAsync(done, cancellationToken);
             if (outcome.ErrorCode == ErrorCodes.AuthExpired)
+            {
                 await session.Accounts.MarkTokenExpiredAsync(account.Id, now, cancellationToken);
+                if (reconnectRequired)
+                    await session.Accounts.MarkReconnectRequiredAsync(account.Id, "auth_expired: refused after a refresh", now, cancellationToken);
+            }
             var newVersion = await session.Posts.BumpVersionAsync(post.Id, now, cancellationToken) ?? post.Version;
             var detail = outcome.Succeeded ? $"platformPostId={outcome.PlatformPostId}"
                 : done.Status == TargetStatus.NeedsReconciliation ? $"reason={outcome.ErrorMessage}"

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using SocialMcp.Core.Accounts.OAuth;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
 using SocialMcp.Core.Posts;
@@ -8,7 +9,8 @@ namespace SocialMcp.Core.Publishing;
 
 /// <summary>Step 2 of the ledger for one claimed target: publish it through its platform, waiting for limits, and record the outcome.</summary>
 public sealed class TargetRun(
-    IPublisherResolver publishers, PublishConcurrency concurrency, DailyCaps caps, LimitWaiter waiter, TargetRecorder recorder, ILogger<TargetRun> logger)
+    IPublisherResolver publishers, PublishConcurrency concurrency, DailyCaps caps, LimitWaiter waiter, TargetRecorder recorder,
+    IAccountTokenRefresher refresher, ILogger<TargetRun> logger)
 {
     /// <summary>
     /// Publishes one target, waiting (outside its concurrency slot) for the account's daily cap, the platform's rate-limit
@@ -19,6 +21,7 @@ public sealed class TargetRun(
         Post post, PostTarget target, Account account, DateTimeOffset deadline, IProgress<PublishProgress>? progress, CancellationToken cancellationToken)
     {
         PublishOutcome outcome;
+        var reconnectRequired = false;
         for (var waits = 0; ; waits++)
         {
             DateTimeOffset? resetAt;
@@ -39,7 +42,7 @@ public sealed class TargetRun(
                 }
                 else
                 {
-                    outcome = await CallPlatformAsync(post, target, account, cancellationToken);
+                    (outcome, reconnectRequired) = await CallPlatformRenewingOnceAsync(post, target, account, cancellationToken);
                     // A rate limit (429 + reset) or a used-up quota (YouTube's daily units, a publishing cap) both say when to come back.
                     resetAt = outcome.ErrorCode is ErrorCodes.RateLimited or ErrorCodes.QuotaExhausted ? outcome.RetryAfter : null;
                     reason = outcome.ErrorCode == ErrorCodes.QuotaExhausted
@@ -51,7 +54,36 @@ public sealed class TargetRun(
                 break;
             await waiter.WaitAsync(post, target, resetAt!.Value, reason, progress, cancellationToken);
         }
-        return await recorder.RecordOutcomeAsync(post, target, account, outcome, cancellationToken);
+        return await recorder.RecordOutcomeAsync(post, target, account, outcome, cancellationToken, reconnectRequired);
+    }
+
+    /// <summary>
+    /// Publishes; when the platform says the token expired and the account can be refreshed, refreshes it once (forced) and
+    /// publishes once more. Safe for the ledger: an AUTH_EXPIRED answer means the platform created nothing, and the retry
+    /// is the same attempt (same attempt id, same handles), so an adapter that got part-way reconciles from its handles.
+    /// <c>ReconnectRequired</c> is true when only a reconnect can help: the refresh found the grant dead, or the platform
+    /// refused the renewed token too.
+    /// </summary>
+    private async Task<(PublishOutcome Outcome, bool ReconnectRequired)> CallPlatformRenewingOnceAsync(
+        Post post, PostTarget target, Account account, CancellationToken cancellationToken)
+    {
+        var outcome = await CallPlatformAsync(post, target, account, cancellationToken);
+        if (outcome.ErrorCode != ErrorCodes.AuthExpired || account.IsSandbox
+            || account.RefreshModel is null or RefreshModel.ReconnectOnly)
+            return (outcome, false);
+
+        var renewal = await refresher.RefreshAsync(account.Id, force: true, cancellationToken);
+        if (renewal != RefreshResult.Refreshed)
+        {
+            logger.LogWarning("Post {PostId} on {Platform}: the token expired and renewing account {AccountId} gave {Result}",
+                post.Id, target.Platform.ToWireName(), account.Id, renewal);
+            return (outcome, renewal == RefreshResult.ReconnectRequired);
+        }
+        await recorder.AppendEventAsync(post, target, "target_token_renewed", TargetStatus.Publishing,
+            $"reason={ErrorCodes.AuthExpired} attemptId={target.AttemptId}", cancellationToken);
+        var renewed = await refresher.EnsureFreshAsync(account, cancellationToken);
+        var retried = await CallPlatformAsync(post, target, renewed, cancellationToken);
+        return (retried, retried.ErrorCode == ErrorCodes.AuthExpired);
     }
 
     private async Task<PublishOutcome> CallPlatformAsync(Post post, PostTarget target, Account account, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using SocialMcp.Core.Accounts.OAuth;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
 using SocialMcp.Core.Posts;
@@ -7,7 +8,8 @@ using SocialMcp.Core.Storage;
 namespace SocialMcp.Core.Publishing;
 
 /// <summary>Takes one live target down through its platform and records what happened. Shared by withdraw_post and the all_or_nothing rollback.</summary>
-public sealed class TargetWithdrawal(IPublisherResolver publishers, IStore store, TimeProvider time, ILogger<TargetWithdrawal> logger)
+public sealed class TargetWithdrawal(
+    IPublisherResolver publishers, IStore store, IAccountTokenRefresher refresher, TimeProvider time, ILogger<TargetWithdrawal> logger)
 {
     public bool CanWithdraw(Account account, Platform platform) => publishers.For(account).CapabilitiesFor(platform).CanWithdraw;
 
@@ -18,16 +20,12 @@ public sealed class TargetWithdrawal(IPublisherResolver publishers, IStore store
     public async Task<TargetActionOutcome> WithdrawAsync(
         Post post, PostTarget target, Account account, string eventType, string? detail, CancellationToken cancellationToken)
     {
-        WithdrawOutcome outcome;
-        try
+        var outcome = await CallPlatformAsync(post, target, account, cancellationToken);
+        // The token expired: renew it once and try again (a refused delete took nothing down, so trying again is safe).
+        if (outcome.ErrorCode == ErrorCodes.AuthExpired && !account.IsSandbox && account.RefreshModel is not (null or RefreshModel.ReconnectOnly)
+            && await refresher.RefreshAsync(account.Id, force: true, cancellationToken) == RefreshResult.Refreshed)
         {
-            outcome = await publishers.For(account).WithdrawAsync(
-                new WithdrawRequest(post.Id, target.Platform, account, target.PlatformPostId!), cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            logger.LogError(ex, "Withdrawing post {PostId} from {Platform} threw", post.Id, target.Platform.ToWireName());
-            outcome = WithdrawOutcome.Failed(ErrorCodes.PlatformError, $"{target.Platform.ToWireName()} withdraw failed unexpectedly.");
+            outcome = await CallPlatformAsync(post, target, await refresher.EnsureFreshAsync(account, cancellationToken), cancellationToken);
         }
         await store.WriteAsync(async session =>
         {
@@ -50,5 +48,19 @@ public sealed class TargetWithdrawal(IPublisherResolver publishers, IStore store
             return 0;
         }, cancellationToken);
         return new TargetActionOutcome(target.Platform, outcome.Succeeded, outcome.ErrorCode, outcome.ErrorMessage);
+    }
+
+    private async Task<WithdrawOutcome> CallPlatformAsync(Post post, PostTarget target, Account account, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await publishers.For(account).WithdrawAsync(
+                new WithdrawRequest(post.Id, target.Platform, account, target.PlatformPostId!), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Withdrawing post {PostId} from {Platform} threw", post.Id, target.Platform.ToWireName());
+            return WithdrawOutcome.Failed(ErrorCodes.PlatformError, $"{target.Platform.ToWireName()} withdraw failed unexpectedly.");
+        }
     }
 }

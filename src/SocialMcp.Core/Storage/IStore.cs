@@ -26,6 +26,7 @@ public interface IStoreSession
     IAuditLogRepository Audit { get; }
     IPublishHandleRepository Handles { get; }
     IIdempotencyKeyRepository IdempotencyKeys { get; }
+    IConnectRepository Connects { get; }
 }
 
 // One SQL statement per method; a missing row is null.
@@ -69,7 +70,65 @@ public interface IAccountRepository
     Task<bool> MarkTokenExpiredAsync(string accountId, DateTimeOffset now, CancellationToken cancellationToken);
     Task<int> CountTargetsUsingAsync(string accountId, CancellationToken cancellationToken);
     Task<bool> DeleteAsync(string workspaceId, string accountId, CancellationToken cancellationToken);
+
+    /// <summary>An account of any workspace, by id: for the refresher, which works across workspaces.</summary>
+    Task<Account?> GetByIdAsync(string accountId, CancellationToken cancellationToken);
+
+    /// <summary>The workspace's real (not sandbox) account of this platform identity, in whichever set it is.</summary>
+    Task<Account?> FindByIdentityAsync(string workspaceId, Platform platform, string platformAccountId, CancellationToken cancellationToken);
+
+    /// <summary>Real accounts of every workspace that wait for a reconnect or whose last <paramref name="failureThreshold"/> or more refreshes failed.</summary>
+    Task<IReadOnlyList<Account>> ListTokenTroubleAsync(int failureThreshold, CancellationToken cancellationToken);
+
+    /// <summary>Every real account of every workspace that a refresh could renew (a refresh model, not waiting for a reconnect).</summary>
+    Task<IReadOnlyList<Account>> ListRefreshableAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Takes the account's refresh lease for <paramref name="owner"/> until <paramref name="leaseUntil"/> if it is free, run out or
+    /// already <paramref name="owner"/>'s, and records the attempt time, in one statement. False: another refresher holds it.
+    /// </summary>
+    /// <param name="takeOverFrom">An owner whose lease may be taken even before it runs out (a process that is gone).</param>
+    Task<bool> TryTakeRefreshLeaseAsync(
+        string accountId, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken, string? takeOverFrom = null);
+
+    /// <summary>Who holds the account's refresh lease now; null when nobody does (or it ran out).</summary>
+    Task<string?> GetRefreshLeaseOwnerAsync(string accountId, DateTimeOffset now, CancellationToken cancellationToken);
+
+    Task<bool> ReleaseRefreshLeaseAsync(string accountId, string owner, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stores a renewal in one statement: the new access token, the new refresh token (or keeps the old one when none came
+    /// back), expiries, token_version + 1, failures and reconnect_required cleared, the lease released if it is the owner's.
+    /// </summary>
+    Task<bool> StoreRenewedTokensAsync(RenewedTokens renewed, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Counts a failed refresh (and, for a dead grant, requires a reconnect) and releases the lease, unless the tokens were
+    /// renewed since <paramref name="seenTokenVersion"/> (another refresher succeeded meanwhile): then only the lease is released.
+    /// </summary>
+    Task<bool> RecordRefreshFailureAsync(
+        string accountId, string owner, int seenTokenVersion, string error, bool reconnectRequired, CancellationToken cancellationToken);
+
+    /// <summary>The platform refused the account's token even after a refresh: only a reconnect helps.</summary>
+    Task<bool> MarkReconnectRequiredAsync(string accountId, string error, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A reconnect of the same platform identity: new tokens, handle, metadata and refresh model in place (same id, same
+    /// targets), token_version + 1, failures and reconnect_required cleared.
+    /// </summary>
+    Task<bool> RenewInPlaceAsync(Account account, CancellationToken cancellationToken);
 }
+
+/// <summary>What one successful refresh stores; token values are vault references.</summary>
+public sealed record RenewedTokens(
+    string AccountId,
+    string AccessTokenReference,
+    DateTimeOffset? AccessExpiresAt,
+    string? RefreshTokenReference,
+    DateTimeOffset? RefreshExpiresAt,
+    IReadOnlyList<string> Scopes,
+    DateTimeOffset RenewedAt,
+    string LeaseOwner);
 
 public sealed record PostQuery(PostStatus? Status, Platform? Platform, int Limit, int Offset);
 

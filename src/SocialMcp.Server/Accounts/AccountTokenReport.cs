@@ -17,11 +17,9 @@ public sealed record RefreshFacts(int Failures, string? LastError, DateTimeOffse
 
     public bool Repeated => Failures >= RepeatedFailures;
 
-    /// <summary>
-    /// The one place the server reads an account's refresh columns. The core part of issue 12 adds them to
-    /// <see cref="Account"/> (refresh_failures, last_refresh_error, last_refreshed_at); until they exist an account has none.
-    /// </summary>
-    public static RefreshFacts Of(Account account) => None;
+    /// <summary>The one place the server reads an account's refresh columns (refresh_failures, last_refresh_error, last_refreshed_at).</summary>
+    public static RefreshFacts Of(Account account) =>
+        account.IsSandbox ? None : new(account.RefreshFailures, account.LastRefreshError, account.LastRefreshedAt);
 }
 
 /// <summary>Token health as the wire names it: healthy, expiring, reconnect_required.</summary>

@@ -54,4 +54,5 @@ internal sealed class SqliteSession(DbContext db) : IStoreSession
     public IAuditLogRepository Audit => field ??= new AuditLogRepository(db);
     public IPublishHandleRepository Handles => field ??= new PublishHandleRepository(db);
     public IIdempotencyKeyRepository IdempotencyKeys => field ??= new IdempotencyKeyRepository(db);
+    public IConnectRepository Connects => field ??= new ConnectRepository(db);
 }

@@ -141,14 +141,14 @@ public sealed class PostServiceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Publish_PlatformSaysTokenExpired_MarksTheAccountsTokenExpired()
+    public async Task Publish_PlatformSaysTokenExpired_TheAccountNeedsAReconnect()
     {
         await _services.MakeSandboxFailAsync(Platform.X, ErrorCodes.AuthExpired);
         var created = await Posts.CreateAsync(Ws, Drafts.Create("Hi", Platform.X), Ct);
 
         await Posts.PublishAsync(Ws, created.Post.Id, null, Ct);
 
-        Assert.Equal(TokenHealth.Expired, TokenHealth.Of(await _services.AccountAsync(Platform.X), _services.Clock.GetUtcNow()));
+        Assert.Equal(TokenHealth.ReconnectRequired, TokenHealth.Of(await _services.AccountAsync(Platform.X), _services.Clock.GetUtcNow()));
         var again = await Assert.ThrowsAsync<DomainValidationException>(() => Posts.RetryAsync(Ws, created.Post.Id, null, null, Ct));
         Assert.Equal(ErrorCodes.PlatformNotConnected, again.Problem.Code);
     }

@@ -152,7 +152,7 @@ public sealed class PostFaultTests
             Also: async (h, _, _) =>
             {
                 var account = await h.Services.AccountAsync(Platform.X);
-                Assert.Equal(TokenHealth.Expired, TokenHealth.Of(account, h.Clock.GetUtcNow()));
+                Assert.Equal(TokenHealth.ReconnectRequired, TokenHealth.Of(account, h.Clock.GetUtcNow()));
                 Assert.Equal(TokenHealth.Healthy, TokenHealth.Of(await h.Services.AccountAsync(Platform.LinkedIn), h.Clock.GetUtcNow()));
                 AssertLiveSync(h, Platform.X, 0);
             }),
@@ -173,7 +173,7 @@ public sealed class PostFaultTests
             Step: TimeSpan.FromSeconds(5),
             Also: async (h, _, _) =>
             {
-                Assert.Equal(TokenHealth.Expired, TokenHealth.Of(await h.Services.AccountAsync(Platform.X), h.Clock.GetUtcNow()));
+                Assert.Equal(TokenHealth.ReconnectRequired, TokenHealth.Of(await h.Services.AccountAsync(Platform.X), h.Clock.GetUtcNow()));
                 Assert.Equal(0, h.Emulator.State.Calls(Platform.X, "tweets.create"));
                 AssertLiveSync(h, Platform.X, 0);
             }),

@@ -90,4 +90,11 @@ public interface IAccountTokenRefresher
 {
     /// <param name="force">Refresh even when the stored expiry says the token is still good (the platform said "expired").</param>
     Task<RefreshResult> RefreshAsync(string accountId, bool force, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The account as stored now, renewed first when its access token is expired or inside its renewal margin and it can be
+    /// refreshed (the token vault calls this before every platform call). Never throws for a failed refresh: the account is
+    /// returned as it is, and the platform's answer says the rest.
+    /// </summary>
+    Task<Account> EnsureFreshAsync(Account account, CancellationToken cancellationToken);
 }

@@ -25,7 +25,7 @@ public sealed class PlatformsSelectedRule : IPostRule
     }
 }
 
-/// <summary>Every target platform has an account in the platform set whose token has not expired.</summary>
+/// <summary>Every target platform has an account in the platform set that does not wait for a reconnect.</summary>
 public sealed class AccountConnectedRule : IPostRule
 {
     public IEnumerable<Problem> Check(RuleContext context)
@@ -39,10 +39,11 @@ public sealed class AccountConnectedRule : IPostRule
                     $"No {platform.ToWireName()} account is connected in this platform set.", $"$.platforms[{i}]", platform,
                     "Call list_accounts to see connected accounts, remove the platform, or pick another platformSetId.");
             }
-            else if (TokenHealth.Of(account, context.Now) == TokenHealth.Expired)
+            else if (TokenHealth.Of(account, context.Now) == TokenHealth.ReconnectRequired)
             {
+                // An expired token that the refresher can renew is no problem here; one that nothing can renew is.
                 yield return new Problem(ErrorCodes.PlatformNotConnected,
-                    $"The {platform.ToWireName()} account '{account.Handle}' has an expired token.", $"$.platforms[{i}]", platform,
+                    $"The {platform.ToWireName()} account '{account.Handle}' must be reconnected: its expired token cannot be renewed, or its grant was revoked.", $"$.platforms[{i}]", platform,
                     "Ask the person running the server to reconnect the account, or remove the platform.");
             }
         }
