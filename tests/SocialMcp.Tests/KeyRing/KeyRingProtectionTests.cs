@@ -170,6 +170,7 @@ public sealed class KeyRingProtectionTests : IDisposable
             if (logs is not null) b.AddProvider(logs);
         });
         services.AddProtectedKeyRing();
+        services.AddSingleton<ITokenCipher, TokenCipher>();
         services.AddSingleton<ITokenVault, TokenVault>();
         return services.BuildServiceProvider();
     }
