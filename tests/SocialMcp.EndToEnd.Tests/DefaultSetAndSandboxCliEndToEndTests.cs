@@ -59,11 +59,12 @@ public sealed class DefaultSetAndSandboxCliEndToEndTests
                 Assert.Equal(1, emulator.State.LivePosts(Platform.X));
             }
 
-            if (!OperatingSystem.IsWindows())
+            if (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS())
             {
                 var keys = Path.Combine(directory, "keys");
                 Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(keys));
-                Assert.All(Directory.GetFiles(keys, "*.xml"), f => Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(f)));
+                foreach (var keyFile in Directory.GetFiles(keys, "*.xml"))
+                    Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyFile));
             }
         }
         finally

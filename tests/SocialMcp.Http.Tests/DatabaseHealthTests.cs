@@ -1,6 +1,9 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using SocialMcp.Core.Scheduling;
 using SocialMcp.Http.Tests.Support;
 
 namespace SocialMcp.Http.Tests;
@@ -10,7 +13,14 @@ public sealed class DatabaseHealthTests
     [Fact]
     public async Task Healthz_WhenTheDatabaseFileCannotBeOpened_Is503Unhealthy()
     {
-        await using var server = await TestServer.StartAsync();
+        // No background loop may open the database while the test swaps the file for a directory (a loop's connection
+        // would keep the deleted file open, or recreate it before the directory is made).
+        await using var server = await TestServer.StartAsync(settings: new Dictionary<string, string?> { ["OAuth:BackgroundRefresh"] = "false" },
+            configureServices: services =>
+            {
+                foreach (var scheduler in services.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(SchedulerWorker)).ToList())
+                    services.Remove(scheduler);
+            });
         SqliteConnection.ClearAllPools();
         foreach (var file in Directory.GetFiles(server.Directory, "http.db*"))
             File.Delete(file);
