@@ -130,7 +130,8 @@ public sealed class ConnectThenPublishEndToEndTests(HttpConnectFixture fixture) 
             Assert.True(answer.StatusCode == HttpStatusCode.OK, $"{name}: the choice answered {(int)answer.StatusCode}: {page}");
         }
         Assert.Matches(@"(Account connected|Account renewed)", page);
-        Assert.Matches($@"(Connected @[^ ]+ \({name}\) to set Link-{name}\.|Renewed @[^ ]+ \({name}\) in set )", page);
+        // Handles can hold spaces (a Page's name): "Connected @SocialMcp Demo Page (facebook) to set Link-facebook."
+        Assert.Matches($@"(Connected @[^<]+ \({name}\) to set Link-{name}\.|Renewed @[^<]+ \({name}\) in set )", page);
 
         var account = await AccountAsync(platform, chosen);
         await PublishAsync(fixture.Client, platform, account.GetProperty("platformSetId").GetString()!, "link", Evidence);

@@ -57,15 +57,12 @@ public sealed class HttpConnectFixture : IAsyncLifetime
         foreach (var (name, value) in Environment)
             info.Environment[name] = value;
         _process = new Process { StartInfo = info };
-        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _process.ErrorDataReceived += (_, line) =>
         {
             if (line.Data is null)
                 return;
             lock (_stderr)
                 _stderr.Add(line.Data);
-            if (line.Data.Contains("Now listening on:", StringComparison.Ordinal))
-                listening.TrySetResult();
         };
         _process.OutputDataReceived += (_, line) =>
         {
@@ -75,11 +72,28 @@ public sealed class HttpConnectFixture : IAsyncLifetime
         _process.Start();
         _process.BeginErrorReadLine();
         _process.BeginOutputReadLine();
-        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+        // Ready when /healthz answers (bounded: a minute on a loaded machine).
+        using (var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(5) })
         {
-            var exited = _process.WaitForExitAsync(timeout.Token);
-            if (await Task.WhenAny(listening.Task, exited) != listening.Task)
-                throw new InvalidOperationException("The HTTP server did not start:\n" + string.Join('\n', _stderr.TakeLast(30)));
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            while (true)
+            {
+                if (_process.HasExited || DateTime.UtcNow > deadline)
+                    throw new InvalidOperationException("The HTTP server did not start:\n" + string.Join('\n', _stderr.TakeLast(30)));
+                try
+                {
+                    using var health = await probe.GetAsync(new Uri(BaseAddress, "/healthz"));
+                    if ((int)health.StatusCode < 500)
+                        break;
+                }
+                catch (HttpRequestException)
+                {
+                }
+                catch (TaskCanceledException)
+                {
+                }
+                await Task.Delay(100);
+            }
         }
 
         var transport = new HttpClientTransport(new HttpClientTransportOptions

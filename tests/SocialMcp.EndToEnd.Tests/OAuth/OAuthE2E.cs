@@ -23,8 +23,11 @@ public static partial class OAuthE2E
     public static readonly Platform[] All =
         [Platform.X, Platform.LinkedIn, Platform.TikTok, Platform.YouTube, Platform.Facebook, Platform.Instagram, Platform.Threads, Platform.Amazon];
 
-    /// <summary>The grants that offer several identities (Facebook Pages, Instagram accounts behind Pages, Amazon profiles).</summary>
-    public static bool OffersChoice(Platform platform) => platform is Platform.Facebook or Platform.Instagram or Platform.Amazon;
+    /// <summary>
+    /// The grants that offer several identities: Facebook (the demo user's two Pages) and Amazon (two brand profiles).
+    /// Instagram connects with Instagram Login, whose grant is the one professional account that signed in.
+    /// </summary>
+    public static bool OffersChoice(Platform platform) => platform is Platform.Facebook or Platform.Amazon;
 
     /// <summary>The server's configuration, as environment variables: every platform at the emulator with its demo client.</summary>
     public static Dictionary<string, string?> Environment(PlatformEmulator emulator, string? publicBaseUrl = null)
@@ -32,7 +35,6 @@ public static partial class OAuthE2E
         var environment = new Dictionary<string, string?>
         {
             ["SOCIALMCP_Platforms__linkedin__Settings__PartnerRefreshTokens"] = "true",
-            ["SOCIALMCP_Logging__LogLevel__Default"] = "Information",
             ["SOCIALMCP_RateLimits__ReadPerWindow"] = "100000",
             ["SOCIALMCP_RateLimits__CreatePerWindow"] = "100000",
             ["SOCIALMCP_RateLimits__PublishPerWindow"] = "100000",
