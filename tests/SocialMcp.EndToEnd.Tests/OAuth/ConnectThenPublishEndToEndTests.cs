@@ -163,6 +163,10 @@ public sealed class ConnectThenPublishEndToEndTests(HttpConnectFixture fixture) 
         var page = await response.Content.ReadAsStringAsync();
         Record("the callback page", page);
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{name}: the callback page answered {(int)response.StatusCode}: {page}");
+        // The check is live: the callback address the browser ended on carries the code, and the check finds it there.
+        var callbackUrl = response.RequestMessage!.RequestUri!.AbsoluteUri;
+        Assert.StartsWith(fixture.BaseAddress.AbsoluteUri + "oauth/callback/" + name + "?", callbackUrl);
+        Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => OAuthE2E.AssertNoSecrets(fixture.Emulator, [("the callback URL", callbackUrl)], []));
 
         var status = await OAuthE2E.CallOkAsync(client, "connect_account", $$"""{"connectionId": "{{connectionId}}"}""", Evidence);
         string? chosen = null;

@@ -126,7 +126,9 @@ public static partial class OAuthE2E
     /// <summary>Fails naming the kind of secret and where it was found, never printing the secret itself.</summary>
     public static void AssertNoSecrets(PlatformEmulator emulator, IEnumerable<(string Where, string Text)> evidence, IEnumerable<string> databaseFiles)
     {
-        var secrets = emulator.OAuth.IssuedSecrets().Select(s => ("an issued code or token", s))
+        var issued = emulator.OAuth.IssuedSecrets();
+        Assert.NotEmpty(issued);
+        var secrets = issued.Select(s => ("an issued code or token", s))
             .Concat(All.Select(p => ("the client secret of " + p.ToWireName(), OAuthClient.DemoClientSecret(p))))
             .ToList();
         Assert.NotEmpty(secrets);
