@@ -108,6 +108,7 @@ public sealed class ConnectThenPublishEndToEndTests(HttpConnectFixture fixture) 
         var link = stdout.Trim();
         Assert.StartsWith(fixture.BaseAddress.AbsoluteUri + "oauth/connect/", link);
 
+        var before = await RealAccountIdsAsync(platform);
         using var browser = OAuthE2E.Browser();
         using var response = await browser.GetAsync(link);
         var page = await response.Content.ReadAsStringAsync();
@@ -134,6 +135,10 @@ public sealed class ConnectThenPublishEndToEndTests(HttpConnectFixture fixture) 
         Assert.Matches($@"(Connected @[^<]+ \({name}\) to set Link-{name}\.|Renewed @[^<]+ \({name}\) in set )", page);
 
         var account = await AccountAsync(platform, chosen);
+        // Renewed in place when the identity was already connected (by the tool way), else a new account in the new set.
+        var existed = before.Contains(account.GetProperty("id").GetString()!);
+        Assert.Contains(existed ? "Account renewed" : "Account connected", page);
+        Assert.Equal(existed ? before.Count : before.Count + 1, (await RealAccountIdsAsync(platform)).Count);
         await PublishAsync(fixture.Client, platform, account.GetProperty("platformSetId").GetString()!, "link", Evidence);
 
         OAuthE2E.AssertNoSecrets(fixture.Emulator, fixture.EvidenceWithLogs(), OAuthE2E.DatabaseFiles(fixture.DatabasePath));
@@ -152,6 +157,7 @@ public sealed class ConnectThenPublishEndToEndTests(HttpConnectFixture fixture) 
         var setId = sets.GetProperty("platformSets").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "Tool-" + name)
             .GetProperty("id").GetString()!;
 
+        var before = await RealAccountIdsAsync(platform);
         var started = await OAuthE2E.CallOkAsync(client, "connect_account", $$"""{"platform": "{{name}}", "platformSetId": "{{setId}}"}""", Evidence);
         Assert.Equal("pending", started.GetProperty("status").GetString());
         var connectionId = started.GetProperty("connectionId").GetString()!;
@@ -185,10 +191,13 @@ public sealed class ConnectThenPublishEndToEndTests(HttpConnectFixture fixture) 
         Assert.False(account.GetProperty("sandbox").GetBoolean());
         if (chosen is not null)
             Assert.Equal(chosen, account.GetProperty("platformAccountId").GetString());
-        // A new account lands in the set asked for; the same identity connected before (by the link way) is renewed in place.
-        var renewed = status.GetProperty("renewed").GetBoolean();
-        if (!renewed)
+        // A new account lands in the set asked for; the same identity connected before (by the link way) is renewed in
+        // place: same account id, its own set.
+        var existed = before.Contains(account.GetProperty("id").GetString()!);
+        Assert.Equal(existed, status.GetProperty("renewed").GetBoolean());
+        if (!existed)
             Assert.Equal(setId, account.GetProperty("platformSetId").GetString());
+        Assert.Equal(existed ? before.Count : before.Count + 1, (await RealAccountIdsAsync(platform)).Count);
 
         await PublishAsync(client, platform, account.GetProperty("platformSetId").GetString()!, "tool", Evidence);
 
@@ -214,6 +223,13 @@ public sealed class ConnectThenPublishEndToEndTests(HttpConnectFixture fixture) 
             .Where(a => platformAccountId is null || a.GetProperty("platformAccountId").GetString() == platformAccountId)
             .ToList();
         return Assert.Single(real);
+    }
+
+    private async Task<HashSet<string>> RealAccountIdsAsync(Platform platform)
+    {
+        var listed = await OAuthE2E.CallOkAsync(fixture.Client, "list_accounts", $$"""{"platform": "{{platform.ToWireName()}}"}""", Evidence);
+        return listed.GetProperty("accounts").EnumerateArray().Where(a => !a.GetProperty("sandbox").GetBoolean())
+            .Select(a => a.GetProperty("id").GetString()!).ToHashSet();
     }
 
     /// <summary>create_post + publish_post on the set; the emulator holds exactly one new live post of the platform.</summary>
