@@ -36,6 +36,20 @@ public sealed class HttpConnectFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        try
+        {
+            await StartAsync();
+        }
+        catch
+        {
+            // A fixture that fails to start leaves no server, emulator or directory behind.
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task StartAsync()
+    {
         System.IO.Directory.CreateDirectory(Directory);
         Emulator = await PlatformEmulator.StartAsync(platforms: OAuthE2E.All);
         var port = OAuthE2E.FreePort();
@@ -109,6 +123,7 @@ public sealed class HttpConnectFixture : IAsyncLifetime
     {
         if (Client is not null)
             await Client.DisposeAsync();
+        Client = null!;
         if (_process is not null)
         {
             if (!_process.HasExited)
@@ -117,9 +132,11 @@ public sealed class HttpConnectFixture : IAsyncLifetime
                 await _process.WaitForExitAsync();
             }
             _process.Dispose();
+            _process = null;
         }
         if (Emulator is not null)
             await Emulator.DisposeAsync();
+        Emulator = null!;
         SqliteConnection.ClearAllPools();
         try { System.IO.Directory.Delete(Directory, recursive: true); } catch (IOException) { }
     }
