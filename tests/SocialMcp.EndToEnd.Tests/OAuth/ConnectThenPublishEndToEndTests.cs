@@ -141,6 +141,9 @@ public sealed class ConnectThenPublishEndToEndTests(HttpConnectFixture fixture) 
         Assert.Equal(existed ? before.Count : before.Count + 1, (await RealAccountIdsAsync(platform)).Count);
         await PublishAsync(fixture.Client, platform, account.GetProperty("platformSetId").GetString()!, "link", Evidence);
 
+        // The server's log is collected (so the check below reads it) and tells the connect's story without its secrets.
+        var log = fixture.EvidenceWithLogs()[^1].Item2;
+        Assert.Contains($"for {name} started from a link", log);
         OAuthE2E.AssertNoSecrets(fixture.Emulator, fixture.EvidenceWithLogs(), OAuthE2E.DatabaseFiles(fixture.DatabasePath));
     }
 
