@@ -58,6 +58,7 @@ public sealed class OAuthAuthority
     private readonly Dictionary<string, Grant> _grantsByAccessToken = new(StringComparer.Ordinal);
     private readonly List<Grant> _grants = [];
     private readonly Dictionary<Platform, int> _refreshFailures = [];
+    private readonly List<string> _issuedSecrets = [];
 
     internal OAuthAuthority(EmulatorState state)
     {
@@ -158,6 +159,16 @@ public sealed class OAuthAuthority
         }
     }
 
+    /// <summary>
+    /// Every authorization code, access token (user and Page tokens) and refresh token the authority has issued, in
+    /// order, read-only: for tests that check none of them leaks into logs, pages, results or a database file.
+    /// </summary>
+    public IReadOnlyList<string> IssuedSecrets()
+    {
+        lock (_gate)
+            return [.. _issuedSecrets];
+    }
+
     /// <summary>Token-endpoint calls of a platform by grant type (authorization_code, refresh_token, fb_exchange_token, …).</summary>
     public int TokenCalls(Platform platform, string grantType) => _state.Calls(platform, TokenCallName(grantType));
 
@@ -205,6 +216,8 @@ public sealed class OAuthAuthority
             return Failed("access_denied", "The user denied the request.");
 
         var code = RandomToken(32);
+        lock (_gate)
+            _issuedSecrets.Add(code);
         lock (_gate)
             _codes[code] = new Code(platform, client.ClientId, redirectUri, challenge, method, scopes, offline, Now + settings.CodeLifetime)
             {
@@ -396,6 +409,7 @@ public sealed class OAuthAuthority
                     expiresAt: longLived ? DateTimeOffset.MaxValue : user.ExpiresAt);
                 grant.Issued[token.Token] = new IssuedToken(Now, LongLived: false);
                 _grantsByAccessToken[token.Token] = grant;
+                _issuedSecrets.Add(token.Token);
                 return (page, token);
             }).ToList();
         }
@@ -464,6 +478,7 @@ public sealed class OAuthAuthority
     {
         grant.RefreshToken = refreshToken;
         _grantsByRefreshToken[refreshToken] = grant;
+        _issuedSecrets.Add(refreshToken);
     }
 
     private EmulatorToken IssueAccess(Grant grant, TimeSpan lifetime, bool longLived)
@@ -471,6 +486,7 @@ public sealed class OAuthAuthority
         var token = _state.IssueToken(grant.Platform, grant.User.AccountId, grant.User.Username, lifetime, grant.Scopes);
         grant.Issued[token.Token] = new IssuedToken(Now, longLived);
         _grantsByAccessToken[token.Token] = grant;
+        _issuedSecrets.Add(token.Token);
         return token;
     }
 
