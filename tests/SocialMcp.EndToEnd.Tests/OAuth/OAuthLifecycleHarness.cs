@@ -182,6 +182,14 @@ public static partial class OAuthLifecycleHarness
         return listed.GetProperty("accounts").EnumerateArray().Single(a => a.GetProperty("id").GetString() == accountId);
     }
 
+    /// <summary>A loopback port free a moment ago (for a URL that must be known before the server starts).</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     public static string NewDirectory(string prefix)
     {
         var directory = Path.Combine(Path.GetTempPath(), prefix + Guid.NewGuid().ToString("N"));
@@ -197,4 +205,72 @@ public static partial class OAuthLifecycleHarness
 
     [GeneratedRegex(@"Account id (\S+?)\.?$", RegexOptions.Multiline)]
     private static partial Regex AccountIdLine();
+}
+
+/// <summary>
+/// <c>socialmcp serve --http</c> on a given loopback port, for its browser pages (/oauth/connect, /oauth/callback) next to a
+/// stdio server on the same database. Ended by closing stdin, then killed.
+/// </summary>
+public sealed class HttpCompanion : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly List<string> _stderr = [];
+
+    private HttpCompanion(Process process) => _process = process;
+
+    public IReadOnlyList<string> StandardError { get { lock (_stderr) return [.. _stderr]; } }
+
+    public static async Task<HttpCompanion> StartAsync(string database, int port, IDictionary<string, string?> environment)
+    {
+        var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "socialmcp.dll"), "serve", "--http",
+            "--urls", $"http://127.0.0.1:{port}", "--db", database])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var (name, value) in environment)
+            info.Environment[name] = value;
+        var process = new Process { StartInfo = info };
+        var companion = new HttpCompanion(process);
+        process.ErrorDataReceived += (_, line) =>
+        {
+            if (line.Data is not { } data)
+                return;
+            lock (companion._stderr) companion._stderr.Add(data);
+        };
+        process.OutputDataReceived += (_, _) => { };
+        process.Start();
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+        // Ready when it answers on the port (its start-up log may be filtered out).
+        using var probe = new HttpClient(new HttpClientHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(2) };
+        var until = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                using var answer = await probe.GetAsync($"http://127.0.0.1:{port}/healthz");
+                break;
+            }
+            catch (Exception) when (until.Elapsed < TimeSpan.FromSeconds(60) && !process.HasExited)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200));
+            }
+            catch (Exception)
+            {
+                await companion.DisposeAsync();
+                throw new Xunit.Sdk.XunitException("serve --http did not start listening: " + string.Join("\n", companion.StandardError));
+            }
+        }
+        return companion;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+            _process.Kill();
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+    }
 }
