@@ -83,30 +83,30 @@ public sealed class OAuthRefreshCrashTests(ITestOutputHelper output)
                 switch (plan)
                 {
                     case "held x" or "held tiktok":
-                    {
-                        var platform = plan.EndsWith("x", StringComparison.Ordinal) ? Platform.X : Platform.TikTok;
-                        var killed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                        emulator.Observer.Gate = async (request, aborted) =>
                         {
-                            if (TokenPlatform(request) != platform || killed.Task.IsCompleted)
-                                return;
-                            victim.Kill();
-                            killed.TrySetResult();
-                            // Held until the dead client's connection drops: the emulator never handles it.
-                            await Task.Delay(Timeout.InfiniteTimeSpan, aborted);
-                        };
-                        await killed.Task.WaitAsync(Bound);
-                        break;
-                    }
+                            var platform = plan.EndsWith("x", StringComparison.Ordinal) ? Platform.X : Platform.TikTok;
+                            var killed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                            emulator.Observer.Gate = async (request, aborted) =>
+                            {
+                                if (TokenPlatform(request) != platform || killed.Task.IsCompleted)
+                                    return;
+                                victim.Kill();
+                                killed.TrySetResult();
+                                // Held until the dead client's connection drops: the emulator never handles it.
+                                await Task.Delay(Timeout.InfiniteTimeSpan, aborted);
+                            };
+                            await killed.Task.WaitAsync(Bound);
+                            break;
+                        }
                     case "committed x" or "committed tiktok":
-                    {
-                        var platform = plan.EndsWith("x", StringComparison.Ordinal) ? Platform.X : Platform.TikTok;
-                        var until = Stopwatch.StartNew();
-                        while (await TokenVersionAsync(database, accounts[platform]) <= versions[platform] && until.Elapsed < Bound)
-                            await Task.Delay(TimeSpan.FromMilliseconds(20));
-                        victim.Kill();
-                        break;
-                    }
+                        {
+                            var platform = plan.EndsWith("x", StringComparison.Ordinal) ? Platform.X : Platform.TikTok;
+                            var until = Stopwatch.StartNew();
+                            while (await TokenVersionAsync(database, accounts[platform]) <= versions[platform] && until.Elapsed < Bound)
+                                await Task.Delay(TimeSpan.FromMilliseconds(20));
+                            victim.Kill();
+                            break;
+                        }
                     default:
                         publishing = PublishLoopAsync(victim, setId, posts, stopPublishing.Token);
                         await Task.Delay(TimeSpan.FromMilliseconds(random.Next(0, 6000)));
@@ -162,7 +162,7 @@ public sealed class OAuthRefreshCrashTests(ITestOutputHelper output)
             {
                 var post = await WaitUntilSettledAsync(server!, postId, Bound);
                 var status = post.GetProperty("status").GetString();
-                Assert.True(status is "published" or "failed" or "draft" or "needs_reconciliation", $"post {postId} ended {status}: {post}");
+                Assert.True(status is "published" or "failed" or "draft" or "needs_reconciliation", $"post {postId} ended {status}: {post}\nServer log (tail):\n{string.Join("\n", server!.StandardError.TakeLast(30))}");
                 if (status == "published")
                     published++;
                 var key = status + (post.GetProperty("targets")[0].TryGetProperty("errorCode", out var code) ? " " + code.GetString() : "");
