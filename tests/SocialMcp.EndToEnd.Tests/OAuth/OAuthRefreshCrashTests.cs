@@ -28,6 +28,8 @@ namespace SocialMcp.EndToEnd.Tests.OAuth;
 /// that lands inside it is detected (the emulator handled more refreshes than the database stored) and counted, not
 /// failed, and the account is then reconnected through the CLI so the chain goes on. The count is printed.
 /// </para>
+/// <c>SOCIALMCP_REFRESH_CRASH_WINDOW=1</c> adds two kills placed inside that window on purpose (as each platform's refresh
+/// answer goes out), to measure it; they are counted like random hits and never fail the test.
 /// Runs: <c>SOCIALMCP_REFRESH_CRASH_RUNS</c> random kills (default 1 in CI; e.g. 40 for a longer hunt), <c>SOCIALMCP_CRASH_SEED</c> to replay.
 /// </summary>
 public sealed class OAuthRefreshCrashTests(ITestOutputHelper output)
@@ -72,6 +74,9 @@ public sealed class OAuthRefreshCrashTests(ITestOutputHelper output)
 
             var plans = new List<string> { "held x", "held tiktok", "committed x", "committed tiktok" };
             plans.AddRange(Enumerable.Range(0, randomRuns).Select(_ => "random"));
+            // Opt-in measurement of the window no client can close: killed as the token endpoint's answer goes out.
+            if (EnvInt("SOCIALMCP_REFRESH_CRASH_WINDOW") == 1)
+                plans.AddRange(["answered x", "answered tiktok"]);
             for (var run = 0; run < plans.Count; run++)
             {
                 var plan = plans[run];
@@ -108,6 +113,30 @@ public sealed class OAuthRefreshCrashTests(ITestOutputHelper output)
                             victim.Kill();
                             break;
                         }
+                    case "answered x" or "answered tiktok":
+                        {
+                            var platform = plan.EndsWith("x", StringComparison.Ordinal) ? Platform.X : Platform.TikTok;
+                            var killed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                            void OnAnswered(ObservedResponse response)
+                            {
+                                if (TokenPlatform(response.Request) == platform && response.Handled && response.StatusCode is >= 200 and < 300
+                                    && !killed.Task.IsCompleted)
+                                {
+                                    victim.Kill();
+                                    killed.TrySetResult();
+                                }
+                            }
+                            emulator.Observer.ResponseCompleted += OnAnswered;
+                            try
+                            {
+                                await killed.Task.WaitAsync(Bound);
+                            }
+                            finally
+                            {
+                                emulator.Observer.ResponseCompleted -= OnAnswered;
+                            }
+                            break;
+                        }
                     default:
                         publishing = PublishLoopAsync(victim, setId, posts, stopPublishing.Token);
                         await Task.Delay(TimeSpan.FromMilliseconds(random.Next(0, 6000)));
@@ -134,7 +163,7 @@ public sealed class OAuthRefreshCrashTests(ITestOutputHelper output)
                 if (unstored.Count > 0)
                 {
                     // The planned kills stand clear of the window for their focus platform; the other platform's refresh may be anywhere.
-                    Assert.False(plan != "random" && unstored.Contains(plan.EndsWith("x", StringComparison.Ordinal) ? Platform.X : Platform.TikTok),
+                    Assert.False(plan is not ("random" or "answered x" or "answered tiktok") && unstored.Contains(plan.EndsWith("x", StringComparison.Ordinal) ? Platform.X : Platform.TikTok),
                         $"run {run} ({plan}) killed after the token endpoint answered its focus platform's refresh.");
                     windowHits++;
                     foreach (var platform in unstored)
@@ -175,7 +204,7 @@ public sealed class OAuthRefreshCrashTests(ITestOutputHelper output)
             Assert.Equal(published, emulator.State.LivePosts(Platform.X) - liveBefore);
 
             var summary = $"Refresh crash test: seed {seed}, {plans.Count} kills ({randomRuns} random), {posts.Count + 1} X posts, {published} published ({string.Join(", ", statuses.Select(s => $"{s.Key}: {s.Value}"))}); "
-                + $"{windowHits} random kill(s) landed between the token endpoint's answer and its storage; {clock.Elapsed.TotalSeconds:0.0} s";
+                + $"{windowHits} kill(s) landed between the token endpoint's answer and its storage; {clock.Elapsed.TotalSeconds:0.0} s";
             output.WriteLine(summary);
             Console.WriteLine(summary);
         }
