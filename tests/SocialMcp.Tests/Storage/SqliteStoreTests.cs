@@ -51,6 +51,33 @@ public sealed class SqliteStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Migrations_OnNewFile_CreateTheDatabaseAndItsWalReadableByTheOwnerOnly()
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
+            return;
+        var path = _services.Get<SqliteConnectionFactory>().DatabasePath;
+        await using (var connection = await OpenAsync())
+            await connection.ExecuteAsync("CREATE TABLE IF NOT EXISTS mode_probe (x INTEGER); INSERT INTO mode_probe VALUES (1);");
+
+        const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        Assert.Equal(ownerOnly, File.GetUnixFileMode(path));
+        Assert.Equal(ownerOnly, File.GetUnixFileMode(path + "-wal"));
+    }
+
+    [Fact]
+    public async Task Migrations_OnAFileOthersCanRead_TightenItToTheOwner()
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
+            return;
+        var path = _services.Get<SqliteConnectionFactory>().DatabasePath;
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+
+        await _services.Get<MigrationRunner>().ApplyAsync(Ct);
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+    }
+
+    [Fact]
     public async Task Migrations_SecondRun_AppliesNothing()
     {
         var applied = await _services.Get<MigrationRunner>().ApplyAsync(Ct);
