@@ -10,27 +10,13 @@ namespace SocialMcp.Server.Accounts;
 /// </summary>
 public sealed record RefreshFacts(int Failures, string? LastError, DateTimeOffset? LastRefreshedAt)
 {
-    /// <summary>From this many failures in a row an account is shown by the health checks (OAuth:RepeatedFailureThreshold's default).</summary>
-    public const int RepeatedFailures = 3;
-
     public static readonly RefreshFacts None = new(0, null, null);
 
-    public bool Repeated => Failures >= RepeatedFailures;
+    public bool Repeated => Failures >= TokenHealth.DefaultRepeatedFailureThreshold;
 
     /// <summary>The one place the server reads an account's refresh columns (refresh_failures, last_refresh_error, last_refreshed_at).</summary>
     public static RefreshFacts Of(Account account) =>
         account.IsSandbox ? None : new(account.RefreshFailures, account.LastRefreshError, account.LastRefreshedAt);
-}
-
-/// <summary>Token health as the wire names it: healthy, expiring, reconnect_required.</summary>
-public static class TokenHealthNames
-{
-    public const string Healthy = "healthy";
-    public const string Expiring = "expiring";
-    public const string ReconnectRequired = "reconnect_required";
-
-    /// <summary>The domain's health name on the wire; an expired token that nothing can renew needs the person again.</summary>
-    public static string ToWire(string health) => health == "expired" ? ReconnectRequired : health;
 }
 
 /// <summary>A real account that needs a person or an operator: reconnect it, or look at why its refreshes fail.</summary>
@@ -44,8 +30,8 @@ public sealed class AccountTokenReport(AccountService accounts, WorkspaceService
         var views = await accounts.ListAccountsAsync(workspaceId, null, null, cancellationToken);
         var real = views.Where(v => !v.Account.IsSandbox).ToList();
         return (real.Count, real
-            .Select(v => new AccountAttention(v.Account, TokenHealthNames.ToWire(v.TokenHealth), RefreshFacts.Of(v.Account)))
-            .Where(a => a.TokenHealth == TokenHealthNames.ReconnectRequired || a.Refresh.Repeated)
+            .Select(v => new AccountAttention(v.Account, v.TokenHealth, RefreshFacts.Of(v.Account)))
+            .Where(a => a.TokenHealth == TokenHealth.ReconnectRequired || a.Refresh.Repeated)
             .ToList());
     }
 
@@ -57,7 +43,7 @@ public sealed class AccountTokenReport(AccountService accounts, WorkspaceService
         {
             var (real, attention) = await ForWorkspaceAsync(workspace.Id, cancellationToken);
             total += real;
-            reconnect += attention.Count(a => a.TokenHealth == TokenHealthNames.ReconnectRequired);
+            reconnect += attention.Count(a => a.TokenHealth == TokenHealth.ReconnectRequired);
             failing += attention.Count(a => a.Refresh.Repeated);
         }
         return (total, reconnect, failing);

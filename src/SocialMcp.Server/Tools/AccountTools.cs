@@ -29,8 +29,8 @@ public sealed class AccountTools(AccountService accounts, IWorkspaceContext work
     {
         var views = await accounts.ListAccountsAsync(workspace.WorkspaceId, platform is null ? null : PlatformNames.Parse(platform), platformSetId, cancellationToken);
         var results = views.Select(v => v.ToResult(reconnectLinks)).ToList();
-        var reconnect = results.Count(r => r.TokenHealth == TokenHealthNames.ReconnectRequired);
-        var expiring = results.Count(r => r.TokenHealth == TokenHealthNames.Expiring);
+        var reconnect = results.Count(r => r.TokenHealth == SocialMcp.Core.Domain.TokenHealth.ReconnectRequired);
+        var expiring = results.Count(r => r.TokenHealth == SocialMcp.Core.Domain.TokenHealth.Expiring);
         var summary = $"{views.Count} account{(views.Count == 1 ? "" : "s")}" + (reconnect + expiring == 0
             ? ", all healthy."
             : $": {reconnect} need{(reconnect == 1 ? "s" : "")} reconnecting, {expiring} expiring (see reconnectUrl).");

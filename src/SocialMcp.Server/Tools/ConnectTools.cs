@@ -178,7 +178,7 @@ public sealed class ConnectTools(
         {
             var view = (await accounts.ListAccountsAsync(workspaceId, stored.Platform, null, cancellationToken))
                 .FirstOrDefault(v => v.Account.Id == stored.Id);
-            account = view?.ToResult(links) ?? stored.ToResult(Accounts.TokenHealthNames.Healthy, links);
+            account = view?.ToResult(links) ?? stored.ToResult(SocialMcp.Core.Domain.TokenHealth.Healthy, links);
         }
         return new ConnectAccountResult
         {

@@ -33,7 +33,7 @@ public sealed class HealthTools(SchedulerHealth scheduler, AccountTokenReport to
         var accounts = new AccountsHealthResult
         {
             Connected = real,
-            ReconnectRequired = attention.Count(a => a.TokenHealth == TokenHealthNames.ReconnectRequired),
+            ReconnectRequired = attention.Count(a => a.TokenHealth == SocialMcp.Core.Domain.TokenHealth.ReconnectRequired),
             RepeatedRefreshFailures = attention.Count(a => a.Refresh.Repeated),
             Attention = attention.Select(a => a.Account.ToResult(a.TokenHealth, reconnectLinks)).ToList(),
         };

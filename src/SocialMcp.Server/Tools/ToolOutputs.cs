@@ -100,7 +100,7 @@ public sealed record AccountResult
     public required string PlatformAccountId { get; init; }
     public required string PlatformSetId { get; init; }
     public required bool Sandbox { get; init; }
-    /// <summary>healthy, expiring or reconnect_required (<see cref="Accounts.TokenHealthNames"/>).</summary>
+    /// <summary>healthy, expiring or reconnect_required (<see cref="SocialMcp.Core.Domain.TokenHealth"/>).</summary>
     public required string TokenHealth { get; init; }
     public DateTimeOffset? TokenExpiresAt { get; init; }
     /// <summary>Refreshes that failed in a row; omitted when none did.</summary>
@@ -273,7 +273,7 @@ internal static class OutputMapping
             PlatformAccountId = account.PlatformAccountId,
             PlatformSetId = account.PlatformSetId,
             Sandbox = account.IsSandbox,
-            TokenHealth = Accounts.TokenHealthNames.ToWire(tokenHealth),
+            TokenHealth = tokenHealth,
             TokenExpiresAt = account.TokenExpiresAt,
             RefreshFailures = refresh.Failures > 0 ? refresh.Failures : null,
             LastRefreshError = refresh.LastError,
