@@ -57,8 +57,12 @@ public sealed record Account
     public bool ReconnectRequired { get; init; }
 }
 
+/// <summary>
+/// One media item of a post: either a <see cref="Url"/> the agent hosts, or a <see cref="MediaId"/> of the workspace's media
+/// library, whose type and facts the server fills from the probed file (never from the caller).
+/// </summary>
 public sealed record MediaItem(
-    string Url,
+    string? Url,
     string Type,
     string? MimeType = null,
     long? SizeBytes = null,
@@ -66,8 +70,18 @@ public sealed record MediaItem(
     int? Height = null,
     double? DurationSeconds = null,
     string? AltText = null,
-    string? ThumbnailUrl = null)
+    string? ThumbnailUrl = null,
+    string? MediaId = null,
+    string? VideoCodec = null,
+    double? FrameRate = null)
 {
+    /// <summary>
+    /// The URL a platform reads: set for every item once the publishing engine resolved library media (signed URL) for a
+    /// platform that pulls. Throws for an unresolved library item, which is a bug in the caller, not bad input.
+    /// </summary>
+    [JsonIgnore]
+    public string ResolvedUrl => Url ?? throw new InvalidOperationException($"Media item {MediaId} was not resolved to a URL before publishing.");
+
     [JsonIgnore] public bool IsImage => Type == MediaTypes.Image;
     [JsonIgnore] public bool IsVideo => Type == MediaTypes.Video;
 }

@@ -44,6 +44,14 @@ public static class ErrorCodes
     public const string SandboxFallbackRefused = "SANDBOX_FALLBACK_REFUSED";
     public const string InternalError = "INTERNAL_ERROR";
 
+    // Media library and fetch guard (issue 13). Each joins All, and llm.txt's table, with the code that first raises it.
+    public const string MediaUrlForbidden = "MEDIA_URL_FORBIDDEN";
+    public const string MediaFetchFailed = "MEDIA_FETCH_FAILED";
+    public const string MediaNotFound = "MEDIA_NOT_FOUND";
+    public const string MediaInUse = "MEDIA_IN_USE";
+    public const string MediaTypeMismatch = "MEDIA_TYPE_MISMATCH";
+    public const string MediaTooLarge = "MEDIA_TOO_LARGE";
+
     public static IReadOnlyList<string> All { get; } =
     [
         ValidationFailed, NoPlatformsSelected, PlatformNotConnected, ContentTooLong, UnsupportedMediaType,

@@ -38,6 +38,12 @@ public sealed record PublishRequest
     /// the platform what happened instead of creating the post again. Always set by the domain service.
     /// </summary>
     public IPublishHandles Handles { get; init; } = new InMemoryPublishHandles();
+
+    /// <summary>
+    /// The bytes of each media item, opened before the target took its platform slot (issue 13): adapters of platforms
+    /// that take bytes read them here; null only for callers outside the publishing engine (they fetch by URL themselves).
+    /// </summary>
+    public Media.IPublishMedia? MediaContent { get; init; }
 }
 
 /// <summary>The intermediate handles of one (post, platform) target, kept across attempts and restarts.</summary>

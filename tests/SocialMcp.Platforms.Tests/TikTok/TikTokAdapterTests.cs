@@ -212,7 +212,7 @@ public sealed class TikTokAdapterTests
     {
         await using var harness = await StartAsync();
         var video = Video("gone");
-        World(harness).UnreachableUrls.Add(video.Url);
+        World(harness).UnreachableUrls.Add(video.ResolvedUrl);
 
         var outcome = await harness.Adapter.PublishAsync(AdapterHarness.Request(harness.Account(), "Hello", [video], Public), CancellationToken.None);
 
@@ -390,7 +390,7 @@ public sealed class TikTokAdapterTests
     {
         await using var harness = await StartAsync();
         var video = Video("flaky");
-        World(harness).UnreachableUrls.Add(video.Url);
+        World(harness).UnreachableUrls.Add(video.ResolvedUrl);
         var handles = new InMemoryPublishHandles();
         var request = AdapterHarness.Request(harness.Account(), "Second time lucky", [video], Public, handles: handles);
         var failed = await harness.Adapter.PublishAsync(request, CancellationToken.None);

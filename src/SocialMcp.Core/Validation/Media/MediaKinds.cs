@@ -13,6 +13,8 @@ public static class MediaKinds
             return false;
         if (item.MimeType is { } mime)
             return mime.Equals("image/gif", StringComparison.OrdinalIgnoreCase);
+        if (item.Url is null)
+            return false;
         var path = Uri.TryCreate(item.Url, UriKind.Absolute, out var uri) ? uri.AbsolutePath : item.Url;
         return path.EndsWith(".gif", StringComparison.OrdinalIgnoreCase);
     }

@@ -199,7 +199,7 @@ public sealed class FacebookAdapter : PlatformAdapter
     private async Task<string> CreatePhotoPostAsync(Job job, CancellationToken cancellationToken)
     {
         var item = job.Request.Media[0];
-        var form = new List<KeyValuePair<string, string>> { new("url", item.Url), new("published", "true") };
+        var form = new List<KeyValuePair<string, string>> { new("url", item.ResolvedUrl), new("published", "true") };
         if (TextWithLink(job.Request) is { Length: > 0 } caption)
             form.Add(new("caption", caption));
         if (item.AltText is { Length: > 0 } alt)
@@ -211,7 +211,7 @@ public sealed class FacebookAdapter : PlatformAdapter
 
     private async Task<string> CreateVideoPostAsync(Job job, CancellationToken cancellationToken)
     {
-        var form = new List<KeyValuePair<string, string>> { new("file_url", job.Request.Media[0].Url), new("published", "true") };
+        var form = new List<KeyValuePair<string, string>> { new("file_url", job.Request.Media[0].ResolvedUrl), new("published", "true") };
         if (TextWithLink(job.Request) is { Length: > 0 } description)
             form.Add(new("description", description));
         if (Setting(job.Request, "title") is { } title)
@@ -231,7 +231,7 @@ public sealed class FacebookAdapter : PlatformAdapter
                 continue;
             }
             var item = job.Request.Media[i];
-            var form = new List<KeyValuePair<string, string>> { new("url", item.Url), new("published", "false") };
+            var form = new List<KeyValuePair<string, string>> { new("url", item.ResolvedUrl), new("published", "false") };
             if (item.AltText is { Length: > 0 } alt)
                 form.Add(new("alt_text_custom", alt));
             var id = Id(await PostFormAsync(job, $"{Escape(job.PageId)}/photos", form, cancellationToken), "id");
@@ -356,7 +356,7 @@ public sealed class FacebookAdapter : PlatformAdapter
         uploadUrl ??= job.Settings.UploadUrlPattern.Replace("{id}", videoId, StringComparison.Ordinal);
 
         if (status is null || !status.Uploaded)
-            await UploadReelAsync(job, uploadUrl, job.Request.Media[0].Url, cancellationToken);
+            await UploadReelAsync(job, uploadUrl, job.Request.Media[0].ResolvedUrl, cancellationToken);
 
         if (status is null || !status.PublishRequested)
         {

@@ -76,7 +76,7 @@ public sealed class InstagramAdapter(
 
     private static List<KeyValuePair<string, string>> ImageFields(PublishRequest request, MediaItem image)
     {
-        var fields = new List<KeyValuePair<string, string>> { new("image_url", image.Url) };
+        var fields = new List<KeyValuePair<string, string>> { new("image_url", image.ResolvedUrl) };
         if (!string.IsNullOrWhiteSpace(image.AltText))
             fields.Add(new("alt_text", image.AltText));
         AddSetting(fields, request.Settings, "location_id");
@@ -86,7 +86,7 @@ public sealed class InstagramAdapter(
     // alt_text is for images only (docs/platforms.md#instagram-publish-flow).
     private static List<KeyValuePair<string, string>> ReelFields(PublishRequest request, MediaItem video)
     {
-        var fields = new List<KeyValuePair<string, string>> { new("media_type", "REELS"), new("video_url", video.Url) };
+        var fields = new List<KeyValuePair<string, string>> { new("media_type", "REELS"), new("video_url", video.ResolvedUrl) };
         if (!string.IsNullOrWhiteSpace(video.ThumbnailUrl))
             fields.Add(new("cover_url", video.ThumbnailUrl));
         AddSetting(fields, request.Settings, "share_to_feed");
@@ -101,11 +101,11 @@ public sealed class InstagramAdapter(
         if (item.IsVideo)
         {
             fields.Add(new("media_type", "VIDEO"));
-            fields.Add(new("video_url", item.Url));
+            fields.Add(new("video_url", item.ResolvedUrl));
         }
         else
         {
-            fields.Add(new("image_url", item.Url));
+            fields.Add(new("image_url", item.ResolvedUrl));
             if (!string.IsNullOrWhiteSpace(item.AltText))
                 fields.Add(new("alt_text", item.AltText));
         }
@@ -113,7 +113,7 @@ public sealed class InstagramAdapter(
     }
 
     private static KeyValuePair<string, string> MediaUrl(MediaItem item) =>
-        item.IsVideo ? new("video_url", item.Url) : new("image_url", item.Url);
+        item.IsVideo ? new("video_url", item.ResolvedUrl) : new("image_url", item.ResolvedUrl);
 
     private static List<KeyValuePair<string, string>> WithCaption(PublishRequest request, List<KeyValuePair<string, string>> fields)
     {

@@ -41,7 +41,7 @@ internal sealed class MediaFetcher : IAsyncDisposable
             FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
         try
         {
-            var contentType = item.Url.StartsWith("data:", StringComparison.OrdinalIgnoreCase)
+            var contentType = item.ResolvedUrl.StartsWith("data:", StringComparison.OrdinalIgnoreCase)
                 ? await DecodeDataUrlAsync(item, subject, file, cancellationToken)
                 : await DownloadAsync(clients, item, subject, timeout, file, cancellationToken);
             if (file.Length == 0)
@@ -73,7 +73,7 @@ internal sealed class MediaFetcher : IAsyncDisposable
     private static async Task<string> DownloadAsync(IHttpClientFactory clients, MediaItem item, string subject, TimeSpan? timeout, FileStream file,
         CancellationToken cancellationToken)
     {
-        if (!Uri.TryCreate(item.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
+        if (!Uri.TryCreate(item.ResolvedUrl, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
             throw Failure(subject, "has a URL that is neither http(s) nor a data: URL");
         var client = clients.CreateClient(ClientName);
         if (timeout is { } limit)
@@ -97,11 +97,11 @@ internal sealed class MediaFetcher : IAsyncDisposable
 
     private static async Task<string> DecodeDataUrlAsync(MediaItem item, string subject, FileStream file, CancellationToken cancellationToken)
     {
-        var comma = item.Url.IndexOf(',');
+        var comma = item.ResolvedUrl.IndexOf(',');
         if (comma < 0)
             throw Failure(subject, "has a data: URL without data");
-        var meta = item.Url[5..comma];
-        var payload = item.Url[(comma + 1)..];
+        var meta = item.ResolvedUrl[5..comma];
+        var payload = item.ResolvedUrl[(comma + 1)..];
         byte[] bytes;
         try
         {

@@ -58,8 +58,8 @@ public sealed class ThreadsAdapter(
     private static List<KeyValuePair<string, string>> ItemFields(MediaItem item)
     {
         var fields = item.IsVideo
-            ? new List<KeyValuePair<string, string>> { new("media_type", "VIDEO"), new("video_url", item.Url) }
-            : [new("media_type", "IMAGE"), new("image_url", item.Url)];
+            ? new List<KeyValuePair<string, string>> { new("media_type", "VIDEO"), new("video_url", item.ResolvedUrl) }
+            : [new("media_type", "IMAGE"), new("image_url", item.ResolvedUrl)];
         if (!string.IsNullOrWhiteSpace(item.AltText))
             fields.Add(new("alt_text", item.AltText));
         return fields;

@@ -224,7 +224,7 @@ public sealed class TikTokAdapter : PlatformAdapter
             body = new JsonObject
             {
                 ["post_info"] = postInfo,
-                ["source_info"] = new JsonObject { ["source"] = "PULL_FROM_URL", ["video_url"] = request.Media[0].Url },
+                ["source_info"] = new JsonObject { ["source"] = "PULL_FROM_URL", ["video_url"] = request.Media[0].ResolvedUrl },
             };
         }
         else
@@ -239,7 +239,7 @@ public sealed class TikTokAdapter : PlatformAdapter
                 {
                     ["source"] = "PULL_FROM_URL",
                     ["photo_cover_index"] = 0,
-                    ["photo_images"] = new JsonArray(request.Media.Select(m => (JsonNode)m.Url).ToArray()),
+                    ["photo_images"] = new JsonArray(request.Media.Select(m => (JsonNode)m.ResolvedUrl).ToArray()),
                 },
                 ["post_mode"] = "DIRECT_POST",
                 ["media_type"] = "PHOTO",
