@@ -80,7 +80,7 @@ public sealed partial class XAdapter
 
     private async Task<UploadedMedia> UploadOneAsync(AdapterCall call, XSettings settings, MediaItem item, int index, CancellationToken cancellationToken)
     {
-        await using var source = await MediaFetcher.FetchAsync(_clients, item, $"Media item {index + 1}", timeout: null, cancellationToken);
+        await using var source = await MediaFetcher.FetchAsync(_media, item, $"Media item {index + 1}", timeout: null, cancellationToken);
         var category = source.ContentType == "image/gif" ? settings.GifCategory
             : item.IsVideo || source.ContentType.StartsWith("video/", StringComparison.Ordinal) ? settings.VideoCategory
             : settings.ImageCategory;
