@@ -146,7 +146,7 @@ public sealed class GuardedMediaFetcherTests
         var clock = new WatchedFakeTimeProvider();
         var timeout = TimeSpan.FromSeconds(7);
         await using var server = new LoopbackHttpServer(_ => null);
-        await using var slowBody = new LoopbackHttpServer(_ => Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nabc"));
+        await using var slowBody = new LoopbackHttpServer(_ => Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nabc"), holdAfterAnswer: true);
         await using var guard = new FetchGuardHarness(allowedHosts: Loopback, time: clock);
         var target = headersFirst ? slowBody : server;
         var fetch = guard.Fetcher.FetchAsync(target.Url("/hang.png"), Path, new MediaFetchLimits(Timeout: timeout), default);

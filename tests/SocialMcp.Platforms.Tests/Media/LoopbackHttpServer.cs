@@ -18,9 +18,13 @@ internal sealed class LoopbackHttpServer : IAsyncDisposable
     private readonly Task _loop;
     private int _connections;
 
-    public LoopbackHttpServer(Func<string, byte[]?> respond)
+    private readonly bool _holdAfterAnswer;
+
+    /// <param name="holdAfterAnswer">Keep the connection open after writing the answer (a body that never finishes).</param>
+    public LoopbackHttpServer(Func<string, byte[]?> respond, bool holdAfterAnswer = false)
     {
         _respond = respond;
+        _holdAfterAnswer = holdAfterAnswer;
         _listener.Start();
         _loop = AcceptLoopAsync();
     }
@@ -71,6 +75,11 @@ internal sealed class LoopbackHttpServer : IAsyncDisposable
             }
             await stream.WriteAsync(answer, _stop.Token);
             await stream.FlushAsync(_stop.Token);
+            if (_holdAfterAnswer)
+            {
+                lock (_held) _held.Add(client);
+                return;
+            }
             client.Client.Shutdown(SocketShutdown.Send);
             client.Dispose();
         }
