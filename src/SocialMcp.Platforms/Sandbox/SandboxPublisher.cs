@@ -7,6 +7,7 @@ using SocialMcp.Core.Errors;
 using SocialMcp.Core.Platforms;
 using SocialMcp.Core.Publishing;
 using SocialMcp.Platforms.Adapters;
+using SocialMcp.Platforms.Media;
 
 namespace SocialMcp.Platforms.Sandbox;
 
@@ -26,6 +27,7 @@ public sealed class SandboxPublisher(
     TimeProvider time,
     IEnumerable<PlatformAdapter> adapters,
     IEnumerable<ISandboxApi> sandboxApis,
+    TrustedMediaOrigins trustedOrigins,
     ILogger<SandboxPublisher> logger) : IPlatformPublisher
 {
     /// <summary>The failure codes the sandbox can be told to answer with.</summary>
@@ -59,6 +61,8 @@ public sealed class SandboxPublisher(
         if (_api is not null && _adapters.TryGetValue(request.Platform, out var adapter))
         {
             var baseUrl = await _api.BaseUrlAsync(request.Platform, cancellationToken);
+            // Its test files are on the emulator's loopback port: trusted by the fetch guard for this port only.
+            trustedOrigins.Trust(baseUrl);
             var outcome = await adapter.PublishAsync(request with
             {
                 Account = ThroughEmulator(request.Account, baseUrl),
