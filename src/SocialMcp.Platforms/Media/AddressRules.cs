@@ -4,7 +4,7 @@ using System.Net.Sockets;
 namespace SocialMcp.Platforms.Media;
 
 /// <summary>
-/// Which addresses the fetch guard refuses (docs/media.md#fetch-guard): everything that is not a public unicast
+/// Which addresses the fetch guard refuses (docs/fetch-guard.md): everything that is not a public unicast
 /// address, so a caller cannot make the server reach its own machine, its private network or a cloud metadata service.
 /// </summary>
 public static class AddressRules

@@ -7,7 +7,7 @@ using SocialMcp.Core.Media;
 namespace SocialMcp.Platforms.Media;
 
 /// <summary>
-/// The one fetcher (docs/media.md#fetch-guard). Each URL, and each redirect, is checked before any connection: http(s)
+/// The one fetcher (docs/fetch-guard.md). Each URL, and each redirect, is checked before any connection: http(s)
 /// only, the host resolved once and every address it has checked against <see cref="AddressRules"/> unless the host is
 /// in <c>Media:AllowedHosts</c> (or a <see cref="TrustedMediaOrigins"/> origin). The request carries the checked addresses and the client's ConnectCallback connects to
 /// one of them, so the handler never resolves the name again and DNS rebinding cannot swap the address. The body goes

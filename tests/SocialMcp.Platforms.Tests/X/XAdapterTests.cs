@@ -160,7 +160,7 @@ public sealed class XAdapterTests
         var outcome = await harness.Adapter.PublishAsync(AdapterHarness.Request(harness.Account(), "Missing photo", [missing]), CancellationToken.None);
 
         Assert.Equal(ErrorCodes.MediaFetchFailed, outcome.ErrorCode);
-        // The fetch guard gives one answer for every unreachable URL, so no status is echoed (docs/media.md#fetch-guard).
+        // The fetch guard gives one answer for every unreachable URL, so no status is echoed (docs/fetch-guard.md).
         Assert.Contains("could not be fetched", outcome.ErrorMessage);
         Assert.Equal(0, harness.Emulator.State.Calls(Platform.X, "media.initialize"));
     }

@@ -5,7 +5,7 @@ using SocialMcp.Core.Media;
 namespace SocialMcp.Core.Validation.Media;
 
 /// <summary>
-/// The fetch guard's decision on a post's media URLs at validate time (docs/media.md#fetch-guard): a data:, file: or
+/// The fetch guard's decision on a post's media URLs at validate time (docs/fetch-guard.md): a data:, file: or
 /// other non-http URL, or a host that is or resolves to a refused address, is refused when the post is validated or
 /// saved, not when it publishes. It needs DNS, so it is async and runs beside the synchronous rules, before any write.
 /// </summary>

@@ -74,7 +74,7 @@ internal sealed class MediaFetcher : IAsyncDisposable
     {
         try
         {
-            // The guarded fetcher checks scheme, address and every redirect, and caps size and time (docs/media.md#fetch-guard).
+            // The guarded fetcher checks scheme, address and every redirect, and caps size and time (docs/fetch-guard.md).
             await using var fetched = await fetcher.FetchAsync(item.ResolvedUrl, subject, timeout is { } t ? new MediaFetchLimits(Timeout: t) : null,
                 cancellationToken);
             await fetched.Content.CopyToAsync(file, cancellationToken);
