@@ -34,6 +34,7 @@ public sealed class MediaToolTests
         await using var server = await StartAsync();
 
         var video = await UploadAsync(server, TestMedia.VerticalMp4);
+        server.Clock.Advance(TimeSpan.FromSeconds(1)); // list_media is newest first
         var fetched = (await server.CallOkAsync("upload_media", """{"sourceUrl": "https://cdn.example.com/card.gif"}""")).StructuredContent!.Value;
         var id = video.GetProperty("id").GetString()!;
         var got = (await server.CallOkAsync("get_media", $$"""{"mediaId": "{{id}}"}""")).StructuredContent!.Value;
