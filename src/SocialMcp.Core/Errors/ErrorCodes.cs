@@ -62,5 +62,6 @@ public static class ErrorCodes
         PlatformSetNameTaken, PlatformSetLimitReached, PlatformSetInUse, DefaultPlatformSetProtected, IdempotencyKeyReused,
         PlanChanged, PlatformNotConfigured, ConnectFailed, ConnectExpired, SandboxFallbackRefused, InternalError,
         MediaUrlForbidden, MediaFetchFailed,
+        MediaNotFound, MediaInUse, MediaTypeMismatch, MediaTooLarge,
     ];
 }
