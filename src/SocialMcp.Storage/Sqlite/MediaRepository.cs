@@ -39,7 +39,8 @@ internal sealed class MediaRepository(DbContext db) : IMediaRepository
     public async Task<IReadOnlyList<MediaAsset>> ListAsync(string workspaceId, int limit, int offset, CancellationToken cancellationToken)
     {
         var rows = await db.Connection.QueryAsync<MediaRow>(Command(db,
-            $"SELECT {Columns} FROM media_assets WHERE workspace_id = @workspaceId ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset;",
+            // rowid breaks ties in insertion order: ids made within one millisecond (UUIDv7) do not sort by creation.
+            $"SELECT {Columns} FROM media_assets WHERE workspace_id = @workspaceId ORDER BY created_at DESC, rowid DESC LIMIT @limit OFFSET @offset;",
             new { workspaceId, limit, offset }, cancellationToken));
         return rows.Select(r => r.ToDomain()).ToList();
     }
