@@ -43,6 +43,7 @@ public static class ErrorCodes
     public const string ConnectExpired = "CONNECT_EXPIRED";
     public const string SandboxFallbackRefused = "SANDBOX_FALLBACK_REFUSED";
     public const string InternalError = "INTERNAL_ERROR";
+    public const string TargetNotEditable = "TARGET_NOT_EDITABLE";
 
     public static IReadOnlyList<string> All { get; } =
     [
@@ -53,5 +54,6 @@ public static class ErrorCodes
         DuplicateContent, QuotaExhausted, UnknownTool, ForbiddenScope, QuotaExceeded,
         PlatformSetNameTaken, PlatformSetLimitReached, PlatformSetInUse, DefaultPlatformSetProtected, IdempotencyKeyReused,
         PlanChanged, PlatformNotConfigured, ConnectFailed, ConnectExpired, SandboxFallbackRefused, InternalError,
+        TargetNotEditable,
     ];
 }

@@ -68,6 +68,8 @@ public sealed class PublishLedger(
             PostChanges.EnsureVersion(post, spec.Version);
             if (spec.Retry && post.Status is not (PostStatus.Partial or PostStatus.Failed))
                 throw Problems.InvalidTransition(post.Status, "retry", "partial, failed");
+            if (!spec.Retry)
+                PublishChecks.EnsurePublishable(post, targets);
             PostChanges.EnsureCanMove(post, PostStatus.Publishing, spec.Retry ? "retry" : "publish");
             PostPlan.EnsureUnchanged(post, spec.PlanHash);
 
@@ -197,8 +199,7 @@ public sealed class PublishLedger(
             return targets.Where(t => t.Status is TargetStatus.Pending or TargetStatus.Failed).ToList();
 
         // An all_or_nothing post took its live targets down when another failed: a retry puts them up again with the rest.
-        bool Retryable(PostTarget t) => t.Status == TargetStatus.Failed
-            || (post.Policy == PublishPolicy.AllOrNothing && t.Status == TargetStatus.Withdrawn && t.PublishedAt is not null);
+        bool Retryable(PostTarget t) => PostTransitions.CanRetry(post, t);
         var retryable = targets.Where(Retryable).ToList();
         if (requested is null)
             return retryable;
