@@ -66,14 +66,15 @@ public static class PostEdits
     }
 
     /// <summary>
-    /// The content to validate for the editable platforms: their overrides, and any override of a platform the post does
-    /// not target (so the usual rule names it); unchanged overrides of locked platforms are left out.
+    /// The content as only <paramref name="platforms"/> see it, to check them alone (an edit's failed platforms, a retry's
+    /// chosen ones): their overrides, and any override of a platform the post does not target (so the usual rule names it);
+    /// the overrides of the post's other, live platforms are left out.
     /// </summary>
-    public static PostContent ForEditablePlatforms(PostContent content, Post post, IReadOnlyList<Platform> editable) =>
+    public static PostContent OnlyFor(PostContent content, Post post, IReadOnlyList<Platform> platforms) =>
         content with
         {
             PlatformOverrides = content.PlatformOverrides
-                .Where(pair => editable.Contains(pair.Key) || !post.Platforms.Contains(pair.Key))
+                .Where(pair => platforms.Contains(pair.Key) || !post.Platforms.Contains(pair.Key))
                 .ToDictionary(pair => pair.Key, pair => pair.Value),
         };
 

@@ -167,7 +167,7 @@ public sealed partial class PostService(
         {
             PostEdits.EnsureLockedTargetsUntouched(post, targets, newContent);
             var accounts = await PostChanges.AccountsByPlatformAsync(session, post.WorkspaceId, post.PlatformSetId, cancellationToken);
-            var draft = new PostDraft(PostEdits.ForEditablePlatforms(newContent, post, editable), editable, null);
+            var draft = new PostDraft(PostEdits.OnlyFor(newContent, post, editable), editable, null);
             validator.EnsureValid(new RuleContext(draft, accounts, now, RulePurpose.Save));
         }
 
@@ -243,11 +243,15 @@ public sealed partial class PostService(
             var now = time.GetUtcNow();
             if (command.PostId is { } postId)
             {
-                var (post, _) = await PostChanges.LoadAsync(session, workspaceId, postId, cancellationToken);
+                var (post, targets) = await PostChanges.LoadAsync(session, workspaceId, postId, cancellationToken);
                 var accounts = await PostChanges.AccountsByPlatformAsync(session, workspaceId, post.PlatformSetId, cancellationToken);
                 // A stored schedule was checked when it was set; re-check it only while it can still change.
                 var scheduledFor = post.Status == PostStatus.Scheduled ? post.ScheduledFor : null;
-                var draft = new PostDraft(post.Content, post.Platforms, scheduledFor);
+                // After a publish, what is left to check is what retry_post would publish: the editable targets' content.
+                var editable = targets.Where(t => PostTransitions.IsEditable(post, t)).Select(t => t.Platform).ToList();
+                var draft = post.Status is PostStatus.Partial or PostStatus.Failed && editable.Count > 0
+                    ? new PostDraft(PostEdits.OnlyFor(post.Content, post, editable), editable, null)
+                    : new PostDraft(post.Content, post.Platforms, scheduledFor);
                 var postRisks = scheduledFor is { } when
                     ? await risks.AssessAsync(session, workspaceId, post.Id, post.Platforms, accounts, when, cancellationToken)
                     : [];

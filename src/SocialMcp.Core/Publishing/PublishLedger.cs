@@ -76,7 +76,9 @@ public sealed class PublishLedger(
             var chosen = ChooseTargetsToPublish(post, targets, spec.Requested, spec.Retry);
             var accounts = await PostChanges.AccountsByPlatformAsync(session, workspaceId, post.PlatformSetId, cancellationToken);
             var chosenPlatforms = chosen.Select(t => t.Platform).ToList();
-            validator.EnsureValid(new RuleContext(new PostDraft(post.Content, chosenPlatforms, null), accounts, now, RulePurpose.Publish));
+            // A retry checks only its chosen platforms: the overrides of the live ones are not its business.
+            validator.EnsureValid(new RuleContext(new PostDraft(PostEdits.OnlyFor(post.Content, post, chosenPlatforms), chosenPlatforms, null),
+                accounts, now, RulePurpose.Publish));
             // A scheduled post's tolerance counts from its scheduled time; anything published by hand, from now.
             var deadline = DeadlineOf(post, post.Status == PostStatus.Scheduled && post.ScheduledFor <= now ? post.ScheduledFor.Value : now);
             if (post.Policy == PublishPolicy.AllOrNothing)

@@ -254,4 +254,39 @@ public sealed class FailedTargetEditTests : IAsyncLifetime
         Assert.Equal(ErrorCodes.TargetNotEditable, ex.Problem.Code);
         Assert.Equal("$.content", ex.Problem.Path);
     }
+
+    [Fact]
+    public async Task Retry_PostWithAnOverrideOfItsLiveTarget_PublishesTheFailedOneWithoutTrippingOverTheLiveOverride()
+    {
+        var content = WithOverride(Drafts.Text("Shared"), Platform.X, new PlatformOverride("Only on x"));
+        var partial = await PartialAsync(content: content);
+        var edited = await Posts.UpdateAsync(Ws, new UpdatePostCommand
+        {
+            PostId = partial.Post.Id, Version = partial.Post.Version, Content = content with { Text = "Shared, fixed" },
+        }, Ct);
+
+        var retried = await Posts.RetryAsync(Ws, partial.Post.Id, null, edited.Post.Version, Ct);
+
+        Assert.Equal(PostStatus.Published, retried.Post.Status);
+        var delivered = _services.Sandbox.Deliveries.Where(d => d.PostId == partial.Post.Id).ToList();
+        Assert.Equal("Only on x", delivered.Single(d => d.Platform == Platform.X).Text);
+        Assert.Equal("Shared, fixed", delivered.Single(d => d.Platform == Platform.LinkedIn).Text);
+        Assert.Equal("Only on x", retried.Post.PublishedContent![Platform.X].Text);
+    }
+
+    [Fact]
+    public async Task Validate_PartialPostById_ChecksOnlyWhatRetryWouldPublish()
+    {
+        var partial = await PartialAsync();
+        // Over x's 280 but within linkedin's 3000: x is live and is not checked again.
+        var edited = await Posts.UpdateAsync(Ws, new UpdatePostCommand
+        {
+            PostId = partial.Post.Id, Version = partial.Post.Version, Content = Drafts.Text(new string('a', 400)),
+        }, Ct);
+
+        var validation = await Posts.ValidateAsync(Ws, new ValidatePostCommand(null, edited.Post.Id), Ct);
+
+        Assert.True(validation.Report.Ok);
+        Assert.Equal([Platform.LinkedIn], validation.Report.Platforms.Select(v => v.Platform));
+    }
 }
