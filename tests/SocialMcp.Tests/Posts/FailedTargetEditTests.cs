@@ -289,4 +289,19 @@ public sealed class FailedTargetEditTests : IAsyncLifetime
         Assert.True(validation.Report.Ok);
         Assert.Equal([Platform.LinkedIn], validation.Report.Platforms.Select(v => v.Platform));
     }
+
+    [Fact]
+    public async Task Update_OverrideForAPlatformThePostDoesNotTarget_IsValidationFailedAtItsPath()
+    {
+        var partial = await PartialAsync();
+        var content = WithOverride(partial.Post.Content, Platform.Threads, new PlatformOverride("Nowhere"));
+
+        var ex = await Assert.ThrowsAsync<DomainValidationException>(() => Posts.UpdateAsync(Ws, new UpdatePostCommand
+        {
+            PostId = partial.Post.Id, Version = partial.Post.Version, Content = content,
+        }, Ct));
+
+        Assert.Equal(ErrorCodes.ValidationFailed, ex.Problem.Code);
+        Assert.Equal("$.content.platformOverrides.threads", ex.Problem.Path);
+    }
 }
