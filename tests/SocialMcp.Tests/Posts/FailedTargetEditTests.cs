@@ -48,7 +48,9 @@ public sealed class FailedTargetEditTests : IAsyncLifetime
 
         var edited = await Posts.UpdateAsync(Ws, new UpdatePostCommand
         {
-            PostId = partial.Post.Id, Version = partial.Post.Version, Content = Drafts.Text("Launch day, fixed for LinkedIn"),
+            PostId = partial.Post.Id,
+            Version = partial.Post.Version,
+            Content = Drafts.Text("Launch day, fixed for LinkedIn"),
         }, Ct);
 
         Assert.Equal(PostStatus.Partial, edited.Post.Status);
@@ -81,7 +83,9 @@ public sealed class FailedTargetEditTests : IAsyncLifetime
 
         var ex = await Assert.ThrowsAsync<ConflictException>(() => Posts.UpdateAsync(Ws, new UpdatePostCommand
         {
-            PostId = partial.Post.Id, Version = partial.Post.Version, Content = content,
+            PostId = partial.Post.Id,
+            Version = partial.Post.Version,
+            Content = content,
         }, Ct));
 
         Assert.Equal(ErrorCodes.TargetNotEditable, ex.Problem.Code);
@@ -103,7 +107,9 @@ public sealed class FailedTargetEditTests : IAsyncLifetime
 
         var edited = await Posts.UpdateAsync(Ws, new UpdatePostCommand
         {
-            PostId = partial.Post.Id, Version = partial.Post.Version, Content = content,
+            PostId = partial.Post.Id,
+            Version = partial.Post.Version,
+            Content = content,
         }, Ct);
 
         Assert.Equal("Shared text", edited.Post.Content.TextFor(Platform.X));
@@ -120,7 +126,9 @@ public sealed class FailedTargetEditTests : IAsyncLifetime
 
         var ex = await Assert.ThrowsAsync<DomainValidationException>(() => Posts.UpdateAsync(Ws, new UpdatePostCommand
         {
-            PostId = partial.Post.Id, Version = partial.Post.Version, Content = content,
+            PostId = partial.Post.Id,
+            Version = partial.Post.Version,
+            Content = content,
         }, Ct));
 
         Assert.Equal(ErrorCodes.ContentTooLong, ex.Problem.Code);
@@ -137,7 +145,9 @@ public sealed class FailedTargetEditTests : IAsyncLifetime
 
         var edited = await Posts.UpdateAsync(Ws, new UpdatePostCommand
         {
-            PostId = partial.Post.Id, Version = partial.Post.Version, Content = Drafts.Text(longText),
+            PostId = partial.Post.Id,
+            Version = partial.Post.Version,
+            Content = Drafts.Text(longText),
         }, Ct);
 
         Assert.Equal(longText, edited.Post.Content.Text);
@@ -151,7 +161,9 @@ public sealed class FailedTargetEditTests : IAsyncLifetime
 
         var ex = await Assert.ThrowsAsync<ConflictException>(() => Posts.UpdateAsync(Ws, new UpdatePostCommand
         {
-            PostId = partial.Post.Id, Version = partial.Post.Version - 1, Content = Drafts.Text("Too late"),
+            PostId = partial.Post.Id,
+            Version = partial.Post.Version - 1,
+            Content = Drafts.Text("Too late"),
         }, Ct));
 
         Assert.Equal(ErrorCodes.VersionConflict, ex.Problem.Code);
@@ -188,7 +200,9 @@ public sealed class FailedTargetEditTests : IAsyncLifetime
 
         var edited = await Posts.UpdateAsync(Ws, new UpdatePostCommand
         {
-            PostId = failed.Post.Id, Version = failed.Post.Version, Content = Drafts.Text("Yes"),
+            PostId = failed.Post.Id,
+            Version = failed.Post.Version,
+            Content = Drafts.Text("Yes"),
         }, Ct);
 
         Assert.Equal(PostStatus.Failed, edited.Post.Status);
@@ -203,14 +217,18 @@ public sealed class FailedTargetEditTests : IAsyncLifetime
         await _services.MakeSandboxFailAsync(Platform.LinkedIn, ErrorCodes.PlatformError);
         var once = await Posts.UpdateAsync(Ws, new UpdatePostCommand
         {
-            PostId = partial.Post.Id, Version = partial.Post.Version, Content = Drafts.Text("Second"),
+            PostId = partial.Post.Id,
+            Version = partial.Post.Version,
+            Content = Drafts.Text("Second"),
         }, Ct);
         var stillPartial = await Posts.RetryAsync(Ws, partial.Post.Id, null, once.Post.Version, Ct);
         Assert.Equal(PostStatus.Partial, stillPartial.Post.Status);
 
         var twice = await Posts.UpdateAsync(Ws, new UpdatePostCommand
         {
-            PostId = partial.Post.Id, Version = stillPartial.Post.Version, Content = Drafts.Text("Third"),
+            PostId = partial.Post.Id,
+            Version = stillPartial.Post.Version,
+            Content = Drafts.Text("Third"),
         }, Ct);
 
         Assert.Equal("First", twice.Post.PublishedContent![Platform.X].Text);
@@ -225,7 +243,9 @@ public sealed class FailedTargetEditTests : IAsyncLifetime
 
         var ex = await Assert.ThrowsAsync<ConflictException>(() => Posts.UpdateAsync(Ws, new UpdatePostCommand
         {
-            PostId = published.Post.Id, Version = published.Post.Version, Content = Drafts.Text("Changed"),
+            PostId = published.Post.Id,
+            Version = published.Post.Version,
+            Content = Drafts.Text("Changed"),
         }, Ct));
 
         Assert.Equal(ErrorCodes.InvalidStatusTransition, ex.Problem.Code);
@@ -248,7 +268,9 @@ public sealed class FailedTargetEditTests : IAsyncLifetime
 
         var ex = await Assert.ThrowsAsync<ConflictException>(() => Posts.UpdateAsync(Ws, new UpdatePostCommand
         {
-            PostId = created.Post.Id, Version = version, Content = Drafts.Text("Changed"),
+            PostId = created.Post.Id,
+            Version = version,
+            Content = Drafts.Text("Changed"),
         }, Ct));
 
         Assert.Equal(ErrorCodes.TargetNotEditable, ex.Problem.Code);
@@ -262,7 +284,9 @@ public sealed class FailedTargetEditTests : IAsyncLifetime
         var partial = await PartialAsync(content: content);
         var edited = await Posts.UpdateAsync(Ws, new UpdatePostCommand
         {
-            PostId = partial.Post.Id, Version = partial.Post.Version, Content = content with { Text = "Shared, fixed" },
+            PostId = partial.Post.Id,
+            Version = partial.Post.Version,
+            Content = content with { Text = "Shared, fixed" },
         }, Ct);
 
         var retried = await Posts.RetryAsync(Ws, partial.Post.Id, null, edited.Post.Version, Ct);
@@ -281,7 +305,9 @@ public sealed class FailedTargetEditTests : IAsyncLifetime
         // Over x's 280 but within linkedin's 3000: x is live and is not checked again.
         var edited = await Posts.UpdateAsync(Ws, new UpdatePostCommand
         {
-            PostId = partial.Post.Id, Version = partial.Post.Version, Content = Drafts.Text(new string('a', 400)),
+            PostId = partial.Post.Id,
+            Version = partial.Post.Version,
+            Content = Drafts.Text(new string('a', 400)),
         }, Ct);
 
         var validation = await Posts.ValidateAsync(Ws, new ValidatePostCommand(null, edited.Post.Id), Ct);
@@ -298,7 +324,9 @@ public sealed class FailedTargetEditTests : IAsyncLifetime
 
         var ex = await Assert.ThrowsAsync<DomainValidationException>(() => Posts.UpdateAsync(Ws, new UpdatePostCommand
         {
-            PostId = partial.Post.Id, Version = partial.Post.Version, Content = content,
+            PostId = partial.Post.Id,
+            Version = partial.Post.Version,
+            Content = content,
         }, Ct));
 
         Assert.Equal(ErrorCodes.ValidationFailed, ex.Problem.Code);

@@ -25,7 +25,8 @@ public sealed class PublishPostStatusTests : IAsyncLifetime
     private async Task<PostDetails> PostInAsync(PostStatus status)
     {
         var created = await Posts.CreateAsync(Ws, Drafts.Create("Status check", Platform.X, Platform.LinkedIn)
-            with { ScheduledFor = status == PostStatus.Scheduled ? TestServices.Start.AddHours(1) : null }, Ct);
+            with
+        { ScheduledFor = status == PostStatus.Scheduled ? TestServices.Start.AddHours(1) : null }, Ct);
         var id = created.Post.Id;
         switch (status)
         {
