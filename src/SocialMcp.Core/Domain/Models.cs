@@ -122,6 +122,22 @@ public sealed record Post
     public required DateTimeOffset UpdatedAt { get; init; }
     public PublishPolicy Policy { get; init; } = PublishPolicy.Partial;
     public TimeSpan? Tolerance { get; init; }
+
+    /// <summary>The IANA time zone (e.g. <c>Europe/Berlin</c>) results also give times in; null: UTC only.</summary>
+    public string? TimeZone { get; init; }
+
+    /// <summary>
+    /// What each target that an edit of a partial or failed post may not touch (live, withdrawn, needs_reconciliation) went
+    /// out with, frozen before the first such edit; null while <see cref="Content"/> is what every target got.
+    /// </summary>
+    public IReadOnlyDictionary<Platform, PublishedContent>? PublishedContent { get; init; }
+}
+
+/// <summary>The content one platform received, resolved (its override's text and settings applied).</summary>
+public sealed record PublishedContent(string Text, IReadOnlyList<MediaItem> Media, string? LinkUrl, JsonElement? Settings)
+{
+    public static PublishedContent Of(PostContent content, Platform platform) =>
+        new(content.TextFor(platform), content.Media, content.LinkUrl, content.SettingsFor(platform));
 }
 
 /// <summary>

@@ -68,13 +68,17 @@ public sealed class PublishLedger(
             PostChanges.EnsureVersion(post, spec.Version);
             if (spec.Retry && post.Status is not (PostStatus.Partial or PostStatus.Failed))
                 throw Problems.InvalidTransition(post.Status, "retry", "partial, failed");
+            if (!spec.Retry)
+                PublishChecks.EnsurePublishable(post, targets);
             PostChanges.EnsureCanMove(post, PostStatus.Publishing, spec.Retry ? "retry" : "publish");
             PostPlan.EnsureUnchanged(post, spec.PlanHash);
 
             var chosen = ChooseTargetsToPublish(post, targets, spec.Requested, spec.Retry);
             var accounts = await PostChanges.AccountsByPlatformAsync(session, workspaceId, post.PlatformSetId, cancellationToken);
             var chosenPlatforms = chosen.Select(t => t.Platform).ToList();
-            validator.EnsureValid(new RuleContext(new PostDraft(post.Content, chosenPlatforms, null), accounts, now, RulePurpose.Publish));
+            // A retry checks only its chosen platforms: the overrides of the live ones are not its business.
+            validator.EnsureValid(new RuleContext(new PostDraft(PostEdits.OnlyFor(post.Content, post, chosenPlatforms), chosenPlatforms, null),
+                accounts, now, RulePurpose.Publish));
             // A scheduled post's tolerance counts from its scheduled time; anything published by hand, from now.
             var deadline = DeadlineOf(post, post.Status == PostStatus.Scheduled && post.ScheduledFor <= now ? post.ScheduledFor.Value : now);
             if (post.Policy == PublishPolicy.AllOrNothing)
@@ -197,8 +201,7 @@ public sealed class PublishLedger(
             return targets.Where(t => t.Status is TargetStatus.Pending or TargetStatus.Failed).ToList();
 
         // An all_or_nothing post took its live targets down when another failed: a retry puts them up again with the rest.
-        bool Retryable(PostTarget t) => t.Status == TargetStatus.Failed
-            || (post.Policy == PublishPolicy.AllOrNothing && t.Status == TargetStatus.Withdrawn && t.PublishedAt is not null);
+        bool Retryable(PostTarget t) => PostTransitions.CanRetry(post, t);
         var retryable = targets.Where(Retryable).ToList();
         if (requested is null)
             return retryable;

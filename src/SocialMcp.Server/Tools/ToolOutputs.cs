@@ -29,6 +29,10 @@ public sealed record TargetResult
     public string? AttemptId { get; init; }
     /// <summary>With AUTH_EXPIRED: a fresh signed link that reconnects the target's account (omitted when the server cannot make one).</summary>
     public string? ReconnectUrl { get; init; }
+    /// <summary><see cref="UpdatedAt"/> in the post's time zone; omitted when the post has none.</summary>
+    public DateTimeOffset? UpdatedAtLocal { get; init; }
+    /// <summary><see cref="PublishedAt"/> in the post's time zone; omitted when the post has none.</summary>
+    public DateTimeOffset? PublishedAtLocal { get; init; }
 }
 
 /// <summary>What an all_or_nothing publish did to a target that went out when another failed.</summary>
@@ -65,6 +69,18 @@ public sealed record PostResult
     public int? ToleranceMinutes { get; init; }
     public IReadOnlyList<RollbackResult>? Rollback { get; init; }
     public bool? StillPublishing { get; init; }
+
+    /// <summary>The post's IANA time zone; the *Local times are in it. Omitted (with them) when the post has none.</summary>
+    public string? TimeZone { get; init; }
+    public DateTimeOffset? ScheduledForLocal { get; init; }
+    public DateTimeOffset? CreatedAtLocal { get; init; }
+    public DateTimeOffset? UpdatedAtLocal { get; init; }
+
+    /// <summary>
+    /// After an edit of a partial or failed post: what each target the edit could not touch (live, withdrawn,
+    /// needs_reconciliation) went out with, by platform; <see cref="Content"/> is then what the failed targets get.
+    /// </summary>
+    public IReadOnlyDictionary<string, PublishedContent>? PublishedContent { get; init; }
 }
 
 /// <summary>A risk schedule_post or validate_post reports: not an error, the call succeeded; see the Risks section of llm.txt.</summary>
@@ -126,6 +142,7 @@ internal static class OutputMapping
     public static PostResult ToResult(this PostDetails details, IReadOnlyList<PostEvent>? events = null, bool stillPublishing = false)
     {
         var (post, targets) = (details.Post, details.Targets);
+        var zone = PostTimeZones.Find(post.TimeZone);
         var summary = details.Replayed ? "Replayed for a repeated idempotencyKey; nothing new was done. " + Summarize(details) : Summarize(details);
         if (details.Risks is { Count: > 0 } risks)
             summary += $" {RisksSummary(risks)}";
@@ -160,6 +177,8 @@ internal static class OutputMapping
                 UpdatedAt = t.UpdatedAt,
                 PublishedAt = t.PublishedAt,
                 AttemptId = t.AttemptId,
+                UpdatedAtLocal = PostTimeZones.InZone(t.UpdatedAt, zone),
+                PublishedAtLocal = PostTimeZones.InZone(t.PublishedAt, zone),
             }).ToList(),
             Events = events?.Select(e => new EventResult
             {
@@ -177,6 +196,14 @@ internal static class OutputMapping
             ToleranceMinutes = post.Tolerance is { } tolerance ? (int)tolerance.TotalMinutes : null,
             Rollback = details.Rollback?.Select(r => new RollbackResult(r.Platform.ToWireName(), r.Withdrawn, r.ErrorCode, r.Message)).ToList(),
             StillPublishing = stillPublishing ? true : null,
+            TimeZone = zone is null ? null : post.TimeZone,
+            ScheduledForLocal = PostTimeZones.InZone(post.ScheduledFor, zone),
+            CreatedAtLocal = PostTimeZones.InZone(post.CreatedAt, zone),
+            UpdatedAtLocal = PostTimeZones.InZone(post.UpdatedAt, zone),
+            PublishedContent = post.PublishedContent is { Count: > 0 } frozen
+                ? frozen.Where(p => post.Platforms.Contains(p.Key)).OrderBy(p => post.Platforms.ToList().IndexOf(p.Key))
+                    .ToDictionary(p => p.Key.ToWireName(), p => p.Value)
+                : null,
         };
     }
 

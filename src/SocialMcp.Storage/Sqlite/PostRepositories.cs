@@ -11,7 +11,8 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
         """
         p.id AS Id, p.workspace_id AS WorkspaceId, p.platform_set_id AS PlatformSetId, p.status AS Status, p.content AS Content,
         p.platforms AS Platforms, p.scheduled_for AS ScheduledFor, p.version AS Version, p.created_at AS CreatedAt, p.updated_at AS UpdatedAt,
-        p.publish_policy AS PublishPolicy, p.tolerance_seconds AS ToleranceSeconds
+        p.publish_policy AS PublishPolicy, p.tolerance_seconds AS ToleranceSeconds, p.time_zone AS TimeZone,
+        p.published_content AS PublishedContent
         """;
 
     // Shared by ListAsync and CountAsync so the page and the total always agree.
@@ -77,9 +78,9 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
         db.Connection.ExecuteAsync(Command(db,
             """
             INSERT INTO posts (id, workspace_id, platform_set_id, status, content, platforms, scheduled_for, version, created_at, updated_at,
-                               publish_policy, tolerance_seconds)
+                               publish_policy, tolerance_seconds, time_zone, published_content)
             VALUES (@Id, @WorkspaceId, @PlatformSetId, @Status, @Content, @Platforms, @ScheduledFor, @Version, @CreatedAt, @UpdatedAt,
-                    @PublishPolicy, @ToleranceSeconds);
+                    @PublishPolicy, @ToleranceSeconds, @TimeZone, @PublishedContent);
             """,
             Parameters(post), cancellationToken));
 
@@ -89,7 +90,8 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
             UPDATE posts
             SET platform_set_id = @PlatformSetId, status = @Status, content = @Content, platforms = @Platforms,
                 scheduled_for = @ScheduledFor, version = @Version, updated_at = @UpdatedAt,
-                publish_policy = @PublishPolicy, tolerance_seconds = @ToleranceSeconds
+                publish_policy = @PublishPolicy, tolerance_seconds = @ToleranceSeconds, time_zone = @TimeZone,
+                published_content = @PublishedContent
             WHERE id = @Id AND workspace_id = @WorkspaceId AND version = @ExpectedVersion;
             """,
             new DynamicParameters(Parameters(post)).Also(p => p.Add("ExpectedVersion", expectedVersion)), cancellationToken)) == 1;
@@ -218,6 +220,8 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
         UpdatedAt = Time(post.UpdatedAt),
         PublishPolicy = post.Policy.ToWireName(),
         ToleranceSeconds = post.Tolerance is { } tolerance ? (long?)tolerance.TotalSeconds : null,
+        post.TimeZone,
+        PublishedContent = post.PublishedContent is null ? null : Json(post.PublishedContent),
     };
 
     private sealed class PostRow
@@ -234,6 +238,8 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
         public string UpdatedAt { get; init; } = "";
         public string PublishPolicy { get; init; } = PublishPolicyNames.Partial;
         public long? ToleranceSeconds { get; init; }
+        public string? TimeZone { get; init; }
+        public string? PublishedContent { get; init; }
 
         public Post ToDomain() => new Post
         {
@@ -249,6 +255,8 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
             UpdatedAt = ParseTime(UpdatedAt),
             Policy = PublishPolicyNames.ParsePublishPolicy(PublishPolicy),
             Tolerance = ToleranceSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+            TimeZone = TimeZone,
+            PublishedContent = PublishedContent is null ? null : FromJson<Dictionary<Platform, PublishedContent>>(PublishedContent),
         };
     }
 }
