@@ -108,6 +108,12 @@ public sealed record Post
     public required DateTimeOffset UpdatedAt { get; init; }
     public PublishPolicy Policy { get; init; } = PublishPolicy.Partial;
     public TimeSpan? Tolerance { get; init; }
+
+    /// <summary>
+    /// When the scheduler retries the post's rate-limited targets by itself, once, at the platform's reset (null: it will
+    /// not). Read with the post; only the publish ledger writes it, through its own statements.
+    /// </summary>
+    public DateTimeOffset? AutoRetryAt { get; init; }
 }
 
 /// <summary>
@@ -179,6 +185,12 @@ public sealed record PostTarget
     public DateTimeOffset? PublishedAt { get; init; }
     public string? PlatformErrorCode { get; init; }
     public string? PlatformErrorMessage { get; init; }
+
+    /// <summary>The HTTP status of the platform's answer the failure came from (null: no answer, or not an HTTP failure).</summary>
+    public int? PlatformHttpStatus { get; init; }
+
+    /// <summary>With RATE_LIMITED or QUOTA_EXHAUSTED: when the platform said it takes calls again.</summary>
+    public DateTimeOffset? RetryAt { get; init; }
     public string? AttemptId { get; init; }
 
     /// <summary>The handle of the target's account, read with the target (not stored on it): the result names who posted.</summary>

@@ -66,6 +66,26 @@ public sealed class PublishingEngine(
     }
 
     /// <summary>
+    /// The scheduler's one automatic retry of a post's rate-limited targets at the platform's reset, through the same claim,
+    /// publish and finish as retry_post. Null (the retry given up, the lease released) when the post moved on meanwhile —
+    /// retried, discarded, withdrawn — or its publish-time checks now fail: the targets stay failed for the agent to act on.
+    /// </summary>
+    public async Task<PostDetails?> AutoRetryAsync(string workspaceId, string postId, string leaseOwner, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await PublishAsync(workspaceId, new PublishRequestSpec { PostId = postId, LeaseOwner = leaseOwner, Retry = true, Automatic = true },
+                progress: null, cancellationToken);
+        }
+        catch (Exception ex) when (ex is NoLongerDueException or SocialMcpException)
+        {
+            logger.LogInformation("Automatic retry of post {PostId} given up: {Reason}", postId, ex is SocialMcpException problem ? problem.Problem.Code : "no longer due");
+            await ledger.AbandonAutoRetryAsync(postId, leaseOwner, cancellationToken);
+            return null;
+        }
+    }
+
+    /// <summary>
     /// Finishes a post whose publisher stopped mid-way (its lease, now held by <paramref name="leaseOwner"/>, was taken over):
     /// every target still <c>publishing</c> gets a new attempt, and its adapter asks the platform what the earlier attempt did
     /// before creating anything. Null when the post is not this owner's to recover.
