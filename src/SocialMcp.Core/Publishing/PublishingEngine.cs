@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
 using SocialMcp.Core.Posts;
+using SocialMcp.Core.Scheduling;
 
 namespace SocialMcp.Core.Publishing;
 
@@ -18,7 +19,7 @@ namespace SocialMcp.Core.Publishing;
 /// </summary>
 public sealed class PublishingEngine(
     PublishLedger ledger, TargetRun targetRun, AllOrNothingRollback rollback, LeaseKeeper leases,
-    IPostChangeNotifier changeNotifier, ILogger<PublishingEngine> logger)
+    IPostChangeNotifier changeNotifier, ISchedulerSignal schedulerSignal, ILogger<PublishingEngine> logger)
 {
     /// <summary>Posts this process is publishing (steps 2–4) right now, which <see cref="RecoverAsync"/> leaves alone.</summary>
     private readonly ConcurrentDictionary<string, byte> _publishingHere = new();
@@ -148,6 +149,9 @@ public sealed class PublishingEngine(
         var rolledBack = post.Policy == PublishPolicy.AllOrNothing ? await rollback.RollBackIfIncompleteAsync(post, cancellationToken) : null;
         var finished = await ledger.FinishAsync(claim, rolledBack, cancellationToken);
         changeNotifier.PostChanged(post.WorkspaceId, post.Id);
+        // An automatic retry is now due at the reset: the scheduler, asleep until its next known time, reads it again.
+        if (finished.Post.AutoRetryAt is not null)
+            schedulerSignal.Poke();
         return finished;
     }
 
