@@ -9,7 +9,8 @@ public sealed record NextStep(string Action, string Text);
 /// <summary>
 /// The one next step for every code a target can end with (and for needs_reconciliation, which has no code). Results carry it
 /// on each failed target and summaries say it, so an agent never retries what a retry cannot fix. llm.txt's table of error
-/// codes has the same actions in its "what to do" column (a test keeps the two in step).
+/// codes has the same actions in its "what to do" column (a test keeps the two in step). The steps follow the taxonomy's
+/// "what the caller should do" (docs/platforms.md#common-error-taxonomy).
 /// </summary>
 public static class NextSteps
 {
@@ -67,7 +68,7 @@ public static class NextSteps
         return new NextStep(action, action switch
         {
             UpdateThenRetry => code == ErrorCodes.DuplicateContent
-                ? "The platform refused it as a duplicate of a recent post: change the text with update_post, then retry_post."
+                ? "The platform says this exact post already exists: check the account first (it may be live already); to post it again, change the text with update_post, then retry_post."
                 : Fix,
             ReconnectThenRetry => "The account's token is no longer accepted: have the person reconnect it (targets[].reconnectUrl when present, else connect_account), then retry_post.",
             FixPermissionsThenRetry => "The account or its token lacks a permission (or the account is restricted on the platform): reconnect granting the publishing permissions, or fix the account in the platform's app, then retry_post.",
