@@ -104,7 +104,8 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
     {
         // One statement: the sub-select and the update are atomic, so two workers on one file never claim the same post.
         // Automatic retries (a rate limit's reset) queue with scheduled posts by their time; each side is read through its own
-        // index, oldest first, and only the older of the two heads is taken.
+        // index, oldest first, and only the older of the two heads is taken. "+status" keeps SQLite on the small partial index
+        // of waiting retries rather than the status index, which would read every partial and failed post.
         var row = await db.Connection.QuerySingleOrDefaultAsync<DueRow>(Command(db,
             """
             UPDATE posts SET lease_owner = @owner, lease_expires_at = @leaseUntil
@@ -115,7 +116,7 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
                                            ORDER BY scheduled_for, id LIMIT 1)
                             UNION ALL
                             SELECT * FROM (SELECT id, auto_retry_at AS due FROM posts
-                                           WHERE auto_retry_at IS NOT NULL AND auto_retry_at <= @now AND status IN ('partial', 'failed')
+                                           WHERE auto_retry_at IS NOT NULL AND auto_retry_at <= @now AND +status IN ('partial', 'failed')
                                              AND (lease_expires_at IS NULL OR lease_expires_at <= @now OR lease_owner IN @deadOwners)
                                            ORDER BY auto_retry_at, id LIMIT 1))
                         ORDER BY due, id LIMIT 1)
@@ -137,7 +138,7 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
                 SELECT COALESCE(lease_expires_at, @now) FROM posts WHERE status = 'publishing'
                 UNION ALL
                 SELECT CASE WHEN lease_expires_at > @now THEN max(auto_retry_at, lease_expires_at) ELSE auto_retry_at END
-                FROM posts WHERE auto_retry_at IS NOT NULL AND status IN ('partial', 'failed'));
+                FROM posts WHERE auto_retry_at IS NOT NULL AND +status IN ('partial', 'failed'));
             """,
             new { now = Time(now) }, cancellationToken)));
 

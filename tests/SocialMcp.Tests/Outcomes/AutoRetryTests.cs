@@ -2,6 +2,7 @@ using System.Text.Json;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
 using SocialMcp.Core.Workspaces;
+using SocialMcp.Testing;
 using SocialMcp.Tests.Scheduling;
 
 namespace SocialMcp.Tests.Outcomes;
@@ -25,6 +26,23 @@ public sealed class AutoRetryTests
         await server.Store.WriteAsync(s => s.Accounts.UpdateMetadataAsync(Ws, account.Id, metadata, server.Clock.GetUtcNow(), Ct), Ct);
     }
 
+    /// <summary>Starts the worker and waits until its sleep toward the reset has begun, so moving the clock reaches it.</summary>
+    private static async Task StartSleepingUntilResetAsync(SchedulerHarness server)
+    {
+        await server.StartAsync();
+        Assert.Equal(Reset, server.Status.SleepingUntil);
+        await ((WatchedFakeTimeProvider)server.Clock).WaitForDelayAsync(Reset - server.Clock.GetUtcNow());
+    }
+
+    /// <summary>Whether the scheduler's claim would take anything at <paramref name="at"/> (and gives the lease back if so).</summary>
+    private static async Task<bool> AnythingDueAsync(SchedulerHarness server, DateTimeOffset at)
+    {
+        var due = await server.Store.WriteAsync(s => s.Posts.ClaimDueAsync("probe", at, at.AddMinutes(1), Ct), Ct);
+        if (due is not null)
+            await server.Store.WriteAsync(s => s.Posts.ReleaseLeaseAsync(due.PostId, "probe", Ct), Ct);
+        return due is not null;
+    }
+
     private static async Task<string> PublishWithXRateLimitedAsync(SchedulerHarness server)
     {
         await SetSandboxFailureAsync(server, Platform.X, ErrorCodes.RateLimited);
@@ -42,13 +60,12 @@ public sealed class AutoRetryTests
     public async Task RateLimitedTarget_IsRetriedOnceAtTheReset_WithoutACall()
     {
         await using var server = await SchedulerHarness.CreateAsync();
-        await server.StartAsync();
         var id = await PublishWithXRateLimitedAsync(server);
         await SetSandboxFailureAsync(server, Platform.X, null);
-        await server.SettleAsync(() => { server.Get<SocialMcp.Core.Scheduling.SchedulerSignal>().Poke(); return Task.CompletedTask; });
-        Assert.Equal(Reset, server.Status.SleepingUntil);
+        await StartSleepingUntilResetAsync(server);
 
-        await server.AdvanceAsync(TimeSpan.FromMinutes(59));
+        // Not yet: the worker sleeps on.
+        server.Clock.Advance(TimeSpan.FromMinutes(59));
         Assert.Equal(PostStatus.Partial, (await server.GetAsync(id)).Post.Status);
         await server.AdvanceAsync(TimeSpan.FromMinutes(1));
 
@@ -69,9 +86,8 @@ public sealed class AutoRetryTests
     public async Task AutomaticRetry_LimitedAgain_IsNotRetriedAgain_AndTheNextStepSaysRetryPost()
     {
         await using var server = await SchedulerHarness.CreateAsync();
-        await server.StartAsync();
         var id = await PublishWithXRateLimitedAsync(server);
-        await server.SettleAsync(() => { server.Get<SocialMcp.Core.Scheduling.SchedulerSignal>().Poke(); return Task.CompletedTask; });
+        await StartSleepingUntilResetAsync(server);
 
         await server.AdvanceAsync(TimeSpan.FromHours(1));
 
@@ -85,15 +101,13 @@ public sealed class AutoRetryTests
         Assert.Equal(NextSteps.WaitForAutoRetry, step.Action);
         Assert.Contains("retry_post after", step.Text);
 
-        await server.AdvanceAsync(TimeSpan.FromHours(2));
-        Assert.Equal(2, (await server.GetAsync(id)).Targets.Single(t => t.Platform == Platform.X).AttemptCount);
+        Assert.False(await AnythingDueAsync(server, Reset.AddDays(1)));
     }
 
     [Fact]
     public async Task RetryByHandBeforeTheReset_ReplacesTheAutomaticRetry()
     {
         await using var server = await SchedulerHarness.CreateAsync();
-        await server.StartAsync();
         var id = await PublishWithXRateLimitedAsync(server);
         await SetSandboxFailureAsync(server, Platform.X, null);
 
@@ -102,22 +116,20 @@ public sealed class AutoRetryTests
         Assert.Equal(PostStatus.Published, retried.Post.Status);
         Assert.Null(retried.Post.AutoRetryAt);
         Assert.Null((await server.GetAsync(id)).Post.AutoRetryAt);
-        await server.AdvanceAsync(TimeSpan.FromHours(2));
+        Assert.False(await AnythingDueAsync(server, Reset.AddDays(1)));
         Assert.Equal(1, server.Sandbox.Deliveries.Count(d => d.PostId == id && d.Platform == Platform.X));
     }
 
     [Fact]
-    public async Task PostWithdrawnBeforeTheReset_IsNotRetried()
+    public async Task PostWithdrawnBeforeTheReset_IsNotDueForTheRetry()
     {
         await using var server = await SchedulerHarness.CreateAsync();
-        await server.StartAsync();
         var id = await PublishWithXRateLimitedAsync(server);
         await SetSandboxFailureAsync(server, Platform.X, null);
         // A withdraw of the live target leaves no live one: the post is withdrawn and its failed target stays failed.
         await server.Posts.WithdrawAsync(Ws, id, null, null, Ct);
 
-        await server.AdvanceAsync(TimeSpan.FromHours(2));
-
+        Assert.False(await AnythingDueAsync(server, Reset.AddDays(1)));
         var after = await server.GetAsync(id);
         Assert.Equal(PostStatus.Withdrawn, after.Post.Status);
         Assert.Equal(0, server.Sandbox.Deliveries.Count(d => d.PostId == id && d.Platform == Platform.X));
