@@ -12,17 +12,20 @@ public sealed class PlatformErrorTests
 {
     private static readonly CancellationToken Ct = CancellationToken.None;
 
-    private static CreatePostCommand WithImage(string url, params Platform[] platforms) => new()
-    {
-        Content = new PostContent("A picture", [new MediaItem(url, MediaTypes.Image, "image/jpeg")], null, new Dictionary<Platform, PlatformOverride>()),
-        Platforms = platforms,
-    };
-
     [Fact]
     public async Task Publish_ThreadsRefusesTheImageUrl_KeepsThreadsOwnCodeMessageAndStatus()
     {
+        // Threads' answer to an image_url it will not fetch (the issue's example), as the emulator gives it for a non-http URL;
+        // queued as a fault, since such a URL no longer gets past validation.
         await using var emulated = await EmulatedPublishing.StartAsync([Platform.Threads]);
-        var post = await emulated.Posts.CreateAsync(LocalWorkspace.Id, WithImage("ftp://files.example.com/a.jpg", Platform.Threads), Ct);
+        emulated.Emulator.Faults.Enqueue(Platform.Threads, new Fault.Respond(400,
+            """{"error": {"message": "(#100) Param image_url must be a public http or https URL.", "type": "OAuthException", "code": 100, "fbtrace_id": "AXyz"} }""")
+        {
+            PathContains = "/threads",
+            Method = "POST",
+        });
+        // A text post: the refusal is queued, so no media URL needs to pass the guard.
+        var post = await emulated.CreateAsync("A picture, later", Platform.Threads);
 
         var published = await emulated.Posts.PublishAsync(LocalWorkspace.Id, post.Post.Id, null, Ct);
 

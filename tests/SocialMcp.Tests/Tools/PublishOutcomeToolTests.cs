@@ -37,36 +37,36 @@ public sealed class PublishOutcomeToolTests
     }
 
     [Fact]
-    public async Task PublishPost_ThreadsRefusesTheImage_AnswersThreadsOwnErrorAndUpdateThenRetry()
+    public async Task PublishPost_XRefusesADuplicate_AnswersXsOwnErrorAndItsNextStep()
     {
         await using var server = await InProcessMcpServer.StartAsync();
-        var id = await CreateAsync(server, """
-            {"content": {"text": "A picture", "media": [{"url": "ftp://files.example.com/a.jpg", "type": "image", "mimeType": "image/jpeg"}]},
-             "platforms": ["threads", "x"]}
-            """);
+        var text = $"Said once {Guid.NewGuid():N}";
+        var first = await CreateAsync(server, $$"""{"content": {"text": "{{text}}"}, "platforms": ["x"]}""");
+        await CallAsync(server, "publish_post", $$"""{"postId": "{{first}}"}""");
+        var id = await CreateAsync(server, $$"""{"content": {"text": "{{text}}"}, "platforms": ["x", "linkedin"]}""");
 
         var published = await CallAsync(server, "publish_post", $$"""{"postId": "{{id}}"}""");
 
         Assert.Equal("partial", published.GetProperty("status").GetString());
-        var threads = Target(published, "threads");
-        Assert.Equal("failed", threads.GetProperty("status").GetString());
-        Assert.Equal(ErrorCodes.ContentRejected, threads.GetProperty("errorCode").GetString());
-        var platformError = threads.GetProperty("platformError");
-        Assert.Equal("100", platformError.GetProperty("code").GetString());
-        Assert.Equal("(#100) Param image_url must be a public http or https URL.", platformError.GetProperty("message").GetString());
-        Assert.Equal(400, platformError.GetProperty("httpStatus").GetInt32());
-        Assert.Equal(NextSteps.UpdateThenRetry, threads.GetProperty("nextStep").GetProperty("action").GetString());
-        Assert.Contains("update_post", threads.GetProperty("nextStep").GetProperty("text").GetString());
-        Assert.False(Target(published, "x").TryGetProperty("nextStep", out _));
-        Assert.False(Target(published, "x").TryGetProperty("platformError", out _));
+        var x = Target(published, "x");
+        Assert.Equal("failed", x.GetProperty("status").GetString());
+        Assert.Equal(ErrorCodes.DuplicateContent, x.GetProperty("errorCode").GetString());
+        var platformError = x.GetProperty("platformError");
+        Assert.Equal("You are not allowed to create a Tweet with duplicate content.", platformError.GetProperty("message").GetString());
+        Assert.Equal(403, platformError.GetProperty("httpStatus").GetInt32());
+        Assert.False(string.IsNullOrEmpty(platformError.GetProperty("code").GetString()));
+        Assert.Equal(NextSteps.UpdateThenRetry, x.GetProperty("nextStep").GetProperty("action").GetString());
+        Assert.Contains("update_post", x.GetProperty("nextStep").GetProperty("text").GetString());
+        Assert.False(Target(published, "linkedin").TryGetProperty("nextStep", out _));
+        Assert.False(Target(published, "linkedin").TryGetProperty("platformError", out _));
         var summary = published.GetProperty("summary").GetString()!;
-        Assert.Contains("1 live (x), 1 failed (threads: CONTENT_REJECTED)", summary);
-        Assert.Contains("Next: fix threads with update_post, then retry_post", summary);
+        Assert.Contains("1 live (linkedin), 1 failed (x: DUPLICATE_CONTENT)", summary);
+        Assert.Contains("Next: fix x with update_post, then retry_post", summary);
         Assert.DoesNotContain("retry_post retries the failed ones", summary);
 
         // get_post says the same.
         var fetched = await CallAsync(server, "get_post", $$"""{"postId": "{{id}}"}""");
-        Assert.Equal(platformError.GetRawText(), Target(fetched, "threads").GetProperty("platformError").GetRawText());
+        Assert.Equal(platformError.GetRawText(), Target(fetched, "x").GetProperty("platformError").GetRawText());
         Assert.Equal(1, fetched.GetProperty("counts").GetProperty("failed").GetInt32());
         Assert.Equal(1, fetched.GetProperty("counts").GetProperty("live").GetInt32());
     }
