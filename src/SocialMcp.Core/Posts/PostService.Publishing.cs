@@ -45,6 +45,10 @@ public sealed partial class PostService
     public Task<PostDetails?> FireScheduledAsync(string workspaceId, string postId, string leaseOwner, CancellationToken cancellationToken) =>
         publishing.FireScheduledAsync(workspaceId, postId, leaseOwner, cancellationToken);
 
+    /// <inheritdoc cref="PublishingEngine.AutoRetryAsync"/>
+    public Task<PostDetails?> AutoRetryAsync(string workspaceId, string postId, string leaseOwner, CancellationToken cancellationToken) =>
+        publishing.AutoRetryAsync(workspaceId, postId, leaseOwner, cancellationToken);
+
     /// <inheritdoc cref="PublishingEngine.RecoverAsync"/>
     public Task<PostDetails?> RecoverAsync(string workspaceId, string postId, string leaseOwner, CancellationToken cancellationToken) =>
         publishing.RecoverAsync(workspaceId, postId, leaseOwner, cancellationToken);

@@ -65,10 +65,12 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace, Bo
     [McpServerTool(Name = "get_post", Title = "Get a post", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false)]
     [ToolAccess(Scopes.PostsRead, ToolOperation.Read)]
     [Description("""
-        Reads one post: its status, version and each platform target's status, platform post id, public URL and last error.
-        Use it to track a publish, to read the current version before update_post, or with includeEvents to see its history.
-        With a post timeZone, each time is also given in it (…Local). After an edit of a partial post, publishedContent shows
-        what each live target went out with (content is then what the failed targets get).
+        Reads one post: its status, version, counts of targets by state, and each platform target's status, platform post id,
+        public URL and last error: errorCode, platformError {code, message, httpStatus} as the platform gave it, and nextStep
+        {action, text} saying what to do about a failed or needs_reconciliation target (autoRetryAt: when the server retries
+        rate-limited targets by itself). Use it to track a publish, to read the current version before update_post, or with
+        includeEvents to see its history. With a post timeZone, each time is also given in it (…Local). After an edit of a
+        partial post, publishedContent shows what each live target went out with (content is then what the failed targets get).
         Errors: POST_NOT_FOUND (check the id or call list_posts).
         """)]
     public async Task<CallToolResult> GetPost(string postId, bool includeEvents = false, CancellationToken cancellationToken = default)
@@ -202,9 +204,12 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace, Bo
         toleranceMinutes. An all_or_nothing post lists in rollback what was taken down again after a platform failed.
         Errors: INVALID_STATUS_TRANSITION (path $.postId: not a draft or scheduled post; for a partial or failed post the hint
         names retry_post and the failed platforms, after update_post if their content or media was refused), VERSION_CONFLICT,
-        POST_NOT_FOUND, PLATFORM_NOT_CONNECTED and the content errors of create_post. Per-target failures (in the result):
-        RATE_LIMITED (wait, then retry_post), MEDIA_UPLOAD_FAILED (fix the media URL/file), AUTH_EXPIRED (the target's reconnectUrl
-        reconnects the account: give it to the person, then retry_post), PLATFORM_ERROR (retry_post later).
+        POST_NOT_FOUND, PLATFORM_NOT_CONNECTED and the content errors of create_post. Per-target failures are in the result, not
+        errors: each failed target has errorCode, platformError {code, message, httpStatus} (the platform's own answer) and
+        nextStep {action, text}; the summary says the steps. CONTENT_REJECTED, MEDIA_UPLOAD_FAILED, DUPLICATE_CONTENT: fix it
+        with update_post, then retry_post. AUTH_EXPIRED: give the person the target's reconnectUrl, then retry_post.
+        RATE_LIMITED: the server retries the target once by itself at the reset (autoRetryAt); nothing to do. QUOTA_EXHAUSTED:
+        retry_post after retryAt. PLATFORM_ERROR: retry_post. needs_reconciliation: check the platform, then resolve_target.
         planHash (optional, from validate_post with this postId): publishes only if the post is still what you validated, else
         PLAN_CHANGED and nothing is published (validate_post again). idempotencyKey (optional, 1-200 characters): repeating the call
         with the same key and arguments returns the post as it is now (replayed true) and publishes nothing again;
@@ -265,7 +270,8 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace, Bo
     [Description("""
         Publishes again only the failed targets of a partial or failed post (all of them, or those in platforms); targets
         already live are never posted again (nor needs_reconciliation ones: resolve_target first). Returns the post with each
-        target's outcome, waiting and reporting progress like publish_post.
+        target's outcome, waiting and reporting progress like publish_post. A target that fails again carries its platformError
+        and nextStep as in publish_post. Retrying a content or media refusal without changing it (update_post) fails the same way.
         Errors: INVALID_STATUS_TRANSITION (post not partial/failed, or a named target did not fail), VERSION_CONFLICT, POST_NOT_FOUND.
         """)]
     public async Task<CallToolResult> RetryPost(
