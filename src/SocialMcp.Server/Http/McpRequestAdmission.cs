@@ -133,17 +133,13 @@ internal sealed class McpRequestAdmission(
                 await PayloadTooLargeAsync(context, limit);
                 return null;
             }
-            if (declared > uploadLimit)
+            if (declared <= uploadLimit)
+                buffer.Capacity = (int)declared.Value;
+            if (declared is null || declared <= uploadLimit)
+                await FillAsync(context, buffer, chunk, uploadLimit + 1);
+            if (declared > uploadLimit || buffer.Length > uploadLimit)
             {
-                await UploadTooLargeAsync(context, sniff);
-                return null;
-            }
-            if (declared is { } length)
-                buffer.Capacity = (int)length;
-            await FillAsync(context, buffer, chunk, uploadLimit + 1);
-            if (buffer.Length > uploadLimit)
-            {
-                await UploadTooLargeAsync(context, sniff);
+                await UploadTooLargeAsync(context, sniff, buffer, chunk, uploadLimit);
                 return null;
             }
         }
@@ -162,16 +158,35 @@ internal sealed class McpRequestAdmission(
         }
     }
 
-    /// <summary>The tool's own answer, as a JSON-RPC response (a POST may be answered with application/json).</summary>
-    private async Task UploadTooLargeAsync(HttpContext context, InlineUploadSniff sniff)
+    /// <summary>
+    /// The tool's own MEDIA_TOO_LARGE, as a JSON-RPC response (a POST may be answered with application/json). Its id comes
+    /// after the data in SDK clients' messages: the rest of the body is read, not kept, to find it, up to twice the bound;
+    /// past that, or with no id, the answer is 413.
+    /// </summary>
+    private async Task UploadTooLargeAsync(HttpContext context, InlineUploadSniff sniff, MemoryStream buffer, byte[] chunk, long uploadLimit)
     {
-        if (sniff.Id.Id is null)
+        var id = sniff.Id;
+        if (id.Id is null && !(context.Request.ContentLength > 2 * uploadLimit))
         {
-            await PayloadTooLargeAsync(context, InlineUploadMessage.MaxMessageBytes(_maxInlineBytes));
+            var finder = new TopLevelIdFinder();
+            finder.Feed(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+            var total = buffer.Length;
+            int read;
+            while (finder.Id.Id is null && total <= 2 * uploadLimit
+                && (read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
+            {
+                finder.Feed(chunk.AsSpan(0, read));
+                total += read;
+            }
+            id = finder.Id;
+        }
+        if (id.Id is null)
+        {
+            await PayloadTooLargeAsync(context, uploadLimit);
             return;
         }
         context.Response.StatusCode = StatusCodes.Status200OK;
-        await context.Response.WriteAsJsonAsync<JsonRpcMessage>(InlineUploadMessage.TooLarge(sniff.Id, _maxInlineBytes),
+        await context.Response.WriteAsJsonAsync<JsonRpcMessage>(InlineUploadMessage.TooLarge(id, _maxInlineBytes),
             McpJsonUtilities.DefaultOptions, "application/json", context.RequestAborted);
     }
 

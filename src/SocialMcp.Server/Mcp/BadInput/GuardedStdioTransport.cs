@@ -82,6 +82,8 @@ public sealed class GuardedStdioTransport : TransportBase
         // The line being buffered: what its start said once it passed MaxLineBytes, and how much of it holds no newline.
         InlineUploadSniff? sniff = null;
         long scanned = 0;
+        // An upload_media line past its bound: skipped like any other, but answered at its end with the id found on the way.
+        (InlineUploadSniff Start, TopLevelIdFinder Finder)? tooLargeUpload = null;
         try
         {
             while (!token.IsCancellationRequested)
@@ -99,6 +101,12 @@ public sealed class GuardedStdioTransport : TransportBase
                     if (skipping)
                     {
                         skipping = false;
+                        if (tooLargeUpload is { } upload)
+                        {
+                            tooLargeUpload = null;
+                            upload.Finder.Feed(line);
+                            await RefuseUploadAsync(upload.Start, upload.Finder, token);
+                        }
                         continue;
                     }
                     await HandleLineAsync(line, lineSniff, token);
@@ -109,6 +117,11 @@ public sealed class GuardedStdioTransport : TransportBase
                 {
                     if (!skipping && !buffer.IsEmpty)
                         await HandleLineAsync(buffer, sniff, token);
+                    if (skipping && tooLargeUpload is { } upload)
+                    {
+                        upload.Finder.Feed(buffer);
+                        await RefuseUploadAsync(upload.Start, upload.Finder, token);
+                    }
                     reader.AdvanceTo(buffer.End);
                     break;
                 }
@@ -119,13 +132,17 @@ public sealed class GuardedStdioTransport : TransportBase
                     sniff ??= InlineUploadMessage.Sniff(buffer);
                     if (buffer.Length > LimitOf(sniff.Value))
                     {
-                        await RefuseOversizedAsync(sniff.Value, token);
+                        if (sniff.Value.IsUploadMedia)
+                            tooLargeUpload = (sniff.Value, new TopLevelIdFinder());
+                        else
+                            await RefuseOversizedAsync(token);
                         skipping = true;
                     }
                 }
                 if (skipping)
                 {
-                    // Drop what is buffered and the rest of the line as it arrives; answered once above.
+                    // Drop what is buffered and the rest of the line as it arrives; answered once (an upload at its end).
+                    tooLargeUpload?.Finder.Feed(buffer);
                     sniff = null;
                     scanned = 0;
                     reader.AdvanceTo(buffer.End);
@@ -158,7 +175,16 @@ public sealed class GuardedStdioTransport : TransportBase
             var start = sniff ?? InlineUploadMessage.Sniff(line.Slice(0, MaxLineBytes));
             if (line.Length > LimitOf(start))
             {
-                await RefuseOversizedAsync(start, cancellationToken);
+                if (start.IsUploadMedia)
+                {
+                    var finder = new TopLevelIdFinder();
+                    finder.Feed(line);
+                    await RefuseUploadAsync(start, finder, cancellationToken);
+                }
+                else
+                {
+                    await RefuseOversizedAsync(cancellationToken);
+                }
                 return;
             }
         }
@@ -189,13 +215,18 @@ public sealed class GuardedStdioTransport : TransportBase
             await TrySendAsync(reply, cancellationToken);
     }
 
-    private Task RefuseOversizedAsync(InlineUploadSniff sniff, CancellationToken cancellationToken)
+    /// <summary>The tool's own MEDIA_TOO_LARGE with the call's id; with no id to answer, the general refusal.</summary>
+    private Task RefuseUploadAsync(InlineUploadSniff start, TopLevelIdFinder finder, CancellationToken cancellationToken)
     {
-        if (sniff.IsUploadMedia && sniff.Id.Id is not null)
-        {
-            _logger.LogInformation("Refused an upload_media line longer than {Limit} bytes", _maxUploadLineBytes);
-            return TrySendAsync(InlineUploadMessage.TooLarge(sniff.Id, _maxInlineBytes), cancellationToken);
-        }
+        var id = start.Id.Id is not null ? start.Id : finder.Id;
+        if (id.Id is null)
+            return RefuseOversizedAsync(cancellationToken);
+        _logger.LogInformation("Refused an upload_media line longer than {Limit} bytes", _maxUploadLineBytes);
+        return TrySendAsync(InlineUploadMessage.TooLarge(id, _maxInlineBytes), cancellationToken);
+    }
+
+    private Task RefuseOversizedAsync(CancellationToken cancellationToken)
+    {
         _logger.LogInformation("Refused a stdio line longer than {Limit} bytes", MaxLineBytes);
         return TrySendAsync(new JsonRpcError
         {

@@ -130,3 +130,121 @@ public static class InlineUploadMessage
         Result = JsonSerializer.SerializeToNode(ToolResults.Failure(MediaTools.InlineTooLarge(maxInlineBytes)), McpJsonUtilities.DefaultOptions),
     };
 }
+
+/// <summary>
+/// Finds a message's top-level id in bytes fed as they pass, holding none of them: for an upload_media message too large to
+/// read, whose id an SDK client writes after params (and so after the data). A byte-level scan of JSON's structure (strings,
+/// escapes, nesting); the id's raw value, once complete, is read with Utf8JsonReader.
+/// </summary>
+public sealed class TopLevelIdFinder
+{
+    private const int MaxNameBytes = 8;
+    private const int MaxIdBytes = 256;
+
+    private readonly List<byte> _name = new(MaxNameBytes);
+    private readonly List<byte> _value = new(MaxIdBytes);
+    private int _depth;
+    private bool _inString;
+    private bool _escaped;
+    private bool _expectingName;
+    private bool _nameIsId;
+    private bool _capturing;
+    private bool _gaveUp;
+
+    /// <summary>The id, once one was read (a string or an integer, as JSON-RPC allows); default otherwise.</summary>
+    public RequestId Id { get; private set; }
+
+    public void Feed(ReadOnlySequence<byte> bytes)
+    {
+        foreach (var segment in bytes)
+            Feed(segment.Span);
+    }
+
+    public void Feed(ReadOnlySpan<byte> bytes)
+    {
+        if (_gaveUp || Id.Id is not null)
+            return;
+        foreach (var b in bytes)
+        {
+            if (_capturing && !Capture(b))
+                return;
+            if (_inString)
+            {
+                if (_escaped)
+                    _escaped = false;
+                else if (b == (byte)'\\')
+                    _escaped = true;
+                else if (b == (byte)'"')
+                    _inString = false;
+                else if (_depth == 1 && _expectingName && _name.Count <= MaxNameBytes)
+                    _name.Add(b);
+                continue;
+            }
+            switch (b)
+            {
+                case (byte)'"':
+                    _inString = true;
+                    break;
+                case (byte)'{' or (byte)'[':
+                    _depth++;
+                    _expectingName = _depth == 1 && b == (byte)'{';
+                    break;
+                case (byte)'}' or (byte)']':
+                    _depth--;
+                    break;
+                case (byte)',' when _depth == 1:
+                    _expectingName = true;
+                    _name.Clear();
+                    break;
+                case (byte)':' when _depth == 1 && _expectingName:
+                    _expectingName = false;
+                    _nameIsId = _name.Count == 2 && _name[0] == (byte)'i' && _name[1] == (byte)'d';
+                    _name.Clear();
+                    if (_nameIsId)
+                    {
+                        _capturing = true;
+                        _value.Clear();
+                    }
+                    break;
+            }
+            if (_depth < 0)
+                _gaveUp = true;
+        }
+    }
+
+    /// <summary>Adds one byte of the id's value; false when the value is complete (or not an id JSON-RPC allows).</summary>
+    private bool Capture(byte b)
+    {
+        var endsValue = !_inString && (b == (byte)',' || b == (byte)'}') && _value.Count > 0;
+        if (!endsValue)
+        {
+            if (_value.Count >= MaxIdBytes || (!_inString && _value.Count == 0 && b is (byte)'{' or (byte)'['))
+            {
+                _gaveUp = true;
+                return false;
+            }
+            if (!(_value.Count == 0 && b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
+                _value.Add(b);
+            return true;
+        }
+        _capturing = false;
+        try
+        {
+            var reader = new Utf8JsonReader(_value.ToArray().AsSpan().TrimEnd(" \t\r\n"u8));
+            if (reader.Read())
+            {
+                Id = reader.TokenType switch
+                {
+                    JsonTokenType.String => new RequestId(reader.GetString()!),
+                    JsonTokenType.Number when reader.TryGetInt64(out var number) => new RequestId(number),
+                    _ => default,
+                };
+            }
+        }
+        catch (JsonException)
+        {
+        }
+        _gaveUp = Id.Id is null;
+        return false;
+    }
+}
