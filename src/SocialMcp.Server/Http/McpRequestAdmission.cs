@@ -1,8 +1,12 @@
+using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using SocialMcp.Core.Media;
+using SocialMcp.Server.Mcp.BadInput;
+using ModelContextProtocol;
 using ModelContextProtocol.AspNetCore;
 using ModelContextProtocol.Protocol;
 
@@ -13,13 +17,17 @@ namespace SocialMcp.Server.Http;
 /// (415) of at most <see cref="McpHttpOptions.MaxRequestBodyBytes"/> (413) and parse (400, -32700; batches -32600);
 /// a JSON-RPC request must be admitted by <see cref="IMcpRequestAdmission"/> (rate limits, 429); an
 /// <c>initialize</c> that would open a session must find its key under <see cref="McpHttpOptions.MaxSessionsPerKey"/>
-/// (429, -32000). The body is buffered (it is small) and handed on unchanged.
+/// (429, -32000). The body is buffered once and handed on unchanged. A tools/call of upload_media may be larger than
+/// MaxRequestBodyBytes, as large as its inline data at <c>Media:MaxInlineBytes</c> needs (<see cref="InlineUploadMessage"/>);
+/// past that it is answered MEDIA_TOO_LARGE unread.
 /// </summary>
-internal sealed class McpRequestAdmission(RequestDelegate next, IOptions<McpHttpOptions> options, McpHttpSessions sessions, IMcpRequestAdmission admission)
+internal sealed class McpRequestAdmission(
+    RequestDelegate next, IOptions<McpHttpOptions> options, IOptions<MediaOptions> mediaOptions, McpHttpSessions sessions, IMcpRequestAdmission admission)
 {
     private static readonly object ReservationKey = new();
 
     private readonly McpHttpOptions _options = options.Value;
+    private readonly long _maxInlineBytes = mediaOptions.Value.MaxInlineBytes;
 
     /// <summary>The session place this request holds, for the session it opens.</summary>
     internal static McpHttpSessions.Reservation? ReservationOf(HttpContext context) =>
@@ -38,11 +46,11 @@ internal sealed class McpRequestAdmission(RequestDelegate next, IOptions<McpHttp
         if (await ReadBodyAsync(context) is not { } body)
             return;
 
-        JsonElement root;
+        JsonDocument document;
         try
         {
-            using var document = JsonDocument.Parse(body);
-            root = document.RootElement.Clone();
+            // Parsed in place (no copy of the body), and kept for this request only.
+            document = JsonDocument.Parse(body.AsMemory());
         }
         catch (JsonException)
         {
@@ -50,6 +58,8 @@ internal sealed class McpRequestAdmission(RequestDelegate next, IOptions<McpHttp
                 "Parse error: the body is not valid JSON.");
             return;
         }
+        using var parsed = document;
+        var root = document.RootElement;
         if (root.ValueKind == JsonValueKind.Array)
         {
             await JsonRpcHttpErrors.WriteAsync(context, StatusCodes.Status400BadRequest, JsonRpcHttpErrors.InvalidRequest,
@@ -57,8 +67,8 @@ internal sealed class McpRequestAdmission(RequestDelegate next, IOptions<McpHttp
             return;
         }
 
-        context.Request.Body = new MemoryStream(body, writable: false);
-        context.Request.ContentLength = body.Length;
+        context.Request.Body = new MemoryStream(body.Array!, body.Offset, body.Count, writable: false);
+        context.Request.ContentLength = body.Count;
 
         // Only requests (a method and an id) are admitted; notifications and responses pass.
         if (root.ValueKind == JsonValueKind.Object
@@ -95,34 +105,89 @@ internal sealed class McpRequestAdmission(RequestDelegate next, IOptions<McpHttp
         && context.Request.Headers["Mcp-Session-Id"].ToString().Length == 0
         && !string.Equals(context.Request.Headers["MCP-Protocol-Version"].ToString(), "2026-07-28", StringComparison.Ordinal);
 
-    /// <summary>The body, or null after answering 413 when it is larger than <see cref="McpHttpOptions.MaxRequestBodyBytes"/>.</summary>
-    private async Task<byte[]?> ReadBodyAsync(HttpContext context)
+    /// <summary>
+    /// The body, or null after answering: 413 when it is larger than <see cref="McpHttpOptions.MaxRequestBodyBytes"/> and not a
+    /// tools/call of upload_media; MEDIA_TOO_LARGE when it is one larger than its inline data at Media:MaxInlineBytes needs.
+    /// </summary>
+    private async Task<ArraySegment<byte>?> ReadBodyAsync(HttpContext context)
     {
         var limit = _options.MaxRequestBodyBytes;
-        if (context.Request.ContentLength > limit)
-        {
-            await PayloadTooLargeAsync(context, limit);
-            return null;
-        }
+        var uploadLimit = Math.Max(limit, InlineUploadMessage.MaxMessageBytes(_maxInlineBytes));
+        var declared = context.Request.ContentLength;
 
-        // Our limit, not Kestrel's (30 MB by default), decides, so the 413 carries our body; the loop below reads at
-        // most one chunk past it.
+        // Our limits, not Kestrel's (30 MB by default), decide, so the refusal carries our body; the body is read at
+        // most one byte past them.
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
             sizeFeature.MaxRequestBodySize = null;
 
-        using var buffer = new MemoryStream();
+        // Sized from Content-Length when it is given, so the buffer is not regrown (and copied) on the way.
+        using var buffer = new MemoryStream(declared is > 0 ? (int)Math.Min(declared.Value, limit + 1) : 16 * 1024);
         var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
+        await FillAsync(context, buffer, chunk, limit + 1);
+        if (buffer.Length > limit)
         {
-            if (buffer.Length + read > limit)
+            // Over the general limit: the body's start says whether it is the one message allowed more.
+            var sniff = InlineUploadMessage.Sniff(new ReadOnlySequence<byte>(buffer.GetBuffer(), 0, (int)limit));
+            if (!sniff.IsUploadMedia)
             {
                 await PayloadTooLargeAsync(context, limit);
                 return null;
             }
+            if (declared <= uploadLimit)
+                buffer.Capacity = (int)declared.Value;
+            if (declared is null || declared <= uploadLimit)
+                await FillAsync(context, buffer, chunk, uploadLimit + 1);
+            if (declared > uploadLimit || buffer.Length > uploadLimit)
+            {
+                await UploadTooLargeAsync(context, sniff, buffer, chunk, uploadLimit);
+                return null;
+            }
+        }
+        return new ArraySegment<byte>(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    /// <summary>Reads until <paramref name="buffer"/> holds <paramref name="size"/> bytes or the body ends.</summary>
+    private static async Task FillAsync(HttpContext context, MemoryStream buffer, byte[] chunk, long size)
+    {
+        while (buffer.Length < size)
+        {
+            var read = await context.Request.Body.ReadAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, size - buffer.Length)), context.RequestAborted);
+            if (read == 0)
+                break;
             buffer.Write(chunk, 0, read);
         }
-        return buffer.ToArray();
+    }
+
+    /// <summary>
+    /// The tool's own MEDIA_TOO_LARGE, as a JSON-RPC response (a POST may be answered with application/json). Its id comes
+    /// after the data in SDK clients' messages: the rest of the body is read, not kept, to find it, up to twice the bound;
+    /// past that, or with no id, the answer is 413.
+    /// </summary>
+    private async Task UploadTooLargeAsync(HttpContext context, InlineUploadSniff sniff, MemoryStream buffer, byte[] chunk, long uploadLimit)
+    {
+        var id = sniff.Id;
+        if (id.Id is null && !(context.Request.ContentLength > 2 * uploadLimit))
+        {
+            var finder = new TopLevelIdFinder();
+            finder.Feed(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+            var total = buffer.Length;
+            int read;
+            while (finder.Id.Id is null && total <= 2 * uploadLimit
+                && (read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
+            {
+                finder.Feed(chunk.AsSpan(0, read));
+                total += read;
+            }
+            id = finder.Id;
+        }
+        if (id.Id is null)
+        {
+            await PayloadTooLargeAsync(context, uploadLimit);
+            return;
+        }
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        await context.Response.WriteAsJsonAsync<JsonRpcMessage>(InlineUploadMessage.TooLarge(id, _maxInlineBytes),
+            McpJsonUtilities.DefaultOptions, "application/json", context.RequestAborted);
     }
 
     private static Task PayloadTooLargeAsync(HttpContext context, long limit) =>

@@ -21,8 +21,8 @@ public sealed class MediaTools(IMediaLibrary library, IWorkspaceContext workspac
     [ToolAccess(Scopes.PostsWrite, ToolOperation.Create)]
     [Description("""
         Adds an image or video to this workspace's media library and returns its mediaId; name it in a post's content.media as
-        {"mediaId": "med_…", "altText": "…"}. Pass exactly one of data (the file as base64; small files: a message is at most
-        4 MiB, the server's Media:MaxInlineBytes bounds the file too) or sourceUrl (an http(s) URL the server downloads; private and
+        {"mediaId": "med_…", "altText": "…"}. Pass exactly one of data (the file as base64, up to the server's
+        Media:MaxInlineBytes, 20 MB by default) or sourceUrl (an http(s) URL the server downloads; private and
         internal addresses are refused). Larger files: POST /media over HTTP (multipart, field "file", same API key).
         The type, size, dimensions, duration, codec and frame rate are read from the file itself (PNG, JPEG, GIF, WebP, MP4, MOV);
         mimeType is optional and only checked against the file. The same bytes uploaded twice are stored once.
@@ -98,6 +98,11 @@ public sealed class MediaTools(IMediaLibrary library, IWorkspaceContext workspac
         return ToolResults.Success(new MediaDeleteResult($"Deleted {mediaId} from the media library.", mediaId, Deleted: true));
     }
 
+    /// <summary>MEDIA_TOO_LARGE at $.data; the transports answer it too for a message too large to read (InlineUploadMessage).</summary>
+    internal static Problem InlineTooLarge(long maxBytes) => new(ErrorCodes.MediaTooLarge,
+        $"The file is larger than the {maxBytes.ToString("N0", CultureInfo.InvariantCulture)} bytes upload_media takes inline.", "$.data",
+        Hint: "Upload it with POST /media (multipart, over HTTP), or give a sourceUrl, or use a smaller file.");
+
     /// <summary>
     /// Decodes base64 after checking its length: the largest decoded size is known from the encoded length, so a too-large
     /// file is refused before anything is allocated for it.
@@ -107,11 +112,7 @@ public sealed class MediaTools(IMediaLibrary library, IWorkspaceContext workspac
         var encoded = data.AsSpan().Trim();
         var maxEncoded = (maxBytes + 2) / 3 * 4;
         if (encoded.Length > maxEncoded)
-        {
-            throw new DomainValidationException([new Problem(ErrorCodes.MediaTooLarge,
-                $"The file is larger than the {maxBytes.ToString("N0", CultureInfo.InvariantCulture)} bytes upload_media takes inline.", "$.data",
-                Hint: "Upload it with POST /media (multipart, over HTTP), or give a sourceUrl, or use a smaller file.")]);
-        }
+            throw new DomainValidationException([InlineTooLarge(maxBytes)]);
         var buffer = new byte[encoded.Length / 4 * 3 + 3];
         if (!Convert.TryFromBase64Chars(encoded, buffer, out var written) || written == 0)
         {

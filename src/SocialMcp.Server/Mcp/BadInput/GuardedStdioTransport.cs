@@ -6,8 +6,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
+using SocialMcp.Core.Media;
 
 namespace SocialMcp.Server.Mcp.BadInput;
 
@@ -15,7 +17,9 @@ namespace SocialMcp.Server.Mcp.BadInput;
 /// The stdio transport: newline-delimited JSON-RPC, like the SDK's, but every line goes through
 /// <see cref="JsonRpcLine"/> first. The SDK's own transport drops a line it cannot read (a byte-order mark, a batch, an
 /// invalid id) without answering, and a lone surrogate in a property name ended its read loop; here such a line is
-/// answered, and a line longer than <see cref="MaxLineBytes"/> is skipped unread and answered with id null.
+/// answered, and a line longer than <see cref="MaxLineBytes"/> is skipped unread and answered with id null. The one
+/// exception is a tools/call of upload_media (<see cref="InlineUploadMessage"/>), which is read up to the size its inline
+/// data needs and, past that, answered MEDIA_TOO_LARGE with its id.
 /// </summary>
 public sealed class GuardedStdioTransport : TransportBase
 {
@@ -27,14 +31,19 @@ public sealed class GuardedStdioTransport : TransportBase
     private readonly Stream _input;
     private readonly Stream _output;
     private readonly ILogger _logger;
+    private readonly long _maxInlineBytes;
+    private readonly long _maxUploadLineBytes;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly CancellationTokenSource _shutdown = new();
     private readonly Task _readLoop;
     private int _disposed;
 
-    public GuardedStdioTransport(Stream input, Stream output, ILoggerFactory? loggerFactory = null)
+    /// <param name="maxInlineBytes">Media:MaxInlineBytes: the largest file upload_media takes inline.</param>
+    public GuardedStdioTransport(Stream input, Stream output, ILoggerFactory? loggerFactory = null, long maxInlineBytes = 20L * 1024 * 1024)
         : base("Server (stdio)", loggerFactory)
     {
+        _maxInlineBytes = maxInlineBytes;
+        _maxUploadLineBytes = Math.Max(MaxLineBytes, InlineUploadMessage.MaxMessageBytes(maxInlineBytes));
         _input = input;
         _output = output;
         _logger = loggerFactory?.CreateLogger<GuardedStdioTransport>() ?? NullLogger<GuardedStdioTransport>.Instance;
@@ -70,38 +79,72 @@ public sealed class GuardedStdioTransport : TransportBase
         var reader = PipeReader.Create(_input, new StreamPipeReaderOptions(bufferSize: 64 * 1024));
         Exception? error = null;
         var skipping = false;
+        // The line being buffered: what its start said once it passed MaxLineBytes, and how much of it holds no newline.
+        InlineUploadSniff? sniff = null;
+        long scanned = 0;
+        // An upload_media line past its bound: skipped like any other, but answered at its end with the id found on the way.
+        (InlineUploadSniff Start, TopLevelIdFinder Finder)? tooLargeUpload = null;
         try
         {
             while (!token.IsCancellationRequested)
             {
                 var read = await reader.ReadAsync(token);
                 var buffer = read.Buffer;
-                while (buffer.PositionOf((byte)'\n') is { } end)
+                // Only the bytes not searched before: a 27 MB upload arrives in 64 KiB reads.
+                while (buffer.Slice(scanned).PositionOf((byte)'\n') is { } end)
                 {
                     var line = buffer.Slice(0, end);
                     buffer = buffer.Slice(buffer.GetPosition(1, end));
+                    var lineSniff = sniff;
+                    sniff = null;
+                    scanned = 0;
                     if (skipping)
                     {
                         skipping = false;
+                        if (tooLargeUpload is { } upload)
+                        {
+                            tooLargeUpload = null;
+                            upload.Finder.Feed(line);
+                            await RefuseUploadAsync(upload.Start, upload.Finder, token);
+                        }
                         continue;
                     }
-                    await HandleLineAsync(line, token);
+                    await HandleLineAsync(line, lineSniff, token);
                 }
+                scanned = buffer.Length;
 
                 if (read.IsCompleted)
                 {
                     if (!skipping && !buffer.IsEmpty)
-                        await HandleLineAsync(buffer, token);
+                        await HandleLineAsync(buffer, sniff, token);
+                    if (skipping && tooLargeUpload is { } upload)
+                    {
+                        upload.Finder.Feed(buffer);
+                        await RefuseUploadAsync(upload.Start, upload.Finder, token);
+                    }
                     reader.AdvanceTo(buffer.End);
                     break;
                 }
 
-                if (buffer.Length > MaxLineBytes)
+                if (buffer.Length > MaxLineBytes && !skipping)
                 {
-                    // Drop what is buffered and the rest of the line as it arrives; answer once.
-                    if (!skipping)
-                        await RefuseOversizedAsync(token);
-                    skipping = true;
+                    // Decided once per line, on its first MaxLineBytes: method and params.name come before the data.
+                    sniff ??= InlineUploadMessage.Sniff(buffer);
+                    if (buffer.Length > LimitOf(sniff.Value))
+                    {
+                        if (sniff.Value.IsUploadMedia)
+                            tooLargeUpload = (sniff.Value, new TopLevelIdFinder());
+                        else
+                            await RefuseOversizedAsync(token);
+                        skipping = true;
+                    }
+                }
+                if (skipping)
+                {
+                    // Drop what is buffered and the rest of the line as it arrives; answered once (an upload at its end).
+                    tooLargeUpload?.Finder.Feed(buffer);
+                    sniff = null;
+                    scanned = 0;
                     reader.AdvanceTo(buffer.End);
                     continue;
                 }
@@ -123,12 +166,27 @@ public sealed class GuardedStdioTransport : TransportBase
         }
     }
 
-    private async Task HandleLineAsync(ReadOnlySequence<byte> line, CancellationToken cancellationToken)
+    private long LimitOf(InlineUploadSniff sniff) => sniff.IsUploadMedia ? _maxUploadLineBytes : MaxLineBytes;
+
+    private async Task HandleLineAsync(ReadOnlySequence<byte> line, InlineUploadSniff? sniff, CancellationToken cancellationToken)
     {
         if (line.Length > MaxLineBytes)
         {
-            await RefuseOversizedAsync(cancellationToken);
-            return;
+            var start = sniff ?? InlineUploadMessage.Sniff(line.Slice(0, MaxLineBytes));
+            if (line.Length > LimitOf(start))
+            {
+                if (start.IsUploadMedia)
+                {
+                    var finder = new TopLevelIdFinder();
+                    finder.Feed(line);
+                    await RefuseUploadAsync(start, finder, cancellationToken);
+                }
+                else
+                {
+                    await RefuseOversizedAsync(cancellationToken);
+                }
+                return;
+            }
         }
         JsonRpcLineVerdict verdict;
         try
@@ -155,6 +213,16 @@ public sealed class GuardedStdioTransport : TransportBase
             _logger.LogInformation("Refused a stdio line: {Reason}", verdict.Reason);
         if (verdict.Reply is { } reply)
             await TrySendAsync(reply, cancellationToken);
+    }
+
+    /// <summary>The tool's own MEDIA_TOO_LARGE with the call's id; with no id to answer, the general refusal.</summary>
+    private Task RefuseUploadAsync(InlineUploadSniff start, TopLevelIdFinder finder, CancellationToken cancellationToken)
+    {
+        var id = start.Id.Id is not null ? start.Id : finder.Id;
+        if (id.Id is null)
+            return RefuseOversizedAsync(cancellationToken);
+        _logger.LogInformation("Refused an upload_media line longer than {Limit} bytes", _maxUploadLineBytes);
+        return TrySendAsync(InlineUploadMessage.TooLarge(id, _maxInlineBytes), cancellationToken);
     }
 
     private Task RefuseOversizedAsync(CancellationToken cancellationToken)
@@ -215,7 +283,8 @@ public static class GuardedStdioTransportExtensions
         builder.WithStdioServerTransport();
         builder.Services.RemoveAll<ITransport>();
         builder.Services.AddSingleton<ITransport>(services => new GuardedStdioTransport(
-            Console.OpenStandardInput(), Console.OpenStandardOutput(), services.GetService<ILoggerFactory>()));
+            Console.OpenStandardInput(), Console.OpenStandardOutput(), services.GetService<ILoggerFactory>(),
+            services.GetRequiredService<IOptions<MediaOptions>>().Value.MaxInlineBytes));
         return builder;
     }
 }
