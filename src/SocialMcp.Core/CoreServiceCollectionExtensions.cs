@@ -57,6 +57,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<PublishingEngine>();
         services.AddSingleton<PublishLedger>();
         services.AddSingleton<TargetRun>();
+        services.AddSingleton<TargetMedia>();
         services.AddSingleton<TargetRecorder>();
         services.AddSingleton<DailyCaps>();
         services.AddSingleton<LimitWaiter>();

@@ -51,6 +51,7 @@ public static class ErrorCodes
     public const string MediaInUse = "MEDIA_IN_USE";
     public const string MediaTypeMismatch = "MEDIA_TYPE_MISMATCH";
     public const string MediaTooLarge = "MEDIA_TOO_LARGE";
+    public const string MediaNotPublic = "MEDIA_NOT_PUBLIC";
 
     public static IReadOnlyList<string> All { get; } =
     [
@@ -61,5 +62,6 @@ public static class ErrorCodes
         DuplicateContent, QuotaExhausted, UnknownTool, ForbiddenScope, QuotaExceeded,
         PlatformSetNameTaken, PlatformSetLimitReached, PlatformSetInUse, DefaultPlatformSetProtected, IdempotencyKeyReused,
         PlanChanged, PlatformNotConfigured, ConnectFailed, ConnectExpired, SandboxFallbackRefused, InternalError,
+        MediaNotPublic,
     ];
 }
