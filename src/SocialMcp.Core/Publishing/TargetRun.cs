@@ -30,7 +30,7 @@ public sealed class TargetRun(
         {
             DateTimeOffset? resetAt;
             string reason;
-            using (await concurrency.EnterAsync(target.Platform, account.Id, cancellationToken))
+            using (await concurrency.EnterAsync(target.Platform, account.Id, account.WorkspaceId, cancellationToken))
             {
                 var cap = await caps.FullAsync(account, target.Platform, cancellationToken);
                 if (cap is { } full)
