@@ -152,8 +152,8 @@ public sealed class TargetMedia(
 
         public PublishOutcome? Failure { get; internal set; }
 
-        /// <summary>Whether any item's bytes were opened (else adapters fetch URLs themselves, as before issue 13).</summary>
-        public bool HasContent => Contents.Any(c => c is not null);
+        /// <summary>Whether every item's bytes were opened (a platform that pulls, or a host without a fetcher, has none: adapters then read URLs).</summary>
+        public bool HasContent => Contents.Length > 0 && Contents.All(c => c is not null);
 
         /// <summary>The items for one platform call: library items on a platform that pulls carry a freshly signed URL.</summary>
         public IReadOnlyList<MediaItem> ItemsForCall() =>

@@ -276,7 +276,7 @@ public sealed class AmazonAdapter : PlatformAdapter
         {
             byte[] bytes;
             string contentType;
-            await using (var file = await MediaFetcher.FetchAsync(_clients, image, "The image", context.Call.Options.AttemptTimeout, cancellationToken))
+            await using (var file = await MediaFetcher.FetchAsync(_clients, request, 0, "The image", context.Call.Options.AttemptTimeout, cancellationToken))
             {
                 bytes = await file.ReadAllAsync(cancellationToken);
                 contentType = file.ContentType;

@@ -214,7 +214,7 @@ public sealed class LinkedInAdapter : PlatformAdapter
             }
         }
 
-        await using var file = await MediaFetcher.FetchAsync(_clients, item, $"Media item {index + 1}", settings.MediaDownloadTimeout, cancellationToken);
+        await using var file = await MediaFetcher.FetchAsync(_clients, request, index, $"Media item {index + 1}", settings.MediaDownloadTimeout, cancellationToken);
         string urn;
         if (item.IsVideo)
         {

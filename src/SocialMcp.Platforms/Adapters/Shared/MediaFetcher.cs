@@ -1,6 +1,7 @@
 using System.Text;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
+using SocialMcp.Core.Publishing;
 using SocialMcp.Platforms.Http;
 
 namespace SocialMcp.Platforms.Adapters.Shared;
@@ -10,16 +11,18 @@ namespace SocialMcp.Platforms.Adapters.Shared;
 /// http(s) URL is downloaded, a <c>data:</c> URL decoded, into a temporary file that is deleted on dispose, so a large
 /// video is sent in chunks without being held in memory. Downloads use a plain HttpClient: the media host is not the
 /// platform, so neither the platform's token nor its resilience pipeline applies, and a download posts nothing.
-/// Messages never repeat the URL, which may carry a signature.
+/// Messages never repeat the URL, which may carry a signature. When the publishing engine opened the media already
+/// (<see cref="PublishRequest.MediaContent"/>: library files, or URLs fetched through the guarded fetcher before the
+/// platform slot), those bytes are read instead and nothing is downloaded here.
 /// </summary>
 internal sealed class MediaFetcher : IAsyncDisposable
 {
     /// <summary>The name of the plain HttpClient that downloads media (no resilience handler).</summary>
     public const string ClientName = "socialmcp-media-download";
 
-    private readonly FileStream _file;
+    private readonly Stream _file;
 
-    private MediaFetcher(FileStream file, string contentType)
+    private MediaFetcher(Stream file, string contentType)
     {
         _file = file;
         ContentType = contentType;
@@ -29,6 +32,24 @@ internal sealed class MediaFetcher : IAsyncDisposable
 
     /// <summary>The item's MIME type: as the post states it, else as the server serves it (image/* or video/*), else guessed from the URL.</summary>
     public string ContentType { get; }
+
+    /// <summary>
+    /// Item <paramref name="index"/> of the request: the bytes the engine opened when it did, else fetched from its URL.
+    /// </summary>
+    public static async Task<MediaFetcher> FetchAsync(IHttpClientFactory clients, PublishRequest request, int index, string subject, TimeSpan? timeout,
+        CancellationToken cancellationToken)
+    {
+        if (request.MediaContent is not { } opened)
+            return await FetchAsync(clients, request.Media[index], subject, timeout, cancellationToken);
+        var content = await opened.OpenAsync(index, cancellationToken);
+        var stream = content.OpenRead();
+        if (stream.Length == 0)
+        {
+            await stream.DisposeAsync();
+            throw Failure(subject, "is empty");
+        }
+        return new MediaFetcher(stream, content.ContentType);
+    }
 
     /// <summary>
     /// Fetches <paramref name="item"/>; <paramref name="subject"/> names it in failure messages ("The video", "Media

@@ -123,7 +123,7 @@ public sealed class YouTubeAdapter : PlatformAdapter
             received = progress.Received;
         }
 
-        await using var file = await MediaFetcher.FetchAsync(_clients, item, "The video", settings.MediaDownloadTimeout, cancellationToken);
+        await using var file = await MediaFetcher.FetchAsync(_clients, request, 0, "The video", settings.MediaDownloadTimeout, cancellationToken);
         if (session is not null && file.Length != length)
         {
             Logger.LogWarning("YouTube: the video of post {PostId} changed size since its upload began; starting a new upload", request.PostId);
