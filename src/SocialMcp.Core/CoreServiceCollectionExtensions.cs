@@ -41,6 +41,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<IPostRule, MixedMediaRule>();
         services.AddSingleton<IPostRule, MediaCountRule>();
         services.AddSingleton<IPostRule, MediaFormatRule>();
+        services.AddSingleton<IPostRule, LibraryMediaPublicRule>();
         services.AddSingleton<IPostRule, PlacementRule>();
         services.AddSingleton<IPostRule, TikTokRules>();
         services.AddSingleton<IPostRule, YouTubeRules>();
