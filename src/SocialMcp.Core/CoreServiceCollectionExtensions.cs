@@ -49,6 +49,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<IPostRule, AmazonRules>();
         services.AddSingleton<IPlatformTextMeasure, PlatformTextMeasure>();
         services.AddSingleton<PostValidator>();
+        services.AddSingleton<SocialMcp.Core.Validation.Media.MediaUrlCheck>();
 
         services.AddSingleton<ScheduleRisks>();
         services.AddSingleton<PostChanges>();

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using SocialMcp.Core.Publishing;
 using SocialMcp.Platforms.Adapters;
 using SocialMcp.Platforms.Http;
+using SocialMcp.Platforms.Media;
 using SocialMcp.Platforms.OAuth;
 using SocialMcp.Platforms.Sandbox;
 using SocialMcp.Platforms.Tokens;
@@ -23,6 +24,7 @@ public static class PlatformsServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddPlatformHttpClients();
+        services.AddGuardedMediaFetcher();
         services.AddPlatformOAuth();
         services.AddProtectedKeyRing();
         services.AddSingleton<ITokenCipher, TokenCipher>();

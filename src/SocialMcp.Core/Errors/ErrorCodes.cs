@@ -62,6 +62,6 @@ public static class ErrorCodes
         DuplicateContent, QuotaExhausted, UnknownTool, ForbiddenScope, QuotaExceeded,
         PlatformSetNameTaken, PlatformSetLimitReached, PlatformSetInUse, DefaultPlatformSetProtected, IdempotencyKeyReused,
         PlanChanged, PlatformNotConfigured, ConnectFailed, ConnectExpired, SandboxFallbackRefused, InternalError,
-        MediaNotPublic,
+        MediaUrlForbidden, MediaFetchFailed, MediaNotPublic,
     ];
 }

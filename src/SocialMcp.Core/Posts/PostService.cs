@@ -5,6 +5,7 @@ using SocialMcp.Core.Publishing;
 using SocialMcp.Core.Scheduling;
 using SocialMcp.Core.Storage;
 using SocialMcp.Core.Validation;
+using SocialMcp.Core.Validation.Media;
 
 namespace SocialMcp.Core.Posts;
 
@@ -24,10 +25,11 @@ public sealed partial class PostService(
     TargetWithdrawal withdrawal,
     ISchedulerSignal schedulerSignal,
     IPostChangeNotifier changeNotifier,
+    MediaUrlCheck mediaUrls,
     TimeProvider time)
 {
     public Task<PostDetails> CreateAsync(string workspaceId, CreatePostCommand command, CancellationToken cancellationToken) =>
-        WriteThenWakeSchedulerAsync(async session =>
+        CheckMediaUrlsThenAsync(command.Content, () => WriteThenWakeSchedulerAsync(async session =>
         {
             var now = time.GetUtcNow();
             string? requestHash = null;
@@ -81,7 +83,7 @@ public sealed partial class PostService(
                     new IdempotencyRecord(workspaceId, IdempotencyKeys.CreatePost, newKey, requestHash!, post.Id, now), cancellationToken);
             }
             return new PostDetails(post, targets);
-        }, cancellationToken);
+        }, cancellationToken), cancellationToken);
 
     public Task<PostDetails> GetAsync(string workspaceId, string postId, CancellationToken cancellationToken) =>
         store.ReadAsync(async session =>
@@ -111,7 +113,7 @@ public sealed partial class PostService(
         }, cancellationToken);
 
     public Task<PostDetails> UpdateAsync(string workspaceId, UpdatePostCommand command, CancellationToken cancellationToken) =>
-        WriteThenWakeSchedulerAsync(async session =>
+        CheckMediaUrlsThenAsync(command.Content, () => WriteThenWakeSchedulerAsync(async session =>
         {
             var now = time.GetUtcNow();
             var (post, _) = await PostChanges.LoadAsync(session, workspaceId, command.PostId, cancellationToken);
@@ -145,7 +147,7 @@ public sealed partial class PostService(
             foreach (var target in targets)
                 await session.Targets.InsertAsync(target, cancellationToken);
             return new PostDetails(saved, targets);
-        }, cancellationToken);
+        }, cancellationToken), cancellationToken);
 
     public Task<PostDetails> ScheduleAsync(string workspaceId, string postId, DateTimeOffset scheduledFor, int? version, CancellationToken cancellationToken) =>
         ScheduleAsync(workspaceId, postId, scheduledFor, version, planHash: null, cancellationToken);
@@ -198,7 +200,8 @@ public sealed partial class PostService(
                 var postRisks = scheduledFor is { } when
                     ? await risks.AssessAsync(session, workspaceId, post.Id, post.Platforms, accounts, when, cancellationToken)
                     : [];
-                return new PostValidation(post.Id, validator.Validate(new RuleContext(draft, accounts, now, RulePurpose.Save)), PostPlan.HashOf(post), postRisks);
+                var postReport = await mediaUrls.AddProblemsAsync(validator.Validate(new RuleContext(draft, accounts, now, RulePurpose.Save)), post.Content, cancellationToken);
+                return new PostValidation(post.Id, postReport, PostPlan.HashOf(post), postRisks);
             }
 
             var create = command.Draft ?? throw new DomainValidationException(
@@ -207,8 +210,8 @@ public sealed partial class PostService(
             var setAccounts = await PostChanges.AccountsByPlatformAsync(session, workspaceId, set.Id, cancellationToken);
             if (create.PlatformSetId is null)
                 await SandboxFallbackGuard.EnsureNoSilentSandboxAsync(session, workspaceId, set, create.Platforms, setAccounts, cancellationToken);
-            var report = validator.Validate(new RuleContext(
-                new PostDraft(create.Content, create.Platforms, create.ScheduledFor), setAccounts, now, RulePurpose.Save));
+            var report = await mediaUrls.AddProblemsAsync(validator.Validate(new RuleContext(
+                new PostDraft(create.Content, create.Platforms, create.ScheduledFor), setAccounts, now, RulePurpose.Save)), create.Content, cancellationToken);
             var draftRisks = create.ScheduledFor is { } scheduledAt
                 ? await risks.AssessAsync(session, workspaceId, null, create.Platforms, setAccounts, scheduledAt, cancellationToken)
                 : [];
@@ -226,6 +229,13 @@ public sealed partial class PostService(
         return new ConflictException(new Problem(ErrorCodes.InvalidStatusTransition,
             $"Publishing has started, so the post can no longer be cancelled. Targets: {states}.", "$.postId",
             Hint: "Wait for publishing to finish (get_post), then withdraw_post the live targets if they should come down."));
+    }
+
+    /// <summary>Refuses forbidden media URLs (a DNS look-up) before the write starts, so no transaction waits on DNS.</summary>
+    private async Task<PostDetails> CheckMediaUrlsThenAsync(PostContent? content, Func<Task<PostDetails>> write, CancellationToken cancellationToken)
+    {
+        await mediaUrls.EnsureAllowedAsync(content, cancellationToken);
+        return await write();
     }
 
     /// <summary>A write that can move the next due time: wakes the scheduler once it has committed, so it reads the change.</summary>

@@ -39,6 +39,8 @@ public static partial class OAuthE2E
             ["SOCIALMCP_RateLimits__CreatePerWindow"] = "100000",
             ["SOCIALMCP_RateLimits__PublishPerWindow"] = "100000",
             ["SOCIALMCP_RateLimits__RequestsPerWindow"] = "100000",
+            // The emulator serves the posts' test media on loopback, which the fetch guard refuses unless allow-listed.
+            ["SOCIALMCP_Media__AllowedHosts__0"] = "127.0.0.1",
         };
         foreach (var platform in All)
         {

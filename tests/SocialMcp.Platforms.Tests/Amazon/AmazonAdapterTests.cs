@@ -251,13 +251,13 @@ public sealed class AmazonAdapterTests
     }
 
     [Fact]
-    public async Task PublishAsync_ImageCannotBeDownloaded_MediaUploadFailed()
+    public async Task PublishAsync_ImageCannotBeDownloaded_MediaFetchFailed()
     {
         await using var harness = await StartAsync();
 
         var outcome = await harness.Adapter.PublishAsync(Request(harness, harness.Account(), image: Image(harness, "missing.jpg")), CancellationToken.None);
 
-        Assert.Equal(ErrorCodes.MediaUploadFailed, outcome.ErrorCode);
+        Assert.Equal(ErrorCodes.MediaFetchFailed, outcome.ErrorCode);
         Assert.Equal(0, harness.Emulator.State.Calls(Platform.Amazon, "assets_upload"));
     }
 

@@ -42,6 +42,8 @@ public sealed class AdapterHarness : IAsyncDisposable
                 [$"Platforms:{name}:RetryBaseDelay"] = "00:00:00",
                 [$"Platforms:{name}:AttemptTimeout"] = "00:00:10",
                 ["Tokens:KeysDirectory"] = Path.Combine(Path.GetTempPath(), "socialmcp-keys-tests"),
+                // The emulator serves test media on loopback, which the fetch guard refuses unless allow-listed.
+                ["Media:AllowedHosts:0"] = "127.0.0.1",
             })
             .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
             .Build();

@@ -155,15 +155,16 @@ public sealed class XAdapterTests
     }
 
     [Fact]
-    public async Task PublishAsync_MediaUrlAnswering404_ReturnsMediaUploadFailed()
+    public async Task PublishAsync_MediaUrlAnswering404_ReturnsMediaFetchFailed()
     {
         await using var harness = await AdapterHarness.StartAsync(Platform.X);
         var missing = new MediaItem(new Uri(harness.Emulator.Root, "nowhere/photo.jpg").AbsoluteUri, MediaTypes.Image, "image/jpeg");
 
         var outcome = await harness.Adapter.PublishAsync(AdapterHarness.Request(harness.Account(), "Missing photo", [missing]), CancellationToken.None);
 
-        Assert.Equal(ErrorCodes.MediaUploadFailed, outcome.ErrorCode);
-        Assert.Contains("HTTP 404", outcome.ErrorMessage);
+        Assert.Equal(ErrorCodes.MediaFetchFailed, outcome.ErrorCode);
+        // The fetch guard gives one answer for every unreachable URL, so no status is echoed (docs/fetch-guard.md).
+        Assert.Contains("could not be fetched", outcome.ErrorMessage);
         Assert.Equal(0, harness.Emulator.State.Calls(Platform.X, "media.initialize"));
     }
 

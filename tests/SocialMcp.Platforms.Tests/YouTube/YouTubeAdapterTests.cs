@@ -238,7 +238,7 @@ public sealed class YouTubeAdapterTests
     }
 
     [Fact]
-    public async Task PublishAsync_MediaUrlNotFound_ReturnsMediaUploadFailedWithoutStartingAnUpload()
+    public async Task PublishAsync_MediaUrlNotFound_ReturnsMediaFetchFailedWithoutStartingAnUpload()
     {
         await using var harness = await AdapterHarness.StartAsync(YouTube);
         var account = harness.Account();
@@ -246,7 +246,7 @@ public sealed class YouTubeAdapterTests
 
         var outcome = await harness.Adapter.PublishAsync(AdapterHarness.Request(account, "x", [missing], Titled()), CancellationToken.None);
 
-        Assert.Equal(ErrorCodes.MediaUploadFailed, outcome.ErrorCode);
+        Assert.Equal(ErrorCodes.MediaFetchFailed, outcome.ErrorCode);
         Assert.Equal(0, harness.Emulator.State.Calls(YouTube, "videos.insert"));
     }
 

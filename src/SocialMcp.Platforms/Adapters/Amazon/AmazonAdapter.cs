@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SocialMcp.Core.Domain;
+using SocialMcp.Core.Media;
 using SocialMcp.Core.Errors;
 using SocialMcp.Core.Publishing;
 using SocialMcp.Platforms.Adapters.Shared;
@@ -41,12 +42,14 @@ public sealed class AmazonAdapter : PlatformAdapter
     private const string Withdrawn = "WITHDRAWN";
 
     private readonly IHttpClientFactory _clients;
+    private readonly IMediaFetcher _media;
 
-    public AmazonAdapter(IHttpClientFactory clients, ITokenVault tokens, IOptionsMonitor<PlatformOptions> options, TimeProvider time,
+    public AmazonAdapter(IHttpClientFactory clients, IMediaFetcher media, ITokenVault tokens, IOptionsMonitor<PlatformOptions> options, TimeProvider time,
         ILogger<AmazonAdapter> logger)
         : base(Platform.Amazon, clients, tokens, options, time, logger)
     {
         _clients = clients;
+        _media = media;
     }
 
     public override PublisherCapabilities CapabilitiesFor(Platform target) => new(CanWithdraw: true);
@@ -276,7 +279,7 @@ public sealed class AmazonAdapter : PlatformAdapter
         {
             byte[] bytes;
             string contentType;
-            await using (var file = await MediaFetcher.FetchAsync(_clients, request, 0, "The image", context.Call.Options.AttemptTimeout, cancellationToken))
+            await using (var file = await MediaFetcher.FetchAsync(_media, request, 0, "The image", context.Call.Options.AttemptTimeout, cancellationToken))
             {
                 bytes = await file.ReadAllAsync(cancellationToken);
                 contentType = file.ContentType;

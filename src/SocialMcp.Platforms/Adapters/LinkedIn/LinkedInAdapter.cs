@@ -7,6 +7,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SocialMcp.Core.Domain;
+using SocialMcp.Core.Media;
 using SocialMcp.Core.Errors;
 using SocialMcp.Core.Publishing;
 using SocialMcp.Core.Validation.Text;
@@ -34,13 +35,15 @@ public sealed class LinkedInAdapter : PlatformAdapter
     public const string CreateStartedHandle = "create_started_at";
 
     private readonly IHttpClientFactory _clients;
+    private readonly IMediaFetcher _media;
     private readonly IOptionsMonitor<PlatformOptions> _options;
 
-    public LinkedInAdapter(IHttpClientFactory clients, ITokenVault tokens, IOptionsMonitor<PlatformOptions> options, TimeProvider time,
+    public LinkedInAdapter(IHttpClientFactory clients, IMediaFetcher media, ITokenVault tokens, IOptionsMonitor<PlatformOptions> options, TimeProvider time,
         ILogger<LinkedInAdapter> logger)
         : base(Platform.LinkedIn, clients, tokens, options, time, logger)
     {
         _clients = clients;
+        _media = media;
         _options = options;
     }
 
@@ -214,7 +217,7 @@ public sealed class LinkedInAdapter : PlatformAdapter
             }
         }
 
-        await using var file = await MediaFetcher.FetchAsync(_clients, request, index, $"Media item {index + 1}", settings.MediaDownloadTimeout, cancellationToken);
+        await using var file = await MediaFetcher.FetchAsync(_media, request, index, $"Media item {index + 1}", settings.MediaDownloadTimeout, cancellationToken);
         string urn;
         if (item.IsVideo)
         {

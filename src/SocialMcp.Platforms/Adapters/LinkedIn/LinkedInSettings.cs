@@ -14,7 +14,7 @@ internal sealed record LinkedInSettings(
     string PostUrlFormat,
     int ReconcilePageSize,
     TimeSpan ReconcileClockSkew,
-    TimeSpan MediaDownloadTimeout)
+    TimeSpan? MediaDownloadTimeout)
 {
     /// <summary>
     /// <c>LinkedIn-Version: YYYYMM</c> (off.). Versions are sunset about a year after release, so this needs a bump
@@ -34,7 +34,7 @@ internal sealed record LinkedInSettings(
         ReconcilePageSize: int.TryParse(Read(options, "ReconcilePageSize"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var size) && size > 0 ? size : 20,
         // A post found while reconciling counts as ours if created no earlier than our first attempt minus this.
         ReconcileClockSkew: ReadTime(options, "ReconcileClockSkew") ?? TimeSpan.FromMinutes(5),
-        MediaDownloadTimeout: ReadTime(options, "MediaDownloadTimeout") ?? TimeSpan.FromMinutes(30));
+        MediaDownloadTimeout: ReadTime(options, "MediaDownloadTimeout"));
 
     private static string? Read(PlatformOptions options, string key) =>
         options.Settings.FirstOrDefault(s => string.Equals(s.Key, key, StringComparison.OrdinalIgnoreCase)).Value is { Length: > 0 } value ? value : null;

@@ -1,6 +1,7 @@
 using System.Text;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
+using SocialMcp.Core.Media;
 using SocialMcp.Core.Publishing;
 using SocialMcp.Platforms.Http;
 
@@ -8,18 +9,16 @@ namespace SocialMcp.Platforms.Adapters.Shared;
 
 /// <summary>
 /// Fetches a post's media file for the adapters that upload bytes themselves (X, LinkedIn, YouTube, Amazon): an
-/// http(s) URL is downloaded, a <c>data:</c> URL decoded, into a temporary file that is deleted on dispose, so a large
-/// video is sent in chunks without being held in memory. Downloads use a plain HttpClient: the media host is not the
-/// platform, so neither the platform's token nor its resilience pipeline applies, and a download posts nothing.
-/// Messages never repeat the URL, which may carry a signature. When the publishing engine opened the media already
-/// (<see cref="PublishRequest.MediaContent"/>: library files, or URLs fetched through the guarded fetcher before the
-/// platform slot), those bytes are read instead and nothing is downloaded here.
+/// http(s) URL is downloaded through the guarded <see cref="IMediaFetcher"/> (the one fetcher: scheme, address, redirect,
+/// size and time checks), a <c>data:</c> URL decoded (adapter tests use them; posts refuse them at validate time), into a
+/// temporary file that is deleted on dispose, so a large video is sent in chunks without being held in memory. The media
+/// host is not the platform, so neither the platform's token nor its resilience pipeline applies. Messages never repeat
+/// the URL, which may carry a signature. When the publishing engine opened the media already
+/// (<see cref="PublishRequest.MediaContent"/>: library files, or URLs fetched through the guard before the platform slot),
+/// those bytes are read instead and nothing is downloaded here.
 /// </summary>
 internal sealed class MediaFetcher : IAsyncDisposable
 {
-    /// <summary>The name of the plain HttpClient that downloads media (no resilience handler).</summary>
-    public const string ClientName = "socialmcp-media-download";
-
     private readonly Stream _file;
 
     private MediaFetcher(Stream file, string contentType)
@@ -36,11 +35,11 @@ internal sealed class MediaFetcher : IAsyncDisposable
     /// <summary>
     /// Item <paramref name="index"/> of the request: the bytes the engine opened when it did, else fetched from its URL.
     /// </summary>
-    public static async Task<MediaFetcher> FetchAsync(IHttpClientFactory clients, PublishRequest request, int index, string subject, TimeSpan? timeout,
+    public static async Task<MediaFetcher> FetchAsync(IMediaFetcher fetcher, PublishRequest request, int index, string subject, TimeSpan? timeout,
         CancellationToken cancellationToken)
     {
         if (request.MediaContent is not { } opened)
-            return await FetchAsync(clients, request.Media[index], subject, timeout, cancellationToken);
+            return await FetchAsync(fetcher, request.Media[index], subject, timeout, cancellationToken);
         var content = await opened.OpenAsync(index, cancellationToken);
         var stream = content.OpenRead();
         if (stream.Length == 0)
@@ -53,9 +52,9 @@ internal sealed class MediaFetcher : IAsyncDisposable
 
     /// <summary>
     /// Fetches <paramref name="item"/>; <paramref name="subject"/> names it in failure messages ("The video", "Media
-    /// item 2"). <paramref name="timeout"/> bounds the download request (null: the client's default).
+    /// item 2"). <paramref name="timeout"/> bounds the whole download (null: <c>Media:FetchTimeout</c>).
     /// </summary>
-    public static async Task<MediaFetcher> FetchAsync(IHttpClientFactory clients, MediaItem item, string subject, TimeSpan? timeout,
+    public static async Task<MediaFetcher> FetchAsync(IMediaFetcher fetcher, MediaItem item, string subject, TimeSpan? timeout,
         CancellationToken cancellationToken)
     {
         var file = new FileStream(Path.Combine(Path.GetTempPath(), "socialmcp-media-" + Guid.NewGuid().ToString("N")), FileMode.CreateNew,
@@ -64,7 +63,7 @@ internal sealed class MediaFetcher : IAsyncDisposable
         {
             var contentType = item.ResolvedUrl.StartsWith("data:", StringComparison.OrdinalIgnoreCase)
                 ? await DecodeDataUrlAsync(item, subject, file, cancellationToken)
-                : await DownloadAsync(clients, item, subject, timeout, file, cancellationToken);
+                : await DownloadAsync(fetcher, item, subject, timeout, file, cancellationToken);
             if (file.Length == 0)
                 throw Failure(subject, "is empty");
             file.Position = 0;
@@ -91,28 +90,23 @@ internal sealed class MediaFetcher : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _file.DisposeAsync();
 
-    private static async Task<string> DownloadAsync(IHttpClientFactory clients, MediaItem item, string subject, TimeSpan? timeout, FileStream file,
+    private static async Task<string> DownloadAsync(IMediaFetcher fetcher, MediaItem item, string subject, TimeSpan? timeout, FileStream file,
         CancellationToken cancellationToken)
     {
-        if (!Uri.TryCreate(item.ResolvedUrl, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
-            throw Failure(subject, "has a URL that is neither http(s) nor a data: URL");
-        var client = clients.CreateClient(ClientName);
-        if (timeout is { } limit)
-            client.Timeout = limit;
         try
         {
-            using var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-            if (!response.IsSuccessStatusCode)
-                throw Failure(subject, $"could not be fetched (HTTP {(int)response.StatusCode})");
-            await response.Content.CopyToAsync(file, cancellationToken);
-            var served = response.Content.Headers.ContentType?.MediaType;
+            // The guarded fetcher checks scheme, address and every redirect, and caps size and time (docs/fetch-guard.md).
+            await using var fetched = await fetcher.FetchAsync(item.ResolvedUrl, subject, timeout is { } t ? new MediaFetchLimits(Timeout: t) : null,
+                cancellationToken);
+            await fetched.Content.CopyToAsync(file, cancellationToken);
+            var served = fetched.ServedContentType;
             return item.MimeType
                 ?? (served is not null && (served.StartsWith("image/", StringComparison.Ordinal) || served.StartsWith("video/", StringComparison.Ordinal)) ? served : null)
-                ?? GuessContentType(url.AbsolutePath, item);
+                ?? GuessContentType(Uri.TryCreate(item.ResolvedUrl, UriKind.Absolute, out var url) ? url.AbsolutePath : "", item);
         }
-        catch (Exception ex) when (PlatformErrorClassifier.IsNoAnswer(ex, cancellationToken))
+        catch (MediaFetchException ex)
         {
-            throw Failure(subject, "could not be fetched");
+            throw new PlatformCallException(new PlatformFailure(ex.Problem.Code, $"{subject}: {ex.Problem.Message}"));
         }
     }
 

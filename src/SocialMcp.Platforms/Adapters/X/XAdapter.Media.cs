@@ -81,7 +81,7 @@ public sealed partial class XAdapter
     private async Task<UploadedMedia> UploadOneAsync(AdapterCall call, XSettings settings, PublishRequest request, int index, CancellationToken cancellationToken)
     {
         var item = request.Media[index];
-        await using var source = await MediaFetcher.FetchAsync(_clients, request, index, $"Media item {index + 1}", timeout: null, cancellationToken);
+        await using var source = await MediaFetcher.FetchAsync(_media, request, index, $"Media item {index + 1}", timeout: null, cancellationToken);
         var category = source.ContentType == "image/gif" ? settings.GifCategory
             : item.IsVideo || source.ContentType.StartsWith("video/", StringComparison.Ordinal) ? settings.VideoCategory
             : settings.ImageCategory;

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SocialMcp.Core.Domain;
+using SocialMcp.Core.Media;
 using SocialMcp.Core.Errors;
 using SocialMcp.Core.Publishing;
 using SocialMcp.Core.Validation.Text;
@@ -39,13 +40,15 @@ public sealed partial class XAdapter : PlatformAdapter
     }
 
     private readonly IHttpClientFactory _clients;
+    private readonly IMediaFetcher _media;
     private readonly IOptionsMonitor<PlatformOptions> _options;
     private readonly XUrlExtractor _urls = new(TopLevelDomains.Default);
 
-    public XAdapter(IHttpClientFactory clients, ITokenVault tokens, IOptionsMonitor<PlatformOptions> options, TimeProvider time, ILogger<XAdapter> logger)
+    public XAdapter(IHttpClientFactory clients, IMediaFetcher media, ITokenVault tokens, IOptionsMonitor<PlatformOptions> options, TimeProvider time, ILogger<XAdapter> logger)
         : base(Platform.X, clients, tokens, options, time, logger)
     {
         _clients = clients;
+        _media = media;
         _options = options;
     }
 

@@ -7,6 +7,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SocialMcp.Core.Domain;
+using SocialMcp.Core.Media;
 using SocialMcp.Core.Errors;
 using SocialMcp.Core.Publishing;
 using SocialMcp.Platforms.Adapters.Shared;
@@ -46,13 +47,15 @@ public sealed class YouTubeAdapter : PlatformAdapter
         { "mediaBodyRequired", "invalidFileSize", "uploadFailed", "unsupportedMediaType", "badContent" };
 
     private readonly IHttpClientFactory _clients;
+    private readonly IMediaFetcher _media;
     private readonly IOptionsMonitor<PlatformOptions> _options;
 
-    public YouTubeAdapter(IHttpClientFactory clients, ITokenVault tokens, IOptionsMonitor<PlatformOptions> options, TimeProvider time,
+    public YouTubeAdapter(IHttpClientFactory clients, IMediaFetcher media, ITokenVault tokens, IOptionsMonitor<PlatformOptions> options, TimeProvider time,
         ILogger<YouTubeAdapter> logger)
         : base(Platform.YouTube, clients, tokens, options, time, logger)
     {
         _clients = clients;
+        _media = media;
         _options = options;
     }
 
@@ -123,7 +126,7 @@ public sealed class YouTubeAdapter : PlatformAdapter
             received = progress.Received;
         }
 
-        await using var file = await MediaFetcher.FetchAsync(_clients, request, 0, "The video", settings.MediaDownloadTimeout, cancellationToken);
+        await using var file = await MediaFetcher.FetchAsync(_media, request, 0, "The video", settings.MediaDownloadTimeout, cancellationToken);
         if (session is not null && file.Length != length)
         {
             Logger.LogWarning("YouTube: the video of post {PostId} changed size since its upload began; starting a new upload", request.PostId);

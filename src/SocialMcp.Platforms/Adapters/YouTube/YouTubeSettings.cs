@@ -16,7 +16,7 @@ internal sealed record YouTubeSettings(
     TimeZoneInfo QuotaTimeZone,
     TimeSpan RateLimitBackoff,
     TimeSpan UploadLimitRetryAfter,
-    TimeSpan MediaDownloadTimeout)
+    TimeSpan? MediaDownloadTimeout)
 {
     /// <summary>Resumable chunks other than the last are multiples of 256 KiB (unverified, Google's upload guides).</summary>
     public const long ChunkGranularity = 256 * 1024;
@@ -40,7 +40,7 @@ internal sealed record YouTubeSettings(
             RateLimitBackoff: ReadTime(options, "RateLimitBackoff") ?? TimeSpan.FromMinutes(15),
             // uploadLimitExceeded: the channel's daily upload cap — "try again in 24 hours" (off. developer news, 3p).
             UploadLimitRetryAfter: ReadTime(options, "UploadLimitRetryAfter") ?? TimeSpan.FromHours(24),
-            MediaDownloadTimeout: ReadTime(options, "MediaDownloadTimeout") ?? TimeSpan.FromMinutes(30));
+            MediaDownloadTimeout: ReadTime(options, "MediaDownloadTimeout"));
     }
 
     /// <summary>The next midnight in the quota's time zone, when the project's daily units come back.</summary>
