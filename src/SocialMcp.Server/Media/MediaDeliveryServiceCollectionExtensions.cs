@@ -12,8 +12,6 @@ public static class MediaDeliveryServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddMediaDelivery(this IServiceCollection services)
     {
-        // TEMPORARY until the library's Core registration binds Media (with ValidateOnStart).
-        services.AddOptions<MediaOptions>().BindConfiguration(MediaOptions.SectionName);
         services.TryAddSingleton<IMediaUrlSigner, MediaUrlSigner>();
         return services;
     }
