@@ -1,0 +1,64 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace SocialMcp.EndToEnd.Tests;
+
+/// <summary>
+/// Serves small media files on 127.0.0.1 (an ephemeral port) for servers started with <c>Media:AllowedHosts</c> =
+/// 127.0.0.1: the sandbox fetches them through the fetch guard, as it would a real account's media (issue 13), and the
+/// emulated platforms that pull fetch them too. Nothing here reaches beyond loopback.
+/// </summary>
+public sealed class LoopbackMediaHost : IAsyncDisposable
+{
+    /// <summary>The allow-list a server needs to fetch from here.</summary>
+    public static readonly IReadOnlyDictionary<string, string?> ServerEnvironment =
+        new Dictionary<string, string?> { ["SOCIALMCP_Media__AllowedHosts__0"] = "127.0.0.1" };
+
+    private readonly WebApplication _app;
+
+    private LoopbackMediaHost(WebApplication app, Uri baseAddress)
+    {
+        _app = app;
+        BaseAddress = baseAddress;
+    }
+
+    public Uri BaseAddress { get; }
+
+    public string UrlOf(string name) => new Uri(BaseAddress, name).AbsoluteUri;
+
+    public static async Task<LoopbackMediaHost> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        app.MapGet("/{name}", (string name) => TestMediaFiles.TryGet(name) is { } file
+            ? Results.Bytes(file.Bytes, file.MimeType)
+            : Results.NotFound());
+        await app.StartAsync();
+        return new LoopbackMediaHost(app, new Uri(app.Urls.Single() + "/"));
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}
+
+/// <summary>Tiny media files that are what their names say (a real 1×1 PNG, a JPEG, an MP4 header).</summary>
+public static class TestMediaFiles
+{
+    private static readonly byte[] Png = Convert.FromBase64String(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
+
+    public static (byte[] Bytes, string MimeType)? TryGet(string name)
+    {
+        var extension = Path.GetExtension(name).ToLowerInvariant();
+        return extension switch
+        {
+            ".png" => (Png, "image/png"),
+            ".jpg" or ".jpeg" => ([0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, .. "JFIF"u8, 0x00, 0x01, 0xFF, 0xD9], "image/jpeg"),
+            ".mp4" => ([0, 0, 0, 0x18, .. "ftypmp42"u8, 0, 0, 0, 0, .. "mp42isom"u8, 0, 0, 0, 8, .. "free"u8], "video/mp4"),
+            _ => null,
+        };
+    }
+}
