@@ -87,7 +87,8 @@ public sealed class TargetMedia(
         // The rules ran at validate time on what the post stated; now they run on what the file is.
         var draft = new PostDraft(post.Content with { Media = [.. prepared.Items] }, [platform], null);
         var report = validator.Validate(new RuleContext(draft, new Dictionary<Platform, Account> { [platform] = account }, time.GetUtcNow(), RulePurpose.Save));
-        var problems = report.AllProblems().Where(p => p.Path is { } at && at.StartsWith(path, StringComparison.Ordinal)).ToList();
+        // Only media problems count: the rest of the post passed validation already. Count and mix rules name $.content.media itself.
+        var problems = report.AllProblems().Where(p => p.Path is { } at && at.StartsWith("$.content.media", StringComparison.Ordinal)).ToList();
         if (problems.Count > 0)
             throw new DomainValidationException(problems);
     }

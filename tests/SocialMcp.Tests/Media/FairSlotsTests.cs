@@ -158,4 +158,35 @@ public sealed class FairSlotsTests
         Assert.Equal("MEDIA_FETCH_FAILED", target.ErrorCode);
         Assert.DoesNotContain(services.Sandbox.Deliveries, d => d.PostId == created.Post.Id);
     }
+
+    [Fact]
+    public async Task Publish_FetchedFileIsNotWhatThePostSaid_RulesRunOnTheProbeAndTheTargetFails()
+    {
+        await using var services = await TestServices.CreateInitializedAsync(configure: s =>
+        {
+            s.AddSingleton<IMediaFetcher>(new FakeMediaFetcher());
+            s.AddSingleton<IMediaProber, FakeMediaProber>();
+        });
+        var posts = services.Get<PostService>();
+        // The post says video; the URL answers a PNG. YouTube takes exactly one video.
+        var created = await posts.CreateAsync(LocalWorkspace.Id, new CreatePostCommand
+        {
+            Content = Drafts.Text("not a video") with
+            {
+                Media = [new MediaItem("https://ok.example/clip.mp4", MediaTypes.Video)],
+                PlatformOverrides = new Dictionary<Platform, PlatformOverride>
+                {
+                    [Platform.YouTube] = new(Settings: System.Text.Json.JsonDocument.Parse("""{"title": "Clip"}""").RootElement),
+                },
+            },
+            Platforms = [Platform.YouTube],
+        }, Ct);
+
+        var published = await posts.PublishAsync(LocalWorkspace.Id, new PublishPostCommand(created.Post.Id), Ct);
+
+        var target = Assert.Single(published.Targets);
+        Assert.Equal(TargetStatus.Failed, target.Status);
+        Assert.StartsWith("UNSUPPORTED_MEDIA", target.ErrorCode);
+        Assert.DoesNotContain(services.Sandbox.Deliveries, d => d.PostId == created.Post.Id);
+    }
 }
