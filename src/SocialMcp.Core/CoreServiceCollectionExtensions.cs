@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using SocialMcp.Core.Access;
 using SocialMcp.Core.Accounts;
 using SocialMcp.Core.Accounts.OAuth;
+using SocialMcp.Core.Media;
 using SocialMcp.Core.PlatformSets;
 using SocialMcp.Core.Options;
 using SocialMcp.Core.Posts;
@@ -25,6 +26,7 @@ public static class CoreServiceCollectionExtensions
         services.AddValidatedOptions<SchedulingOptions>(SchedulingOptions.SectionName);
         services.AddValidatedOptions<ContentRulesOptions>(ContentRulesOptions.SectionName);
         services.AddValidatedOptions<QuotaOptions>(QuotaOptions.SectionName);
+        services.AddValidatedOptions<MediaOptions>(MediaOptions.SectionName);
         services.AddOptions<WorkspaceOptions>().BindConfiguration(WorkspaceOptions.SectionName);
         services.AddOptions<PlatformSetOptions>().BindConfiguration(PlatformSetOptions.SectionName)
             .Validate(o => o.MaxPerWorkspace >= 1, "PlatformSets:MaxPerWorkspace must be at least 1.").ValidateOnStart();
@@ -55,6 +57,10 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<PostChanges>();
         services.AddSingleton<PostQuotas>();
         services.AddSingleton<PostService>();
+        // The media library (issue 13); its files are SocialMcp.Storage's IMediaFileStore, URLs go through IMediaFetcher.
+        services.AddSingleton<IMediaProber, MediaProber>();
+        services.AddSingleton<IMediaLibrary, MediaLibrary>();
+        services.AddSingleton<PostMediaResolver>();
         // The publishing engine behind PostService: one job each (see docs/decisions.md, "The publishing core").
         services.AddSingleton<PublishingEngine>();
         services.AddSingleton<PublishLedger>();

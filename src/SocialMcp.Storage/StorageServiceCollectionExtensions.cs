@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using SocialMcp.Core;
+using SocialMcp.Core.Media;
 using SocialMcp.Core.Storage;
 using SocialMcp.Storage.Sqlite;
 
@@ -14,6 +15,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<SqliteConnectionFactory>();
         services.AddSingleton<MigrationRunner>();
         services.AddSingleton<IStore, SqliteStore>();
+        // The media library's files (issue 13), beside the database unless Media:Root says otherwise.
+        services.AddSingleton<IMediaFileStore, MediaFileStore>();
         return services;
     }
 }

@@ -62,6 +62,7 @@ public static class ErrorCodes
         DuplicateContent, QuotaExhausted, UnknownTool, ForbiddenScope, QuotaExceeded,
         PlatformSetNameTaken, PlatformSetLimitReached, PlatformSetInUse, DefaultPlatformSetProtected, IdempotencyKeyReused,
         PlanChanged, PlatformNotConfigured, ConnectFailed, ConnectExpired, SandboxFallbackRefused, InternalError,
-        MediaUrlForbidden, MediaFetchFailed, MediaNotPublic,
+        MediaUrlForbidden, MediaFetchFailed,
+        MediaNotFound, MediaInUse, MediaTypeMismatch, MediaTooLarge, MediaNotPublic,
     ];
 }

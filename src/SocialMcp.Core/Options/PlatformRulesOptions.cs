@@ -72,6 +72,12 @@ public sealed class PlacementRulesOptions
     /// <summary>Facebook reels are vertical (9:16): when width and height are given, height must exceed width (off.).</summary>
     public bool FacebookReelMustBeVertical { get; set; } = true;
 
+    /// <summary>
+    /// Instagram reels are vertical: 9:16 is what Meta advises (docs/platforms.md#instagram-limits, 3p); with probed media
+    /// (issue 13) the real dimensions are known, so a landscape or square reel is refused rather than cropped.
+    /// </summary>
+    public bool InstagramReelMustBeVertical { get; set; } = true;
+
     /// <summary>Facebook reels last 3–90 seconds (off.).</summary>
     public double FacebookReelMinSeconds { get; set; } = FacebookPlatform.ReelMinSeconds;
 

@@ -52,7 +52,10 @@ public sealed record PostPage(IReadOnlyList<PostDetails> Posts, int Total, int L
 /// <see cref="PlanHash"/> is <see cref="PostPlan"/>'s hash of what each platform would receive; <see cref="Risks"/> are
 /// <see cref="ScheduleRisks"/>' findings when a scheduled time is checked (empty otherwise).
 /// </summary>
-public sealed record PostValidation(string? PostId, ValidationReport Report, string PlanHash, IReadOnlyList<ScheduleRisk>? Risks = null);
+/// <param name="Media">What the library's probe said about each mediaId item (issue 13); empty without library media.</param>
+public sealed record PostValidation(
+    string? PostId, ValidationReport Report, string PlanHash, IReadOnlyList<ScheduleRisk>? Risks = null,
+    IReadOnlyList<Media.ProbedMediaItem>? Media = null);
 
 /// <summary>What happened to one target in a withdraw.</summary>
 public sealed record TargetActionOutcome(Platform Platform, bool Succeeded, string? ErrorCode, string? ErrorMessage);

@@ -1,5 +1,6 @@
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
+using SocialMcp.Core.Media;
 using SocialMcp.Core.PlatformSets;
 using SocialMcp.Core.Publishing;
 using SocialMcp.Core.Scheduling;
@@ -26,6 +27,7 @@ public sealed partial class PostService(
     ISchedulerSignal schedulerSignal,
     IPostChangeNotifier changeNotifier,
     MediaUrlCheck mediaUrls,
+    PostMediaResolver media,
     TimeProvider time)
 {
     public Task<PostDetails> CreateAsync(string workspaceId, CreatePostCommand command, CancellationToken cancellationToken) =>
@@ -48,7 +50,9 @@ public sealed partial class PostService(
             var accounts = await PostChanges.AccountsByPlatformAsync(session, workspaceId, set.Id, cancellationToken);
             if (command.PlatformSetId is null)
                 await SandboxFallbackGuard.EnsureNoSilentSandboxAsync(session, workspaceId, set, command.Platforms, accounts, cancellationToken);
-            var draft = new PostDraft(command.Content, command.Platforms, command.ScheduledFor);
+            // Library media are filled from their probe first, so the rules below (and the stored post) see the real files.
+            var content = (await media.ResolveAsync(session, workspaceId, command.Content, cancellationToken)).Content;
+            var draft = new PostDraft(content, command.Platforms, command.ScheduledFor);
             validator.EnsureValid(new RuleContext(draft, accounts, now, RulePurpose.Save));
 
             var status = command.ScheduledFor is null ? PostStatus.Draft : PostStatus.Scheduled;
@@ -62,7 +66,7 @@ public sealed partial class PostService(
                 WorkspaceId = workspaceId,
                 PlatformSetId = set.Id,
                 Status = status,
-                Content = command.Content,
+                Content = content,
                 Platforms = command.Platforms,
                 ScheduledFor = command.ScheduledFor?.ToUniversalTime(),
                 Version = 1,
@@ -127,7 +131,9 @@ public sealed partial class PostService(
             var accounts = await PostChanges.AccountsByPlatformAsync(session, workspaceId, set.Id, cancellationToken);
             var updated = post with
             {
-                Content = command.Content ?? post.Content,
+                Content = command.Content is { } newContent
+                    ? (await media.ResolveAsync(session, workspaceId, newContent, cancellationToken)).Content
+                    : post.Content,
                 Platforms = command.Platforms ?? post.Platforms,
                 PlatformSetId = set.Id,
                 ScheduledFor = command.ScheduledFor?.ToUniversalTime() ?? post.ScheduledFor,
@@ -163,6 +169,8 @@ public sealed partial class PostService(
             PostChanges.EnsureCanMove(post, PostStatus.Scheduled, "schedule");
             PostPlan.EnsureUnchanged(post, planHash);
             var accounts = await PostChanges.AccountsByPlatformAsync(session, workspaceId, post.PlatformSetId, cancellationToken);
+            // A draft's library media may have been deleted since it was saved (only scheduled posts hold theirs).
+            await media.ResolveAsync(session, workspaceId, post.Content, cancellationToken);
             validator.EnsureValid(new RuleContext(new PostDraft(post.Content, post.Platforms, scheduledFor), accounts, now, RulePurpose.Save));
             if (post.Status != PostStatus.Scheduled)
                 await quotas.EnsureScheduleCapacityAsync(session, workspaceId, cancellationToken);
@@ -196,12 +204,13 @@ public sealed partial class PostService(
                 var accounts = await PostChanges.AccountsByPlatformAsync(session, workspaceId, post.PlatformSetId, cancellationToken);
                 // A stored schedule was checked when it was set; re-check it only while it can still change.
                 var scheduledFor = post.Status == PostStatus.Scheduled ? post.ScheduledFor : null;
-                var draft = new PostDraft(post.Content, post.Platforms, scheduledFor);
+                var storedMedia = await media.ResolveAsync(session, workspaceId, post.Content, cancellationToken);
+                var draft = new PostDraft(storedMedia.Content, post.Platforms, scheduledFor);
                 var postRisks = scheduledFor is { } when
                     ? await risks.AssessAsync(session, workspaceId, post.Id, post.Platforms, accounts, when, cancellationToken)
                     : [];
                 var postReport = await mediaUrls.AddProblemsAsync(validator.Validate(new RuleContext(draft, accounts, now, RulePurpose.Save)), post.Content, cancellationToken);
-                return new PostValidation(post.Id, postReport, PostPlan.HashOf(post), postRisks);
+                return new PostValidation(post.Id, postReport, PostPlan.HashOf(post), postRisks, storedMedia.Probed);
             }
 
             var create = command.Draft ?? throw new DomainValidationException(
@@ -210,12 +219,13 @@ public sealed partial class PostService(
             var setAccounts = await PostChanges.AccountsByPlatformAsync(session, workspaceId, set.Id, cancellationToken);
             if (create.PlatformSetId is null)
                 await SandboxFallbackGuard.EnsureNoSilentSandboxAsync(session, workspaceId, set, create.Platforms, setAccounts, cancellationToken);
+            var resolved = await media.ResolveAsync(session, workspaceId, create.Content, cancellationToken);
             var report = await mediaUrls.AddProblemsAsync(validator.Validate(new RuleContext(
-                new PostDraft(create.Content, create.Platforms, create.ScheduledFor), setAccounts, now, RulePurpose.Save)), create.Content, cancellationToken);
+                new PostDraft(resolved.Content, create.Platforms, create.ScheduledFor), setAccounts, now, RulePurpose.Save)), create.Content, cancellationToken);
             var draftRisks = create.ScheduledFor is { } scheduledAt
                 ? await risks.AssessAsync(session, workspaceId, null, create.Platforms, setAccounts, scheduledAt, cancellationToken)
                 : [];
-            return new PostValidation(null, report, PostPlan.HashOf(create.Content, create.Platforms, create.ScheduledFor), draftRisks);
+            return new PostValidation(null, report, PostPlan.HashOf(resolved.Content, create.Platforms, create.ScheduledFor), draftRisks, resolved.Probed);
         }, cancellationToken);
 
     // ---- helpers -------------------------------------------------------------------------------

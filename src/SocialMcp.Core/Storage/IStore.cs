@@ -1,5 +1,6 @@
 using SocialMcp.Core.Access;
 using SocialMcp.Core.Domain;
+using SocialMcp.Core.Media;
 
 namespace SocialMcp.Core.Storage;
 
@@ -27,6 +28,7 @@ public interface IStoreSession
     IPublishHandleRepository Handles { get; }
     IIdempotencyKeyRepository IdempotencyKeys { get; }
     IConnectRepository Connects { get; }
+    IMediaRepository Media { get; }
 }
 
 // One SQL statement per method; a missing row is null.

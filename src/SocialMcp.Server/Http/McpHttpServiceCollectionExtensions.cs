@@ -60,6 +60,8 @@ public static class McpHttpServiceCollectionExtensions
         app.UseWhen(context => IsMcp(context) && HttpMethods.IsPost(context.Request.Method), mcp => mcp.UseMiddleware<McpRequestAdmission>());
 
         app.MapMcp(McpPath).RequireAuthorization(McpCallerPolicy);
+        // Large media files (issue 13), with the same key and workspace as /mcp.
+        app.MapMediaUpload();
 
         // A person's browser has no API key: the signed link, the state and the signed choice token are the authority.
         app.MapOAuthConnect();

@@ -61,6 +61,7 @@ public static class McpServerSetup
             .WithTools<ConnectTools>(SocialJson.Options)
             .WithTools<PlatformSetTools>(SocialJson.Options)
             .WithTools<HealthTools>(SocialJson.Options)
+            .WithTools<MediaTools>(SocialJson.Options)
             // Limits first, so a request with bad params still costs its sender; then params the SDK could not read.
             .WithMessageFilters(filters => filters
                 .AddRequestLimits(services => services!.GetRequiredService<ToolRateLimiter>())

@@ -86,6 +86,9 @@ public sealed record ValidationResultDto
     public required IReadOnlyList<VerdictResult> Platforms { get; init; }
     public required string PlanHash { get; init; }
     public IReadOnlyList<RiskResult>? Risks { get; init; }
+
+    /// <summary>What was read from each library file the post names (mediaId items); absent without any.</summary>
+    public IReadOnlyList<Core.Media.ProbedMediaItem>? Media { get; init; }
 }
 
 public sealed record WithdrawalResult(string Platform, bool Ok, string? ErrorCode, string? ErrorMessage);
@@ -246,6 +249,7 @@ internal static class OutputMapping
                 v.Problems.Select(ProblemDto.From).ToList())).ToList(),
             PlanHash = validation.PlanHash,
             Risks = ToResults(validation.Risks),
+            Media = validation.Media is { Count: > 0 } probed ? probed : null,
         };
     }
 

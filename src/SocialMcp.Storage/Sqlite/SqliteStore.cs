@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using SocialMcp.Core.Media;
 using SocialMcp.Core.Storage;
 
 namespace SocialMcp.Storage.Sqlite;
@@ -55,4 +56,5 @@ internal sealed class SqliteSession(DbContext db) : IStoreSession
     public IPublishHandleRepository Handles => field ??= new PublishHandleRepository(db);
     public IIdempotencyKeyRepository IdempotencyKeys => field ??= new IdempotencyKeyRepository(db);
     public IConnectRepository Connects => field ??= new ConnectRepository(db);
+    public IMediaRepository Media => field ??= new MediaRepository(db);
 }

@@ -32,7 +32,10 @@ public sealed class InProcessMcpServer : IAsyncDisposable
     public FakeTimeProvider Clock { get; }
     public IServiceProvider Services => _host.Services;
 
-    public static async Task<InProcessMcpServer> StartAsync()
+    /// <param name="settings">Configuration on top of the test defaults (e.g. Media:MaxInlineBytes).</param>
+    /// <param name="configure">Extra registrations after the host's own (e.g. a fake IMediaFetcher).</param>
+    public static async Task<InProcessMcpServer> StartAsync(
+        IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "socialmcp-inproc-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
@@ -40,12 +43,16 @@ public sealed class InProcessMcpServer : IAsyncDisposable
         var clientToServer = new Pipe();
         var serverToClient = new Pipe();
 
-        var builder = SocialMcpHost.CreateBuilder(new Dictionary<string, string?>
+        var overrides = new Dictionary<string, string?>
         {
             ["Storage:Path"] = Path.Combine(directory, "inproc.db"),
             ["Logging:LogLevel:Default"] = "Warning",
-        });
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            overrides[key] = value;
+        var builder = SocialMcpHost.CreateBuilder(overrides);
         builder.Services.AddSingleton<TimeProvider>(clock);
+        configure?.Invoke(builder.Services);
         builder.Services.AddSocialMcpServer().WithStreamServerTransport(clientToServer.Reader.AsStream(), serverToClient.Writer.AsStream());
         var host = builder.Build();
 

@@ -87,6 +87,14 @@ public sealed class ToolOutputSchemaTests
         await MakeUnsureAsync(server, postD, Platform.Threads);
         await Call("resolve_target", $$"""{"postId": "{{postD}}", "platform": "threads", "outcome": "published", "platformPostId": "th-123"}""");
 
+        // The media library: an upload named in a post, read, listed, then deleted once the post no longer needs it.
+        var media = await Call("upload_media", $$"""{"data": "{{TestMedia.Base64(TestMedia.VerticalMp4)}}", "fileName": "clip.mp4"}""");
+        var mediaId = media.GetProperty("id").GetString();
+        await Call("validate_post", $$"""{"content": {"text": "Clip", "media": [{"mediaId": "{{mediaId}}", "altText": "Blue"}]}, "platforms": ["x"]}""");
+        await Call("get_media", $$"""{"mediaId": "{{mediaId}}"}""");
+        await Call("list_media", "{}");
+        await Call("delete_media", $$"""{"mediaId": "{{mediaId}}"}""");
+
         var page = await Call("list_posts", """{"limit": 2}""");
         Assert.True(page.TryGetProperty("nextOffset", out _));
         await Call("delete_platform_set", $$"""{"platformSetId": "{{setId}}"}""");

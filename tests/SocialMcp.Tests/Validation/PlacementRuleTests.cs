@@ -89,9 +89,13 @@ public sealed class PlacementRuleTests : IDisposable
         Assert.Equal(fits, !problems.Any(p => p.Code == ErrorCodes.InvalidPlacement));
     }
 
+    /// <summary>Vertical since issue 13 (library media always carry their real size); no 90 s cap: Instagram takes reels up to 15 min.</summary>
     [Fact]
-    public void InstagramReel_HasNoVerticalOr90SecondRule() =>
-        AssertFits(Platform.Instagram, "reel", Make.Video(120, width: 1920, height: 1080));
+    public void InstagramReel_MustBeVertical_ButHasNo90SecondCap()
+    {
+        AssertFits(Platform.Instagram, "reel", Make.Video(120, width: 1080, height: 1920));
+        AssertInvalid(Platform.Instagram, "reel", Make.Video(120, width: 1920, height: 1080));
+    }
 
     [Theory]
     [InlineData(60, true)]

@@ -19,7 +19,7 @@ public static class MetaPlacements
     public static SettingsSchema Schema { get; } = new(
     [
         SettingDefinition.Choice(SettingName, Values,
-            $"feed (exactly one image), story (one image or video), reel (exactly one video; on facebook vertical and " +
+            $"feed (exactly one image), story (one image or video), reel (exactly one vertical video; on facebook " +
             $"{FacebookPlatform.ReelMinSeconds}-{FacebookPlatform.ReelMaxSeconds} s long), carousel ({CarouselMinItems}-{CarouselMaxItems} items). " +
             $"Omit it and one image goes to the feed, one video is a reel, {CarouselMinItems}-{CarouselMaxItems} items a carousel."),
     ]);

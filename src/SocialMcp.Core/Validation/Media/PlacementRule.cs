@@ -12,7 +12,8 @@ namespace SocialMcp.Core.Validation.Media;
 /// Instagram and Facebook placements (<c>settings.placement</c>: feed, story, reel, carousel) fit the media:
 /// carousel 2–10 items, reel exactly one video, feed exactly one image, story one image or video. A Facebook
 /// reel is vertical (height greater than width, when both are given) and lasts 3–90 s (when durationSeconds is
-/// given); a Facebook story video lasts at most 60 s. Other platforms have no placements.
+/// given); a Facebook story video lasts at most 60 s. An Instagram reel is vertical too (when width and height are known,
+/// as they always are for library media); its 3 s minimum is <see cref="MediaFormatRule"/>'s. Other platforms have no placements.
 /// </summary>
 public sealed class PlacementRule(IOptions<ContentRulesOptions> options) : IPostRule
 {
@@ -54,6 +55,10 @@ public sealed class PlacementRule(IOptions<ContentRulesOptions> options) : IPost
             case "reel" when media.Count != 1 || !media[0].IsVideo:
                 yield return "A reel needs exactly one video.";
                 break;
+            case "reel" when platform == Platform.Instagram:
+                if (limits.InstagramReelMustBeVertical && media[0] is { Width: { } reelWidth, Height: { } reelHeight } && reelHeight <= reelWidth)
+                    yield return $"An Instagram reel must be a vertical video (9:16, e.g. 1080×1920); this one is {reelWidth}×{reelHeight}.";
+                break;
             case "reel" when platform == Platform.Facebook:
                 var video = media[0];
                 if (limits.FacebookReelMustBeVertical && video is { Width: { } width, Height: { } height } && height <= width)
@@ -76,6 +81,7 @@ public sealed class PlacementRule(IOptions<ContentRulesOptions> options) : IPost
     private static Problem Invalid(Platform platform, string path, string message, PlacementRulesOptions limits) =>
         new(ErrorCodes.InvalidPlacement, message, path, platform,
             $"Change the placement or the media: carousel {limits.CarouselMinItems}–{limits.CarouselMaxItems} items, reel one video" +
-            (platform == Platform.Facebook ? $" (vertical, {MediaKinds.Seconds(limits.FacebookReelMinSeconds)}–{MediaKinds.Seconds(limits.FacebookReelMaxSeconds)})" : "") +
+            (platform == Platform.Facebook ? $" (vertical, {MediaKinds.Seconds(limits.FacebookReelMinSeconds)}–{MediaKinds.Seconds(limits.FacebookReelMaxSeconds)})"
+                : platform == Platform.Instagram ? " (vertical)" : "") +
             ", feed one image, story one image or video.");
 }

@@ -204,6 +204,23 @@ internal sealed class ArgumentGenerator(Random random)
                     obj[name] ??= Valid(properties.GetProperty(name), depth + 1);
             }
         }
+
+        // A oneOf of presence alternatives ({"required": [...], "not": {"required": [...]}}), as a media item's url or mediaId:
+        // one alternative is drawn, its members added and the members it excludes removed.
+        if (schema.TryGetProperty("oneOf", out var alternatives))
+        {
+            var chosen = alternatives[random.Next(alternatives.GetArrayLength())];
+            if (chosen.TryGetProperty("not", out var excluded) && excluded.TryGetProperty("required", out var absent))
+            {
+                foreach (var name in absent.EnumerateArray().Select(e => e.GetString()!))
+                    obj.Remove(name);
+            }
+            if (chosen.TryGetProperty("required", out var present))
+            {
+                foreach (var name in present.EnumerateArray().Select(e => e.GetString()!))
+                    obj[name] ??= Valid(properties.GetProperty(name), depth + 1);
+            }
+        }
         return obj;
     }
 
