@@ -93,7 +93,7 @@ public sealed class FairSlotsTests
     [Fact]
     public async Task Publish_FourPostsWhoseMediaNeverAnswer_AnotherWorkspacesPostGoesOutPromptly()
     {
-        var fetcher = new FakeMediaFetcher { ExpectedHanging = 4 };
+        var fetcher = new ScriptedMediaFetcher { ExpectedHanging = 4 };
         await using var services = await TestServices.CreateInitializedAsync(
             new Dictionary<string, string?>
             {
@@ -103,7 +103,6 @@ public sealed class FairSlotsTests
             s =>
             {
                 s.AddSingleton<IMediaFetcher>(fetcher);
-                s.AddSingleton<IMediaProber, FakeMediaProber>();
             });
         var posts = services.Get<PostService>();
         var other = await services.Get<WorkspaceService>().CreateAsync("other", Ct);
@@ -138,11 +137,10 @@ public sealed class FairSlotsTests
     [Fact]
     public async Task Publish_MediaFetchFails_TargetFailsWithTheMediaErrorAndNoPlatformCall()
     {
-        var fetcher = new FakeMediaFetcher();
+        var fetcher = new ScriptedMediaFetcher();
         await using var services = await TestServices.CreateInitializedAsync(configure: s =>
         {
             s.AddSingleton<IMediaFetcher>(fetcher);
-            s.AddSingleton<IMediaProber, FakeMediaProber>();
         });
         var posts = services.Get<PostService>();
         var created = await posts.CreateAsync(LocalWorkspace.Id, new CreatePostCommand
@@ -164,8 +162,7 @@ public sealed class FairSlotsTests
     {
         await using var services = await TestServices.CreateInitializedAsync(configure: s =>
         {
-            s.AddSingleton<IMediaFetcher>(new FakeMediaFetcher());
-            s.AddSingleton<IMediaProber, FakeMediaProber>();
+            s.AddSingleton<IMediaFetcher>(new ScriptedMediaFetcher());
         });
         var posts = services.Get<PostService>();
         // The post says video; the URL answers a PNG. YouTube takes exactly one video.

@@ -8,7 +8,7 @@ namespace SocialMcp.Tests.Media;
 /// A stand-in for the guarded fetcher: URLs whose host starts with "hang" never answer (until cancelled), "fail" answers
 /// MEDIA_FETCH_FAILED, anything else answers a tiny PNG. Counts the fetches under way.
 /// </summary>
-public sealed class FakeMediaFetcher : IMediaFetcher
+public sealed class ScriptedMediaFetcher : IMediaFetcher
 {
     public static readonly byte[] Png =
         Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
@@ -60,18 +60,5 @@ public sealed class FakeMediaFetcher : IMediaFetcher
             Disposed = true;
             return content.DisposeAsync();
         }
-    }
-}
-
-/// <summary>Probes PNGs by their signature only (the library's real prober replaces this once it merges).</summary>
-public sealed class FakeMediaProber : IMediaProber
-{
-    public async Task<MediaProbe> ProbeAsync(Stream file, string? claimedMimeType, string path, CancellationToken cancellationToken)
-    {
-        var head = new byte[8];
-        var read = await file.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken);
-        if (read == 8 && head.AsSpan().SequenceEqual(FakeMediaFetcher.Png.AsSpan(0, 8)))
-            return new MediaProbe("image/png", "image", 1, 1);
-        throw new DomainValidationException([new Problem(ErrorCodes.UnsupportedMediaType, "Not a supported image or video.", path)]);
     }
 }
