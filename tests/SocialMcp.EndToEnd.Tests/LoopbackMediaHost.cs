@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using SocialMcp.Testing;
 
 namespace SocialMcp.EndToEnd.Tests;
 
@@ -44,21 +45,14 @@ public sealed class LoopbackMediaHost : IAsyncDisposable
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 }
 
-/// <summary>Tiny media files that are what their names say (a real 1×1 PNG, a JPEG, an MP4 header).</summary>
+/// <summary>The committed real media files (<see cref="TestMedia"/>), by the names posts use: a.jpg, a.png, v.mp4 (vertical, 4 s).</summary>
 public static class TestMediaFiles
 {
-    private static readonly byte[] Png = Convert.FromBase64String(
-        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
-
-    public static (byte[] Bytes, string MimeType)? TryGet(string name)
+    public static (byte[] Bytes, string MimeType)? TryGet(string name) => Path.GetExtension(name).ToLowerInvariant() switch
     {
-        var extension = Path.GetExtension(name).ToLowerInvariant();
-        return extension switch
-        {
-            ".png" => (Png, "image/png"),
-            ".jpg" or ".jpeg" => ([0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, .. "JFIF"u8, 0x00, 0x01, 0xFF, 0xD9], "image/jpeg"),
-            ".mp4" => ([0, 0, 0, 0x18, .. "ftypmp42"u8, 0, 0, 0, 0, .. "mp42isom"u8, 0, 0, 0, 8, .. "free"u8], "video/mp4"),
-            _ => null,
-        };
-    }
+        ".png" => (TestMedia.Bytes(TestMedia.Png), "image/png"),
+        ".jpg" or ".jpeg" => (TestMedia.Bytes(TestMedia.Jpeg), "image/jpeg"),
+        ".mp4" => (TestMedia.Bytes(TestMedia.VerticalMp4), "video/mp4"),
+        _ => null,
+    };
 }
