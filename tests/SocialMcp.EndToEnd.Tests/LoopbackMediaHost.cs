@@ -27,6 +27,11 @@ public sealed class LoopbackMediaHost : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    private static readonly Lazy<LoopbackMediaHost> SharedHost = new(() => StartAsync().GetAwaiter().GetResult());
+
+    /// <summary>One host for the whole test run, for helpers that build post arguments without a fixture (stops with the process).</summary>
+    public static LoopbackMediaHost Shared => SharedHost.Value;
+
     public string UrlOf(string name) => new Uri(BaseAddress, name).AbsoluteUri;
 
     public static async Task<LoopbackMediaHost> StartAsync()
