@@ -122,6 +122,28 @@ public sealed record Post
     public required DateTimeOffset UpdatedAt { get; init; }
     public PublishPolicy Policy { get; init; } = PublishPolicy.Partial;
     public TimeSpan? Tolerance { get; init; }
+
+    /// <summary>The IANA time zone (e.g. <c>Europe/Berlin</c>) results also give times in; null: UTC only.</summary>
+    public string? TimeZone { get; init; }
+
+    /// <summary>
+    /// What each target that an edit of a partial or failed post may not touch (live, withdrawn, needs_reconciliation) went
+    /// out with, frozen before the first such edit; null while <see cref="Content"/> is what every target got.
+    /// </summary>
+    public IReadOnlyDictionary<Platform, PublishedContent>? PublishedContent { get; init; }
+
+    /// <summary>
+    /// When the scheduler retries the post's rate-limited targets by itself, once, at the platform's reset (null: it will
+    /// not). Read with the post; only the publish ledger writes it, through its own statements.
+    /// </summary>
+    public DateTimeOffset? AutoRetryAt { get; init; }
+}
+
+/// <summary>The content one platform received, resolved (its override's text and settings applied).</summary>
+public sealed record PublishedContent(string Text, IReadOnlyList<MediaItem> Media, string? LinkUrl, JsonElement? Settings)
+{
+    public static PublishedContent Of(PostContent content, Platform platform) =>
+        new(content.TextFor(platform), content.Media, content.LinkUrl, content.SettingsFor(platform));
 }
 
 /// <summary>
@@ -193,6 +215,12 @@ public sealed record PostTarget
     public DateTimeOffset? PublishedAt { get; init; }
     public string? PlatformErrorCode { get; init; }
     public string? PlatformErrorMessage { get; init; }
+
+    /// <summary>The HTTP status of the platform's answer the failure came from (null: no answer, or not an HTTP failure).</summary>
+    public int? PlatformHttpStatus { get; init; }
+
+    /// <summary>With RATE_LIMITED or QUOTA_EXHAUSTED: when the platform said it takes calls again.</summary>
+    public DateTimeOffset? RetryAt { get; init; }
     public string? AttemptId { get; init; }
 
     /// <summary>The handle of the target's account, read with the target (not stored on it): the result names who posted.</summary>

@@ -43,6 +43,7 @@ public static class ErrorCodes
     public const string ConnectExpired = "CONNECT_EXPIRED";
     public const string SandboxFallbackRefused = "SANDBOX_FALLBACK_REFUSED";
     public const string InternalError = "INTERNAL_ERROR";
+    public const string TargetNotEditable = "TARGET_NOT_EDITABLE";
 
     // Media library and fetch guard (issue 13). Each joins All, and llm.txt's table, with the code that first raises it.
     public const string MediaUrlForbidden = "MEDIA_URL_FORBIDDEN";
@@ -63,6 +64,7 @@ public static class ErrorCodes
         PlatformSetNameTaken, PlatformSetLimitReached, PlatformSetInUse, DefaultPlatformSetProtected, IdempotencyKeyReused,
         PlanChanged, PlatformNotConfigured, ConnectFailed, ConnectExpired, SandboxFallbackRefused, InternalError,
         MediaUrlForbidden, MediaFetchFailed,
-        MediaNotFound, MediaInUse, MediaTypeMismatch, MediaTooLarge, MediaNotPublic,
+        MediaNotFound, MediaInUse, MediaTypeMismatch, MediaTooLarge,
+        TargetNotEditable, MediaNotPublic,
     ];
 }

@@ -15,6 +15,8 @@ public sealed record CreatePostCommand
     public string? IdempotencyKey { get; init; }
     public PublishPolicy? Policy { get; init; }
     public TimeSpan? Tolerance { get; init; }
+    /// <summary>An IANA time zone id results also give times in (<see cref="PostTimeZones"/>).</summary>
+    public string? TimeZone { get; init; }
 }
 
 /// <summary>
@@ -23,7 +25,11 @@ public sealed record CreatePostCommand
 /// </summary>
 public sealed record PublishPostCommand(string PostId, int? Version = null, string? PlanHash = null, string? IdempotencyKey = null);
 
-/// <summary>Null members keep their stored value; <see cref="Content"/> replaces the whole content.</summary>
+/// <summary>
+/// Null members keep their stored value; <see cref="Content"/> replaces the whole content. On a draft or scheduled post every
+/// member may change; on a partial or failed post only the content of its failed targets (and policy, tolerance, time zone):
+/// see <see cref="PostEdits"/>.
+/// </summary>
 public sealed record UpdatePostCommand
 {
     public required string PostId { get; init; }
@@ -34,14 +40,49 @@ public sealed record UpdatePostCommand
     public DateTimeOffset? ScheduledFor { get; init; }
     public PublishPolicy? Policy { get; init; }
     public TimeSpan? Tolerance { get; init; }
+    public string? TimeZone { get; init; }
 }
 
 /// <summary>
-/// A person's (or agent's) answer for a needs_reconciliation target after checking the account: it is live as
-/// <see cref="PlatformPostId"/>, or it is not there (the target becomes failed and retry_post may publish it).
+/// A person's (or agent's) answer after checking the account on the platform: a needs_reconciliation target is live as
+/// <see cref="PlatformPostId"/>, or it is not there (the target becomes failed and retry_post may publish it); or a live
+/// target was removed by hand (it becomes withdrawn). <see cref="RecordedBy"/> names who said so, for the event.
 /// </summary>
 public sealed record ResolveTargetCommand(
-    string PostId, Platform Platform, bool Published, string? PlatformPostId, string? PublicUrl, int? Version);
+    string PostId, Platform Platform, TargetResolution Outcome, string? PlatformPostId, string? PublicUrl, int? Version,
+    string? RecordedBy = null);
+
+/// <summary>resolve_target's outcomes; <see cref="TargetResolutions"/> has their wire names.</summary>
+public enum TargetResolution
+{
+    Published,
+    NotPublished,
+    WithdrawnManually,
+}
+
+public static class TargetResolutions
+{
+    public const string Published = "published";
+    public const string NotPublished = "not_published";
+    public const string WithdrawnManually = "withdrawn_manually";
+
+    public static IReadOnlyList<string> All { get; } = [Published, NotPublished, WithdrawnManually];
+
+    public static string ToWireName(this TargetResolution outcome) => outcome switch
+    {
+        TargetResolution.Published => Published,
+        TargetResolution.NotPublished => NotPublished,
+        _ => WithdrawnManually,
+    };
+
+    public static TargetResolution ParseTargetResolution(string name) => name switch
+    {
+        Published => TargetResolution.Published,
+        NotPublished => TargetResolution.NotPublished,
+        WithdrawnManually => TargetResolution.WithdrawnManually,
+        _ => throw new ArgumentException($"Unknown outcome '{name}'.", nameof(name)),
+    };
+}
 
 /// <summary>validate_post checks either a would-be post or a stored one.</summary>
 public sealed record ValidatePostCommand(CreatePostCommand? Draft, string? PostId);

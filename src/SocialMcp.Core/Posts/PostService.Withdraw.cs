@@ -21,18 +21,9 @@ public sealed partial class PostService
         PostChanges.EnsureCanMove(post, PostStatus.Withdrawn, "withdraw");
 
         var chosen = ChooseTargetsToWithdraw(targets, requested);
-        foreach (var target in chosen)
-        {
-            var account = accounts.GetValueOrDefault(target.Platform);
-            if (account is null || !withdrawal.CanWithdraw(account, target.Platform))
-            {
-                var index = requested is null ? -1 : requested.ToList().IndexOf(target.Platform);
-                throw new ConflictException(new Problem(ErrorCodes.WithdrawNotSupported,
-                    $"{target.Platform.ToWireName()} does not allow taking a post down through its API; nothing was withdrawn.",
-                    index >= 0 ? $"$.platforms[{index}]" : "$.platforms", target.Platform,
-                    $"Remove the post on {target.Platform.ToWireName()} by hand, and call withdraw_post with platforms that exclude it."));
-            }
-        }
+        var manual = chosen.Where(t => accounts.GetValueOrDefault(t.Platform) is not { } account || !withdrawal.CanWithdraw(account, t.Platform)).ToList();
+        if (manual.Count > 0)
+            throw CannotWithdrawThroughApi(manual, chosen, requested);
 
         var outcomes = new List<TargetActionOutcome>();
         foreach (var target in chosen)
@@ -77,5 +68,36 @@ public sealed partial class PostService
             chosen.Add(target);
         }
         return chosen;
+    }
+
+    /// <summary>
+    /// WITHDRAW_NOT_SUPPORTED, saying exactly what the person must do: delete the post on the platform by hand (Instagram
+    /// and TikTok have no delete in their publishing APIs: docs/platforms.md#instagram-withdraw, #tiktok-withdraw), then
+    /// record it with resolve_target; and which platforms withdraw_post can still take down.
+    /// </summary>
+    private static ConflictException CannotWithdrawThroughApi(
+        IReadOnlyList<PostTarget> manual, IReadOnlyList<PostTarget> chosen, IReadOnlyList<Platform>? requested)
+    {
+        var first = manual[0];
+        var index = requested is null ? -1 : requested.ToList().IndexOf(first.Platform);
+        var names = string.Join(", ", manual.Select(t => t.Platform.ToWireName()));
+        var steps = string.Join(" ", manual.Select(ManualSteps));
+        var rest = chosen.Where(t => !manual.Contains(t)).Select(t => t.Platform.ToWireName()).ToList();
+        return new ConflictException(new Problem(ErrorCodes.WithdrawNotSupported,
+            $"{names} cannot take a post down through {(manual.Count == 1 ? "its" : "their")} API, so a person must delete it there; "
+            + "nothing was withdrawn.",
+            index >= 0 ? $"$.platforms[{index}]" : "$.platforms", first.Platform,
+            steps + (rest.Count == 0 ? "" : $" To take down the rest, call withdraw_post with platforms [{string.Join(", ", rest)}].")));
+    }
+
+    private static string ManualSteps(PostTarget target)
+    {
+        var name = target.Platform.ToWireName();
+        var record = $"then call resolve_target with platform {name} and outcome withdrawn_manually to record it.";
+        if (target.AccountIsSandbox == true)
+            return $"{name} is a sandbox account, so nothing is live anywhere real: {record}";
+        var where = target.PublicUrl is { } url ? $"open {url}" : $"find the post (id {target.PlatformPostId ?? "unknown"}) on the account";
+        var who = target.AccountHandle is { } handle ? $" signed in as {handle}" : "";
+        return $"{name}: {where}{who}, delete the post there in the {name} app or website, {record}";
     }
 }

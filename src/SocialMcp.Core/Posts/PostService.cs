@@ -74,6 +74,7 @@ public sealed partial class PostService(
                 UpdatedAt = now,
                 Policy = command.Policy ?? PublishPolicy.Partial,
                 Tolerance = command.Tolerance,
+                TimeZone = PostTimeZones.Check(command.TimeZone),
             };
             await session.Posts.InsertAsync(post, cancellationToken);
             var targets = NewTargets(post, accounts, now);
@@ -120,10 +121,12 @@ public sealed partial class PostService(
         CheckMediaUrlsThenAsync(command.Content, () => WriteThenWakeSchedulerAsync(async session =>
         {
             var now = time.GetUtcNow();
-            var (post, _) = await PostChanges.LoadAsync(session, workspaceId, command.PostId, cancellationToken);
+            var (post, targets) = await PostChanges.LoadAsync(session, workspaceId, command.PostId, cancellationToken);
             PostChanges.EnsureVersion(post, command.Version);
+            if (post.Status is PostStatus.Partial or PostStatus.Failed)
+                return await EditFailedTargetsAsync(session, post, targets, command, now, cancellationToken);
             if (post.Status is not (PostStatus.Draft or PostStatus.Scheduled))
-                throw Problems.InvalidTransition(post.Status, "update", "draft, scheduled");
+                throw Problems.InvalidTransition(post.Status, "update", "draft, scheduled, partial (failed targets only), failed");
 
             var set = command.PlatformSetId is null
                 ? await ResolvePlatformSetAsync(session, workspaceId, post.PlatformSetId, cancellationToken)
@@ -140,6 +143,7 @@ public sealed partial class PostService(
                 Status = command.ScheduledFor is null ? post.Status : PostStatus.Scheduled,
                 Policy = command.Policy ?? post.Policy,
                 Tolerance = command.Tolerance ?? post.Tolerance,
+                TimeZone = PostTimeZones.Check(command.TimeZone) ?? post.TimeZone,
             };
             var draft = new PostDraft(updated.Content, updated.Platforms, command.ScheduledFor, updated.Status == PostStatus.Scheduled);
             validator.EnsureValid(new RuleContext(draft, accounts, now, RulePurpose.Save));
@@ -149,18 +153,67 @@ public sealed partial class PostService(
             var saved = await changes.ChangeAsync(session, post, updated, "updated", null, cancellationToken);
             // Targets of a draft or scheduled post are all pending: replacing them loses nothing.
             await session.Targets.DeleteForPostAsync(post.Id, cancellationToken);
-            var targets = NewTargets(saved, accounts, now);
-            foreach (var target in targets)
+            var fresh = NewTargets(saved, accounts, now);
+            foreach (var target in fresh)
                 await session.Targets.InsertAsync(target, cancellationToken);
-            return new PostDetails(saved, targets);
+            return new PostDetails(saved, fresh);
         }, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// update_post on a partial or failed post (<see cref="PostEdits"/>): the new content is checked for the failed platforms
+    /// only, what the other targets went out with is frozen first, and the event names the platforms and fields changed.
+    /// The targets themselves are not touched: retry_post publishes the edited content.
+    /// </summary>
+    private async Task<PostDetails> EditFailedTargetsAsync(
+        IStoreSession session, Post post, IReadOnlyList<PostTarget> targets, UpdatePostCommand command, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        PostEdits.EnsureOnlyEditableFields(post, command);
+        var editable = targets.Where(t => PostTransitions.IsEditable(post, t)).Select(t => t.Platform).ToList();
+        var content = command.Content is { } given ? (await media.ResolveAsync(session, post.WorkspaceId, given, cancellationToken)).Content : post.Content;
+        if (command.Content is not null)
+        {
+            var newContent = content;
+            PostEdits.EnsureLockedTargetsUntouched(post, targets, newContent);
+            var accounts = await PostChanges.AccountsByPlatformAsync(session, post.WorkspaceId, post.PlatformSetId, cancellationToken);
+            var draft = new PostDraft(PostEdits.OnlyFor(newContent, post, editable), editable, null);
+            validator.EnsureValid(new RuleContext(draft, accounts, now, RulePurpose.Save));
+        }
+
+        var fields = PostEdits.ChangedFields(post.Content, content, editable).ToList();
+        if (command.Policy is { } policy && policy != post.Policy) fields.Add("publishPolicy");
+        if (command.Tolerance is { } tolerance && tolerance != post.Tolerance) fields.Add("toleranceMinutes");
+        var timeZone = PostTimeZones.Check(command.TimeZone) ?? post.TimeZone;
+        if (timeZone != post.TimeZone) fields.Add("timeZone");
+
+        var updated = post with
+        {
+            Content = content,
+            PublishedContent = command.Content is null ? post.PublishedContent : PostEdits.Freeze(post, targets),
+            Policy = command.Policy ?? post.Policy,
+            Tolerance = command.Tolerance ?? post.Tolerance,
+            TimeZone = timeZone,
+        };
+        var saved = await changes.ChangeAsync(session, post, updated, "failed_targets_edited",
+            $"platforms={string.Join(",", editable.Select(p => p.ToWireName()))} fields={(fields.Count == 0 ? "none" : string.Join(",", fields))}",
+            cancellationToken);
+        return new PostDetails(saved, targets);
+    }
 
     public Task<PostDetails> ScheduleAsync(string workspaceId, string postId, DateTimeOffset scheduledFor, int? version, CancellationToken cancellationToken) =>
         ScheduleAsync(workspaceId, postId, scheduledFor, version, planHash: null, cancellationToken);
 
-    /// <summary>Schedules a post; with <paramref name="planHash"/>, only if the post still matches what validate_post checked.</summary>
     public Task<PostDetails> ScheduleAsync(
         string workspaceId, string postId, DateTimeOffset scheduledFor, int? version, string? planHash, CancellationToken cancellationToken) =>
+        ScheduleAsync(workspaceId, postId, scheduledFor, version, planHash, timeZone: null, cancellationToken);
+
+    /// <summary>
+    /// Schedules a post; with <paramref name="planHash"/>, only if the post still matches what validate_post checked; with
+    /// <paramref name="timeZone"/>, the post's time zone is set too.
+    /// </summary>
+    public Task<PostDetails> ScheduleAsync(
+        string workspaceId, string postId, DateTimeOffset scheduledFor, int? version, string? planHash, string? timeZone,
+        CancellationToken cancellationToken) =>
         WriteThenWakeSchedulerAsync(async session =>
         {
             var now = time.GetUtcNow();
@@ -168,6 +221,7 @@ public sealed partial class PostService(
             PostChanges.EnsureVersion(post, version);
             PostChanges.EnsureCanMove(post, PostStatus.Scheduled, "schedule");
             PostPlan.EnsureUnchanged(post, planHash);
+            var zone = PostTimeZones.Check(timeZone) ?? post.TimeZone;
             var accounts = await PostChanges.AccountsByPlatformAsync(session, workspaceId, post.PlatformSetId, cancellationToken);
             // A draft's library media may have been deleted since it was saved (only scheduled posts hold theirs).
             await media.ResolveAsync(session, workspaceId, post.Content, cancellationToken);
@@ -176,7 +230,7 @@ public sealed partial class PostService(
                 await quotas.EnsureScheduleCapacityAsync(session, workspaceId, cancellationToken);
             var found = await risks.AssessAsync(session, workspaceId, post.Id, post.Platforms, accounts, scheduledFor, cancellationToken);
 
-            var updated = post with { Status = PostStatus.Scheduled, ScheduledFor = scheduledFor.ToUniversalTime() };
+            var updated = post with { Status = PostStatus.Scheduled, ScheduledFor = scheduledFor.ToUniversalTime(), TimeZone = zone };
             var saved = await changes.ChangeAsync(session, post, updated, post.Status == PostStatus.Scheduled ? "rescheduled" : "scheduled",
                 $"scheduledFor={scheduledFor.ToUniversalTime():O}", cancellationToken);
             return new PostDetails(saved, targets, Risks: found);
@@ -200,12 +254,16 @@ public sealed partial class PostService(
             var now = time.GetUtcNow();
             if (command.PostId is { } postId)
             {
-                var (post, _) = await PostChanges.LoadAsync(session, workspaceId, postId, cancellationToken);
+                var (post, targets) = await PostChanges.LoadAsync(session, workspaceId, postId, cancellationToken);
                 var accounts = await PostChanges.AccountsByPlatformAsync(session, workspaceId, post.PlatformSetId, cancellationToken);
                 // A stored schedule was checked when it was set; re-check it only while it can still change.
                 var scheduledFor = post.Status == PostStatus.Scheduled ? post.ScheduledFor : null;
                 var storedMedia = await media.ResolveAsync(session, workspaceId, post.Content, cancellationToken);
-                var draft = new PostDraft(storedMedia.Content, post.Platforms, scheduledFor);
+                // After a publish, what is left to check is what retry_post would publish: the editable targets' content.
+                var editable = targets.Where(t => PostTransitions.IsEditable(post, t)).Select(t => t.Platform).ToList();
+                var draft = post.Status is PostStatus.Partial or PostStatus.Failed && editable.Count > 0
+                    ? new PostDraft(PostEdits.OnlyFor(storedMedia.Content, post, editable), editable, null)
+                    : new PostDraft(storedMedia.Content, post.Platforms, scheduledFor);
                 var postRisks = scheduledFor is { } when
                     ? await risks.AssessAsync(session, workspaceId, post.Id, post.Platforms, accounts, when, cancellationToken)
                     : [];

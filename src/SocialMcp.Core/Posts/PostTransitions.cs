@@ -15,7 +15,8 @@ public static class PostTransitions
         // Partial → Partial / Published → Published: some targets withdrawn, others still live.
         [PostStatus.Published] = [PostStatus.Published, PostStatus.Withdrawn],
         [PostStatus.Partial] = [PostStatus.Partial, PostStatus.Publishing, PostStatus.Discarded, PostStatus.Withdrawn],
-        [PostStatus.Failed] = [PostStatus.Publishing, PostStatus.Discarded],
+        // Partial → Partial and Failed → Failed are also edits of the failed targets (update_post, see PostEdits).
+        [PostStatus.Failed] = [PostStatus.Failed, PostStatus.Publishing, PostStatus.Discarded],
         [PostStatus.Discarded] = [],
         [PostStatus.Withdrawn] = [],
     };
@@ -25,6 +26,20 @@ public static class PostTransitions
     /// <summary>The statuses from which a post may move to <paramref name="to"/>, for error messages.</summary>
     public static IReadOnlyList<PostStatus> SourcesOf(PostStatus to) =>
         Allowed.Where(pair => pair.Value.Contains(to) && pair.Key != to).Select(pair => pair.Key).Order().ToList();
+
+    /// <summary>
+    /// Whether retry_post publishes this target: a failed one, or on an all_or_nothing post one that its rollback took down
+    /// (it goes up again with the rest).
+    /// </summary>
+    public static bool CanRetry(Post post, PostTarget target) =>
+        target.Status == TargetStatus.Failed
+        || (post.Policy == PublishPolicy.AllOrNothing && target.Status == TargetStatus.Withdrawn && target.PublishedAt is not null);
+
+    /// <summary>
+    /// Whether update_post may change what this target publishes: one that has not gone out (pending) or that retry_post
+    /// would publish again. Live, withdrawn and needs_reconciliation targets keep what they went out with.
+    /// </summary>
+    public static bool IsEditable(Post post, PostTarget target) => target.Status == TargetStatus.Pending || CanRetry(post, target);
 
     /// <summary>The post status that sums up its targets after a publish attempt.</summary>
     public static PostStatus Aggregate(IReadOnlyCollection<PostTarget> targets)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using SocialMcp.Core.Domain;
+using SocialMcp.Core.Errors;
 
 namespace SocialMcp.Core.Publishing;
 
@@ -82,6 +83,9 @@ public sealed record PublishOutcome
     public string? PlatformErrorCode { get; init; }
     public string? PlatformErrorMessage { get; init; }
 
+    /// <summary>The HTTP status of the platform's answer that the failure was mapped from; null when there was none.</summary>
+    public int? PlatformHttpStatus { get; init; }
+
     public static PublishOutcome Published(string platformPostId, string? publicUrl) =>
         new() { Succeeded = true, Status = TargetStatus.Published, PlatformPostId = platformPostId, PublicUrl = publicUrl };
 
@@ -95,9 +99,12 @@ public sealed record PublishOutcome
     public static PublishOutcome NeedsReconciliation(string reason) =>
         new() { Succeeded = false, Status = TargetStatus.NeedsReconciliation, ErrorMessage = reason };
 
-    /// <summary>A failure in our taxonomy; <paramref name="platformErrorCode"/>/<paramref name="platformErrorMessage"/> keep the platform's own words for the user (never a token).</summary>
+    /// <summary>
+    /// A failure in our taxonomy; <paramref name="platformErrorCode"/>, <paramref name="platformErrorMessage"/> and
+    /// <paramref name="platformHttpStatus"/> keep the platform's own answer for the user, scrubbed of anything like a credential.
+    /// </summary>
     public static PublishOutcome Failed(string errorCode, string errorMessage, DateTimeOffset? retryAfter = null,
-        string? platformErrorCode = null, string? platformErrorMessage = null) =>
+        string? platformErrorCode = null, string? platformErrorMessage = null, int? platformHttpStatus = null) =>
         new()
         {
             Succeeded = false,
@@ -105,8 +112,9 @@ public sealed record PublishOutcome
             ErrorCode = errorCode,
             ErrorMessage = errorMessage,
             RetryAfter = retryAfter,
-            PlatformErrorCode = platformErrorCode,
-            PlatformErrorMessage = platformErrorMessage,
+            PlatformErrorCode = SecretScrubber.Scrub(platformErrorCode),
+            PlatformErrorMessage = SecretScrubber.Scrub(platformErrorMessage),
+            PlatformHttpStatus = platformHttpStatus,
         };
 }
 

@@ -20,6 +20,11 @@ public sealed record PublishRequestSpec
     public bool Retry { get; init; }
     /// <summary>The scheduler's lease owner when it fires a scheduled post; null for a publish by hand (this process's identity).</summary>
     public string? LeaseOwner { get; init; }
+    /// <summary>
+    /// The scheduler's one automatic retry at a rate limit's reset (with <see cref="LeaseOwner"/>): only the rate-limited
+    /// targets go again, and a failure of this retry schedules no other.
+    /// </summary>
+    public bool Automatic { get; init; }
     public string? PlanHash { get; init; }
     public (string Key, string RequestHash)? Idempotency { get; init; }
 }
@@ -31,7 +36,11 @@ public sealed record PublishJob(PostTarget Target, Account Account);
 /// What a claim transaction decided: the post as claimed, the targets to publish, until when limits may be waited for and
 /// who holds the lease — or, for a repeated idempotency key, the post as it is now and nothing to do.
 /// </summary>
-public sealed record PublishClaim(Post Post, IReadOnlyList<PublishJob> Jobs, DateTimeOffset Deadline, string Owner, PostDetails? Replayed);
+public sealed record PublishClaim(Post Post, IReadOnlyList<PublishJob> Jobs, DateTimeOffset Deadline, string Owner, PostDetails? Replayed)
+{
+    /// <summary>The scheduler's automatic retry (<see cref="PublishRequestSpec.Automatic"/>): its failures schedule no other.</summary>
+    public bool Automatic { get; init; }
+}
 
 /// <summary>Thrown inside the scheduler's claim transaction (rolling it back) when the leased post is no longer due.</summary>
 internal sealed class NoLongerDueException : Exception;
@@ -62,19 +71,23 @@ public sealed class PublishLedger(
 
             var (post, targets) = await PostChanges.LoadAsync(session, workspaceId, spec.PostId, cancellationToken);
             // The scheduler re-checks inside this transaction: cancel_post and update_post win until a target starts.
-            if (spec.LeaseOwner is not null && (post.Status != PostStatus.Scheduled || post.ScheduledFor > now
+            if (spec.LeaseOwner is not null && (!IsDue(post, spec.Automatic, now)
                     || !await session.Posts.HoldsLeaseAsync(post.Id, spec.LeaseOwner, now, cancellationToken)))
                 throw new NoLongerDueException();
             PostChanges.EnsureVersion(post, spec.Version);
             if (spec.Retry && post.Status is not (PostStatus.Partial or PostStatus.Failed))
                 throw Problems.InvalidTransition(post.Status, "retry", "partial, failed");
+            if (!spec.Retry)
+                PublishChecks.EnsurePublishable(post, targets);
             PostChanges.EnsureCanMove(post, PostStatus.Publishing, spec.Retry ? "retry" : "publish");
             PostPlan.EnsureUnchanged(post, spec.PlanHash);
 
-            var chosen = ChooseTargetsToPublish(post, targets, spec.Requested, spec.Retry);
+            var chosen = spec.Automatic ? ChooseRateLimitedTargets(post, targets) : ChooseTargetsToPublish(post, targets, spec.Requested, spec.Retry);
             var accounts = await PostChanges.AccountsByPlatformAsync(session, workspaceId, post.PlatformSetId, cancellationToken);
             var chosenPlatforms = chosen.Select(t => t.Platform).ToList();
-            validator.EnsureValid(new RuleContext(new PostDraft(post.Content, chosenPlatforms, null), accounts, now, RulePurpose.Publish));
+            // A retry checks only its chosen platforms: the overrides of the live ones are not its business.
+            validator.EnsureValid(new RuleContext(new PostDraft(PostEdits.OnlyFor(post.Content, post, chosenPlatforms), chosenPlatforms, null),
+                accounts, now, RulePurpose.Publish));
             // A scheduled post's tolerance counts from its scheduled time; anything published by hand, from now.
             var deadline = DeadlineOf(post, post.Status == PostStatus.Scheduled && post.ScheduledFor <= now ? post.ScheduledFor.Value : now);
             if (post.Policy == PublishPolicy.AllOrNothing)
@@ -94,6 +107,8 @@ public sealed class PublishLedger(
                     ErrorMessage = null,
                     PlatformErrorCode = null,
                     PlatformErrorMessage = null,
+                    PlatformHttpStatus = null,
+                    RetryAt = null,
                     UpdatedAt = now,
                 };
                 await session.Targets.UpdateAsync(publishing, cancellationToken);
@@ -103,15 +118,33 @@ public sealed class PublishLedger(
             }
             // The lease says who is publishing: a process that dies holding it is noticed and its post recovered.
             await session.Posts.TakeLeaseAsync(post.Id, owner, now + scheduling.Value.LeaseDuration, cancellationToken);
+            // Any publish of the post supersedes a pending automatic retry; its finish decides whether another is due.
+            if (post.AutoRetryAt is not null)
+                await session.Posts.SetAutoRetryAsync(post.Id, null, cancellationToken);
             // In the claim transaction: the key exists exactly when this publish started.
             if (spec.Idempotency is { } key)
             {
                 await session.IdempotencyKeys.InsertAsync(
                     new IdempotencyRecord(workspaceId, IdempotencyKeys.PublishPost, key.Key, key.RequestHash, post.Id, now), cancellationToken);
             }
-            return new PublishClaim(saved, jobs, deadline, owner, null);
+            return new PublishClaim(saved with { AutoRetryAt = null }, jobs, deadline, owner, null) { Automatic = spec.Automatic };
         }, cancellationToken);
     }
+
+    /// <summary>
+    /// Gives up the scheduler's automatic retry of a post that could not be claimed for it (moved on, or its checks now fail):
+    /// it is not tried again by itself, the lease is released.
+    /// </summary>
+    public Task AbandonAutoRetryAsync(string postId, string leaseOwner, CancellationToken cancellationToken) =>
+        store.WriteAsync(async session =>
+        {
+            await session.Posts.SetAutoRetryAsync(postId, null, cancellationToken);
+            return await session.Posts.ReleaseLeaseAsync(postId, leaseOwner, cancellationToken);
+        }, cancellationToken);
+
+    private static bool IsDue(Post post, bool automatic, DateTimeOffset now) => automatic
+        ? post.Status is PostStatus.Partial or PostStatus.Failed && post.AutoRetryAt <= now
+        : post.Status == PostStatus.Scheduled && post.ScheduledFor <= now;
 
     /// <summary>
     /// The claim of a recovery: every target still <c>publishing</c> gets a new attempt id. Null when the post is not
@@ -164,7 +197,11 @@ public sealed class PublishLedger(
                     continue;
                 }
                 var problem = problems.FirstOrDefault(p => p.Platform == target.Platform) ?? general;
-                var done = target with { Status = TargetStatus.Failed, ErrorCode = problem?.Code, ErrorMessage = problem?.Message, UpdatedAt = now };
+                var done = target with
+                {
+                    Status = TargetStatus.Failed, ErrorCode = problem?.Code, ErrorMessage = problem?.Message,
+                    PlatformErrorCode = null, PlatformErrorMessage = null, PlatformHttpStatus = null, RetryAt = null, UpdatedAt = now,
+                };
                 await session.Targets.UpdateAsync(done, cancellationToken);
                 await changes.AppendAsync(session, saved, target.Platform, "target_failed", target.Status.ToWireName(), done.Status.ToWireName(),
                     $"error={done.ErrorCode}", cancellationToken);
@@ -184,6 +221,13 @@ public sealed class PublishLedger(
             var saved = await changes.ChangeAsync(session, current, current with { Status = final }, "publish_finished",
                 rollback is { Count: > 0 } ? $"rolledBack={string.Join(",", rollback.Where(r => r.Withdrawn).Select(r => r.Platform.ToWireName()))}" : null,
                 cancellationToken);
+            if (AutoRetryTime(claim, final, targets) is { } retryAt)
+            {
+                await session.Posts.SetAutoRetryAsync(post.Id, retryAt, cancellationToken);
+                saved = saved with { AutoRetryAt = retryAt };
+                await changes.AppendAsync(session, saved, null, "auto_retry_scheduled", final.ToWireName(), final.ToWireName(),
+                    $"at={retryAt:O} platforms={string.Join(",", RateLimited(targets).Select(t => t.Platform.ToWireName()))}", cancellationToken);
+            }
             await session.Posts.ReleaseLeaseAsync(post.Id, claim.Owner, cancellationToken);
             return new PostDetails(saved, targets, Rollback: rollback);
         }, cancellationToken);
@@ -191,14 +235,39 @@ public sealed class PublishLedger(
     public Task ReleaseLeaseAsync(string postId, string leaseOwner, CancellationToken cancellationToken) =>
         store.WriteAsync(session => session.Posts.ReleaseLeaseAsync(postId, leaseOwner, cancellationToken), cancellationToken);
 
+    /// <summary>
+    /// When the scheduler retries this publish's rate-limited targets: at the latest reset any of them was given, so one retry
+    /// serves them all. Null after the automatic retry itself (it happens once), or when no reset is known.
+    /// </summary>
+    private static DateTimeOffset? AutoRetryTime(PublishClaim claim, PostStatus final, IReadOnlyList<PostTarget> targets)
+    {
+        if (claim.Automatic || final is not (PostStatus.Partial or PostStatus.Failed))
+            return null;
+        var attempted = claim.Jobs.Select(j => j.Target.Platform).ToHashSet();
+        return RateLimited(targets).Where(t => attempted.Contains(t.Platform)).Max(t => t.RetryAt);
+    }
+
+    private static IEnumerable<PostTarget> RateLimited(IEnumerable<PostTarget> targets) =>
+        targets.Where(t => t.Status == TargetStatus.Failed && t.ErrorCode == ErrorCodes.RateLimited && t.RetryAt is not null);
+
+    /// <summary>The automatic retry's targets: the rate-limited ones (and, all_or_nothing, those its rollback took down).</summary>
+    private static List<PostTarget> ChooseRateLimitedTargets(Post post, IReadOnlyList<PostTarget> targets)
+    {
+        var limited = RateLimited(targets).ToList();
+        if (limited.Count == 0)
+            throw new NoLongerDueException();
+        return post.Policy == PublishPolicy.AllOrNothing
+            ? targets.Where(t => limited.Contains(t) || (t.Status == TargetStatus.Withdrawn && t.PublishedAt is not null)).ToList()
+            : limited;
+    }
+
     private static List<PostTarget> ChooseTargetsToPublish(Post post, IReadOnlyList<PostTarget> targets, IReadOnlyList<Platform>? requested, bool retry)
     {
         if (!retry)
             return targets.Where(t => t.Status is TargetStatus.Pending or TargetStatus.Failed).ToList();
 
         // An all_or_nothing post took its live targets down when another failed: a retry puts them up again with the rest.
-        bool Retryable(PostTarget t) => t.Status == TargetStatus.Failed
-            || (post.Policy == PublishPolicy.AllOrNothing && t.Status == TargetStatus.Withdrawn && t.PublishedAt is not null);
+        bool Retryable(PostTarget t) => PostTransitions.CanRetry(post, t);
         var retryable = targets.Where(Retryable).ToList();
         if (requested is null)
             return retryable;

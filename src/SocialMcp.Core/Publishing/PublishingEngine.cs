@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
 using SocialMcp.Core.Posts;
+using SocialMcp.Core.Scheduling;
 
 namespace SocialMcp.Core.Publishing;
 
@@ -18,7 +19,7 @@ namespace SocialMcp.Core.Publishing;
 /// </summary>
 public sealed class PublishingEngine(
     PublishLedger ledger, TargetRun targetRun, AllOrNothingRollback rollback, LeaseKeeper leases,
-    IPostChangeNotifier changeNotifier, ILogger<PublishingEngine> logger)
+    IPostChangeNotifier changeNotifier, ISchedulerSignal schedulerSignal, ILogger<PublishingEngine> logger)
 {
     /// <summary>Posts this process is publishing (steps 2–4) right now, which <see cref="RecoverAsync"/> leaves alone.</summary>
     private readonly ConcurrentDictionary<string, byte> _publishingHere = new();
@@ -62,6 +63,26 @@ public sealed class PublishingEngine(
         {
             // An all_or_nothing pre-check found a target that cannot go out in time: the same, for the same reason.
             return await FailScheduledAsync(workspaceId, postId, leaseOwner, [limit.Problem], cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// The scheduler's one automatic retry of a post's rate-limited targets at the platform's reset, through the same claim,
+    /// publish and finish as retry_post. Null (the retry given up, the lease released) when the post moved on meanwhile —
+    /// retried, discarded, withdrawn — or its publish-time checks now fail: the targets stay failed for the agent to act on.
+    /// </summary>
+    public async Task<PostDetails?> AutoRetryAsync(string workspaceId, string postId, string leaseOwner, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await PublishAsync(workspaceId, new PublishRequestSpec { PostId = postId, LeaseOwner = leaseOwner, Retry = true, Automatic = true },
+                progress: null, cancellationToken);
+        }
+        catch (Exception ex) when (ex is NoLongerDueException or SocialMcpException)
+        {
+            logger.LogInformation("Automatic retry of post {PostId} given up: {Reason}", postId, ex is SocialMcpException problem ? problem.Problem.Code : "no longer due");
+            await ledger.AbandonAutoRetryAsync(postId, leaseOwner, cancellationToken);
+            return null;
         }
     }
 
@@ -128,6 +149,9 @@ public sealed class PublishingEngine(
         var rolledBack = post.Policy == PublishPolicy.AllOrNothing ? await rollback.RollBackIfIncompleteAsync(post, cancellationToken) : null;
         var finished = await ledger.FinishAsync(claim, rolledBack, cancellationToken);
         changeNotifier.PostChanged(post.WorkspaceId, post.Id);
+        // An automatic retry is now due at the reset: the scheduler, asleep until its next known time, reads it again.
+        if (finished.Post.AutoRetryAt is not null)
+            schedulerSignal.Poke();
         return finished;
     }
 

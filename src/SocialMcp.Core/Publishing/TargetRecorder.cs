@@ -28,6 +28,8 @@ public sealed class TargetRecorder(IStore store, TimeProvider time)
                 ErrorMessage = outcome.RetryAfter is { } retryAfter ? $"{outcome.ErrorMessage} Retry after {retryAfter:O}." : outcome.ErrorMessage,
                 PlatformErrorCode = outcome.PlatformErrorCode,
                 PlatformErrorMessage = outcome.PlatformErrorMessage,
+                PlatformHttpStatus = outcome.PlatformHttpStatus,
+                RetryAt = outcome.Succeeded ? null : outcome.RetryAfter,
                 UpdatedAt = now,
                 PublishedAt = outcome.Succeeded ? now : target.PublishedAt,
             };

@@ -15,6 +15,8 @@ namespace SocialMcp.Core.Scheduling;
 /// <see cref="SchedulerSignal"/> is poked. There is no polling interval that adds lag. Each pass first takes over posts
 /// left in <c>publishing</c> by a publisher that stopped — its lease ran out, or it was a process on this machine that is
 /// gone (so a restart after a crash recovers at once) — and finishes them through <see cref="PostService.RecoverAsync"/>.
+/// The same claim also leases partial or failed posts due for their one automatic retry at a rate limit's reset
+/// (<see cref="PostService.AutoRetryAsync"/>), in time order with the scheduled ones.
 /// </summary>
 public sealed class SchedulerWorker(
     IStore store,
@@ -166,6 +168,13 @@ public sealed class SchedulerWorker(
     {
         try
         {
+            if (due.AutoRetry)
+            {
+                var retried = await posts.AutoRetryAsync(due.WorkspaceId, due.PostId, Owner, cancellationToken);
+                logger.LogInformation("Automatic retry of post {PostId} at its rate-limit reset: {Status}", due.PostId,
+                    retried?.Post.Status.ToWireName() ?? "given up (the post moved on)");
+                return;
+            }
             var fired = await posts.FireScheduledAsync(due.WorkspaceId, due.PostId, Owner, cancellationToken);
             if (fired is null)
                 logger.LogInformation("Scheduled post {PostId} was cancelled or moved before it fired; skipped", due.PostId);

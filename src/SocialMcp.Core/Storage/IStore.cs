@@ -162,7 +162,7 @@ public interface IPostRepository
     Task<int?> BumpVersionAsync(string postId, DateTimeOffset updatedAt, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Leases the oldest due scheduled post whose lease is free, has run out, or belongs to one of <paramref name="deadOwners"/>
+    /// Leases the oldest due scheduled post (or post due for its automatic retry, <see cref="DuePost.AutoRetry"/>) whose lease is free, has run out, or belongs to one of <paramref name="deadOwners"/>
     /// to <paramref name="owner"/> until <paramref name="leaseUntil"/>, atomically, so two workers never claim the same post.
     /// Null when nothing is due.
     /// </summary>
@@ -199,10 +199,19 @@ public interface IPostRepository
 
     /// <summary>Gives the post's lease up, if <paramref name="owner"/> holds it.</summary>
     Task<bool> ReleaseLeaseAsync(string postId, string owner, CancellationToken cancellationToken);
+
+    /// <summary>Sets (or, with null, clears) when the scheduler retries the post's rate-limited targets by itself.</summary>
+    Task SetAutoRetryAsync(string postId, DateTimeOffset? at, CancellationToken cancellationToken);
 }
 
-/// <summary>A scheduled post a worker has leased.</summary>
-public sealed record DuePost(string PostId, string WorkspaceId, DateTimeOffset ScheduledFor);
+/// <summary>
+/// A post a worker has leased: a scheduled post that is due, or (<see cref="AutoRetry"/>) a partial or failed post whose
+/// rate-limited targets are due for their one automatic retry (<see cref="ScheduledFor"/> is then that time).
+/// </summary>
+public sealed record DuePost(string PostId, string WorkspaceId, DateTimeOffset ScheduledFor)
+{
+    public bool AutoRetry { get; init; }
+}
 
 public sealed record DueSummary(int Count, DateTimeOffset? OldestScheduledFor);
 

@@ -19,9 +19,9 @@ public sealed record PlatformFailure(string Code, string Message, DateTimeOffset
     /// </summary>
     public bool MayHaveActed => Code == ErrorCodes.PlatformError && HttpStatus is null or >= 500;
 
-    public PublishOutcome ToPublishOutcome() => PublishOutcome.Failed(Code, Message, RetryAfter, PlatformCode, PlatformMessage);
+    public PublishOutcome ToPublishOutcome() => PublishOutcome.Failed(Code, Message, RetryAfter, PlatformCode, PlatformMessage, HttpStatus);
 
-    public WithdrawOutcome ToWithdrawOutcome() => WithdrawOutcome.Failed(Code, PlatformMessage is null ? Message : $"{Message} ({PlatformMessage})");
+    public WithdrawOutcome ToWithdrawOutcome() => WithdrawOutcome.Failed(Code, PlatformMessage is null ? Message : $"{Message} ({SecretScrubber.Scrub(PlatformMessage)})");
 
     public static PlatformFailure Transient(string platform, string? platformCode = null, string? platformMessage = null) =>
         new(ErrorCodes.PlatformError, $"{platform} is unavailable or failed; try again later.", null, platformCode, platformMessage);

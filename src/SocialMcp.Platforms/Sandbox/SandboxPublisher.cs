@@ -52,8 +52,10 @@ public sealed class SandboxPublisher(
         if (ConfiguredFailure(request.Account, "failPublish") is { } failure)
         {
             logger.LogInformation("Sandbox {Platform}: simulating {Failure} for post {PostId}", name, failure, request.PostId);
+            // Answered the way a platform's refusal is, so the agent sees the whole shape of one (platformError, nextStep).
             return PublishOutcome.Failed(failure, DescribeFailure(failure, name),
-                failure == ErrorCodes.RateLimited ? time.GetUtcNow().AddHours(1) : null);
+                failure == ErrorCodes.RateLimited ? time.GetUtcNow().AddHours(1) : null,
+                SimulatedPlatformCode, $"Simulated by the sandbox: {failure}.", SimulatedHttpStatus(failure));
         }
 
         if (_api is not null && _adapters.TryGetValue(request.Platform, out var adapter))
@@ -135,6 +137,17 @@ public sealed class SandboxPublisher(
         var code = failure.GetString();
         return code is not null && SimulatedFailures.Contains(code) ? code : ErrorCodes.PlatformError;
     }
+
+    /// <summary>The platform code a simulated failure carries in platformError.</summary>
+    public const string SimulatedPlatformCode = "sandbox_simulated";
+
+    private static int SimulatedHttpStatus(string code) => code switch
+    {
+        ErrorCodes.RateLimited => 429,
+        ErrorCodes.AuthExpired => 401,
+        ErrorCodes.MediaUploadFailed => 400,
+        _ => 500,
+    };
 
     private static string DescribeFailure(string code, string platform) => code switch
     {

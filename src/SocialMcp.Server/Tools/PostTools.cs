@@ -39,10 +39,13 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace, Bo
         publishPolicy (optional): partial (default) keeps whatever went out when some platforms fail; all_or_nothing pre-checks
         every platform and takes the ones that went out down again if another fails. toleranceMinutes (optional, 0-1440,
         default 15): how late the post may go out while the server waits for a platform's rate limit or daily cap.
+        timeZone (optional, an IANA id such as Europe/Berlin): results then also give each time in that zone (scheduledForLocal,
+        publishedAtLocal, createdAtLocal, updatedAtLocal); not an IANA id: VALIDATION_FAILED at $.timeZone.
         """)]
     public async Task<CallToolResult> CreatePost(
         ContentInput content, IReadOnlyList<string> platforms, string? platformSetId = null, DateTimeOffset? scheduledFor = null,
-        string? idempotencyKey = null, string? publishPolicy = null, int? toleranceMinutes = null, CancellationToken cancellationToken = default)
+        string? idempotencyKey = null, string? publishPolicy = null, int? toleranceMinutes = null, string? timeZone = null,
+        CancellationToken cancellationToken = default)
     {
         var details = await posts.CreateAsync(workspace.WorkspaceId,
             new CreatePostCommand
@@ -54,6 +57,7 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace, Bo
                 IdempotencyKey = idempotencyKey,
                 Policy = publishPolicy.ToPolicy(),
                 Tolerance = toleranceMinutes.ToTolerance(),
+                TimeZone = timeZone,
             }, cancellationToken);
         return ToolResults.Success(details.ToResult());
     }
@@ -61,8 +65,12 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace, Bo
     [McpServerTool(Name = "get_post", Title = "Get a post", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false)]
     [ToolAccess(Scopes.PostsRead, ToolOperation.Read)]
     [Description("""
-        Reads one post: its status, version and each platform target's status, platform post id, public URL and last error.
-        Use it to track a publish, to read the current version before update_post, or with includeEvents to see its history.
+        Reads one post: its status, version, counts of targets by state, and each platform target's status, platform post id,
+        public URL and last error: errorCode, platformError {code, message, httpStatus} as the platform gave it, and nextStep
+        {action, text} saying what to do about a failed or needs_reconciliation target (autoRetryAt: when the server retries
+        rate-limited targets by itself). Use it to track a publish, to read the current version before update_post, or with
+        includeEvents to see its history. With a post timeZone, each time is also given in it (…Local). After an edit of a
+        partial post, publishedContent shows what each live target went out with (content is then what the failed targets get).
         Errors: POST_NOT_FOUND (check the id or call list_posts).
         """)]
     public async Task<CallToolResult> GetPost(string postId, bool includeEvents = false, CancellationToken cancellationToken = default)
@@ -89,23 +97,33 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace, Bo
         return ToolResults.Success(new PostListResult(summary, page.Posts.Select(p => p.ToResult()).ToList(), page.Total, limit, offset, next));
     }
 
-    [McpServerTool(Name = "update_post", Title = "Update a draft or scheduled post", ReadOnly = false, Destructive = true, Idempotent = false, OpenWorld = false)]
+    [McpServerTool(Name = "update_post", Title = "Update a post, or the failed targets of a published one", ReadOnly = false, Destructive = true, Idempotent = false, OpenWorld = false)]
     [ToolAccess(Scopes.PostsWrite, ToolOperation.Create)]
     [Description("""
-        Changes a draft or scheduled post: pass the current version (from get_post) and any of content (replaces the whole
-        content), platforms, platformSetId, scheduledFor (schedules a draft or moves a scheduled post), publishPolicy,
-        toleranceMinutes (see create_post). Fields you omit stay.
-        The same rules as create_post apply. Errors: VERSION_CONFLICT (the post changed: get_post, then retry with its version),
-        INVALID_STATUS_TRANSITION (only draft and scheduled posts can be edited), POST_NOT_FOUND, and create_post's errors.
+        Changes a post: pass the current version (from get_post) and the fields to change; fields you omit stay.
+        Draft or scheduled post: any of content (replaces the whole content), platforms, platformSetId, scheduledFor (schedules
+        a draft or moves a scheduled post), publishPolicy, toleranceMinutes (see create_post), timeZone.
+        Partial or failed post: fixes its failed targets so retry_post can publish them. Pass content (text, media, linkUrl,
+        platformOverrides); it is checked with create_post's rules for the failed platforms only, and nothing is published
+        until you call retry_post. Live, withdrawn and needs_reconciliation targets are never touched: get_post keeps showing
+        what they went out with in publishedContent. publishPolicy, toleranceMinutes and timeZone may change too; platforms,
+        platformSetId and scheduledFor may not. The change is recorded in the post's events (failed_targets_edited: which
+        platforms, which fields).
+        Errors: VERSION_CONFLICT (the post changed: get_post, then retry with its version), INVALID_STATUS_TRANSITION (published,
+        publishing, discarded or withdrawn posts; or platforms, platformSetId, scheduledFor on a partial/failed post),
+        TARGET_NOT_EDITABLE (the content changes platformOverrides of a live, withdrawn or needs_reconciliation target, path
+        names it: leave that override as it is; or no target of the post can be edited), POST_NOT_FOUND, and create_post's errors.
         """)]
     public async Task<CallToolResult> UpdatePost(
         string postId, int version, ContentInput? content = null, IReadOnlyList<string>? platforms = null, string? platformSetId = null,
-        DateTimeOffset? scheduledFor = null, string? publishPolicy = null, int? toleranceMinutes = null, CancellationToken cancellationToken = default)
+        DateTimeOffset? scheduledFor = null, string? publishPolicy = null, int? toleranceMinutes = null, string? timeZone = null,
+        CancellationToken cancellationToken = default)
     {
-        if (content is null && platforms is null && platformSetId is null && scheduledFor is null && publishPolicy is null && toleranceMinutes is null)
+        if (content is null && platforms is null && platformSetId is null && scheduledFor is null && publishPolicy is null && toleranceMinutes is null
+            && timeZone is null)
         {
             throw new DomainValidationException([new Problem(ErrorCodes.ValidationFailed,
-                "Nothing to change: pass at least one of content, platforms, platformSetId, scheduledFor, publishPolicy, toleranceMinutes.", "$",
+                "Nothing to change: pass at least one of content, platforms, platformSetId, scheduledFor, publishPolicy, toleranceMinutes, timeZone.", "$",
                 Hint: "Add the fields you want to change.")]);
         }
         var details = await posts.UpdateAsync(workspace.WorkspaceId,
@@ -119,6 +137,7 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace, Bo
                 ScheduledFor = scheduledFor,
                 Policy = publishPolicy.ToPolicy(),
                 Tolerance = toleranceMinutes.ToTolerance(),
+                TimeZone = timeZone,
             }, cancellationToken);
         return ToolResults.Success(details.ToResult());
     }
@@ -177,15 +196,20 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace, Bo
         Publishes a draft or scheduled post now on every target platform and returns the post with each target's outcome
         (published, in_review, failed with errorCode, or needs_reconciliation: the platform could not confirm an earlier attempt,
         see resolve_target). Post status: published (all live), partial (some failed), failed (none).
-        Publishing twice is refused, so a post never goes out twice. Check first with validate_post.
+        Only draft and scheduled posts are published: any other status is refused and nothing is published, so a post never goes
+        out twice; a partial or failed post is never retried here (retry_post does that). Check first with validate_post.
         It waits up to 30 seconds (server setting Scheduling:PublishWait) and sends progress notifications per platform when you
         pass a progressToken; past that it returns the post with status publishing and stillPublishing true, and the publish goes
         on: follow it with get_post. A platform asking to wait (rate limit, daily cap) is waited for within the post's
         toleranceMinutes. An all_or_nothing post lists in rollback what was taken down again after a platform failed.
-        Errors: INVALID_STATUS_TRANSITION (not a draft or scheduled post; use retry_post for failed targets), VERSION_CONFLICT,
-        POST_NOT_FOUND, PLATFORM_NOT_CONNECTED and the content errors of create_post. Per-target failures (in the result):
-        RATE_LIMITED (wait, then retry_post), MEDIA_UPLOAD_FAILED (fix the media URL/file), AUTH_EXPIRED (the target's reconnectUrl
-        reconnects the account: give it to the person, then retry_post), PLATFORM_ERROR (retry_post later).
+        Errors: INVALID_STATUS_TRANSITION (path $.postId: not a draft or scheduled post; for a partial or failed post the hint
+        names retry_post and the failed platforms, after update_post if their content or media was refused), VERSION_CONFLICT,
+        POST_NOT_FOUND, PLATFORM_NOT_CONNECTED and the content errors of create_post. Per-target failures are in the result, not
+        errors: each failed target has errorCode, platformError {code, message, httpStatus} (the platform's own answer) and
+        nextStep {action, text}; the summary says the steps. CONTENT_REJECTED, MEDIA_UPLOAD_FAILED, DUPLICATE_CONTENT: fix it
+        with update_post, then retry_post. AUTH_EXPIRED: give the person the target's reconnectUrl, then retry_post.
+        RATE_LIMITED: the server retries the target once by itself at the reset (autoRetryAt); nothing to do. QUOTA_EXHAUSTED:
+        retry_post after retryAt. PLATFORM_ERROR: retry_post. needs_reconciliation: check the platform, then resolve_target.
         planHash (optional, from validate_post with this postId): publishes only if the post is still what you validated, else
         PLAN_CHANGED and nothing is published (validate_post again). idempotencyKey (optional, 1-200 characters): repeating the call
         with the same key and arguments returns the post as it is now (replayed true) and publishes nothing again;
@@ -212,11 +236,14 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace, Bo
         are still what you validated; otherwise PLAN_CHANGED and nothing changes (validate_post again).
         The result may list risks (the post is scheduled; these are warnings, not errors): TOKEN_EXPIRES_BEFORE_SCHEDULE (ask
         the operator to reconnect before then), PLATFORM_CAP_AT_RISK (pick another day), QUOTA_AT_RISK (pick another month).
+        timeZone (optional, IANA id): sets the post's time zone, so the result also gives scheduledForLocal and the other times
+        in it (see create_post); not an IANA id: VALIDATION_FAILED at $.timeZone.
         """)]
     public async Task<CallToolResult> SchedulePost(
-        string postId, DateTimeOffset scheduledFor, int? version = null, string? planHash = null, CancellationToken cancellationToken = default)
+        string postId, DateTimeOffset scheduledFor, int? version = null, string? planHash = null, string? timeZone = null,
+        CancellationToken cancellationToken = default)
     {
-        var details = await posts.ScheduleAsync(workspace.WorkspaceId, postId, scheduledFor, version, planHash, cancellationToken);
+        var details = await posts.ScheduleAsync(workspace.WorkspaceId, postId, scheduledFor, version, planHash, timeZone, cancellationToken);
         return ToolResults.Success(details.ToResult());
     }
 
@@ -225,9 +252,11 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace, Bo
     [Description("""
         Takes a published or partial post down from its platforms (all live targets, or only those in platforms) and marks
         those targets withdrawn; the post becomes withdrawn when nothing of it is live any more.
-        Errors: WITHDRAW_NOT_SUPPORTED (that platform's API cannot delete posts, e.g. instagram, tiktok: nothing was changed;
-        remove it by hand and call again without that platform), INVALID_STATUS_TRANSITION (nothing live, or a named target
-        is not live), VERSION_CONFLICT, POST_NOT_FOUND. Per-platform failures are listed in withdrawals.
+        Errors: WITHDRAW_NOT_SUPPORTED (that platform's API cannot delete posts: instagram, tiktok; nothing was changed. The
+        hint says what the person must do: open the post's URL signed in as the account, delete it in that platform's app or
+        website, then call resolve_target with outcome withdrawn_manually; and which platforms withdraw_post can still take
+        down), INVALID_STATUS_TRANSITION (nothing live, or a named target is not live), VERSION_CONFLICT, POST_NOT_FOUND.
+        Per-platform failures are listed in withdrawals.
         """)]
     public async Task<CallToolResult> WithdrawPost(
         string postId, IReadOnlyList<string>? platforms = null, int? version = null, CancellationToken cancellationToken = default)
@@ -241,7 +270,8 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace, Bo
     [Description("""
         Publishes again only the failed targets of a partial or failed post (all of them, or those in platforms); targets
         already live are never posted again (nor needs_reconciliation ones: resolve_target first). Returns the post with each
-        target's outcome, waiting and reporting progress like publish_post.
+        target's outcome, waiting and reporting progress like publish_post. A target that fails again carries its platformError
+        and nextStep as in publish_post. Retrying a content or media refusal without changing it (update_post) fails the same way.
         Errors: INVALID_STATUS_TRANSITION (post not partial/failed, or a named target did not fail), VERSION_CONFLICT, POST_NOT_FOUND.
         """)]
     public async Task<CallToolResult> RetryPost(
@@ -254,22 +284,31 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace, Bo
         return ToolResults.Success(await reconnectHints.AddAsync(workspaceId, details.ToResult(stillPublishing: stillPublishing), cancellationToken));
     }
 
-    [McpServerTool(Name = "resolve_target", Title = "Settle a target the platform could not confirm", ReadOnly = false, Destructive = false, Idempotent = false, OpenWorld = false)]
+    [McpServerTool(Name = "resolve_target", Title = "Record what a person found on the platform", ReadOnly = false, Destructive = false, Idempotent = false, OpenWorld = false)]
     [ToolAccess(Scopes.PostsPublish, ToolOperation.Publish)]
     [Description("""
-        Settles a needs_reconciliation target: an earlier attempt may have reached the platform, and the platform could not
-        tell whether it created the post, so the server will not publish it again by itself (that could post twice). Check the
+        Records what a person found on a platform, for one target. Calls nothing on the platform.
+        A needs_reconciliation target: an earlier attempt may have reached the platform, and the platform could not tell
+        whether it created the post, so the server will not publish it again by itself (that could post twice). Check the
         account on the platform (the target's errorMessage says what to look for), then call this with outcome published and
         the platformPostId you found, or outcome not_published (the target becomes failed; retry_post then publishes it).
-        Errors: INVALID_STATUS_TRANSITION (that target is not needs_reconciliation), VALIDATION_FAILED (published without
-        platformPostId), VERSION_CONFLICT, POST_NOT_FOUND.
+        A published or in_review target that a person deleted on the platform by hand (instagram and tiktok cannot delete
+        through their APIs, see withdraw_post): outcome withdrawn_manually; the target becomes withdrawn, the event
+        target_withdrawn_manually records who and when, and the post becomes withdrawn when nothing of it is live any more.
+        Errors: INVALID_STATUS_TRANSITION (the target is not needs_reconciliation, or for withdrawn_manually not live; the post
+        is not published/partial), VALIDATION_FAILED (published without platformPostId), VERSION_CONFLICT, POST_NOT_FOUND.
         """)]
     public async Task<CallToolResult> ResolveTarget(
         string postId, string platform, string outcome, string? platformPostId = null, string? publicUrl = null, int? version = null,
         CancellationToken cancellationToken = default)
     {
         var details = await posts.ResolveTargetAsync(workspace.WorkspaceId, new ResolveTargetCommand(postId, PlatformNames.Parse(platform),
-            outcome == "published", platformPostId, publicUrl, version), cancellationToken);
+            TargetResolutions.ParseTargetResolution(outcome), platformPostId, publicUrl, version, RecordedBy()), cancellationToken);
         return ToolResults.Success(details.ToResult());
     }
+
+    /// <summary>Who records a manual change, for its event: the API key's id (never the key), or the local operator.</summary>
+    private string RecordedBy() => workspace is CallerContext { Caller: var caller }
+        ? caller.IsLocal ? "local operator" : $"api key {caller.KeyId}"
+        : "local operator";
 }

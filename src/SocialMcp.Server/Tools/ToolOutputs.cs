@@ -29,6 +29,36 @@ public sealed record TargetResult
     public string? AttemptId { get; init; }
     /// <summary>With AUTH_EXPIRED: a fresh signed link that reconnects the target's account (omitted when the server cannot make one).</summary>
     public string? ReconnectUrl { get; init; }
+    /// <summary><see cref="UpdatedAt"/> in the post's time zone; omitted when the post has none.</summary>
+    public DateTimeOffset? UpdatedAtLocal { get; init; }
+    /// <summary><see cref="PublishedAt"/> in the post's time zone; omitted when the post has none.</summary>
+    public DateTimeOffset? PublishedAtLocal { get; init; }
+
+    /// <summary>The platform's own answer to a failed attempt, as it gave it (scrubbed of credentials); omitted when there was none.</summary>
+    public PlatformErrorResult? PlatformError { get; init; }
+
+    /// <summary>With RATE_LIMITED or QUOTA_EXHAUSTED: when the platform takes calls again, as it said.</summary>
+    public DateTimeOffset? RetryAt { get; init; }
+
+    /// <summary>On a failed or needs_reconciliation target: what to do about it (<see cref="NextSteps"/>).</summary>
+    public NextStepResult? NextStep { get; init; }
+}
+
+/// <summary>A platform's error: its own code (as text: Meta's "100" or "36000/2207004", X's "duplicate-rules"), message and HTTP status.</summary>
+public sealed record PlatformErrorResult(string? Code, string? Message, int? HttpStatus);
+
+/// <summary>What to do about a target that did not go out: <c>action</c> to branch on (llm.txt lists them), <c>text</c> to follow.</summary>
+public sealed record NextStepResult(string Action, string Text);
+
+/// <summary>How many of a post's targets are in each state, counted from the targets themselves.</summary>
+public sealed record TargetCountsResult
+{
+    public required int Live { get; init; }
+    public required int Withdrawn { get; init; }
+    public required int Failed { get; init; }
+    public required int NeedsReconciliation { get; init; }
+    public required int Pending { get; init; }
+    public required int Publishing { get; init; }
 }
 
 /// <summary>What an all_or_nothing publish did to a target that went out when another failed.</summary>
@@ -65,6 +95,23 @@ public sealed record PostResult
     public int? ToleranceMinutes { get; init; }
     public IReadOnlyList<RollbackResult>? Rollback { get; init; }
     public bool? StillPublishing { get; init; }
+
+    /// <summary>The post's IANA time zone; the *Local times are in it. Omitted (with them) when the post has none.</summary>
+    public string? TimeZone { get; init; }
+    public DateTimeOffset? ScheduledForLocal { get; init; }
+    public DateTimeOffset? CreatedAtLocal { get; init; }
+    public DateTimeOffset? UpdatedAtLocal { get; init; }
+
+    /// <summary>
+    /// After an edit of a partial or failed post: what each target the edit could not touch (live, withdrawn,
+    /// needs_reconciliation) went out with, by platform; <see cref="Content"/> is then what the failed targets get.
+    /// </summary>
+    public IReadOnlyDictionary<string, PublishedContent>? PublishedContent { get; init; }
+    /// <summary>Targets by state: what the summary counts.</summary>
+    public required TargetCountsResult Counts { get; init; }
+
+    /// <summary>When the server retries the rate-limited targets by itself, once (omitted when it will not).</summary>
+    public DateTimeOffset? AutoRetryAt { get; init; }
 }
 
 /// <summary>A risk schedule_post or validate_post reports: not an error, the call succeeded; see the Risks section of llm.txt.</summary>
@@ -126,6 +173,7 @@ internal static class OutputMapping
     public static PostResult ToResult(this PostDetails details, IReadOnlyList<PostEvent>? events = null, bool stillPublishing = false)
     {
         var (post, targets) = (details.Post, details.Targets);
+        var zone = PostTimeZones.Find(post.TimeZone);
         var summary = details.Replayed ? "Replayed for a repeated idempotencyKey; nothing new was done. " + Summarize(details) : Summarize(details);
         if (details.Risks is { Count: > 0 } risks)
             summary += $" {RisksSummary(risks)}";
@@ -147,6 +195,11 @@ internal static class OutputMapping
             UpdatedAt = post.UpdatedAt,
             Targets = targets.Select(t => new TargetResult
             {
+                PlatformError = t.PlatformErrorCode is null && t.PlatformErrorMessage is null && t.PlatformHttpStatus is null
+                    ? null
+                    : new PlatformErrorResult(t.PlatformErrorCode, t.PlatformErrorMessage, t.PlatformHttpStatus),
+                RetryAt = t.Status == TargetStatus.Failed ? t.RetryAt : null,
+                NextStep = NextSteps.For(t, post.AutoRetryAt) is { } step ? new NextStepResult(step.Action, step.Text) : null,
                 Platform = t.Platform.ToWireName(),
                 Status = t.Status.ToWireName(),
                 AccountId = t.AccountId,
@@ -160,6 +213,8 @@ internal static class OutputMapping
                 UpdatedAt = t.UpdatedAt,
                 PublishedAt = t.PublishedAt,
                 AttemptId = t.AttemptId,
+                UpdatedAtLocal = PostTimeZones.InZone(t.UpdatedAt, zone),
+                PublishedAtLocal = PostTimeZones.InZone(t.PublishedAt, zone),
             }).ToList(),
             Events = events?.Select(e => new EventResult
             {
@@ -177,8 +232,28 @@ internal static class OutputMapping
             ToleranceMinutes = post.Tolerance is { } tolerance ? (int)tolerance.TotalMinutes : null,
             Rollback = details.Rollback?.Select(r => new RollbackResult(r.Platform.ToWireName(), r.Withdrawn, r.ErrorCode, r.Message)).ToList(),
             StillPublishing = stillPublishing ? true : null,
+            TimeZone = zone is null ? null : post.TimeZone,
+            ScheduledForLocal = PostTimeZones.InZone(post.ScheduledFor, zone),
+            CreatedAtLocal = PostTimeZones.InZone(post.CreatedAt, zone),
+            UpdatedAtLocal = PostTimeZones.InZone(post.UpdatedAt, zone),
+            PublishedContent = post.PublishedContent is { Count: > 0 } frozen
+                ? frozen.Where(p => post.Platforms.Contains(p.Key)).OrderBy(p => post.Platforms.ToList().IndexOf(p.Key))
+                    .ToDictionary(p => p.Key.ToWireName(), p => p.Value)
+                : null,
+            Counts = CountsOf(targets),
+            AutoRetryAt = post.AutoRetryAt,
         };
     }
+
+    public static TargetCountsResult CountsOf(IReadOnlyCollection<PostTarget> targets) => new()
+    {
+        Live = targets.Count(t => t.Status.IsLive()),
+        Withdrawn = targets.Count(t => t.Status == TargetStatus.Withdrawn),
+        Failed = targets.Count(t => t.Status == TargetStatus.Failed),
+        NeedsReconciliation = targets.Count(t => t.Status == TargetStatus.NeedsReconciliation),
+        Pending = targets.Count(t => t.Status == TargetStatus.Pending),
+        Publishing = targets.Count(t => t.Status == TargetStatus.Publishing),
+    };
 
     private static string RollbackSummary(IReadOnlyList<RolledBackTarget> rollback)
     {
@@ -211,23 +286,76 @@ internal static class OutputMapping
     {
         var post = details.Post;
         var platforms = string.Join(", ", post.Platforms.Select(p => p.ToWireName()));
-        var failed = details.Targets.Where(t => t.Status is TargetStatus.Failed or TargetStatus.NeedsReconciliation).ToList();
-        var live = details.Targets.Count(t => t.Status.IsLive());
-        var failures = string.Join("; ", failed.Select(t => $"{t.Platform.ToWireName()}: {t.ErrorCode ?? t.Status.ToWireName()}"));
-        var unsure = failed.Any(t => t.Status == TargetStatus.NeedsReconciliation)
-            ? " A needs_reconciliation target may be live: check the platform, then resolve_target." : "";
         return post.Status switch
         {
             PostStatus.Draft => $"Draft for {platforms} (version {post.Version}).",
             PostStatus.Scheduled => $"Scheduled for {post.ScheduledFor:O} on {platforms} (version {post.Version}).",
-            PostStatus.Publishing => $"Publishing to {platforms}.",
-            PostStatus.Published => $"Published on {live} of {details.Targets.Count} platforms: {platforms}.",
-            PostStatus.Partial => $"Partly published: {live} live, {failed.Count} not ({failures}). retry_post retries the failed ones.{unsure}",
-            PostStatus.Failed => $"Publishing failed on every platform ({failures}). retry_post retries the failed ones.{unsure}",
+            PostStatus.Publishing => $"Publishing to {platforms}: {TargetStates(details.Targets)}.",
+            PostStatus.Published => $"Published: {TargetStates(details.Targets)}.{NextStepsSummary(details)}",
+            PostStatus.Partial => $"Partly published: {TargetStates(details.Targets)}.{NextStepsSummary(details)}",
+            PostStatus.Failed => $"Publishing failed: {TargetStates(details.Targets)}.{NextStepsSummary(details)}",
             PostStatus.Discarded => "Discarded; it will not be published.",
-            PostStatus.Withdrawn => "Withdrawn from every platform it was live on.",
+            PostStatus.Withdrawn => $"Withdrawn: {TargetStates(details.Targets)}.{NextStepsSummary(details)}",
             _ => post.Status.ToWireName(),
         };
+    }
+
+    // Live first, then the rest in a fixed order; failed targets name their code. Counted from the targets, never from the
+    // post's status, so a withdrawn target is never read as published.
+    private static readonly (string Label, Func<PostTarget, bool> Is)[] States =
+    [
+        ("live", t => t.Status.IsLive()),
+        ("withdrawn", t => t.Status == TargetStatus.Withdrawn),
+        ("failed", t => t.Status == TargetStatus.Failed),
+        ("needs_reconciliation", t => t.Status == TargetStatus.NeedsReconciliation),
+        ("publishing", t => t.Status == TargetStatus.Publishing),
+        ("pending", t => t.Status == TargetStatus.Pending),
+    ];
+
+    private static string TargetStates(IReadOnlyList<PostTarget> targets)
+    {
+        var parts = new List<string>();
+        foreach (var (label, isIn) in States)
+        {
+            var these = targets.Where(isIn).ToList();
+            if (these.Count == 0 && label != "live")
+                continue;
+            var names = string.Join(", ", these.Select(t => t.Status == TargetStatus.Failed && t.ErrorCode is { } code
+                ? $"{t.Platform.ToWireName()}: {code}"
+                : t.Platform.ToWireName()));
+            parts.Add(these.Count == 0 ? $"0 {label}" : $"{these.Count} {label} ({names})");
+        }
+        return string.Join(", ", parts);
+    }
+
+    /// <summary>The next step for each group of failed targets, in words (each target's <c>nextStep</c> has the whole of it).</summary>
+    private static string NextStepsSummary(PostDetails details)
+    {
+        var steps = details.Targets
+            .Select(t => (Target: t, Step: NextSteps.For(t, details.Post.AutoRetryAt)))
+            .Where(x => x.Step is not null)
+            .GroupBy(x => x.Step!.Action)
+            .Select(group =>
+            {
+                var names = string.Join(", ", group.Select(x => x.Target.Platform.ToWireName()));
+                var resetAt = group.Max(x => x.Target.RetryAt);
+                return group.Key switch
+                {
+                    NextSteps.UpdateThenRetry => $"fix {names} with update_post, then retry_post",
+                    NextSteps.ReconnectThenRetry => $"reconnect the account on {names}, then retry_post",
+                    NextSteps.FixPermissionsThenRetry => $"fix the account's permissions on {names}, then retry_post",
+                    NextSteps.ConnectAccountThenRetry => $"connect an account for {names}, then retry_post",
+                    NextSteps.ConfigurePlatformThenRetry => $"the operator configures {names}, then retry_post",
+                    NextSteps.WaitForAutoRetry when details.Post.AutoRetryAt is { } at => $"{names} is retried automatically at {at:O}; nothing to do",
+                    NextSteps.WaitForAutoRetry or NextSteps.RetryAfterReset => resetAt is { } reset
+                        ? $"retry_post {names} after {reset:O}"
+                        : $"retry_post {names} later",
+                    NextSteps.ResolveTarget => $"{names} may be live: check the platform, then resolve_target",
+                    _ => $"retry_post {names}",
+                };
+            })
+            .ToList();
+        return steps.Count == 0 ? "" : $" Next: {string.Join("; ", steps)} (see targets[].nextStep).";
     }
 
     public static ValidationResultDto ToResult(this PostValidation validation)

@@ -11,7 +11,8 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
         """
         p.id AS Id, p.workspace_id AS WorkspaceId, p.platform_set_id AS PlatformSetId, p.status AS Status, p.content AS Content,
         p.platforms AS Platforms, p.scheduled_for AS ScheduledFor, p.version AS Version, p.created_at AS CreatedAt, p.updated_at AS UpdatedAt,
-        p.publish_policy AS PublishPolicy, p.tolerance_seconds AS ToleranceSeconds
+        p.publish_policy AS PublishPolicy, p.tolerance_seconds AS ToleranceSeconds, p.time_zone AS TimeZone,
+        p.published_content AS PublishedContent, p.auto_retry_at AS AutoRetryAt
         """;
 
     // Shared by ListAsync and CountAsync so the page and the total always agree.
@@ -77,9 +78,9 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
         db.Connection.ExecuteAsync(Command(db,
             """
             INSERT INTO posts (id, workspace_id, platform_set_id, status, content, platforms, scheduled_for, version, created_at, updated_at,
-                               publish_policy, tolerance_seconds)
+                               publish_policy, tolerance_seconds, time_zone, published_content)
             VALUES (@Id, @WorkspaceId, @PlatformSetId, @Status, @Content, @Platforms, @ScheduledFor, @Version, @CreatedAt, @UpdatedAt,
-                    @PublishPolicy, @ToleranceSeconds);
+                    @PublishPolicy, @ToleranceSeconds, @TimeZone, @PublishedContent);
             """,
             Parameters(post), cancellationToken));
 
@@ -89,7 +90,8 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
             UPDATE posts
             SET platform_set_id = @PlatformSetId, status = @Status, content = @Content, platforms = @Platforms,
                 scheduled_for = @ScheduledFor, version = @Version, updated_at = @UpdatedAt,
-                publish_policy = @PublishPolicy, tolerance_seconds = @ToleranceSeconds
+                publish_policy = @PublishPolicy, tolerance_seconds = @ToleranceSeconds, time_zone = @TimeZone,
+                published_content = @PublishedContent
             WHERE id = @Id AND workspace_id = @WorkspaceId AND version = @ExpectedVersion;
             """,
             new DynamicParameters(Parameters(post)).Also(p => p.Add("ExpectedVersion", expectedVersion)), cancellationToken)) == 1;
@@ -103,18 +105,29 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
         IReadOnlyCollection<string>? deadOwners = null)
     {
         // One statement: the sub-select and the update are atomic, so two workers on one file never claim the same post.
+        // Automatic retries (a rate limit's reset) queue with scheduled posts by their time; each side is read through its own
+        // index, oldest first, and only the older of the two heads is taken. "+status" keeps SQLite on the small partial index
+        // of waiting retries rather than the status index, which would read every partial and failed post.
         var row = await db.Connection.QuerySingleOrDefaultAsync<DueRow>(Command(db,
             """
             UPDATE posts SET lease_owner = @owner, lease_expires_at = @leaseUntil
-            WHERE id = (SELECT id FROM posts
-                        WHERE status = 'scheduled' AND scheduled_for <= @now
-                          AND (lease_expires_at IS NULL OR lease_expires_at <= @now OR lease_owner IN @deadOwners)
-                        ORDER BY scheduled_for, id LIMIT 1)
-            RETURNING id AS PostId, workspace_id AS WorkspaceId, scheduled_for AS ScheduledFor;
+            WHERE id = (SELECT id FROM (
+                            SELECT * FROM (SELECT id, scheduled_for AS due FROM posts
+                                           WHERE status = 'scheduled' AND scheduled_for <= @now
+                                             AND (lease_expires_at IS NULL OR lease_expires_at <= @now OR lease_owner IN @deadOwners)
+                                           ORDER BY scheduled_for, id LIMIT 1)
+                            UNION ALL
+                            SELECT * FROM (SELECT id, auto_retry_at AS due FROM posts
+                                           WHERE auto_retry_at IS NOT NULL AND auto_retry_at <= @now AND +status IN ('partial', 'failed')
+                                             AND (lease_expires_at IS NULL OR lease_expires_at <= @now OR lease_owner IN @deadOwners)
+                                           ORDER BY auto_retry_at, id LIMIT 1))
+                        ORDER BY due, id LIMIT 1)
+            RETURNING id AS PostId, workspace_id AS WorkspaceId, COALESCE(scheduled_for, auto_retry_at) AS ScheduledFor,
+                      status <> 'scheduled' AS AutoRetry;
             """,
             new { owner, now = Time(now), leaseUntil = Time(leaseUntil), deadOwners = deadOwners is { Count: > 0 } ? deadOwners.ToArray() : [""] },
             cancellationToken));
-        return row is null ? null : new DuePost(row.PostId, row.WorkspaceId, ParseTime(row.ScheduledFor));
+        return row is null ? null : new DuePost(row.PostId, row.WorkspaceId, ParseTime(row.ScheduledFor)) { AutoRetry = row.AutoRetry };
     }
 
     public async Task<DateTimeOffset?> NextDueAtAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
@@ -124,7 +137,10 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
                 SELECT CASE WHEN lease_expires_at > @now THEN max(scheduled_for, lease_expires_at) ELSE scheduled_for END AS at
                 FROM posts WHERE status = 'scheduled' AND scheduled_for IS NOT NULL
                 UNION ALL
-                SELECT COALESCE(lease_expires_at, @now) FROM posts WHERE status = 'publishing');
+                SELECT COALESCE(lease_expires_at, @now) FROM posts WHERE status = 'publishing'
+                UNION ALL
+                SELECT CASE WHEN lease_expires_at > @now THEN max(auto_retry_at, lease_expires_at) ELSE auto_retry_at END
+                FROM posts WHERE auto_retry_at IS NOT NULL AND +status IN ('partial', 'failed'));
             """,
             new { now = Time(now) }, cancellationToken)));
 
@@ -160,7 +176,7 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
         (await db.Connection.QueryAsync<string>(Command(db,
             """
             SELECT DISTINCT lease_owner FROM posts
-            WHERE status IN ('scheduled', 'publishing') AND lease_owner IS NOT NULL AND lease_expires_at > @now;
+            WHERE (status IN ('scheduled', 'publishing') OR auto_retry_at IS NOT NULL) AND lease_owner IS NOT NULL AND lease_expires_at > @now;
             """,
             new { now = Time(now) }, cancellationToken))).ToList();
 
@@ -182,11 +198,16 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
         return row is null ? null : new DuePost(row.PostId, row.WorkspaceId, ParseTime(row.ScheduledFor));
     }
 
+    public Task SetAutoRetryAsync(string postId, DateTimeOffset? at, CancellationToken cancellationToken) =>
+        db.Connection.ExecuteAsync(Command(db,
+            "UPDATE posts SET auto_retry_at = @at WHERE id = @postId;", new { postId, at = Time(at) }, cancellationToken));
+
     private sealed class DueRow
     {
         public string PostId { get; init; } = "";
         public string WorkspaceId { get; init; } = "";
         public string ScheduledFor { get; init; } = "";
+        public bool AutoRetry { get; init; }
     }
 
     private sealed class SummaryRow
@@ -218,6 +239,8 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
         UpdatedAt = Time(post.UpdatedAt),
         PublishPolicy = post.Policy.ToWireName(),
         ToleranceSeconds = post.Tolerance is { } tolerance ? (long?)tolerance.TotalSeconds : null,
+        post.TimeZone,
+        PublishedContent = post.PublishedContent is null ? null : Json(post.PublishedContent),
     };
 
     private sealed class PostRow
@@ -234,6 +257,9 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
         public string UpdatedAt { get; init; } = "";
         public string PublishPolicy { get; init; } = PublishPolicyNames.Partial;
         public long? ToleranceSeconds { get; init; }
+        public string? TimeZone { get; init; }
+        public string? PublishedContent { get; init; }
+        public string? AutoRetryAt { get; init; }
 
         public Post ToDomain() => new Post
         {
@@ -249,6 +275,9 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
             UpdatedAt = ParseTime(UpdatedAt),
             Policy = PublishPolicyNames.ParsePublishPolicy(PublishPolicy),
             Tolerance = ToleranceSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+            TimeZone = TimeZone,
+            PublishedContent = PublishedContent is null ? null : FromJson<Dictionary<Platform, PublishedContent>>(PublishedContent),
+            AutoRetryAt = ParseOptionalTime(AutoRetryAt),
         };
     }
 }
@@ -271,6 +300,7 @@ internal sealed class PostTargetRepository(DbContext db) : IPostTargetRepository
         t.public_url AS PublicUrl, t.error_code AS ErrorCode, t.error_message AS ErrorMessage, t.attempt_count AS AttemptCount,
         t.created_at AS CreatedAt, t.updated_at AS UpdatedAt, t.published_at AS PublishedAt,
         t.platform_error_code AS PlatformErrorCode, t.platform_error_message AS PlatformErrorMessage, t.attempt_id AS AttemptId,
+        t.platform_http_status AS PlatformHttpStatus, t.retry_at AS RetryAt,
         a.handle AS AccountHandle, a.is_sandbox AS AccountIsSandbox
         """;
 
@@ -295,9 +325,11 @@ internal sealed class PostTargetRepository(DbContext db) : IPostTargetRepository
         db.Connection.ExecuteAsync(Command(db,
             """
             INSERT INTO post_targets (post_id, platform, account_id, status, platform_post_id, public_url, error_code, error_message,
-                                      attempt_count, created_at, updated_at, published_at, platform_error_code, platform_error_message, attempt_id)
+                                      attempt_count, created_at, updated_at, published_at, platform_error_code, platform_error_message, attempt_id,
+                                      platform_http_status, retry_at)
             VALUES (@PostId, @Platform, @AccountId, @Status, @PlatformPostId, @PublicUrl, @ErrorCode, @ErrorMessage,
-                    @AttemptCount, @CreatedAt, @UpdatedAt, @PublishedAt, @PlatformErrorCode, @PlatformErrorMessage, @AttemptId);
+                    @AttemptCount, @CreatedAt, @UpdatedAt, @PublishedAt, @PlatformErrorCode, @PlatformErrorMessage, @AttemptId,
+                    @PlatformHttpStatus, @RetryAt);
             """,
             Parameters(target), cancellationToken));
 
@@ -308,7 +340,8 @@ internal sealed class PostTargetRepository(DbContext db) : IPostTargetRepository
             SET account_id = @AccountId, status = @Status, platform_post_id = @PlatformPostId, public_url = @PublicUrl,
                 error_code = @ErrorCode, error_message = @ErrorMessage, attempt_count = @AttemptCount,
                 updated_at = @UpdatedAt, published_at = @PublishedAt,
-                platform_error_code = @PlatformErrorCode, platform_error_message = @PlatformErrorMessage, attempt_id = @AttemptId
+                platform_error_code = @PlatformErrorCode, platform_error_message = @PlatformErrorMessage, attempt_id = @AttemptId,
+                platform_http_status = @PlatformHttpStatus, retry_at = @RetryAt
             WHERE post_id = @PostId AND platform = @Platform;
             """,
             Parameters(target), cancellationToken));
@@ -342,6 +375,8 @@ internal sealed class PostTargetRepository(DbContext db) : IPostTargetRepository
         target.PlatformErrorCode,
         target.PlatformErrorMessage,
         target.AttemptId,
+        target.PlatformHttpStatus,
+        RetryAt = Time(target.RetryAt),
     };
 
     private sealed class TargetRow
@@ -361,6 +396,8 @@ internal sealed class PostTargetRepository(DbContext db) : IPostTargetRepository
         public string? PlatformErrorCode { get; init; }
         public string? PlatformErrorMessage { get; init; }
         public string? AttemptId { get; init; }
+        public long? PlatformHttpStatus { get; init; }
+        public string? RetryAt { get; init; }
         public string? AccountHandle { get; init; }
         public long? AccountIsSandbox { get; init; }
 
@@ -383,6 +420,8 @@ internal sealed class PostTargetRepository(DbContext db) : IPostTargetRepository
             PlatformErrorCode = PlatformErrorCode,
             PlatformErrorMessage = PlatformErrorMessage,
             AttemptId = AttemptId,
+            PlatformHttpStatus = PlatformHttpStatus is { } status ? (int)status : null,
+            RetryAt = ParseOptionalTime(RetryAt),
         };
     }
 }

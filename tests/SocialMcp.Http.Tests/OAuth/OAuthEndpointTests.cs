@@ -281,6 +281,7 @@ public sealed class OAuthEndpointTests : IAsyncLifetime
             CreatedAt = now,
             UpdatedAt = now,
             Targets = [new TargetResult { Platform = "x", Status = "failed", AccountId = account.Id, Sandbox = false, ErrorCode = ErrorCodes.AuthExpired, Attempts = 1, UpdatedAt = now }],
+            Counts = new TargetCountsResult { Live = 0, Withdrawn = 0, Failed = 1, NeedsReconciliation = 0, Pending = 0, Publishing = 0 },
         };
 
         var hinted = await _server.Services.GetRequiredService<ReconnectHints>().AddAsync(LocalWorkspace.Id, result, Ct);

@@ -13,7 +13,7 @@ public sealed class PostTransitionsTests
         (PostStatus.Publishing, PostStatus.Published), (PostStatus.Publishing, PostStatus.Partial), (PostStatus.Publishing, PostStatus.Failed),
         (PostStatus.Published, PostStatus.Published), (PostStatus.Published, PostStatus.Withdrawn),
         (PostStatus.Partial, PostStatus.Partial), (PostStatus.Partial, PostStatus.Publishing), (PostStatus.Partial, PostStatus.Discarded), (PostStatus.Partial, PostStatus.Withdrawn),
-        (PostStatus.Failed, PostStatus.Publishing), (PostStatus.Failed, PostStatus.Discarded),
+        (PostStatus.Failed, PostStatus.Failed), (PostStatus.Failed, PostStatus.Publishing), (PostStatus.Failed, PostStatus.Discarded),
     ];
 
     public static TheoryData<PostStatus, PostStatus> AllPairs()

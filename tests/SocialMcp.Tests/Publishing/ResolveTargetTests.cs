@@ -41,7 +41,7 @@ public sealed class ResolveTargetTests
         await using var _ = services;
 
         var resolved = await posts.ResolveTargetAsync(Ws,
-            new ResolveTargetCommand(id, Platform.Threads, Published: true, "1790000000000001", "https://www.threads.net/@tester/post/abc", null), Ct);
+            new ResolveTargetCommand(id, Platform.Threads, TargetResolution.Published, "1790000000000001", "https://www.threads.net/@tester/post/abc", null), Ct);
 
         var threads = resolved.Targets.Single(t => t.Platform == Platform.Threads);
         Assert.Equal(TargetStatus.Published, threads.Status);
@@ -59,7 +59,7 @@ public sealed class ResolveTargetTests
         var (services, posts, id) = await UnsureThreadsAsync();
         await using var _ = services;
 
-        var resolved = await posts.ResolveTargetAsync(Ws, new ResolveTargetCommand(id, Platform.Threads, Published: false, null, null, null), Ct);
+        var resolved = await posts.ResolveTargetAsync(Ws, new ResolveTargetCommand(id, Platform.Threads, TargetResolution.NotPublished, null, null, null), Ct);
         var threads = resolved.Targets.Single(t => t.Platform == Platform.Threads);
         Assert.Equal(TargetStatus.Failed, threads.Status);
         Assert.Equal(ErrorCodes.PlatformError, threads.ErrorCode);
@@ -79,7 +79,7 @@ public sealed class ResolveTargetTests
         var before = await posts.GetAsync(Ws, id, Ct);
 
         var refused = await Assert.ThrowsAsync<DomainValidationException>(() =>
-            posts.ResolveTargetAsync(Ws, new ResolveTargetCommand(id, Platform.Threads, Published: true, " ", null, null), Ct));
+            posts.ResolveTargetAsync(Ws, new ResolveTargetCommand(id, Platform.Threads, TargetResolution.Published, " ", null, null), Ct));
 
         var problem = Assert.Single(refused.Problems);
         Assert.Equal(ErrorCodes.ValidationFailed, problem.Code);
@@ -97,7 +97,7 @@ public sealed class ResolveTargetTests
         var before = await posts.GetAsync(Ws, id, Ct);
 
         var refused = await Assert.ThrowsAsync<ConflictException>(() =>
-            posts.ResolveTargetAsync(Ws, new ResolveTargetCommand(id, platform, Published: false, null, null, null), Ct));
+            posts.ResolveTargetAsync(Ws, new ResolveTargetCommand(id, platform, TargetResolution.NotPublished, null, null, null), Ct));
 
         Assert.Equal(ErrorCodes.InvalidStatusTransition, refused.Problem.Code);
         Assert.Equal("$.platform", refused.Problem.Path);
@@ -111,7 +111,7 @@ public sealed class ResolveTargetTests
         await using var _ = services;
 
         var refused = await Assert.ThrowsAsync<ConflictException>(() =>
-            posts.ResolveTargetAsync(Ws, new ResolveTargetCommand(id, Platform.Threads, Published: false, null, null, Version: 1), Ct));
+            posts.ResolveTargetAsync(Ws, new ResolveTargetCommand(id, Platform.Threads, TargetResolution.NotPublished, null, null, Version: 1), Ct));
 
         Assert.Equal(ErrorCodes.VersionConflict, refused.Problem.Code);
     }

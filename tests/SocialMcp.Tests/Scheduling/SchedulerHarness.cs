@@ -74,7 +74,8 @@ public sealed class SchedulerHarness : IAsyncDisposable
     {
         var directory = Path.Combine(Path.GetTempPath(), "socialmcp-scheduler-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
-        var harness = new SchedulerHarness(Path.Combine(directory, "test.db"), new FakeTimeProvider(Start), ownsDirectory: true, settings);
+        // Watched, so a test can wait until the worker has started its sleep before it moves the clock.
+        var harness = new SchedulerHarness(Path.Combine(directory, "test.db"), new WatchedFakeTimeProvider(Start), ownsDirectory: true, settings);
         await harness.Get<MigrationRunner>().ApplyAsync(CancellationToken.None);
         await harness.Get<LocalWorkspace>().EnsureCreatedAsync(CancellationToken.None);
         return harness;
