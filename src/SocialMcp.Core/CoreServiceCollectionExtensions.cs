@@ -43,6 +43,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<IPostRule, MixedMediaRule>();
         services.AddSingleton<IPostRule, MediaCountRule>();
         services.AddSingleton<IPostRule, MediaFormatRule>();
+        services.AddSingleton<IPostRule, LibraryMediaPublicRule>();
         services.AddSingleton<IPostRule, PlacementRule>();
         services.AddSingleton<IPostRule, TikTokRules>();
         services.AddSingleton<IPostRule, YouTubeRules>();
@@ -64,6 +65,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<PublishingEngine>();
         services.AddSingleton<PublishLedger>();
         services.AddSingleton<TargetRun>();
+        services.AddSingleton<TargetMedia>();
         services.AddSingleton<TargetRecorder>();
         services.AddSingleton<DailyCaps>();
         services.AddSingleton<LimitWaiter>();

@@ -45,6 +45,9 @@ public sealed class EmulatorState(TimeProvider time)
     /// </summary>
     public bool AcceptSandboxTokens { get; set; }
 
+    /// <summary>Every media file a platform accepted (uploaded or pulled), with its SHA-256 (docs/emulator.md#media).</summary>
+    public ConcurrentQueue<ReceivedMedia> ReceivedMedia { get; } = new();
+
     /// <summary>The live token presented, or null when unknown, for another platform, or expired.</summary>
     public EmulatorToken? Authenticate(Platform platform, string? presented)
     {

@@ -11,6 +11,9 @@ public sealed class AfterPublishEndToEndTests(ServerFixture fixture) : IClassFix
 {
     private ServerProcess Server => fixture.Server;
 
+    /// <summary>Arguments whose media URLs (written as <c>https://media.test/{file}</c>) point at the loopback media host: X and LinkedIn fetch them.</summary>
+    private string WithMedia(string arguments) => arguments.Replace("https://media.test/", fixture.Media.BaseAddress.AbsoluteUri, StringComparison.Ordinal);
+
     private Task SetSandboxFailureAsync(string platform, string? code) =>
         Server.ExecuteSqlAsync("UPDATE accounts SET metadata = @metadata WHERE workspace_id = 'local' AND platform = @platform;",
             new { platform, metadata = code is null ? "{}" : JsonSerializer.Serialize(new { sandbox = new { failPublish = code } }) });
@@ -24,10 +27,10 @@ public sealed class AfterPublishEndToEndTests(ServerFixture fixture) : IClassFix
         await SetSandboxFailureAsync("linkedin", "MEDIA_UPLOAD_FAILED");
         try
         {
-            var created = await Server.CallOkAsync("create_post", """
-                {"content": {"text": "Spring release", "media": [{"url": "https://example.com/a.jpg", "type": "image", "mimeType": "image/jpeg"}]},
+            var created = await Server.CallOkAsync("create_post", WithMedia("""
+                {"content": {"text": "Spring release", "media": [{"url": "https://media.test/a.jpg", "type": "image", "mimeType": "image/jpeg"}]},
                  "platforms": ["threads", "linkedin"], "timeZone": "Europe/Berlin"}
-                """);
+                """));
             var id = created.GetProperty("id").GetString()!;
             var partial = await Server.CallOkAsync("publish_post", $$"""{"postId": "{{id}}"}""");
             Assert.Equal("partial", partial.GetProperty("status").GetString());
@@ -43,10 +46,10 @@ public sealed class AfterPublishEndToEndTests(ServerFixture fixture) : IClassFix
             await Server.CallFailingAsync("update_post",
                 $$$"""{"postId": "{{{id}}}", "version": {{{version}}}, "content": {"text": "Spring release", "platformOverrides": {"threads": {"text": "Changed"} } } }""",
                 "TARGET_NOT_EDITABLE", "$.content.platformOverrides.threads");
-            var edited = await Server.CallOkAsync("update_post", $$$"""
+            var edited = await Server.CallOkAsync("update_post", WithMedia($$$"""
                 {"postId": "{{{id}}}", "version": {{{version}}},
-                 "content": {"text": "Spring release, now with a smaller image", "media": [{"url": "https://example.com/a-small.jpg", "type": "image", "mimeType": "image/jpeg"}]}}
-                """);
+                 "content": {"text": "Spring release, now with a smaller image", "media": [{"url": "https://media.test/a-small.jpg", "type": "image", "mimeType": "image/jpeg"}]}}
+                """));
             Assert.Equal("partial", edited.GetProperty("status").GetString());
             Assert.Equal("Spring release", edited.GetProperty("publishedContent").GetProperty("threads").GetProperty("text").GetString());
 
@@ -72,10 +75,10 @@ public sealed class AfterPublishEndToEndTests(ServerFixture fixture) : IClassFix
     [Fact]
     public async Task InstagramRemovedByHand_IsRecordedWithResolveTarget()
     {
-        var created = await Server.CallOkAsync("create_post", """
-            {"content": {"text": "Hello", "media": [{"url": "https://example.com/a.jpg", "type": "image", "mimeType": "image/jpeg"}]},
+        var created = await Server.CallOkAsync("create_post", WithMedia("""
+            {"content": {"text": "Hello", "media": [{"url": "https://media.test/a.jpg", "type": "image", "mimeType": "image/jpeg"}]},
              "platforms": ["x", "instagram"]}
-            """);
+            """));
         var id = created.GetProperty("id").GetString()!;
         await Server.CallOkAsync("publish_post", $$"""{"postId": "{{id}}"}""");
 

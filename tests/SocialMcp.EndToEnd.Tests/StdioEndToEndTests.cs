@@ -6,15 +6,29 @@ public sealed class ServerFixture : IAsyncLifetime
 {
     public ServerProcess Server { get; private set; } = null!;
 
-    public async Task InitializeAsync() => Server = await ServerProcess.StartAsync();
+    /// <summary>Where posts' media live: the sandbox fetches media like a real account, so they must exist (on loopback).</summary>
+    public LoopbackMediaHost Media { get; private set; } = null!;
 
-    public async Task DisposeAsync() => await Server.DisposeAsync();
+    public async Task InitializeAsync()
+    {
+        Media = await LoopbackMediaHost.StartAsync();
+        Server = await ServerProcess.StartAsync(new Dictionary<string, string?>(LoopbackMediaHost.ServerEnvironment));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        await Media.DisposeAsync();
+    }
 }
 
 /// <summary>The built server process driven over stdio by the C# SDK client.</summary>
 public sealed class StdioEndToEndTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
     private ServerProcess Server => fixture.Server;
+
+    /// <summary>Arguments whose media URLs (written as <c>https://media.test/{file}</c>) point at the loopback media host.</summary>
+    private string WithMedia(string arguments) => arguments.Replace("https://media.test/", fixture.Media.BaseAddress.AbsoluteUri, StringComparison.Ordinal);
 
     private static string FutureTime(TimeSpan ahead) => DateTimeOffset.UtcNow.Add(ahead).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
 
@@ -45,11 +59,11 @@ public sealed class StdioEndToEndTests(ServerFixture fixture) : IClassFixture<Se
         Assert.Equal("Sandbox", set.GetProperty("name").GetString());
         Assert.True(set.GetProperty("isDefault").GetBoolean());
 
-        var created = await Server.CallOkAsync("create_post", """
-            {"content": {"text": "Launch day!", "media": [{"url": "https://example.com/a.jpg", "type": "image", "mimeType": "image/jpeg"}],
+        var created = await Server.CallOkAsync("create_post", WithMedia("""
+            {"content": {"text": "Launch day!", "media": [{"url": "https://media.test/a.jpg", "type": "image", "mimeType": "image/jpeg"}],
                          "platformOverrides": {"x": {"text": "Launch day! #ship"}}},
              "platforms": ["x", "linkedin", "threads"]}
-            """);
+            """));
         var id = created.GetProperty("id").GetString()!;
         Assert.Equal("draft", created.GetProperty("status").GetString());
         Assert.Equal(1, created.GetProperty("version").GetInt32());
@@ -191,11 +205,11 @@ public sealed class StdioEndToEndTests(ServerFixture fixture) : IClassFixture<Se
     public async Task WithdrawFromTikTok_IsWithdrawNotSupported()
     {
         // tiktok takes no text-only posts and needs the creator's privacyLevel.
-        var created = await Server.CallOkAsync("create_post", """
-            {"content": {"text": "Hello", "media": [{"url": "https://example.com/v.mp4", "type": "video", "mimeType": "video/mp4"}],
+        var created = await Server.CallOkAsync("create_post", WithMedia("""
+            {"content": {"text": "Hello", "media": [{"url": "https://media.test/v.mp4", "type": "video", "mimeType": "video/mp4"}],
                          "platformOverrides": {"tiktok": {"settings": {"privacyLevel": "SELF_ONLY"}}}},
              "platforms": ["x", "tiktok"]}
-            """);
+            """));
         var id = created.GetProperty("id").GetString()!;
         await Server.CallOkAsync("publish_post", $$"""{"postId": "{{id}}"}""");
 
@@ -217,11 +231,11 @@ public sealed class StdioEndToEndTests(ServerFixture fixture) : IClassFixture<Se
         // amazon takes exactly one image; youtube exactly one video and a title.
         var content = platform switch
         {
-            "amazon" => """{"text": "Hello", "media": [{"url": "https://example.com/a.jpg", "type": "image", "mimeType": "image/jpeg"}]}""",
-            "youtube" => """{"text": "Hello", "media": [{"url": "https://example.com/v.mp4", "type": "video", "mimeType": "video/mp4"}], "platformOverrides": {"youtube": {"settings": {"title": "Hello"}}}}""",
+            "amazon" => """{"text": "Hello", "media": [{"url": "https://media.test/a.jpg", "type": "image", "mimeType": "image/jpeg"}]}""",
+            "youtube" => """{"text": "Hello", "media": [{"url": "https://media.test/v.mp4", "type": "video", "mimeType": "video/mp4"}], "platformOverrides": {"youtube": {"settings": {"title": "Hello"}}}}""",
             _ => """{"text": "Hello"}""",
         };
-        var created = await Server.CallOkAsync("create_post", $$"""{"content": {{content}}, "platforms": ["threads", "{{platform}}"]}""");
+        var created = await Server.CallOkAsync("create_post", WithMedia($$"""{"content": {{content}}, "platforms": ["threads", "{{platform}}"]}"""));
         var id = created.GetProperty("id").GetString()!;
 
         var partial = await Server.CallOkAsync("publish_post", $$"""{"postId": "{{id}}"}""");

@@ -52,6 +52,7 @@ public static class ErrorCodes
     public const string MediaInUse = "MEDIA_IN_USE";
     public const string MediaTypeMismatch = "MEDIA_TYPE_MISMATCH";
     public const string MediaTooLarge = "MEDIA_TOO_LARGE";
+    public const string MediaNotPublic = "MEDIA_NOT_PUBLIC";
 
     public static IReadOnlyList<string> All { get; } =
     [
@@ -64,6 +65,6 @@ public static class ErrorCodes
         PlanChanged, PlatformNotConfigured, ConnectFailed, ConnectExpired, SandboxFallbackRefused, InternalError,
         MediaUrlForbidden, MediaFetchFailed,
         MediaNotFound, MediaInUse, MediaTypeMismatch, MediaTooLarge,
-        TargetNotEditable,
+        TargetNotEditable, MediaNotPublic,
     ];
 }

@@ -10,7 +10,7 @@ namespace SocialMcp.Core.Publishing;
 /// <summary>Step 2 of the ledger for one claimed target: publish it through its platform, waiting for limits, and record the outcome.</summary>
 public sealed class TargetRun(
     IPublisherResolver publishers, PublishConcurrency concurrency, DailyCaps caps, LimitWaiter waiter, TargetRecorder recorder,
-    IAccountTokenRefresher refresher, ILogger<TargetRun> logger)
+    IAccountTokenRefresher refresher, TargetMedia mediaStep, ILogger<TargetRun> logger)
 {
     /// <summary>
     /// Publishes one target, waiting (outside its concurrency slot) for the account's daily cap, the platform's rate-limit
@@ -22,11 +22,15 @@ public sealed class TargetRun(
     {
         PublishOutcome outcome;
         var reconnectRequired = false;
+        // Media are fetched, probed and opened before the platform slot: a slow URL holds nothing others share.
+        await using var media = await mediaStep.PrepareAsync(post, target.Platform, account, cancellationToken);
+        if (media.Failure is { } refused)
+            return await recorder.RecordOutcomeAsync(post, target, account, refused, cancellationToken);
         for (var waits = 0; ; waits++)
         {
             DateTimeOffset? resetAt;
             string reason;
-            using (await concurrency.EnterAsync(target.Platform, account.Id, cancellationToken))
+            using (await concurrency.EnterAsync(target.Platform, account.Id, account.WorkspaceId, cancellationToken))
             {
                 var cap = await caps.FullAsync(account, target.Platform, cancellationToken);
                 if (cap is { } full)
@@ -42,7 +46,7 @@ public sealed class TargetRun(
                 }
                 else
                 {
-                    (outcome, reconnectRequired) = await CallPlatformRenewingOnceAsync(post, target, account, cancellationToken);
+                    (outcome, reconnectRequired) = await CallPlatformRenewingOnceAsync(post, target, account, media, cancellationToken);
                     // A rate limit (429 + reset) or a used-up quota (YouTube's daily units, a publishing cap) both say when to come back.
                     resetAt = outcome.ErrorCode is ErrorCodes.RateLimited or ErrorCodes.QuotaExhausted ? outcome.RetryAfter : null;
                     reason = outcome.ErrorCode == ErrorCodes.QuotaExhausted
@@ -65,9 +69,9 @@ public sealed class TargetRun(
     /// refused the renewed token too.
     /// </summary>
     private async Task<(PublishOutcome Outcome, bool ReconnectRequired)> CallPlatformRenewingOnceAsync(
-        Post post, PostTarget target, Account account, CancellationToken cancellationToken)
+        Post post, PostTarget target, Account account, TargetMedia.PreparedMedia media, CancellationToken cancellationToken)
     {
-        var outcome = await CallPlatformAsync(post, target, account, cancellationToken);
+        var outcome = await CallPlatformAsync(post, target, account, media, cancellationToken);
         if (outcome.ErrorCode != ErrorCodes.AuthExpired || account.IsSandbox
             || account.RefreshModel is null or RefreshModel.ReconnectOnly)
             return (outcome, false);
@@ -82,11 +86,12 @@ public sealed class TargetRun(
         await recorder.AppendEventAsync(post, target, "target_token_renewed", TargetStatus.Publishing,
             $"reason={ErrorCodes.AuthExpired} attemptId={target.AttemptId}", cancellationToken);
         var renewed = await refresher.EnsureFreshAsync(account, cancellationToken);
-        var retried = await CallPlatformAsync(post, target, renewed, cancellationToken);
+        var retried = await CallPlatformAsync(post, target, renewed, media, cancellationToken);
         return (retried, retried.ErrorCode == ErrorCodes.AuthExpired);
     }
 
-    private async Task<PublishOutcome> CallPlatformAsync(Post post, PostTarget target, Account account, CancellationToken cancellationToken)
+    private async Task<PublishOutcome> CallPlatformAsync(Post post, PostTarget target, Account account, TargetMedia.PreparedMedia media,
+        CancellationToken cancellationToken)
     {
         try
         {
@@ -96,11 +101,12 @@ public sealed class TargetRun(
                 Platform = target.Platform,
                 Account = account,
                 Text = post.Content.TextFor(target.Platform),
-                Media = post.Content.Media,
+                Media = media.ItemsForCall(),
                 LinkUrl = post.Content.LinkUrl,
                 Settings = post.Content.SettingsFor(target.Platform),
                 Attempt = target.AttemptCount,
                 Handles = recorder.HandlesFor(post.Id, target.Platform),
+                MediaContent = media.HasContent ? media : null,
             };
             return await publishers.For(account).PublishAsync(request, cancellationToken);
         }

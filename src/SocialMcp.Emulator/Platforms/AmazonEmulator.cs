@@ -46,7 +46,7 @@ public sealed partial class AmazonEmulator : IEmulatorModule
         routes.MapGet("bp/v2/profiles/{profileId}", (HttpContext http, string profileId) =>
             Handle(http, state, world, "profile", null, call => GetProfile(call, profileId)));
         routes.MapPost("assets/upload", Handler(http => Handle(http, state, world, "assets_upload", "application/json", UploadLocation)));
-        routes.MapPut("asset-uploads/{key}", (HttpContext http, string key) => PutAssetBytes(http, world, key));
+        routes.MapPut("asset-uploads/{key}", (HttpContext http, string key) => PutAssetBytes(http, state, world, key));
         routes.MapPost("assets/register", Handler(http => Handle(http, state, world, "assets_register", "application/json", RegisterAsset)));
         routes.MapGet("assets", Handler(http => Handle(http, state, world, "assets_get", null, GetAsset)));
         routes.MapPost("bp/v2/posts", Handler(http => Handle(http, state, world, "create_post", PostMediaType, CreatePost)));
@@ -173,10 +173,15 @@ public sealed partial class AmazonEmulator : IEmulatorModule
         return AmazonWorld.Json(200, new JsonObject { ["url"] = url }, UploadResponseMediaType);
     }
 
-    private static async Task<IResult> PutAssetBytes(HttpContext http, AmazonWorld world, string key)
+    private static async Task<IResult> PutAssetBytes(HttpContext http, EmulatorState state, AmazonWorld world, string key)
     {
         using var buffer = new MemoryStream();
         await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
+        // docs/emulator.md#media: the bytes must be the image or video the Content-Type names; the upload store refuses
+        // anything else the way S3 refuses a bad request.
+        if (!EmulatedMedia.Fits(buffer.ToArray(), http.Request.ContentType ?? "image"))
+            return Results.Text("<Error><Code>InvalidArgument</Code><Message>The body is not a supported image or video.</Message></Error>", "application/xml", statusCode: 400);
+        EmulatedMedia.Record(state, Platform.Amazon, "upload", buffer.ToArray());
         return world.StoreUpload(key, http.Request.ContentType, buffer.ToArray())
             ? Results.Ok()
             : Results.Text("<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>", "application/xml", statusCode: 403);

@@ -68,7 +68,7 @@ public sealed class FacebookEmulator : IEmulatorModule
         routes.MapPost("{pageId}/video_reels", (HttpContext http, string pageId) =>
             Guarded(http, state, store, [ManagePosts, PublishVideo], pageId, call => ReelPhase(http, state, store, call, pageId)));
         routes.MapPost("video-upload/{version}/{videoId}", (HttpContext http, string version, string videoId) =>
-            Guarded(http, state, store, [ManagePosts, PublishVideo], null, call => UploadReelAsync(http, store, call, videoId)));
+            Guarded(http, state, store, [ManagePosts, PublishVideo], null, call => UploadReelAsync(http, state, store, call, videoId)));
         routes.MapGet("{id}", (HttpContext http, string id) =>
             Guarded(http, state, store, [ReadEngagement], null, call => Task.FromResult(Read(state, store, call, id))));
         // Connecting through Facebook Login (docs/emulator.md#identities): the user's Pages with their Page tokens, and revocation.
@@ -128,7 +128,19 @@ public sealed class FacebookEmulator : IEmulatorModule
         }
     }
 
-    private static Task<IResult> CreatePhoto(EmulatorState state, Store store, Call call, string pageId)
+    // docs/emulator.md#media: a loopback URL is fetched and checked as Facebook's crawler would; a failed fetch (403 of an
+    // expired signed URL included) gets the error Facebook gives for a file it cannot read.
+    private static async Task<IResult> CreatePhoto(EmulatorState state, Store store, Call call, string pageId) =>
+        call.Param("url") is { } url && await EmulatedMedia.PullAndCheckAsync(state, Platform.Facebook, url, "image", CancellationToken.None) is not null
+            ? Error(400, "(#324) Missing or invalid image file", 324)
+            : await CreatePhotoAsIsAsync(state, store, call, pageId);
+
+    private static async Task<IResult> CreateVideo(EmulatorState state, Store store, Call call, string pageId) =>
+        call.Param("file_url") is { } url && await EmulatedMedia.PullAndCheckAsync(state, Platform.Facebook, url, "video", CancellationToken.None) is not null
+            ? Error(400, "(#351) Sorry, there was a problem with your video file", 351)
+            : await CreateVideoAsIsAsync(state, store, call, pageId);
+
+    private static Task<IResult> CreatePhotoAsIsAsync(EmulatorState state, Store store, Call call, string pageId)
     {
         state.CountCall(Platform.Facebook, "photos.create");
         var url = call.Param("url");
@@ -162,7 +174,7 @@ public sealed class FacebookEmulator : IEmulatorModule
         }
     }
 
-    private static Task<IResult> CreateVideo(EmulatorState state, Store store, Call call, string pageId)
+    private static Task<IResult> CreateVideoAsIsAsync(EmulatorState state, Store store, Call call, string pageId)
     {
         state.CountCall(Platform.Facebook, "videos.create");
         var fileUrl = call.Param("file_url");
@@ -253,7 +265,7 @@ public sealed class FacebookEmulator : IEmulatorModule
     }
 
     /// <summary>The rupload host: a hosted file by the <c>file_url</c> header, or the bytes themselves with offset/file_size.</summary>
-    private static async Task<IResult> UploadReelAsync(HttpContext http, Store store, Call call, string videoId)
+    private static async Task<IResult> UploadReelAsync(HttpContext http, EmulatorState state, Store store, Call call, string videoId)
     {
         Node? reel;
         lock (store)
@@ -263,7 +275,7 @@ public sealed class FacebookEmulator : IEmulatorModule
         var fileUrl = http.Request.Headers["file_url"].ToString();
         if (fileUrl.Length > 0)
         {
-            if (!Fetchable(fileUrl))
+            if (!Fetchable(fileUrl) || await EmulatedMedia.PullAndCheckAsync(state, Platform.Facebook, fileUrl, "video", http.RequestAborted) is not null)
                 return UploadError(400, "ProcessingFailedError", "Request processing failed: the file could not be fetched.");
         }
         else

@@ -234,6 +234,11 @@ public abstract class GraphContainerEmulator : IEmulatorModule
                 return invalid;
             var unreachable = request!.MediaUrl is { } url && Uri.TryCreate(url, UriKind.Absolute, out var uri)
                 && uri.Host.EndsWith(".invalid", StringComparison.OrdinalIgnoreCase);
+            // A loopback URL (our server's signed media URL in tests) is fetched and checked like the platform's crawler
+            // would (docs/emulator.md#media); a fetch that fails or finds no media of the kind is an unreachable file.
+            if (!unreachable && request.MediaUrl is { } pullUrl
+                && await EmulatedMedia.PullAndCheckAsync(state, Platform, pullUrl, request.IsVideo ? "video" : "image", http.RequestAborted) is not null)
+                unreachable = true;
             if (unreachable && module.RejectUnreachable(request) is { } rejected)
                 return rejected;
 

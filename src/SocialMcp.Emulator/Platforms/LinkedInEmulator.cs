@@ -327,6 +327,14 @@ public sealed partial class LinkedInEmulator : IEmulatorModule
                     return Results.Ok();
                 if (etags.Count != asset.Parts.Count || asset.Parts.Where((p, i) => p.ETag is null || p.ETag != etags[i]).Any())
                     return InputError("/finalizeUploadRequest/uploadedPartIds", "INVALID_PART_IDS", "uploadedPartIds do not match the uploaded parts.");
+                // docs/emulator.md#media: the parts together must be a video, else processing fails as LinkedIn reports it.
+                var whole = asset.Parts.SelectMany(p => p.Bytes ?? []).ToArray();
+                if (!EmulatedMedia.Fits(whole, "video"))
+                {
+                    asset.Status = "PROCESSING_FAILED";
+                    return Results.Ok();
+                }
+                EmulatedMedia.Record(state, Platform.LinkedIn, "upload", whole);
                 asset.Status = "PROCESSING";
             }
             return Results.Ok();
@@ -367,12 +375,17 @@ public sealed partial class LinkedInEmulator : IEmulatorModule
             {
                 if (length == 0)
                     return Error(400, "The uploaded image is empty.", "INVALID_MEDIA");
+                // docs/emulator.md#media: the bytes must be an image.
+                if (!EmulatedMedia.Fits(buffer.ToArray(), "image"))
+                    return Error(400, "The uploaded file is not a supported image.", "INVALID_MEDIA");
+                EmulatedMedia.Record(state, Platform.LinkedIn, "upload", buffer.ToArray());
                 asset.Status = "AVAILABLE";
                 return Results.StatusCode(201);
             }
             if (length != part.LastByte - part.FirstByte + 1)
                 return Error(400, $"Part must be {part.LastByte - part.FirstByte + 1} bytes, got {length}.", "INVALID_PART");
             part.ETag = "\"etag-" + uploadId + "\"";
+            part.Bytes = buffer.ToArray();
             return new HeaderResult(Results.Ok(), new Dictionary<string, string> { ["ETag"] = part.ETag });
         }
     }
@@ -384,9 +397,7 @@ public sealed partial class LinkedInEmulator : IEmulatorModule
     private static IResult TestMedia(HttpContext http, string name)
     {
         var size = int.TryParse(http.Request.Query["bytes"], CultureInfo.InvariantCulture, out var n) ? n : 1024;
-        var bytes = new byte[Math.Max(0, size)];
-        for (var i = 0; i < bytes.Length; i++)
-            bytes[i] = (byte)(i % 251);
+        var bytes = EmulatedMedia.TestBytes(name, size);
         var type = Path.GetExtension(name).ToLowerInvariant() switch
         {
             ".mp4" => "video/mp4",
@@ -564,6 +575,7 @@ public sealed partial class LinkedInEmulator : IEmulatorModule
     private sealed record UploadPart(string UploadId, long FirstByte, long LastByte)
     {
         public string? ETag { get; set; }
+        public byte[]? Bytes { get; set; }
     }
 
     /// <summary>Headers travel inside the result, so they are also set when the emulator runs the result for a lost response.</summary>

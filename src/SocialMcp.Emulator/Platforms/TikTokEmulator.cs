@@ -100,7 +100,29 @@ public sealed class TikTokEmulator : IEmulatorModule
         {
             return world.Error(400, "invalid_params", "The request body is not valid JSON.");
         }
+        if (name is "video_init" or "content_init")
+            await PullMediaAsync(state, world, body, http.RequestAborted);
         return endpoint(new Call(http, state, world, token, body));
+    }
+
+    /// <summary>
+    /// docs/emulator.md#media: TikTok downloads PULL_FROM_URL media after the init; the emulator fetches loopback URLs (our
+    /// server's signed URLs in tests) now and checks them, and one that fails makes the publish end FAILED with TikTok's
+    /// video_pull_failed / photo_pull_failed, as an unreachable URL does.
+    /// </summary>
+    private static async Task PullMediaAsync(EmulatorState state, TikTokWorld world, JsonObject body, CancellationToken cancellationToken)
+    {
+        if (body["source_info"] is not JsonObject source || Text(source, "source") != "PULL_FROM_URL")
+            return;
+        var (urls, kind) = Text(source, "video_url") is { } video
+            ? ([video], "video")
+            : ((source["photo_images"] as JsonArray ?? []).Select(i => i?.GetValueKind() == JsonValueKind.String ? i.GetValue<string>() : null)
+                .OfType<string>().ToList(), "image");
+        foreach (var url in urls)
+        {
+            if (await EmulatedMedia.PullAndCheckAsync(state, Platform.TikTok, url, kind, cancellationToken) is not null)
+                world.MarkUnreachable(url);
+        }
     }
 
     private static IResult CreatorInfo(Call call)
@@ -369,6 +391,13 @@ public sealed class TikTokWorld(TimeProvider time)
             calls.Enqueue(now);
             return true;
         }
+    }
+
+    /// <summary>A URL whose pull failed: a publish that names it ends FAILED.</summary>
+    internal void MarkUnreachable(string url)
+    {
+        lock (_gate)
+            UnreachableUrls.Add(url);
     }
 
     internal IResult TryStartPublish(TikTokCreator creator, TikTokMediaKind kind, string title, string description, string privacy, IReadOnlyList<string> urls)

@@ -341,7 +341,11 @@ public sealed class XEmulator : IEmulatorModule
                 if (received != upload.TotalBytes)
                     return InvalidRequest("media_id", $"Segments do not add up to provided total file size ({received} of {upload.TotalBytes} bytes).", id);
                 var first = upload.Segments.OrderBy(s => s.Key).First().Value;
-                upload.Corrupt = first.AsSpan().StartsWith(CorruptMarker);
+                // The file must be what media_type says (docs/emulator.md#media); one that is not fails like an undecodable one.
+                var whole = upload.Segments.OrderBy(s => s.Key).SelectMany(s => s.Value).ToArray();
+                upload.Corrupt = first.AsSpan().StartsWith(CorruptMarker) || !EmulatedMedia.Fits(whole, upload.MediaType);
+                if (!upload.Corrupt)
+                    EmulatedMedia.Record(state, Platform.X, "upload", whole);
                 upload.Finalized = true;
                 var processed = upload.Kind is "video" or "gif";
                 upload.State = processed ? "pending" : upload.Corrupt ? "failed" : "succeeded";
@@ -441,9 +445,7 @@ public sealed class XEmulator : IEmulatorModule
     private static IResult TestMedia(HttpContext http, string name)
     {
         var size = int.TryParse(http.Request.Query["bytes"], CultureInfo.InvariantCulture, out var n) ? n : 1024;
-        var bytes = new byte[Math.Max(0, size)];
-        for (var i = 0; i < bytes.Length; i++)
-            bytes[i] = (byte)(i % 251);
+        var bytes = EmulatedMedia.TestBytes(name, size);
         if (name.Contains("corrupt", StringComparison.OrdinalIgnoreCase))
             CorruptMarker.AsSpan(0, Math.Min(CorruptMarker.Length, bytes.Length)).CopyTo(bytes);
         var type = Path.GetExtension(name).ToLowerInvariant() switch

@@ -212,6 +212,10 @@ public sealed class YouTubeEmulator : IEmulatorModule
                     return Error(400, "badRequest", "global", "Content-Range does not match the bytes sent or the bytes received so far.");
                 if (to + 1 < total && received % ChunkGranularity != 0)
                     return Error(400, "badRequest", "global", $"Chunks other than the last must be multiples of {ChunkGranularity} bytes.");
+                // Keep the bytes (a repeated chunk overwrites its place) so the finished file can be checked.
+                session.Content.Position = from;
+                buffer.Position = 0;
+                buffer.CopyTo(session.Content);
                 session.Received = Math.Max(session.Received, to + 1);
             }
 
@@ -223,6 +227,12 @@ public sealed class YouTubeEmulator : IEmulatorModule
                 return new HeaderResult(Results.StatusCode(308), headers);
             }
 
+            // docs/emulator.md#media: the upload must be a video; YouTube answers a file it cannot process with uploadStatus failed,
+            // the emulator with its 400 for a body that is no video.
+            var file = session.Content.ToArray();
+            if (!EmulatedMedia.Fits(file, "video"))
+                return Error(400, "invalidVideo", "youtube.video", "The uploaded file is not a video YouTube can process.");
+            EmulatedMedia.Record(state, Platform.YouTube, "upload", file);
             var video = Video.From(store.NewVideoId(), session, now);
             store.Videos[video.Id] = video;
             session.VideoId = video.Id;
@@ -302,9 +312,7 @@ public sealed class YouTubeEmulator : IEmulatorModule
     private static IResult TestMedia(HttpContext http, string name)
     {
         var size = int.TryParse(http.Request.Query["bytes"], CultureInfo.InvariantCulture, out var n) ? n : 1024;
-        var bytes = new byte[Math.Max(0, size)];
-        for (var i = 0; i < bytes.Length; i++)
-            bytes[i] = (byte)(i % 251);
+        var bytes = EmulatedMedia.TestBytes(name, size);
         return Results.Bytes(bytes, name.EndsWith(".mp4", StringComparison.OrdinalIgnoreCase) ? "video/mp4" : "application/octet-stream");
     }
 
@@ -383,6 +391,7 @@ public sealed class YouTubeEmulator : IEmulatorModule
         public bool Unaudited => unaudited;
         public long Received { get; set; }
         public string? VideoId { get; set; }
+        public MemoryStream Content { get; } = new();
     }
 
     private sealed class Video(string id, string channelId, JsonObject snippet, string privacy, string? publishAt, JsonObject flags, DateTimeOffset uploadedAt)

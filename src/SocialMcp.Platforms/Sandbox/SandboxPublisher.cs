@@ -20,6 +20,7 @@ public sealed record SandboxDelivery(string PostId, Platform Platform, string Ac
 /// machine. Without one (unit tests of the domain) it answers by itself. Either way a sandbox target's id is
 /// <c>sbx-{UUIDv7}…</c> (unique across processes) and its URL <c>sandbox://{platform}/{id}</c>, never a real site's
 /// address (<see cref="SandboxPostIds"/>).
+/// Media take the real path: a URL that cannot be fetched fails the target as it would for a real account.
 /// Either way the account's metadata can make it fail a chosen way, so every error path is reachable:
 /// <code>{"sandbox": {"failPublish": "RATE_LIMITED", "failWithdraw": "PLATFORM_ERROR"}}</code>
 /// </summary>
@@ -33,9 +34,6 @@ public sealed class SandboxPublisher(
     /// <summary>The failure codes the sandbox can be told to answer with.</summary>
     public static IReadOnlyList<string> SimulatedFailures { get; } =
         [ErrorCodes.RateLimited, ErrorCodes.MediaUploadFailed, ErrorCodes.PlatformError, ErrorCodes.AuthExpired];
-
-    /// <summary>Emulators that fetch media bytes themselves serve test files under <c>test-media/</c>; the internet is out of reach.</summary>
-    private static readonly HashSet<Platform> FetchesMediaBytes = [Platform.X, Platform.LinkedIn, Platform.YouTube, Platform.Amazon];
 
     private readonly Dictionary<Platform, PlatformAdapter> _adapters = adapters.ToDictionary(a => a.Platform);
     private readonly ISandboxApi? _api = sandboxApis.FirstOrDefault();
@@ -63,13 +61,11 @@ public sealed class SandboxPublisher(
         if (_api is not null && _adapters.TryGetValue(request.Platform, out var adapter))
         {
             var baseUrl = await _api.BaseUrlAsync(request.Platform, cancellationToken);
-            // Its test files are on the emulator's loopback port: trusted by the fetch guard for this port only.
+            // Its origin stays trusted by the fetch guard (this port only), as the fetch guard set it up.
             trustedOrigins.Trust(baseUrl);
-            var outcome = await adapter.PublishAsync(request with
-            {
-                Account = ThroughEmulator(request.Account, baseUrl),
-                Media = FetchesMediaBytes.Contains(request.Platform) ? request.Media.Select(m => ToTestMedia(m, baseUrl)).ToList() : request.Media,
-            }, cancellationToken);
+            // The media go the same way as for a real account (issue 13): the bytes the engine fetched or opened from the
+            // library (request.MediaContent), or the (signed) URLs the emulator pulls and checks. Nothing is swapped in.
+            var outcome = await adapter.PublishAsync(request with { Account = ThroughEmulator(request.Account, baseUrl) }, cancellationToken);
             if (!outcome.Succeeded)
                 return outcome;
             // The emulator answers like the platform (https://x.com/… and ids that restart with the process): neither
@@ -128,15 +124,6 @@ public sealed class SandboxPublisher(
             // The emulator takes the id after the prefix as the platform account the token belongs to.
             TokenReference = $"sandbox:sandbox-{account.Platform.ToWireName()}-{account.PlatformAccountId}",
         };
-    }
-
-    private static MediaItem ToTestMedia(MediaItem item, Uri baseUrl)
-    {
-        var name = Uri.TryCreate(item.Url, UriKind.Absolute, out var uri) && Path.GetFileName(uri.AbsolutePath) is { Length: > 0 } file
-            ? file
-            : item.IsVideo ? "video.mp4" : "image.jpg";
-        var bytes = item.SizeBytes is > 0 and < 8_000_000 ? item.SizeBytes.Value : 4096;
-        return item with { Url = new Uri(baseUrl, $"test-media/{Uri.EscapeDataString(name)}?bytes={bytes}").AbsoluteUri };
     }
 
     private static string? ConfiguredFailure(Account account, string key)

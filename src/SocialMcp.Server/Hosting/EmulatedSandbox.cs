@@ -17,6 +17,9 @@ public sealed class EmulatedSandbox(TimeProvider time) : ISandboxApi, IAsyncDisp
     private readonly SemaphoreSlim _gate = new(1, 1);
     private PlatformEmulator? _emulator;
 
+    /// <summary>The emulator once the first sandbox publish started it: tests read what it received (media checksums).</summary>
+    internal PlatformEmulator? Started => _emulator;
+
     public async ValueTask<Uri> BaseUrlAsync(Platform platform, CancellationToken cancellationToken) =>
         (await EnsureStartedAsync(cancellationToken)).BaseUrlOf(platform);
 

@@ -8,6 +8,7 @@ using SocialMcp.Core;
 using SocialMcp.Core.Workspaces;
 using SocialMcp.Platforms;
 using SocialMcp.Platforms.Tokens.KeyRing;
+using SocialMcp.Server.Media;
 using SocialMcp.Server.OAuth;
 using SocialMcp.Storage;
 using SocialMcp.Storage.Sqlite;
@@ -87,6 +88,7 @@ public static class SocialMcpHost
         builder.Services.AddSocialStorage();
         builder.Services.AddPlatformPublishers();
         builder.Services.AddOAuthConnect();
+        builder.Services.AddMediaDelivery();
         builder.Services.AddSingleton<Accounts.AccountTokenReport>();
         // Token encryption keys live beside the database unless Tokens:KeysDirectory says otherwise, so moving or
         // backing up the data folder keeps connected accounts usable. The directory is owner-only (KeyRingProtection).

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SocialMcp.Core.Accounts.OAuth;
+using SocialMcp.Core.Media;
 
 namespace SocialMcp.Server.Http;
 
@@ -11,13 +12,18 @@ namespace SocialMcp.Server.Http;
 /// server on this machine through a DNS name that resolves to 127.0.0.1. Loopback hosts and origins are always
 /// allowed; others only when listed in <c>Http:AllowedHosts</c> / <c>Http:AllowedOrigins</c>. A request without an
 /// Origin header does not come from a browser page and passes the origin check. The server's own public address
-/// (<c>OAuth:PublicBaseUrl</c>) is allowed as host and origin too: the connect pages' choice form posts back to it.
+/// (<c>OAuth:PublicBaseUrl</c>) is allowed as host and origin too, and <c>Media:PublicBaseUrl</c>'s host as host: the connect pages' choice form posts back to it.
 /// </summary>
 internal sealed class DnsRebindingProtection(RequestDelegate next, IOptions<McpHttpOptions> options, IOptions<OAuthOptions> oauth,
-    ILogger<DnsRebindingProtection> logger)
+    IOptions<MediaOptions> media, ILogger<DnsRebindingProtection> logger)
 {
+    // Platforms pulling a signed media URL come in under Media:PublicBaseUrl's host.
     private readonly IReadOnlyList<string> _allowedHosts =
-        [.. options.Value.AllowedHosts, .. oauth.Value.PublicBaseUrl is { } root ? new[] { root.IsDefaultPort ? root.Host : $"{root.Host}:{root.Port}" } : []];
+        [.. options.Value.AllowedHosts, .. new[] { oauth.Value.PublicBaseUrl, MediaBase(media.Value) }.OfType<Uri>()
+            .Select(root => root.IsDefaultPort ? root.Host : $"{root.Host}:{root.Port}")];
+
+    private static Uri? MediaBase(MediaOptions media) =>
+        Uri.TryCreate(media.PublicBaseUrl, UriKind.Absolute, out var root) ? root : null;
 
     private readonly IReadOnlyList<string> _allowedOrigins =
         [.. options.Value.AllowedOrigins, .. oauth.Value.PublicBaseUrl is { } root ? new[] { root.GetLeftPart(UriPartial.Authority) } : []];

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using ModelContextProtocol.AspNetCore;
 using SocialMcp.Core;
 using SocialMcp.Server.Http.Health;
+using SocialMcp.Server.Media;
 using SocialMcp.Server.OAuth;
 
 namespace SocialMcp.Server.Http;
@@ -47,6 +48,7 @@ public static class McpHttpServiceCollectionExtensions
     /// <summary>
     /// Maps <c>/mcp</c> (the SDK's POST, and GET and DELETE unless stateless) for authenticated callers, the OAuth connect
     /// pages (<c>/oauth/connect/{link}</c>, <c>/oauth/callback/{platform}</c>, <c>/oauth/choose</c>), <c>GET /llm.txt</c>
+    /// signed media URLs (<c>/media/s/{token}</c>), <c>GET /llm.txt</c>
     /// and <c>GET /healthz</c>, all behind the Host and Origin allow-lists.
     /// </summary>
     public static WebApplication MapSocialMcp(this WebApplication app)
@@ -63,6 +65,8 @@ public static class McpHttpServiceCollectionExtensions
 
         // A person's browser has no API key: the signed link, the state and the signed choice token are the authority.
         app.MapOAuthConnect();
+        // Platforms that pull media fetch the signed URL without an API key: the token is the authority.
+        app.MapSignedMedia();
         app.MapGet("/llm.txt", ServeLlmTxtAsync);
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync });
         return app;

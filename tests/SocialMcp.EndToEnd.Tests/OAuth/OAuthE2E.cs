@@ -39,7 +39,7 @@ public static partial class OAuthE2E
             ["SOCIALMCP_RateLimits__CreatePerWindow"] = "100000",
             ["SOCIALMCP_RateLimits__PublishPerWindow"] = "100000",
             ["SOCIALMCP_RateLimits__RequestsPerWindow"] = "100000",
-            // The emulator serves the posts' test media on loopback, which the fetch guard refuses unless allow-listed.
+            // The posts' test media are served on loopback, which the fetch guard refuses unless allow-listed.
             ["SOCIALMCP_Media__AllowedHosts__0"] = "127.0.0.1",
         };
         foreach (var platform in All)
@@ -58,13 +58,14 @@ public static partial class OAuthE2E
     public static string PostArguments(PlatformEmulator emulator, Platform platform, string setId, string text)
     {
         var name = platform.ToWireName();
-        string TestMedia(string file) => new Uri(emulator.BaseUrlOf(platform), $"test-media/{file}?bytes=4096").AbsoluteUri;
+        // Byte platforms' media are fetched and probed before publishing (issue 13): real files, from loopback.
+        string TestMedia(string file) => LoopbackMediaHost.Shared.UrlOf(file);
         var content = platform switch
         {
             Platform.Instagram => new { text, media = new object[] { new { url = "https://cdn.example.com/e2e/photo.jpg", type = "image", mimeType = "image/jpeg" } } },
             Platform.TikTok => new { text, media = new object[] { new { url = "https://cdn.example.com/e2e/clip.mp4", type = "video", mimeType = "video/mp4", durationSeconds = 12 } } },
             Platform.YouTube => new { text, media = new object[] { new { url = TestMedia("clip.mp4"), type = "video", mimeType = "video/mp4" } } },
-            Platform.Amazon => new { text, media = new object[] { new { url = new Uri(emulator.BaseUrlOf(platform), "test-media/lamp.jpg").AbsoluteUri, type = "image", mimeType = "image/jpeg" } } },
+            Platform.Amazon => new { text, media = new object[] { new { url = TestMedia("lamp.jpg"), type = "image", mimeType = "image/jpeg" } } },
             _ => (object)new { text },
         };
         object? settings = platform switch

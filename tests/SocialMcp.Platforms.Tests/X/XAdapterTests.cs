@@ -76,7 +76,10 @@ public sealed class XAdapterTests
     public async Task PublishAsync_DataUrlImage_UploadsItsBytes()
     {
         await using var harness = await AdapterHarness.StartAsync(Platform.X, settings: FastMedia);
-        var image = new MediaItem("data:image/png;base64," + Convert.ToBase64String(new byte[1500]), MediaTypes.Image);
+        // A PNG's signature and filler: the emulator checks the bytes are the image they claim to be.
+        var png = new byte[1500];
+        new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }.CopyTo(png, 0);
+        var image = new MediaItem("data:image/png;base64," + Convert.ToBase64String(png), MediaTypes.Image);
 
         var outcome = await harness.Adapter.PublishAsync(AdapterHarness.Request(harness.Account(), "Inline", [image]), CancellationToken.None);
 
@@ -425,9 +428,11 @@ public sealed class XAdapterTests
         await using var harness = await AdapterHarness.StartAsync(Platform.X);
         using var client = DirectClient(harness, harness.Account());
         var init = await ReadJsonAsync(await client.PostAsync("2/media/upload/initialize",
-            new StringContent("""{"media_type":"video/mp4","total_bytes":10,"media_category":"tweet_video"}""", Encoding.UTF8, "application/json")));
+            new StringContent("""{"media_type":"video/mp4","total_bytes":12,"media_category":"tweet_video"}""", Encoding.UTF8, "application/json")));
         var id = init.GetProperty("data").GetProperty("id").GetString();
-        var append = new MultipartFormDataContent { { new StringContent("0"), "segment_index" }, { new ByteArrayContent(new byte[10]), "media", "media" } };
+        // Twelve bytes that start like an MP4 (an ftyp box): the emulator checks the file is the video it claims to be.
+        byte[] mp4 = [0, 0, 0, 0x18, (byte)'f', (byte)'t', (byte)'y', (byte)'p', (byte)'m', (byte)'p', (byte)'4', (byte)'2'];
+        var append = new MultipartFormDataContent { { new StringContent("0"), "segment_index" }, { new ByteArrayContent(mp4), "media", "media" } };
         Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsync($"2/media/upload/{id}/append", append)).StatusCode);
 
         var finalized = await ReadJsonAsync(await client.PostAsync($"2/media/upload/{id}/finalize", null));

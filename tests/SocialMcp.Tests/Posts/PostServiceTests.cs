@@ -1,5 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
+using SocialMcp.Core.Media;
 using SocialMcp.Core.Posts;
 using SocialMcp.Core.Storage;
 using SocialMcp.Core.Workspaces;
@@ -14,8 +16,12 @@ public sealed class PostServiceTests : IAsyncLifetime
     private TestServices _services = null!;
     private PostService Posts => _services.Get<PostService>();
 
+    // Sandbox targets fetch their media like real accounts (issue 13): the posts' URLs answer real files.
     public async Task InitializeAsync() => _services = await TestServices.CreateInitializedAsync(
-        new Dictionary<string, string?> { ["Scheduling:MaxScheduledPerWorkspace"] = "2" });
+        new Dictionary<string, string?> { ["Scheduling:MaxScheduledPerWorkspace"] = "2" },
+        s => s.AddSingleton<IMediaFetcher>(new FakeMediaFetcher()
+            .Serve("https://example.com/a.jpg", TestMedia.Bytes(TestMedia.Jpeg))
+            .Serve("https://example.com/v.mp4", TestMedia.Bytes(TestMedia.VerticalMp4))));
 
     public async Task DisposeAsync() => await _services.DisposeAsync();
 

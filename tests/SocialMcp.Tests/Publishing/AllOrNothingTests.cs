@@ -1,9 +1,11 @@
-using SocialMcp.Platforms.Sandbox;
+using Microsoft.Extensions.DependencyInjection;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
+using SocialMcp.Core.Media;
 using SocialMcp.Core.Posts;
 using SocialMcp.Core.Publishing;
 using SocialMcp.Core.Workspaces;
+using SocialMcp.Platforms.Sandbox;
 using SocialMcp.Tests.Support;
 
 namespace SocialMcp.Tests.Publishing;
@@ -51,7 +53,9 @@ public sealed class AllOrNothingTests
     [Fact]
     public async Task Publish_OneFailsAndAPlatformCannotWithdraw_ItStaysLiveAndIsListedAsNotWithdrawn()
     {
-        await using var services = await TestServices.CreateInitializedAsync();
+        // X and LinkedIn fetch the photo before publishing, as for real accounts (issue 13).
+        await using var services = await TestServices.CreateInitializedAsync(configure: s => s.AddSingleton<IMediaFetcher>(
+            new FakeMediaFetcher().Serve("https://example.com/photo.jpg", TestMedia.Bytes(TestMedia.Jpeg))));
         var posts = services.Get<PostService>();
         Assert.False(services.Sandbox.CapabilitiesFor(Platform.Instagram).CanWithdraw);
         Assert.True(services.Sandbox.CapabilitiesFor(Platform.X).CanWithdraw);

@@ -1,5 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
+using SocialMcp.Core.Media;
 using SocialMcp.Core.Posts;
 using SocialMcp.Core.Workspaces;
 using SocialMcp.Tests.Support;
@@ -17,7 +19,9 @@ public sealed class ManualWithdrawalTests : IAsyncLifetime
     private TestServices _services = null!;
     private PostService Posts => _services.Get<PostService>();
 
-    public async Task InitializeAsync() => _services = await TestServices.CreateInitializedAsync();
+    // X fetches the post's image before publishing, as for a real account (issue 13): the URL answers a real file.
+    public async Task InitializeAsync() => _services = await TestServices.CreateInitializedAsync(configure: s => s.AddSingleton<IMediaFetcher>(
+        new FakeMediaFetcher().Serve("https://example.com/a.jpg", TestMedia.Bytes(TestMedia.Jpeg))));
 
     public async Task DisposeAsync() => await _services.DisposeAsync();
 

@@ -13,6 +13,9 @@ public sealed class MediaToolTests
 {
     private static readonly CancellationToken Ct = CancellationToken.None;
 
+    // Instagram pulls library media from a signed URL of this server, so it needs a public address (else MEDIA_NOT_PUBLIC).
+    private static readonly Dictionary<string, string?> PublicBase = new() { ["Media:PublicBaseUrl"] = "https://social.example.test/" };
+
     private static Task<InProcessMcpServer> StartAsync(IDictionary<string, string?>? settings = null) =>
         InProcessMcpServer.StartAsync(settings, services => services.AddSingleton<IMediaFetcher>(
             new FakeMediaFetcher().Serve("https://cdn.example.com/card.gif", TestMedia.Bytes(TestMedia.Gif))));
@@ -179,7 +182,7 @@ public sealed class MediaToolTests
     [InlineData(TestMedia.ShortVerticalMp4, "UNSUPPORTED_MEDIA_CONFIG", "$.content.media[0].durationSeconds", "2 s")]
     public async Task InstagramReel_FromTheRealFile_HorizontalOrTooShort_IsRefusedAtValidate(string file, string code, string path, string said)
     {
-        await using var server = await StartAsync();
+        await using var server = await StartAsync(PublicBase);
         var video = (await UploadAsync(server, file)).GetProperty("id").GetString()!;
 
         // No facts are claimed: the refusal can only come from the probe.
@@ -200,7 +203,7 @@ public sealed class MediaToolTests
     [Fact]
     public async Task InstagramReel_VerticalAndFourSeconds_Passes()
     {
-        await using var server = await StartAsync();
+        await using var server = await StartAsync(PublicBase);
         var video = (await UploadAsync(server, TestMedia.VerticalMp4)).GetProperty("id").GetString()!;
 
         var result = (await server.CallOkAsync("validate_post", $$"""
@@ -211,5 +214,23 @@ public sealed class MediaToolTests
         Assert.True(result.GetProperty("ok").GetBoolean(), result.ToString());
         var probed = Assert.Single(result.GetProperty("media").EnumerateArray());
         Assert.Equal((72, 128), (probed.GetProperty("width").GetInt32(), probed.GetProperty("height").GetInt32()));
+    }
+
+    [Fact]
+    public async Task LibraryMediaOnAPlatformThatPulls_WithoutAPublicBaseUrl_IsMediaNotPublicAtValidate()
+    {
+        await using var server = await StartAsync();
+        var image = (await UploadAsync(server, TestMedia.Jpeg)).GetProperty("id").GetString()!;
+
+        var result = (await server.CallOkAsync("validate_post", $$"""
+            {"content": {"text": "Photo", "media": [{"mediaId": "{{image}}"}]}, "platforms": ["threads", "x"]}
+            """)).StructuredContent!.Value;
+
+        Assert.False(result.GetProperty("ok").GetBoolean());
+        var platforms = result.GetProperty("platforms").EnumerateArray().ToDictionary(p => p.GetProperty("platform").GetString()!);
+        Assert.True(platforms["x"].GetProperty("ok").GetBoolean());
+        var problem = Assert.Single(platforms["threads"].GetProperty("problems").EnumerateArray());
+        Assert.Equal(("MEDIA_NOT_PUBLIC", "$.content.media[0].mediaId"), (problem.GetProperty("code").GetString(), problem.GetProperty("path").GetString()));
+        Assert.Contains("Media:PublicBaseUrl", problem.GetProperty("hint").GetString());
     }
 }

@@ -279,7 +279,7 @@ public sealed class AmazonAdapter : PlatformAdapter
         {
             byte[] bytes;
             string contentType;
-            await using (var file = await MediaFetcher.FetchAsync(_media, image, "The image", context.Call.Options.AttemptTimeout, cancellationToken))
+            await using (var file = await MediaFetcher.FetchAsync(_media, request, 0, "The image", context.Call.Options.AttemptTimeout, cancellationToken))
             {
                 bytes = await file.ReadAllAsync(cancellationToken);
                 contentType = file.ContentType;

@@ -217,7 +217,7 @@ public sealed class LinkedInAdapter : PlatformAdapter
             }
         }
 
-        await using var file = await MediaFetcher.FetchAsync(_media, item, $"Media item {index + 1}", settings.MediaDownloadTimeout, cancellationToken);
+        await using var file = await MediaFetcher.FetchAsync(_media, request, index, $"Media item {index + 1}", settings.MediaDownloadTimeout, cancellationToken);
         string urn;
         if (item.IsVideo)
         {

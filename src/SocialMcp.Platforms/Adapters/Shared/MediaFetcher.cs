@@ -2,6 +2,7 @@ using System.Text;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
 using SocialMcp.Core.Media;
+using SocialMcp.Core.Publishing;
 using SocialMcp.Platforms.Http;
 
 namespace SocialMcp.Platforms.Adapters.Shared;
@@ -12,13 +13,15 @@ namespace SocialMcp.Platforms.Adapters.Shared;
 /// size and time checks), a <c>data:</c> URL decoded (adapter tests use them; posts refuse them at validate time), into a
 /// temporary file that is deleted on dispose, so a large video is sent in chunks without being held in memory. The media
 /// host is not the platform, so neither the platform's token nor its resilience pipeline applies. Messages never repeat
-/// the URL, which may carry a signature.
+/// the URL, which may carry a signature. When the publishing engine opened the media already
+/// (<see cref="PublishRequest.MediaContent"/>: library files, or URLs fetched through the guard before the platform slot),
+/// those bytes are read instead and nothing is downloaded here.
 /// </summary>
 internal sealed class MediaFetcher : IAsyncDisposable
 {
-    private readonly FileStream _file;
+    private readonly Stream _file;
 
-    private MediaFetcher(FileStream file, string contentType)
+    private MediaFetcher(Stream file, string contentType)
     {
         _file = file;
         ContentType = contentType;
@@ -28,6 +31,24 @@ internal sealed class MediaFetcher : IAsyncDisposable
 
     /// <summary>The item's MIME type: as the post states it, else as the server serves it (image/* or video/*), else guessed from the URL.</summary>
     public string ContentType { get; }
+
+    /// <summary>
+    /// Item <paramref name="index"/> of the request: the bytes the engine opened when it did, else fetched from its URL.
+    /// </summary>
+    public static async Task<MediaFetcher> FetchAsync(IMediaFetcher fetcher, PublishRequest request, int index, string subject, TimeSpan? timeout,
+        CancellationToken cancellationToken)
+    {
+        if (request.MediaContent is not { } opened)
+            return await FetchAsync(fetcher, request.Media[index], subject, timeout, cancellationToken);
+        var content = await opened.OpenAsync(index, cancellationToken);
+        var stream = content.OpenRead();
+        if (stream.Length == 0)
+        {
+            await stream.DisposeAsync();
+            throw Failure(subject, "is empty");
+        }
+        return new MediaFetcher(stream, content.ContentType);
+    }
 
     /// <summary>
     /// Fetches <paramref name="item"/>; <paramref name="subject"/> names it in failure messages ("The video", "Media

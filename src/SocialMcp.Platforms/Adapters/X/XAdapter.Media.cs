@@ -48,7 +48,7 @@ public sealed partial class XAdapter
             UploadedMedia uploaded;
             try
             {
-                uploaded = await UploadOneAsync(call, settings, request.Media[i], i, cancellationToken);
+                uploaded = await UploadOneAsync(call, settings, request, i, cancellationToken);
             }
             catch (PlatformCallException ex) when (ex.Failure.Code == ErrorCodes.ContentRejected)
             {
@@ -78,9 +78,10 @@ public sealed partial class XAdapter
         return ids;
     }
 
-    private async Task<UploadedMedia> UploadOneAsync(AdapterCall call, XSettings settings, MediaItem item, int index, CancellationToken cancellationToken)
+    private async Task<UploadedMedia> UploadOneAsync(AdapterCall call, XSettings settings, PublishRequest request, int index, CancellationToken cancellationToken)
     {
-        await using var source = await MediaFetcher.FetchAsync(_media, item, $"Media item {index + 1}", timeout: null, cancellationToken);
+        var item = request.Media[index];
+        await using var source = await MediaFetcher.FetchAsync(_media, request, index, $"Media item {index + 1}", timeout: null, cancellationToken);
         var category = source.ContentType == "image/gif" ? settings.GifCategory
             : item.IsVideo || source.ContentType.StartsWith("video/", StringComparison.Ordinal) ? settings.VideoCategory
             : settings.ImageCategory;

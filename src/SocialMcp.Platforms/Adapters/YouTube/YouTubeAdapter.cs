@@ -126,7 +126,7 @@ public sealed class YouTubeAdapter : PlatformAdapter
             received = progress.Received;
         }
 
-        await using var file = await MediaFetcher.FetchAsync(_media, item, "The video", settings.MediaDownloadTimeout, cancellationToken);
+        await using var file = await MediaFetcher.FetchAsync(_media, request, 0, "The video", settings.MediaDownloadTimeout, cancellationToken);
         if (session is not null && file.Length != length)
         {
             Logger.LogWarning("YouTube: the video of post {PostId} changed size since its upload began; starting a new upload", request.PostId);
