@@ -223,11 +223,48 @@ public sealed record PostTarget
     public DateTimeOffset? RetryAt { get; init; }
     public string? AttemptId { get; init; }
 
+    /// <summary>Who took a withdrawn target down; null for any other status (and for rows withdrawn before this was kept).</summary>
+    public WithdrawalCause? WithdrawnBy { get; init; }
+
     /// <summary>The handle of the target's account, read with the target (not stored on it): the result names who posted.</summary>
     public string? AccountHandle { get; init; }
 
     /// <summary>Whether the target's account is a sandbox account (publishes nowhere real), read with the target.</summary>
     public bool? AccountIsSandbox { get; init; }
+}
+
+/// <summary>
+/// Why a target is withdrawn. Only a <see cref="Rollback"/> goes up again with retry_post: a post someone took down on
+/// purpose is never re-posted.
+/// </summary>
+public enum WithdrawalCause
+{
+    /// <summary>An all_or_nothing publish took it down because another target failed.</summary>
+    Rollback,
+
+    /// <summary>withdraw_post took it down through the platform.</summary>
+    WithdrawPost,
+
+    /// <summary>A person removed it on the platform and resolve_target recorded it (withdrawn_manually).</summary>
+    Manual,
+}
+
+public static class WithdrawalCauses
+{
+    public static string ToWireName(this WithdrawalCause cause) => cause switch
+    {
+        WithdrawalCause.Rollback => "rollback",
+        WithdrawalCause.WithdrawPost => "withdraw_post",
+        _ => "manual",
+    };
+
+    public static WithdrawalCause Parse(string name) => name switch
+    {
+        "rollback" => WithdrawalCause.Rollback,
+        "withdraw_post" => WithdrawalCause.WithdrawPost,
+        "manual" => WithdrawalCause.Manual,
+        _ => throw new ArgumentException($"Unknown withdrawal cause '{name}'.", nameof(name)),
+    };
 }
 
 /// <summary>One row of the append-only event log: every change of a post's or a target's status.</summary>

@@ -41,7 +41,21 @@ public sealed record MediaProbe(
     int? Height,
     double? DurationSeconds = null,
     string? VideoCodec = null,
-    double? FrameRate = null);
+    double? FrameRate = null)
+{
+    /// <summary><paramref name="item"/> with every fact the file decides taken from this probe (the caller's claims replaced).</summary>
+    public MediaItem ApplyTo(MediaItem item, long sizeBytes) => item with
+    {
+        Type = Kind,
+        MimeType = MimeType,
+        SizeBytes = sizeBytes,
+        Width = Width,
+        Height = Height,
+        DurationSeconds = DurationSeconds,
+        VideoCodec = VideoCodec,
+        FrameRate = FrameRate,
+    };
+}
 
 /// <summary>Reads a file's real type and dimensions (MetadataExtractor where it fits). A file it cannot recognise as a supported image or video is refused.</summary>
 public interface IMediaProber

@@ -51,18 +51,7 @@ public sealed class PostMediaResolver
                 ?? throw MediaLibrary.NotFound(mediaId, path + ".mediaId");
             problems.AddRange(Contradictions(item, asset, path));
             var probe = asset.Probe;
-            items.Add(item with
-            {
-                Url = null,
-                Type = probe.Kind,
-                MimeType = probe.MimeType,
-                SizeBytes = asset.SizeBytes,
-                Width = probe.Width,
-                Height = probe.Height,
-                DurationSeconds = probe.DurationSeconds,
-                VideoCodec = probe.VideoCodec,
-                FrameRate = probe.FrameRate,
-            });
+            items.Add(probe.ApplyTo(item with { Url = null }, asset.SizeBytes));
             probed.Add(new ProbedMediaItem(i, mediaId, probe.Kind, probe.MimeType, asset.SizeBytes, probe.Width, probe.Height,
                 probe.DurationSeconds, probe.VideoCodec, probe.FrameRate));
         }

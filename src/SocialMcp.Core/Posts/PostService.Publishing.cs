@@ -126,7 +126,7 @@ public sealed partial class PostService
             var target = FindTarget(targets, command.Platform, null, "only published or in_review targets can be withdrawn",
                 target => target.Status == TargetStatus.NeedsReconciliation ? " Settle it first with outcome published or not_published." : "");
 
-            var withdrawn = target with { Status = TargetStatus.Withdrawn, UpdatedAt = now };
+            var withdrawn = target with { Status = TargetStatus.Withdrawn, WithdrawnBy = WithdrawalCause.Manual, UpdatedAt = now };
             await session.Targets.UpdateAsync(withdrawn, cancellationToken);
             var current = targets.Select(t => t.Platform == withdrawn.Platform ? withdrawn : t).ToList();
             var status = current.Any(t => t.Status.IsLive()) ? post.Status : PostStatus.Withdrawn;

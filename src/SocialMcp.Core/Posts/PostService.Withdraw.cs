@@ -27,7 +27,7 @@ public sealed partial class PostService
 
         var outcomes = new List<TargetActionOutcome>();
         foreach (var target in chosen)
-            outcomes.Add(await withdrawal.WithdrawAsync(post, target, accounts[target.Platform], "target_withdrawn", null, cancellationToken));
+            outcomes.Add(await withdrawal.WithdrawAsync(post, target, accounts[target.Platform], WithdrawalCause.WithdrawPost, "target_withdrawn", null, cancellationToken));
 
         var details = await store.WriteAsync(async session =>
         {

@@ -29,11 +29,14 @@ public static class PostTransitions
 
     /// <summary>
     /// Whether retry_post publishes this target: a failed one, or on an all_or_nothing post one that its rollback took down
-    /// (it goes up again with the rest).
+    /// (it goes up again with the rest). A target someone withdrew on purpose (withdraw_post, withdrawn_manually) never does.
     /// </summary>
     public static bool CanRetry(Post post, PostTarget target) =>
-        target.Status == TargetStatus.Failed
-        || (post.Policy == PublishPolicy.AllOrNothing && target.Status == TargetStatus.Withdrawn && target.PublishedAt is not null);
+        target.Status == TargetStatus.Failed || (post.Policy == PublishPolicy.AllOrNothing && WasRolledBack(target));
+
+    /// <summary>An all_or_nothing rollback took this target down (not a person, not withdraw_post).</summary>
+    public static bool WasRolledBack(PostTarget target) =>
+        target.Status == TargetStatus.Withdrawn && target.WithdrawnBy == WithdrawalCause.Rollback;
 
     /// <summary>
     /// Whether update_post may change what this target publishes: one that has not gone out (pending) or that retry_post

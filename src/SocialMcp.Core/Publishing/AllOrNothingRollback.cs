@@ -37,7 +37,7 @@ public sealed class AllOrNothingRollback(IStore store, TargetWithdrawal withdraw
                 await recorder.AppendEventAsync(post, target, "target_rollback_failed", target.Status, $"error={ErrorCodes.WithdrawNotSupported} because={because}", cancellationToken);
                 continue;
             }
-            var outcome = await withdrawal.WithdrawAsync(post, target, account, "target_rolled_back", $"because={because}", cancellationToken);
+            var outcome = await withdrawal.WithdrawAsync(post, target, account, WithdrawalCause.Rollback, "target_rolled_back", $"because={because}", cancellationToken);
             rollback.Add(outcome.Succeeded
                 ? new RolledBackTarget(target.Platform, true, null, $"Taken down again because {because}.")
                 : new RolledBackTarget(target.Platform, false, outcome.ErrorCode,

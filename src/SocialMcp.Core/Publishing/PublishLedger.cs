@@ -257,7 +257,7 @@ public sealed class PublishLedger(
         if (limited.Count == 0)
             throw new NoLongerDueException();
         return post.Policy == PublishPolicy.AllOrNothing
-            ? targets.Where(t => limited.Contains(t) || (t.Status == TargetStatus.Withdrawn && t.PublishedAt is not null)).ToList()
+            ? targets.Where(t => limited.Contains(t) || PostTransitions.WasRolledBack(t)).ToList()
             : limited;
     }
 

@@ -97,17 +97,7 @@ public sealed class TargetMedia(
         signer!.CreateUrl(asset, time.GetUtcNow() + options.Value.SignedUrlLifetime)
         ?? throw new InvalidOperationException("Media:PublicBaseUrl went away while publishing.");
 
-    private static MediaItem WithProbe(MediaItem item, MediaProbe probe, long size) => item with
-    {
-        Type = probe.Kind,
-        MimeType = probe.MimeType,
-        SizeBytes = size,
-        Width = probe.Width,
-        Height = probe.Height,
-        DurationSeconds = probe.DurationSeconds,
-        VideoCodec = probe.VideoCodec,
-        FrameRate = probe.FrameRate,
-    };
+    private static MediaItem WithProbe(MediaItem item, MediaProbe probe, long size) => probe.ApplyTo(item, size);
 
     /// <summary>MEDIA_NOT_PUBLIC: a library item on a platform that pulls, on a server with no public address for it.</summary>
     public static Problem NotPublic(Platform platform, int index) => new(ErrorCodes.MediaNotPublic,

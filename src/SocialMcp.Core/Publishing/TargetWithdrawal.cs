@@ -15,10 +15,11 @@ public sealed class TargetWithdrawal(
 
     /// <summary>
     /// Withdraws the target: withdrawn with <paramref name="eventType"/>, or an event saying the attempt failed (the target
-    /// stays live). A publisher that throws counts as a failed attempt.
+    /// stays live). A publisher that throws counts as a failed attempt. <paramref name="cause"/> is kept on the target: only a
+    /// rollback's targets go up again with retry_post.
     /// </summary>
     public async Task<TargetActionOutcome> WithdrawAsync(
-        Post post, PostTarget target, Account account, string eventType, string? detail, CancellationToken cancellationToken)
+        Post post, PostTarget target, Account account, WithdrawalCause cause, string eventType, string? detail, CancellationToken cancellationToken)
     {
         var outcome = await CallPlatformAsync(post, target, account, cancellationToken);
         // The token expired: renew it once and try again (a refused delete took nothing down, so trying again is safe).
@@ -32,7 +33,7 @@ public sealed class TargetWithdrawal(
             var now = time.GetUtcNow();
             var newVersion = await session.Posts.BumpVersionAsync(post.Id, now, cancellationToken) ?? post.Version;
             if (outcome.Succeeded)
-                await session.Targets.UpdateAsync(target with { Status = TargetStatus.Withdrawn, UpdatedAt = now }, cancellationToken);
+                await session.Targets.UpdateAsync(target with { Status = TargetStatus.Withdrawn, WithdrawnBy = cause, UpdatedAt = now }, cancellationToken);
             await session.Events.AppendAsync(new PostEvent
             {
                 Id = 0,

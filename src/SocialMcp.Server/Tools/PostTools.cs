@@ -269,7 +269,8 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace, Bo
     [ToolAccess(Scopes.PostsPublish, ToolOperation.Publish)]
     [Description("""
         Publishes again only the failed targets of a partial or failed post (all of them, or those in platforms); targets
-        already live are never posted again (nor needs_reconciliation ones: resolve_target first). Returns the post with each
+        already live are never posted again (nor needs_reconciliation ones: resolve_target first; nor withdrawn ones, except
+        the targets an all_or_nothing rollback took down, which go up again with the rest). Returns the post with each
         target's outcome, waiting and reporting progress like publish_post. A target that fails again carries its platformError
         and nextStep as in publish_post. Retrying a content or media refusal without changing it (update_post) fails the same way.
         Errors: INVALID_STATUS_TRANSITION (post not partial/failed, or a named target did not fail), VERSION_CONFLICT, POST_NOT_FOUND.

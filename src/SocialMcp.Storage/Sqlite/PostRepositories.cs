@@ -300,7 +300,7 @@ internal sealed class PostTargetRepository(DbContext db) : IPostTargetRepository
         t.public_url AS PublicUrl, t.error_code AS ErrorCode, t.error_message AS ErrorMessage, t.attempt_count AS AttemptCount,
         t.created_at AS CreatedAt, t.updated_at AS UpdatedAt, t.published_at AS PublishedAt,
         t.platform_error_code AS PlatformErrorCode, t.platform_error_message AS PlatformErrorMessage, t.attempt_id AS AttemptId,
-        t.platform_http_status AS PlatformHttpStatus, t.retry_at AS RetryAt,
+        t.platform_http_status AS PlatformHttpStatus, t.retry_at AS RetryAt, t.withdrawn_by AS WithdrawnBy,
         a.handle AS AccountHandle, a.is_sandbox AS AccountIsSandbox
         """;
 
@@ -326,10 +326,10 @@ internal sealed class PostTargetRepository(DbContext db) : IPostTargetRepository
             """
             INSERT INTO post_targets (post_id, platform, account_id, status, platform_post_id, public_url, error_code, error_message,
                                       attempt_count, created_at, updated_at, published_at, platform_error_code, platform_error_message, attempt_id,
-                                      platform_http_status, retry_at)
+                                      platform_http_status, retry_at, withdrawn_by)
             VALUES (@PostId, @Platform, @AccountId, @Status, @PlatformPostId, @PublicUrl, @ErrorCode, @ErrorMessage,
                     @AttemptCount, @CreatedAt, @UpdatedAt, @PublishedAt, @PlatformErrorCode, @PlatformErrorMessage, @AttemptId,
-                    @PlatformHttpStatus, @RetryAt);
+                    @PlatformHttpStatus, @RetryAt, @WithdrawnBy);
             """,
             Parameters(target), cancellationToken));
 
@@ -341,7 +341,7 @@ internal sealed class PostTargetRepository(DbContext db) : IPostTargetRepository
                 error_code = @ErrorCode, error_message = @ErrorMessage, attempt_count = @AttemptCount,
                 updated_at = @UpdatedAt, published_at = @PublishedAt,
                 platform_error_code = @PlatformErrorCode, platform_error_message = @PlatformErrorMessage, attempt_id = @AttemptId,
-                platform_http_status = @PlatformHttpStatus, retry_at = @RetryAt
+                platform_http_status = @PlatformHttpStatus, retry_at = @RetryAt, withdrawn_by = @WithdrawnBy
             WHERE post_id = @PostId AND platform = @Platform;
             """,
             Parameters(target), cancellationToken));
@@ -377,6 +377,8 @@ internal sealed class PostTargetRepository(DbContext db) : IPostTargetRepository
         target.AttemptId,
         target.PlatformHttpStatus,
         RetryAt = Time(target.RetryAt),
+        // Kept only while the target is withdrawn: a target put up again forgets why it was taken down.
+        WithdrawnBy = target.Status == TargetStatus.Withdrawn ? target.WithdrawnBy?.ToWireName() : null,
     };
 
     private sealed class TargetRow
@@ -398,6 +400,7 @@ internal sealed class PostTargetRepository(DbContext db) : IPostTargetRepository
         public string? AttemptId { get; init; }
         public long? PlatformHttpStatus { get; init; }
         public string? RetryAt { get; init; }
+        public string? WithdrawnBy { get; init; }
         public string? AccountHandle { get; init; }
         public long? AccountIsSandbox { get; init; }
 
@@ -422,6 +425,7 @@ internal sealed class PostTargetRepository(DbContext db) : IPostTargetRepository
             AttemptId = AttemptId,
             PlatformHttpStatus = PlatformHttpStatus is { } status ? (int)status : null,
             RetryAt = ParseOptionalTime(RetryAt),
+            WithdrawnBy = WithdrawnBy is null ? null : WithdrawalCauses.Parse(WithdrawnBy),
         };
     }
 }

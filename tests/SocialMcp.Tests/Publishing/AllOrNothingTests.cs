@@ -148,6 +148,39 @@ public sealed class AllOrNothingTests
     }
 
     [Fact]
+    public async Task Retry_AfterAPersonWithdrewATargetOnPurpose_RepublishesOnlyWhatTheRollbackTookDown()
+    {
+        await using var services = await TestServices.CreateInitializedAsync();
+        var posts = services.Get<PostService>();
+        // X and Facebook refuse the rollback's delete, so they stay live and the post is partial; Threads fails.
+        await services.MakeSandboxFailAsync(Platform.X, publishCode: null, withdrawCode: ErrorCodes.PlatformError);
+        await services.MakeSandboxFailAsync(Platform.Facebook, publishCode: null, withdrawCode: ErrorCodes.PlatformError);
+        await services.MakeSandboxFailAsync(Platform.Threads, ErrorCodes.PlatformError);
+        var post = await CreateAllOrNothingAsync(services,
+            Drafts.Create("Once only", Platform.X, Platform.Facebook, Platform.LinkedIn, Platform.Threads));
+        var first = await posts.PublishAsync(Ws, post.Post.Id, null, Ct);
+        Assert.Equal(PostStatus.Partial, first.Post.Status);
+        Assert.Equal(WithdrawalCause.Rollback, first.Targets.Single(t => t.Platform == Platform.LinkedIn).WithdrawnBy);
+
+        // The person takes X down on purpose; Facebook stays live, so the post stays partial and can be retried.
+        await services.MakeSandboxFailAsync(Platform.X, null);
+        await services.MakeSandboxFailAsync(Platform.Threads, null);
+        var withdrawn = await posts.WithdrawAsync(Ws, post.Post.Id, [Platform.X], null, Ct);
+        Assert.Equal(PostStatus.Partial, withdrawn.Post.Post.Status);
+        var retried = await posts.RetryAsync(Ws, post.Post.Id, null, null, Ct);
+
+        var x = retried.Targets.Single(t => t.Platform == Platform.X);
+        Assert.Equal(TargetStatus.Withdrawn, x.Status);
+        Assert.Equal(WithdrawalCause.WithdrawPost, x.WithdrawnBy);
+        Assert.Equal(1, services.Sandbox.Deliveries.Count(d => d.PostId == post.Post.Id && d.Platform == Platform.X));
+        Assert.Equal(2, services.Sandbox.Deliveries.Count(d => d.PostId == post.Post.Id && d.Platform == Platform.LinkedIn));
+        var linkedIn = retried.Targets.Single(t => t.Platform == Platform.LinkedIn);
+        Assert.Equal(TargetStatus.Published, linkedIn.Status);
+        Assert.Null(linkedIn.WithdrawnBy);
+        Assert.Equal(TargetStatus.Published, retried.Targets.Single(t => t.Platform == Platform.Threads).Status);
+    }
+
+    [Fact]
     public async Task Fire_ScheduledAllOrNothingWhoseCapCannotFreeUp_FailsOnceWithNothingPublished()
     {
         var settings = new Dictionary<string, string?> { ["Scheduling:DailyCaps:x"] = "1" };
