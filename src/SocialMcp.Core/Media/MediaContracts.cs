@@ -92,7 +92,7 @@ public interface IMediaLibrary
 
     Task<MediaPage> ListAsync(string workspaceId, int limit, int offset, CancellationToken cancellationToken);
 
-    /// <summary>Refuses with MEDIA_IN_USE while a scheduled or publishing post uses the asset; the file goes when no asset row names it.</summary>
+    /// <summary>Refuses with MEDIA_IN_USE while a scheduled, publishing, partial or failed post (a retry needs it) uses the asset; the file goes when no asset row names it.</summary>
     Task DeleteAsync(string workspaceId, string mediaId, CancellationToken cancellationToken);
 
     /// <summary>The stored bytes of an asset (a seekable read-only stream).</summary>
@@ -209,7 +209,7 @@ public interface IMediaRepository
     Task<long> TotalBytesAsync(string workspaceId, CancellationToken cancellationToken);
     Task<int> CountUploadsSinceAsync(string workspaceId, DateTimeOffset since, CancellationToken cancellationToken);
 
-    /// <summary>Ids of posts in status scheduled or publishing whose content names <paramref name="mediaId"/>.</summary>
+    /// <summary>Ids of posts in status scheduled, publishing, partial or failed whose content names <paramref name="mediaId"/>.</summary>
     Task<IReadOnlyList<string>> PostsUsingAsync(string workspaceId, string mediaId, CancellationToken cancellationToken);
     Task<bool> DeleteAsync(string workspaceId, string mediaId, CancellationToken cancellationToken);
 

@@ -112,8 +112,8 @@ public sealed class MediaLibrary(
             if (users.Count > 0)
             {
                 throw new ConflictException(new Problem(ErrorCodes.MediaInUse,
-                    $"Media {mediaId} is used by {users.Count} scheduled or publishing post(s): {string.Join(", ", users.Take(10))}.", "$.mediaId",
-                    Hint: "Wait until those posts have gone out, or cancel_post or update_post them to use other media, then delete again."));
+                    $"Media {mediaId} is used by {users.Count} scheduled, publishing, partial or failed post(s): {string.Join(", ", users.Take(10))}.", "$.mediaId",
+                    Hint: "Wait until those posts have gone out (a partial or failed post still needs it for retry_post), or cancel_post or update_post them to use other media, then delete again."));
             }
             await session.Media.DeleteAsync(workspaceId, mediaId, cancellationToken);
             // Under the write lock no upload of the same bytes can commit between this count and the delete.

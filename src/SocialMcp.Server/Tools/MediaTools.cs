@@ -89,7 +89,8 @@ public sealed class MediaTools(IMediaLibrary library, IWorkspaceContext workspac
     [Description("""
         Deletes a file from the media library. Posts already published keep what the platforms received; drafts that name it
         can no longer be scheduled or published until their media is changed.
-        Errors: MEDIA_IN_USE (a scheduled or publishing post uses it: the message names the posts; wait, or change or cancel them),
+        Errors: MEDIA_IN_USE (a scheduled, publishing, partial or failed post uses it — the last two still need it for retry_post: the message names
+        the posts; wait, or change or cancel them),
         MEDIA_NOT_FOUND.
         """)]
     public async Task<CallToolResult> DeleteMedia(string mediaId, CancellationToken cancellationToken = default)

@@ -64,7 +64,7 @@ internal sealed class MediaRepository(DbContext db) : IMediaRepository
         (await db.Connection.QueryAsync<string>(Command(db,
             """
             SELECT p.id FROM posts p
-            WHERE p.workspace_id = @workspaceId AND p.status IN ('scheduled', 'publishing')
+            WHERE p.workspace_id = @workspaceId AND p.status IN ('scheduled', 'publishing', 'partial', 'failed')
               AND EXISTS (SELECT 1 FROM json_each(p.content, '$.media') m WHERE json_extract(m.value, '$.mediaId') = @mediaId)
             ORDER BY p.created_at, p.id;
             """,

@@ -116,6 +116,29 @@ public sealed class MediaLibraryTests
     }
 
     [Fact]
+    public async Task Delete_WhileAFailedPostNeedsItForItsRetry_IsMediaInUse_UntilThePostIsDiscarded()
+    {
+        await using var services = await StartAsync();
+        var library = services.Get<IMediaLibrary>();
+        var posts = services.Get<PostService>();
+        var image = await library.UploadAsync(LocalWorkspace.Id, Inline(TestMedia.Png), Ct);
+        await services.MakeSandboxFailAsync(Platform.X, ErrorCodes.PlatformError);
+        var post = await posts.CreateAsync(LocalWorkspace.Id, Drafts.Create("Chart", Platform.X) with
+        {
+            Content = WithMedia(new MediaItem(null, null!, MediaId: image.Id, AltText: "A chart")),
+        }, Ct);
+        Assert.Equal(PostStatus.Failed, (await posts.PublishAsync(LocalWorkspace.Id, post.Post.Id, null, Ct)).Post.Status);
+
+        var error = await Assert.ThrowsAsync<ConflictException>(() => library.DeleteAsync(LocalWorkspace.Id, image.Id, Ct));
+
+        Assert.Equal(ErrorCodes.MediaInUse, error.Problem.Code);
+        Assert.Contains(post.Post.Id, error.Problem.Message);
+        Assert.Contains("retry_post", error.Problem.Hint);
+        await posts.CancelAsync(LocalWorkspace.Id, post.Post.Id, null, Ct);
+        await library.DeleteAsync(LocalWorkspace.Id, image.Id, Ct);
+    }
+
+    [Fact]
     public async Task PostWithMediaId_StoresTheProbedFacts()
     {
         await using var services = await StartAsync();
