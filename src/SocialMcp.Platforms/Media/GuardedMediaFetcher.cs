@@ -9,13 +9,13 @@ namespace SocialMcp.Platforms.Media;
 /// <summary>
 /// The one fetcher (docs/fetch-guard.md). Each URL, and each redirect, is checked before any connection: http(s)
 /// only, the host resolved once and every address it has checked against <see cref="AddressRules"/> unless the host is
-/// in <c>Media:AllowedHosts</c> (or a <see cref="TrustedMediaOrigins"/> origin). The request carries the checked addresses and the client's ConnectCallback connects to
+/// in <c>Media:AllowedHosts</c>. The request carries the checked addresses and the client's ConnectCallback connects to
 /// one of them, so the handler never resolves the name again and DNS rebinding cannot swap the address. The body goes
 /// to a temporary file under a size cap, and one timeout bounds the whole fetch, slow bodies included. Every failure
 /// to reach or read the server has one message, so answers tell nothing about the internal network.
 /// </summary>
 public sealed class GuardedMediaFetcher(
-    IHttpClientFactory clients, IHostResolver resolver, IOptionsMonitor<MediaOptions> options, TrustedMediaOrigins trusted, TimeProvider time)
+    IHttpClientFactory clients, IHostResolver resolver, IOptionsMonitor<MediaOptions> options, TimeProvider time)
     : IMediaFetcher
 {
     /// <summary>The name of the guarded HttpClient (no automatic redirects, connects only to checked addresses).</summary>
@@ -129,8 +129,7 @@ public sealed class GuardedMediaFetcher(
     private async Task<IPAddress[]> CheckHostAsync(Uri uri, string path, CancellationToken cancellationToken)
     {
         var host = uri.IdnHost;
-        var allowed = trusted.IsTrusted(uri)
-            || options.CurrentValue.AllowedHosts.Any(h => string.Equals(h.Trim().Trim('[', ']'), host.Trim('[', ']'), StringComparison.OrdinalIgnoreCase));
+        var allowed = options.CurrentValue.AllowedHosts.Any(h => string.Equals(h.Trim().Trim('[', ']'), host.Trim('[', ']'), StringComparison.OrdinalIgnoreCase));
         if (!allowed && AddressRules.IsMetadataHostName(host))
             throw Forbidden(path);
         var addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal)

@@ -17,7 +17,6 @@ public static class MediaFetchServiceCollectionExtensions
         services.AddOptions<MediaOptions>().BindConfiguration(MediaOptions.SectionName);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IHostResolver, DnsHostResolver>();
-        services.TryAddSingleton<TrustedMediaOrigins>();
         services.TryAddSingleton<IMediaFetcher, GuardedMediaFetcher>();
         services.AddHttpClient(GuardedMediaFetcher.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler

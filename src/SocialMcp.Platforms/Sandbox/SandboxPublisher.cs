@@ -28,7 +28,6 @@ public sealed class SandboxPublisher(
     TimeProvider time,
     IEnumerable<PlatformAdapter> adapters,
     IEnumerable<ISandboxApi> sandboxApis,
-    TrustedMediaOrigins trustedOrigins,
     ILogger<SandboxPublisher> logger) : IPlatformPublisher
 {
     /// <summary>The failure codes the sandbox can be told to answer with.</summary>
@@ -61,8 +60,6 @@ public sealed class SandboxPublisher(
         if (_api is not null && _adapters.TryGetValue(request.Platform, out var adapter))
         {
             var baseUrl = await _api.BaseUrlAsync(request.Platform, cancellationToken);
-            // Its origin stays trusted by the fetch guard (this port only), as the fetch guard set it up.
-            trustedOrigins.Trust(baseUrl);
             // The media go the same way as for a real account (issue 13): the bytes the engine fetched or opened from the
             // library (request.MediaContent), or the (signed) URLs the emulator pulls and checks. Nothing is swapped in.
             var outcome = await adapter.PublishAsync(request with { Account = ThroughEmulator(request.Account, baseUrl) }, cancellationToken);

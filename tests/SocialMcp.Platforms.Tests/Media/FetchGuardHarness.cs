@@ -43,7 +43,6 @@ internal sealed class FetchGuardHarness : IAsyncDisposable
 
     public FakeResolver Resolver { get; }
     public IMediaFetcher Fetcher => _services.GetRequiredService<IMediaFetcher>();
-    public TrustedMediaOrigins TrustedOrigins => _services.GetRequiredService<TrustedMediaOrigins>();
 
     public ValueTask DisposeAsync() => _services.DisposeAsync();
 }
