@@ -56,7 +56,7 @@ public sealed class SchedulerWorker(
                 // Measured from now, not from when the pass decided: time that passed meanwhile is not slept twice.
                 var delay = wakeAt - time.GetUtcNow();
                 if (delay > TimeSpan.Zero)
-                    await SleepAsync(delay, poked, stoppingToken);
+                    await SleepAsync(delay, wakeAt, poked, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -188,11 +188,15 @@ public sealed class SchedulerWorker(
         }
     }
 
-    private async Task SleepAsync(TimeSpan delay, Task poked, CancellationToken stoppingToken)
+    private async Task SleepAsync(TimeSpan delay, DateTimeOffset wakeAt, Task poked, CancellationToken stoppingToken)
     {
         using var sleeping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var sleep = Task.Delay(delay, time, sleeping.Token);
-        await Task.WhenAny(sleep, poked);
+        // The clock may have passed the wake time between measuring the delay and starting the timer (a clock that jumps,
+        // as a test's does): the timer would then wait the whole delay again from the new time. Checked after the timer
+        // exists, so a jump either is seen here or fires the timer.
+        if (time.GetUtcNow() < wakeAt)
+            await Task.WhenAny(sleep, poked);
         // Woken by a poke: drop the timer.
         await sleeping.CancelAsync();
     }
