@@ -99,6 +99,11 @@ public static class CoreServiceCollectionExtensions
     public static IServiceCollection AddValidatedOptions<TOptions>(this IServiceCollection services, string sectionName)
         where TOptions : class, System.ComponentModel.DataAnnotations.IValidatableObject
     {
+        // Once only: several registrations may need the same options (Core and the publishers both need Media), and a
+        // second BindConfiguration would bind the section again, appending every array item a second time.
+        if (services.Any(d => d.ServiceType == typeof(Microsoft.Extensions.Options.IValidateOptions<TOptions>)
+                && d.ImplementationType == typeof(ValidatableObjectOptionsValidator<TOptions>)))
+            return services;
         services.AddOptions<TOptions>().BindConfiguration(sectionName).ValidateOnStart();
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<TOptions>, ValidatableObjectOptionsValidator<TOptions>>();
         return services;

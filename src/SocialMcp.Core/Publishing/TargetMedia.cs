@@ -60,7 +60,7 @@ public sealed class TargetMedia(
                 throw new InvalidOperationException("A post names library media but the host has no media library.");
             var asset = await library.GetAsync(post.WorkspaceId, mediaId, path + ".mediaId", cancellationToken);
             prepared.Assets[index] = asset;
-            prepared.Items[index] = WithProbe(item, asset.Probe, asset.SizeBytes);
+            prepared.Items[index] = asset.Probe.ApplyTo(item, asset.SizeBytes);
             if (MediaDelivery.Pulls(platform))
             {
                 if (signer is not { IsAvailable: true })
@@ -80,7 +80,7 @@ public sealed class TargetMedia(
         prepared.Fetched.Add(fetched);
         var probe = await prober.ProbeAsync(fetched.Content, item.MimeType, path, cancellationToken);
         fetched.Content.Position = 0;
-        var probed = WithProbe(item, probe, fetched.Length);
+        var probed = probe.ApplyTo(item, fetched.Length);
         prepared.Items[index] = probed;
         prepared.Contents[index] = new StreamContent(fetched.Content, fetched.Length, probe.MimeType, ownsStream: false);
 
@@ -96,8 +96,6 @@ public sealed class TargetMedia(
     internal Uri SignedUrlFor(MediaAsset asset) =>
         signer!.CreateUrl(asset, time.GetUtcNow() + options.Value.SignedUrlLifetime)
         ?? throw new InvalidOperationException("Media:PublicBaseUrl went away while publishing.");
-
-    private static MediaItem WithProbe(MediaItem item, MediaProbe probe, long size) => probe.ApplyTo(item, size);
 
     /// <summary>MEDIA_NOT_PUBLIC: a library item on a platform that pulls, on a server with no public address for it.</summary>
     public static Problem NotPublic(Platform platform, int index) => new(ErrorCodes.MediaNotPublic,

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using SocialMcp.Core;
 using SocialMcp.Core.Media;
 
 namespace SocialMcp.Platforms.Media;
@@ -13,8 +14,8 @@ public static class MediaFetchServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddGuardedMediaFetcher(this IServiceCollection services)
     {
-        // Bound here too so the fetcher works wherever the publishers are registered; binding twice is harmless.
-        services.AddOptions<MediaOptions>().BindConfiguration(MediaOptions.SectionName);
+        // Registered here too so the fetcher works wherever the publishers are; bound and validated once either way.
+        services.AddValidatedOptions<MediaOptions>(MediaOptions.SectionName);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IHostResolver, DnsHostResolver>();
         services.TryAddSingleton<IMediaFetcher, GuardedMediaFetcher>();
