@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using SocialMcp.EndToEnd.Tests.Fuzz;
 using SocialMcp.Testing;
 
 namespace SocialMcp.EndToEnd.Tests;
@@ -63,96 +63,48 @@ public sealed class StdioInlineUploadEndToEndTests
     [Fact]
     public async Task FiveMebibyteLine_OfAnotherMethodOrTool_IsRefusedAsBefore_WithIdNull()
     {
-        await using var server = await RawStdioServer.StartAsync(Environment);
-        await server.InitializeAsync();
+        await using var server = await FuzzServer.StartStdioAsync(Environment);
+        await InitializeAsync(server);
         var pad = new string('a', (int)(5 * MiB));
 
-        await server.WriteLineAsync($$$"""{"jsonrpc":"2.0","id":2,"method":"tools/list","params":{"pad":"{{{pad}}}"}}""");
-        await server.WriteLineAsync("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"create_post\",\"arguments\":{\"content\":{\"text\":\"" + pad + "\"}}}}");
+        await WriteLineAsync(server, $$$"""{"jsonrpc":"2.0","id":2,"method":"tools/list","params":{"pad":"{{{pad}}}"}}""");
+        await WriteLineAsync(server, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"create_post\",\"arguments\":{\"content\":{\"text\":\"" + pad + "\"}}}}");
         // upload_media named only after its data: not recognised in the line's first 4 MiB, so held to the general cap.
-        await server.WriteLineAsync($$$"""{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"arguments":{"data":"{{{pad}}}"},"name":"upload_media"}}""");
-        await server.WriteLineAsync("""{"jsonrpc":"2.0","id":5,"method":"ping"}""");
+        await WriteLineAsync(server, $$$"""{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"arguments":{"data":"{{{pad}}}"},"name":"upload_media"}}""");
+        await WriteLineAsync(server, """{"jsonrpc":"2.0","id":5,"method":"ping"}""");
 
         for (var i = 0; i < 3; i++)
         {
-            var refusal = await server.ReadMessageAsync();
+            var refusal = await ReadMessageAsync(server);
             Assert.Equal(JsonValueKind.Null, refusal.GetProperty("id").ValueKind);
             Assert.Equal(-32600, refusal.GetProperty("error").GetProperty("code").GetInt32());
             Assert.Contains($"at most {GeneralLineCap} bytes", refusal.GetProperty("error").GetProperty("message").GetString());
         }
-        var pong = await server.ReadMessageAsync();
+        var pong = await ReadMessageAsync(server);
         Assert.Equal(5, pong.GetProperty("id").GetInt32());
         Assert.True(pong.TryGetProperty("result", out _));
     }
 
-    /// <summary>The server spawned directly, to write lines no SDK client would and read every reply, including those with id null.</summary>
-    private sealed class RawStdioServer : IAsyncDisposable
+    // The server spawned directly (the fuzz tests' FuzzServer), to write lines no SDK client would and read every reply,
+    // including those with id null.
+    private static async Task InitializeAsync(FuzzServer server)
     {
-        private readonly Process _process;
-        private readonly string _directory;
+        await WriteLineAsync(server, """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"e2e","version":"1"}}}""");
+        var reply = await ReadMessageAsync(server);
+        Assert.Equal(1, reply.GetProperty("id").GetInt32());
+        await WriteLineAsync(server, """{"jsonrpc":"2.0","method":"notifications/initialized"}""");
+    }
 
-        private RawStdioServer(Process process, string directory)
-        {
-            _process = process;
-            _directory = directory;
-        }
+    private static async Task WriteLineAsync(FuzzServer server, string line)
+    {
+        await server.Input.WriteAsync(Encoding.UTF8.GetBytes(line + "\n"));
+        await server.Input.FlushAsync();
+    }
 
-        public static Task<RawStdioServer> StartAsync(IDictionary<string, string?> environment)
-        {
-            var directory = Path.Combine(Path.GetTempPath(), "socialmcp-e2e-" + Guid.NewGuid().ToString("N"));
-            Directory.CreateDirectory(directory);
-            var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "socialmcp.dll"), "serve", "--db", Path.Combine(directory, "e2e.db")])
-            {
-                WorkingDirectory = directory,
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            foreach (var (name, value) in environment)
-                info.Environment[name] = value;
-            var process = Process.Start(info)!;
-            process.ErrorDataReceived += (_, _) => { };
-            process.BeginErrorReadLine();
-            return Task.FromResult(new RawStdioServer(process, directory));
-        }
-
-        public async Task InitializeAsync()
-        {
-            await WriteLineAsync("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"e2e","version":"1"}}}""");
-            var reply = await ReadMessageAsync();
-            Assert.Equal(1, reply.GetProperty("id").GetInt32());
-            await WriteLineAsync("""{"jsonrpc":"2.0","method":"notifications/initialized"}""");
-        }
-
-        public async Task WriteLineAsync(string line)
-        {
-            await _process.StandardInput.BaseStream.WriteAsync(Encoding.UTF8.GetBytes(line + "\n"));
-            await _process.StandardInput.BaseStream.FlushAsync();
-        }
-
-        public async Task<JsonElement> ReadMessageAsync()
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            var line = await _process.StandardOutput.ReadLineAsync(timeout.Token)
-                ?? throw new Xunit.Sdk.XunitException("The server closed stdout.");
-            return JsonDocument.Parse(line).RootElement.Clone();
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            _process.StandardInput.Close();
-            using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-            try
-            {
-                await _process.WaitForExitAsync(exit.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                _process.Kill();
-                await _process.WaitForExitAsync();
-            }
-            _process.Dispose();
-            try { Directory.Delete(_directory, recursive: true); } catch (IOException) { }
-        }
+    private static async Task<JsonElement> ReadMessageAsync(FuzzServer server)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var line = await server.Output.ReadLineAsync(timeout.Token) ?? throw new Xunit.Sdk.XunitException("The server closed stdout.");
+        return JsonDocument.Parse(line).RootElement.Clone();
     }
 }

@@ -42,12 +42,13 @@ public sealed partial class FuzzServer : IAsyncDisposable
         ["SOCIALMCP_Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
     };
 
-    public static Task<FuzzServer> StartStdioAsync() => StartAsync(http: false);
+    /// <summary><c>serve</c> over stdio; <paramref name="environment"/> is set after <see cref="Limits"/> and may override it.</summary>
+    public static Task<FuzzServer> StartStdioAsync(IReadOnlyDictionary<string, string?>? environment = null) => StartAsync(http: false, environment);
 
     /// <summary><c>serve --http</c> on an ephemeral loopback port, with an API key created by <c>keys create</c>.</summary>
     public static Task<FuzzServer> StartHttpAsync() => StartAsync(http: true);
 
-    private static async Task<FuzzServer> StartAsync(bool http)
+    private static async Task<FuzzServer> StartAsync(bool http, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "socialmcp-fuzz-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
@@ -71,7 +72,7 @@ public sealed partial class FuzzServer : IAsyncDisposable
             RedirectStandardError = true,
             StandardOutputEncoding = new UTF8Encoding(false),
         };
-        foreach (var (name, value) in Limits)
+        foreach (var (name, value) in Limits.Concat(environment ?? new Dictionary<string, string?>()))
             info.Environment[name] = value;
 
         var process = new Process { StartInfo = info };
