@@ -92,8 +92,8 @@ public static class MediaTypes
     public const string Video = "video";
 }
 
-/// <summary>Replaces the text and/or adds platform-specific settings for one platform only.</summary>
-public sealed record PlatformOverride(string? Text = null, JsonElement? Settings = null);
+/// <summary>Replaces the text and/or adds platform-specific settings (and, issue 15, a first comment) for one platform only.</summary>
+public sealed record PlatformOverride(string? Text = null, JsonElement? Settings = null, FirstComment? FirstComment = null);
 
 public sealed record PostContent(
     string Text,
@@ -106,6 +106,28 @@ public sealed record PostContent(
 
     public JsonElement? SettingsFor(Platform platform) =>
         PlatformOverrides.TryGetValue(platform, out var o) ? o.Settings : null;
+
+    /// <summary>
+    /// A thread of 2–25 parts (issue 15); null for a single post. The input mapping also sets <see cref="Text"/>,
+    /// <see cref="Media"/> and <see cref="PlatformOverrides"/> to part 0's, so code that knows nothing of threads sees the head.
+    /// </summary>
+    public IReadOnlyList<ThreadPart>? Thread { get; init; }
+
+    /// <summary>The first comment for every platform that takes one; an override's <see cref="PlatformOverride.FirstComment"/> wins.</summary>
+    public FirstComment? FirstComment { get; init; }
+
+    /// <summary>The existing post this one answers (issue 15); the post then targets that platform only.</summary>
+    public ReplyTarget? ReplyTo { get; init; }
+
+    /// <summary>The parts as published: the thread, or the single post as one part.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<ThreadPart> Parts => Thread ?? [new ThreadPart(Text, Media, PlatformOverrides)];
+
+    [JsonIgnore]
+    public bool IsThread => Thread is { Count: > 1 };
+
+    public FirstComment? FirstCommentFor(Platform platform) =>
+        PlatformOverrides.TryGetValue(platform, out var o) && o.FirstComment is not null ? o.FirstComment : FirstComment;
 }
 
 public sealed record Post
@@ -137,6 +159,12 @@ public sealed record Post
     /// not). Read with the post; only the publish ledger writes it, through its own statements.
     /// </summary>
     public DateTimeOffset? AutoRetryAt { get; init; }
+
+    /// <summary>
+    /// How late the scheduler may still fire this post (issue 15); past it the post becomes <c>missed</c> and is never published
+    /// late without being asked. Null: <c>Scheduling:MaxLateness</c>.
+    /// </summary>
+    public TimeSpan? MaxLateness { get; init; }
 }
 
 /// <summary>The content one platform received, resolved (its override's text and settings applied).</summary>
@@ -231,6 +259,9 @@ public sealed record PostTarget
 
     /// <summary>Whether the target's account is a sandbox account (publishes nowhere real), read with the target.</summary>
     public bool? AccountIsSandbox { get; init; }
+
+    /// <summary>The target's later thread parts and first comment (issue 15), in publishing order; empty for a single post without one.</summary>
+    public IReadOnlyList<TargetStep> Steps { get; init; } = [];
 }
 
 /// <summary>

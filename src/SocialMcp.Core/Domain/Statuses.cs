@@ -11,6 +11,12 @@ public enum PostStatus
     Failed,
     Discarded,
     Withdrawn,
+
+    /// <summary>
+    /// The scheduler found the post later than its lateness allows (<c>Scheduling:MaxLateness</c>, issue 15): it is never
+    /// published late by itself; publish_post (now) or schedule_post (a new time) brings it back.
+    /// </summary>
+    Missed,
 }
 
 /// <summary>Lifecycle of one (post, platform) target.</summary>
@@ -33,7 +39,7 @@ public enum TargetStatus
 public static class StatusNames
 {
     private static readonly string[] PostNames =
-        ["draft", "scheduled", "publishing", "published", "partial", "failed", "discarded", "withdrawn"];
+        ["draft", "scheduled", "publishing", "published", "partial", "failed", "discarded", "withdrawn", "missed"];
 
     private static readonly string[] TargetNames =
         ["pending", "publishing", "published", "in_review", "failed", "withdrawn", "needs_reconciliation"];

@@ -54,6 +54,14 @@ public static class ErrorCodes
     public const string MediaTooLarge = "MEDIA_TOO_LARGE";
     public const string MediaNotPublic = "MEDIA_NOT_PUBLIC";
 
+    // Threads, replies, first comments and the queue (issue 15). Each joins All, and llm.txt's table, with the code that first raises it.
+    public const string ThreadNotSupported = "THREAD_NOT_SUPPORTED";
+    public const string ReplyNotSupported = "REPLY_NOT_SUPPORTED";
+    public const string FirstCommentNotSupported = "FIRST_COMMENT_NOT_SUPPORTED";
+    public const string ReplyParentNotFound = "REPLY_PARENT_NOT_FOUND";
+    public const string NoPostingSchedule = "NO_POSTING_SCHEDULE";
+    public const string NoFreeSlot = "NO_FREE_SLOT";
+
     public static IReadOnlyList<string> All { get; } =
     [
         ValidationFailed, NoPlatformsSelected, PlatformNotConnected, ContentTooLong, UnsupportedMediaType,

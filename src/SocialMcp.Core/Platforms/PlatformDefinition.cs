@@ -45,6 +45,9 @@ public abstract class PlatformDefinition
     /// </summary>
     public abstract bool CanWithdraw { get; }
 
+    /// <summary>Threads, replies, first comments and reading a post back (issue 15); none by default.</summary>
+    public virtual ConversationSupport Conversation => ConversationSupport.None;
+
     /// <summary>Posts one account may publish per UTC day (<c>Scheduling:DailyCaps</c> default); null for no cap.</summary>
     public virtual int? DailyPostCap => null;
 

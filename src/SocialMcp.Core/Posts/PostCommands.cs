@@ -17,6 +17,12 @@ public sealed record CreatePostCommand
     public TimeSpan? Tolerance { get; init; }
     /// <summary>An IANA time zone id results also give times in (<see cref="PostTimeZones"/>).</summary>
     public string? TimeZone { get; init; }
+
+    /// <summary>Issue 15: <c>"next"</c> schedules the post into the platform set's next free queue slot (instead of <see cref="ScheduledFor"/>).</summary>
+    public string? Slot { get; init; }
+
+    /// <summary>Issue 15: how late the scheduler may still fire the post; null: <c>Scheduling:MaxLateness</c>.</summary>
+    public TimeSpan? MaxLateness { get; init; }
 }
 
 /// <summary>
@@ -41,6 +47,7 @@ public sealed record UpdatePostCommand
     public PublishPolicy? Policy { get; init; }
     public TimeSpan? Tolerance { get; init; }
     public string? TimeZone { get; init; }
+    public TimeSpan? MaxLateness { get; init; }
 }
 
 /// <summary>

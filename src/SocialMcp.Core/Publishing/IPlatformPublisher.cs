@@ -17,6 +17,38 @@ public interface IPlatformPublisher
     Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken cancellationToken);
 
     Task<WithdrawOutcome> WithdrawAsync(WithdrawRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Reads a post back by its platform id (issue 15: a reply's parent is checked at validation; issue 16: a published
+    /// post is verified). <see cref="PostLookupResult.Unknown"/> where the platform cannot read posts or the read failed.
+    /// </summary>
+    Task<PostLookup> LookUpAsync(PostLookupRequest request, CancellationToken cancellationToken) =>
+        Task.FromResult(PostLookup.Unknown($"{request.Platform} posts cannot be read back through this publisher."));
+}
+
+/// <summary>Which post to read back, through which account.</summary>
+public sealed record PostLookupRequest(Platform Platform, Account Account, string PlatformPostId);
+
+public enum PostLookupResult
+{
+    /// <summary>The post exists and the account can see it.</summary>
+    Found,
+
+    /// <summary>The platform says there is no such post (deleted, never existed) or the account cannot see it (private).</summary>
+    NotFound,
+
+    /// <summary>The platform could not be asked or gave no clear answer; nothing is known.</summary>
+    Unknown,
+}
+
+/// <summary>What a read-back found; <see cref="Detail"/> says why for NotFound and Unknown.</summary>
+public sealed record PostLookup(PostLookupResult Result, string? Detail = null, string? PublicUrl = null)
+{
+    public static PostLookup Found(string? publicUrl = null) => new(PostLookupResult.Found, null, publicUrl);
+
+    public static PostLookup NotFound(string detail) => new(PostLookupResult.NotFound, detail);
+
+    public static PostLookup Unknown(string detail) => new(PostLookupResult.Unknown, detail);
 }
 
 public sealed record PublisherCapabilities(bool CanWithdraw);
@@ -45,6 +77,13 @@ public sealed record PublishRequest
     /// that take bytes read them here; null only for callers outside the publishing engine (they fetch by URL themselves).
     /// </summary>
     public Media.IPublishMedia? MediaContent { get; init; }
+
+    /// <summary>
+    /// Issue 15: the post goes out as a reply to this platform post (X, Threads: a post of its own, e.g. the next part of a
+    /// thread or a self-reply first comment) or as a comment on it (Facebook, Instagram, LinkedIn, YouTube: text only).
+    /// Null for an ordinary post.
+    /// </summary>
+    public string? ReplyToPlatformPostId { get; init; }
 }
 
 /// <summary>The intermediate handles of one (post, platform) target, kept across attempts and restarts.</summary>
@@ -118,7 +157,11 @@ public sealed record PublishOutcome
         };
 }
 
-public sealed record WithdrawRequest(string PostId, Platform Platform, Account Account, string PlatformPostId);
+/// <param name="ParentPlatformPostId">
+/// Set when <paramref name="PlatformPostId"/> is a reply or comment (issue 15): the post it answers. Platforms whose comments
+/// are deleted through their parent (LinkedIn) or by another endpoint (YouTube) need it.
+/// </param>
+public sealed record WithdrawRequest(string PostId, Platform Platform, Account Account, string PlatformPostId, string? ParentPlatformPostId = null);
 
 public sealed record WithdrawOutcome(bool Succeeded, string? ErrorCode, string? ErrorMessage)
 {

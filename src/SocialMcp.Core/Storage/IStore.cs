@@ -29,6 +29,9 @@ public interface IStoreSession
     IIdempotencyKeyRepository IdempotencyKeys { get; }
     IConnectRepository Connects { get; }
     IMediaRepository Media { get; }
+    ITargetStepRepository Steps { get; }
+    IPostingScheduleRepository PostingSchedules { get; }
+    IRunnerRepository Runners { get; }
 }
 
 // One SQL statement per method; a missing row is null.
@@ -265,4 +268,66 @@ public interface IAuditLogRepository
 {
     Task AppendAsync(AuditEntry entry, CancellationToken cancellationToken);
     Task<IReadOnlyList<AuditEntry>> ListAsync(string workspaceId, int limit, CancellationToken cancellationToken);
+}
+
+// ---- issue 15 -------------------------------------------------------------------------------------------------
+
+/// <summary>The later thread parts and first comments of targets (<see cref="TargetStep"/>).</summary>
+public interface ITargetStepRepository
+{
+    /// <summary>Every step of the post, ordered by platform, then parts by index, then the comment.</summary>
+    Task<IReadOnlyList<TargetStep>> ListForPostAsync(string postId, CancellationToken cancellationToken);
+
+    /// <summary>Inserts the step, or replaces the stored one with the same (post, platform, kind, index).</summary>
+    Task UpsertAsync(TargetStep step, CancellationToken cancellationToken);
+
+    /// <summary>Removes the steps of one target that are not live (pending, failed): an edit of its content re-plans them.</summary>
+    Task<int> DeleteUnpublishedAsync(string postId, Platform platform, CancellationToken cancellationToken);
+}
+
+/// <summary>A weekly posting time in the schedule's zone, e.g. Monday 09:00.</summary>
+public sealed record WeeklySlot(DayOfWeek Day, TimeOnly Time);
+
+/// <summary>
+/// A platform set's weekly posting schedule (the queue): local wall times in an IANA zone. schedule_post's <c>slot: "next"</c>
+/// takes the earliest of its occurrences that no post of the set holds.
+/// </summary>
+public sealed record PostingSchedule(
+    string PlatformSetId, string WorkspaceId, string TimeZone, IReadOnlyList<WeeklySlot> Slots, DateTimeOffset UpdatedAt);
+
+public interface IPostingScheduleRepository
+{
+    Task<PostingSchedule?> GetAsync(string workspaceId, string platformSetId, CancellationToken cancellationToken);
+
+    Task UpsertAsync(PostingSchedule schedule, CancellationToken cancellationToken);
+
+    Task<bool> DeleteAsync(string workspaceId, string platformSetId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The times in [<paramref name="from"/>, <paramref name="to"/>) that posts of the set hold: scheduled, publishing, or already
+    /// gone out (published, partial) at their scheduled time; <paramref name="exceptPostId"/> left out.
+    /// </summary>
+    Task<IReadOnlyList<DateTimeOffset>> ListTakenTimesAsync(
+        string platformSetId, DateTimeOffset from, DateTimeOffset to, string? exceptPostId, CancellationToken cancellationToken);
+}
+
+/// <summary>Which kind of process runs a scheduler: the background service (<c>socialmcp service</c>) or a serving server.</summary>
+public static class RunnerKinds
+{
+    public const string Service = "service";
+    public const string Server = "server";
+}
+
+/// <summary>A process that runs the scheduler on this database, and when it last said it was alive.</summary>
+public sealed record RunnerRecord(string Owner, string Kind, DateTimeOffset StartedAt, DateTimeOffset LastSeenAt);
+
+public interface IRunnerRepository
+{
+    /// <summary>Inserts or refreshes the runner's row (its last-seen time).</summary>
+    Task HeartbeatAsync(RunnerRecord runner, CancellationToken cancellationToken);
+
+    /// <summary>The runner of this kind seen most recently; null when none ever was.</summary>
+    Task<RunnerRecord?> GetLatestAsync(string kind, CancellationToken cancellationToken);
+
+    Task<bool> RemoveAsync(string owner, CancellationToken cancellationToken);
 }

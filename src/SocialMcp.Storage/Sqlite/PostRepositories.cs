@@ -12,7 +12,7 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
         p.id AS Id, p.workspace_id AS WorkspaceId, p.platform_set_id AS PlatformSetId, p.status AS Status, p.content AS Content,
         p.platforms AS Platforms, p.scheduled_for AS ScheduledFor, p.version AS Version, p.created_at AS CreatedAt, p.updated_at AS UpdatedAt,
         p.publish_policy AS PublishPolicy, p.tolerance_seconds AS ToleranceSeconds, p.time_zone AS TimeZone,
-        p.published_content AS PublishedContent, p.auto_retry_at AS AutoRetryAt
+        p.published_content AS PublishedContent, p.auto_retry_at AS AutoRetryAt, p.max_lateness_seconds AS MaxLatenessSeconds
         """;
 
     // Shared by ListAsync and CountAsync so the page and the total always agree.
@@ -78,9 +78,9 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
         db.Connection.ExecuteAsync(Command(db,
             """
             INSERT INTO posts (id, workspace_id, platform_set_id, status, content, platforms, scheduled_for, version, created_at, updated_at,
-                               publish_policy, tolerance_seconds, time_zone, published_content)
+                               publish_policy, tolerance_seconds, time_zone, published_content, max_lateness_seconds)
             VALUES (@Id, @WorkspaceId, @PlatformSetId, @Status, @Content, @Platforms, @ScheduledFor, @Version, @CreatedAt, @UpdatedAt,
-                    @PublishPolicy, @ToleranceSeconds, @TimeZone, @PublishedContent);
+                    @PublishPolicy, @ToleranceSeconds, @TimeZone, @PublishedContent, @MaxLatenessSeconds);
             """,
             Parameters(post), cancellationToken));
 
@@ -91,7 +91,7 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
             SET platform_set_id = @PlatformSetId, status = @Status, content = @Content, platforms = @Platforms,
                 scheduled_for = @ScheduledFor, version = @Version, updated_at = @UpdatedAt,
                 publish_policy = @PublishPolicy, tolerance_seconds = @ToleranceSeconds, time_zone = @TimeZone,
-                published_content = @PublishedContent
+                published_content = @PublishedContent, max_lateness_seconds = @MaxLatenessSeconds
             WHERE id = @Id AND workspace_id = @WorkspaceId AND version = @ExpectedVersion;
             """,
             new DynamicParameters(Parameters(post)).Also(p => p.Add("ExpectedVersion", expectedVersion)), cancellationToken)) == 1;
@@ -241,6 +241,7 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
         ToleranceSeconds = post.Tolerance is { } tolerance ? (long?)tolerance.TotalSeconds : null,
         post.TimeZone,
         PublishedContent = post.PublishedContent is null ? null : Json(post.PublishedContent),
+        MaxLatenessSeconds = post.MaxLateness is { } lateness ? (long?)lateness.TotalSeconds : null,
     };
 
     private sealed class PostRow
@@ -260,6 +261,7 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
         public string? TimeZone { get; init; }
         public string? PublishedContent { get; init; }
         public string? AutoRetryAt { get; init; }
+        public long? MaxLatenessSeconds { get; init; }
 
         public Post ToDomain() => new Post
         {
@@ -278,6 +280,7 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
             TimeZone = TimeZone,
             PublishedContent = PublishedContent is null ? null : FromJson<Dictionary<Platform, PublishedContent>>(PublishedContent),
             AutoRetryAt = ParseOptionalTime(AutoRetryAt),
+            MaxLateness = MaxLatenessSeconds is { } lateness ? TimeSpan.FromSeconds(lateness) : null,
         };
     }
 }

@@ -57,4 +57,7 @@ internal sealed class SqliteSession(DbContext db) : IStoreSession
     public IIdempotencyKeyRepository IdempotencyKeys => field ??= new IdempotencyKeyRepository(db);
     public IConnectRepository Connects => field ??= new ConnectRepository(db);
     public IMediaRepository Media => field ??= new MediaRepository(db);
+    public ITargetStepRepository Steps => field ??= new TargetStepRepository(db);
+    public IPostingScheduleRepository PostingSchedules => field ??= new PostingScheduleRepository(db);
+    public IRunnerRepository Runners => field ??= new RunnerRepository(db);
 }

@@ -32,5 +32,7 @@ public sealed class FacebookPlatform : PlatformDefinition
 
     public override SettingsSchema Settings => MetaPlacements.Schema;
 
+    public override ConversationSupport Conversation { get; } = new(Threads: false, ReplyKind.Comment, FirstComment: true, CanReadPosts: true);
+
     public override bool CanWithdraw => true;
 }

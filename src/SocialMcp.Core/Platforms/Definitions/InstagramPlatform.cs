@@ -32,6 +32,8 @@ public sealed class InstagramPlatform : PlatformDefinition
     public override SettingsSchema Settings => MetaPlacements.Schema;
 
     // Deleting media is disputed (#instagram-withdraw): off unless the adapter's Settings:DeleteEnabled says otherwise.
+    public override ConversationSupport Conversation { get; } = new(Threads: false, ReplyKind.Comment, FirstComment: true, CanReadPosts: true);
+
     public override bool CanWithdraw => false;
 
     // 50 API-published posts per rolling 24 h per account, docs/platforms.md#instagram-rate-limits (off.).

@@ -39,5 +39,7 @@ public sealed class LinkedInPlatform : PlatformDefinition
             with { MaxItems = 35, ItemMaxLength = 1500 },
     ], Description: "One content kind per post: an article (content.linkUrl with articleTitle/articleDescription, no media) or media.");
 
+    public override ConversationSupport Conversation { get; } = new(Threads: false, ReplyKind.Comment, FirstComment: true, CanReadPosts: true);
+
     public override bool CanWithdraw => true;
 }

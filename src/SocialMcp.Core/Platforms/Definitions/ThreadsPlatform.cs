@@ -25,6 +25,8 @@ public sealed class ThreadsPlatform : PlatformDefinition
     };
 
 
+    public override ConversationSupport Conversation { get; } = new(Threads: true, ReplyKind.Post, FirstComment: true, CanReadPosts: true);
+
     public override bool CanWithdraw => true;
 
     // 250 API-published posts per rolling 24 h per profile, #threads-rate-limits (off.).

@@ -33,5 +33,7 @@ public sealed class XPlatform : PlatformDefinition
     };
 
 
+    public override ConversationSupport Conversation { get; } = new(Threads: true, ReplyKind.Post, FirstComment: true, CanReadPosts: true);
+
     public override bool CanWithdraw => true;
 }

@@ -57,5 +57,7 @@ public sealed class YouTubePlatform : PlatformDefinition
         SettingDefinition.Boolean("containsSyntheticMedia", "The video contains realistic altered or synthetic content."),
     ], Dependencies: [new SettingDependency("publishAt", "privacyStatus", "private")]);
 
+    public override ConversationSupport Conversation { get; } = new(Threads: false, ReplyKind.None, FirstComment: true, CanReadPosts: true);
+
     public override bool CanWithdraw => true;
 }
