@@ -16,7 +16,21 @@ public sealed class PostChanges(TimeProvider time)
     {
         var post = await session.Posts.GetAsync(workspaceId, postId, cancellationToken) ?? throw Problems.PostNotFound(postId);
         var targets = await session.Targets.ListForPostAsync(post.Id, cancellationToken);
-        return (post, OrderTargets(post, targets));
+        var steps = await session.Steps.ListForPostAsync(post.Id, cancellationToken);
+        return (post, OrderTargets(post, WithSteps(targets, steps)));
+    }
+
+    /// <summary>Whether the post can have steps: a thread, or a first comment on some platform.</summary>
+    public static bool MayHaveSteps(Post post) =>
+        post.Content.IsThread || post.Content.FirstComment is not null || post.Content.PlatformOverrides.Values.Any(o => o.FirstComment is not null);
+
+    /// <summary>Each target with its thread parts and first comment (issue 15), in publishing order.</summary>
+    public static IEnumerable<PostTarget> WithSteps(IEnumerable<PostTarget> targets, IReadOnlyList<TargetStep> steps)
+    {
+        if (steps.Count == 0)
+            return targets;
+        var byTarget = steps.ToLookup(s => (s.PostId, s.Platform));
+        return targets.Select(t => byTarget[(t.PostId, t.Platform)] is var own && own.Any() ? t with { Steps = own.ToList() } : t);
     }
 
     /// <summary>Targets in the order of the post's platforms, as the agent listed them.</summary>

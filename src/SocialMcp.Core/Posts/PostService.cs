@@ -112,7 +112,11 @@ public sealed partial class PostService(
             var targets = posts.Count == 0
                 ? []
                 : await session.Targets.ListForPostsAsync(posts.Select(p => p.Id).ToList(), cancellationToken);
-            var byPost = targets.ToLookup(t => t.PostId);
+            // Issue 15: the steps (thread parts, first comments) of the posts that can have any.
+            var steps = new List<TargetStep>();
+            foreach (var post in posts.Where(PostChanges.MayHaveSteps))
+                steps.AddRange(await session.Steps.ListForPostAsync(post.Id, cancellationToken));
+            var byPost = PostChanges.WithSteps(targets, steps).ToLookup(t => t.PostId);
             var details = posts.Select(p => new PostDetails(p, PostChanges.OrderTargets(p, byPost[p.Id]))).ToList();
             return new PostPage(details, total, query.Limit, query.Offset);
         }, cancellationToken);

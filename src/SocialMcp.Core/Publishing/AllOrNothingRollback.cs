@@ -21,7 +21,8 @@ public sealed class AllOrNothingRollback(IStore store, TargetWithdrawal withdraw
             return (t, await PostChanges.AccountsByPlatformAsync(session, post.WorkspaceId, post.PlatformSetId, cancellationToken));
         }, cancellationToken);
         var missing = targets.Where(t => t.Status is TargetStatus.Failed or TargetStatus.NeedsReconciliation or TargetStatus.Publishing).ToList();
-        var live = targets.Where(t => t.Status.IsLive()).ToList();
+        // A thread that stopped part-way has its first parts live though its target is not (issue 15): they come down too.
+        var live = targets.Where(t => t.Status.IsLive() || (t.Status != TargetStatus.Publishing && TargetSteps.HeadIsUp(post, t))).ToList();
         if (missing.Count == 0 || live.Count == 0)
             return null;
 

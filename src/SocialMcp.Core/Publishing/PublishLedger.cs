@@ -75,14 +75,20 @@ public sealed class PublishLedger(
                     || !await session.Posts.HoldsLeaseAsync(post.Id, spec.LeaseOwner, now, cancellationToken)))
                 throw new NoLongerDueException();
             PostChanges.EnsureVersion(post, spec.Version);
-            if (spec.Retry && post.Status is not (PostStatus.Partial or PostStatus.Failed))
-                throw Problems.InvalidTransition(post.Status, "retry", "partial, failed");
+            // Issue 15: a live target whose first comment failed is retried for that comment alone, never re-posted.
+            var commentsOwed = spec.Retry && !spec.Automatic && targets.Any(t => CommentRetryable(post, t, now));
+            if (spec.Retry && post.Status is not (PostStatus.Partial or PostStatus.Failed) && !(post.Status == PostStatus.Published && commentsOwed))
+                throw Problems.InvalidTransition(post.Status, "retry", "partial, failed, or published with a first comment that failed");
             if (!spec.Retry)
                 PublishChecks.EnsurePublishable(post, targets);
-            PostChanges.EnsureCanMove(post, PostStatus.Publishing, spec.Retry ? "retry" : "publish");
             PostPlan.EnsureUnchanged(post, spec.PlanHash);
 
-            var chosen = spec.Automatic ? ChooseRateLimitedTargets(post, targets) : ChooseTargetsToPublish(post, targets, spec.Requested, spec.Retry);
+            var chosen = spec.Automatic ? ChooseRateLimitedTargets(post, targets) : ChooseTargetsToPublish(post, targets, spec.Requested, spec.Retry, now);
+            // Only comments to send: the post keeps its status (published, partial) and no target goes back to publishing.
+            var republishes = chosen.Where(t => !t.Status.IsLive()).ToList();
+            var commentsOnly = spec.Retry && chosen.Count > 0 && republishes.Count == 0;
+            if (!commentsOnly)
+                PostChanges.EnsureCanMove(post, PostStatus.Publishing, spec.Retry ? "retry" : "publish");
             var accounts = await PostChanges.AccountsByPlatformAsync(session, workspaceId, post.PlatformSetId, cancellationToken);
             var chosenPlatforms = chosen.Select(t => t.Platform).ToList();
             // A retry checks only its chosen platforms: the overrides of the live ones are not its business.
@@ -91,14 +97,19 @@ public sealed class PublishLedger(
             // A scheduled post's tolerance counts from its scheduled time; anything published by hand, from now.
             var deadline = DeadlineOf(post, post.Status == PostStatus.Scheduled && post.ScheduledFor <= now ? post.ScheduledFor.Value : now);
             if (post.Policy == PublishPolicy.AllOrNothing)
-                await caps.EnsureEveryTargetCanGoOutAsync(session, chosen, accounts, now, deadline, cancellationToken);
+                await caps.EnsureEveryTargetCanGoOutAsync(session, republishes, accounts, now, deadline, cancellationToken);
 
-            var saved = await changes.ChangeAsync(session, post, post with { Status = PostStatus.Publishing }, spec.Retry ? "retry_started" : "publish_started",
-                $"platforms={string.Join(",", chosenPlatforms.Select(p => p.ToWireName()))}", cancellationToken);
+            var saved = await changes.ChangeAsync(session, post, post with { Status = commentsOnly ? post.Status : PostStatus.Publishing },
+                spec.Retry ? "retry_started" : "publish_started",
+                $"platforms={string.Join(",", chosenPlatforms.Select(p => p.ToWireName()))}" + (commentsOnly ? " firstCommentsOnly=true" : ""), cancellationToken);
             var jobs = new List<PublishJob>();
-            foreach (var target in chosen)
+            foreach (var target in chosen.Where(t => t.Status.IsLive()))
+                jobs.Add(new PublishJob(await ClaimCommentAsync(session, saved, target, now, cancellationToken), accounts[target.Platform]));
+            foreach (var target in republishes)
             {
-                var publishing = target with
+                // A target a rollback took down goes up again from its head: the ids it had are gone from the platform.
+                var fresh = target.Status == TargetStatus.Withdrawn ? target with { PlatformPostId = null, PublicUrl = null, WithdrawnBy = null } : target;
+                var publishing = fresh with
                 {
                     Status = TargetStatus.Publishing,
                     AttemptCount = target.AttemptCount + 1,
@@ -159,6 +170,13 @@ public sealed class PublishLedger(
                 return null;
             var accounts = await PostChanges.AccountsByPlatformAsync(session, workspaceId, post.PlatformSetId, cancellationToken);
             var jobs = new List<PublishJob>();
+            // A target that went live before the stop but whose first comment had not (not tried, or left publishing).
+            foreach (var target in targets.Where(t => TargetSteps.OwesComment(post, t) && TargetSteps.Comment(t)?.Status is null or TargetStatus.Publishing))
+            {
+                await changes.AppendAsync(session, post, target.Platform, "target_comment_recovering", target.Status.ToWireName(), target.Status.ToWireName(),
+                    $"attemptId={target.AttemptId}", cancellationToken);
+                jobs.Add(new PublishJob(target, accounts[target.Platform]));
+            }
             foreach (var target in targets.Where(t => t.Status == TargetStatus.Publishing))
             {
                 var resumed = target with { AttemptCount = target.AttemptCount + 1, AttemptId = NewAttemptId(now), UpdatedAt = now };
@@ -261,13 +279,47 @@ public sealed class PublishLedger(
             : limited;
     }
 
-    private static List<PostTarget> ChooseTargetsToPublish(Post post, IReadOnlyList<PostTarget> targets, IReadOnlyList<Platform>? requested, bool retry)
+    /// <summary>
+    /// Marks a live target's first comment <c>publishing</c> for a retry of the comment alone, and clears the comment's error
+    /// shown on the target; the target's own status, id and attempt stay as they are, so nothing can post it again.
+    /// </summary>
+    private async Task<PostTarget> ClaimCommentAsync(IStoreSession session, Post post, PostTarget target, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var before = TargetSteps.Comment(target);
+        var claimed = (before ?? new TargetStep
+        {
+            PostId = post.Id, Platform = target.Platform, Kind = TargetStepKind.Comment, Index = 0, Status = TargetStatus.Pending, AttemptCount = 0, UpdatedAt = now,
+        }) with { Status = TargetStatus.Publishing, UpdatedAt = now };
+        await session.Steps.UpsertAsync(claimed, cancellationToken);
+        var cleared = target with { ErrorCode = null, ErrorMessage = null, PlatformErrorCode = null, PlatformErrorMessage = null, PlatformHttpStatus = null, UpdatedAt = now };
+        await session.Targets.UpdateAsync(cleared, cancellationToken);
+        await changes.AppendAsync(session, post, target.Platform, "target_comment_publishing", (before?.Status ?? TargetStatus.Pending).ToWireName(),
+            TargetStatus.Publishing.ToWireName(), $"attempt={claimed.AttemptCount + 1} the post stays {target.Status.ToWireName()}", cancellationToken);
+        // The run still sees the comment as it was before this claim (its attempt count), and counts this attempt itself.
+        return cleared;
+    }
+
+    /// <summary>
+    /// A live target whose first comment failed, or was left publishing by a publisher that stopped (older than a lease, so no
+    /// live publisher still holds it): retry_post sends that comment alone.
+    /// </summary>
+    private bool CommentRetryable(Post post, PostTarget target, DateTimeOffset now)
+    {
+        if (!TargetSteps.OwesComment(post, target))
+            return false;
+        var comment = TargetSteps.Comment(target);
+        return comment is null || comment.Status == TargetStatus.Failed
+            || (comment.Status == TargetStatus.Publishing && comment.UpdatedAt + scheduling.Value.LeaseDuration <= now);
+    }
+
+    private List<PostTarget> ChooseTargetsToPublish(Post post, IReadOnlyList<PostTarget> targets, IReadOnlyList<Platform>? requested, bool retry, DateTimeOffset now)
     {
         if (!retry)
             return targets.Where(t => t.Status is TargetStatus.Pending or TargetStatus.Failed).ToList();
 
         // An all_or_nothing post took its live targets down when another failed: a retry puts them up again with the rest.
-        bool Retryable(PostTarget t) => PostTransitions.CanRetry(post, t);
+        // A live target with a failed first comment is chosen for that comment alone.
+        bool Retryable(PostTarget t) => PostTransitions.CanRetry(post, t) || CommentRetryable(post, t, now);
         var retryable = targets.Where(Retryable).ToList();
         if (requested is null)
             return retryable;
@@ -280,7 +332,7 @@ public sealed class PublishLedger(
                 throw new ConflictException(new Problem(ErrorCodes.InvalidStatusTransition,
                     target is null
                         ? $"The post does not target {requested[i].ToWireName()}."
-                        : $"The {requested[i].ToWireName()} target is '{target.Status.ToWireName()}'; only failed targets are retried.",
+                        : $"The {requested[i].ToWireName()} target is '{target.Status.ToWireName()}'; only failed targets (and live ones whose first comment failed) are retried.",
                     $"$.platforms[{i}]", requested[i], "Call get_post to see which targets failed."));
             }
         }

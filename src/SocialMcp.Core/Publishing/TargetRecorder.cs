@@ -59,6 +59,108 @@ public sealed class TargetRecorder(IStore store, TimeProvider time)
             return done;
         }, cancellationToken);
 
+    /// <summary>
+    /// Part 0 of a thread went out: its id and URL go on the target row, which stays <c>publishing</c> until every part is
+    /// live, so a resume knows the head is up and never posts it again.
+    /// </summary>
+    public Task<PostTarget> RecordHeadAsync(Post post, PostTarget target, PublishOutcome outcome, int parts, CancellationToken cancellationToken) =>
+        store.WriteAsync(async session =>
+        {
+            var now = time.GetUtcNow();
+            var head = target with { PlatformPostId = outcome.PlatformPostId, PublicUrl = outcome.PublicUrl, PublishedAt = now, UpdatedAt = now };
+            await session.Targets.UpdateAsync(head, cancellationToken);
+            await AppendStepEventAsync(session, post, target.Platform, "target_part_published", TargetStatus.Publishing, TargetStatus.Published,
+                $"part=0 of={parts} platformPostId={outcome.PlatformPostId} attemptId={target.AttemptId}", now, cancellationToken);
+            return head;
+        }, cancellationToken);
+
+    /// <summary>A step is about to call its platform: <c>publishing</c>, one more attempt, durable before the call.</summary>
+    public Task<TargetStep> StartStepAsync(Post post, Platform platform, TargetStepKind kind, int index, TargetStep? before, CancellationToken cancellationToken) =>
+        store.WriteAsync(async session =>
+        {
+            var now = time.GetUtcNow();
+            var step = (before ?? new TargetStep
+            {
+                PostId = post.Id, Platform = platform, Kind = kind, Index = index, Status = TargetStatus.Pending, AttemptCount = 0, UpdatedAt = now,
+            }) with
+            {
+                Status = TargetStatus.Publishing,
+                AttemptCount = (before?.AttemptCount ?? 0) + 1,
+                ErrorCode = null, ErrorMessage = null, PlatformErrorCode = null, PlatformErrorMessage = null, PlatformHttpStatus = null,
+                UpdatedAt = now,
+            };
+            await session.Steps.UpsertAsync(step, cancellationToken);
+            return step;
+        }, cancellationToken);
+
+    /// <summary>
+    /// A step's outcome with its event (<c>target_part_published</c>, <c>target_comment_failed</c>, …) in one transaction;
+    /// <paramref name="targetUpdate"/>, when given, is written with it (a first comment's error shown on its live target).
+    /// </summary>
+    public Task<TargetStep> RecordStepAsync(
+        Post post, PostTarget target, TargetStep step, PublishOutcome outcome, int parts, PostTarget? targetUpdate, CancellationToken cancellationToken) =>
+        store.WriteAsync(async session =>
+        {
+            var now = time.GetUtcNow();
+            var done = step with
+            {
+                Status = outcome.Status,
+                PlatformPostId = outcome.PlatformPostId ?? step.PlatformPostId,
+                PublicUrl = outcome.PublicUrl ?? step.PublicUrl,
+                ErrorCode = outcome.ErrorCode,
+                ErrorMessage = outcome.RetryAfter is { } retryAfter ? $"{outcome.ErrorMessage} Retry after {retryAfter:O}." : outcome.ErrorMessage,
+                PlatformErrorCode = outcome.PlatformErrorCode,
+                PlatformErrorMessage = outcome.PlatformErrorMessage,
+                PlatformHttpStatus = outcome.PlatformHttpStatus,
+                PublishedAt = outcome.Succeeded ? now : step.PublishedAt,
+                UpdatedAt = now,
+            };
+            await session.Steps.UpsertAsync(done, cancellationToken);
+            if (targetUpdate is not null)
+                await session.Targets.UpdateAsync(targetUpdate with { UpdatedAt = now }, cancellationToken);
+            var what = step.Kind == TargetStepKind.Comment ? "comment" : "part";
+            var position = step.Kind == TargetStepKind.Comment ? "" : $"part={step.Index} of={parts} ";
+            var detail = outcome.Succeeded ? $"platformPostId={outcome.PlatformPostId}"
+                : done.Status == TargetStatus.NeedsReconciliation ? $"reason={outcome.ErrorMessage}"
+                : $"error={outcome.ErrorCode}";
+            await AppendStepEventAsync(session, post, step.Platform, $"target_{what}_{done.Status.ToWireName()}", step.Status, done.Status,
+                $"{position}{detail} attemptId={target.AttemptId}", now, cancellationToken);
+            return done;
+        }, cancellationToken);
+
+    /// <summary>A step taken down (withdraw_post, a rollback): withdrawn, with its event.</summary>
+    public Task MarkStepsWithdrawnAsync(Post post, IReadOnlyList<TargetStep> steps, string detail, CancellationToken cancellationToken) =>
+        store.WriteAsync(async session =>
+        {
+            var now = time.GetUtcNow();
+            foreach (var step in steps)
+            {
+                await session.Steps.UpsertAsync(step with { Status = TargetStatus.Withdrawn, UpdatedAt = now }, cancellationToken);
+                var what = step.Kind == TargetStepKind.Comment ? "comment" : "part";
+                await AppendStepEventAsync(session, post, step.Platform, $"target_{what}_withdrawn", step.Status, TargetStatus.Withdrawn,
+                    (step.Kind == TargetStepKind.Comment ? "" : $"part={step.Index} ") + detail, now, cancellationToken);
+            }
+            return 0;
+        }, cancellationToken);
+
+    private static async Task AppendStepEventAsync(IStoreSession session, Post post, Platform platform, string eventType, TargetStatus from, TargetStatus to,
+        string detail, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var version = await session.Posts.BumpVersionAsync(post.Id, now, cancellationToken) ?? post.Version;
+        await session.Events.AppendAsync(new PostEvent
+        {
+            Id = 0,
+            PostId = post.Id,
+            Platform = platform,
+            EventType = eventType,
+            FromStatus = from.ToWireName(),
+            ToStatus = to.ToWireName(),
+            PostVersion = version,
+            Detail = detail,
+            OccurredAt = now,
+        }, cancellationToken);
+    }
+
     /// <summary>An event about a target that does not change its row (a wait, a rollback that failed), with the post's version bump.</summary>
     public Task AppendEventAsync(Post post, PostTarget target, string eventType, TargetStatus status, string detail, CancellationToken cancellationToken) =>
         store.WriteAsync(async session =>

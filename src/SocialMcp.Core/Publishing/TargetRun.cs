@@ -16,16 +16,120 @@ public sealed class TargetRun(
     /// Publishes one target, waiting (outside its concurrency slot) for the account's daily cap, the platform's rate-limit
     /// reset or its quota reset while that still fits before <paramref name="deadline"/>; then records the outcome with the
     /// status change. Each retry after a wait is safe: a refusal created nothing, and the adapter reconciles from its handles.
+    /// <para>
+    /// Issue 15: a thread goes out part by part, each part a reply to the one before (part 0 to <c>content.replyTo</c> when
+    /// set); each part's outcome is durable before the next call, and a resume starts at the first part that is not live.
+    /// The target is published once every part is, and only then does its first comment go out, as a step of its own. A
+    /// target that is already live is here only for that comment (retry_post): its post is never sent again.
+    /// </para>
     /// </summary>
     public async Task<PostTarget> RunAsync(
         Post post, PostTarget target, Account account, DateTimeOffset deadline, IProgress<PublishProgress>? progress, CancellationToken cancellationToken)
     {
+        if (target.Status.IsLive())
+            return await RunCommentAsync(post, target, account, deadline, progress, cancellationToken);
+
+        var parts = post.Content.IsThread ? post.Content.Parts.Count : 1;
+        var head = target;
+        if (!TargetSteps.HeadIsUp(post, target))
+        {
+            var replyTo = post.Content.ReplyTo is { } answered && answered.Platform == target.Platform ? answered.PlatformPostId : null;
+            var (outcome, reconnectRequired) = await PublishOnceAsync(
+                post, target, account, recorder.HandlesFor(post.Id, target.Platform), target.AttemptCount, replyTo, deadline, progress, cancellationToken);
+            if (parts == 1 || !outcome.Succeeded || outcome.Status != TargetStatus.Published || outcome.PlatformPostId is null)
+            {
+                var done = await recorder.RecordOutcomeAsync(post, target, account, parts == 1 ? outcome : NamePart(outcome, 0, parts), cancellationToken, reconnectRequired);
+                return await RunCommentAsync(post, done, account, deadline, progress, cancellationToken);
+            }
+            head = await recorder.RecordHeadAsync(post, target, outcome, parts, cancellationToken);
+            progress?.Report(new PublishProgress(0, 0, null, $"{target.Platform.ToWireName()}: part 1 of {parts} live {outcome.PublicUrl}"));
+        }
+
+        var parentId = head.PlatformPostId!;
+        for (var index = 1; index < parts; index++)
+        {
+            var before = TargetSteps.Part(head, index);
+            if (before is { Status: TargetStatus.Published, PlatformPostId: { } liveId })
+            {
+                parentId = liveId;
+                continue;
+            }
+            var (step, outcome, reconnectRequired) = await RunStepAsync(
+                post, head, account, TargetStepKind.Part, index, TargetSteps.PartView(post, index), before, parentId, parts, deadline, progress, cancellationToken);
+            if (!outcome.Succeeded || step.PlatformPostId is null)
+                return await recorder.RecordOutcomeAsync(post, head, account, NamePart(outcome, index, parts), cancellationToken, reconnectRequired);
+            parentId = step.PlatformPostId;
+            progress?.Report(new PublishProgress(0, 0, null, $"{target.Platform.ToWireName()}: part {index + 1} of {parts} live {step.PublicUrl}"));
+        }
+
+        var published = await recorder.RecordOutcomeAsync(post, head, account, PublishOutcome.Published(head.PlatformPostId!, head.PublicUrl), cancellationToken);
+        return await RunCommentAsync(post, published, account, deadline, progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// The first comment of a target that is live: after the post, as its own step replying to part 0. The target is recorded
+    /// published before this call, so a failed comment leaves it (and the post) published, with the comment's error shown on it.
+    /// </summary>
+    private async Task<PostTarget> RunCommentAsync(
+        Post post, PostTarget target, Account account, DateTimeOffset deadline, IProgress<PublishProgress>? progress, CancellationToken cancellationToken)
+    {
+        if (!TargetSteps.OwesComment(post, target) || post.Content.FirstCommentFor(target.Platform) is not { } comment)
+            return target;
+        var parts = post.Content.IsThread ? post.Content.Parts.Count : 1;
+        var (step, outcome, _) = await RunStepAsync(post, target, account, TargetStepKind.Comment, 0, TargetSteps.CommentView(post, comment),
+            TargetSteps.Comment(target), target.PlatformPostId!, parts, deadline, progress, cancellationToken, commentTarget: true);
+        progress?.Report(new PublishProgress(0, 0, null,
+            $"{target.Platform.ToWireName()}: first comment {step.Status.ToWireName()}" + (outcome.Succeeded ? "" : $" {outcome.ErrorCode}")));
+        var steps = target.Steps.Where(s => s.Kind != TargetStepKind.Comment).Append(step).ToList();
+        return outcome.Succeeded ? target with { ErrorCode = null, ErrorMessage = null, Steps = steps } : CommentFailedOn(target, step) with { Steps = steps };
+    }
+
+    /// <summary>One step (a later part or the first comment): publishing, its media, the platform call under its own handles, the outcome.</summary>
+    private async Task<(TargetStep Step, PublishOutcome Outcome, bool ReconnectRequired)> RunStepAsync(
+        Post post, PostTarget target, Account account, TargetStepKind kind, int index, Post view, TargetStep? before, string replyTo, int parts,
+        DateTimeOffset deadline, IProgress<PublishProgress>? progress, CancellationToken cancellationToken, bool commentTarget = false)
+    {
+        var step = await recorder.StartStepAsync(post, target.Platform, kind, index, before, cancellationToken);
+        var handles = TargetSteps.Prefixed(recorder.HandlesFor(post.Id, target.Platform), step.HandlePrefix);
+        var (outcome, reconnectRequired) = await PublishOnceAsync(view, target, account, handles, step.AttemptCount, replyTo, deadline, progress, cancellationToken);
+        // A first comment's error is shown on its live target too; a comment that went out clears an earlier one.
+        PostTarget? targetUpdate = !commentTarget ? null
+            : outcome.Succeeded ? (target.ErrorCode is null ? null : target with { ErrorCode = null, ErrorMessage = null })
+            : CommentFailedOn(target, step with { ErrorCode = outcome.ErrorCode, ErrorMessage = outcome.ErrorMessage });
+        var done = await recorder.RecordStepAsync(post, target, step, outcome, parts, targetUpdate, cancellationToken);
+        if (!outcome.Succeeded)
+        {
+            logger.LogInformation("Post {PostId} on {Platform}: {Step} did not go out: {Code}",
+                post.Id, target.Platform.ToWireName(), TargetSteps.Describe(kind, index, parts), outcome.ErrorCode ?? done.Status.ToWireName());
+        }
+        return (done, outcome, reconnectRequired);
+    }
+
+    private static PostTarget CommentFailedOn(PostTarget target, TargetStep step) => target with
+    {
+        ErrorCode = step.ErrorCode ?? ErrorCodes.PlatformError,
+        ErrorMessage = $"The post is live, but its first comment did not go out: {step.ErrorMessage ?? step.Status.ToWireName()} retry_post sends the comment alone.",
+    };
+
+    /// <summary>A part's failure as the target's: the message names the part, e.g. "thread[3] (part 4 of 5): …".</summary>
+    private static PublishOutcome NamePart(PublishOutcome outcome, int index, int parts) =>
+        outcome.Succeeded ? outcome : outcome with { ErrorMessage = $"{TargetSteps.Describe(TargetStepKind.Part, index, parts)}: {outcome.ErrorMessage}" };
+
+    /// <summary>
+    /// One platform call of <paramref name="view"/> (the post, or one part or comment of it), its media prepared first and
+    /// the limits waited for; the outcome is not recorded here.
+    /// </summary>
+    private async Task<(PublishOutcome Outcome, bool ReconnectRequired)> PublishOnceAsync(
+        Post view, PostTarget target, Account account, IPublishHandles handles, int attempt, string? replyTo, DateTimeOffset deadline,
+        IProgress<PublishProgress>? progress, CancellationToken cancellationToken)
+    {
         PublishOutcome outcome;
         var reconnectRequired = false;
+        var call = new PlatformCall(target, handles, attempt, replyTo);
         // Media are fetched, probed and opened before the platform slot: a slow URL holds nothing others share.
-        await using var media = await mediaStep.PrepareAsync(post, target.Platform, account, cancellationToken);
+        await using var media = await mediaStep.PrepareAsync(view, target.Platform, account, cancellationToken);
         if (media.Failure is { } refused)
-            return await recorder.RecordOutcomeAsync(post, target, account, refused, cancellationToken);
+            return (refused, false);
         for (var waits = 0; ; waits++)
         {
             DateTimeOffset? resetAt;
@@ -46,7 +150,7 @@ public sealed class TargetRun(
                 }
                 else
                 {
-                    (outcome, reconnectRequired) = await CallPlatformRenewingOnceAsync(post, target, account, media, cancellationToken);
+                    (outcome, reconnectRequired) = await CallPlatformRenewingOnceAsync(view, call, account, media, cancellationToken);
                     // A rate limit (429 + reset) or a used-up quota (YouTube's daily units, a publishing cap) both say when to come back.
                     resetAt = outcome.ErrorCode is ErrorCodes.RateLimited or ErrorCodes.QuotaExhausted ? outcome.RetryAfter : null;
                     reason = outcome.ErrorCode == ErrorCodes.QuotaExhausted
@@ -56,10 +160,13 @@ public sealed class TargetRun(
             }
             if (!waiter.ShouldWait(resetAt, deadline, waits))
                 break;
-            await waiter.WaitAsync(post, target, resetAt!.Value, reason, progress, cancellationToken);
+            await waiter.WaitAsync(view, target, resetAt!.Value, reason, progress, cancellationToken);
         }
-        return await recorder.RecordOutcomeAsync(post, target, account, outcome, cancellationToken, reconnectRequired);
+        return (outcome, reconnectRequired);
     }
+
+    /// <summary>What one platform call is about beyond the post: which target, under which handles, which attempt, replying to what.</summary>
+    private sealed record PlatformCall(PostTarget Target, IPublishHandles Handles, int Attempt, string? ReplyTo);
 
     /// <summary>
     /// Publishes; when the platform says the token expired and the account can be refreshed, refreshes it once (forced) and
@@ -69,9 +176,10 @@ public sealed class TargetRun(
     /// refused the renewed token too.
     /// </summary>
     private async Task<(PublishOutcome Outcome, bool ReconnectRequired)> CallPlatformRenewingOnceAsync(
-        Post post, PostTarget target, Account account, TargetMedia.PreparedMedia media, CancellationToken cancellationToken)
+        Post post, PlatformCall call, Account account, TargetMedia.PreparedMedia media, CancellationToken cancellationToken)
     {
-        var outcome = await CallPlatformAsync(post, target, account, media, cancellationToken);
+        var target = call.Target;
+        var outcome = await CallPlatformAsync(post, call, account, media, cancellationToken);
         if (outcome.ErrorCode != ErrorCodes.AuthExpired || account.IsSandbox
             || account.RefreshModel is null or RefreshModel.ReconnectOnly)
             return (outcome, false);
@@ -86,13 +194,14 @@ public sealed class TargetRun(
         await recorder.AppendEventAsync(post, target, "target_token_renewed", TargetStatus.Publishing,
             $"reason={ErrorCodes.AuthExpired} attemptId={target.AttemptId}", cancellationToken);
         var renewed = await refresher.EnsureFreshAsync(account, cancellationToken);
-        var retried = await CallPlatformAsync(post, target, renewed, media, cancellationToken);
+        var retried = await CallPlatformAsync(post, call, renewed, media, cancellationToken);
         return (retried, retried.ErrorCode == ErrorCodes.AuthExpired);
     }
 
-    private async Task<PublishOutcome> CallPlatformAsync(Post post, PostTarget target, Account account, TargetMedia.PreparedMedia media,
+    private async Task<PublishOutcome> CallPlatformAsync(Post post, PlatformCall call, Account account, TargetMedia.PreparedMedia media,
         CancellationToken cancellationToken)
     {
+        var target = call.Target;
         try
         {
             var request = new PublishRequest
@@ -104,9 +213,10 @@ public sealed class TargetRun(
                 Media = media.ItemsForCall(),
                 LinkUrl = post.Content.LinkUrl,
                 Settings = post.Content.SettingsFor(target.Platform),
-                Attempt = target.AttemptCount,
-                Handles = recorder.HandlesFor(post.Id, target.Platform),
+                Attempt = call.Attempt,
+                Handles = call.Handles,
                 MediaContent = media.HasContent ? media : null,
+                ReplyToPlatformPostId = call.ReplyTo,
             };
             return await publishers.For(account).PublishAsync(request, cancellationToken);
         }
