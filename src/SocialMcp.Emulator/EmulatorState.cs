@@ -87,6 +87,35 @@ public sealed class EmulatorState(TimeProvider time)
 
     public int LivePosts(Platform platform) => _livePosts.GetValueOrDefault(platform);
 
+    // ---- replies and comments (issue 15) -------------------------------------------------------------------
+
+    private readonly ConcurrentDictionary<(Platform, string), string> _parents = new();
+    private readonly ConcurrentDictionary<(Platform, string), ConcurrentQueue<string>> _comments = new();
+
+    /// <summary>Called by a module when a post goes live as a reply (X, Threads): <paramref name="id"/> answers <paramref name="parentId"/>.</summary>
+    public void RecordReply(Platform platform, string id, string parentId) => _parents[(platform, id)] = parentId;
+
+    /// <summary>The post a reply answers, or null for a post that answers none.</summary>
+    public string? ParentOf(Platform platform, string id) => _parents.GetValueOrDefault((platform, id));
+
+    /// <summary>The reply chain that ends at a post, root first (a thread of five: its five ids in order).</summary>
+    public IReadOnlyList<string> ReplyChain(Platform platform, string id)
+    {
+        var chain = new List<string> { id };
+        while (ParentOf(platform, chain[^1]) is { } parent && !chain.Contains(parent))
+            chain.Add(parent);
+        chain.Reverse();
+        return chain;
+    }
+
+    /// <summary>Called by a module when a comment is created on a post (Facebook, Instagram, LinkedIn, YouTube).</summary>
+    public void RecordComment(Platform platform, string parentId, string commentId) =>
+        _comments.GetOrAdd((platform, parentId), _ => new ConcurrentQueue<string>()).Enqueue(commentId);
+
+    /// <summary>The ids of every comment ever created on a post, in order (deleted ones too: "nothing was commented twice").</summary>
+    public IReadOnlyList<string> CommentsCreatedOn(Platform platform, string parentId) =>
+        _comments.TryGetValue((platform, parentId), out var ids) ? ids.ToList() : [];
+
     /// <summary>Counts calls by platform and a name the module chooses (e.g. "media_publish").</summary>
     public void CountCall(Platform platform, string name) => _calls.AddOrUpdate((platform, name), 1, (_, n) => n + 1);
 

@@ -28,11 +28,15 @@ public sealed class InstagramEmulator : GraphContainerEmulator
         Containers: "media", Publish: "media_publish", PublishingLimit: "content_publishing_limit",
         StatusField: "status_code", StatusDetailField: "status", TextField: "caption",
         PostsPerWindow: 50, DeletesPerWindow: null, MinCarouselItems: 2, MaxCarouselItems: 10,
-        NotReadySubcode: 2207027, ExpiredSubcode: 2207020, CreateFailedSubcode: 2207032);
+        NotReadySubcode: 2207027, ExpiredSubcode: 2207020, CreateFailedSubcode: 2207032, Comments: true);
+
+    /// <summary>The longest comment (unverified: Instagram's caption limit, docs/platforms.md#comments-instagram).</summary>
+    public const int MaxCommentLength = 2200;
 
     protected override IReadOnlyList<string[]> ScopesFor(GraphOperation operation) => operation switch
     {
         GraphOperation.Read => [ReadScopes],
+        GraphOperation.Comment => [["instagram_business_manage_comments", "instagram_manage_comments"]],
         _ => [PublishScopes],
     };
 
@@ -107,9 +111,11 @@ public sealed record GraphEmulatorShape(
     int MaxCarouselItems,
     int? NotReadySubcode,
     int? ExpiredSubcode,
-    int? CreateFailedSubcode);
+    int? CreateFailedSubcode,
+    string? Replies = null,
+    bool Comments = false);
 
-public enum GraphOperation { Read, Publish, Delete }
+public enum GraphOperation { Read, Publish, Delete, Comment }
 
 public static class GraphContainerStatus
 {
@@ -121,11 +127,13 @@ public static class GraphContainerStatus
 }
 
 /// <summary>A container to create, as the module understood the request.</summary>
-public sealed record ContainerRequest(string MediaType, string ProductType, bool IsCarouselItem, string? Text, IReadOnlyList<string> Children, string? MediaUrl, bool IsVideo);
+/// <param name="ReplyToId">The post this one replies to (Threads' <c>reply_to_id</c>), or null.</param>
+public sealed record ContainerRequest(string MediaType, string ProductType, bool IsCarouselItem, string? Text, IReadOnlyList<string> Children, string? MediaUrl, bool IsVideo,
+    string? ReplyToId = null);
 
 /// <summary>A published post.</summary>
 public sealed record GraphEmulatorPost(string Id, string UserId, string Username, string MediaType, string ProductType, string? Text,
-    DateTimeOffset Timestamp, string Shortcode);
+    DateTimeOffset Timestamp, string Shortcode, string? RepliedTo = null);
 
 /// <summary>
 /// Meta's container-publishing API as Instagram and Threads share it: containers that are processed (a video, or a
@@ -170,7 +178,14 @@ public abstract class GraphContainerEmulator : IEmulatorModule
         routes.MapPost("{userId}/" + Shape.Containers, (string userId, HttpContext http) => world.CreateAsync(userId, http));
         routes.MapPost("{userId}/" + Shape.Publish, (string userId, HttpContext http) => world.PublishAsync(userId, http));
         routes.MapGet("{userId}/" + Shape.PublishingLimit, (string userId, HttpContext http) => world.LimitAsync(userId, http));
-        routes.MapGet("{userId}/" + Shape.Containers, (string userId, HttpContext http) => world.ListAsync(userId, http));
+        routes.MapGet("{userId}/" + Shape.Containers, (string userId, HttpContext http) => world.ListAsync(userId, http, replies: false));
+        if (Shape.Replies is { } replies)
+            routes.MapGet("{userId}/" + replies, (string userId, HttpContext http) => world.ListAsync(userId, http, replies: true));
+        if (Shape.Comments)
+        {
+            routes.MapPost("{id}/comments", (string id, HttpContext http) => world.CommentAsync(id, http));
+            routes.MapGet("{id}/comments", (string id, HttpContext http) => world.ListCommentsAsync(id, http));
+        }
         routes.MapGet("{id}", (string id, HttpContext http) => world.GetAsync(id, http));
         routes.MapDelete("{id}", (string id, HttpContext http) => world.DeleteAsync(id, http));
     }
@@ -215,6 +230,7 @@ public abstract class GraphContainerEmulator : IEmulatorModule
         private readonly Dictionary<string, GraphEmulatorPost> _posts = new(StringComparer.Ordinal);
         private readonly Dictionary<string, List<DateTimeOffset>> _publishes = new(StringComparer.Ordinal);
         private readonly Dictionary<string, List<DateTimeOffset>> _deletes = new(StringComparer.Ordinal);
+        private readonly EmulatedComments _comments = new(module.Platform, state, 17_900_000_000_000_000);
         private long _nextId = 17_841_400_000_000_000;
 
         private GraphEmulatorShape Shape => module.Shape;
@@ -244,6 +260,8 @@ public abstract class GraphContainerEmulator : IEmulatorModule
 
             lock (_gate)
             {
+                if (request.ReplyToId is { } parentId && !_posts.ContainsKey(parentId))
+                    return ReplyParentGone(parentId);
                 if (request.Children.Count > 0 && CheckChildren(request.Children, token.AccountId) is { } badChildren)
                     return badChildren;
                 var needsProcessing = request.IsVideo || request.Children.Count > 0 || unreachable;
@@ -286,13 +304,19 @@ public abstract class GraphContainerEmulator : IEmulatorModule
                 if (window.Count >= Shape.PostsPerWindow)
                     return module.PublishLimitReached();
 
+                // The parent may have been deleted since the container was made.
+                if (container.Request.ReplyToId is { } parentId && !_posts.ContainsKey(parentId))
+                    return ReplyParentGone(parentId);
+
                 var id = NextId();
                 var post = new GraphEmulatorPost(id, token.AccountId, token.Username, container.Request.MediaType, container.Request.ProductType,
-                    container.Request.Text, Now, Shortcode(id));
+                    container.Request.Text, Now, Shortcode(id), container.Request.ReplyToId);
                 _posts[id] = post;
                 container.PostId = id;
                 window.Add(Now);
                 state.CountLivePost(Platform, id);
+                if (post.RepliedTo is { } repliedTo)
+                    state.RecordReply(Platform, id, repliedTo);
                 return GraphEmulation.Ok(new { id });
             }
         }
@@ -318,7 +342,8 @@ public abstract class GraphContainerEmulator : IEmulatorModule
             return GraphEmulation.Ok(new { data = new[] { values.Where(v => fields.Contains(v.Key)).ToDictionary() } });
         }
 
-        public async Task<IResult> ListAsync(string userId, HttpContext http)
+        /// <summary>The account's posts (<paramref name="replies"/> false: its own threads, without replies) or its replies.</summary>
+        public async Task<IResult> ListAsync(string userId, HttpContext http, bool replies)
         {
             var query = await GraphEmulation.ReadParametersAsync(http.Request);
             if (Authorize(http, query, userId, GraphOperation.Read, out var token) is { } refused)
@@ -328,7 +353,7 @@ public abstract class GraphContainerEmulator : IEmulatorModule
             var limit = int.TryParse(query.GetValueOrDefault("limit"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0 ? Math.Min(n, 100) : 25;
             lock (_gate)
             {
-                var data = _posts.Values.Where(p => p.UserId == token.AccountId)
+                var data = _posts.Values.Where(p => p.UserId == token.AccountId && (Shape.Replies is null || (p.RepliedTo is not null) == replies))
                     .OrderByDescending(p => p.Timestamp).ThenByDescending(p => p.Id, StringComparer.Ordinal)
                     .Take(limit)
                     .Select(p => Select(PostFields(p), fields))
@@ -377,9 +402,67 @@ public abstract class GraphContainerEmulator : IEmulatorModule
             return GraphEmulation.UnknownObject(id, "get");
         }
 
+        /// <summary><c>POST {media-id}/comments</c> with <c>message</c> → <c>{"id"}</c>: a comment by the account on its own post.</summary>
+        public async Task<IResult> CommentAsync(string mediaId, HttpContext http)
+        {
+            var form = await GraphEmulation.ReadParametersAsync(http.Request);
+            if (Authorize(http, form, null, GraphOperation.Comment, out var token) is { } refused)
+                return refused;
+            var message = form.GetValueOrDefault("message");
+            if (string.IsNullOrWhiteSpace(message))
+                return GraphEmulation.Error(400, 100, "(#100) The parameter message is required");
+            if (message.Length > InstagramEmulator.MaxCommentLength)
+                return GraphEmulation.Error(400, 100, $"(#100) Param message must be at most {InstagramEmulator.MaxCommentLength} characters long.");
+            lock (_gate)
+            {
+                token = ActingAs(token, _posts.GetValueOrDefault(mediaId)?.UserId);
+                if (!_posts.TryGetValue(mediaId, out var post) || post.UserId != token.AccountId)
+                    return GraphEmulation.UnknownObject(mediaId, "post");
+                return GraphEmulation.Ok(new { id = _comments.Add(mediaId, token.AccountId, token.Username, message).Id });
+            }
+        }
+
+        /// <summary><c>GET {media-id}/comments?fields=id,text,timestamp,username,from</c>, oldest first.</summary>
+        public async Task<IResult> ListCommentsAsync(string mediaId, HttpContext http)
+        {
+            var query = await GraphEmulation.ReadParametersAsync(http.Request);
+            if (Authorize(http, query, null, GraphOperation.Read, out var token) is { } refused)
+                return refused;
+            state.CountCall(Platform, "comments.list");
+            var fields = GraphEmulation.Fields(query, "id", "text", "timestamp");
+            lock (_gate)
+            {
+                token = ActingAs(token, _posts.GetValueOrDefault(mediaId)?.UserId);
+                if (!_posts.TryGetValue(mediaId, out var post) || post.UserId != token.AccountId)
+                    return GraphEmulation.UnknownObject(mediaId, "get");
+                var data = _comments.On(mediaId).Select(c => Select(new Dictionary<string, object?>
+                {
+                    ["id"] = c.Id,
+                    ["text"] = c.Text,
+                    ["timestamp"] = GraphEmulation.Timestamp(c.CreatedAt),
+                    ["username"] = c.AuthorName,
+                    ["from"] = new { id = c.AuthorId, username = c.AuthorName },
+                }, fields)).ToList();
+                return GraphEmulation.Ok(new { data });
+            }
+        }
+
         public async Task<IResult> DeleteAsync(string id, HttpContext http)
         {
             var query = await GraphEmulation.ReadParametersAsync(http.Request);
+            if (Shape.Comments && _comments.Find(id) is { } comment)
+            {
+                if (Authorize(http, query, null, GraphOperation.Comment, out var commenter) is { } refusedComment)
+                    return refusedComment;
+                lock (_gate)
+                {
+                    commenter = ActingAs(commenter, comment.AuthorId);
+                    if (comment.AuthorId != commenter.AccountId)
+                        return GraphEmulation.UnknownObject(id, "delete");
+                    _comments.Remove(id);
+                    return GraphEmulation.Ok(new { success = true });
+                }
+            }
             if (Authorize(http, query, null, GraphOperation.Delete, out var token) is { } refused)
                 return refused;
             state.CountCall(Platform, "delete");
@@ -392,6 +475,7 @@ public abstract class GraphContainerEmulator : IEmulatorModule
                 if (Shape.DeletesPerWindow is { } cap && window.Count >= cap)
                     return module.DeleteLimitReached();
                 _posts.Remove(id);
+                _comments.RemoveAllOn(id);
                 window.Add(Now);
                 return GraphEmulation.Ok(module.DeletedBody(id));
             }
@@ -456,6 +540,9 @@ public abstract class GraphContainerEmulator : IEmulatorModule
             return container.FailsProcessing ? GraphContainerStatus.Error : GraphContainerStatus.Finished;
         }
 
+        /// <summary>A reply whose parent is unknown or deleted: Graph's unknown-object answer naming the parent (shape unverified, docs/platforms.md#replies-threads).</summary>
+        private static IResult ReplyParentGone(string parentId) => GraphEmulation.UnknownObject(parentId, "post");
+
         private IResult NotReady() =>
             GraphEmulation.Error(400, 9007, "Media ID is not available", Shape.NotReadySubcode,
                 userMessage: "The media is not ready for publishing, please wait for a moment.");
@@ -478,6 +565,8 @@ public abstract class GraphContainerEmulator : IEmulatorModule
             ["media_type"] = post.MediaType,
             ["media_product_type"] = post.ProductType,
             ["username"] = post.Username,
+            ["is_reply"] = Shape.Replies is null ? null : post.RepliedTo is not null,
+            ["replied_to"] = post.RepliedTo is { } parent ? new { id = parent } : null,
         };
 
         private static Dictionary<string, object?> Select(Dictionary<string, object?> values, IReadOnlySet<string> fields) =>

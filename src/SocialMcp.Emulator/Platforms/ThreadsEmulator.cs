@@ -8,10 +8,13 @@ namespace SocialMcp.Emulator.Platforms;
 /// The Threads API (docs/platforms.md#threads) on Meta's container model: <c>POST {threads-user-id}/threads</c>
 /// (TEXT, IMAGE, VIDEO, carousel items and CAROUSEL), <c>GET {container-id}?fields=status,error_message</c>,
 /// <c>POST {threads-user-id}/threads_publish</c>, <c>GET {threads-media-id}?fields=permalink</c>,
-/// <c>GET {threads-user-id}/threads</c>, <c>GET {threads-user-id}/threads_publishing_limit</c> and
+/// <c>GET {threads-user-id}/threads</c> (top-level posts), <c>GET {threads-user-id}/replies</c> (the account's replies),
+/// <c>GET {threads-user-id}/threads_publishing_limit</c> and
 /// <c>DELETE {threads-media-id}</c>. Text up to 500 characters with emoji counted by their UTF-8 bytes; 250 posts and
 /// 100 deletes per rolling 24 h; carousels of 2–20 items; every call needs threads_basic, publishing
-/// threads_content_publish, deleting threads_delete. Media at a <c>.invalid</c> host fails processing.
+/// threads_content_publish, deleting threads_delete. Media at a <c>.invalid</c> host fails processing. A container with
+/// <c>reply_to_id</c> is a reply: the parent must exist (at creation and at publish), and the published reply is
+/// recorded with <see cref="EmulatorState.RecordReply"/> (docs/platforms.md#replies-threads).
 /// </summary>
 public sealed class ThreadsEmulator : GraphContainerEmulator
 {
@@ -23,7 +26,7 @@ public sealed class ThreadsEmulator : GraphContainerEmulator
         Containers: "threads", Publish: "threads_publish", PublishingLimit: "threads_publishing_limit",
         StatusField: "status", StatusDetailField: "error_message", TextField: "text",
         PostsPerWindow: 250, DeletesPerWindow: 100, MinCarouselItems: 2, MaxCarouselItems: 20,
-        NotReadySubcode: null, ExpiredSubcode: null, CreateFailedSubcode: null);
+        NotReadySubcode: null, ExpiredSubcode: null, CreateFailedSubcode: null, Replies: "replies");
 
     protected override IReadOnlyList<string[]> ScopesFor(GraphOperation operation) => operation switch
     {
@@ -47,7 +50,10 @@ public sealed class ThreadsEmulator : GraphContainerEmulator
         if (isItem && mediaType is not ("IMAGE" or "VIDEO"))
             return Invalid("(#100) Only IMAGE and VIDEO containers can be carousel items.");
 
-        return mediaType switch
+        var replyTo = form.GetValueOrDefault("reply_to_id");
+        if (replyTo is not null && isItem)
+            return Invalid("(#100) A carousel item cannot be a reply; set reply_to_id on the carousel container.");
+        var (request, error) = mediaType switch
         {
             "TEXT" when string.IsNullOrWhiteSpace(text) => Invalid("(#100) The parameter text is required"),
             "TEXT" => (new ContainerRequest("TEXT_POST", "THREADS", false, text, [], null, IsVideo: false), null),
@@ -56,6 +62,7 @@ public sealed class ThreadsEmulator : GraphContainerEmulator
             "CAROUSEL" => Children(form, children => new ContainerRequest("CAROUSEL_ALBUM", "THREADS", false, text, children, null, IsVideo: false)),
             _ => Invalid("(#100) Param media_type must be one of {TEXT, IMAGE, VIDEO, CAROUSEL}."),
         };
+        return (request is null || string.IsNullOrWhiteSpace(replyTo) ? request : request with { ReplyToId = replyTo }, error);
     }
 
     // Threads reports download problems on the container (troubleshooting guide, off.), not at creation.

@@ -15,7 +15,8 @@ namespace SocialMcp.Emulator.Platforms;
 
 /// <summary>
 /// X API v2 (docs/platforms.md#x): <c>2/users/me</c>, <c>2/tweets</c> (create, look up, delete), the user timeline
-/// <c>2/users/{id}/tweets</c>, and media upload — <c>2/media/upload/initialize</c>, <c>2/media/upload/{id}/append</c>,
+/// <c>2/users/{id}/tweets</c>, replies (<c>reply.in_reply_to_tweet_id</c>: the parent must exist and not be deleted, else
+/// a 403; each reply's parent is recorded in <see cref="EmulatorState.RecordReply"/>), and media upload — <c>2/media/upload/initialize</c>, <c>2/media/upload/{id}/append</c>,
 /// <c>2/media/upload/{id}/finalize</c>, STATUS by <c>GET 2/media/upload?command=STATUS&amp;media_id=…</c>, and the
 /// older command form (<c>POST 2/media/upload</c> with command=INIT/APPEND/FINALIZE).
 /// Rules: problem-details errors; 401 for a bad token; 403 for a missing scope; the twitter-text v3 weighted limit
@@ -29,6 +30,9 @@ namespace SocialMcp.Emulator.Platforms;
 /// </summary>
 public sealed class XEmulator : IEmulatorModule
 {
+    /// <summary>X's detail for a reply whose parent is deleted or not visible to the caller (HTTP 403, type about:blank).</summary>
+    public const string ReplyParentGone = "You attempted to reply to a Tweet that is deleted or not visible to you.";
+
     /// <summary>The weighted length limit (twitter-text v3, off.).</summary>
     public const int MaxWeightedLength = 280;
 
@@ -71,7 +75,7 @@ public sealed class XEmulator : IEmulatorModule
         routes.MapPost("2/tweets", Handler(http =>
             Guarded(http, state, store, ["tweet.write"], "POST 2/tweets", caller => CreateTweetAsync(http, state, store, caller))));
         routes.MapGet("2/tweets/{id}", (HttpContext http, string id) =>
-            Guarded(http, state, store, ["tweet.read"], "GET 2/tweets/:id", caller => Task.FromResult(GetTweet(store, id))));
+            Guarded(http, state, store, ["tweet.read"], "GET 2/tweets/:id", caller => Task.FromResult(GetTweet(http, store, id))));
         routes.MapDelete("2/tweets/{id}", (HttpContext http, string id) =>
             Guarded(http, state, store, ["tweet.write"], "DELETE 2/tweets/:id", caller => Task.FromResult(DeleteTweet(state, store, caller, id))));
         routes.MapGet("2/users/{id}/tweets", (HttpContext http, string id) =>
@@ -119,6 +123,13 @@ public sealed class XEmulator : IEmulatorModule
             return InvalidRequest("text", "Post text is required unless media is attached.");
         if (store.Counter.Count(text) > MaxWeightedLength)
             return InvalidRequest("text", $"Post text is too long: its weighted length is over {MaxWeightedLength}.");
+        string? replyTo = null;
+        if (body["reply"] is { } reply)
+        {
+            replyTo = Str(reply["in_reply_to_tweet_id"]);
+            if (replyTo is null || replyTo.Length == 0 || !replyTo.All(char.IsAsciiDigit))
+                return InvalidRequest("reply.in_reply_to_tweet_id", "The `reply.in_reply_to_tweet_id` field value is not a valid Tweet id.", replyTo);
+        }
 
         var now = state.Time.GetUtcNow();
         lock (store)
@@ -138,14 +149,24 @@ public sealed class XEmulator : IEmulatorModule
             if (text.Length > 0 && store.Tweets.Values.Any(t => t.AuthorId == caller.AccountId && !t.Deleted && t.Text == text && now - t.CreatedAt < DuplicateWindow))
                 return Problem(403, "Forbidden", "You are not allowed to create a Tweet with duplicate content.");
 
-            var tweet = new Tweet(store.NextId(), caller.AccountId, text, now, uploads.Select(u => u.Key).ToList());
+            Tweet? parent = null;
+            // X refuses a reply to a post that is gone or hidden from the caller with a plain 403 (docs/platforms.md#replies-x).
+            if (replyTo is not null && (!store.Tweets.TryGetValue(replyTo, out parent) || parent.Deleted))
+                return Problem(403, "Forbidden", ReplyParentGone);
+
+            var tweet = new Tweet(store.NextId(), caller.AccountId, text, now, uploads.Select(u => u.Key).ToList())
+            {
+                InReplyTo = parent,
+            };
             store.Tweets[tweet.Id] = tweet;
             state.CountLivePost(Platform.X, tweet.Id);
+            if (parent is not null)
+                state.RecordReply(Platform.X, tweet.Id, parent.Id);
             return Results.Json(new JsonObject { ["data"] = TweetJson(store, tweet, []) }, statusCode: 201);
         }
     }
 
-    private static IResult GetTweet(Store store, string id)
+    private static IResult GetTweet(HttpContext http, Store store, string id)
     {
         lock (store)
         {
@@ -166,7 +187,8 @@ public sealed class XEmulator : IEmulatorModule
                     }),
                 });
             }
-            return Results.Json(new JsonObject { ["data"] = TweetJson(store, tweet, ["created_at", "attachments"]) });
+            var fields = http.Request.Query["tweet.fields"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            return Results.Json(new JsonObject { ["data"] = TweetJson(store, tweet, ["created_at", "attachments", .. fields]) });
         }
     }
 
@@ -229,6 +251,16 @@ public sealed class XEmulator : IEmulatorModule
         };
         if (fields.Contains("created_at"))
             json["created_at"] = tweet.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+        if (tweet.InReplyTo is { } parent)
+        {
+            // A reply names its parent in referenced_tweets and the root of its conversation in conversation_id.
+            if (fields.Contains("referenced_tweets"))
+                json["referenced_tweets"] = new JsonArray(new JsonObject { ["type"] = "replied_to", ["id"] = parent.Id });
+            if (fields.Contains("in_reply_to_user_id"))
+                json["in_reply_to_user_id"] = parent.AuthorId;
+        }
+        if (fields.Contains("conversation_id"))
+            json["conversation_id"] = tweet.ConversationId;
         if (fields.Contains("attachments") && tweet.MediaKeys.Count > 0)
             json["attachments"] = new JsonObject { ["media_keys"] = new JsonArray(tweet.MediaKeys.Select(k => (JsonNode)k).ToArray()) };
         return json;
@@ -554,6 +586,11 @@ public sealed class XEmulator : IEmulatorModule
     private sealed record Tweet(string Id, string AuthorId, string Text, DateTimeOffset CreatedAt, IReadOnlyList<string> MediaKeys)
     {
         public bool Deleted { get; set; }
+
+        /// <summary>The post this one answers (reply.in_reply_to_tweet_id), or null.</summary>
+        public Tweet? InReplyTo { get; init; }
+
+        public string ConversationId => InReplyTo?.ConversationId ?? Id;
     }
 
     private sealed record Upload(string Id, string Key, string Owner, string MediaType, string Category, string Kind, long TotalBytes, DateTimeOffset ExpiresAt)

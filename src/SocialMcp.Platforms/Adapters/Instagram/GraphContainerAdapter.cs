@@ -83,6 +83,9 @@ public abstract class GraphContainerAdapter : PlatformAdapter
     /// <summary>A request the platform can never accept, refused without a call (null: go ahead).</summary>
     protected virtual PlatformFailure? RefuseBeforeCreating(PublishRequest request) => null;
 
+    /// <summary>The edge that lists the account's posts of the request's kind (Threads lists replies apart, docs/platforms.md#replies-threads).</summary>
+    protected virtual string PostsEdge(PublishRequest request) => _edges.Containers;
+
     /// <summary>The text the published post carries (null when the placement has none), to recognise it after a lost response.</summary>
     protected abstract string? PublishedText(PublishRequest request);
 
@@ -350,7 +353,7 @@ public abstract class GraphContainerAdapter : PlatformAdapter
         var since = requestedAt - settings.ReconcileClockSkew;
         var text = Normalize(PublishedText(request) ?? "");
 
-        var path = $"{UserPath(call)}/{_edges.Containers}?fields=id,{_edges.TextField},timestamp,permalink&limit={Math.Max(1, settings.ReconcileScanLimit)}";
+        var path = $"{UserPath(call)}/{PostsEdge(request)}?fields=id,{_edges.TextField},timestamp,permalink&limit={Math.Max(1, settings.ReconcileScanLimit)}";
         (string? Id, string Text, DateTimeOffset? At, string? Permalink) match = default;
         var found = await LookUpAsync("the account's latest posts", async () =>
         {

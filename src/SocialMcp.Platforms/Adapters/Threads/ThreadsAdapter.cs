@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SocialMcp.Core.Domain;
+using SocialMcp.Core.Errors;
 using SocialMcp.Core.Publishing;
 using SocialMcp.Platforms.Adapters.Instagram;
 using SocialMcp.Platforms.Http;
@@ -12,7 +13,8 @@ namespace SocialMcp.Platforms.Adapters.Threads;
 /// Threads publishing (docs/platforms.md#threads-publish-flow): <c>POST {threads-user-id}/threads</c> (TEXT, IMAGE, VIDEO, or carousel
 /// children + CAROUSEL parent) → <c>GET {container-id}?fields=status,error_message</c> →
 /// <c>POST {threads-user-id}/threads_publish</c> → <c>GET {threads-media-id}?fields=permalink</c>; withdraw is
-/// <c>DELETE {threads-media-id}</c> (100 a day, needs threads_delete). The flow, handles and error mapping are
+/// <c>DELETE {threads-media-id}</c> (100 a day, needs threads_delete). A reply (a thread's next part, a self-reply first
+/// comment) carries <c>reply_to_id</c> on its container (docs/platforms.md#replies-threads). The flow, handles and error mapping are
 /// Meta's container model, shared with Instagram (<see cref="GraphContainerAdapter"/>).
 /// </summary>
 public sealed class ThreadsAdapter(
@@ -29,7 +31,28 @@ public sealed class ThreadsAdapter(
 
     protected override string? PublishedText(PublishRequest request) => request.Text;
 
+    // A reply is listed under the account's replies, not its threads (docs/platforms.md#replies-threads, unverified).
+    protected override string PostsEdge(PublishRequest request) => request.ReplyToPlatformPostId is null ? "threads" : "replies";
+
     protected override async Task<string> CreateContainerAsync(PublishRequest request, AdapterCall call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await CreateContainersAsync(request, call, cancellationToken);
+        }
+        catch (PlatformCallException ex) when (request.ReplyToPlatformPostId is { } parent && GraphApiError.IsUnknownObject(ex.Failure)
+            && ex.Failure.PlatformMessage?.Contains(parent, StringComparison.Ordinal) == true)
+        {
+            // Graph's "object does not exist" naming the parent: the post we reply to is gone (shape unverified).
+            throw new PlatformCallException(ex.Failure with
+            {
+                Code = ErrorCodes.ReplyParentNotFound,
+                Message = $"Threads refused the reply: the post it answers ({parent}) does not exist or was deleted.",
+            });
+        }
+    }
+
+    private async Task<string> CreateContainersAsync(PublishRequest request, AdapterCall call, CancellationToken cancellationToken)
     {
         if (request.Media.Count == 0)
         {
@@ -65,10 +88,14 @@ public sealed class ThreadsAdapter(
         return fields;
     }
 
+    /// <summary>The text, and <c>reply_to_id</c> for a reply, on the container that is published (never a carousel item).</summary>
     private static List<KeyValuePair<string, string>> WithText(PublishRequest request, List<KeyValuePair<string, string>> fields)
     {
         if (!string.IsNullOrEmpty(request.Text))
             fields.Add(new("text", request.Text));
+        // reply_to_id (name unverified in our notes, docs/platforms.md#replies-threads) makes the post a reply.
+        if (request.ReplyToPlatformPostId is { } parent)
+            fields.Add(new("reply_to_id", parent));
         return fields;
     }
 

@@ -17,7 +17,8 @@ namespace SocialMcp.Platforms.Adapters.X;
 /// <summary>
 /// Publishes to X through API v2 (docs/platforms.md#x-publish-flow) with the user's OAuth 2.0 token: <c>GET 2/users/me</c> (the
 /// username for the post's URL, and the user id for reconciling), media by chunked upload (<see cref="UploadMediaAsync"/>),
-/// then <c>POST 2/tweets</c> with the text and media ids; withdraw is <c>DELETE 2/tweets/{id}</c>. X has no link field,
+/// then <c>POST 2/tweets</c> with the text and media ids (and <c>reply.in_reply_to_tweet_id</c> for a reply,
+/// docs/platforms.md#replies-x); withdraw is <c>DELETE 2/tweets/{id}</c>. X has no link field,
 /// so a post's link is appended to its text when the text does not already contain it.
 /// The first attempt's time is recorded before <c>POST 2/tweets</c>; after an ambiguous failure (no answer, a 5xx),
 /// and on a retry, the user's posts since then are read and a post with our text and media counts as ours. A 403
@@ -97,7 +98,7 @@ public sealed partial class XAdapter : PlatformAdapter
         string tweetId;
         try
         {
-            tweetId = await CreateTweetAsync(call, text, mediaIds, cancellationToken);
+            tweetId = await CreateTweetAsync(call, text, mediaIds, request.ReplyToPlatformPostId, cancellationToken);
         }
         catch (Exception ex) when (PlatformErrorClassifier.MayHaveActed(ex, cancellationToken))
         {
@@ -160,13 +161,17 @@ public sealed partial class XAdapter : PlatformAdapter
             JsonProbe.Text(data, "username") ?? call.Account.Handle.TrimStart('@'));
     }
 
-    private async Task<string> CreateTweetAsync(AdapterCall call, string text, IReadOnlyList<string> mediaIds, CancellationToken cancellationToken)
+    private async Task<string> CreateTweetAsync(AdapterCall call, string text, IReadOnlyList<string> mediaIds, string? replyTo,
+        CancellationToken cancellationToken)
     {
         var payload = new Dictionary<string, object>();
         if (text.Length > 0)
             payload["text"] = text;
         if (mediaIds.Count > 0)
             payload["media"] = new Dictionary<string, object> { ["media_ids"] = mediaIds };
+        // A reply (a thread's next part, a self-reply first comment, replyTo): docs/platforms.md#replies-x.
+        if (replyTo is not null)
+            payload["reply"] = new Dictionary<string, object> { ["in_reply_to_tweet_id"] = replyTo };
         var create = new HttpRequestMessage(HttpMethod.Post, "2/tweets")
         {
             Content = new StringContent(JsonSerializer.Serialize(payload), Encoding.UTF8, "application/json"),
@@ -203,7 +208,7 @@ public sealed partial class XAdapter : PlatformAdapter
                 return new LookupResult.Unknown($"the post has neither text nor known media ids to recognise it by among @{me.Username}'s posts");
             var from = (since - settings.ReconcileClockSkew).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
             var body = await SendAsync(call, new HttpRequestMessage(HttpMethod.Get,
-                $"2/users/{Uri.EscapeDataString(me.Id)}/tweets?max_results={settings.ReconcileMaxResults.ToString(CultureInfo.InvariantCulture)}&start_time={from}&tweet.fields=created_at,attachments"),
+                $"2/users/{Uri.EscapeDataString(me.Id)}/tweets?max_results={settings.ReconcileMaxResults.ToString(CultureInfo.InvariantCulture)}&start_time={from}&tweet.fields=created_at,attachments,referenced_tweets"),
                 cancellationToken);
             if (body.ValueKind != JsonValueKind.Object)
                 throw UnreadableAnswer();
@@ -217,6 +222,8 @@ public sealed partial class XAdapter : PlatformAdapter
                     continue;
                 if (mediaIds is not null && !SameMedia(post, mediaIds))
                     continue;
+                if (!AnswersParent(post, request.ReplyToPlatformPostId))
+                    continue;
                 Logger.LogInformation("Post {PostId} was already on X as {PlatformPostId}", request.PostId, id);
                 await request.Handles.SetAsync(HandleKinds.TweetId, id, cancellationToken);
                 return new LookupResult.Found(PublishOutcome.Published(id, Url(settings, me, id)));
@@ -226,6 +233,21 @@ public sealed partial class XAdapter : PlatformAdapter
 
     private static string Check(Me me, DateTimeOffset since) =>
         $"Check @{me.Username}'s posts since {Minute(since)}, then resolve the target with resolve_target.";
+
+    /// <summary>
+    /// Whether a post read back can be the reply we sent: a post that names the post it replies to must name our parent;
+    /// one that shows no <c>referenced_tweets</c> (the field is missing from the answer) is judged by text and media alone.
+    /// </summary>
+    private static bool AnswersParent(JsonElement post, string? parentId)
+    {
+        if (!post.TryGetProperty("referenced_tweets", out var references) || references.ValueKind != JsonValueKind.Array)
+            return true;
+        var repliedTo = references.EnumerateArray()
+            .Where(r => JsonProbe.Text(r, "type") == "replied_to")
+            .Select(r => JsonProbe.Text(r, "id"))
+            .FirstOrDefault();
+        return parentId is null ? repliedTo is null : repliedTo is null || repliedTo == parentId;
+    }
 
     /// <summary>Media keys are <c>{type}_{media id}</c> (3_ image, 7_ video, 16_ GIF).</summary>
     private static bool SameMedia(JsonElement post, IReadOnlyList<string> mediaIds)

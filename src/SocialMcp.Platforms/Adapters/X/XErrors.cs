@@ -37,6 +37,10 @@ public static class XErrors
         }
         if (status == 403 || problem.LegacyCode is 186 or 187)
         {
+            // A reply whose parent is gone or hidden (docs/platforms.md#replies-x): legacy code 385 says the same.
+            if (text.Contains("deleted or not visible", StringComparison.Ordinal) || problem.LegacyCode == 385)
+                return new(ErrorCodes.ReplyParentNotFound, "X refused the reply: the post it answers is deleted or not visible to this account.",
+                    null, platformCode, message);
             if (text.Contains("duplicate", StringComparison.Ordinal) || problem.LegacyCode == 187)
                 return new(ErrorCodes.DuplicateContent, "X refused a post identical to one the account already posted.", null, platformCode, message);
             if (text.Contains("video longer", StringComparison.Ordinal) || text.Contains("not allowed to post a video", StringComparison.Ordinal))
@@ -48,6 +52,8 @@ public static class XErrors
         }
         if (status == 400 || problem.LegacyCode == 324)
         {
+            if (problem.MentionsReply)
+                return new(ErrorCodes.ReplyParentNotFound, "X refused the reply: the id of the post it answers is not valid.", null, platformCode, message);
             return problem.MentionsMedia || problem.LegacyCode == 324
                 ? new(ErrorCodes.MediaUploadFailed, "X refused a media file or media id.", null, platformCode, message)
                 : new(ErrorCodes.ContentRejected, "X refused the post as invalid.", null, platformCode, message);
@@ -70,12 +76,13 @@ public static class XErrors
     private static string? Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
 
-    private sealed record Problem(string? Type, string? Message, int? LegacyCode, bool MentionsMedia);
+    private sealed record Problem(string? Type, string? Message, int? LegacyCode, bool MentionsMedia, bool MentionsReply = false);
 
     private static Problem Read(JsonElement? body)
     {
         if (body is not { ValueKind: JsonValueKind.Object } json)
             return new Problem(null, null, null, false);
+        var reply = false;
         var parts = new List<string>();
         if (JsonProbe.Text(json, "detail") is { Length: > 0 } detail)
             parts.Add(detail);
@@ -92,11 +99,14 @@ public static class XErrors
                 if (error.TryGetProperty("code", out var code) && code.ValueKind == JsonValueKind.Number && code.TryGetInt32(out var number))
                     legacy ??= number;
                 if (error.TryGetProperty("parameters", out var parameters) && parameters.ValueKind == JsonValueKind.Object)
+                {
                     media |= parameters.EnumerateObject().Any(p => p.Name.StartsWith("media", StringComparison.Ordinal));
+                    reply |= parameters.EnumerateObject().Any(p => p.Name.StartsWith("reply", StringComparison.Ordinal));
+                }
             }
         }
         var message = parts.Count == 0 ? JsonProbe.Text(json, "title") : string.Join(" ", parts.Distinct());
         media |= message?.Contains("media", StringComparison.OrdinalIgnoreCase) == true;
-        return new Problem(JsonProbe.Text(json, "type"), message, legacy, media);
+        return new Problem(JsonProbe.Text(json, "type"), message, legacy, media, reply);
     }
 }

@@ -1,0 +1,61 @@
+using System.Globalization;
+using SocialMcp.Core.Domain;
+
+namespace SocialMcp.Emulator.Platforms;
+
+/// <summary>One comment on a post, as an emulated platform keeps it.</summary>
+public sealed record EmulatedComment(string Id, string ParentId, string AuthorId, string AuthorName, string Text, DateTimeOffset CreatedAt);
+
+/// <summary>
+/// The comments of one platform module (issue 15, docs/platforms.md#replies-and-comments): created on a post, listed oldest
+/// first, deleted by id. Each creation is also recorded in <see cref="EmulatorState.RecordComment"/>, so a test can prove a
+/// comment was not made twice. Thread-safe; each emulator instance keeps its own.
+/// </summary>
+public sealed class EmulatedComments(Platform platform, EmulatorState state, long firstId)
+{
+    private readonly object _gate = new();
+    private readonly Dictionary<string, EmulatedComment> _comments = new(StringComparer.Ordinal);
+    private long _nextId = firstId;
+
+    public EmulatedComment Add(string parentId, string authorId, string authorName, string text)
+    {
+        lock (_gate)
+        {
+            var comment = new EmulatedComment((++_nextId).ToString(CultureInfo.InvariantCulture), parentId, authorId, authorName, text,
+                state.Time.GetUtcNow());
+            _comments[comment.Id] = comment;
+            state.CountCall(platform, "comments.create");
+            state.RecordComment(platform, parentId, comment.Id);
+            return comment;
+        }
+    }
+
+    public EmulatedComment? Find(string id)
+    {
+        lock (_gate)
+            return _comments.GetValueOrDefault(id);
+    }
+
+    /// <summary>The live comments on a post, oldest first.</summary>
+    public IReadOnlyList<EmulatedComment> On(string parentId)
+    {
+        lock (_gate)
+            return _comments.Values.Where(c => c.ParentId == parentId).OrderBy(c => c.CreatedAt).ThenBy(c => long.Parse(c.Id, CultureInfo.InvariantCulture)).ToList();
+    }
+
+    public bool Remove(string id)
+    {
+        lock (_gate)
+            return _comments.Remove(id);
+    }
+
+    /// <summary>Removes every comment of a post that was deleted (a platform drops them with it).</summary>
+    public void RemoveAllOn(string parentId)
+    {
+        lock (_gate)
+        {
+            foreach (var id in _comments.Values.Where(c => c.ParentId == parentId).Select(c => c.Id).ToList())
+                _comments.Remove(id);
+        }
+    }
+}
