@@ -62,7 +62,12 @@ public sealed class SandboxPublisher(
             var baseUrl = await _api.BaseUrlAsync(request.Platform, cancellationToken);
             // The media go the same way as for a real account (issue 13): the bytes the engine fetched or opened from the
             // library (request.MediaContent), or the (signed) URLs the emulator pulls and checks. Nothing is swapped in.
-            var outcome = await adapter.PublishAsync(request with { Account = ThroughEmulator(request.Account, baseUrl) }, cancellationToken);
+            // A reply or comment (issue 15) names its parent by the sandbox id it was given; the emulator knows its own id.
+            var outcome = await adapter.PublishAsync(request with
+            {
+                Account = ThroughEmulator(request.Account, baseUrl),
+                ReplyToPlatformPostId = request.ReplyToPlatformPostId is { } parent ? SandboxPostIds.EmulatorIdOf(parent) : null,
+            }, cancellationToken);
             if (!outcome.Succeeded)
                 return outcome;
             // The emulator answers like the platform (https://x.com/… and ids that restart with the process): neither
@@ -92,6 +97,7 @@ public sealed class SandboxPublisher(
             {
                 Account = ThroughEmulator(request.Account, baseUrl),
                 PlatformPostId = SandboxPostIds.EmulatorIdOf(request.PlatformPostId),
+                ParentPlatformPostId = request.ParentPlatformPostId is { } parent ? SandboxPostIds.EmulatorIdOf(parent) : null,
             }, cancellationToken);
         }
 

@@ -1,0 +1,203 @@
+using System.Collections.Concurrent;
+using SocialMcp.Core.Domain;
+using SocialMcp.Core.Posts;
+using SocialMcp.Core.Workspaces;
+using SocialMcp.Emulator;
+using SocialMcp.Platforms.Sandbox;
+using SocialMcp.Tests.Support;
+
+namespace SocialMcp.Tests.Publishing;
+
+/// <summary>
+/// Issue 15 against the emulator, through the real X and Threads adapters: a thread goes out part by part, each a reply to
+/// the one before; a failed part is resumed by retry_post from that part with nothing posted twice; a failed first comment
+/// leaves the post published and is retried alone; withdraw_post takes a thread down last part first.
+/// </summary>
+public sealed class ThreadLedgerTests
+{
+    private static readonly CancellationToken Ct = CancellationToken.None;
+    private const string Ws = LocalWorkspace.Id;
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    private const string XInvalidRequest =
+        """{"title":"Invalid Request","detail":"One or more parameters to your request was invalid.","type":"https://api.twitter.com/2/problems/invalid-request"}""";
+
+    [Theory]
+    [InlineData(Platform.X, 5)]
+    [InlineData(Platform.Threads, 3)]
+    public async Task Publish_Thread_EachPartRepliesToThePartBeforeInOrder(Platform platform, int parts)
+    {
+        await using var h = await EmulatedPublishing.StartAsync([platform]);
+        var post = await CreateThreadAsync(h, platform, parts, "Launch");
+
+        var done = await h.Posts.PublishAsync(Ws, post.Post.Id, null, Ct).WaitAsync(Patience);
+
+        Assert.Equal(PostStatus.Published, done.Post.Status);
+        var target = Assert.Single(done.Targets);
+        Assert.Equal(TargetStatus.Published, target.Status);
+        var ids = ChainOf(target);
+        Assert.Equal(parts, ids.Count);
+        Assert.All(target.Steps, s => Assert.Equal(TargetStatus.Published, s.Status));
+        Assert.Equal(Enumerable.Range(1, parts - 1), target.Steps.Select(s => s.Index));
+        // The platform holds one chain, head first, in the parts' order, each part with its own text.
+        Assert.Equal(ids, h.Emulator.State.ReplyChain(platform, ids[^1]));
+        Assert.Null(h.Emulator.State.ParentOf(platform, ids[0]));
+        Assert.Equal(parts, h.Emulator.State.LivePosts(platform));
+        var texts = h.Services.Sandbox.Deliveries.Where(d => d.PostId == post.Post.Id).Select(d => d.Text).ToList();
+        Assert.Equal(Enumerable.Range(0, parts).Select(i => PartText("Launch", i, parts)), texts);
+        // get_post shows each part's id.
+        var read = await h.GetAsync(post.Post.Id);
+        Assert.Equal(target.Steps.Select(s => s.PlatformPostId), Assert.Single(read.Targets).Steps.Select(s => s.PlatformPostId));
+        Assert.Equal(parts - 1, (await h.EventsOfAsync(post.Post.Id, "target_part_published")).Count(e => !e.Detail!.StartsWith("part=0", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Publish_PartThreeFails_TargetFailsNamingThePartAndRetryResumesThereWithNoDuplicate()
+    {
+        await using var h = await EmulatedPublishing.StartAsync([Platform.X]);
+        var post = await CreateThreadAsync(h, Platform.X, 5, "Resume");
+        FailCreate(h, Platform.X, "2/tweets", nth: 4); // thread[3], the fourth create
+
+        var failed = await h.Posts.PublishAsync(Ws, post.Post.Id, null, Ct).WaitAsync(Patience);
+
+        Assert.Equal(PostStatus.Failed, failed.Post.Status);
+        var target = Assert.Single(failed.Targets);
+        Assert.Equal(TargetStatus.Failed, target.Status);
+        Assert.Contains("thread[3] (part 4 of 5)", target.ErrorMessage);
+        // Part 0 is live: its id stays on the target.
+        Assert.NotNull(target.PlatformPostId);
+        Assert.Equal([TargetStatus.Published, TargetStatus.Published, TargetStatus.Failed], target.Steps.Select(s => s.Status));
+        Assert.Equal(3, h.Emulator.State.LivePosts(Platform.X));
+
+        var retried = await h.Posts.RetryAsync(Ws, post.Post.Id, null, null, Ct).WaitAsync(Patience);
+
+        Assert.Equal(PostStatus.Published, retried.Post.Status);
+        var after = Assert.Single(retried.Targets);
+        Assert.Equal(target.PlatformPostId, after.PlatformPostId);
+        var ids = ChainOf(after);
+        Assert.Equal(ids, h.Emulator.State.ReplyChain(Platform.X, ids[^1]));
+        // Five posts went live in all, each part once: the retry started at thread[3].
+        Assert.Equal(5, h.Emulator.State.LivePosts(Platform.X));
+        Assert.Equal(5, h.Emulator.State.Calls(Platform.X, "tweets.create"));
+        Assert.Equal(target.Steps.Take(2).Select(s => s.PlatformPostId), after.Steps.Take(2).Select(s => s.PlatformPostId));
+        Assert.Equal(2, after.Steps.Single(s => s.Index == 3).AttemptCount);
+    }
+
+    [Fact]
+    public async Task Publish_FirstCommentFails_PostStaysPublishedAndRetrySendsTheCommentAlone()
+    {
+        await using var h = await EmulatedPublishing.StartAsync([Platform.X]);
+        var content = Drafts.Text("Our launch post") with { FirstComment = new FirstComment("Links and hashtags go here") };
+        var post = await h.Posts.CreateAsync(Ws, new CreatePostCommand { Content = content, Platforms = [Platform.X] }, Ct);
+        FailCreate(h, Platform.X, "2/tweets", nth: 2); // the comment, after the post
+
+        var published = await h.Posts.PublishAsync(Ws, post.Post.Id, null, Ct).WaitAsync(Patience);
+
+        Assert.Equal(PostStatus.Published, published.Post.Status);
+        var target = Assert.Single(published.Targets);
+        Assert.Equal(TargetStatus.Published, target.Status);
+        Assert.Contains("first comment", target.ErrorMessage);
+        var comment = Assert.Single(target.Steps);
+        Assert.Equal(TargetStepKind.Comment, comment.Kind);
+        Assert.Equal(TargetStatus.Failed, comment.Status);
+        Assert.NotNull(comment.ErrorCode);
+
+        var retried = await h.Posts.RetryAsync(Ws, post.Post.Id, null, null, Ct).WaitAsync(Patience);
+
+        Assert.Equal(PostStatus.Published, retried.Post.Status);
+        var after = Assert.Single(retried.Targets);
+        Assert.Equal(TargetStatus.Published, after.Status);
+        Assert.Null(after.ErrorCode);
+        Assert.Equal(target.PlatformPostId, after.PlatformPostId);
+        Assert.Equal(target.AttemptId, after.AttemptId);
+        var sent = Assert.Single(after.Steps);
+        Assert.Equal(TargetStatus.Published, sent.Status);
+        // The post went out once; the comment is a self-reply to it.
+        Assert.Equal(2, h.Emulator.State.Calls(Platform.X, "tweets.create"));
+        Assert.Equal(EmulatorId(target.PlatformPostId!), h.Emulator.State.ParentOf(Platform.X, EmulatorId(sent.PlatformPostId!)));
+        Assert.Single(await h.EventsOfAsync(post.Post.Id, "target_publishing"));
+        Assert.Single(await h.EventsOfAsync(post.Post.Id, "target_comment_published"));
+    }
+
+    [Fact]
+    public async Task Withdraw_ThreadWithFirstComment_RemovesTheCommentThenEveryPartLastFirst()
+    {
+        await using var h = await EmulatedPublishing.StartAsync([Platform.X]);
+        var post = await CreateThreadAsync(h, Platform.X, 4, "Down", new FirstComment("A self-reply"));
+        var published = await h.Posts.PublishAsync(Ws, post.Post.Id, null, Ct).WaitAsync(Patience);
+        var target = Assert.Single(published.Targets);
+        Assert.Equal(TargetStatus.Published, target.Status);
+        var deleted = new ConcurrentQueue<string>();
+        h.Emulator.Observer.RequestReceived += r =>
+        {
+            if (r.Platform == Platform.X && r.Method == "DELETE")
+                deleted.Enqueue(r.Path["2/tweets/".Length..]);
+        };
+
+        var withdrawn = await h.Posts.WithdrawAsync(Ws, post.Post.Id, null, null, Ct).WaitAsync(Patience);
+
+        Assert.True(Assert.Single(withdrawn.Outcomes).Succeeded);
+        Assert.Equal(PostStatus.Withdrawn, withdrawn.Post.Post.Status);
+        var comment = target.Steps.Single(s => s.Kind == TargetStepKind.Comment);
+        var expected = new[] { comment.PlatformPostId! }
+            .Concat(target.Steps.Where(s => s.Kind == TargetStepKind.Part).OrderByDescending(s => s.Index).Select(s => s.PlatformPostId!))
+            .Append(target.PlatformPostId!)
+            .Select(EmulatorId);
+        Assert.Equal(expected, deleted);
+        var after = Assert.Single((await h.GetAsync(post.Post.Id)).Targets);
+        Assert.Equal(TargetStatus.Withdrawn, after.Status);
+        Assert.All(after.Steps, s => Assert.Equal(TargetStatus.Withdrawn, s.Status));
+    }
+
+    [Fact]
+    public async Task Withdraw_APartWillNotComeDown_TargetStaysLiveAndTheFailureNamesThePart()
+    {
+        await using var h = await EmulatedPublishing.StartAsync([Platform.X]);
+        var post = await CreateThreadAsync(h, Platform.X, 3, "Stuck");
+        await h.Posts.PublishAsync(Ws, post.Post.Id, null, Ct).WaitAsync(Patience);
+        h.Emulator.Faults.Enqueue(Platform.X, new Fault.Respond(400, XInvalidRequest) { Method = "DELETE", PathContains = "2/tweets/" }, times: 4);
+
+        var withdrawn = await h.Posts.WithdrawAsync(Ws, post.Post.Id, null, null, Ct).WaitAsync(Patience);
+
+        var outcome = Assert.Single(withdrawn.Outcomes);
+        Assert.False(outcome.Succeeded);
+        Assert.Contains("thread[2]", outcome.ErrorMessage);
+        Assert.Equal(PostStatus.Published, withdrawn.Post.Post.Status);
+        var target = Assert.Single(withdrawn.Post.Targets);
+        Assert.Equal(TargetStatus.Published, target.Status);
+        Assert.All(target.Steps, s => Assert.Equal(TargetStatus.Published, s.Status));
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------------------------------
+
+    internal static string PartText(string topic, int index, int parts) => $"{topic} {index + 1}/{parts}: part {index + 1} of the thread.";
+
+    private static Task<PostDetails> CreateThreadAsync(EmulatedPublishing h, Platform platform, int parts, string topic, FirstComment? comment = null)
+    {
+        var none = new Dictionary<Platform, PlatformOverride>();
+        var thread = Enumerable.Range(0, parts).Select(i => new ThreadPart(PartText(topic, i, parts), [], none)).ToList();
+        var content = new PostContent(thread[0].Text, [], null, none) { Thread = thread, FirstComment = comment };
+        return h.Posts.CreateAsync(Ws, new CreatePostCommand { Content = content, Platforms = [platform] }, Ct);
+    }
+
+    /// <summary>The emulator's ids of a published thread target, head first.</summary>
+    private static List<string> ChainOf(PostTarget target) =>
+        new[] { target.PlatformPostId! }
+            .Concat(target.Steps.Where(s => s.Kind == TargetStepKind.Part).OrderBy(s => s.Index).Select(s => s.PlatformPostId!))
+            .Select(EmulatorId)
+            .ToList();
+
+    private static string EmulatorId(string sandboxId) => SandboxPostIds.EmulatorIdOf(sandboxId);
+
+    /// <summary>The <paramref name="nth"/> creating POST to a path ending in <paramref name="pathEnd"/> is refused with a 400.</summary>
+    private static void FailCreate(EmulatedPublishing h, Platform platform, string pathEnd, int nth)
+    {
+        var seen = 0;
+        h.Emulator.Observer.RequestReceived += r =>
+        {
+            // Seen before the fault filter runs, so the fault queued here answers this very request.
+            if (r.Platform == platform && r.Method == "POST" && r.Path.EndsWith(pathEnd, StringComparison.Ordinal) && Interlocked.Increment(ref seen) == nth)
+                h.Emulator.Faults.Enqueue(platform, new Fault.Respond(400, XInvalidRequest) { Method = "POST", PathContains = pathEnd });
+        };
+    }
+}
