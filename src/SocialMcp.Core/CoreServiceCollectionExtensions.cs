@@ -49,6 +49,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<IPostRule, YouTubeRules>();
         services.AddSingleton<IPostRule, LinkedInRules>();
         services.AddSingleton<IPostRule, AmazonRules>();
+        services.AddSingleton<IPostRule, Validation.Conversations.ConversationRules>();
         services.AddSingleton<IPlatformTextMeasure, PlatformTextMeasure>();
         services.AddSingleton<PostValidator>();
         services.AddSingleton<SocialMcp.Core.Validation.Media.MediaUrlCheck>();
@@ -57,6 +58,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<PostChanges>();
         services.AddSingleton<PostQuotas>();
         services.AddSingleton<PostService>();
+        services.AddSingleton<ReplyParents>();
         // The media library (issue 13); its files are SocialMcp.Storage's IMediaFileStore, URLs go through IMediaFetcher.
         services.AddSingleton<IMediaProber, MediaProber>();
         services.AddSingleton<IMediaLibrary, MediaLibrary>();

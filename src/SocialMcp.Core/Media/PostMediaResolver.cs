@@ -6,10 +6,13 @@ using SocialMcp.Core.Validation.Media;
 
 namespace SocialMcp.Core.Media;
 
-/// <summary>What the library's probe said about one library item of a post (validate_post reports these).</summary>
+/// <summary>
+/// What the library's probe said about one library item of a post (validate_post reports these); <see cref="Part"/> is the
+/// thread part it belongs to (null for a single post), <see cref="Index"/> its place in that part's (or the post's) media.
+/// </summary>
 public sealed record ProbedMediaItem(
     int Index, string MediaId, string Type, string MimeType, long SizeBytes, int? Width, int? Height,
-    double? DurationSeconds = null, string? VideoCodec = null, double? FrameRate = null);
+    double? DurationSeconds = null, string? VideoCodec = null, double? FrameRate = null, int? Part = null);
 
 /// <summary>A post's content with its library items filled in, and what was filled.</summary>
 public sealed record ResolvedPostMedia(PostContent Content, IReadOnlyList<ProbedMediaItem> Probed);
@@ -25,16 +28,40 @@ public sealed class PostMediaResolver
 {
     public async Task<ResolvedPostMedia> ResolveAsync(IStoreSession session, string workspaceId, PostContent content, CancellationToken cancellationToken)
     {
-        if (content.Media.All(m => m.MediaId is null && m.Url is not null))
+        if (content.Parts.SelectMany(p => p.Media).All(m => m.MediaId is null && m.Url is not null))
             return new ResolvedPostMedia(content, []);
 
-        var items = new List<MediaItem>(content.Media.Count);
         var probed = new List<ProbedMediaItem>();
         var problems = new List<Problem>();
-        for (var i = 0; i < content.Media.Count; i++)
+        if (content.Thread is not { } thread)
         {
-            var item = content.Media[i];
-            var path = MediaKinds.PathOf(i);
+            var media = await ResolveItemsAsync(session, workspaceId, content.Media, "$.content", null, probed, problems, cancellationToken);
+            if (problems.Count > 0)
+                throw new DomainValidationException(problems);
+            return new ResolvedPostMedia(content with { Media = media }, probed);
+        }
+
+        // A thread: each part's media under its own path; part 0's are mirrored in content.media again.
+        var parts = new List<ThreadPart>(thread.Count);
+        for (var part = 0; part < thread.Count; part++)
+        {
+            var media = await ResolveItemsAsync(session, workspaceId, thread[part].Media, $"$.content.thread[{part}]", part, probed, problems, cancellationToken);
+            parts.Add(thread[part] with { Media = media });
+        }
+        if (problems.Count > 0)
+            throw new DomainValidationException(problems);
+        return new ResolvedPostMedia(content with { Media = parts[0].Media, Thread = parts }, probed);
+    }
+
+    private static async Task<List<MediaItem>> ResolveItemsAsync(
+        IStoreSession session, string workspaceId, IReadOnlyList<MediaItem> media, string prefix, int? part,
+        List<ProbedMediaItem> probed, List<Problem> problems, CancellationToken cancellationToken)
+    {
+        var items = new List<MediaItem>(media.Count);
+        for (var i = 0; i < media.Count; i++)
+        {
+            var item = media[i];
+            var path = $"{prefix}.media[{i}]";
             if ((item.MediaId is null) == (item.Url is null))
             {
                 problems.Add(new Problem(ErrorCodes.ValidationFailed, "A media item has either url or mediaId, not both and not neither.", path,
@@ -53,11 +80,9 @@ public sealed class PostMediaResolver
             var probe = asset.Probe;
             items.Add(probe.ApplyTo(item with { Url = null }, asset.SizeBytes));
             probed.Add(new ProbedMediaItem(i, mediaId, probe.Kind, probe.MimeType, asset.SizeBytes, probe.Width, probe.Height,
-                probe.DurationSeconds, probe.VideoCodec, probe.FrameRate));
+                probe.DurationSeconds, probe.VideoCodec, probe.FrameRate, part));
         }
-        if (problems.Count > 0)
-            throw new DomainValidationException(problems);
-        return new ResolvedPostMedia(content with { Media = items }, probed);
+        return items;
     }
 
     /// <summary>Each stated fact that the probe contradicts. Stating nothing is the normal case: the probe fills it.</summary>

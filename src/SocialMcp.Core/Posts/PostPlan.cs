@@ -8,7 +8,8 @@ namespace SocialMcp.Core.Posts;
 
 /// <summary>
 /// The resolved per-platform plan of a post and its hash: for each target platform in order, the text it will receive
-/// (after platformOverrides), the media (url, type), the link, the settings and the scheduled time. validate_post returns
+/// (after platformOverrides), the media (url, type), the link, the settings and the scheduled time; and, on a thread, each
+/// part's text, media and settings, the platform's first comment and the post a reply answers. validate_post returns
 /// the hash; publish_post and schedule_post compare it so an agent never publishes something other than what it checked.
 /// </summary>
 public static class PostPlan
@@ -26,6 +27,15 @@ public static class PostPlan
             settings = content.SettingsFor(platform),
             // UTC, so the hash of a draft checked with an offset matches the stored post, which keeps UTC.
             scheduledFor = scheduledFor?.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            // Issue 15. Absent (null, left out of the canonical JSON) on a post without them, so older hashes stay what they were.
+            thread = content.Thread?.Select(part => new
+            {
+                text = part.TextFor(platform),
+                media = part.Media.Select(m => new { url = m.Url, type = m.Type }).ToList(),
+                settings = part.SettingsFor(platform),
+            }).ToList(),
+            firstComment = content.FirstCommentFor(platform)?.Text,
+            replyTo = content.ReplyTo is { } reply ? new { platform = reply.Platform.ToWireName(), platformPostId = reply.PlatformPostId } : null,
         }).ToList();
         return CanonicalJson.Sha256Hex(plan);
     }
@@ -36,7 +46,7 @@ public static class PostPlan
         if (expectedHash is null || string.Equals(expectedHash, HashOf(post), StringComparison.OrdinalIgnoreCase))
             return;
         throw new ConflictException(new Problem(ErrorCodes.PlanChanged,
-            "The post no longer matches the plan you validated (its text, media, link, settings, platforms or time changed); nothing was changed.",
+            "The post no longer matches the plan you validated (its text, media, link, settings, thread parts, first comment, reply target, platforms or time changed); nothing was changed.",
             "$.planHash",
             Hint: "Call validate_post with the postId again, check the result, and pass its new planHash."));
     }

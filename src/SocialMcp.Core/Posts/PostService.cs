@@ -28,10 +28,11 @@ public sealed partial class PostService(
     IPostChangeNotifier changeNotifier,
     MediaUrlCheck mediaUrls,
     PostMediaResolver media,
+    ReplyParents replyParents,
     TimeProvider time)
 {
     public Task<PostDetails> CreateAsync(string workspaceId, CreatePostCommand command, CancellationToken cancellationToken) =>
-        CheckMediaUrlsThenAsync(command.Content, () => WriteThenWakeSchedulerAsync(async session =>
+        CheckMediaUrlsThenAsync(command.Content, () => CheckReplyParentThenAsync(workspaceId, null, command, () => WriteThenWakeSchedulerAsync(async session =>
         {
             var now = time.GetUtcNow();
             string? requestHash = null;
@@ -88,7 +89,7 @@ public sealed partial class PostService(
                     new IdempotencyRecord(workspaceId, IdempotencyKeys.CreatePost, newKey, requestHash!, post.Id, now), cancellationToken);
             }
             return new PostDetails(post, targets);
-        }, cancellationToken), cancellationToken);
+        }, cancellationToken), cancellationToken), cancellationToken);
 
     public Task<PostDetails> GetAsync(string workspaceId, string postId, CancellationToken cancellationToken) =>
         store.ReadAsync(async session =>
@@ -122,7 +123,7 @@ public sealed partial class PostService(
         }, cancellationToken);
 
     public Task<PostDetails> UpdateAsync(string workspaceId, UpdatePostCommand command, CancellationToken cancellationToken) =>
-        CheckMediaUrlsThenAsync(command.Content, () => WriteThenWakeSchedulerAsync(async session =>
+        CheckMediaUrlsThenAsync(command.Content, () => CheckReplyParentThenAsync(workspaceId, command, null, () => WriteThenWakeSchedulerAsync(async session =>
         {
             var now = time.GetUtcNow();
             var (post, targets) = await PostChanges.LoadAsync(session, workspaceId, command.PostId, cancellationToken);
@@ -161,7 +162,7 @@ public sealed partial class PostService(
             foreach (var target in fresh)
                 await session.Targets.InsertAsync(target, cancellationToken);
             return new PostDetails(saved, fresh);
-        }, cancellationToken), cancellationToken);
+        }, cancellationToken), cancellationToken), cancellationToken);
 
     /// <summary>
     /// update_post on a partial or failed post (<see cref="PostEdits"/>): the new content is checked for the failed platforms
@@ -272,7 +273,8 @@ public sealed partial class PostService(
                     ? await risks.AssessAsync(session, workspaceId, post.Id, post.Platforms, accounts, when, cancellationToken)
                     : [];
                 var postReport = await mediaUrls.AddProblemsAsync(validator.Validate(new RuleContext(draft, accounts, now, RulePurpose.Save)), post.Content, cancellationToken);
-                return new PostValidation(post.Id, postReport, PostPlan.HashOf(post), postRisks, storedMedia.Probed);
+                var storedParent = await replyParents.CheckAsync(post.Content, accounts, cancellationToken);
+                return new PostValidation(post.Id, storedParent.AddTo(postReport), PostPlan.HashOf(post), WithRisk(postRisks, storedParent.Risk), storedMedia.Probed);
             }
 
             var create = command.Draft ?? throw new DomainValidationException(
@@ -287,7 +289,9 @@ public sealed partial class PostService(
             var draftRisks = create.ScheduledFor is { } scheduledAt
                 ? await risks.AssessAsync(session, workspaceId, null, create.Platforms, setAccounts, scheduledAt, cancellationToken)
                 : [];
-            return new PostValidation(null, report, PostPlan.HashOf(resolved.Content, create.Platforms, create.ScheduledFor), draftRisks, resolved.Probed);
+            var parent = await replyParents.CheckAsync(resolved.Content, setAccounts, cancellationToken);
+            return new PostValidation(null, parent.AddTo(report), PostPlan.HashOf(resolved.Content, create.Platforms, create.ScheduledFor),
+                WithRisk(draftRisks, parent.Risk), resolved.Probed);
         }, cancellationToken);
 
     // ---- helpers -------------------------------------------------------------------------------
@@ -309,6 +313,33 @@ public sealed partial class PostService(
         await mediaUrls.EnsureAllowedAsync(content, cancellationToken);
         return await write();
     }
+
+    /// <summary>
+    /// A reply's parent is read back from its platform (<see cref="ReplyParents"/>) before the write starts, so no transaction
+    /// waits on the platform: REPLY_PARENT_NOT_FOUND refuses the change; an unknown answer lets it through. A create whose
+    /// idempotencyKey is already stored replays without asking again.
+    /// </summary>
+    private async Task<PostDetails> CheckReplyParentThenAsync(
+        string workspaceId, UpdatePostCommand? update, CreatePostCommand? create, Func<Task<PostDetails>> write, CancellationToken cancellationToken)
+    {
+        var content = update?.Content ?? create?.Content;
+        if (content?.ReplyTo is null)
+            return await write();
+        var accounts = await store.ReadAsync(async session =>
+        {
+            if (create?.IdempotencyKey is { } key && await session.IdempotencyKeys.GetAsync(workspaceId, IdempotencyKeys.CreatePost, key, cancellationToken) is not null)
+                return null;
+            var setId = create is not null ? create.PlatformSetId
+                : update!.PlatformSetId ?? (await PostChanges.LoadAsync(session, workspaceId, update.PostId, cancellationToken)).Post.PlatformSetId;
+            var set = await ResolvePlatformSetAsync(session, workspaceId, setId, cancellationToken);
+            return await PostChanges.AccountsByPlatformAsync(session, workspaceId, set.Id, cancellationToken);
+        }, cancellationToken);
+        if (accounts is not null && (await replyParents.CheckAsync(content, accounts, cancellationToken)).Problem is { } problem)
+            throw new DomainValidationException([problem]);
+        return await write();
+    }
+
+    private static IReadOnlyList<ScheduleRisk> WithRisk(IReadOnlyList<ScheduleRisk> risks, ScheduleRisk? risk) => risk is null ? risks : [.. risks, risk];
 
     /// <summary>A write that can move the next due time: wakes the scheduler once it has committed, so it reads the change.</summary>
     private async Task<PostDetails> WriteThenWakeSchedulerAsync(Func<IStoreSession, Task<PostDetails>> work, CancellationToken cancellationToken)

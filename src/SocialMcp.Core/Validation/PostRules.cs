@@ -21,8 +21,27 @@ public sealed record RuleContext(
     DateTimeOffset Now,
     RulePurpose Purpose)
 {
-    /// <summary>The platforms the post targets, each once, in the order given.</summary>
-    public IEnumerable<Platform> TargetPlatforms => Draft.Platforms.Distinct();
+    /// <summary>The platforms the post targets, each once, in the order given (for a later thread part: those that take threads).</summary>
+    public IEnumerable<Platform> TargetPlatforms => (PartPlatforms ?? Draft.Platforms).Distinct();
+
+    /// <summary>
+    /// Set while a thread part is judged (<see cref="IPostRule.ChecksEachPart"/>): which part. <see cref="Draft"/>'s content is then
+    /// that part's own text, media and overrides (and, on part 0, the post's link), and problem paths are moved under
+    /// <c>$.content.thread[i]</c> (<see cref="ThreadPaths"/>).
+    /// </summary>
+    public int? Part { get; init; }
+
+    /// <summary>The platforms a later thread part is judged for: only those that take threads (the others refuse the thread itself).</summary>
+    public IReadOnlyList<Platform>? PartPlatforms { get; init; }
+
+    /// <summary>The context of one thread part: its content as a single post's, for the rules that judge each part.</summary>
+    public RuleContext ForPart(int index, IReadOnlyList<Platform>? platforms)
+    {
+        var content = Draft.Content;
+        var part = content.Parts[index];
+        var partContent = new PostContent(part.Text, part.Media, index == 0 ? content.LinkUrl : null, part.PlatformOverrides);
+        return this with { Draft = Draft with { Content = partContent }, Part = index, PartPlatforms = platforms };
+    }
 
     public int IndexOf(Platform platform)
     {
@@ -64,4 +83,13 @@ public sealed record RuleContext(
 public interface IPostRule
 {
     IEnumerable<Problem> Check(RuleContext context);
+
+    /// <summary>
+    /// The rule judges the text, media and per-platform overrides a post goes out with: on a thread it runs on each part
+    /// (<see cref="PostValidator"/>), and a problem names the part. Other rules judge the post as a whole and run once.
+    /// </summary>
+    bool ChecksEachPart => false;
+
+    /// <summary>The rule judges media (counts, formats, placements): skipped for a reply that is a comment, which takes none.</summary>
+    bool ChecksMedia => false;
 }

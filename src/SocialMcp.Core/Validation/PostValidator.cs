@@ -1,5 +1,6 @@
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
+using SocialMcp.Core.Platforms;
 using SocialMcp.Core.Validation.Text;
 
 namespace SocialMcp.Core.Validation;
@@ -23,7 +24,7 @@ public sealed class PostValidator(IEnumerable<IPostRule> rules, IPlatformTextMea
 
     public ValidationReport Validate(RuleContext context)
     {
-        var problems = _rules.SelectMany(rule => rule.Check(context)).ToList();
+        var problems = Find(context).ToList();
         var verdicts = context.TargetPlatforms
             .Select(platform =>
             {
@@ -34,6 +35,31 @@ public sealed class PostValidator(IEnumerable<IPostRule> rules, IPlatformTextMea
             .ToList();
         var general = problems.Where(p => p.Platform is null || !context.Draft.Platforms.Contains(p.Platform.Value)).ToList();
         return new ValidationReport(problems.Count == 0, general, verdicts);
+    }
+
+    /// <summary>
+    /// Every rule on a single post. On a thread the rules of the whole post run once (their paths name part 0, whose text,
+    /// media and overrides the post's content mirrors), and the rules of text and media run on each part, naming it:
+    /// part 0 for every platform, later parts for the platforms that take threads. A reply that is a comment takes no
+    /// media, so the media rules do not ask it for any.
+    /// </summary>
+    private IEnumerable<Problem> Find(RuleContext context)
+    {
+        var content = context.Draft.Content;
+        var rules = content.ReplyTo is { } reply && PlatformCatalog.For(reply.Platform).Conversation.Replies == ReplyKind.Comment
+            ? _rules.Where(rule => !rule.ChecksMedia).ToArray()
+            : _rules;
+        if (content.Thread is not { } thread)
+            return rules.SelectMany(rule => rule.Check(context));
+
+        var threading = context.Draft.Platforms.Where(p => PlatformCatalog.For(p).Conversation.Threads).ToList();
+        var whole = rules.Where(rule => !rule.ChecksEachPart).SelectMany(rule => rule.Check(context)).Select(p => ThreadPaths.InPart(p, 0));
+        var parts = thread.SelectMany((_, index) =>
+        {
+            var part = context.ForPart(index, index == 0 ? null : threading);
+            return rules.Where(rule => rule.ChecksEachPart).SelectMany(rule => rule.Check(part)).Select(p => ThreadPaths.InPart(p, index));
+        });
+        return whole.Concat(parts);
     }
 
     /// <summary>Throws when any rule fails; the exception carries every problem, the most general first.</summary>

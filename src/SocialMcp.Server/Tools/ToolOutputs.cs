@@ -42,6 +42,71 @@ public sealed record TargetResult
 
     /// <summary>On a failed or needs_reconciliation target: what to do about it (<see cref="NextSteps"/>).</summary>
     public NextStepResult? NextStep { get; init; }
+
+    /// <summary>A thread's parts on this platform, in order: part 0 is the target itself, later parts its steps; omitted for a single post.</summary>
+    public IReadOnlyList<PartResult>? Parts { get; init; }
+
+    /// <summary>The first comment on this platform, when the post has one for it.</summary>
+    public FirstCommentResult? FirstComment { get; init; }
+}
+
+/// <summary>One thread part on one platform: its own status, id and URL, and its error when it did not go out.</summary>
+public sealed record PartResult
+{
+    public required int Index { get; init; }
+    public required string Status { get; init; }
+    public string? PlatformPostId { get; init; }
+    public string? PublicUrl { get; init; }
+    public string? ErrorCode { get; init; }
+    public string? ErrorMessage { get; init; }
+}
+
+/// <summary>A first comment on one platform: published after the post as a step of its own; its failure leaves the post live.</summary>
+public sealed record FirstCommentResult
+{
+    public required string Status { get; init; }
+    public string? PlatformCommentId { get; init; }
+    public string? PublicUrl { get; init; }
+    public string? ErrorCode { get; init; }
+    public string? ErrorMessage { get; init; }
+    public PlatformErrorResult? PlatformError { get; init; }
+}
+
+/// <summary>
+/// A post's content as the agent gave it: text (with media) or thread, the overrides, firstComment and replyTo. A thread's part 0 is
+/// not repeated as text: the overrides show the content-level first comments only, as given.
+/// </summary>
+public sealed record ContentResult
+{
+    public string? Text { get; init; }
+    public IReadOnlyList<MediaItem>? Media { get; init; }
+    public string? LinkUrl { get; init; }
+    public required IReadOnlyDictionary<Platform, PlatformOverride> PlatformOverrides { get; init; }
+    public IReadOnlyList<ThreadPart>? Thread { get; init; }
+    public FirstComment? FirstComment { get; init; }
+    public ReplyTarget? ReplyTo { get; init; }
+
+    public static ContentResult From(PostContent content) => content.Thread is { } thread
+        ? new ContentResult
+        {
+            LinkUrl = content.LinkUrl,
+            PlatformOverrides = content.PlatformOverrides.Where(p => p.Value.FirstComment is not null)
+                .ToDictionary(p => p.Key, p => new PlatformOverride(FirstComment: p.Value.FirstComment)),
+            Thread = thread,
+            FirstComment = content.FirstComment,
+            ReplyTo = content.ReplyTo,
+        }
+        : new ContentResult
+        {
+            Text = content.Text,
+            Media = content.Media,
+            LinkUrl = content.LinkUrl,
+            PlatformOverrides = content.PlatformOverrides,
+            FirstComment = content.FirstComment,
+            ReplyTo = content.ReplyTo,
+        };
+
+    public static implicit operator ContentResult(PostContent content) => From(content);
 }
 
 /// <summary>A platform's error: its own code (as text: Meta's "100" or "36000/2207004", X's "duplicate-rules"), message and HTTP status.</summary>
@@ -83,7 +148,7 @@ public sealed record PostResult
     public required int Version { get; init; }
     public required string PlatformSetId { get; init; }
     public required IReadOnlyList<string> Platforms { get; init; }
-    public required PostContent Content { get; init; }
+    public required ContentResult Content { get; init; }
     public DateTimeOffset? ScheduledFor { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     public required DateTimeOffset UpdatedAt { get; init; }
@@ -189,7 +254,7 @@ internal static class OutputMapping
             Version = post.Version,
             PlatformSetId = post.PlatformSetId,
             Platforms = post.Platforms.Select(p => p.ToWireName()).ToList(),
-            Content = post.Content,
+            Content = ContentResult.From(post.Content),
             ScheduledFor = post.ScheduledFor,
             CreatedAt = post.CreatedAt,
             UpdatedAt = post.UpdatedAt,
@@ -215,6 +280,8 @@ internal static class OutputMapping
                 AttemptId = t.AttemptId,
                 UpdatedAtLocal = PostTimeZones.InZone(t.UpdatedAt, zone),
                 PublishedAtLocal = PostTimeZones.InZone(t.PublishedAt, zone),
+                Parts = PartsOf(post, t),
+                FirstComment = FirstCommentOf(post, t),
             }).ToList(),
             Events = events?.Select(e => new EventResult
             {
@@ -245,6 +312,64 @@ internal static class OutputMapping
         };
     }
 
+    /// <summary>Part 0 from the target row, later parts from its steps (pending until the ledger has planned or published them).</summary>
+    private static List<PartResult>? PartsOf(Post post, PostTarget target)
+    {
+        if (post.Content.Thread is not { } thread)
+            return null;
+        var parts = new List<PartResult>(thread.Count)
+        {
+            new()
+            {
+                Index = 0, Status = target.Status.ToWireName(), PlatformPostId = target.PlatformPostId, PublicUrl = target.PublicUrl,
+                ErrorCode = target.ErrorCode, ErrorMessage = target.ErrorMessage,
+            },
+        };
+        for (var index = 1; index < thread.Count; index++)
+        {
+            var step = target.Steps.FirstOrDefault(s => s.Kind == TargetStepKind.Part && s.Index == index);
+            parts.Add(new PartResult
+            {
+                Index = index,
+                Status = (step?.Status ?? TargetStatus.Pending).ToWireName(),
+                PlatformPostId = step?.PlatformPostId,
+                PublicUrl = step?.PublicUrl,
+                ErrorCode = step?.ErrorCode,
+                ErrorMessage = step?.ErrorMessage,
+            });
+        }
+        return parts;
+    }
+
+    private static FirstCommentResult? FirstCommentOf(Post post, PostTarget target)
+    {
+        var step = target.Steps.FirstOrDefault(s => s.Kind == TargetStepKind.Comment);
+        if (step is null && post.Content.FirstCommentFor(target.Platform) is null)
+            return null;
+        return new FirstCommentResult
+        {
+            Status = (step?.Status ?? TargetStatus.Pending).ToWireName(),
+            PlatformCommentId = step?.PlatformPostId,
+            PublicUrl = step?.PublicUrl,
+            ErrorCode = step?.ErrorCode,
+            ErrorMessage = step?.ErrorMessage,
+            PlatformError = step is null || (step.PlatformErrorCode is null && step.PlatformErrorMessage is null && step.PlatformHttpStatus is null)
+                ? null
+                : new PlatformErrorResult(step.PlatformErrorCode, step.PlatformErrorMessage, step.PlatformHttpStatus),
+        };
+    }
+
+    /// <summary>A first comment that failed leaves its post live: said apart, so the post is not read as failed, nor the comment as posted.</summary>
+    private static string FirstCommentNote(PostDetails details)
+    {
+        var failed = details.Targets
+            .Select(t => (t.Platform, Step: t.Steps.FirstOrDefault(s => s.Kind == TargetStepKind.Comment && s.Status == TargetStatus.Failed)))
+            .Where(x => x.Step is not null)
+            .Select(x => x.Step!.ErrorCode is { } code ? $"{x.Platform.ToWireName()}: {code}" : x.Platform.ToWireName())
+            .ToList();
+        return failed.Count == 0 ? "" : $" First comment failed ({string.Join(", ", failed)}); the post itself is live there: see targets[].firstComment.";
+    }
+
     public static TargetCountsResult CountsOf(IReadOnlyCollection<PostTarget> targets) => new()
     {
         Live = targets.Count(t => t.Status.IsLive()),
@@ -270,7 +395,7 @@ internal static class OutputMapping
     private static string RisksSummary(IReadOnlyList<ScheduleRisk> risks) =>
         $"{risks.Count} risk{(risks.Count == 1 ? "" : "s")} at the scheduled time: {string.Join(", ", risks.Select(r => r.Code).Distinct())}.";
 
-    public static string Summarize(PostDetails details) => SummarizeStatus(details) + SandboxNote(details);
+    public static string Summarize(PostDetails details) => SummarizeStatus(details) + FirstCommentNote(details) + SandboxNote(details);
 
     /// <summary>Says so whenever a target goes to the sandbox, so no one reads a sandbox publish as a real one.</summary>
     private static string SandboxNote(PostDetails details)
@@ -365,8 +490,11 @@ internal static class OutputMapping
         var summary = report.Ok
             ? $"Ready to post on {string.Join(", ", report.Platforms.Select(p => p.Platform.ToWireName()))}."
             : $"{count} problem{(count == 1 ? "" : "s")} to fix before posting.";
-        if (validation.Risks is { Count: > 0 } risks)
-            summary += $" {RisksSummary(risks)}";
+        var scheduleRisks = validation.Risks?.Where(r => r.Code != ReplyParents.ParentUnchecked).ToList();
+        if (scheduleRisks is { Count: > 0 })
+            summary += $" {RisksSummary(scheduleRisks)}";
+        if (validation.Risks?.Any(r => r.Code == ReplyParents.ParentUnchecked) == true)
+            summary += $" The post it replies to could not be checked ({ReplyParents.ParentUnchecked}): it is accepted, see risks.";
         return new ValidationResultDto
         {
             Summary = summary,

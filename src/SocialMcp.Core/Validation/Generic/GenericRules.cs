@@ -86,6 +86,9 @@ public sealed class ScheduleWindowRule(IOptions<SchedulingOptions> options) : IP
 /// <summary>Each media item's fields agree with its type.</summary>
 public sealed class MediaFieldsRule : IPostRule
 {
+    public bool ChecksEachPart => true;
+    public bool ChecksMedia => true;
+
     public IEnumerable<Problem> Check(RuleContext context)
     {
         var media = context.Draft.Content.Media;
@@ -118,6 +121,8 @@ public sealed class MediaFieldsRule : IPostRule
 /// <summary>An override must be for a platform the post targets; otherwise it is silently useless.</summary>
 public sealed class OverridesTargetedRule : IPostRule
 {
+    public bool ChecksEachPart => true;
+
     public IEnumerable<Problem> Check(RuleContext context)
     {
         foreach (var platform in context.Draft.Content.PlatformOverrides.Keys.Order())

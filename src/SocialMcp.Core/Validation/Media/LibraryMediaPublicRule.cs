@@ -12,6 +12,9 @@ namespace SocialMcp.Core.Validation.Media;
 /// </summary>
 public sealed class LibraryMediaPublicRule(IMediaUrlSigner? signer = null) : IPostRule
 {
+    public bool ChecksEachPart => true;
+    public bool ChecksMedia => true;
+
     public IEnumerable<Problem> Check(RuleContext context)
     {
         if (signer is { IsAvailable: true })

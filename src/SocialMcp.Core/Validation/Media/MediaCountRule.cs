@@ -16,6 +16,9 @@ namespace SocialMcp.Core.Validation.Media;
 /// </summary>
 public sealed class MediaCountRule(IOptions<ContentRulesOptions> options) : IPostRule
 {
+    public bool ChecksEachPart => true;
+    public bool ChecksMedia => true;
+
     private const string Path = "$.content.media";
 
     public IEnumerable<Problem> Check(RuleContext context)

@@ -12,6 +12,9 @@ namespace SocialMcp.Core.Validation.Media;
 /// </summary>
 public sealed class MediaFormatRule(IOptions<ContentRulesOptions> options) : IPostRule
 {
+    public bool ChecksEachPart => true;
+    public bool ChecksMedia => true;
+
     public IEnumerable<Problem> Check(RuleContext context)
     {
         var media = context.Draft.Content.Media;

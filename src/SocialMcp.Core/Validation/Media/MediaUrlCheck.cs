@@ -11,15 +11,20 @@ namespace SocialMcp.Core.Validation.Media;
 /// </summary>
 public sealed class MediaUrlCheck(IMediaFetcher fetcher)
 {
-    /// <summary>One MEDIA_URL_FORBIDDEN problem per refused URL, at <c>$.content.media[i].url</c> or <c>.thumbnailUrl</c>.</summary>
+    /// <summary>One MEDIA_URL_FORBIDDEN problem per refused URL, at <c>$.content.media[i].url</c> (a thread's <c>$.content.thread[p].media[i].url</c>) or <c>.thumbnailUrl</c>.</summary>
     public async Task<IReadOnlyList<Problem>> FindProblemsAsync(PostContent content, CancellationToken cancellationToken)
     {
         var problems = new List<Problem>();
-        for (var i = 0; i < content.Media.Count; i++)
+        // A thread's part 0 is mirrored in content.media: each part is checked once, under its own path.
+        for (var part = 0; part < content.Parts.Count; part++)
         {
-            var item = content.Media[i];
-            await CheckAsync(item.Url, $"$.content.media[{i}].url", problems, cancellationToken);
-            await CheckAsync(item.ThumbnailUrl, $"$.content.media[{i}].thumbnailUrl", problems, cancellationToken);
+            var media = content.Parts[part].Media;
+            var prefix = content.Thread is null ? "$.content" : $"$.content.thread[{part}]";
+            for (var i = 0; i < media.Count; i++)
+            {
+                await CheckAsync(media[i].Url, $"{prefix}.media[{i}].url", problems, cancellationToken);
+                await CheckAsync(media[i].ThumbnailUrl, $"{prefix}.media[{i}].thumbnailUrl", problems, cancellationToken);
+            }
         }
         return problems;
     }

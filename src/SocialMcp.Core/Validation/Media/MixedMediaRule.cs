@@ -8,6 +8,9 @@ namespace SocialMcp.Core.Validation.Media;
 /// <summary>Platforms whose <c>ContentRules:Media:{platform}:AllowMixed</c> is false refuse images and videos in one post.</summary>
 public sealed class MixedMediaRule(IOptions<ContentRulesOptions> options) : IPostRule
 {
+    public bool ChecksEachPart => true;
+    public bool ChecksMedia => true;
+
     public IEnumerable<Problem> Check(RuleContext context)
     {
         var media = context.Draft.Content.Media;

@@ -17,6 +17,9 @@ namespace SocialMcp.Core.Validation.Media;
 /// </summary>
 public sealed class PlacementRule(IOptions<ContentRulesOptions> options) : IPostRule
 {
+    public bool ChecksEachPart => true;
+    public bool ChecksMedia => true;
+
     /// <summary>"instagram and facebook": the platforms whose definitions take a placement.</summary>
     private static readonly string PlacingPlatforms = string.Join(" and ", PlatformCatalog.All.Where(d => d.HasPlacements).Select(d => d.Name));
 

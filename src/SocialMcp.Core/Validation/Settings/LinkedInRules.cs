@@ -10,6 +10,8 @@ namespace SocialMcp.Core.Validation.Settings;
 /// </summary>
 public sealed class LinkedInRules : IPostRule
 {
+    public bool ChecksMedia => true;
+
     private const Platform LinkedIn = Platform.LinkedIn;
 
     public IEnumerable<Problem> Check(RuleContext context)

@@ -14,6 +14,8 @@ namespace SocialMcp.Core.Validation.Settings;
 /// </summary>
 public sealed class SettingsShapeRule : IPostRule
 {
+    public bool ChecksEachPart => true;
+
     public IEnumerable<Problem> Check(RuleContext context)
     {
         foreach (var platform in context.TargetPlatforms)

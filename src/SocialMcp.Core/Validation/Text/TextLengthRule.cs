@@ -6,6 +6,8 @@ namespace SocialMcp.Core.Validation.Text;
 /// <summary>The text each platform receives fits its limit, counted the platform's way (<see cref="IPlatformTextMeasure"/>).</summary>
 public sealed class TextLengthRule(IPlatformTextMeasure measure) : IPostRule
 {
+    public bool ChecksEachPart => true;
+
     public IEnumerable<Problem> Check(RuleContext context)
     {
         foreach (var platform in context.TargetPlatforms)
