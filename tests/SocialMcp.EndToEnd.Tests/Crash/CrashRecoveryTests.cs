@@ -282,7 +282,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
     }
 
     /// <summary>Polls get_post until no target (and not the post) is publishing, for <see cref="RecoveryBound"/> at most.</summary>
-    private static async Task<JsonElement> WaitUntilSettledAsync(ServerProcess server, string postId)
+    internal static async Task<JsonElement> WaitUntilSettledAsync(ServerProcess server, string postId)
     {
         var until = Stopwatch.StartNew();
         while (true)
@@ -300,7 +300,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
     /// copies the resulting folder (database and token keys). The first connection creates the database alone; the other sets
     /// are connected side by side, each set's accounts one after the other (they create the set).
     /// </summary>
-    private static async Task SeedTemplateAsync(string directory, PlatformEmulator emulator, IReadOnlyList<CrashAccountSet> sets)
+    internal static async Task SeedTemplateAsync(string directory, PlatformEmulator emulator, IReadOnlyList<CrashAccountSet> sets)
     {
         Directory.CreateDirectory(directory);
         var database = Path.Combine(directory, "crash.db");
@@ -341,7 +341,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         SqliteConnection.ClearAllPools();
     }
 
-    private static void CopyDirectory(string from, string to)
+    internal static void CopyDirectory(string from, string to)
     {
         Directory.CreateDirectory(to);
         foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
@@ -352,14 +352,14 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         }
     }
 
-    private static IEnumerable<JsonElement> Targets(JsonElement post) => post.GetProperty("targets").EnumerateArray();
+    internal static IEnumerable<JsonElement> Targets(JsonElement post) => post.GetProperty("targets").EnumerateArray();
 
-    private static string Status(JsonElement target) => target.GetProperty("status").GetString()!;
+    internal static string Status(JsonElement target) => target.GetProperty("status").GetString()!;
 
-    private static string? Str(JsonElement element, string name) =>
+    internal static string? Str(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
-    private static int? EnvInt(string name) =>
+    internal static int? EnvInt(string name) =>
         int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
 }
 
