@@ -257,6 +257,9 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace, Bo
         website, then call resolve_target with outcome withdrawn_manually; and which platforms withdraw_post can still take
         down), INVALID_STATUS_TRANSITION (nothing live, or a named target is not live), VERSION_CONFLICT, POST_NOT_FOUND.
         Per-platform failures are listed in withdrawals.
+        A thread comes down last part first, then its head; a first comment that is a post of its own (x, threads self-reply)
+        comes down before the parts, and a comment on facebook, instagram, linkedin or youtube goes with its post. Each part
+        taken down is marked withdrawn at once; a part that will not come down is named in withdrawals and leaves the target live.
         """)]
     public async Task<CallToolResult> WithdrawPost(
         string postId, IReadOnlyList<string>? platforms = null, int? version = null, CancellationToken cancellationToken = default)
@@ -273,7 +276,11 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace, Bo
         the targets an all_or_nothing rollback took down, which go up again with the rest). Returns the post with each
         target's outcome, waiting and reporting progress like publish_post. A target that fails again carries its platformError
         and nextStep as in publish_post. Retrying a content or media refusal without changing it (update_post) fails the same way.
-        Errors: INVALID_STATUS_TRANSITION (post not partial/failed, or a named target did not fail), VERSION_CONFLICT, POST_NOT_FOUND.
+        A thread continues from its first part that is not live: parts already live are never posted again. A live target
+        whose first comment failed (the post published or partial, the target's firstComment failed) gets that comment alone:
+        the post is never re-posted, and the post's status stays as it is.
+        Errors: INVALID_STATUS_TRANSITION (post not partial/failed nor published with a failed first comment, or a named target
+        did not fail), VERSION_CONFLICT, POST_NOT_FOUND.
         """)]
     public async Task<CallToolResult> RetryPost(
         string postId, IReadOnlyList<string>? platforms = null, int? version = null,
