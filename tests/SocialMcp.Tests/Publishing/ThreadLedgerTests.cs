@@ -1,4 +1,7 @@
 using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Posts;
 using SocialMcp.Core.Workspaces;
@@ -168,16 +171,93 @@ public sealed class ThreadLedgerTests
         Assert.All(target.Steps, s => Assert.Equal(TargetStatus.Published, s.Status));
     }
 
+    [Fact]
+    public async Task Recover_TargetWentLiveButItsFirstCommentDidNot_RecoverySendsTheCommentAlone()
+    {
+        await using var h = await EmulatedPublishing.StartAsync([Platform.X]);
+        var content = Drafts.Text("Live before the crash") with { FirstComment = new FirstComment("The comment the crash cut off") };
+        var post = await h.Posts.CreateAsync(Ws, new CreatePostCommand { Content = content, Platforms = [Platform.X] }, Ct);
+        var headId = await TweetDirectlyAsync(h, "Live before the crash");
+        var started = h.Clock.GetUtcNow();
+        h.Clock.Advance(TimeSpan.FromMinutes(10)); // the crashed publisher's lease (5 minutes) ran out
+        var now = h.Clock.GetUtcNow();
+        // The stopped publisher had recorded the target published, and stopped before its first comment.
+        await h.Services.Store.WriteAsync(async s =>
+        {
+            Assert.True(await s.Posts.UpdateAsync(post.Post with { Status = PostStatus.Publishing, Version = 2, UpdatedAt = started }, 1, Ct));
+            var target = Assert.Single(post.Targets);
+            await s.Targets.UpdateAsync(target with
+            {
+                Status = TargetStatus.Published, PlatformPostId = headId, AttemptCount = 1, AttemptId = "before-crash", PublishedAt = started, UpdatedAt = started,
+            }, Ct);
+            Assert.True(await s.Posts.TakeLeaseAsync(post.Post.Id, "crashed-host/1/abc", started.AddMinutes(5), Ct));
+            return 0;
+        }, Ct);
+        var claimed = await h.Services.Store.WriteAsync(s => s.Posts.ClaimOrphanedPublishingAsync("recoverer", now, now.AddMinutes(5), [], Ct), Ct);
+        Assert.Equal(post.Post.Id, claimed?.PostId);
+
+        var recovered = await h.Posts.RecoverAsync(Ws, post.Post.Id, "recoverer", Ct).WaitAsync(Patience);
+
+        Assert.NotNull(recovered);
+        Assert.Equal(PostStatus.Published, recovered.Post.Status);
+        var after = Assert.Single(recovered.Targets);
+        Assert.Equal(headId, after.PlatformPostId);
+        var comment = Assert.Single(after.Steps);
+        Assert.Equal(TargetStatus.Published, comment.Status);
+        Assert.Equal(headId, h.Emulator.State.ParentOf(Platform.X, EmulatorId(comment.PlatformPostId!)));
+        Assert.Equal(2, h.Emulator.State.Calls(Platform.X, "tweets.create")); // the head (before the crash) and the comment
+        Assert.Single(await h.EventsOfAsync(post.Post.Id, "target_comment_recovering"));
+    }
+
+    [Fact]
+    public async Task Publish_AllOrNothingThreadStopsPartWay_ItsLivePartsComeDownWithTheOthersAndRetryPutsEverythingUp()
+    {
+        await using var h = await EmulatedPublishing.StartAsync([Platform.X, Platform.Threads]);
+        var post = await CreateThreadAsync(h, Platform.X, 3, "Together", platforms: [Platform.X, Platform.Threads]);
+        await LimitWaitTests.SetAsync(h.Services, post.Post.Id, p => p with { Policy = PublishPolicy.AllOrNothing });
+        FailCreate(h, Platform.X, "2/tweets", nth: 3); // x's thread[2]
+        var deleted = new ConcurrentQueue<string>();
+        h.Emulator.Observer.RequestReceived += r =>
+        {
+            if (r.Platform == Platform.X && r.Method == "DELETE")
+                deleted.Enqueue(r.Path["2/tweets/".Length..]);
+        };
+
+        var failed = await h.Posts.PublishAsync(Ws, post.Post.Id, null, Ct).WaitAsync(Patience);
+
+        Assert.Equal(PostStatus.Failed, failed.Post.Status);
+        var x = failed.Targets.Single(t => t.Platform == Platform.X);
+        Assert.Equal(TargetStatus.Withdrawn, x.Status);
+        // x's two live parts came down, the later first; threads' whole thread came down too.
+        Assert.Equal(new[] { x.Steps.Single(s => s.Index == 1).PlatformPostId!, x.PlatformPostId! }.Select(EmulatorId), deleted);
+        Assert.Equal(TargetStatus.Withdrawn, x.Steps.Single(s => s.Index == 1).Status);
+        var threads = failed.Targets.Single(t => t.Platform == Platform.Threads);
+        Assert.Equal(TargetStatus.Withdrawn, threads.Status);
+        Assert.All(threads.Steps, s => Assert.Equal(TargetStatus.Withdrawn, s.Status));
+        Assert.All(failed.Rollback!, r => Assert.True(r.Withdrawn, $"{r.Platform}: {r.ErrorCode} {r.Message}"));
+
+        var retried = await h.Posts.RetryAsync(Ws, post.Post.Id, null, null, Ct).WaitAsync(Patience);
+
+        Assert.Equal(PostStatus.Published, retried.Post.Status);
+        foreach (var target in retried.Targets)
+        {
+            var ids = ChainOf(target);
+            Assert.Equal(3, ids.Count);
+            Assert.Equal(ids, h.Emulator.State.ReplyChain(target.Platform, ids[^1]));
+        }
+    }
+
     // ---- helpers -------------------------------------------------------------------------------------------------------
 
     internal static string PartText(string topic, int index, int parts) => $"{topic} {index + 1}/{parts}: part {index + 1} of the thread.";
 
-    private static Task<PostDetails> CreateThreadAsync(EmulatedPublishing h, Platform platform, int parts, string topic, FirstComment? comment = null)
+    private static Task<PostDetails> CreateThreadAsync(
+        EmulatedPublishing h, Platform platform, int parts, string topic, FirstComment? comment = null, Platform[]? platforms = null)
     {
         var none = new Dictionary<Platform, PlatformOverride>();
         var thread = Enumerable.Range(0, parts).Select(i => new ThreadPart(PartText(topic, i, parts), [], none)).ToList();
         var content = new PostContent(thread[0].Text, [], null, none) { Thread = thread, FirstComment = comment };
-        return h.Posts.CreateAsync(Ws, new CreatePostCommand { Content = content, Platforms = [platform] }, Ct);
+        return h.Posts.CreateAsync(Ws, new CreatePostCommand { Content = content, Platforms = platforms ?? [platform] }, Ct);
     }
 
     /// <summary>The emulator's ids of a published thread target, head first.</summary>
@@ -186,6 +266,17 @@ public sealed class ThreadLedgerTests
             .Concat(target.Steps.Where(s => s.Kind == TargetStepKind.Part).OrderBy(s => s.Index).Select(s => s.PlatformPostId!))
             .Select(EmulatorId)
             .ToList();
+
+    /// <summary>What the stopped publisher's create did on X, made with the sandbox account's own token.</summary>
+    private static async Task<string> TweetDirectlyAsync(EmulatedPublishing h, string text)
+    {
+        using var client = new HttpClient { BaseAddress = h.Emulator.BaseUrlOf(Platform.X) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await h.SandboxTokenAsync(Platform.X));
+        using var response = await client.PostAsJsonAsync("2/tweets", new { text });
+        response.EnsureSuccessStatusCode();
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return body.RootElement.GetProperty("data").GetProperty("id").GetString()!;
+    }
 
     private static string EmulatorId(string sandboxId) => SandboxPostIds.EmulatorIdOf(sandboxId);
 
