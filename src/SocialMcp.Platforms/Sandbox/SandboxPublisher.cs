@@ -37,6 +37,7 @@ public sealed class SandboxPublisher(
     private readonly Dictionary<Platform, PlatformAdapter> _adapters = adapters.ToDictionary(a => a.Platform);
     private readonly ISandboxApi? _api = sandboxApis.FirstOrDefault();
     private readonly ConcurrentQueue<SandboxDelivery> _deliveries = new();
+    private readonly ConcurrentDictionary<string, bool> _withdrawn = new(StringComparer.Ordinal);
 
     public IReadOnlyCollection<SandboxDelivery> Deliveries => _deliveries;
 
@@ -62,7 +63,12 @@ public sealed class SandboxPublisher(
             var baseUrl = await _api.BaseUrlAsync(request.Platform, cancellationToken);
             // The media go the same way as for a real account (issue 13): the bytes the engine fetched or opened from the
             // library (request.MediaContent), or the (signed) URLs the emulator pulls and checks. Nothing is swapped in.
-            var outcome = await adapter.PublishAsync(request with { Account = ThroughEmulator(request.Account, baseUrl) }, cancellationToken);
+            var outcome = await adapter.PublishAsync(request with
+            {
+                Account = ThroughEmulator(request.Account, baseUrl),
+                // A reply or comment answers a post the sandbox published: the emulator knows it by its own id.
+                ReplyToPlatformPostId = request.ReplyToPlatformPostId is { } parent ? SandboxPostIds.EmulatorIdOf(parent) : null,
+            }, cancellationToken);
             if (!outcome.Succeeded)
                 return outcome;
             // The emulator answers like the platform (https://x.com/… and ids that restart with the process): neither
@@ -92,11 +98,37 @@ public sealed class SandboxPublisher(
             {
                 Account = ThroughEmulator(request.Account, baseUrl),
                 PlatformPostId = SandboxPostIds.EmulatorIdOf(request.PlatformPostId),
+                ParentPlatformPostId = request.ParentPlatformPostId is { } parent ? SandboxPostIds.EmulatorIdOf(parent) : null,
             }, cancellationToken);
         }
 
         logger.LogInformation("Sandbox {Platform}: withdrew {PlatformPostId}", name, request.PlatformPostId);
+        _withdrawn.TryAdd(request.PlatformPostId, true);
         return WithdrawOutcome.Withdrawn;
+    }
+
+    /// <summary>
+    /// Reads a sandbox post back: through the platform's adapter and the emulator when the server hosts one (the same answers as
+    /// for a real account), else from what this sandbox delivered and withdrew.
+    /// </summary>
+    public async Task<PostLookup> LookUpAsync(PostLookupRequest request, CancellationToken cancellationToken)
+    {
+        if (_api is not null && _adapters.TryGetValue(request.Platform, out var adapter))
+        {
+            var baseUrl = await _api.BaseUrlAsync(request.Platform, cancellationToken);
+            var found = await adapter.LookUpAsync(request with
+            {
+                Account = ThroughEmulator(request.Account, baseUrl),
+                PlatformPostId = SandboxPostIds.EmulatorIdOf(request.PlatformPostId),
+            }, cancellationToken);
+            // The emulator's URL names a real site; a sandbox post's address is the sandbox's own.
+            return found.Result == PostLookupResult.Found ? PostLookup.Found(SandboxPostIds.UrlOf(request.Platform, request.PlatformPostId)) : found;
+        }
+        if (_withdrawn.ContainsKey(request.PlatformPostId))
+            return PostLookup.NotFound($"Sandbox post {request.PlatformPostId} was withdrawn.");
+        return _deliveries.Any(d => d.PlatformPostId == request.PlatformPostId)
+            ? PostLookup.Found(SandboxPostIds.UrlOf(request.Platform, request.PlatformPostId))
+            : PostLookup.NotFound($"The sandbox never published {request.PlatformPostId}.");
     }
 
     private void Record(PublishRequest request, string platformPostId)
