@@ -319,8 +319,8 @@ public sealed class YouTubeEmulator : IEmulatorModule
         }
         var videoId = Str(body?["snippet"]?["videoId"]);
         var text = Str(body?["snippet"]?["topLevelComment"]?["snippet"]?["textOriginal"]);
-        if (string.IsNullOrEmpty(videoId))
-            return Error(400, "missingRequiredParameter", "youtube.commentThread", "No videoId given.", "snippet.videoId");
+        if (string.IsNullOrEmpty(videoId) || string.IsNullOrEmpty(Str(body?["snippet"]?["channelId"])))
+            return Error(400, "channelOrVideoIdMissing", "youtube.commentThread", "Each comment thread must be linked to a channel and a video.", "snippet");
         if (string.IsNullOrWhiteSpace(text))
             return Error(400, "commentTextRequired", "youtube.commentThread", "The comment must contain text.", "snippet.topLevelComment.snippet.textOriginal");
         if (text.Length > MaxCommentLength)

@@ -65,7 +65,8 @@ public abstract partial class PlatformAdapter
 
     /// <summary>
     /// Reads a post back (issue 15: a reply's parent; issue 16: a published post). Found, NotFound (deleted, private, never
-    /// there) or Unknown (the read failed, was throttled or refused): a failure is never taken for "not found".
+    /// there) or Unknown (the read failed, was throttled or refused): a failure is never taken for "not found"
+    /// (docs/platforms.md#read-back).
     /// </summary>
     public async Task<PostLookup> LookUpAsync(PostLookupRequest request, CancellationToken cancellationToken)
     {
@@ -106,7 +107,7 @@ public abstract partial class PlatformAdapter
     /// A comment on <see cref="PublishRequest.ReplyToPlatformPostId"/>. Comments have no idempotency key, so the time of the
     /// first attempt is recorded before the creating call; on a retry, or after an answer that may hide a success (none, a
     /// 5xx), the post's comments are read and one with our text by our account, dated no earlier than that attempt, is ours.
-    /// When they cannot be read nothing is created: the comment needs reconciling by a person.
+    /// When they cannot be read nothing is created: the comment needs reconciling by a person (docs/platforms.md#comments-reconciliation).
     /// </summary>
     protected async Task<PublishOutcome> PublishCommentAsync(PublishRequest request, AdapterCall call, CancellationToken cancellationToken)
     {

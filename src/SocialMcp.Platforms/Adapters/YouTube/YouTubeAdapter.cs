@@ -164,6 +164,8 @@ public sealed class YouTubeAdapter : PlatformAdapter
         {
             ["snippet"] = new JsonObject
             {
+                // The channel the thread belongs to (the video's: ours, for a first comment) is required with the video.
+                ["channelId"] = call.Account.PlatformAccountId,
                 ["videoId"] = parentId,
                 ["topLevelComment"] = new JsonObject { ["snippet"] = new JsonObject { ["textOriginal"] = text } },
             },
