@@ -112,6 +112,15 @@ public sealed class EmulatorState(TimeProvider time)
     public void RecordComment(Platform platform, string parentId, string commentId) =>
         _comments.GetOrAdd((platform, parentId), _ => new ConcurrentQueue<string>()).Enqueue(commentId);
 
+    private readonly ConcurrentDictionary<(Platform, string), bool> _deletedComments = new();
+
+    /// <summary>Called by a module when a comment is deleted.</summary>
+    public void ForgetComment(Platform platform, string commentId) => _deletedComments[(platform, commentId)] = true;
+
+    /// <summary>The comments on a post that are still there, in order.</summary>
+    public IReadOnlyList<string> LiveCommentsOn(Platform platform, string parentId) =>
+        CommentsCreatedOn(platform, parentId).Where(id => !_deletedComments.ContainsKey((platform, id))).ToList();
+
     /// <summary>The ids of every comment ever created on a post, in order (deleted ones too: "nothing was commented twice").</summary>
     public IReadOnlyList<string> CommentsCreatedOn(Platform platform, string parentId) =>
         _comments.TryGetValue((platform, parentId), out var ids) ? ids.ToList() : [];

@@ -51,6 +51,39 @@ public sealed class FaultPlan
 
     public void Clear(Platform platform) => _queues.TryRemove(platform, out _);
 
+    /// <summary>
+    /// Issue 15: the next call that creates a comment on the platform (a first comment, or a reply where replies are
+    /// comments) answers a 5xx in the platform's own error shape, before anything is created; later calls are handled as
+    /// usual. On X and Threads, where a first comment is a self-reply, it is the next <c>POST 2/tweets</c> or <c>threads_publish</c>.
+    /// </summary>
+    public void FailNextComment(Platform platform, int status = 503, int times = 1) => Enqueue(platform, CommentFailure(platform, status), times);
+
+    /// <summary>The next comment-creating call is carried out, and its answer lost (the client sees the connection drop).</summary>
+    public void LoseNextComment(Platform platform) => Enqueue(platform, new Fault.LoseResponse { PathContains = CommentPath(platform), Method = "POST" });
+
+    /// <summary>What a comment-creating request's path contains on each platform (docs/platforms.md#replies-and-comments).</summary>
+    public static string CommentPath(Platform platform) => platform switch
+    {
+        Platform.X => "/2/tweets",
+        Platform.Threads => "/threads_publish",
+        Platform.YouTube => "/commentThreads",
+        _ => "/comments",
+    };
+
+    private static Fault.Respond CommentFailure(Platform platform, int status)
+    {
+        var body = platform switch
+        {
+            Platform.Facebook or Platform.Instagram or Platform.Threads =>
+                Platforms.GraphEmulation.ErrorBody(2, "(#2) Service temporarily unavailable", isTransient: true),
+            Platform.LinkedIn => """{"status":503,"code":"SERVICE_UNAVAILABLE","message":"Service temporarily unavailable"}""",
+            Platform.YouTube =>
+                """{"error":{"code":503,"message":"The service is currently unavailable.","errors":[{"message":"The service is currently unavailable.","domain":"global","reason":"backendError"}]}}""",
+            _ => """{"title":"Service Unavailable","type":"about:blank","status":503,"detail":"Service Unavailable"}""",
+        };
+        return new Fault.Respond(status, body) { PathContains = CommentPath(platform), Method = "POST" };
+    }
+
     /// <summary>Takes the first queued fault that applies to this request, if any.</summary>
     public Fault? TakeFor(Platform platform, string method, string path)
     {

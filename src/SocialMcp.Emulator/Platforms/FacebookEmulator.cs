@@ -49,12 +49,23 @@ public sealed class FacebookEmulator : IEmulatorModule
     private const string ManagePosts = "pages_manage_posts";
     private const string ReadEngagement = "pages_read_engagement";
     private const string PublishVideo = "publish_video";
+    private const string ManageEngagement = "pages_manage_engagement";
+
+    /// <summary>The longest comment (8,000 characters, unverified; docs/platforms.md#comments-facebook).</summary>
+    public const int MaxCommentLength = 8000;
 
     public Platform Platform => Platform.Facebook;
 
     public void Map(RouteGroupBuilder routes, EmulatorState state)
     {
         var store = new Store();
+        // A comment's id is "{post id's last part}_{number}", as Graph answers it.
+        var comments = new EmulatedComments(Platform.Facebook, state, 900_000_000_000,
+            (parent, number) => $"{parent[(parent.LastIndexOf('_') + 1)..]}_{number}");
+        routes.MapPost("{id}/comments", (HttpContext http, string id) =>
+            Guarded(http, state, store, [ManageEngagement], null, call => Task.FromResult(Comment(store, comments, call, id))));
+        routes.MapGet("{id}/comments", (HttpContext http, string id) =>
+            Guarded(http, state, store, [ReadEngagement], null, call => Task.FromResult(ListComments(state, store, comments, call, id))));
         routes.MapPost("{pageId}/feed", (HttpContext http, string pageId) =>
             Guarded(http, state, store, [ManagePosts], pageId, call => CreateFeedPost(state, store, call, pageId)));
         routes.MapGet("{pageId}/feed", (HttpContext http, string pageId) =>
@@ -77,7 +88,9 @@ public sealed class FacebookEmulator : IEmulatorModule
         routes.MapDelete("{userId}/permissions", (HttpContext http, string userId) =>
             Guarded(http, state, store, [], null, call => Task.FromResult(RevokePermissions(state, call, userId))));
         routes.MapDelete("{id}", (HttpContext http, string id) =>
-            Guarded(http, state, store, [ManagePosts], null, call => Task.FromResult(Delete(state, store, call, id))));
+            Guarded(http, state, store, [], null, call => Task.FromResult(comments.Find(id) is { } comment
+                ? DeleteComment(state, comments, call, comment)
+                : Delete(state, store, comments, call, id))));
     }
 
     // ---- feed, photos, videos ------------------------------------------------------------------------------
@@ -436,9 +449,12 @@ public sealed class FacebookEmulator : IEmulatorModule
         }
     }
 
-    private static IResult Delete(EmulatorState state, Store store, Call call, string id)
+    private static IResult Delete(EmulatorState state, Store store, EmulatedComments comments, Call call, string id)
     {
+        if (!HasScope(call.Token, ManagePosts))
+            return Error(403, $"(#200) This action requires the {ManagePosts} permission.", 200);
         state.CountCall(Platform.Facebook, "delete");
+        comments.RemoveAllOn(id);
         lock (store)
         {
             if (!store.Nodes.TryGetValue(id, out var node) || node.Deleted || node.PageId != call.Token.AccountId)
@@ -449,6 +465,64 @@ public sealed class FacebookEmulator : IEmulatorModule
             return Json(new JsonObject { ["success"] = true });
         }
     }
+
+    // ---- comments (issue 15) --------------------------------------------------------------------------------
+
+    /// <summary><c>POST {object-id}/comments</c> with <c>message</c> → <c>{"id"}</c>: the Page comments on one of its live posts, photos or videos.</summary>
+    private static IResult Comment(Store store, EmulatedComments comments, Call call, string id)
+    {
+        var message = call.Param("message");
+        if (string.IsNullOrWhiteSpace(message))
+            return Error(400, "(#100) Missing message or attachment", 100);
+        if (message.Length > MaxCommentLength)
+            return Error(400, $"(#100) The comment is longer than {MaxCommentLength} characters.", 100);
+        lock (store)
+        {
+            if (!store.Nodes.TryGetValue(id, out var node) || node.Deleted || !node.Published || node.PageId != call.Token.AccountId)
+                return Unsupported("post", id);
+        }
+        return Json(new JsonObject { ["id"] = comments.Add(id, call.Token.AccountId, call.Token.Username, message).Id });
+    }
+
+    /// <summary><c>GET {object-id}/comments?fields=id,message,created_time,from</c>, oldest first (Graph's chronological order).</summary>
+    private static IResult ListComments(EmulatorState state, Store store, EmulatedComments comments, Call call, string id)
+    {
+        state.CountCall(Platform.Facebook, "comments.list");
+        lock (store)
+        {
+            if (!store.Nodes.TryGetValue(id, out var node) || node.Deleted || node.PageId != call.Token.AccountId)
+                return Unsupported("get", id);
+        }
+        var fields = (call.Param("fields") ?? "id,message,created_time").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var list = comments.On(id);
+        if (call.Param("order") == "reverse_chronological")
+            list = list.Reverse().ToList();
+        var data = new JsonArray(list.Select(c =>
+        {
+            var json = new JsonObject { ["id"] = c.Id };
+            if (fields.Contains("message"))
+                json["message"] = c.Text;
+            if (fields.Contains("created_time"))
+                json["created_time"] = GraphTime(c.CreatedAt);
+            if (fields.Contains("from"))
+                json["from"] = new JsonObject { ["name"] = c.AuthorName, ["id"] = c.AuthorId };
+            return (JsonNode)json;
+        }).ToArray());
+        return Json(new JsonObject { ["data"] = data, ["paging"] = new JsonObject() });
+    }
+
+    private static IResult DeleteComment(EmulatorState state, EmulatedComments comments, Call call, EmulatedComment comment)
+    {
+        if (!HasScope(call.Token, ManageEngagement))
+            return Error(403, $"(#200) This action requires the {ManageEngagement} permission.", 200);
+        state.CountCall(Platform.Facebook, "comments.delete");
+        if (comment.AuthorId != call.Token.AccountId)
+            return Unsupported("delete", comment.Id);
+        comments.Remove(comment.Id);
+        return Json(new JsonObject { ["success"] = true });
+    }
+
+    private static bool HasScope(EmulatorToken token, string scope) => token.Scopes.Contains("*") || token.Scopes.Contains(scope);
 
     private static JsonObject NodeJson(Node node, IEnumerable<string> fields, bool countStatusRead = true)
     {

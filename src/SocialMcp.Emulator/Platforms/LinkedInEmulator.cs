@@ -27,6 +27,9 @@ public sealed partial class LinkedInEmulator : IEmulatorModule
     /// <summary>Size of each part of a video upload (4 MB parts, 3p).</summary>
     public const long VideoPartBytes = 4 * 1024 * 1024;
 
+    /// <summary>The longest comment (1,250 characters, unverified; docs/platforms.md#comments-linkedin).</summary>
+    public const int MaxCommentLength = 1250;
+
     /// <summary>Longest commentary accepted (3,000 characters, 3p).</summary>
     public const int MaxCommentaryLength = 3000;
 
@@ -51,6 +54,13 @@ public sealed partial class LinkedInEmulator : IEmulatorModule
         routes.MapGet("rest/images/{urn}", (HttpContext http, string urn) => Guarded(http, state, caller => Task.FromResult(GetAsset(store, caller, urn))));
         routes.MapPost("rest/videos", Task<IResult> (HttpContext http) => Guarded(http, state, caller => VideosActionAsync(http, state, store, caller)));
         routes.MapGet("rest/videos/{urn}", (HttpContext http, string urn) => Guarded(http, state, caller => Task.FromResult(GetAsset(store, caller, urn))));
+        var comments = new EmulatedComments(Platform.LinkedIn, state, 7_400_000_000_000_000_000);
+        routes.MapPost("rest/socialActions/{urn}/comments", (HttpContext http, string urn) =>
+            Guarded(http, state, caller => CommentAsync(http, store, comments, caller, urn)));
+        routes.MapGet("rest/socialActions/{urn}/comments", (HttpContext http, string urn) =>
+            Guarded(http, state, caller => Task.FromResult(ListComments(state, store, comments, caller, urn))));
+        routes.MapDelete("rest/socialActions/{urn}/comments/{commentId}", (HttpContext http, string urn, string commentId) =>
+            Guarded(http, state, caller => Task.FromResult(DeleteComment(http, state, comments, caller, urn, commentId))));
         routes.MapPut("dms-uploads/{uploadId}", (HttpContext http, string uploadId) => UploadAsync(http, state, store, uploadId));
         routes.MapGet("test-media/{name}", (HttpContext http, string name) => TestMedia(http, name));
         // OpenID Connect userinfo (unversioned): who a token belongs to, used to verify an account before connecting it.
@@ -200,6 +210,75 @@ public sealed partial class LinkedInEmulator : IEmulatorModule
             return Results.StatusCode(204);
         }
     }
+
+    // ---- comments (issue 15) --------------------------------------------------------------------------------
+
+    /// <summary>
+    /// <c>POST rest/socialActions/{post urn}/comments</c> with <c>{actor, object, message: {text}}</c> → 201, the comment id in
+    /// <c>x-restli-id</c> and the comment in the body (docs/platforms.md#comments-linkedin).
+    /// </summary>
+    private static async Task<IResult> CommentAsync(HttpContext http, Store store, EmulatedComments comments, EmulatorToken caller, string urn)
+    {
+        if (await ReadJsonAsync(http) is not JsonObject body)
+            return Error(400, "Request body is not valid JSON.", "INVALID_BODY");
+        var actor = Str(body["actor"]);
+        if (string.IsNullOrEmpty(actor) || !actor.StartsWith("urn:li:", StringComparison.Ordinal))
+            return InputError("/actor", "FIELD_REQUIRED", "actor must be a person or organization URN.");
+        if (!CanWriteAs(caller, actor))
+            return AccessDenied("partnerApiSocialActions.CREATE.NO_VERSION");
+        if (Str(body["object"]) is { } target && target != urn)
+            return InputError("/object", "INVALID_VALUE", "object must be the URN the comment is created on.");
+        var text = Str(body["message"]?["text"]);
+        if (string.IsNullOrWhiteSpace(text))
+            return InputError("/message/text", "FIELD_REQUIRED", "message.text is required.");
+        if (text.Length > MaxCommentLength)
+            return InputError("/message/text", "MAX_LENGTH_EXCEEDED", $"message.text is longer than {MaxCommentLength} characters.");
+        if (!store.Posts.TryGetValue(urn, out var post) || post.DeletedAt is not null || post.LifecycleState != "PUBLISHED")
+            return Error(404, $"Entity {urn} does not exist.", "NOT_FOUND");
+        var comment = comments.Add(urn, actor, caller.Username, text);
+        return new HeaderResult(Results.Json(CommentJson(comment), statusCode: 201), new Dictionary<string, string> { ["x-restli-id"] = comment.Id });
+    }
+
+    /// <summary><c>GET rest/socialActions/{post urn}/comments</c> → <c>{elements, paging}</c>, newest first; needs read permission for the post's author.</summary>
+    private static IResult ListComments(EmulatorState state, Store store, EmulatedComments comments, EmulatorToken caller, string urn)
+    {
+        state.CountCall(Platform.LinkedIn, "comments.list");
+        if (!store.Posts.TryGetValue(urn, out var post) || post.DeletedAt is not null)
+            return Error(404, $"Entity {urn} does not exist.", "NOT_FOUND");
+        if (!CanRead(caller, post.Author))
+            return AccessDenied("partnerApiSocialActions.GET_ALL.NO_VERSION");
+        var elements = comments.On(urn).Reverse().Select(c => (JsonNode)CommentJson(c)).ToArray();
+        return Results.Json(new JsonObject
+        {
+            ["elements"] = new JsonArray(elements),
+            ["paging"] = new JsonObject { ["start"] = 0, ["count"] = elements.Length, ["total"] = elements.Length },
+        });
+    }
+
+    /// <summary><c>DELETE rest/socialActions/{post urn}/comments/{comment id}?actor=…</c> → 204; the actor must be the comment's author.</summary>
+    private static IResult DeleteComment(HttpContext http, EmulatorState state, EmulatedComments comments, EmulatorToken caller, string urn, string commentId)
+    {
+        state.CountCall(Platform.LinkedIn, "comments.delete");
+        var actor = http.Request.Query["actor"].ToString();
+        if (string.IsNullOrEmpty(actor))
+            return Error(400, "The actor query parameter is required.", "MISSING_PARAMETER");
+        if (comments.Find(commentId) is not { } comment || comment.ParentId != urn)
+            return Error(404, $"Comment {commentId} on {urn} does not exist.", "NOT_FOUND");
+        if (comment.AuthorId != actor || !CanWriteAs(caller, actor))
+            return AccessDenied("partnerApiSocialActions.DELETE.NO_VERSION");
+        comments.Remove(commentId);
+        return Results.StatusCode(204);
+    }
+
+    private static JsonObject CommentJson(EmulatedComment comment) => new()
+    {
+        ["id"] = comment.Id,
+        ["commentUrn"] = $"urn:li:comment:({comment.ParentId},{comment.Id})",
+        ["actor"] = comment.AuthorId,
+        ["object"] = comment.ParentId,
+        ["message"] = new JsonObject { ["text"] = comment.Text },
+        ["created"] = new JsonObject { ["actor"] = comment.AuthorId, ["time"] = comment.CreatedAt.ToUnixTimeMilliseconds() },
+    };
 
     private static JsonObject PostJson(StoredPost post)
     {

@@ -157,6 +157,7 @@ public sealed class XEmulator : IEmulatorModule
             var tweet = new Tweet(store.NextId(), caller.AccountId, text, now, uploads.Select(u => u.Key).ToList())
             {
                 InReplyTo = parent,
+                AuthorUsername = caller.Username,
             };
             store.Tweets[tweet.Id] = tweet;
             state.CountLivePost(Platform.X, tweet.Id);
@@ -188,7 +189,17 @@ public sealed class XEmulator : IEmulatorModule
                 });
             }
             var fields = http.Request.Query["tweet.fields"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            return Results.Json(new JsonObject { ["data"] = TweetJson(store, tweet, ["created_at", "attachments", .. fields]) });
+            var answer = new JsonObject { ["data"] = TweetJson(store, tweet, ["created_at", "attachments", .. fields]) };
+            // expansions=author_id adds data.author_id and the author under includes.users.
+            if (http.Request.Query["expansions"].ToString().Split(',').Contains("author_id"))
+            {
+                answer["data"]!["author_id"] = tweet.AuthorId;
+                answer["includes"] = new JsonObject
+                {
+                    ["users"] = new JsonArray(new JsonObject { ["id"] = tweet.AuthorId, ["name"] = tweet.AuthorUsername, ["username"] = tweet.AuthorUsername }),
+                };
+            }
+            return Results.Json(answer);
         }
     }
 
@@ -589,6 +600,8 @@ public sealed class XEmulator : IEmulatorModule
 
         /// <summary>The post this one answers (reply.in_reply_to_tweet_id), or null.</summary>
         public Tweet? InReplyTo { get; init; }
+
+        public string AuthorUsername { get; init; } = "";
 
         public string ConversationId => InReplyTo?.ConversationId ?? Id;
     }

@@ -41,6 +41,12 @@ public sealed class YouTubeEmulator : IEmulatorModule
 
     public const int DeleteCost = 50;
 
+    /// <summary>commentThreads.insert and comments.delete cost 50 units each, a list 1 (off. quota table).</summary>
+    public const int CommentWriteCost = 50;
+
+    /// <summary>The longest comment (10,000 characters, unverified; docs/platforms.md#comments-youtube).</summary>
+    public const int MaxCommentLength = 10_000;
+
     /// <summary>Non-final chunks are multiples of 256 KiB (unverified; emulated so adapters respect it).</summary>
     public const long ChunkGranularity = 256 * 1024;
 
@@ -65,6 +71,10 @@ public sealed class YouTubeEmulator : IEmulatorModule
         routes.MapGet("youtube/v3/videos", Task<IResult> (HttpContext http) => Task.FromResult(ListVideos(http, state, store)));
         routes.MapDelete("youtube/v3/videos", Task<IResult> (HttpContext http) => Task.FromResult(DeleteVideo(http, state, store)));
         routes.MapGet("test-media/{name}", (HttpContext http, string name) => TestMedia(http, name));
+        var comments = new EmulatedComments(Platform.YouTube, state, 0, (_, number) => "Ugz" + number.PadLeft(8, '0') + "emu");
+        routes.MapPost("youtube/v3/commentThreads", Task<IResult> (HttpContext http) => InsertCommentThreadAsync(http, state, store, comments));
+        routes.MapGet("youtube/v3/commentThreads", Task<IResult> (HttpContext http) => Task.FromResult(ListCommentThreads(http, state, store, comments)));
+        routes.MapDelete("youtube/v3/comments", Task<IResult> (HttpContext http) => Task.FromResult(DeleteComment(http, state, store, comments)));
         // channels.list mine=true: the token's own channel, used to verify an account before connecting it.
         routes.MapGet("youtube/v3/channels", IResult (HttpContext http) => state.Authenticate(Platform.YouTube, BearerOf(http)) is { } caller
             ? Results.Json(new JsonObject
@@ -283,6 +293,118 @@ public sealed class YouTubeEmulator : IEmulatorModule
         video.DeletedAt = state.Time.GetUtcNow();
         return Results.StatusCode(204);
     }
+
+    // ---- comments (issue 15) --------------------------------------------------------------------------------
+
+    /// <summary>
+    /// <c>POST youtube/v3/commentThreads?part=snippet</c> with <c>{snippet: {videoId, topLevelComment: {snippet: {textOriginal}}}}</c>
+    /// → the thread, whose top-level comment carries the comment id (docs/platforms.md#comments-youtube).
+    /// </summary>
+    private static async Task<IResult> InsertCommentThreadAsync(HttpContext http, EmulatorState state, Store store, EmulatedComments comments)
+    {
+        if (state.Authenticate(Platform.YouTube, BearerOf(http)) is not { } caller)
+            return Unauthenticated();
+        if (!HasAnyScope(caller, ForceSslScope))
+            return InsufficientPermissions();
+        if (Charge(state, store, CommentWriteCost) is { } exhausted)
+            return exhausted;
+        JsonNode? body;
+        try
+        {
+            body = await JsonNode.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
+        }
+        catch (JsonException)
+        {
+            body = null;
+        }
+        var videoId = Str(body?["snippet"]?["videoId"]);
+        var text = Str(body?["snippet"]?["topLevelComment"]?["snippet"]?["textOriginal"]);
+        if (string.IsNullOrEmpty(videoId) || string.IsNullOrEmpty(Str(body?["snippet"]?["channelId"])))
+            return Error(400, "channelOrVideoIdMissing", "youtube.commentThread", "Each comment thread must be linked to a channel and a video.", "snippet");
+        if (string.IsNullOrWhiteSpace(text))
+            return Error(400, "commentTextRequired", "youtube.commentThread", "The comment must contain text.", "snippet.topLevelComment.snippet.textOriginal");
+        if (text.Length > MaxCommentLength)
+            return Error(400, "commentTextTooLong", "youtube.commentThread", "The comment is too long.", "snippet.topLevelComment.snippet.textOriginal");
+        if (VisibleVideo(state, store, caller, videoId) is null)
+            return VideoNotFound();
+        var comment = comments.Add(videoId, caller.AccountId, caller.Username, text);
+        return Results.Json(ThreadJson(comment));
+    }
+
+    /// <summary><c>GET youtube/v3/commentThreads?part=snippet&amp;videoId=…</c>: the video's top-level comments, newest first.</summary>
+    private static IResult ListCommentThreads(HttpContext http, EmulatorState state, Store store, EmulatedComments comments)
+    {
+        if (state.Authenticate(Platform.YouTube, BearerOf(http)) is not { } caller)
+            return Unauthenticated();
+        if (!HasAnyScope(caller, ReadOnlyScope, ManageScope, ForceSslScope))
+            return InsufficientPermissions();
+        if (Charge(state, store, ListCost) is { } exhausted)
+            return exhausted;
+        state.CountCall(Platform.YouTube, "comments.list");
+        var videoId = http.Request.Query["videoId"].ToString();
+        if (VisibleVideo(state, store, caller, videoId) is null)
+            return VideoNotFound();
+        var items = comments.On(videoId).Reverse().Select(c => (JsonNode)ThreadJson(c)).ToArray();
+        return Results.Json(new JsonObject
+        {
+            ["kind"] = "youtube#commentThreadListResponse",
+            ["items"] = new JsonArray(items),
+            ["pageInfo"] = new JsonObject { ["totalResults"] = items.Length, ["resultsPerPage"] = items.Length },
+        });
+    }
+
+    /// <summary><c>DELETE youtube/v3/comments?id=…</c> → 204; the author's own comment only.</summary>
+    private static IResult DeleteComment(HttpContext http, EmulatorState state, Store store, EmulatedComments comments)
+    {
+        if (state.Authenticate(Platform.YouTube, BearerOf(http)) is not { } caller)
+            return Unauthenticated();
+        if (!HasAnyScope(caller, ForceSslScope))
+            return InsufficientPermissions();
+        if (Charge(state, store, CommentWriteCost) is { } exhausted)
+            return exhausted;
+        state.CountCall(Platform.YouTube, "comments.delete");
+        var id = http.Request.Query["id"].ToString();
+        if (comments.Find(id) is not { } comment)
+            return Error(404, "commentNotFound", "youtube.comment", "The comment identified by the <code>id</code> parameter could not be found.", "id");
+        if (comment.AuthorId != caller.AccountId)
+            return Error(403, "forbidden", "youtube.comment", "The comment could not be deleted: the request is not properly authorized.", "id");
+        comments.Remove(id);
+        return Results.StatusCode(204);
+    }
+
+    private static Video? VisibleVideo(EmulatorState state, Store store, EmulatorToken caller, string videoId) =>
+        store.Videos.TryGetValue(videoId, out var video) && video.DeletedAt is null
+            && (video.ChannelId == caller.AccountId || video.PrivacyStatus(state.Time.GetUtcNow()) != "private")
+            ? video
+            : null;
+
+    private static IResult VideoNotFound() =>
+        Error(404, "videoNotFound", "youtube.commentThread", "The video identified by the <code>videoId</code> parameter could not be found.", "videoId");
+
+    private static JsonObject ThreadJson(EmulatedComment comment) => new()
+    {
+        ["kind"] = "youtube#commentThread",
+        ["id"] = comment.Id,
+        ["snippet"] = new JsonObject
+        {
+            ["videoId"] = comment.ParentId,
+            ["topLevelComment"] = new JsonObject
+            {
+                ["kind"] = "youtube#comment",
+                ["id"] = comment.Id,
+                ["snippet"] = new JsonObject
+                {
+                    ["videoId"] = comment.ParentId,
+                    ["textOriginal"] = comment.Text,
+                    ["textDisplay"] = comment.Text,
+                    ["authorDisplayName"] = comment.AuthorName,
+                    ["authorChannelId"] = new JsonObject { ["value"] = comment.AuthorId },
+                    ["publishedAt"] = comment.CreatedAt.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                },
+            },
+            ["totalReplyCount"] = 0,
+        },
+    };
 
     // ---- quota ---------------------------------------------------------------------------------------------
 

@@ -21,7 +21,7 @@ public sealed record AdapterCall(HttpClient Client, string AccessToken, Account 
 /// <see cref="PlatformCallException"/>, timeouts, transport errors and an open circuit into outcomes in our
 /// taxonomy, and offers the small helpers every adapter needs. Subclasses write only the platform's flow.
 /// </summary>
-public abstract class PlatformAdapter(
+public abstract partial class PlatformAdapter(
     Platform platform,
     IHttpClientFactory clients,
     ITokenVault tokens,
@@ -55,10 +55,14 @@ public abstract class PlatformAdapter(
 
     public async Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken cancellationToken)
     {
+        if (RefuseReply(request) is { } refused)
+            return refused;
         try
         {
             var call = await PrepareAsync(request.Account, cancellationToken);
-            return await PublishCoreAsync(request, call, cancellationToken);
+            return request.ReplyToPlatformPostId is not null && !RepliesArePosts
+                ? await PublishCommentAsync(request, call, cancellationToken)
+                : await PublishCoreAsync(request, call, cancellationToken);
         }
         catch (ReconciliationNeededException ex)
         {
@@ -79,12 +83,16 @@ public abstract class PlatformAdapter(
 
     public async Task<WithdrawOutcome> WithdrawAsync(WithdrawRequest request, CancellationToken cancellationToken)
     {
-        if (!CapabilitiesFor(request.Platform).CanWithdraw)
-            return WithdrawOutcome.Failed(ErrorCodes.WithdrawNotSupported, $"{Name} does not allow deleting posts through its API.");
+        var isComment = request.ParentPlatformPostId is not null && !RepliesArePosts;
+        // A comment is deleted through the comment API, which a platform may offer where deleting posts is off (Instagram).
+        if (!(isComment ? CanDeleteComments : CapabilitiesFor(request.Platform).CanWithdraw))
+            return WithdrawOutcome.Failed(ErrorCodes.WithdrawNotSupported, $"{Name} does not allow deleting {(isComment ? "comments" : "posts")} through its API.");
         try
         {
             var call = await PrepareAsync(request.Account, cancellationToken);
-            return await WithdrawCoreAsync(request, call, cancellationToken);
+            return isComment
+                ? await WithdrawCommentCoreAsync(request, call, cancellationToken)
+                : await WithdrawCoreAsync(request, call, cancellationToken);
         }
         catch (PlatformCallException ex)
         {
@@ -228,7 +236,7 @@ public abstract class PlatformAdapter(
     protected DateTimeOffset? ResetTime(HttpResponseMessage response) =>
         RateLimitSignals.RequestedWait(response, time.GetUtcNow()) is { } wait ? time.GetUtcNow() + wait : null;
 
-    private async Task<AdapterCall> PrepareAsync(Account account, CancellationToken cancellationToken)
+    private protected async Task<AdapterCall> PrepareAsync(Account account, CancellationToken cancellationToken)
     {
         var settings = options.Get(Name);
         var token = await tokens.GetAccessTokenAsync(account, cancellationToken)
@@ -249,7 +257,7 @@ public abstract class PlatformAdapter(
 
     private static Uri WithTrailingSlash(Uri uri) => uri.AbsoluteUri.EndsWith('/') ? uri : new Uri(uri.AbsoluteUri + "/");
 
-    private static bool IsUnavailable(Exception ex, CancellationToken cancellationToken) =>
+    private protected static bool IsUnavailable(Exception ex, CancellationToken cancellationToken) =>
         PlatformErrorClassifier.IsNoAnswer(ex, cancellationToken) || ex is BrokenCircuitException;
 
     private PlatformFailure Unavailable(Exception ex) => ex is BrokenCircuitException

@@ -37,6 +37,7 @@ public sealed class SandboxPublisher(
     private readonly Dictionary<Platform, PlatformAdapter> _adapters = adapters.ToDictionary(a => a.Platform);
     private readonly ISandboxApi? _api = sandboxApis.FirstOrDefault();
     private readonly ConcurrentQueue<SandboxDelivery> _deliveries = new();
+    private readonly ConcurrentDictionary<string, bool> _withdrawn = new(StringComparer.Ordinal);
 
     public IReadOnlyCollection<SandboxDelivery> Deliveries => _deliveries;
 
@@ -62,10 +63,10 @@ public sealed class SandboxPublisher(
             var baseUrl = await _api.BaseUrlAsync(request.Platform, cancellationToken);
             // The media go the same way as for a real account (issue 13): the bytes the engine fetched or opened from the
             // library (request.MediaContent), or the (signed) URLs the emulator pulls and checks. Nothing is swapped in.
-            // A reply or comment (issue 15) names its parent by the sandbox id it was given; the emulator knows its own id.
             var outcome = await adapter.PublishAsync(request with
             {
                 Account = ThroughEmulator(request.Account, baseUrl),
+                // A reply or comment answers a post the sandbox published: the emulator knows it by its own id.
                 ReplyToPlatformPostId = request.ReplyToPlatformPostId is { } parent ? SandboxPostIds.EmulatorIdOf(parent) : null,
             }, cancellationToken);
             if (!outcome.Succeeded)
@@ -102,7 +103,32 @@ public sealed class SandboxPublisher(
         }
 
         logger.LogInformation("Sandbox {Platform}: withdrew {PlatformPostId}", name, request.PlatformPostId);
+        _withdrawn.TryAdd(request.PlatformPostId, true);
         return WithdrawOutcome.Withdrawn;
+    }
+
+    /// <summary>
+    /// Reads a sandbox post back: through the platform's adapter and the emulator when the server hosts one (the same answers as
+    /// for a real account), else from what this sandbox delivered and withdrew.
+    /// </summary>
+    public async Task<PostLookup> LookUpAsync(PostLookupRequest request, CancellationToken cancellationToken)
+    {
+        if (_api is not null && _adapters.TryGetValue(request.Platform, out var adapter))
+        {
+            var baseUrl = await _api.BaseUrlAsync(request.Platform, cancellationToken);
+            var found = await adapter.LookUpAsync(request with
+            {
+                Account = ThroughEmulator(request.Account, baseUrl),
+                PlatformPostId = SandboxPostIds.EmulatorIdOf(request.PlatformPostId),
+            }, cancellationToken);
+            // The emulator's URL names a real site; a sandbox post's address is the sandbox's own.
+            return found.Result == PostLookupResult.Found ? PostLookup.Found(SandboxPostIds.UrlOf(request.Platform, request.PlatformPostId)) : found;
+        }
+        if (_withdrawn.ContainsKey(request.PlatformPostId))
+            return PostLookup.NotFound($"Sandbox post {request.PlatformPostId} was withdrawn.");
+        return _deliveries.Any(d => d.PlatformPostId == request.PlatformPostId)
+            ? PostLookup.Found(SandboxPostIds.UrlOf(request.Platform, request.PlatformPostId))
+            : PostLookup.NotFound($"The sandbox never published {request.PlatformPostId}.");
     }
 
     private void Record(PublishRequest request, string platformPostId)

@@ -30,6 +30,9 @@ public sealed class AdapterHarness : IAsyncDisposable
     public Platform Platform { get; }
     public IPlatformPublisher Adapter => _services.GetServices<PlatformAdapter>().Single(a => a.Platform == Platform);
 
+    /// <summary>The services the adapters were built from (e.g. to build a sandbox publisher over the same adapters).</summary>
+    public IServiceProvider Services => _services;
+
     public static async Task<AdapterHarness> StartAsync(Platform platform, TimeProvider? time = null, IDictionary<string, string?>? settings = null)
     {
         var clock = time ?? TimeProvider.System;

@@ -159,6 +159,47 @@ public sealed class FacebookAdapter : PlatformAdapter
         }
     }
 
+    // ---- comments and read-back (issue 15, docs/platforms.md#comments-facebook, #read-back) ------------------------
+
+    protected override bool CanDeleteComments => true;
+
+    protected override Task<string> CreateCommentAsync(AdapterCall call, string parentId, string text, CancellationToken cancellationToken) =>
+        GraphComments.CreateAsync(message => SendAsync(call, message, cancellationToken), parentId, text);
+
+    protected override Task<IReadOnlyList<PlatformComment>> ListCommentsAsync(AdapterCall call, string parentId, CancellationToken cancellationToken) =>
+        GraphComments.ListAsync(message => SendAsync(call, message, cancellationToken), parentId, "id,message,created_time,from", "message", UnreadableAnswer);
+
+    protected override bool ParentIsGone(PlatformFailure failure, string parentId) => failure.PlatformCode == FacebookErrors.ObjectMissing;
+
+    protected override async Task<WithdrawOutcome> WithdrawCommentCoreAsync(WithdrawRequest request, AdapterCall call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await SendAsync(call, new HttpRequestMessage(HttpMethod.Delete, Escape(request.PlatformPostId)), cancellationToken);
+            return WithdrawOutcome.Withdrawn;
+        }
+        catch (PlatformCallException ex) when (ex.Failure.PlatformCode == FacebookErrors.ObjectMissing)
+        {
+            // Already gone: deleted by hand, with its post, or by our own earlier delete whose answer was lost.
+            return WithdrawOutcome.Withdrawn;
+        }
+    }
+
+    protected override async Task<PostLookup> LookUpCoreAsync(PostLookupRequest request, AdapterCall call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var body = await SendAsync(call, new HttpRequestMessage(HttpMethod.Get, $"{Escape(request.PlatformPostId)}?fields=id,permalink_url"), cancellationToken);
+            var url = JsonProbe.Text(body, "permalink_url");
+            // Videos and reels answer a relative permalink.
+            return PostLookup.Found(url is not null && url.StartsWith('/') ? new Uri(FacebookSettings.From(call.Options).WebRoot, url.TrimStart('/')).AbsoluteUri : url);
+        }
+        catch (PlatformCallException ex) when (ex.Failure.PlatformCode == FacebookErrors.ObjectMissing)
+        {
+            return PostLookup.NotFound($"Facebook has no post {request.PlatformPostId} this Page can see (deleted, or never there).");
+        }
+    }
+
     protected override PlatformFailure MapError(HttpResponseMessage response, JsonElement? body)
     {
         var settings = FacebookSettings.From(_options.Get(Name));

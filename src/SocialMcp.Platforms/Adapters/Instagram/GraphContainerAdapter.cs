@@ -83,6 +83,20 @@ public abstract class GraphContainerAdapter : PlatformAdapter
     /// <summary>A request the platform can never accept, refused without a call (null: go ahead).</summary>
     protected virtual PlatformFailure? RefuseBeforeCreating(PublishRequest request) => null;
 
+    /// <summary>Reads a post back: <c>GET {media-id}?fields=id,permalink</c> (docs/platforms.md#read-back); "object does not exist" is NotFound.</summary>
+    protected override async Task<PostLookup> LookUpCoreAsync(PostLookupRequest request, AdapterCall call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var body = await SendAsync(call, new HttpRequestMessage(HttpMethod.Get, $"{Escape(request.PlatformPostId)}?fields=id,permalink"), cancellationToken);
+            return PostLookup.Found(JsonProbe.Scalar(body, "permalink"));
+        }
+        catch (PlatformCallException ex) when (GraphApiError.IsUnknownObject(ex.Failure))
+        {
+            return PostLookup.NotFound($"{DisplayName} has no post {request.PlatformPostId} this account can see (deleted, or never there).");
+        }
+    }
+
     /// <summary>The edge that lists the account's posts of the request's kind (Threads lists replies apart, docs/platforms.md#replies-threads).</summary>
     protected virtual string PostsEdge(PublishRequest request) => _edges.Containers;
 

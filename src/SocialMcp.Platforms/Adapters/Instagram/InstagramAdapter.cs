@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
 using SocialMcp.Core.Publishing;
+using SocialMcp.Platforms.Adapters.Shared;
 using SocialMcp.Platforms.Http;
 
 namespace SocialMcp.Platforms.Adapters.Instagram;
@@ -29,6 +30,33 @@ public sealed class InstagramAdapter(
         StatusField: "status_code", StatusDetailField: "status", TextField: "caption");
 
     private enum Placement { Feed, Reel, Story, Carousel }
+
+    // ---- comments (issue 15, docs/platforms.md#comments-instagram) ---------------------------------------------
+
+    // Deleting a comment is documented (DELETE {ig-comment-id}), unlike deleting media.
+    protected override bool CanDeleteComments => true;
+
+    protected override Task<string> CreateCommentAsync(AdapterCall call, string parentId, string text, CancellationToken cancellationToken) =>
+        GraphComments.CreateAsync(message => SendAsync(call, message, cancellationToken), parentId, text);
+
+    protected override Task<IReadOnlyList<PlatformComment>> ListCommentsAsync(AdapterCall call, string parentId, CancellationToken cancellationToken) =>
+        GraphComments.ListAsync(message => SendAsync(call, message, cancellationToken), parentId, "id,text,timestamp,from", "text", UnreadableAnswer);
+
+    protected override bool ParentIsGone(PlatformFailure failure, string parentId) => GraphApiError.IsUnknownObject(failure);
+
+    protected override async Task<WithdrawOutcome> WithdrawCommentCoreAsync(WithdrawRequest request, AdapterCall call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await SendAsync(call, new HttpRequestMessage(HttpMethod.Delete, Escape(request.PlatformPostId)), cancellationToken);
+            return WithdrawOutcome.Withdrawn;
+        }
+        catch (PlatformCallException ex) when (GraphApiError.IsUnknownObject(ex.Failure))
+        {
+            // Already gone: deleted by hand, with its post, or by our own earlier delete whose answer was lost.
+            return WithdrawOutcome.Withdrawn;
+        }
+    }
 
     protected override string? PublishedText(PublishRequest request) =>
         PlacementOf(request) == Placement.Story ? null : request.Text;

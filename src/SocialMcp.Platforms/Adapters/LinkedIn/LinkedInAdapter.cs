@@ -142,6 +142,76 @@ public sealed class LinkedInAdapter : PlatformAdapter
         return WithdrawOutcome.Withdrawn;
     }
 
+    // ---- comments and read-back (issue 15, docs/platforms.md#comments-linkedin, #read-back) ----------------------
+
+    protected override bool CanDeleteComments => true;
+
+    protected override string CommentAuthorId(AdapterCall call) => AuthorUrn(call.Account);
+
+    /// <summary><c>POST rest/socialActions/{urn}/comments</c> with <c>{actor, object, message: {text}}</c> → 201; the id in <c>x-restli-id</c> or the body.</summary>
+    protected override async Task<string> CreateCommentAsync(AdapterCall call, string parentId, string text, CancellationToken cancellationToken)
+    {
+        var settings = LinkedInSettings.From(call.Options);
+        var body = new JsonObject
+        {
+            ["actor"] = AuthorUrn(call.Account),
+            ["object"] = parentId,
+            ["message"] = new JsonObject { ["text"] = text },
+        };
+        // Not retry-safe (unlike JsonPost's media calls): a repeated create would comment twice. The caller reconciles instead.
+        var reply = await CallAsync(call, settings, new HttpRequestMessage(HttpMethod.Post, CommentsPath(parentId)) { Content = JsonContent.Create(body) },
+            cancellationToken);
+        return CommentIdOf(reply.Header("x-restli-id")) ?? JsonProbe.Scalar(reply.Body, "id") ?? CommentIdOf(JsonProbe.Text(reply.Body, "commentUrn"))
+            ?? throw Malformed("the comment was created without an id");
+    }
+
+    protected override async Task<IReadOnlyList<PlatformComment>> ListCommentsAsync(AdapterCall call, string parentId, CancellationToken cancellationToken)
+    {
+        var reply = await CallAsync(call, LinkedInSettings.From(call.Options), new HttpRequestMessage(HttpMethod.Get, CommentsPath(parentId) + "?count=100"),
+            cancellationToken);
+        if (reply.Body is not { ValueKind: JsonValueKind.Object } body || !body.TryGetProperty("elements", out var elements) || elements.ValueKind != JsonValueKind.Array)
+            throw UnreadableAnswer();
+        return elements.EnumerateArray()
+            .Select(c => (Id: JsonProbe.Scalar(c, "id") ?? CommentIdOf(JsonProbe.Text(c, "commentUrn")), Comment: c))
+            .Where(c => c.Id is not null)
+            .Select(c => new PlatformComment(c.Id!, JsonProbe.Text(JsonProbe.Object(c.Comment, "message"), "text") ?? "", JsonProbe.Text(c.Comment, "actor"),
+                JsonProbe.Object(c.Comment, "created") is { } created && created.TryGetProperty("time", out var time) && time.TryGetInt64(out var ms)
+                    ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null))
+            .ToList();
+    }
+
+    protected override bool ParentIsGone(PlatformFailure failure, string parentId) => failure.HttpStatus is 404 or 410;
+
+    protected override async Task<WithdrawOutcome> WithdrawCommentCoreAsync(WithdrawRequest request, AdapterCall call, CancellationToken cancellationToken)
+    {
+        var path = $"{CommentsPath(request.ParentPlatformPostId!)}/{Uri.EscapeDataString(request.PlatformPostId)}?actor={Uri.EscapeDataString(AuthorUrn(call.Account))}";
+        // A comment that is not there (deleted by hand, with its post, or by an earlier delete whose answer was lost) is withdrawn too.
+        await CallAsync(call, LinkedInSettings.From(call.Options), new HttpRequestMessage(HttpMethod.Delete, path), cancellationToken, HttpStatusCode.NotFound);
+        return WithdrawOutcome.Withdrawn;
+    }
+
+    /// <summary><c>GET rest/posts/{urn}</c>: 200 Found, 404 or 410 NotFound; a 403 (another author's post, no read permission) is Unknown.</summary>
+    protected override async Task<PostLookup> LookUpCoreAsync(PostLookupRequest request, AdapterCall call, CancellationToken cancellationToken)
+    {
+        var settings = LinkedInSettings.From(call.Options);
+        var reply = await CallAsync(call, settings, new HttpRequestMessage(HttpMethod.Get, PostPath(request.PlatformPostId)), cancellationToken,
+            HttpStatusCode.NotFound, HttpStatusCode.Gone);
+        if (reply.Status is HttpStatusCode.NotFound or HttpStatusCode.Gone)
+            return PostLookup.NotFound($"LinkedIn has no post {request.PlatformPostId} (deleted, or never there).");
+        return PostLookup.Found(string.Format(CultureInfo.InvariantCulture, settings.PostUrlFormat, request.PlatformPostId));
+    }
+
+    private static string CommentsPath(string postUrn) => "rest/socialActions/" + Uri.EscapeDataString(postUrn) + "/comments";
+
+    /// <summary>The comment id from an id or a comment URN <c>urn:li:comment:(urn:li:activity:1,2)</c>.</summary>
+    private static string? CommentIdOf(string? value) => value switch
+    {
+        null or "" => null,
+        _ when value.StartsWith("urn:li:comment:(", StringComparison.Ordinal) && value.EndsWith(')') =>
+            value[(value.LastIndexOf(',') + 1)..^1],
+        _ => value,
+    };
+
     // ---- media ---------------------------------------------------------------------------------------------
 
     private async Task<JsonObject?> PrepareContentAsync(PublishRequest request, AdapterCall call, LinkedInSettings settings, string author,

@@ -31,6 +31,9 @@ public sealed class ThreadsAdapter(
 
     protected override string? PublishedText(PublishRequest request) => request.Text;
 
+    // A reply, a thread's next part and the first comment (a self-reply) are posts of their own (docs/platforms.md#replies-threads).
+    protected override bool RepliesArePosts => true;
+
     // A reply is listed under the account's replies, not its threads (docs/platforms.md#replies-threads, unverified).
     protected override string PostsEdge(PublishRequest request) => request.ReplyToPlatformPostId is null ? "threads" : "replies";
 

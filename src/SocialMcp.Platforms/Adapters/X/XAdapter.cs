@@ -57,6 +57,9 @@ public sealed partial class XAdapter : PlatformAdapter
 
     public override PublisherCapabilities CapabilitiesFor(Platform target) => new(CanWithdraw: true);
 
+    // A reply, a thread's next part and the first comment (a self-reply) are posts of their own (docs/platforms.md#replies-x).
+    protected override bool RepliesArePosts => true;
+
     protected override HttpRequestMessage WhoAmIRequest() => new(HttpMethod.Get, "2/users/me");
 
     protected override SocialMcp.Core.Accounts.VerifiedAccount ParseWhoAmI(JsonElement body) =>
@@ -145,6 +148,42 @@ public sealed partial class XAdapter : PlatformAdapter
             Logger.LogInformation("X post {PlatformPostId} was already deleted", request.PlatformPostId);
             return WithdrawOutcome.Withdrawn;
         }
+    }
+
+    /// <summary>
+    /// <c>GET 2/tweets/{id}?expansions=author_id</c> (docs/platforms.md#read-back): <c>data</c> is Found; an <c>errors</c> entry of
+    /// type resource-not-found (a 200, or a 404) is NotFound, not-authorized-for-resource (a protected account) NotFound "private".
+    /// </summary>
+    protected override async Task<PostLookup> LookUpCoreAsync(PostLookupRequest request, AdapterCall call, CancellationToken cancellationToken)
+    {
+        JsonElement body;
+        try
+        {
+            body = await SendAsync(call, new HttpRequestMessage(HttpMethod.Get,
+                $"2/tweets/{Uri.EscapeDataString(request.PlatformPostId)}?expansions=author_id&user.fields=username"), cancellationToken);
+        }
+        catch (PlatformCallException ex) when (ex.Failure.PlatformCode == XErrors.ResourceNotFound)
+        {
+            return PostLookup.NotFound($"X has no post {request.PlatformPostId} (deleted, or never there).");
+        }
+        if (JsonProbe.Object(body, "data") is { } data)
+        {
+            var username = body.TryGetProperty("includes", out var includes) && includes.TryGetProperty("users", out var users) && users.ValueKind == JsonValueKind.Array
+                ? users.EnumerateArray().Where(u => JsonProbe.Text(u, "id") == JsonProbe.Text(data, "author_id")).Select(u => JsonProbe.Text(u, "username")).FirstOrDefault()
+                : null;
+            return PostLookup.Found(username is null ? null : Url(XSettings.From(call.Options), new Me("", username), request.PlatformPostId));
+        }
+        var type = body.ValueKind == JsonValueKind.Object && body.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array
+            ? errors.EnumerateArray().Select(e => JsonProbe.Text(e, "type")).FirstOrDefault(t => t is not null)
+            : null;
+        return type switch
+        {
+            not null when type.EndsWith("/resource-not-found", StringComparison.Ordinal) =>
+                PostLookup.NotFound($"X has no post {request.PlatformPostId} (deleted, or never there)."),
+            not null when type.EndsWith("/not-authorized-for-resource", StringComparison.Ordinal) =>
+                PostLookup.NotFound($"X post {request.PlatformPostId} is private (a protected account) and this account cannot see it."),
+            _ => PostLookup.Unknown($"X's answer about post {request.PlatformPostId} could not be read."),
+        };
     }
 
     protected override PlatformFailure MapError(HttpResponseMessage response, JsonElement? body) =>

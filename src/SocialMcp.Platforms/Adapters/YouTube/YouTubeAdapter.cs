@@ -153,6 +153,82 @@ public sealed class YouTubeAdapter : PlatformAdapter
         return WithdrawOutcome.Withdrawn;
     }
 
+    // ---- first comments and read-back (issue 15, docs/platforms.md#comments-youtube, #read-back) -------------------
+
+    protected override bool CanDeleteComments => true;
+
+    /// <summary><c>POST youtube/v3/commentThreads?part=snippet</c>: a top-level comment; its id is the top-level comment's (what comments.delete takes).</summary>
+    protected override async Task<string> CreateCommentAsync(AdapterCall call, string parentId, string text, CancellationToken cancellationToken)
+    {
+        var body = new JsonObject
+        {
+            ["snippet"] = new JsonObject
+            {
+                // The channel the thread belongs to (the video's: ours, for a first comment) is required with the video.
+                ["channelId"] = call.Account.PlatformAccountId,
+                ["videoId"] = parentId,
+                ["topLevelComment"] = new JsonObject { ["snippet"] = new JsonObject { ["textOriginal"] = text } },
+            },
+        };
+        var reply = await CallAsync(call, new HttpRequestMessage(HttpMethod.Post, "youtube/v3/commentThreads?part=snippet") { Content = JsonContent.Create(body) },
+            cancellationToken);
+        return JsonProbe.NonEmptyText(JsonProbe.Object(JsonProbe.Object(reply.Body, "snippet"), "topLevelComment"), "id")
+            ?? JsonProbe.NonEmptyText(reply.Body, "id")
+            ?? throw new PlatformCallException(PlatformFailure.Transient(Name, null, "The comment thread was answered without an id."));
+    }
+
+    protected override async Task<IReadOnlyList<PlatformComment>> ListCommentsAsync(AdapterCall call, string parentId, CancellationToken cancellationToken)
+    {
+        var reply = await CallAsync(call, new HttpRequestMessage(HttpMethod.Get,
+            $"youtube/v3/commentThreads?part=snippet&videoId={Uri.EscapeDataString(parentId)}&order=time&maxResults=100"), cancellationToken);
+        if (reply.Body is not { ValueKind: JsonValueKind.Object } body || !body.TryGetProperty("items", out var items) || items.ValueKind != JsonValueKind.Array)
+            throw UnreadableAnswer();
+        return items.EnumerateArray()
+            .Select(thread => JsonProbe.Object(JsonProbe.Object(thread, "snippet"), "topLevelComment"))
+            .Where(comment => JsonProbe.NonEmptyText(comment, "id") is not null)
+            .Select(comment =>
+            {
+                var snippet = JsonProbe.Object(comment, "snippet");
+                return new PlatformComment(JsonProbe.NonEmptyText(comment, "id")!, JsonProbe.Text(snippet, "textOriginal") ?? JsonProbe.Text(snippet, "textDisplay") ?? "",
+                    JsonProbe.Text(JsonProbe.Object(snippet, "authorChannelId"), "value"),
+                    DateTimeOffset.TryParse(JsonProbe.Text(snippet, "publishedAt"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null);
+            })
+            .ToList();
+    }
+
+    protected override bool ParentIsGone(PlatformFailure failure, string parentId) => failure.PlatformCode == "videoNotFound";
+
+    protected override async Task<WithdrawOutcome> WithdrawCommentCoreAsync(WithdrawRequest request, AdapterCall call, CancellationToken cancellationToken)
+    {
+        // A comment that is already gone (commentNotFound) is as withdrawn as one we delete now.
+        await CallAsync(call, new HttpRequestMessage(HttpMethod.Delete, "youtube/v3/comments?id=" + Uri.EscapeDataString(request.PlatformPostId)),
+            cancellationToken, HttpStatusCode.NotFound);
+        return WithdrawOutcome.Withdrawn;
+    }
+
+    /// <summary>
+    /// <c>GET youtube/v3/videos?part=status&amp;id=</c>: no item is NotFound (deleted, or private to another channel); a private
+    /// video is NotFound "private" (a scheduled one until its publishAt), anything else Found.
+    /// </summary>
+    protected override async Task<PostLookup> LookUpCoreAsync(PostLookupRequest request, AdapterCall call, CancellationToken cancellationToken)
+    {
+        var reply = await CallAsync(call, new HttpRequestMessage(HttpMethod.Get, "youtube/v3/videos?part=status&id=" + Uri.EscapeDataString(request.PlatformPostId)),
+            cancellationToken);
+        if (reply.Body is not { ValueKind: JsonValueKind.Object } body || !body.TryGetProperty("items", out var items) || items.ValueKind != JsonValueKind.Array)
+            return PostLookup.Unknown($"YouTube's answer about video {request.PlatformPostId} could not be read.");
+        var video = items.EnumerateArray().FirstOrDefault(v => JsonProbe.NonEmptyText(v, "id") == request.PlatformPostId);
+        if (video.ValueKind != JsonValueKind.Object)
+            return PostLookup.NotFound($"YouTube has no video {request.PlatformPostId} this channel can see (deleted, private to another channel, or never there).");
+        var status = JsonProbe.Object(video, "status");
+        if (JsonProbe.Text(status, "privacyStatus") == "private")
+        {
+            return PostLookup.NotFound(JsonProbe.Text(status, "publishAt") is { } publishAt
+                ? $"YouTube video {request.PlatformPostId} is private until its scheduled publishAt {publishAt}."
+                : $"YouTube video {request.PlatformPostId} is private.");
+        }
+        return PostLookup.Found(string.Format(CultureInfo.InvariantCulture, YouTubeSettings.From(call.Options).VideoUrlFormat, request.PlatformPostId));
+    }
+
     // ---- the video resource --------------------------------------------------------------------------------
 
     private static JsonObject BuildMetadata(PublishRequest request, YouTubeSettings settings)
