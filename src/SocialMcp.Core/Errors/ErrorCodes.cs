@@ -74,6 +74,6 @@ public static class ErrorCodes
         MediaUrlForbidden, MediaFetchFailed,
         MediaNotFound, MediaInUse, MediaTypeMismatch, MediaTooLarge,
         TargetNotEditable, MediaNotPublic,
-        ReplyParentNotFound, ReplyNotSupported,
+        ThreadNotSupported, ReplyNotSupported, FirstCommentNotSupported, ReplyParentNotFound,
     ];
 }

@@ -26,7 +26,15 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace, Bo
     [Description("""
         Saves a new post as a draft, or as scheduled when scheduledFor is given. Nothing is published: call publish_post to post now.
         Use validate_post first if you only want to check content without storing it.
-        Needs: content.text; platforms (each with a connected account in the platform set, see list_accounts).
+        Needs: content.text (or content.thread); platforms (each with a connected account in the platform set, see list_accounts).
+        Threads, replies, first comments: content.thread [{text, media, platformOverrides}, ...] (2-25 parts, instead of
+        content.text) posts a thread on x and threads, each part replying to the one before; content.firstComment {text} (or
+        platformOverrides.{platform}.firstComment) is added right after the post is live (instagram, facebook, linkedin, youtube: a
+        comment; x, threads: a self-reply); content.replyTo {platform, platformPostId} answers an existing post (platforms must be
+        exactly [that platform]; x, threads: a reply post; facebook, instagram, linkedin: a text-only comment). Each part is checked
+        like a single post, problems naming it ($.content.thread[3].text). THREAD_NOT_SUPPORTED / REPLY_NOT_SUPPORTED /
+        FIRST_COMMENT_NOT_SUPPORTED: that platform has none (drop it, or post it separately); REPLY_PARENT_NOT_FOUND: the platform
+        says the post to reply to does not exist or the account cannot see it (check replyTo.platformPostId).
         Errors: VALIDATION_FAILED (bad argument, see path), NO_PLATFORMS_SELECTED (platforms empty), PLATFORM_NOT_CONNECTED
         (no usable account: drop the platform or pick another platformSetId), SANDBOX_FALLBACK_REFUSED (no platformSetId, and the
         default set has only a sandbox account where the workspace has a real one: pass the platformSetId the hint names),
@@ -68,7 +76,9 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace, Bo
         Reads one post: its status, version, counts of targets by state, and each platform target's status, platform post id,
         public URL and last error: errorCode, platformError {code, message, httpStatus} as the platform gave it, and nextStep
         {action, text} saying what to do about a failed or needs_reconciliation target (autoRetryAt: when the server retries
-        rate-limited targets by itself). Use it to track a publish, to read the current version before update_post, or with
+        rate-limited targets by itself). A thread's target lists parts [{index, status, platformPostId, publicUrl, errorCode}],
+        part 0 being the target itself; a post with a first comment shows firstComment {status, platformCommentId, publicUrl,
+        errorCode, platformError} on each target (a failed first comment leaves the post live). Use it to track a publish, to read the current version before update_post, or with
         includeEvents to see its history. With a post timeZone, each time is also given in it (…Local). After an edit of a
         partial post, publishedContent shows what each live target went out with (content is then what the failed targets get).
         Errors: POST_NOT_FOUND (check the id or call list_posts).
@@ -101,7 +111,8 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace, Bo
     [ToolAccess(Scopes.PostsWrite, ToolOperation.Create)]
     [Description("""
         Changes a post: pass the current version (from get_post) and the fields to change; fields you omit stay.
-        Draft or scheduled post: any of content (replaces the whole content), platforms, platformSetId, scheduledFor (schedules
+        Draft or scheduled post: any of content (replaces the whole content, thread, firstComment and replyTo included: see
+        create_post; an edit of a post with replyTo checks the parent again), platforms, platformSetId, scheduledFor (schedules
         a draft or moves a scheduled post), publishPolicy, toleranceMinutes (see create_post), timeZone.
         Partial or failed post: fixes its failed targets so retry_post can publish them. Pass content (text, media, linkUrl,
         platformOverrides); it is checked with create_post's rules for the failed platforms only, and nothing is published
@@ -162,7 +173,12 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace, Bo
         Checks a post against every rule without storing or publishing anything: pass either the same arguments as create_post,
         or postId to check a stored post. Returns ok, general problems, and one verdict per platform (ok, counted text length,
         limit, problems with code, path and hint). A failed check is a normal result (ok false), not an error.
-        Also returns planHash, a hash of exactly what each platform would receive (text, media, link, settings, time): pass it to
+        Threads, first comments and replies are checked too (see create_post): each thread part on its own, problems naming it
+        ($.content.thread[1].media[0]); THREAD_NOT_SUPPORTED, REPLY_NOT_SUPPORTED, FIRST_COMMENT_NOT_SUPPORTED, and
+        REPLY_PARENT_NOT_FOUND when the platform says the post to reply to does not exist. When the platform cannot tell,
+        risks has REPLY_PARENT_UNCHECKED: the reply is accepted, but publishing fails if that post does not exist.
+        Also returns planHash, a hash of exactly what each platform would receive (text, media, link, settings, thread parts, first
+        comment, reply target, time): pass it to
         publish_post or schedule_post so they refuse with PLAN_CHANGED if the post changed after this check.
         With a scheduledFor (or a scheduled postId) it also lists risks, warnings that are not errors: TOKEN_EXPIRES_BEFORE_SCHEDULE,
         PLATFORM_CAP_AT_RISK (the account's daily cap that UTC day), QUOTA_AT_RISK (the workspace's monthly scheduling quota).
