@@ -74,5 +74,6 @@ public static class ErrorCodes
         MediaUrlForbidden, MediaFetchFailed,
         MediaNotFound, MediaInUse, MediaTypeMismatch, MediaTooLarge,
         TargetNotEditable, MediaNotPublic,
+        NoPostingSchedule, NoFreeSlot,
     ];
 }
