@@ -107,7 +107,7 @@ public sealed class WeeklySlotsTests
     [Fact]
     public void FallBack_Berlin_TheRepeatedSlotIsUsedOnce_TheFirstTime()
     {
-        var only = Assert.Single(WeekAround("Europe/Berlin", new DateOnly(2027, 10, 31), "02:30").Where(o => o.Slot.Day == DayOfWeek.Sunday));
+        var only = Assert.Single(WeekAround("Europe/Berlin", new DateOnly(2027, 10, 31), "02:30"), o => o.Slot.Day == DayOfWeek.Sunday);
 
         Assert.Equal(new DateTimeOffset(2027, 10, 31, 0, 30, 0, TimeSpan.Zero), only.At);
     }
