@@ -59,6 +59,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<PostQuotas>();
         services.AddSingleton<PostService>();
         services.AddSingleton<ReplyParents>();
+        services.AddSingleton<SocialMcp.Core.Queue.PostingQueue>();
         // The media library (issue 13); its files are SocialMcp.Storage's IMediaFileStore, URLs go through IMediaFetcher.
         services.AddSingleton<IMediaProber, MediaProber>();
         services.AddSingleton<IMediaLibrary, MediaLibrary>();

@@ -213,7 +213,11 @@ public sealed record PostDetails(
     IReadOnlyList<PostTarget> Targets,
     bool Replayed = false,
     IReadOnlyList<ScheduleRisk>? Risks = null,
-    IReadOnlyList<RolledBackTarget>? Rollback = null);
+    IReadOnlyList<RolledBackTarget>? Rollback = null)
+{
+    /// <summary>The queue slot the post was just scheduled into (create_post or schedule_post with slot "next"); null otherwise.</summary>
+    public Queue.QueueSlot? Slot { get; init; }
+}
 
 /// <summary>
 /// One live target an all_or_nothing publish tried to take down because another target failed: <see cref="Withdrawn"/>

@@ -75,5 +75,6 @@ public static class ErrorCodes
         MediaNotFound, MediaInUse, MediaTypeMismatch, MediaTooLarge,
         TargetNotEditable, MediaNotPublic,
         ThreadNotSupported, ReplyNotSupported, FirstCommentNotSupported, ReplyParentNotFound,
+        NoPostingSchedule, NoFreeSlot,
     ];
 }

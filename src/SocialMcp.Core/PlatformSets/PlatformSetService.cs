@@ -66,6 +66,8 @@ public sealed class PlatformSetService(IStore store, TimeProvider time, IOptions
                     Hint: "Keep the set, or rename it (rename_platform_set)."));
             }
             await session.Accounts.DeleteInSetAsync(workspaceId, set.Id, cancellationToken);
+            // Its queue schedule goes with it (the schedule row refers to the set).
+            await session.PostingSchedules.DeleteAsync(workspaceId, set.Id, cancellationToken);
             await session.PlatformSets.DeleteAsync(workspaceId, set.Id, cancellationToken);
             return set;
         }, cancellationToken);

@@ -2,6 +2,7 @@ using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
 using SocialMcp.Core.Media;
 using SocialMcp.Core.PlatformSets;
+using SocialMcp.Core.Queue;
 using SocialMcp.Core.Publishing;
 using SocialMcp.Core.Scheduling;
 using SocialMcp.Core.Storage;
@@ -29,7 +30,8 @@ public sealed partial class PostService(
     MediaUrlCheck mediaUrls,
     PostMediaResolver media,
     ReplyParents replyParents,
-    TimeProvider time)
+    TimeProvider time,
+    PostingQueue queue)
 {
     public Task<PostDetails> CreateAsync(string workspaceId, CreatePostCommand command, CancellationToken cancellationToken) =>
         CheckMediaUrlsThenAsync(command.Content, () => CheckReplyParentThenAsync(workspaceId, null, command, () => WriteThenWakeSchedulerAsync(async session =>
@@ -53,10 +55,13 @@ public sealed partial class PostService(
                 await SandboxFallbackGuard.EnsureNoSilentSandboxAsync(session, workspaceId, set, command.Platforms, accounts, cancellationToken);
             // Library media are filled from their probe first, so the rules below (and the stored post) see the real files.
             var content = (await media.ResolveAsync(session, workspaceId, command.Content, cancellationToken)).Content;
-            var draft = new PostDraft(content, command.Platforms, command.ScheduledFor);
+            // slot "next": the set's next free queue slot, taken inside this transaction so no other post gets it too.
+            var slot = await TakeSlotAsync(session, workspaceId, set.Id, null, command.Slot, command.ScheduledFor, cancellationToken);
+            var scheduledFor = slot?.At ?? command.ScheduledFor;
+            var draft = new PostDraft(content, command.Platforms, scheduledFor);
             validator.EnsureValid(new RuleContext(draft, accounts, now, RulePurpose.Save));
 
-            var status = command.ScheduledFor is null ? PostStatus.Draft : PostStatus.Scheduled;
+            var status = scheduledFor is null ? PostStatus.Draft : PostStatus.Scheduled;
             await quotas.EnsurePostQuotaAsync(session, workspaceId, now, cancellationToken);
             if (status == PostStatus.Scheduled)
                 await quotas.EnsureScheduleCapacityAsync(session, workspaceId, cancellationToken);
@@ -69,13 +74,14 @@ public sealed partial class PostService(
                 Status = status,
                 Content = content,
                 Platforms = command.Platforms,
-                ScheduledFor = command.ScheduledFor?.ToUniversalTime(),
+                ScheduledFor = scheduledFor?.ToUniversalTime(),
                 Version = 1,
                 CreatedAt = now,
                 UpdatedAt = now,
                 Policy = command.Policy ?? PublishPolicy.Partial,
                 Tolerance = command.Tolerance,
-                TimeZone = PostTimeZones.Check(command.TimeZone),
+                // A post without its own zone takes its queue schedule's.
+                TimeZone = PostTimeZones.Check(command.TimeZone) ?? slot?.TimeZone,
             };
             await session.Posts.InsertAsync(post, cancellationToken);
             var targets = NewTargets(post, accounts, now);
@@ -88,7 +94,7 @@ public sealed partial class PostService(
                 await session.IdempotencyKeys.InsertAsync(
                     new IdempotencyRecord(workspaceId, IdempotencyKeys.CreatePost, newKey, requestHash!, post.Id, now), cancellationToken);
             }
-            return new PostDetails(post, targets);
+            return new PostDetails(post, targets) { Slot = slot };
         }, cancellationToken), cancellationToken), cancellationToken);
 
     public Task<PostDetails> GetAsync(string workspaceId, string postId, CancellationToken cancellationToken) =>
@@ -219,6 +225,19 @@ public sealed partial class PostService(
     public Task<PostDetails> ScheduleAsync(
         string workspaceId, string postId, DateTimeOffset scheduledFor, int? version, string? planHash, string? timeZone,
         CancellationToken cancellationToken) =>
+        ScheduleAsync(workspaceId, postId, scheduledFor, slotName: null, version, planHash, timeZone, cancellationToken);
+
+    /// <summary>
+    /// Schedules a post into its platform set's next free queue slot (<paramref name="slotName"/> <c>"next"</c>), chosen in
+    /// the same write transaction; a post without its own time zone takes the schedule's. The result names the slot.
+    /// </summary>
+    public Task<PostDetails> ScheduleIntoSlotAsync(
+        string workspaceId, string postId, string slotName, int? version, string? planHash, string? timeZone, CancellationToken cancellationToken) =>
+        ScheduleAsync(workspaceId, postId, null, slotName, version, planHash, timeZone, cancellationToken);
+
+    private Task<PostDetails> ScheduleAsync(
+        string workspaceId, string postId, DateTimeOffset? requestedFor, string? slotName, int? version, string? planHash, string? timeZone,
+        CancellationToken cancellationToken) =>
         WriteThenWakeSchedulerAsync(async session =>
         {
             var now = time.GetUtcNow();
@@ -226,7 +245,9 @@ public sealed partial class PostService(
             PostChanges.EnsureVersion(post, version);
             PostChanges.EnsureCanMove(post, PostStatus.Scheduled, "schedule");
             PostPlan.EnsureUnchanged(post, planHash);
-            var zone = PostTimeZones.Check(timeZone) ?? post.TimeZone;
+            var slot = await TakeSlotAsync(session, workspaceId, post.PlatformSetId, post.Id, slotName, requestedFor, cancellationToken);
+            var scheduledFor = slot?.At ?? requestedFor!.Value;
+            var zone = PostTimeZones.Check(timeZone) ?? post.TimeZone ?? slot?.TimeZone;
             var accounts = await PostChanges.AccountsByPlatformAsync(session, workspaceId, post.PlatformSetId, cancellationToken);
             // A draft's library media may have been deleted since it was saved (only scheduled posts hold theirs).
             await media.ResolveAsync(session, workspaceId, post.Content, cancellationToken);
@@ -238,7 +259,7 @@ public sealed partial class PostService(
             var updated = post with { Status = PostStatus.Scheduled, ScheduledFor = scheduledFor.ToUniversalTime(), TimeZone = zone };
             var saved = await changes.ChangeAsync(session, post, updated, post.Status == PostStatus.Scheduled ? "rescheduled" : "scheduled",
                 $"scheduledFor={scheduledFor.ToUniversalTime():O}", cancellationToken);
-            return new PostDetails(saved, targets, Risks: found);
+            return new PostDetails(saved, targets, Risks: found) { Slot = slot };
         }, cancellationToken);
 
     public Task<PostDetails> CancelAsync(string workspaceId, string postId, int? version, CancellationToken cancellationToken) =>
@@ -295,6 +316,29 @@ public sealed partial class PostService(
         }, cancellationToken);
 
     // ---- helpers -------------------------------------------------------------------------------
+
+    /// <summary>
+    /// The queue slot a post asked for with <c>slot</c> (only "next"), or null when it gave a time. Exactly one of the two;
+    /// both (or, from a tool, neither) is VALIDATION_FAILED at $.slot.
+    /// </summary>
+    private async Task<QueueSlot?> TakeSlotAsync(
+        IStoreSession session, string workspaceId, string platformSetId, string? postId, string? slotName, DateTimeOffset? scheduledFor,
+        CancellationToken cancellationToken)
+    {
+        if (slotName is null)
+            return null;
+        if (scheduledFor is not null)
+        {
+            throw new DomainValidationException([new Problem(ErrorCodes.ValidationFailed, "Pass either scheduledFor or slot, not both.", "$.slot",
+                Hint: "Keep slot \"next\" to take the platform set's next free queue slot, or scheduledFor for a time of your own.")]);
+        }
+        if (slotName != QueueSlots.Next)
+        {
+            throw new DomainValidationException([new Problem(ErrorCodes.ValidationFailed, $"slot must be \"{QueueSlots.Next}\".", "$.slot",
+                Hint: "Pass \"slot\": \"next\" for the next free slot of the set's posting schedule (get_posting_schedule shows them).")]);
+        }
+        return await queue.TakeNextAsync(session, workspaceId, platformSetId, postId, cancellationToken);
+    }
 
     /// <summary>Cancel after a target has started: names each target's state, so the agent knows what is (or may be) live.</summary>
     private static ConflictException CannotCancelStartedPublish(IReadOnlyList<PostTarget> targets)

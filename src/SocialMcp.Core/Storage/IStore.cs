@@ -135,7 +135,21 @@ public sealed record RenewedTokens(
     DateTimeOffset RenewedAt,
     string LeaseOwner);
 
-public sealed record PostQuery(PostStatus? Status, Platform? Platform, int Limit, int Offset);
+public sealed record PostQuery(PostStatus? Status, Platform? Platform, int Limit, int Offset)
+{
+    /// <summary>
+    /// A calendar window (issue 15): only posts whose time falls in [<see cref="From"/>, <see cref="To"/>), in time order
+    /// (oldest first) instead of newest created first. A post's time is when it first went out on a target, else its
+    /// scheduledFor; a post with neither (a draft) is in no window.
+    /// </summary>
+    public DateTimeOffset? From { get; init; }
+    public DateTimeOffset? To { get; init; }
+
+    /// <summary>Only posts of this platform set.</summary>
+    public string? PlatformSetId { get; init; }
+
+    public bool IsWindow => From is not null || To is not null;
+}
 
 public interface IPostRepository
 {

@@ -38,6 +38,7 @@ public static class McpServerSetup
         services.AddSingleton<ToolCallFilter>();
         services.AddSingleton<Tools.BoundedPublish>();
         services.AddSingleton<Tools.ReconnectHints>();
+        services.AddSingleton<Tools.TimeArguments>();
         services.AddSingleton<ToolAccessCatalog>();
         services.AddSingleton<ToolRateLimiter>();
         services.AddSingleton<RequestStateProtector>();
@@ -62,6 +63,7 @@ public static class McpServerSetup
             .WithTools<PlatformSetTools>(SocialJson.Options)
             .WithTools<HealthTools>(SocialJson.Options)
             .WithTools<MediaTools>(SocialJson.Options)
+            .WithTools<QueueTools>(SocialJson.Options)
             // Limits first, so a request with bad params still costs its sender; then params the SDK could not read.
             .WithMessageFilters(filters => filters
                 .AddRequestLimits(services => services!.GetRequiredService<ToolRateLimiter>())

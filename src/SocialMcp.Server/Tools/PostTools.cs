@@ -7,6 +7,7 @@ using SocialMcp.Server.Access;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
 using SocialMcp.Core.Posts;
+using SocialMcp.Core.Queue;
 using SocialMcp.Core.Storage;
 using SocialMcp.Server.Hosting;
 using SocialMcp.Server.Mcp;
@@ -19,7 +20,8 @@ namespace SocialMcp.Server.Tools;
 /// <see cref="ToolCallFilter"/>.
 /// </summary>
 [McpServerToolType]
-public sealed class PostTools(PostService posts, IWorkspaceContext workspace, BoundedPublish bounded, ReconnectHints reconnectHints)
+public sealed class PostTools(
+    PostService posts, IWorkspaceContext workspace, BoundedPublish bounded, ReconnectHints reconnectHints, TimeArguments times, PostingQueue queue)
 {
     [McpServerTool(Name = "create_post", Title = "Create a post", ReadOnly = false, Destructive = false, Idempotent = false, OpenWorld = false)]
     [ToolAccess(Scopes.PostsWrite, ToolOperation.Create)]
@@ -49,11 +51,17 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace, Bo
         default 15): how late the post may go out while the server waits for a platform's rate limit or daily cap.
         timeZone (optional, an IANA id such as Europe/Berlin): results then also give each time in that zone (scheduledForLocal,
         publishedAtLocal, createdAtLocal, updatedAtLocal); not an IANA id: VALIDATION_FAILED at $.timeZone.
+        scheduledFor: with an offset (2027-03-28T09:00:00+02:00, or Z) or a local time plus timeZone (2027-03-28T09:00:00 with
+        timeZone Europe/Berlin); neither: VALIDATION_FAILED with the corrected value in the hint; a local time the clocks skip
+        or repeat (DST) is refused with the time(s) to use instead.
+        slot "next" (instead of scheduledFor): schedules the post into the next free slot of the platform set's posting
+        schedule (set_posting_schedule); the result's slot says which. A post without timeZone takes the schedule's.
+        NO_POSTING_SCHEDULE (the set has none: set_posting_schedule), NO_FREE_SLOT (every slot in the window is taken).
         """)]
     public async Task<CallToolResult> CreatePost(
-        ContentInput content, IReadOnlyList<string> platforms, string? platformSetId = null, DateTimeOffset? scheduledFor = null,
+        ContentInput content, IReadOnlyList<string> platforms, string? platformSetId = null, string? scheduledFor = null,
         string? idempotencyKey = null, string? publishPolicy = null, int? toleranceMinutes = null, string? timeZone = null,
-        CancellationToken cancellationToken = default)
+        string? slot = null, CancellationToken cancellationToken = default)
     {
         var details = await posts.CreateAsync(workspace.WorkspaceId,
             new CreatePostCommand
@@ -61,7 +69,8 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace, Bo
                 Content = content.ToDomain(),
                 Platforms = platforms.ToPlatforms()!,
                 PlatformSetId = platformSetId,
-                ScheduledFor = scheduledFor,
+                ScheduledFor = await times.ForSetAsync(workspace.WorkspaceId, platformSetId, scheduledFor, timeZone, "$.scheduledFor", cancellationToken),
+                Slot = slot,
                 IdempotencyKey = idempotencyKey,
                 Policy = publishPolicy.ToPolicy(),
                 Tolerance = toleranceMinutes.ToTolerance(),
@@ -93,18 +102,54 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace, Bo
     [McpServerTool(Name = "list_posts", Title = "List posts", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false)]
     [ToolAccess(Scopes.PostsRead, ToolOperation.Read)]
     [Description("""
-        Lists posts, newest first, optionally only one status or one platform. Pages with limit (1-100, default 20) and offset;
-        the result has total and nextOffset (absent on the last page). Use get_post for one post's full detail.
+        Lists posts, newest first, optionally only one status, one platform or one platformSetId. Pages with limit (1-100,
+        default 20) and offset; the result has total and nextOffset (absent on the last page). Use get_post for one post's full detail.
+        A calendar window: from and to (together; each with an offset, or local times plus timeZone) list the posts whose
+        scheduledFor (for posts that went out: their first publishedAt) falls in [from, to), in time order, and freeSlots:
+        the free slots of the posting schedule of platformSetId (the default set when omitted) in the window that a post could
+        still take (slot "next" takes the first). Drafts without a time are in no window.
         """)]
     public async Task<CallToolResult> ListPosts(
-        string? status = null, string? platform = null, int limit = 20, int offset = 0, CancellationToken cancellationToken = default)
+        string? status = null, string? platform = null, int limit = 20, int offset = 0, string? platformSetId = null,
+        string? from = null, string? to = null, string? timeZone = null, CancellationToken cancellationToken = default)
     {
+        var workspaceId = workspace.WorkspaceId;
+        var (start, end) = await WindowAsync(workspaceId, platformSetId, from, to, timeZone, cancellationToken);
+        // Also refuses a platform set of another workspace (PLATFORM_SET_NOT_FOUND), window or not.
+        var freeSlots = start is null && platformSetId is null ? null
+            : await queue.FreeSlotsBetweenAsync(workspaceId, platformSetId, start, end, cancellationToken);
         var query = new PostQuery(status is null ? null : StatusNames.ParsePostStatus(status),
-            platform is null ? null : PlatformNames.Parse(platform), limit, offset);
-        var page = await posts.ListAsync(workspace.WorkspaceId, query, cancellationToken);
+            platform is null ? null : PlatformNames.Parse(platform), limit, offset) { From = start, To = end, PlatformSetId = platformSetId };
+        var page = await posts.ListAsync(workspaceId, query, cancellationToken);
         var next = offset + page.Posts.Count < page.Total ? offset + page.Posts.Count : (int?)null;
         var summary = $"{page.Posts.Count} of {page.Total} post{(page.Total == 1 ? "" : "s")}" + (next is null ? "." : $"; next page at offset {next}.");
-        return ToolResults.Success(new PostListResult(summary, page.Posts.Select(p => p.ToResult()).ToList(), page.Total, limit, offset, next));
+        if (start is not null && freeSlots is not null)
+            summary += $" {freeSlots.Count} free slot{(freeSlots.Count == 1 ? "" : "s")} in the window.";
+        return ToolResults.Success(new PostListResult(summary, page.Posts.Select(p => p.ToResult()).ToList(), page.Total, limit, offset, next)
+        {
+            FreeSlots = start is null ? null : freeSlots?.Select(QueueResults.ToResult).ToList(),
+        });
+    }
+
+    /// <summary>list_posts' window: both ends or none, from before to.</summary>
+    private async Task<(DateTimeOffset? From, DateTimeOffset? To)> WindowAsync(
+        string workspaceId, string? platformSetId, string? from, string? to, string? timeZone, CancellationToken cancellationToken)
+    {
+        if (from is null && to is null)
+            return (null, null);
+        if (from is null || to is null)
+        {
+            throw new DomainValidationException([new Problem(ErrorCodes.ValidationFailed, "A window needs both from and to.", from is null ? "$.from" : "$.to",
+                Hint: "Pass from and to together, e.g. \"from\": \"2027-03-22T00:00:00\", \"to\": \"2027-03-29T00:00:00\", \"timeZone\": \"Europe/Berlin\".")]);
+        }
+        var start = (await times.ForSetAsync(workspaceId, platformSetId, from, timeZone, "$.from", cancellationToken))!.Value;
+        var end = (await times.ForSetAsync(workspaceId, platformSetId, to, timeZone, "$.to", cancellationToken))!.Value;
+        if (end <= start)
+        {
+            throw new DomainValidationException([new Problem(ErrorCodes.ValidationFailed, "to must be after from.", "$.to",
+                Hint: "The window is [from, to): pass a to later than from.")]);
+        }
+        return (start, end);
     }
 
     [McpServerTool(Name = "update_post", Title = "Update a post, or the failed targets of a published one", ReadOnly = false, Destructive = true, Idempotent = false, OpenWorld = false)]
@@ -113,7 +158,8 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace, Bo
         Changes a post: pass the current version (from get_post) and the fields to change; fields you omit stay.
         Draft or scheduled post: any of content (replaces the whole content, thread, firstComment and replyTo included: see
         create_post; an edit of a post with replyTo checks the parent again), platforms, platformSetId, scheduledFor (schedules
-        a draft or moves a scheduled post), publishPolicy, toleranceMinutes (see create_post), timeZone.
+        a draft or moves a scheduled post; an offset, or a local time plus timeZone, as in create_post), publishPolicy,
+        toleranceMinutes (see create_post), timeZone.
         Partial or failed post: fixes its failed targets so retry_post can publish them. Pass content (text, media, linkUrl,
         platformOverrides); it is checked with create_post's rules for the failed platforms only, and nothing is published
         until you call retry_post. Live, withdrawn and needs_reconciliation targets are never touched: get_post keeps showing
@@ -127,7 +173,7 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace, Bo
         """)]
     public async Task<CallToolResult> UpdatePost(
         string postId, int version, ContentInput? content = null, IReadOnlyList<string>? platforms = null, string? platformSetId = null,
-        DateTimeOffset? scheduledFor = null, string? publishPolicy = null, int? toleranceMinutes = null, string? timeZone = null,
+        string? scheduledFor = null, string? publishPolicy = null, int? toleranceMinutes = null, string? timeZone = null,
         CancellationToken cancellationToken = default)
     {
         if (content is null && platforms is null && platformSetId is null && scheduledFor is null && publishPolicy is null && toleranceMinutes is null
@@ -145,7 +191,7 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace, Bo
                 Content = content?.ToDomain(),
                 Platforms = platforms.ToPlatforms(),
                 PlatformSetId = platformSetId,
-                ScheduledFor = scheduledFor,
+                ScheduledFor = await times.ForPostAsync(workspace.WorkspaceId, postId, scheduledFor, timeZone, "$.scheduledFor", cancellationToken),
                 Policy = publishPolicy.ToPolicy(),
                 Tolerance = toleranceMinutes.ToTolerance(),
                 TimeZone = timeZone,
@@ -182,11 +228,12 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace, Bo
         publish_post or schedule_post so they refuse with PLAN_CHANGED if the post changed after this check.
         With a scheduledFor (or a scheduled postId) it also lists risks, warnings that are not errors: TOKEN_EXPIRES_BEFORE_SCHEDULE,
         PLATFORM_CAP_AT_RISK (the account's daily cap that UTC day), QUOTA_AT_RISK (the workspace's monthly scheduling quota).
+        scheduledFor is read as in create_post: an offset, or a local time plus timeZone (IANA).
         Errors: VALIDATION_FAILED (malformed arguments), POST_NOT_FOUND.
         """)]
     public async Task<CallToolResult> ValidatePost(
         string? postId = null, ContentInput? content = null, IReadOnlyList<string>? platforms = null, string? platformSetId = null,
-        DateTimeOffset? scheduledFor = null, CancellationToken cancellationToken = default)
+        string? scheduledFor = null, string? timeZone = null, CancellationToken cancellationToken = default)
     {
         if (postId is not null && (content is not null || platforms is not null || platformSetId is not null || scheduledFor is not null))
         {
@@ -200,7 +247,7 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace, Bo
                 Content = content.ToDomain(),
                 Platforms = platforms.ToPlatforms() ?? [],
                 PlatformSetId = platformSetId,
-                ScheduledFor = scheduledFor,
+                ScheduledFor = await times.ForSetAsync(workspace.WorkspaceId, platformSetId, scheduledFor, timeZone, "$.scheduledFor", cancellationToken),
             };
         var validation = await posts.ValidateAsync(workspace.WorkspaceId, new ValidatePostCommand(draft, postId), cancellationToken);
         return ToolResults.Success(validation.ToResult());
@@ -244,8 +291,12 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace, Bo
     [McpServerTool(Name = "schedule_post", Title = "Schedule a post", ReadOnly = false, Destructive = false, Idempotent = true, OpenWorld = false)]
     [ToolAccess(Scopes.PostsWrite, ToolOperation.Create)]
     [Description("""
-        Schedules a draft (or moves a scheduled post) to be published at scheduledFor, which must be 1 minute to 60 days ahead,
-        ISO 8601 with an explicit offset. A workspace holds at most 100 scheduled posts.
+        Schedules a draft (or moves a scheduled post) to be published at scheduledFor, which must be 1 minute to 60 days ahead:
+        ISO 8601 with an offset (2027-03-28T09:00:00+02:00), or a local time plus timeZone (2027-03-28T09:00:00 with
+        Europe/Berlin; a time the clocks skip or repeat that day is refused with the time(s) to use). Or, instead of
+        scheduledFor, slot "next": the next free slot of the post's platform set's posting schedule (set_posting_schedule),
+        chosen so no two posts share one; the result's slot says which, and a post without timeZone takes the schedule's.
+        NO_POSTING_SCHEDULE (the set has none), NO_FREE_SLOT (all taken). A workspace holds at most 100 scheduled posts.
         Errors: INVALID_SCHEDULE_TIME (pick a time inside the window), SCHEDULE_LIMIT_REACHED (cancel some or wait),
         INVALID_STATUS_TRANSITION (only drafts and scheduled posts), VERSION_CONFLICT, POST_NOT_FOUND.
         planHash (optional, from validate_post with this postId): schedules only if the post's text, media, link, settings and time
@@ -256,10 +307,21 @@ public sealed class PostTools(PostService posts, IWorkspaceContext workspace, Bo
         in it (see create_post); not an IANA id: VALIDATION_FAILED at $.timeZone.
         """)]
     public async Task<CallToolResult> SchedulePost(
-        string postId, DateTimeOffset scheduledFor, int? version = null, string? planHash = null, string? timeZone = null,
+        string postId, string? scheduledFor = null, int? version = null, string? planHash = null, string? timeZone = null, string? slot = null,
         CancellationToken cancellationToken = default)
     {
-        var details = await posts.ScheduleAsync(workspace.WorkspaceId, postId, scheduledFor, version, planHash, timeZone, cancellationToken);
+        if ((scheduledFor is null) == (slot is null))
+        {
+            throw new DomainValidationException([new Problem(ErrorCodes.ValidationFailed,
+                "Pass exactly one of scheduledFor and slot.", slot is null ? "$.scheduledFor" : "$.slot",
+                Hint: "scheduledFor for a time of your own (e.g. 2027-03-28T09:00:00+02:00), or slot \"next\" for the next free slot of the posting schedule.")]);
+        }
+        var workspaceId = workspace.WorkspaceId;
+        var details = slot is not null
+            ? await posts.ScheduleIntoSlotAsync(workspaceId, postId, slot, version, planHash, timeZone, cancellationToken)
+            : await posts.ScheduleAsync(workspaceId, postId,
+                (await times.ForPostAsync(workspaceId, postId, scheduledFor, timeZone, "$.scheduledFor", cancellationToken))!.Value,
+                version, planHash, timeZone, cancellationToken);
         return ToolResults.Success(details.ToResult());
     }
 

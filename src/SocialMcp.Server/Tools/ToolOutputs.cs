@@ -177,6 +177,9 @@ public sealed record PostResult
 
     /// <summary>When the server retries the rate-limited targets by itself, once (omitted when it will not).</summary>
     public DateTimeOffset? AutoRetryAt { get; init; }
+
+    /// <summary>The queue slot this call scheduled the post into (slot "next"); omitted otherwise.</summary>
+    public QueueSlotResult? Slot { get; init; }
 }
 
 /// <summary>A risk schedule_post or validate_post reports: not an error, the call succeeded; see the Risks section of llm.txt.</summary>
@@ -185,7 +188,11 @@ public sealed record RiskResult(string Code, string Message, string? Platform, s
     public static RiskResult From(ScheduleRisk risk) => new(risk.Code, risk.Message, risk.Platform?.ToWireName(), risk.Path);
 }
 
-public sealed record PostListResult(string Summary, IReadOnlyList<PostResult> Posts, int Total, int Limit, int Offset, int? NextOffset);
+public sealed record PostListResult(string Summary, IReadOnlyList<PostResult> Posts, int Total, int Limit, int Offset, int? NextOffset)
+{
+    /// <summary>With a from/to window: the free slots of the set's posting schedule in it; omitted without a window or a schedule.</summary>
+    public IReadOnlyList<QueueSlotResult>? FreeSlots { get; init; }
+}
 
 public sealed record VerdictResult(string Platform, bool Ok, int TextLength, int MaxTextLength, IReadOnlyList<ProblemDto> Problems);
 
@@ -246,6 +253,8 @@ internal static class OutputMapping
             summary += $" all_or_nothing: {RollbackSummary(rollback)}";
         if (stillPublishing)
             summary += " Still publishing after the wait; it goes on in the background: follow it with get_post.";
+        if (details.Slot is { } slot)
+            summary += $" Took the queue slot {QueueResults.ZonedText(slot)}.";
         return new PostResult
         {
             Summary = summary,
@@ -309,6 +318,7 @@ internal static class OutputMapping
                 : null,
             Counts = CountsOf(targets),
             AutoRetryAt = post.AutoRetryAt,
+            Slot = details.Slot?.ToResult(),
         };
     }
 

@@ -17,11 +17,18 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
 
     // Shared by ListAsync and CountAsync so the page and the total always agree.
     private const string Filter =
-        """
+        $"""
         p.workspace_id = @workspaceId
           AND (@status IS NULL OR p.status = @status)
           AND (@platform IS NULL OR EXISTS (SELECT 1 FROM post_targets t WHERE t.post_id = p.id AND t.platform = @platform))
+          AND (@platformSetId IS NULL OR p.platform_set_id = @platformSetId)
+          AND (@from IS NULL OR {CalendarTime} >= @from)
+          AND (@to IS NULL OR {CalendarTime} < @to)
         """;
+
+    // A post's place in a calendar window (list_posts from/to): when it first went out, else when it is (was) scheduled.
+    private const string CalendarTime =
+        "COALESCE((SELECT MIN(ct.published_at) FROM post_targets ct WHERE ct.post_id = p.id), p.scheduled_for)";
 
     public async Task<Post?> GetAsync(string workspaceId, string postId, CancellationToken cancellationToken)
     {
@@ -34,7 +41,7 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
     public async Task<IReadOnlyList<Post>> ListAsync(string workspaceId, PostQuery query, CancellationToken cancellationToken)
     {
         var rows = await db.Connection.QueryAsync<PostRow>(Command(db,
-            $"SELECT {Columns} FROM posts p WHERE {Filter} ORDER BY p.created_at DESC, p.id DESC LIMIT @limit OFFSET @offset;",
+            $"SELECT {Columns} FROM posts p WHERE {Filter} ORDER BY {(query.IsWindow ? $"{CalendarTime}, p.id" : "p.created_at DESC, p.id DESC")} LIMIT @limit OFFSET @offset;",
             FilterParameters(workspaceId, query), cancellationToken));
         return rows.Select(r => r.ToDomain()).ToList();
     }
@@ -221,6 +228,9 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
         workspaceId,
         status = query.Status?.ToWireName(),
         platform = query.Platform?.ToWireName(),
+        platformSetId = query.PlatformSetId,
+        from = Time(query.From),
+        to = Time(query.To),
         limit = query.Limit,
         offset = query.Offset,
     };

@@ -97,6 +97,16 @@ public sealed class ToolOutputSchemaTests
 
         var page = await Call("list_posts", """{"limit": 2}""");
         Assert.True(page.TryGetProperty("nextOffset", out _));
+
+        // The queue (issue 15): the default set's schedule (read before and after), a post into its next slot, a calendar window.
+        await Call("get_posting_schedule", "{}");
+        await Call("set_posting_schedule", """{"timeZone": "Europe/Berlin", "slots": [{"day": "monday", "time": "09:00"}]}""");
+        await Call("get_posting_schedule", """{"count": 2}""");
+        var queued = await Call("create_post", """{"content": {"text": "Queued"}, "platforms": ["x"], "slot": "next"}""");
+        Assert.True(queued.TryGetProperty("slot", out _));
+        var window = await Call("list_posts", """{"from": "2026-11-22T00:00:00", "to": "2026-12-22T00:00:00", "timeZone": "Europe/Berlin"}""");
+        Assert.NotEmpty(window.GetProperty("freeSlots").EnumerateArray());
+        await Call("set_posting_schedule", """{"slots": []}""");
         await Call("delete_platform_set", $$"""{"platformSetId": "{{setId}}"}""");
 
         // connect_account needs a connect flow and app credentials: ConnectAccountToolTests checks each of its results
