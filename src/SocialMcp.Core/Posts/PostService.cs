@@ -75,6 +75,7 @@ public sealed partial class PostService(
                 Policy = command.Policy ?? PublishPolicy.Partial,
                 Tolerance = command.Tolerance,
                 TimeZone = PostTimeZones.Check(command.TimeZone),
+                MaxLateness = command.MaxLateness,
             };
             await session.Posts.InsertAsync(post, cancellationToken);
             var targets = NewTargets(post, accounts, now);
@@ -144,6 +145,7 @@ public sealed partial class PostService(
                 Policy = command.Policy ?? post.Policy,
                 Tolerance = command.Tolerance ?? post.Tolerance,
                 TimeZone = PostTimeZones.Check(command.TimeZone) ?? post.TimeZone,
+                MaxLateness = command.MaxLateness ?? post.MaxLateness,
             };
             var draft = new PostDraft(updated.Content, updated.Platforms, command.ScheduledFor, updated.Status == PostStatus.Scheduled);
             validator.EnsureValid(new RuleContext(draft, accounts, now, RulePurpose.Save));
@@ -207,13 +209,19 @@ public sealed partial class PostService(
         string workspaceId, string postId, DateTimeOffset scheduledFor, int? version, string? planHash, CancellationToken cancellationToken) =>
         ScheduleAsync(workspaceId, postId, scheduledFor, version, planHash, timeZone: null, cancellationToken);
 
-    /// <summary>
-    /// Schedules a post; with <paramref name="planHash"/>, only if the post still matches what validate_post checked; with
-    /// <paramref name="timeZone"/>, the post's time zone is set too.
-    /// </summary>
     public Task<PostDetails> ScheduleAsync(
         string workspaceId, string postId, DateTimeOffset scheduledFor, int? version, string? planHash, string? timeZone,
         CancellationToken cancellationToken) =>
+        ScheduleAsync(workspaceId, postId, scheduledFor, version, planHash, timeZone, maxLateness: null, cancellationToken);
+
+    /// <summary>
+    /// Schedules a post (a draft, a scheduled one to a new time, or a missed one again); with <paramref name="planHash"/>, only
+    /// if the post still matches what validate_post checked; with <paramref name="timeZone"/> and <paramref name="maxLateness"/>,
+    /// the post's time zone and lateness are set too.
+    /// </summary>
+    public Task<PostDetails> ScheduleAsync(
+        string workspaceId, string postId, DateTimeOffset scheduledFor, int? version, string? planHash, string? timeZone,
+        TimeSpan? maxLateness, CancellationToken cancellationToken) =>
         WriteThenWakeSchedulerAsync(async session =>
         {
             var now = time.GetUtcNow();
@@ -230,7 +238,10 @@ public sealed partial class PostService(
                 await quotas.EnsureScheduleCapacityAsync(session, workspaceId, cancellationToken);
             var found = await risks.AssessAsync(session, workspaceId, post.Id, post.Platforms, accounts, scheduledFor, cancellationToken);
 
-            var updated = post with { Status = PostStatus.Scheduled, ScheduledFor = scheduledFor.ToUniversalTime(), TimeZone = zone };
+            var updated = post with
+            {
+                Status = PostStatus.Scheduled, ScheduledFor = scheduledFor.ToUniversalTime(), TimeZone = zone, MaxLateness = maxLateness ?? post.MaxLateness,
+            };
             var saved = await changes.ChangeAsync(session, post, updated, post.Status == PostStatus.Scheduled ? "rescheduled" : "scheduled",
                 $"scheduledFor={scheduledFor.ToUniversalTime():O}", cancellationToken);
             return new PostDetails(saved, targets, Risks: found);
