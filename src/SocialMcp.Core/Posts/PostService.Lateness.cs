@@ -50,9 +50,11 @@ public sealed partial class PostService
         WriteThenWakeSchedulerAsync(async session =>
         {
             var (post, targets) = await PostChanges.LoadAsync(session, workspaceId, postId, cancellationToken);
-            PostChanges.EnsureVersion(post, version);
+            // Status first: a post the scheduler has started publishing has a newer version too, and "publishing has started"
+            // is the answer that tells the agent what happened.
             if (post.Status is not (PostStatus.Scheduled or PostStatus.Missed))
                 throw CannotUnschedule(post, targets);
+            PostChanges.EnsureVersion(post, version);
             var saved = await changes.ChangeAsync(session, post, post with { Status = PostStatus.Draft, ScheduledFor = null }, "unscheduled",
                 post.ScheduledFor is { } was ? $"scheduledFor={was:O}" : null, cancellationToken);
             return new PostDetails(saved, targets);
