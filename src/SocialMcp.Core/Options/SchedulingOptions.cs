@@ -48,6 +48,21 @@ public sealed class SchedulingOptions : IValidatableObject
     /// </summary>
     public TimeSpan PublishWait { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How often a process that runs the scheduler writes its heartbeat (table scheduler_runners). A runner counts as alive
+    /// while its last heartbeat is within <see cref="RunnerAliveWindow"/> (three heartbeats): one slow write is not a death.
+    /// </summary>
+    public TimeSpan RunnerHeartbeat { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Three heartbeats: a runner seen within this long is alive.</summary>
+    public TimeSpan RunnerAliveWindow => RunnerHeartbeat * 3;
+
+    /// <summary>
+    /// How late the scheduler may still fire a post (a post's own maxLatenessMinutes overrides it). A post found due later
+    /// than this — no SocialMcp process ran at its time — becomes <c>missed</c> and is never published late by itself.
+    /// </summary>
+    public TimeSpan MaxLateness { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>How many times one target waits for a rate limit or cap before it fails with RATE_LIMITED anyway.</summary>
     public int MaxLimitWaits { get; set; } = 5;
 
@@ -87,6 +102,10 @@ public sealed class SchedulingOptions : IValidatableObject
             yield return new ValidationResult("Scheduling:PublishWait must be between 00:00:00 and 00:10:00 (e.g. 00:00:30).", [nameof(PublishWait)]);
         if (MaxLimitWaits < 0)
             yield return new ValidationResult("Scheduling:MaxLimitWaits must not be negative.", [nameof(MaxLimitWaits)]);
+        if (RunnerHeartbeat < TimeSpan.FromSeconds(1) || RunnerHeartbeat > TimeSpan.FromMinutes(10))
+            yield return new ValidationResult("Scheduling:RunnerHeartbeat must be between 00:00:01 and 00:10:00 (e.g. 00:00:30).", [nameof(RunnerHeartbeat)]);
+        if (MaxLateness < TimeSpan.FromMinutes(1) || MaxLateness > TimeSpan.FromDays(7))
+            yield return new ValidationResult("Scheduling:MaxLateness must be between 00:01:00 and 7.00:00:00 (e.g. 01:00:00).", [nameof(MaxLateness)]);
         if (MaxScheduledPerWorkspace < 1)
             yield return new ValidationResult("Scheduling:MaxScheduledPerWorkspace must be at least 1.", [nameof(MaxScheduledPerWorkspace)]);
     }

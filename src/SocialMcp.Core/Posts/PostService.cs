@@ -82,6 +82,7 @@ public sealed partial class PostService(
                 Tolerance = command.Tolerance,
                 // A post without its own zone takes its queue schedule's.
                 TimeZone = PostTimeZones.Check(command.TimeZone) ?? slot?.TimeZone,
+                MaxLateness = command.MaxLateness,
             };
             await session.Posts.InsertAsync(post, cancellationToken);
             var targets = NewTargets(post, accounts, now);
@@ -155,6 +156,7 @@ public sealed partial class PostService(
                 Policy = command.Policy ?? post.Policy,
                 Tolerance = command.Tolerance ?? post.Tolerance,
                 TimeZone = PostTimeZones.Check(command.TimeZone) ?? post.TimeZone,
+                MaxLateness = command.MaxLateness ?? post.MaxLateness,
             };
             var draft = new PostDraft(updated.Content, updated.Platforms, command.ScheduledFor, updated.Status == PostStatus.Scheduled);
             validator.EnsureValid(new RuleContext(draft, accounts, now, RulePurpose.Save));
@@ -218,26 +220,37 @@ public sealed partial class PostService(
         string workspaceId, string postId, DateTimeOffset scheduledFor, int? version, string? planHash, CancellationToken cancellationToken) =>
         ScheduleAsync(workspaceId, postId, scheduledFor, version, planHash, timeZone: null, cancellationToken);
 
-    /// <summary>
-    /// Schedules a post; with <paramref name="planHash"/>, only if the post still matches what validate_post checked; with
-    /// <paramref name="timeZone"/>, the post's time zone is set too.
-    /// </summary>
     public Task<PostDetails> ScheduleAsync(
         string workspaceId, string postId, DateTimeOffset scheduledFor, int? version, string? planHash, string? timeZone,
         CancellationToken cancellationToken) =>
-        ScheduleAsync(workspaceId, postId, scheduledFor, slotName: null, version, planHash, timeZone, cancellationToken);
+        ScheduleAsync(workspaceId, postId, scheduledFor, slotName: null, version, planHash, timeZone, maxLateness: null, cancellationToken);
+
+    /// <summary>
+    /// Schedules a post (a draft, a scheduled one to a new time, or a missed one again); with <paramref name="planHash"/>, only
+    /// if the post still matches what validate_post checked; with <paramref name="timeZone"/> and <paramref name="maxLateness"/>,
+    /// the post's time zone and lateness are set too.
+    /// </summary>
+    public Task<PostDetails> ScheduleAsync(
+        string workspaceId, string postId, DateTimeOffset scheduledFor, int? version, string? planHash, string? timeZone,
+        TimeSpan? maxLateness, CancellationToken cancellationToken) =>
+        ScheduleAsync(workspaceId, postId, scheduledFor, slotName: null, version, planHash, timeZone, maxLateness, cancellationToken);
+
+    public Task<PostDetails> ScheduleIntoSlotAsync(
+        string workspaceId, string postId, string slotName, int? version, string? planHash, string? timeZone, CancellationToken cancellationToken) =>
+        ScheduleIntoSlotAsync(workspaceId, postId, slotName, version, planHash, timeZone, maxLateness: null, cancellationToken);
 
     /// <summary>
     /// Schedules a post into its platform set's next free queue slot (<paramref name="slotName"/> <c>"next"</c>), chosen in
     /// the same write transaction; a post without its own time zone takes the schedule's. The result names the slot.
     /// </summary>
     public Task<PostDetails> ScheduleIntoSlotAsync(
-        string workspaceId, string postId, string slotName, int? version, string? planHash, string? timeZone, CancellationToken cancellationToken) =>
-        ScheduleAsync(workspaceId, postId, null, slotName, version, planHash, timeZone, cancellationToken);
+        string workspaceId, string postId, string slotName, int? version, string? planHash, string? timeZone, TimeSpan? maxLateness,
+        CancellationToken cancellationToken) =>
+        ScheduleAsync(workspaceId, postId, null, slotName, version, planHash, timeZone, maxLateness, cancellationToken);
 
     private Task<PostDetails> ScheduleAsync(
         string workspaceId, string postId, DateTimeOffset? requestedFor, string? slotName, int? version, string? planHash, string? timeZone,
-        CancellationToken cancellationToken) =>
+        TimeSpan? maxLateness, CancellationToken cancellationToken) =>
         WriteThenWakeSchedulerAsync(async session =>
         {
             var now = time.GetUtcNow();
@@ -256,7 +269,10 @@ public sealed partial class PostService(
                 await quotas.EnsureScheduleCapacityAsync(session, workspaceId, cancellationToken);
             var found = await risks.AssessAsync(session, workspaceId, post.Id, post.Platforms, accounts, scheduledFor, cancellationToken);
 
-            var updated = post with { Status = PostStatus.Scheduled, ScheduledFor = scheduledFor.ToUniversalTime(), TimeZone = zone };
+            var updated = post with
+            {
+                Status = PostStatus.Scheduled, ScheduledFor = scheduledFor.ToUniversalTime(), TimeZone = zone, MaxLateness = maxLateness ?? post.MaxLateness,
+            };
             var saved = await changes.ChangeAsync(session, post, updated, post.Status == PostStatus.Scheduled ? "rescheduled" : "scheduled",
                 $"scheduledFor={scheduledFor.ToUniversalTime():O}", cancellationToken);
             return new PostDetails(saved, targets, Risks: found) { Slot = slot };

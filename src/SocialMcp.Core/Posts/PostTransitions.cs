@@ -10,7 +10,12 @@ public static class PostTransitions
         // Draft → Draft and Scheduled → Scheduled are edits (update_post, reschedule).
         [PostStatus.Draft] = [PostStatus.Draft, PostStatus.Scheduled, PostStatus.Publishing, PostStatus.Discarded],
         // Scheduled → Failed: the scheduler fired it and the publish-time checks failed (e.g. the token expired meanwhile).
-        [PostStatus.Scheduled] = [PostStatus.Scheduled, PostStatus.Publishing, PostStatus.Failed, PostStatus.Discarded],
+        // Scheduled → Missed: the scheduler found it later than its lateness allows (no process ran at its time).
+        // Scheduled → Draft: unschedule_post, until the scheduler's claim has started publishing it.
+        [PostStatus.Scheduled] = [PostStatus.Scheduled, PostStatus.Publishing, PostStatus.Failed, PostStatus.Discarded, PostStatus.Missed, PostStatus.Draft],
+        // A missed post is never published by itself: publish_post (now, asked explicitly), schedule_post (a new time),
+        // unschedule_post (back to draft) or cancel_post (discarded).
+        [PostStatus.Missed] = [PostStatus.Publishing, PostStatus.Scheduled, PostStatus.Draft, PostStatus.Discarded],
         [PostStatus.Publishing] = [PostStatus.Published, PostStatus.Partial, PostStatus.Failed],
         // Partial → Partial / Published → Published: some targets withdrawn, others still live.
         [PostStatus.Published] = [PostStatus.Published, PostStatus.Withdrawn],

@@ -4,18 +4,18 @@ using SocialMcp.Core.Errors;
 namespace SocialMcp.Core.Posts;
 
 /// <summary>
-/// publish_post publishes a draft or scheduled post, once. Every other status is refused with INVALID_STATUS_TRANSITION
+/// publish_post publishes a draft, scheduled or missed post, once (a missed post only when asked: the scheduler never does). Every other status is refused with INVALID_STATUS_TRANSITION
 /// and a hint for that status; a partial or failed post is never quietly retried (retry_post does that, and says so).
 /// </summary>
 public static class PublishChecks
 {
     public static void EnsurePublishable(Post post, IReadOnlyList<PostTarget> targets)
     {
-        if (post.Status is PostStatus.Draft or PostStatus.Scheduled)
+        if (post.Status is PostStatus.Draft or PostStatus.Scheduled or PostStatus.Missed)
             return;
         var states = string.Join(", ", targets.Select(t => $"{t.Platform.ToWireName()} {t.Status.ToWireName()}"));
         throw new ConflictException(new Problem(ErrorCodes.InvalidStatusTransition,
-            $"publish_post publishes only draft or scheduled posts; this post is '{post.Status.ToWireName()}' ({states}). Nothing was published.",
+            $"publish_post publishes only draft, scheduled or missed posts; this post is '{post.Status.ToWireName()}' ({states}). Nothing was published.",
             "$.postId", Hint: HintFor(post, targets)));
     }
 

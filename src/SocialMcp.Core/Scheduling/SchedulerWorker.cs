@@ -17,6 +17,10 @@ namespace SocialMcp.Core.Scheduling;
 /// gone (so a restart after a crash recovers at once) — and finishes them through <see cref="PostService.RecoverAsync"/>.
 /// The same claim also leases partial or failed posts due for their one automatic retry at a rate limit's reset
 /// (<see cref="PostService.AutoRetryAsync"/>), in time order with the scheduled ones.
+/// A post claimed later than its lateness allows (<c>Scheduling:MaxLateness</c>, or the post's own) is marked <c>missed</c>
+/// instead of published (<see cref="PostService.MissIfTooLateAsync"/>). A stdio server (<see cref="SchedulerRole.DefersToService"/>)
+/// claims no due post while a background service's heartbeat is alive (<see cref="RunnerPresence"/>): it only recovers
+/// publishes that stopped, and looks again every heartbeat in case the service stops.
 /// </summary>
 public sealed class SchedulerWorker(
     IStore store,
@@ -24,6 +28,8 @@ public sealed class SchedulerWorker(
     SchedulerSignal signal,
     SchedulerStatus status,
     PublisherIdentity identity,
+    SchedulerRole role,
+    RunnerPresence presence,
     TimeProvider time,
     IOptions<SchedulingOptions> options,
     ILogger<SchedulerWorker> logger) : BackgroundService
@@ -81,11 +87,17 @@ public sealed class SchedulerWorker(
         var owners = await store.ReadAsync(session => session.Posts.ListLeaseOwnersAsync(time.GetUtcNow(), cancellationToken), cancellationToken);
         var gone = owners.Where(PublisherIdentity.IsGone).ToList();
         await RecoverOrphanedAsync(gone, cancellationToken);
-        await FireDueAsync(gone, cancellationToken);
+        // Due posts are the service's while it is alive: a stdio server that fired them too would only race it for the leases.
+        var deferring = role.DefersToService && await presence.IsServiceAliveAsync(cancellationToken);
+        if (!deferring)
+            await FireDueAsync(gone, cancellationToken);
         var now = time.GetUtcNow();
         var next = await store.ReadAsync(session => session.Posts.NextDueAtAsync(now, cancellationToken), cancellationToken);
         var recheck = options.Value.RecheckInterval;
         var delay = next is { } due ? TimeSpan.FromTicks(Math.Clamp((due - now).Ticks, 0, recheck.Ticks)) : recheck;
+        // Deferring, the due posts it leaves stay due: look again after a heartbeat (the service may have stopped), not at once.
+        if (deferring && delay < options.Value.RunnerHeartbeat)
+            delay = options.Value.RunnerHeartbeat;
         status.Sleeping(now, now + delay);
         return now + delay;
     }
@@ -173,6 +185,13 @@ public sealed class SchedulerWorker(
                 var retried = await posts.AutoRetryAsync(due.WorkspaceId, due.PostId, Owner, cancellationToken);
                 logger.LogInformation("Automatic retry of post {PostId} at its rate-limit reset: {Status}", due.PostId,
                     retried?.Post.Status.ToWireName() ?? "given up (the post moved on)");
+                return;
+            }
+            var missed = await posts.MissIfTooLateAsync(due.WorkspaceId, due.PostId, Owner, options.Value.MaxLateness, cancellationToken);
+            if (missed is not null)
+            {
+                logger.LogWarning("Scheduled post {PostId} was due at {ScheduledFor:O}, later than its lateness allows: marked missed, not published",
+                    due.PostId, due.ScheduledFor);
                 return;
             }
             var fired = await posts.FireScheduledAsync(due.WorkspaceId, due.PostId, Owner, cancellationToken);

@@ -17,14 +17,23 @@ public static class SchedulingServiceCollectionExtensions
         services.TryAddSingleton<PublisherIdentity>();
         services.TryAddSingleton<SchedulerStatus>();
         services.TryAddSingleton<SchedulerHealth>();
+        services.TryAddSingleton(SchedulerRole.LongLivedServer);
+        services.TryAddSingleton<RunnerPresence>();
         return services;
     }
 
-    /// <summary>The worker that fires scheduled posts. Server hosts (stdio and HTTP) add it; admin commands do not.</summary>
-    public static IServiceCollection AddSocialScheduler(this IServiceCollection services)
+    /// <summary>
+    /// The worker that fires scheduled posts, and its heartbeat. Server hosts (stdio and HTTP) and <c>service run</c> add it;
+    /// admin commands do not. <paramref name="role"/> (default: a long-lived server) names the runner's kind and whether it
+    /// leaves due posts to a live background service.
+    /// </summary>
+    public static IServiceCollection AddSocialScheduler(this IServiceCollection services, SchedulerRole? role = null)
     {
+        services.Replace(ServiceDescriptor.Singleton(role ?? SchedulerRole.LongLivedServer));
         services.AddSchedulerShared();
         services.AddHostedService<SchedulerWorker>();
+        services.TryAddSingleton<RunnerHeartbeat>();
+        services.AddHostedService(sp => sp.GetRequiredService<RunnerHeartbeat>());
         return services;
     }
 }

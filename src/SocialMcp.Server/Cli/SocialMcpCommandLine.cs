@@ -55,6 +55,7 @@ public static class SocialMcpCommandLine
         root.SetAction((result, cancellationToken) => ServeStdioAsync(result.GetValue(db), configureServer, cancellationToken));
         AdminCommands.AddTo(root, db);
         root.Subcommands.Add(HealthCheckCommand.Create());
+        root.Subcommands.Add(ServiceCommands.Create(db));
         return root;
     }
 
@@ -69,7 +70,8 @@ public static class SocialMcpCommandLine
             var builder = SocialMcpHost.CreateBuilder(overrides);
             var server = builder.Services.AddSocialMcpServer().WithGuardedStdioTransport();
             configureServer?.Invoke(server);
-            builder.Services.AddSocialScheduler();
+            // Lives only while the agent's app is open: leaves due posts to a live background runner (socialmcp service).
+            builder.Services.AddSocialScheduler(SchedulerRole.StdioServer);
             using var host = builder.Build();
             await host.Services.InitializeStoreAsync(cancellationToken);
             await host.RunAsync(cancellationToken);
@@ -96,7 +98,8 @@ public static class SocialMcpCommandLine
             var server = builder.Services.AddSocialMcpServer();
             configureServer?.Invoke(server);
             builder.Services.AddSocialMcpHttp();
-            builder.Services.AddSocialScheduler();
+            // A long-lived server: fires what is due whether or not a background runner is alive too (leases keep them apart).
+            builder.Services.AddSocialScheduler(SchedulerRole.LongLivedServer);
             await using var app = builder.Build();
             app.MapSocialMcp();
             await app.Services.InitializeStoreAsync(cancellationToken);

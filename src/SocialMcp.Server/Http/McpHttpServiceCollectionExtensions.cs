@@ -41,6 +41,7 @@ public static class McpHttpServiceCollectionExtensions
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>(DatabaseHealthCheck.Name)
             .AddCheck<SchedulerHealthCheck>(SchedulerHealthCheck.Name)
+            .AddCheck<RunnerHealthCheck>(RunnerHealthCheck.Name)
             .AddCheck<AccountTokensHealthCheck>(AccountTokensHealthCheck.Name);
         return services;
     }

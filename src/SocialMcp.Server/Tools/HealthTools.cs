@@ -13,7 +13,8 @@ namespace SocialMcp.Server.Tools;
 
 /// <summary>The server's own health, as an agent waiting on a scheduled post needs it.</summary>
 [McpServerToolType]
-public sealed class HealthTools(SchedulerHealth scheduler, AccountTokenReport tokens, IWorkspaceContext workspace, IReconnectLinks reconnectLinks)
+public sealed class HealthTools(
+    SchedulerHealth scheduler, RunnerPresence runners, AccountTokenReport tokens, IWorkspaceContext workspace, IReconnectLinks reconnectLinks)
 {
     [McpServerTool(Name = "health", Title = "Check the scheduler's and the accounts' health", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false)]
     [ToolAccess(Scopes.PostsRead, ToolOperation.Read)]
@@ -21,7 +22,9 @@ public sealed class HealthTools(SchedulerHealth scheduler, AccountTokenReport to
         Reports whether the scheduler that fires scheduled posts is alive: status ok, degraded (alive, but a due post has
         waited longer than a pass takes) or unhealthy (the worker is not running, stopped or stuck: scheduled posts will not
         go out until the server is restarted), with its last loop time, how many due posts are waiting and how overdue the
-        oldest is. Use it when a scheduled post is late. To publish a post now regardless, call publish_post.
+        oldest is. Use it when a scheduled post is late. runner {alive, kind, lastSeenAt, hint} says whether a background
+        runner (kind service, socialmcp service install) fires posts when no agent is connected; without one, hint says what
+        to tell the person. To publish a post now regardless, call publish_post.
         accounts lists this workspace's real accounts that need a person: reconnect_required (give the person reconnectUrl) or
         refreshes failing again and again (lastRefreshError says why). They make status at most degraded: other accounts
         still publish.
@@ -29,6 +32,7 @@ public sealed class HealthTools(SchedulerHealth scheduler, AccountTokenReport to
     public async Task<CallToolResult> Health(CancellationToken cancellationToken = default)
     {
         var report = await scheduler.CheckAsync(cancellationToken);
+        var runner = await runners.CheckAsync(cancellationToken);
         var (real, attention) = await tokens.ForWorkspaceAsync(workspace.WorkspaceId, cancellationToken);
         var accounts = new AccountsHealthResult
         {
@@ -39,9 +43,10 @@ public sealed class HealthTools(SchedulerHealth scheduler, AccountTokenReport to
         };
         // An account that needs a person degrades the report; it never makes it unhealthy (the scheduler still serves the rest).
         var status = attention.Count > 0 && report.Status == "ok" ? "degraded" : report.Status;
+        var runnerNote = runner.ServiceAlive ? $" Background runner alive (last seen {runner.LastSeenAt:O})." : " No background runner (socialmcp service) is alive.";
         var summary = attention.Count == 0
-            ? report.Summary
-            : $"{report.Summary} {accounts.ReconnectRequired} account(s) need reconnecting, {accounts.RepeatedRefreshFailures} with repeated refresh failures: see accounts.attention.";
+            ? report.Summary + runnerNote
+            : $"{report.Summary}{runnerNote} {accounts.ReconnectRequired} account(s) need reconnecting, {accounts.RepeatedRefreshFailures} with repeated refresh failures: see accounts.attention.";
         return ToolResults.Success(new HealthResult(summary, status, new SchedulerHealthResult
         {
             Alive = report.Alive,
@@ -51,11 +56,11 @@ public sealed class HealthTools(SchedulerHealth scheduler, AccountTokenReport to
             DuePosts = report.DuePosts,
             OldestDueAt = report.OldestDueAt,
             OldestOverdueSeconds = report.OldestOverdueBy is { } by ? (long)by.TotalSeconds : null,
-        }, accounts));
+        }, RunnerResult.From(runner), accounts));
     }
 }
 
-public sealed record HealthResult(string Summary, string Status, SchedulerHealthResult Scheduler, AccountsHealthResult Accounts);
+public sealed record HealthResult(string Summary, string Status, SchedulerHealthResult Scheduler, RunnerResult Runner, AccountsHealthResult Accounts);
 
 /// <summary>The workspace's real accounts, and those that need a person.</summary>
 public sealed record AccountsHealthResult

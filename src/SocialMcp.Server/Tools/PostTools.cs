@@ -8,6 +8,7 @@ using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
 using SocialMcp.Core.Posts;
 using SocialMcp.Core.Queue;
+using SocialMcp.Core.Scheduling;
 using SocialMcp.Core.Storage;
 using SocialMcp.Server.Hosting;
 using SocialMcp.Server.Mcp;
@@ -21,7 +22,8 @@ namespace SocialMcp.Server.Tools;
 /// </summary>
 [McpServerToolType]
 public sealed class PostTools(
-    PostService posts, IWorkspaceContext workspace, BoundedPublish bounded, ReconnectHints reconnectHints, TimeArguments times, PostingQueue queue)
+    PostService posts, IWorkspaceContext workspace, BoundedPublish bounded, ReconnectHints reconnectHints, TimeArguments times, PostingQueue queue,
+    RunnerPresence runners)
 {
     [McpServerTool(Name = "create_post", Title = "Create a post", ReadOnly = false, Destructive = false, Idempotent = false, OpenWorld = false)]
     [ToolAccess(Scopes.PostsWrite, ToolOperation.Create)]
@@ -57,11 +59,15 @@ public sealed class PostTools(
         slot "next" (instead of scheduledFor): schedules the post into the next free slot of the platform set's posting
         schedule (set_posting_schedule); the result's slot says which. A post without timeZone takes the schedule's.
         NO_POSTING_SCHEDULE (the set has none: set_posting_schedule), NO_FREE_SLOT (every slot in the window is taken).
+        maxLatenessMinutes (optional, 1-10080, default 60, server setting Scheduling:MaxLateness): how late the scheduler may
+        still fire the post; found later than that (no SocialMcp process ran at its time), it becomes missed and is never
+        published late by itself. When the post is scheduled, the result has runner {alive, kind, lastSeenAt, hint}: whether a
+        process that fires posts is alive (see schedule_post).
         """)]
     public async Task<CallToolResult> CreatePost(
         ContentInput content, IReadOnlyList<string> platforms, string? platformSetId = null, string? scheduledFor = null,
         string? idempotencyKey = null, string? publishPolicy = null, int? toleranceMinutes = null, string? timeZone = null,
-        string? slot = null, CancellationToken cancellationToken = default)
+        string? slot = null, int? maxLatenessMinutes = null, CancellationToken cancellationToken = default)
     {
         var details = await posts.CreateAsync(workspace.WorkspaceId,
             new CreatePostCommand
@@ -75,8 +81,9 @@ public sealed class PostTools(
                 Policy = publishPolicy.ToPolicy(),
                 Tolerance = toleranceMinutes.ToTolerance(),
                 TimeZone = timeZone,
+                MaxLateness = maxLatenessMinutes.ToTolerance(),
             }, cancellationToken);
-        return ToolResults.Success(details.ToResult());
+        return ToolResults.Success(await WithRunnerAsync(details.ToResult(), cancellationToken));
     }
 
     [McpServerTool(Name = "get_post", Title = "Get a post", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false)]
@@ -159,7 +166,7 @@ public sealed class PostTools(
         Draft or scheduled post: any of content (replaces the whole content, thread, firstComment and replyTo included: see
         create_post; an edit of a post with replyTo checks the parent again), platforms, platformSetId, scheduledFor (schedules
         a draft or moves a scheduled post; an offset, or a local time plus timeZone, as in create_post), publishPolicy,
-        toleranceMinutes (see create_post), timeZone.
+        toleranceMinutes, maxLatenessMinutes (see create_post), timeZone.
         Partial or failed post: fixes its failed targets so retry_post can publish them. Pass content (text, media, linkUrl,
         platformOverrides); it is checked with create_post's rules for the failed platforms only, and nothing is published
         until you call retry_post. Live, withdrawn and needs_reconciliation targets are never touched: get_post keeps showing
@@ -174,13 +181,13 @@ public sealed class PostTools(
     public async Task<CallToolResult> UpdatePost(
         string postId, int version, ContentInput? content = null, IReadOnlyList<string>? platforms = null, string? platformSetId = null,
         string? scheduledFor = null, string? publishPolicy = null, int? toleranceMinutes = null, string? timeZone = null,
-        CancellationToken cancellationToken = default)
+        int? maxLatenessMinutes = null, CancellationToken cancellationToken = default)
     {
         if (content is null && platforms is null && platformSetId is null && scheduledFor is null && publishPolicy is null && toleranceMinutes is null
-            && timeZone is null)
+            && timeZone is null && maxLatenessMinutes is null)
         {
             throw new DomainValidationException([new Problem(ErrorCodes.ValidationFailed,
-                "Nothing to change: pass at least one of content, platforms, platformSetId, scheduledFor, publishPolicy, toleranceMinutes, timeZone.", "$",
+                "Nothing to change: pass at least one of content, platforms, platformSetId, scheduledFor, publishPolicy, toleranceMinutes, timeZone, maxLatenessMinutes.", "$",
                 Hint: "Add the fields you want to change.")]);
         }
         var details = await posts.UpdateAsync(workspace.WorkspaceId,
@@ -195,6 +202,7 @@ public sealed class PostTools(
                 Policy = publishPolicy.ToPolicy(),
                 Tolerance = toleranceMinutes.ToTolerance(),
                 TimeZone = timeZone,
+                MaxLateness = maxLatenessMinutes.ToTolerance(),
             }, cancellationToken);
         return ToolResults.Success(details.ToResult());
     }
@@ -202,7 +210,7 @@ public sealed class PostTools(
     [McpServerTool(Name = "cancel_post", Title = "Discard a post", ReadOnly = false, Destructive = true, Idempotent = true, OpenWorld = false)]
     [ToolAccess(Scopes.PostsWrite, ToolOperation.Create)]
     [Description("""
-        Discards a draft, scheduled, failed or partial post so it is never published (status discarded; it stays readable).
+        Discards a draft, scheduled, missed, failed or partial post so it is never published (status discarded; it stays readable).
         It does not take anything down from a platform: use withdraw_post for live posts.
         Errors: INVALID_STATUS_TRANSITION (published, discarded or withdrawn posts; a publishing post once a platform has started:
         the message names each platform's state), VERSION_CONFLICT, POST_NOT_FOUND.
@@ -256,16 +264,17 @@ public sealed class PostTools(
     [McpServerTool(Name = "publish_post", Title = "Publish a post now", ReadOnly = false, Destructive = true, Idempotent = false, OpenWorld = true)]
     [ToolAccess(Scopes.PostsPublish, ToolOperation.Publish)]
     [Description("""
-        Publishes a draft or scheduled post now on every target platform and returns the post with each target's outcome
+        Publishes a draft, scheduled or missed post now on every target platform and returns the post with each target's outcome
         (published, in_review, failed with errorCode, or needs_reconciliation: the platform could not confirm an earlier attempt,
         see resolve_target). Post status: published (all live), partial (some failed), failed (none).
-        Only draft and scheduled posts are published: any other status is refused and nothing is published, so a post never goes
+        Only draft, scheduled and missed posts are published (a missed post only here, when asked: the scheduler never publishes
+        it late by itself): any other status is refused and nothing is published, so a post never goes
         out twice; a partial or failed post is never retried here (retry_post does that). Check first with validate_post.
         It waits up to 30 seconds (server setting Scheduling:PublishWait) and sends progress notifications per platform when you
         pass a progressToken; past that it returns the post with status publishing and stillPublishing true, and the publish goes
         on: follow it with get_post. A platform asking to wait (rate limit, daily cap) is waited for within the post's
         toleranceMinutes. An all_or_nothing post lists in rollback what was taken down again after a platform failed.
-        Errors: INVALID_STATUS_TRANSITION (path $.postId: not a draft or scheduled post; for a partial or failed post the hint
+        Errors: INVALID_STATUS_TRANSITION (path $.postId: not a draft, scheduled or missed post; for a partial or failed post the hint
         names retry_post and the failed platforms, after update_post if their content or media was refused), VERSION_CONFLICT,
         POST_NOT_FOUND, PLATFORM_NOT_CONNECTED and the content errors of create_post. Per-target failures are in the result, not
         errors: each failed target has errorCode, platformError {code, message, httpStatus} (the platform's own answer) and
@@ -291,24 +300,29 @@ public sealed class PostTools(
     [McpServerTool(Name = "schedule_post", Title = "Schedule a post", ReadOnly = false, Destructive = false, Idempotent = true, OpenWorld = false)]
     [ToolAccess(Scopes.PostsWrite, ToolOperation.Create)]
     [Description("""
-        Schedules a draft (or moves a scheduled post) to be published at scheduledFor, which must be 1 minute to 60 days ahead:
+        Schedules a draft (or moves a scheduled post, or gives a missed post a new time) to be published at scheduledFor, which must be 1 minute to 60 days ahead:
         ISO 8601 with an offset (2027-03-28T09:00:00+02:00), or a local time plus timeZone (2027-03-28T09:00:00 with
         Europe/Berlin; a time the clocks skip or repeat that day is refused with the time(s) to use). Or, instead of
         scheduledFor, slot "next": the next free slot of the post's platform set's posting schedule (set_posting_schedule),
         chosen so no two posts share one; the result's slot says which, and a post without timeZone takes the schedule's.
         NO_POSTING_SCHEDULE (the set has none), NO_FREE_SLOT (all taken). A workspace holds at most 100 scheduled posts.
         Errors: INVALID_SCHEDULE_TIME (pick a time inside the window), SCHEDULE_LIMIT_REACHED (cancel some or wait),
-        INVALID_STATUS_TRANSITION (only drafts and scheduled posts), VERSION_CONFLICT, POST_NOT_FOUND.
+        INVALID_STATUS_TRANSITION (only drafts, scheduled and missed posts), VERSION_CONFLICT, POST_NOT_FOUND.
         planHash (optional, from validate_post with this postId): schedules only if the post's text, media, link, settings and time
         are still what you validated; otherwise PLAN_CHANGED and nothing changes (validate_post again).
         The result may list risks (the post is scheduled; these are warnings, not errors): TOKEN_EXPIRES_BEFORE_SCHEDULE (ask
         the operator to reconnect before then), PLATFORM_CAP_AT_RISK (pick another day), QUOTA_AT_RISK (pick another month).
         timeZone (optional, IANA id): sets the post's time zone, so the result also gives scheduledForLocal and the other times
         in it (see create_post); not an IANA id: VALIDATION_FAILED at $.timeZone.
+        maxLatenessMinutes (optional, 1-10080, default 60): how late the scheduler may still fire it; later, the post becomes
+        missed (never published late by itself: publish_post it now, schedule_post it again, or cancel_post it).
+        The result has runner {alive, kind, lastSeenAt, hint}: whether a process that fires scheduled posts is alive. kind
+        service: the background runner (socialmcp service), posts fire with no agent connected. Otherwise hint says the post
+        fires only while a SocialMcp server runs: pass it on to the person (the operator runs socialmcp service install once).
         """)]
     public async Task<CallToolResult> SchedulePost(
         string postId, string? scheduledFor = null, int? version = null, string? planHash = null, string? timeZone = null, string? slot = null,
-        CancellationToken cancellationToken = default)
+        int? maxLatenessMinutes = null, CancellationToken cancellationToken = default)
     {
         if ((scheduledFor is null) == (slot is null))
         {
@@ -317,12 +331,42 @@ public sealed class PostTools(
                 Hint: "scheduledFor for a time of your own (e.g. 2027-03-28T09:00:00+02:00), or slot \"next\" for the next free slot of the posting schedule.")]);
         }
         var workspaceId = workspace.WorkspaceId;
+        var maxLateness = maxLatenessMinutes.ToTolerance();
         var details = slot is not null
-            ? await posts.ScheduleIntoSlotAsync(workspaceId, postId, slot, version, planHash, timeZone, cancellationToken)
+            ? await posts.ScheduleIntoSlotAsync(workspaceId, postId, slot, version, planHash, timeZone, maxLateness, cancellationToken)
             : await posts.ScheduleAsync(workspaceId, postId,
                 (await times.ForPostAsync(workspaceId, postId, scheduledFor, timeZone, "$.scheduledFor", cancellationToken))!.Value,
-                version, planHash, timeZone, cancellationToken);
+                version, planHash, timeZone, maxLateness, cancellationToken);
+        return ToolResults.Success(await WithRunnerAsync(details.ToResult(), cancellationToken));
+    }
+
+    [McpServerTool(Name = "unschedule_post", Title = "Put a scheduled post back to draft", ReadOnly = false, Destructive = false, Idempotent = false, OpenWorld = false)]
+    [ToolAccess(Scopes.PostsWrite, ToolOperation.Create)]
+    [Description("""
+        Puts a scheduled (or missed) post back to draft: its scheduledFor is cleared and it will not fire; content and targets
+        stay. Pass the version you read (get_post). Works as long as nothing has started: once the scheduler has begun
+        publishing it, the call is refused and the post goes out (withdraw_post takes it down afterwards). schedule_post or
+        publish_post later sends the draft.
+        Errors: INVALID_STATUS_TRANSITION (not scheduled or missed, e.g. already publishing or published: the hint says what to
+        do instead), VERSION_CONFLICT (get_post, then call again with its version), POST_NOT_FOUND.
+        """)]
+    public async Task<CallToolResult> UnschedulePost(string postId, int version, CancellationToken cancellationToken = default)
+    {
+        var details = await posts.UnscheduleAsync(workspace.WorkspaceId, postId, version, cancellationToken);
         return ToolResults.Success(details.ToResult());
+    }
+
+    /// <summary>For a scheduled post: whether a runner that fires it is alive, and what to do when none is.</summary>
+    private async Task<PostResult> WithRunnerAsync(PostResult result, CancellationToken cancellationToken)
+    {
+        if (result.Status != PostStatus.Scheduled.ToWireName())
+            return result;
+        var runner = await runners.CheckAsync(cancellationToken);
+        return result with
+        {
+            Runner = RunnerResult.From(runner),
+            Summary = runner.Hint is null ? result.Summary : $"{result.Summary} {runner.Hint}",
+        };
     }
 
     [McpServerTool(Name = "withdraw_post", Title = "Take a published post down", ReadOnly = false, Destructive = true, Idempotent = false, OpenWorld = true)]

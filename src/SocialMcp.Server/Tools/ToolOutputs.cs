@@ -3,6 +3,7 @@ using SocialMcp.Core.Accounts.OAuth;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
 using SocialMcp.Core.Posts;
+using SocialMcp.Core.Scheduling;
 using SocialMcp.Core.Validation;
 using SocialMcp.Server.Mcp;
 
@@ -180,6 +181,18 @@ public sealed record PostResult
 
     /// <summary>The queue slot this call scheduled the post into (slot "next"); omitted otherwise.</summary>
     public QueueSlotResult? Slot { get; init; }
+
+    /// <summary>The post's own lateness (maxLatenessMinutes); omitted when it uses Scheduling:MaxLateness.</summary>
+    public int? MaxLatenessMinutes { get; init; }
+
+    /// <summary>schedule_post, and create_post when it schedules: whether a process that fires scheduled posts is alive.</summary>
+    public RunnerResult? Runner { get; init; }
+}
+
+/// <summary>Whether a scheduler runner is alive (<see cref="RunnerReport"/>): the background service, or else a server.</summary>
+public sealed record RunnerResult(bool Alive, string? Kind, DateTimeOffset? LastSeenAt, string? Hint)
+{
+    public static RunnerResult From(RunnerReport report) => new(report.Alive, report.Kind, report.LastSeenAt, report.Hint);
 }
 
 /// <summary>A risk schedule_post or validate_post reports: not an error, the call succeeded; see the Risks section of llm.txt.</summary>
@@ -319,6 +332,7 @@ internal static class OutputMapping
             Counts = CountsOf(targets),
             AutoRetryAt = post.AutoRetryAt,
             Slot = details.Slot?.ToResult(),
+            MaxLatenessMinutes = post.MaxLateness is { } lateness ? (int)lateness.TotalMinutes : null,
         };
     }
 
@@ -430,6 +444,8 @@ internal static class OutputMapping
             PostStatus.Partial => $"Partly published: {TargetStates(details.Targets)}.{NextStepsSummary(details)}",
             PostStatus.Failed => $"Publishing failed: {TargetStates(details.Targets)}.{NextStepsSummary(details)}",
             PostStatus.Discarded => "Discarded; it will not be published.",
+            PostStatus.Missed => $"Missed: it was due at {post.ScheduledFor:O} and no runner fired it within its lateness, so it was not "
+                + "published late. publish_post sends it now, schedule_post gives it a new time, cancel_post discards it.",
             PostStatus.Withdrawn => $"Withdrawn: {TargetStates(details.Targets)}.{NextStepsSummary(details)}",
             _ => post.Status.ToWireName(),
         };

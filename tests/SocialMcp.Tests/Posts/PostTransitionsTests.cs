@@ -10,6 +10,8 @@ public sealed class PostTransitionsTests
     [
         (PostStatus.Draft, PostStatus.Draft), (PostStatus.Draft, PostStatus.Scheduled), (PostStatus.Draft, PostStatus.Publishing), (PostStatus.Draft, PostStatus.Discarded),
         (PostStatus.Scheduled, PostStatus.Scheduled), (PostStatus.Scheduled, PostStatus.Publishing), (PostStatus.Scheduled, PostStatus.Failed), (PostStatus.Scheduled, PostStatus.Discarded),
+        (PostStatus.Scheduled, PostStatus.Missed), (PostStatus.Scheduled, PostStatus.Draft),
+        (PostStatus.Missed, PostStatus.Publishing), (PostStatus.Missed, PostStatus.Scheduled), (PostStatus.Missed, PostStatus.Draft), (PostStatus.Missed, PostStatus.Discarded),
         (PostStatus.Publishing, PostStatus.Published), (PostStatus.Publishing, PostStatus.Partial), (PostStatus.Publishing, PostStatus.Failed),
         (PostStatus.Published, PostStatus.Published), (PostStatus.Published, PostStatus.Withdrawn),
         (PostStatus.Partial, PostStatus.Partial), (PostStatus.Partial, PostStatus.Publishing), (PostStatus.Partial, PostStatus.Discarded), (PostStatus.Partial, PostStatus.Withdrawn),

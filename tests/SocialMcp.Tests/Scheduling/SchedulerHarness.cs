@@ -33,7 +33,8 @@ public sealed class SchedulerHarness : IAsyncDisposable
     private readonly bool _ownsDirectory;
     private bool _running;
 
-    private SchedulerHarness(string databasePath, FakeTimeProvider clock, bool ownsDirectory, IDictionary<string, string?>? settings)
+    private SchedulerHarness(string databasePath, FakeTimeProvider clock, bool ownsDirectory, IDictionary<string, string?>? settings,
+        Action<IServiceCollection>? configure = null)
     {
         DatabasePath = databasePath;
         Clock = clock;
@@ -55,6 +56,7 @@ public sealed class SchedulerHarness : IAsyncDisposable
         services.AddSocialStorage();
         services.AddPlatformPublishers();
         services.AddSocialScheduler();
+        configure?.Invoke(services);
         _provider = services.BuildServiceProvider();
     }
 
@@ -70,21 +72,22 @@ public sealed class SchedulerHarness : IAsyncDisposable
     public T Get<T>() where T : notnull => _provider.GetRequiredService<T>();
 
     /// <summary>A fresh database in a temp directory, migrated, with the local workspace and its sandbox accounts.</summary>
-    public static async Task<SchedulerHarness> CreateAsync(IDictionary<string, string?>? settings = null)
+    /// <param name="configure">Registrations after the harness's own (e.g. a <see cref="SchedulerRole"/>, a change notifier).</param>
+    public static async Task<SchedulerHarness> CreateAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "socialmcp-scheduler-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
         // Watched, so a test can wait until the worker has started its sleep before it moves the clock.
-        var harness = new SchedulerHarness(Path.Combine(directory, "test.db"), new WatchedFakeTimeProvider(Start), ownsDirectory: true, settings);
+        var harness = new SchedulerHarness(Path.Combine(directory, "test.db"), new WatchedFakeTimeProvider(Start), ownsDirectory: true, settings, configure);
         await harness.Get<MigrationRunner>().ApplyAsync(CancellationToken.None);
         await harness.Get<LocalWorkspace>().EnsureCreatedAsync(CancellationToken.None);
         return harness;
     }
 
     /// <summary>Another server on the same database file and clock.</summary>
-    public async Task<SchedulerHarness> SecondServerAsync(IDictionary<string, string?>? settings = null)
+    public async Task<SchedulerHarness> SecondServerAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
-        var other = new SchedulerHarness(DatabasePath, Clock, ownsDirectory: false, settings);
+        var other = new SchedulerHarness(DatabasePath, Clock, ownsDirectory: false, settings, configure);
         await other.Get<MigrationRunner>().ApplyAsync(CancellationToken.None);
         return other;
     }

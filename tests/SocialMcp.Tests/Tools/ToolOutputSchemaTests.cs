@@ -60,7 +60,9 @@ public sealed class ToolOutputSchemaTests
         var postA = a.GetProperty("id").GetString();
         var updated = await Call("update_post", $$"""{"postId": "{{postA}}", "version": {{a.GetProperty("version").GetInt32()}}, "content": {"text": "Spring release, updated"} }""");
         var plan = await Call("validate_post", $$"""{"postId": "{{postA}}"}""");
-        await Call("schedule_post", $$"""{"postId": "{{postA}}", "scheduledFor": "2026-11-23T09:00:00+01:00", "planHash": "{{plan.GetProperty("planHash").GetString()}}", "version": {{updated.GetProperty("version").GetInt32()}}}""");
+        var scheduled = await Call("schedule_post", $$"""{"postId": "{{postA}}", "scheduledFor": "2026-11-23T09:00:00+01:00", "planHash": "{{plan.GetProperty("planHash").GetString()}}", "version": {{updated.GetProperty("version").GetInt32()}}, "maxLatenessMinutes": 30}""");
+        var unscheduled = await Call("unschedule_post", $$"""{"postId": "{{postA}}", "version": {{scheduled.GetProperty("version").GetInt32()}}}""");
+        await Call("schedule_post", $$"""{"postId": "{{postA}}", "scheduledFor": "2026-11-23T09:00:00+01:00", "version": {{unscheduled.GetProperty("version").GetInt32()}}}""");
         var history = await Call("get_post", $$"""{"postId": "{{postA}}", "includeEvents": true}""");
         Assert.NotEmpty(history.GetProperty("events").EnumerateArray());
         await Call("cancel_post", $$"""{"postId": "{{postA}}"}""");
