@@ -108,9 +108,17 @@ public sealed class EmulatorState(TimeProvider time)
         return chain;
     }
 
+    private readonly ConcurrentDictionary<(Platform, string), string> _commentTexts = new();
+
     /// <summary>Called by a module when a comment is created on a post (Facebook, Instagram, LinkedIn, YouTube).</summary>
-    public void RecordComment(Platform platform, string parentId, string commentId) =>
+    public void RecordComment(Platform platform, string parentId, string commentId, string text)
+    {
+        _commentTexts[(platform, commentId)] = text;
         _comments.GetOrAdd((platform, parentId), _ => new ConcurrentQueue<string>()).Enqueue(commentId);
+    }
+
+    /// <summary>The text a comment was created with, or null for an unknown id.</summary>
+    public string? CommentText(Platform platform, string commentId) => _commentTexts.GetValueOrDefault((platform, commentId));
 
     private readonly ConcurrentDictionary<(Platform, string), bool> _deletedComments = new();
 

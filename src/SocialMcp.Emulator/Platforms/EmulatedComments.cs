@@ -27,7 +27,7 @@ public sealed class EmulatedComments(Platform platform, EmulatorState state, lon
                 state.Time.GetUtcNow(), _nextId);
             _comments[comment.Id] = comment;
             state.CountCall(platform, "comments.create");
-            state.RecordComment(platform, parentId, comment.Id);
+            state.RecordComment(platform, parentId, comment.Id, text);
             return comment;
         }
     }

@@ -262,6 +262,11 @@ public abstract class GraphContainerEmulator : IEmulatorModule
             {
                 if (request.ReplyToId is { } parentId && !_posts.ContainsKey(parentId))
                     return ReplyParentGone(parentId);
+                // Replying needs the root post to be the account's own, or a permission to reply to others (Threads "Create replies", off.).
+                if (request.ReplyToId is { } replyTo && RootOf(replyTo).UserId != token.AccountId
+                    && !token.Scopes.Contains("*") && !token.Scopes.Contains("threads_keyword_search") && !token.Scopes.Contains("threads_manage_mentions"))
+                    return GraphEmulation.Error(403, 10, "(#10) Application does not have permission for this action",
+                        userMessage: "Replying to another account's thread needs threads_keyword_search or threads_manage_mentions.");
                 if (request.Children.Count > 0 && CheckChildren(request.Children, token.AccountId) is { } badChildren)
                     return badChildren;
                 var needsProcessing = request.IsVideo || request.Children.Count > 0 || unreachable;
@@ -538,6 +543,15 @@ public abstract class GraphContainerEmulator : IEmulatorModule
                 return GraphContainerStatus.InProgress;
             }
             return container.FailsProcessing ? GraphContainerStatus.Error : GraphContainerStatus.Finished;
+        }
+
+        /// <summary>The thread a post belongs to: the post itself, or the root its chain of replies starts from.</summary>
+        private GraphEmulatorPost RootOf(string id)
+        {
+            var post = _posts[id];
+            while (post.RepliedTo is { } parent && _posts.TryGetValue(parent, out var up))
+                post = up;
+            return post;
         }
 
         /// <summary>A reply whose parent is unknown or deleted: Graph's unknown-object answer naming the parent (shape unverified, docs/platforms.md#replies-threads).</summary>

@@ -30,6 +30,7 @@ public sealed class CommentTests
         Assert.True(comment.Succeeded, comment.ErrorMessage);
         Assert.Equal(TargetStatus.Published, comment.Status);
         Assert.Equal([comment.PlatformPostId!], harness.Emulator.State.CommentsCreatedOn(platform, parent));
+        Assert.Equal("#hashtags #go #here", harness.Emulator.State.CommentText(platform, comment.PlatformPostId!));
         Assert.Equal(1, harness.Emulator.State.LivePosts(platform));
     }
 

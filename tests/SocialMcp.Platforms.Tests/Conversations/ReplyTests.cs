@@ -73,6 +73,40 @@ public sealed class ReplyTests
     }
 
     [Fact]
+    public async Task Threads_ParentDeletedBetweenContainerAndPublish_IsRefusedAsParentNotFoundOnTheRetry()
+    {
+        await using var harness = await AdapterHarness.StartAsync(Platform.Threads, settings: ThreadsWithoutLimitCheck);
+        var account = harness.Account();
+        var parent = await harness.Adapter.PublishAsync(AdapterHarness.Request(account, "The head"), CancellationToken.None);
+        var handles = new InMemoryPublishHandles();
+        var request = AdapterHarness.Request(account, "Late reply", handles: handles) with { ReplyToPlatformPostId = parent.PlatformPostId };
+        harness.Emulator.Faults.FailNextComment(Platform.Threads);
+        var first = await harness.Adapter.PublishAsync(request, CancellationToken.None);
+        await harness.Adapter.WithdrawAsync(new WithdrawRequest("p", Platform.Threads, account, parent.PlatformPostId!), CancellationToken.None);
+
+        var retry = await harness.Adapter.PublishAsync(request, CancellationToken.None);
+
+        Assert.Equal(ErrorCodes.PlatformError, first.ErrorCode);
+        Assert.Equal(ErrorCodes.ReplyParentNotFound, retry.ErrorCode);
+        Assert.Equal(1, harness.Emulator.State.LivePosts(Platform.Threads));
+    }
+
+    [Fact]
+    public async Task Threads_ReplyToAnotherAccountsThreadWithoutTheReplyPermissions_IsRefused()
+    {
+        await using var harness = await AdapterHarness.StartAsync(Platform.Threads, settings: ThreadsWithoutLimitCheck);
+        var author = harness.Account("author");
+        var parent = await harness.Adapter.PublishAsync(AdapterHarness.Request(author, "Their thread"), CancellationToken.None);
+        var stranger = Instagram.GraphTestSupport.AccountWithScopes(harness, "stranger", "threads_basic", "threads_content_publish");
+
+        var reply = await harness.Adapter.PublishAsync(
+            AdapterHarness.Request(stranger, "Uninvited") with { ReplyToPlatformPostId = parent.PlatformPostId }, CancellationToken.None);
+
+        Assert.Equal(ErrorCodes.PermissionMissing, reply.ErrorCode);
+        Assert.Equal(1, harness.Emulator.State.LivePosts(Platform.Threads));
+    }
+
+    [Fact]
     public async Task X_ReplyWhoseAnswerWasLost_IsFoundUnderItsParentAndNotPostedTwice()
     {
         await using var harness = await AdapterHarness.StartAsync(Platform.X);

@@ -37,16 +37,19 @@ public sealed class ThreadsAdapter(
     // A reply is listed under the account's replies, not its threads (docs/platforms.md#replies-threads, unverified).
     protected override string PostsEdge(PublishRequest request) => request.ReplyToPlatformPostId is null ? "threads" : "replies";
 
-    protected override async Task<string> CreateContainerAsync(PublishRequest request, AdapterCall call, CancellationToken cancellationToken)
+    /// <summary>
+    /// Graph's "object does not exist" naming the parent, at the container or at the publish (the parent may be deleted in
+    /// between): the post we reply to is gone (answer shape unverified, docs/platforms.md#replies-threads).
+    /// </summary>
+    protected override async Task<PublishOutcome> PublishCoreAsync(PublishRequest request, AdapterCall call, CancellationToken cancellationToken)
     {
         try
         {
-            return await CreateContainersAsync(request, call, cancellationToken);
+            return await base.PublishCoreAsync(request, call, cancellationToken);
         }
         catch (PlatformCallException ex) when (request.ReplyToPlatformPostId is { } parent && GraphApiError.IsUnknownObject(ex.Failure)
             && ex.Failure.PlatformMessage?.Contains(parent, StringComparison.Ordinal) == true)
         {
-            // Graph's "object does not exist" naming the parent: the post we reply to is gone (shape unverified).
             throw new PlatformCallException(ex.Failure with
             {
                 Code = ErrorCodes.ReplyParentNotFound,
@@ -54,6 +57,9 @@ public sealed class ThreadsAdapter(
             });
         }
     }
+
+    protected override Task<string> CreateContainerAsync(PublishRequest request, AdapterCall call, CancellationToken cancellationToken) =>
+        CreateContainersAsync(request, call, cancellationToken);
 
     private async Task<string> CreateContainersAsync(PublishRequest request, AdapterCall call, CancellationToken cancellationToken)
     {
