@@ -98,7 +98,8 @@ public sealed class StdioEndToEndTests(ServerFixture fixture) : IClassFixture<Se
 
     [Fact]
     public async Task MissingNestedRequiredField_IsValidationFailedAtItsPath() =>
-        await Server.CallFailingAsync("create_post", """{"content": {}, "platforms": ["x"]}""", "VALIDATION_FAILED", "$.content.text");
+        await Server.CallFailingAsync("create_post", """{"content": {"text": "Hi", "replyTo": {"platform": "x"}}, "platforms": ["x"]}""",
+            "VALIDATION_FAILED", "$.content.replyTo.platformPostId");
 
     [Fact]
     public async Task NumericString_IsNotCoerced() =>

@@ -284,6 +284,25 @@ public sealed class JsonSchemaTests
     }
 
     [Fact]
+    public void Not_required_names_the_members_it_excludes()
+    {
+        var schema = JsonSchema.Parse("""
+            { "oneOf": [
+                { "required": ["text"], "not": { "required": ["thread"] } },
+                { "required": ["thread"], "not": { "required": ["text"] } }
+            ] }
+            """);
+
+        var error = SingleError(schema, """{ "text": "a", "thread": [] }""");
+
+        Assert.Equal("oneOf", error.Keyword);
+        Assert.Contains("alternative 1: must not have 'thread'", error.Message);
+        Assert.Contains("alternative 2: must not have 'text'", error.Message);
+        Assert.Contains("must not have 'a' and 'b' together",
+            SingleError(JsonSchema.Parse("""{ "not": { "required": ["a", "b"] } }"""), """{ "a": 1, "b": 2 }""").Message);
+    }
+
+    [Fact]
     public void Malformed_schema_is_refused_with_its_location()
     {
         var exception = Assert.Throws<InvalidSchemaException>(() =>

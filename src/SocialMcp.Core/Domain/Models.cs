@@ -113,7 +113,10 @@ public sealed record PostContent(
     /// </summary>
     public IReadOnlyList<ThreadPart>? Thread { get; init; }
 
-    /// <summary>The first comment for every platform that takes one; an override's <see cref="PlatformOverride.FirstComment"/> wins.</summary>
+    /// <summary>
+    /// The first comment for every platform of the post (validation refuses it when one of them takes none); an override's
+    /// <see cref="PlatformOverride.FirstComment"/> wins.
+    /// </summary>
     public FirstComment? FirstComment { get; init; }
 
     /// <summary>The existing post this one answers (issue 15); the post then targets that platform only.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using SocialMcp.Schema.Evaluation;
+using SocialMcp.Schema.Json;
 
 namespace SocialMcp.Schema.Validators;
 
@@ -139,11 +140,19 @@ internal sealed class NotValidator(SchemaNode schema) : KeywordValidator
         {
             context.AddError("not", schema.IsAlwaysValid
                 ? "no value is allowed here (the schema is 'not: true')"
-                : "must not match the schema given in 'not'");
+                : ForbiddenMembers() is { } members
+                    ? $"must not have {members}"
+                    : "must not match the schema given in 'not'");
         }
 
         return false;
     }
+
+    // "not": {"required": [...]} says which members may not come together: name them rather than the keyword.
+    private string? ForbiddenMembers() =>
+        schema.Validators is [RequiredValidator { Required: { Count: > 0 } names }]
+            ? string.Join(" and ", names.Select(n => $"'{JsonStrings.Excerpt(n.Name)}'")) + (names.Count > 1 ? " together" : "")
+            : null;
 }
 
 /// <summary><c>if</c> / <c>then</c> / <c>else</c>: the outcome of <c>if</c> picks which branch applies.</summary>

@@ -198,6 +198,8 @@ internal sealed class PropertyNamesValidator(SchemaNode schema) : KeywordValidat
 /// <summary><c>required</c>: each missing member is reported at its own path.</summary>
 internal sealed class RequiredValidator(NamedProperty[] required) : KeywordValidator
 {
+    public IReadOnlyList<NamedProperty> Required => required;
+
     public override bool Evaluate(JsonElement instance, EvaluationContext context, EvaluatedLocations? evaluated)
     {
         if (instance.ValueKind != JsonValueKind.Object)

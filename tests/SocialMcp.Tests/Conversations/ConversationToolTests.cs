@@ -96,7 +96,18 @@ public sealed class ConversationToolTests : IAsyncLifetime
         var error = await CallErrorAsync("create_post", """{"content": {"text": "One", "thread": [{"text": "A"}, {"text": "B"}]}, "platforms": ["x"]}""");
 
         Assert.Equal(("VALIDATION_FAILED", "$.content"), (error.GetProperty("code").GetString(), error.GetProperty("path").GetString()));
-        Assert.Contains("oneOf", error.GetProperty("message").GetString());
+        Assert.Contains("must not have 'thread'", error.GetProperty("message").GetString());
+        Assert.Contains("must not have 'text'", error.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task CreatePost_NeitherTextNorThread_ValidationFailedAtContentNamingBoth()
+    {
+        var error = await CallErrorAsync("create_post", """{"content": {"linkUrl": "https://example.com"}, "platforms": ["x"]}""");
+
+        var message = error.GetProperty("message").GetString()!;
+        Assert.Equal(("VALIDATION_FAILED", "$.content"), (error.GetProperty("code").GetString(), error.GetProperty("path").GetString()));
+        Assert.True(message.Contains("'text'", StringComparison.Ordinal) && message.Contains("'thread'", StringComparison.Ordinal), message);
     }
 
     [Fact]

@@ -94,7 +94,9 @@ public sealed class PlatformCatalogTests
         var defs = new JsonObject();
         foreach (var (name, schema) in PlatformSchemas.Definitions([.. PlatformCatalog.All, new MadeUpPlatform()]))
             defs[name] = schema;
+        // The pieces of _defs.json the produced definitions refer to.
         defs["overrideText"] = new JsonObject { ["type"] = "string" };
+        defs["threadPart"] = new JsonObject { ["type"] = "object" };
         var root = new JsonObject
         {
             ["$defs"] = defs,

@@ -94,7 +94,8 @@ public sealed class ToolSchemaOracleTests(ITestOutputHelper output)
 
     /// <summary>
     /// The one rule where we report a different location on purpose: for a missing member (required, dependentRequired)
-    /// we point at the member the agent must add, $.content.text, where the oracle points at the object that lacks it.
+    /// we point at the member the agent must add, $.content.thread[0].text, where the oracle points at the object that lacks it.
+    /// (content itself is text or thread, a oneOf: a content with neither is reported at $.content by both.)
     /// </summary>
     [Fact]
     public void Validate_MissingRequiredMember_ReportsTheMemberWhereTheOracleReportsItsObject()
@@ -102,13 +103,13 @@ public sealed class ToolSchemaOracleTests(ITestOutputHelper output)
         var schema = Catalog.Find("create_post")!;
         var oracle = NetSchema.JsonSchema.Build(schema.Json, new NetSchema.BuildOptions { SchemaRegistry = new NetSchema.SchemaRegistry() },
             new Uri("https://socialmcp.invalid/schemas/create_post-required.json"));
-        var instance = JsonDocument.Parse("""{"content":{"media":[]},"platforms":["x"]}""").RootElement;
+        var instance = JsonDocument.Parse("""{"content":{"thread":[{"media":[]},{"text":"Two"}]},"platforms":["x"]}""").RootElement;
 
         var ours = Assert.Single(schema.Validator.Validate(instance));
         var theirs = OracleFailures(oracle.Evaluate(instance, OracleOptions), instance);
 
-        Assert.Equal(("$.content.text", "required"), (ours.Path, ours.Keyword));
-        Assert.Contains(("$.content", "required"), theirs);
+        Assert.Equal(("$.content.thread[0].text", "required"), (ours.Path, ours.Keyword));
+        Assert.Contains(("$.content.thread[0]", "required"), theirs);
     }
 
     /// <summary>
