@@ -42,7 +42,7 @@ public sealed class TargetRun(
                 return await RunCommentAsync(post, done, account, deadline, progress, cancellationToken);
             }
             head = await recorder.RecordHeadAsync(post, target, outcome, parts, cancellationToken);
-            progress?.Report(new PublishProgress(0, 0, null, $"{target.Platform.ToWireName()}: part 1 of {parts} live {outcome.PublicUrl}"));
+            progress?.Report(new PublishProgress(null, null, head, $"{target.Platform.ToWireName()}: part 1 of {parts} live {outcome.PublicUrl}"));
         }
 
         var parentId = head.PlatformPostId!;
@@ -59,7 +59,7 @@ public sealed class TargetRun(
             if (!outcome.Succeeded || step.PlatformPostId is null)
                 return await recorder.RecordOutcomeAsync(post, head, account, NamePart(outcome, index, parts), cancellationToken, reconnectRequired);
             parentId = step.PlatformPostId;
-            progress?.Report(new PublishProgress(0, 0, null, $"{target.Platform.ToWireName()}: part {index + 1} of {parts} live {step.PublicUrl}"));
+            progress?.Report(new PublishProgress(null, null, head, $"{target.Platform.ToWireName()}: part {index + 1} of {parts} live {step.PublicUrl}"));
         }
 
         var published = await recorder.RecordOutcomeAsync(post, head, account, PublishOutcome.Published(head.PlatformPostId!, head.PublicUrl), cancellationToken);
@@ -78,7 +78,7 @@ public sealed class TargetRun(
         var parts = post.Content.IsThread ? post.Content.Parts.Count : 1;
         var (step, outcome, _) = await RunStepAsync(post, target, account, TargetStepKind.Comment, 0, TargetSteps.CommentView(post, comment),
             TargetSteps.Comment(target), target.PlatformPostId!, parts, deadline, progress, cancellationToken, commentTarget: true);
-        progress?.Report(new PublishProgress(0, 0, null,
+        progress?.Report(new PublishProgress(null, null, target,
             $"{target.Platform.ToWireName()}: first comment {step.Status.ToWireName()}" + (outcome.Succeeded ? "" : $" {outcome.ErrorCode}")));
         var steps = target.Steps.Where(s => s.Kind != TargetStepKind.Comment).Append(step).ToList();
         return outcome.Succeeded ? target with { ErrorCode = null, ErrorMessage = null, Steps = steps } : CommentFailedOn(target, step) with { Steps = steps };

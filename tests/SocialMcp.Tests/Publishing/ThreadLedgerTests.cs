@@ -247,6 +247,39 @@ public sealed class ThreadLedgerTests
         }
     }
 
+    [Fact]
+    public async Task Publish_FacebookFirstCommentFails_RetriedAloneAndWithdrawnWithItsPost()
+    {
+        await using var h = await EmulatedPublishing.StartAsync([Platform.Facebook]);
+        var content = Drafts.Text("A page post") with { FirstComment = new FirstComment("More in the comments") };
+        var post = await h.Posts.CreateAsync(Ws, new CreatePostCommand { Content = content, Platforms = [Platform.Facebook] }, Ct);
+        h.Emulator.Faults.FailNextComment(Platform.Facebook, status: 400, times: 10);
+
+        var published = await h.Posts.PublishAsync(Ws, post.Post.Id, null, Ct).WaitAsync(Patience);
+
+        Assert.Equal(PostStatus.Published, published.Post.Status);
+        var target = Assert.Single(published.Targets);
+        Assert.Equal(TargetStatus.Published, target.Status);
+        Assert.Equal(TargetStatus.Failed, Assert.Single(target.Steps).Status);
+        h.Emulator.Faults.Clear(Platform.Facebook);
+
+        var retried = await h.Posts.RetryAsync(Ws, post.Post.Id, null, null, Ct).WaitAsync(Patience);
+
+        var after = Assert.Single(retried.Targets);
+        var comment = Assert.Single(after.Steps);
+        Assert.Equal(TargetStatus.Published, comment.Status);
+        Assert.Equal(1, h.Emulator.State.Calls(Platform.Facebook, "feed.create"));
+        Assert.Single(h.Emulator.State.CommentsCreatedOn(Platform.Facebook, EmulatorId(after.PlatformPostId!)));
+
+        var withdrawn = await h.Posts.WithdrawAsync(Ws, post.Post.Id, null, null, Ct).WaitAsync(Patience);
+
+        // The comment went with its post: one delete, and the comment is marked withdrawn.
+        Assert.True(Assert.Single(withdrawn.Outcomes).Succeeded);
+        Assert.Equal(1, h.Emulator.State.Calls(Platform.Facebook, "delete"));
+        Assert.Equal(0, h.Emulator.State.Calls(Platform.Facebook, "comments.delete"));
+        Assert.Equal(TargetStatus.Withdrawn, Assert.Single(Assert.Single(withdrawn.Post.Targets).Steps).Status);
+    }
+
     // ---- helpers -------------------------------------------------------------------------------------------------------
 
     internal static string PartText(string topic, int index, int parts) => $"{topic} {index + 1}/{parts}: part {index + 1} of the thread.";
