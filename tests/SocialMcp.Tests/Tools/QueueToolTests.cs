@@ -77,6 +77,20 @@ public sealed class QueueToolTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ConcurrentCreatePostsWithSlotNext_OverMcp_EachTakeADifferentSlot()
+    {
+        await OkAsync("set_posting_schedule", BerlinWeek);
+        var expected = (await OkAsync("get_posting_schedule", """{"count": 6}""")).GetProperty("nextSlots").EnumerateArray()
+            .Select(s => s.GetProperty("scheduledFor").GetDateTimeOffset()).ToList();
+
+        var created = await Task.WhenAll(Enumerable.Range(0, 6).Select(i =>
+            OkAsync("create_post", $$"""{"content": {"text": "Queued {{i}}"}, "platforms": ["x"], "slot": "next"}""")));
+
+        var taken = created.Select(c => c.GetProperty("scheduledFor").GetDateTimeOffset()).Order().ToList();
+        Assert.Equal(expected, taken);
+    }
+
+    [Fact]
     public async Task SlotNext_WithoutASchedule_IsNoPostingSchedule_WithAHint()
     {
         var error = await FailingAsync("create_post", """{"content": {"text": "Queued"}, "platforms": ["x"], "slot": "next"}""", "NO_POSTING_SCHEDULE", "$.slot");
