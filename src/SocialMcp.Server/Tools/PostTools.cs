@@ -131,7 +131,10 @@ public sealed class PostTools(
         string workspaceId, string? platformSetId, string? from, string? to, string? timeZone, CancellationToken cancellationToken)
     {
         if (from is null && to is null)
+        {
+            PostTimeZones.Check(timeZone);
             return (null, null);
+        }
         if (from is null || to is null)
         {
             throw new DomainValidationException([new Problem(ErrorCodes.ValidationFailed, "A window needs both from and to.", from is null ? "$.from" : "$.to",
