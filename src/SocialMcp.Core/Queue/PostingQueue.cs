@@ -73,9 +73,9 @@ public sealed class PostingQueue(IStore store, IOptions<SchedulingOptions> optio
         var free = await FreeAsync(session, schedule, 1, exceptPostId, cancellationToken);
         if (free.Count == 0)
         {
-            var scheduling = options.Value;
+            var (earliest, latest) = Bookable();
             throw new ConflictException(new Problem(ErrorCodes.NoFreeSlot,
-                $"Every slot of the posting schedule from {scheduling.MinLeadTime.TotalMinutes:0} minutes to {scheduling.MaxLeadTime.TotalDays:0.#} days ahead is taken.",
+                $"Every slot of the posting schedule between {ZonedTimes.Format(earliest)} and {ZonedTimes.Format(latest.AddTicks(-1))} is taken.",
                 "$.slot", Hint: "Add slots with set_posting_schedule, move or cancel a scheduled post of the set, or pass scheduledFor."));
         }
         return free[0];

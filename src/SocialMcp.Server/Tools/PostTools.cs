@@ -126,7 +126,12 @@ public sealed class PostTools(
         var freeSlots = start is null && platformSetId is null ? null
             : await queue.FreeSlotsBetweenAsync(workspaceId, platformSetId, start, end, cancellationToken);
         var query = new PostQuery(status is null ? null : StatusNames.ParsePostStatus(status),
-            platform is null ? null : PlatformNames.Parse(platform), limit, offset) { From = start, To = end, PlatformSetId = platformSetId };
+            platform is null ? null : PlatformNames.Parse(platform), limit, offset)
+        {
+            From = start,
+            To = end,
+            PlatformSetId = platformSetId,
+        };
         var page = await posts.ListAsync(workspaceId, query, cancellationToken);
         var next = offset + page.Posts.Count < page.Total ? offset + page.Posts.Count : (int?)null;
         var summary = $"{page.Posts.Count} of {page.Total} post{(page.Total == 1 ? "" : "s")}" + (next is null ? "." : $"; next page at offset {next}.");
@@ -143,7 +148,10 @@ public sealed class PostTools(
         string workspaceId, string? platformSetId, string? from, string? to, string? timeZone, CancellationToken cancellationToken)
     {
         if (from is null && to is null)
+        {
+            PostTimeZones.Check(timeZone);
             return (null, null);
+        }
         if (from is null || to is null)
         {
             throw new DomainValidationException([new Problem(ErrorCodes.ValidationFailed, "A window needs both from and to.", from is null ? "$.from" : "$.to",

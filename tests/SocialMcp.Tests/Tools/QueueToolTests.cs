@@ -77,6 +77,20 @@ public sealed class QueueToolTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ConcurrentCreatePostsWithSlotNext_OverMcp_EachTakeADifferentSlot()
+    {
+        await OkAsync("set_posting_schedule", BerlinWeek);
+        var expected = (await OkAsync("get_posting_schedule", """{"count": 6}""")).GetProperty("nextSlots").EnumerateArray()
+            .Select(s => s.GetProperty("scheduledFor").GetDateTimeOffset()).ToList();
+
+        var created = await Task.WhenAll(Enumerable.Range(0, 6).Select(i =>
+            OkAsync("create_post", $$"""{"content": {"text": "Queued {{i}}"}, "platforms": ["x"], "slot": "next"}""")));
+
+        var taken = created.Select(c => c.GetProperty("scheduledFor").GetDateTimeOffset()).Order().ToList();
+        Assert.Equal(expected, taken);
+    }
+
+    [Fact]
     public async Task SlotNext_WithoutASchedule_IsNoPostingSchedule_WithAHint()
     {
         var error = await FailingAsync("create_post", """{"content": {"text": "Queued"}, "platforms": ["x"], "slot": "next"}""", "NO_POSTING_SCHEDULE", "$.slot");
@@ -205,10 +219,18 @@ public sealed class QueueToolTests : IAsyncLifetime
     [InlineData("""{"to": "2026-11-23T00:00:00Z"}""", "$.from")]
     [InlineData("""{"from": "2026-11-23T00:00:00Z", "to": "2026-11-23T00:00:00Z"}""", "$.to")]
     [InlineData("""{"from": "2026-11-23T00:00:00Z", "to": "2026-11-30T00:00:00Z", "platformSetId": "nope"}""", "$.platformSetId")]
+    [InlineData("""{"from": "2026-11-23T00:00:00Z", "to": "2026-11-30T00:00:00Z", "timeZone": "Mars/Olympus"}""", "$.timeZone")]
+    [InlineData("""{"timeZone": "Mars/Olympus"}""", "$.timeZone")]
     public async Task ListPostsWindow_BadWindow_IsRefusedAtItsPath(string arguments, string path)
     {
         var error = await FailingAsync("list_posts", arguments, path == "$.platformSetId" ? "PLATFORM_SET_NOT_FOUND" : "VALIDATION_FAILED", path);
 
         Assert.False(string.IsNullOrEmpty(error.GetProperty("hint").GetString()));
     }
+
+    [Fact]
+    public async Task ValidatePost_ABadTimeZone_IsRefusedEvenWhenTheTimeHasAnOffset() =>
+        await FailingAsync("validate_post", """
+            {"content": {"text": "x"}, "platforms": ["x"], "scheduledFor": "2026-11-23T09:00:00Z", "timeZone": "Nowhere/Land"}
+            """, "VALIDATION_FAILED", "$.timeZone");
 }
