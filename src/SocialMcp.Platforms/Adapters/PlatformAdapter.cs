@@ -236,7 +236,7 @@ public abstract partial class PlatformAdapter(
     protected DateTimeOffset? ResetTime(HttpResponseMessage response) =>
         RateLimitSignals.RequestedWait(response, time.GetUtcNow()) is { } wait ? time.GetUtcNow() + wait : null;
 
-    private protected async Task<AdapterCall> PrepareAsync(Account account, CancellationToken cancellationToken)
+    private async Task<AdapterCall> PrepareAsync(Account account, CancellationToken cancellationToken)
     {
         var settings = options.Get(Name);
         var token = await tokens.GetAccessTokenAsync(account, cancellationToken)
@@ -257,7 +257,7 @@ public abstract partial class PlatformAdapter(
 
     private static Uri WithTrailingSlash(Uri uri) => uri.AbsoluteUri.EndsWith('/') ? uri : new Uri(uri.AbsoluteUri + "/");
 
-    private protected static bool IsUnavailable(Exception ex, CancellationToken cancellationToken) =>
+    private static bool IsUnavailable(Exception ex, CancellationToken cancellationToken) =>
         PlatformErrorClassifier.IsNoAnswer(ex, cancellationToken) || ex is BrokenCircuitException;
 
     private PlatformFailure Unavailable(Exception ex) => ex is BrokenCircuitException

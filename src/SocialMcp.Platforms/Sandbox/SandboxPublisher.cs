@@ -78,6 +78,10 @@ public sealed class SandboxPublisher(
             return outcome with { PlatformPostId = sandboxId, PublicUrl = SandboxPostIds.UrlOf(request.Platform, sandboxId) };
         }
 
+        // Answering by itself, the sandbox still refuses a reply where the platform has none, as the adapters do.
+        if (request.ReplyToPlatformPostId is not null && PlatformCatalog.For(request.Platform).Conversation is { Replies: ReplyKind.None, FirstComment: false })
+            return PublishOutcome.Failed(ErrorCodes.ReplyNotSupported, $"{name} has no replies or comments through its API; post it without replyTo.");
+
         var platformPostId = SandboxPostIds.New(time.GetUtcNow());
         Record(request, platformPostId);
         var url = SandboxPostIds.UrlOf(request.Platform, platformPostId);

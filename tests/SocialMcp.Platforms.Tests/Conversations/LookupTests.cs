@@ -176,6 +176,24 @@ public sealed class LookupTests
         Assert.Empty(harness.Emulator.State.LiveCommentsOn(Platform.Facebook, parent));
     }
 
+    [Fact]
+    public async Task Sandbox_WithoutAnEmulator_ReadsBackWhatItPublishedAndRefusesRepliesWhereThereAreNone()
+    {
+        var sandbox = new SandboxPublisher(TimeProvider.System, [], [], NullLogger<SandboxPublisher>.Instance);
+        var x = SandboxAccount(Platform.X);
+
+        var post = await sandbox.PublishAsync(AdapterHarness.Request(x, "Offline"), CancellationToken.None);
+        var found = await sandbox.LookUpAsync(new PostLookupRequest(Platform.X, x, post.PlatformPostId!), CancellationToken.None);
+        await sandbox.WithdrawAsync(new WithdrawRequest("p", Platform.X, x, post.PlatformPostId!), CancellationToken.None);
+        var gone = await sandbox.LookUpAsync(new PostLookupRequest(Platform.X, x, post.PlatformPostId!), CancellationToken.None);
+        var tiktokReply = await sandbox.PublishAsync(
+            AdapterHarness.Request(SandboxAccount(Platform.TikTok), "An answer") with { ReplyToPlatformPostId = "sbx-1" }, CancellationToken.None);
+
+        Assert.Equal(PostLookupResult.Found, found.Result);
+        Assert.Equal(PostLookupResult.NotFound, gone.Result);
+        Assert.Equal(Core.Errors.ErrorCodes.ReplyNotSupported, tiktokReply.ErrorCode);
+    }
+
     // ---- helpers -------------------------------------------------------------------------------------------
 
     private static Task<AdapterHarness> StartAsync(Platform platform) => AdapterHarness.StartAsync(platform,
