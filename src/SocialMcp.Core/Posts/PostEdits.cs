@@ -78,7 +78,7 @@ public static class PostEdits
                 .ToDictionary(pair => pair.Key, pair => pair.Value),
         };
 
-    /// <summary>Which resolved fields changed on any of <paramref name="platforms"/>: text, media, linkUrl, settings.</summary>
+    /// <summary>Which resolved fields changed on any of <paramref name="platforms"/>: text, media, linkUrl, settings, thread, firstComment, replyTo.</summary>
     public static IReadOnlyList<string> ChangedFields(PostContent before, PostContent after, IReadOnlyList<Platform> platforms)
     {
         var fields = new List<string>();
@@ -91,6 +91,10 @@ public static class PostEdits
         Add("media", (c, _) => c.Media);
         Add("linkUrl", (c, _) => c.LinkUrl);
         Add("settings", (c, p) => c.SettingsFor(p));
+        // Issue 15: a thread's later parts, the first comment and the reply target are content a retry publishes too.
+        Add("thread", (c, p) => c.Thread?.Select(part => new { text = part.TextFor(p), part.Media, settings = part.SettingsFor(p) }).ToList());
+        Add("firstComment", (c, p) => c.FirstCommentFor(p)?.Text);
+        Add("replyTo", (c, _) => c.ReplyTo);
         return fields;
     }
 

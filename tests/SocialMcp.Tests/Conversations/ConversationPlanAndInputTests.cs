@@ -56,6 +56,16 @@ public sealed class ConversationPlanAndInputTests
         Assert.DoesNotContain("thread", CanonicalJson.Serialize(new { thread = (object?)null, text = "Hello" }));
     }
 
+    [Fact]
+    public void ChangedFields_LaterPartOrFirstCommentEdited_NamedInTheEditsEvent()
+    {
+        var before = Thread(Part("One"), Part("Two"));
+
+        Assert.Equal(["thread"], PostEdits.ChangedFields(before, Thread(Part("One"), Part("Two, fixed")), X));
+        Assert.Equal(["firstComment"], PostEdits.ChangedFields(before, before with { FirstComment = new FirstComment("More") }, X));
+        Assert.Empty(PostEdits.ChangedFields(before, Thread(Part("One"), Part("Two")), X));
+    }
+
     private static ContentInput Input(string json) => JsonSerializer.Deserialize<ContentInput>(json, SocialJson.Options)!;
 
     [Fact]
@@ -95,6 +105,7 @@ public sealed class ConversationPlanAndInputTests
     [Theory]
     [InlineData("""{"text": "One", "thread": [{"text": "A"}, {"text": "B"}]}""", "$.content")]
     [InlineData("""{}""", "$.content")]
+    [InlineData("""{"thread": []}""", "$.content.thread")]
     [InlineData("""{"thread": [{"text": "A"}, {"text": "B"}], "media": [{"url": "https://example.com/a.jpg", "type": "image"}]}""", "$.content.media")]
     [InlineData("""{"thread": [{"text": "A"}, {"text": "B"}], "platformOverrides": {"x": {"text": "X"}}}""", "$.content.platformOverrides.x.text")]
     public void ToDomain_ShapeTheSchemaCannotSayClearly_ValidationFailedAtItsPath(string json, string path)
