@@ -100,7 +100,7 @@ public sealed partial class PostService
                 };
             await session.Targets.UpdateAsync(resolved, cancellationToken);
             var current = targets.Select(t => t.Platform == resolved.Platform ? resolved : t).ToList();
-            var status = post.Status == PostStatus.Publishing ? post.Status : PostTransitions.Aggregate(current);
+            var status = post.Status == PostStatus.Publishing ? post.Status : PostTransitions.Aggregate(current, post);
             // Not there: a retry publishes the post's current content, so what an edit froze for it no longer applies.
             var publishedContent = published || post.PublishedContent is null
                 ? post.PublishedContent

@@ -20,7 +20,7 @@ public sealed partial class PostService
         PostChanges.EnsureVersion(post, version);
         PostChanges.EnsureCanMove(post, PostStatus.Withdrawn, "withdraw");
 
-        var chosen = ChooseTargetsToWithdraw(targets, requested);
+        var chosen = ChooseTargetsToWithdraw(post, targets, requested);
         var manual = chosen.Where(t => accounts.GetValueOrDefault(t.Platform) is not { } account || !withdrawal.CanWithdraw(account, t.Platform)).ToList();
         if (manual.Count > 0)
             throw CannotWithdrawThroughApi(manual, chosen, requested);
@@ -42,11 +42,16 @@ public sealed partial class PostService
         return new WithdrawResult(details, outcomes);
     }
 
-    private static List<PostTarget> ChooseTargetsToWithdraw(IReadOnlyList<PostTarget> targets, IReadOnlyList<Platform>? requested)
+    /// <summary>
+    /// The live targets (all, or those requested), and thread targets that stopped part-way with their first parts live
+    /// (<see cref="PostTransitions.IsPartlyLive"/>): their live parts come down too.
+    /// </summary>
+    private static List<PostTarget> ChooseTargetsToWithdraw(Post post, IReadOnlyList<PostTarget> targets, IReadOnlyList<Platform>? requested)
     {
+        bool Withdrawable(PostTarget t) => t.Status.IsLive() || PostTransitions.IsPartlyLive(post, t);
         if (requested is null)
         {
-            var live = targets.Where(t => t.Status.IsLive()).ToList();
+            var live = targets.Where(Withdrawable).ToList();
             if (live.Count == 0)
                 throw new ConflictException(new Problem(ErrorCodes.InvalidStatusTransition,
                     "No target of this post is live, so there is nothing to withdraw.", "$.postId", Hint: "Call get_post to see each target's status."));
@@ -57,7 +62,7 @@ public sealed partial class PostService
         for (var i = 0; i < requested.Count; i++)
         {
             var target = targets.FirstOrDefault(t => t.Platform == requested[i]);
-            if (target is null || !target.Status.IsLive())
+            if (target is null || !Withdrawable(target))
             {
                 throw new ConflictException(new Problem(ErrorCodes.InvalidStatusTransition,
                     target is null

@@ -49,12 +49,21 @@ public static class PostTransitions
     /// </summary>
     public static bool IsEditable(Post post, PostTarget target) => target.Status == TargetStatus.Pending || CanRetry(post, target);
 
-    /// <summary>The post status that sums up its targets after a publish attempt.</summary>
-    public static PostStatus Aggregate(IReadOnlyCollection<PostTarget> targets)
+    /// <summary>
+    /// The post status that sums up its targets after a publish attempt. Given the post, a thread target that stopped part-way
+    /// with its first parts live (issue 15) counts as partly live: the post is partial, not failed, so withdraw_post can take
+    /// those parts down and nothing live hides behind a failed post.
+    /// </summary>
+    public static PostStatus Aggregate(IReadOnlyCollection<PostTarget> targets, Post? post = null)
     {
         var live = targets.Count(t => t.Status.IsLive());
+        var partlyLive = post is not null && targets.Any(t => IsPartlyLive(post, t));
         return live == targets.Count ? PostStatus.Published
-            : live == 0 ? PostStatus.Failed
+            : live == 0 && !partlyLive ? PostStatus.Failed
             : PostStatus.Partial;
     }
+
+    /// <summary>A thread target that did not finish (failed, needs_reconciliation) while its first parts are live.</summary>
+    public static bool IsPartlyLive(Post post, PostTarget target) =>
+        target.Status is TargetStatus.Failed or TargetStatus.NeedsReconciliation && Publishing.TargetSteps.HeadIsUp(post, target);
 }

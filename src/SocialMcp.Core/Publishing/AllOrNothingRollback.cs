@@ -22,7 +22,7 @@ public sealed class AllOrNothingRollback(IStore store, TargetWithdrawal withdraw
         }, cancellationToken);
         var missing = targets.Where(t => t.Status is TargetStatus.Failed or TargetStatus.NeedsReconciliation or TargetStatus.Publishing).ToList();
         // A thread that stopped part-way has its first parts live though its target is not (issue 15): they come down too.
-        var live = targets.Where(t => t.Status.IsLive() || (t.Status != TargetStatus.Publishing && TargetSteps.HeadIsUp(post, t))).ToList();
+        var live = targets.Where(t => t.Status.IsLive() || PostTransitions.IsPartlyLive(post, t)).ToList();
         if (missing.Count == 0 || live.Count == 0)
             return null;
 

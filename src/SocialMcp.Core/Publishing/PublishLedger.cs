@@ -235,7 +235,7 @@ public sealed class PublishLedger(
         {
             var post = claim.Post;
             var (current, targets) = await PostChanges.LoadAsync(session, post.WorkspaceId, post.Id, cancellationToken);
-            var final = PostTransitions.Aggregate(targets);
+            var final = PostTransitions.Aggregate(targets, current);
             var saved = await changes.ChangeAsync(session, current, current with { Status = final }, "publish_finished",
                 rollback is { Count: > 0 } ? $"rolledBack={string.Join(",", rollback.Where(r => r.Withdrawn).Select(r => r.Platform.ToWireName()))}" : null,
                 cancellationToken);

@@ -390,6 +390,7 @@ public sealed class PostTools(
         A thread comes down last part first, then its head; a first comment that is a post of its own (x, threads self-reply)
         comes down before the parts, and a comment on facebook, instagram, linkedin or youtube goes with its post. Each part
         taken down is marked withdrawn at once; a part that will not come down is named in withdrawals and leaves the target live.
+        A thread target that failed part-way (its first parts live, the post partial) comes down the same way.
         """)]
     public async Task<CallToolResult> WithdrawPost(
         string postId, IReadOnlyList<string>? platforms = null, int? version = null, CancellationToken cancellationToken = default)

@@ -65,6 +65,11 @@ public sealed record ContentInput(
                 "$.content",
                 Hint: "A single post: content.text. A thread: content.thread [{\"text\": …}, {\"text\": …}] and no content.text."));
         }
+        if (Thread is { Count: < 2 })
+        {
+            problems.Add(new Problem(ErrorCodes.ValidationFailed, $"A thread has 2 to 25 parts; this one has {Thread.Count}.", "$.content.thread",
+                Hint: "For a single post use content.text instead of content.thread."));
+        }
         if (Thread is not null)
         {
             if (Media is not null)

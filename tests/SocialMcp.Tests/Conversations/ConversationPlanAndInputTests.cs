@@ -105,6 +105,7 @@ public sealed class ConversationPlanAndInputTests
     [Theory]
     [InlineData("""{"text": "One", "thread": [{"text": "A"}, {"text": "B"}]}""", "$.content")]
     [InlineData("""{}""", "$.content")]
+    [InlineData("""{"thread": []}""", "$.content.thread")]
     [InlineData("""{"thread": [{"text": "A"}, {"text": "B"}], "media": [{"url": "https://example.com/a.jpg", "type": "image"}]}""", "$.content.media")]
     [InlineData("""{"thread": [{"text": "A"}, {"text": "B"}], "platformOverrides": {"x": {"text": "X"}}}""", "$.content.platformOverrides.x.text")]
     public void ToDomain_ShapeTheSchemaCannotSayClearly_ValidationFailedAtItsPath(string json, string path)

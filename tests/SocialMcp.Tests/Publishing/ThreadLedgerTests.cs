@@ -63,7 +63,8 @@ public sealed class ThreadLedgerTests
 
         var failed = await h.Posts.PublishAsync(Ws, post.Post.Id, null, Ct).WaitAsync(Patience);
 
-        Assert.Equal(PostStatus.Failed, failed.Post.Status);
+        // Partly out: the target failed, but its first three parts are live, so the post is partial, not failed.
+        Assert.Equal(PostStatus.Partial, failed.Post.Status);
         var target = Assert.Single(failed.Targets);
         Assert.Equal(TargetStatus.Failed, target.Status);
         Assert.Contains("thread[3] (part 4 of 5)", target.ErrorMessage);
@@ -150,6 +151,32 @@ public sealed class ThreadLedgerTests
         var after = Assert.Single((await h.GetAsync(post.Post.Id)).Targets);
         Assert.Equal(TargetStatus.Withdrawn, after.Status);
         Assert.All(after.Steps, s => Assert.Equal(TargetStatus.Withdrawn, s.Status));
+    }
+
+    [Fact]
+    public async Task Withdraw_ThreadStoppedPartWay_TakesItsLivePartsDownLastFirst()
+    {
+        await using var h = await EmulatedPublishing.StartAsync([Platform.X]);
+        var post = await CreateThreadAsync(h, Platform.X, 4, "Halfway");
+        FailCreate(h, Platform.X, "2/tweets", nth: 3); // thread[2]: the head and thread[1] are live
+        var partial = await h.Posts.PublishAsync(Ws, post.Post.Id, null, Ct).WaitAsync(Patience);
+        Assert.Equal(PostStatus.Partial, partial.Post.Status);
+        var target = Assert.Single(partial.Targets);
+        var deleted = new ConcurrentQueue<string>();
+        h.Emulator.Observer.RequestReceived += r =>
+        {
+            if (r.Platform == Platform.X && r.Method == "DELETE")
+                deleted.Enqueue(r.Path["2/tweets/".Length..]);
+        };
+
+        var withdrawn = await h.Posts.WithdrawAsync(Ws, post.Post.Id, null, null, Ct).WaitAsync(Patience);
+
+        Assert.True(Assert.Single(withdrawn.Outcomes).Succeeded);
+        Assert.Equal(PostStatus.Withdrawn, withdrawn.Post.Post.Status);
+        Assert.Equal(new[] { target.Steps.Single(s => s.Index == 1).PlatformPostId!, target.PlatformPostId! }.Select(EmulatorId), deleted);
+        var after = Assert.Single(withdrawn.Post.Targets);
+        Assert.Equal(TargetStatus.Withdrawn, after.Status);
+        Assert.Equal(TargetStatus.Withdrawn, after.Steps.Single(s => s.Index == 1).Status);
     }
 
     [Fact]
