@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using SocialMcp.Core.Publishing;
 using SocialMcp.Tests.Support;
 
 namespace SocialMcp.Tests.Conversations;
@@ -159,9 +161,12 @@ public sealed class ConversationToolTests : IAsyncLifetime
     [Fact]
     public async Task ValidatePost_ReplyOnXWhoseParentCannotBeRead_OkWithARisk()
     {
-        var validation = await CallOkAsync("validate_post", """
+        // A platform that cannot answer (a failed or throttled read), not the sandbox, which knows its own posts.
+        await using var unreadable = await InProcessMcpServer.StartAsync(configure: s =>
+            s.AddSingleton<IPublisherResolver>(new LookUpPublisher(_ => PostLookup.Unknown("X did not answer the read"))));
+        var validation = (await unreadable.CallOkAsync("validate_post", """
             {"content": {"text": "Thanks, fixed in v2.1!", "replyTo": {"platform": "x", "platformPostId": "1866219412345678901"}}, "platforms": ["x"]}
-            """);
+            """)).StructuredContent!.Value;
 
         Assert.True(validation.GetProperty("ok").GetBoolean());
         Assert.Equal("REPLY_PARENT_UNCHECKED", validation.GetProperty("risks")[0].GetProperty("code").GetString());

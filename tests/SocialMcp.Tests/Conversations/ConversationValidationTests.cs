@@ -3,6 +3,7 @@ using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
 using SocialMcp.Core.Media;
 using SocialMcp.Core.Posts;
+using SocialMcp.Core.Publishing;
 using SocialMcp.Core.Storage;
 using SocialMcp.Core.Validation;
 using SocialMcp.Core.Workspaces;
@@ -23,8 +24,11 @@ public sealed class ConversationValidationTests : IAsyncLifetime
     private TestServices _services = null!;
     private PostService Posts => _services.Get<PostService>();
 
+    // These tests check the shape rules; whether a parent exists is ReplyParentTests' business, so no parent can be read here.
     public async Task InitializeAsync() =>
-        _services = await TestServices.CreateInitializedAsync(configure: s => s.AddSingleton<IMediaFetcher>(new FakeMediaFetcher()));
+        _services = await TestServices.CreateInitializedAsync(configure: s => s
+            .AddSingleton<IMediaFetcher>(new FakeMediaFetcher())
+            .AddSingleton<IPublisherResolver>(new LookUpPublisher(_ => PostLookup.Unknown("parents are not read in these tests"))));
 
     public async Task DisposeAsync() => await _services.DisposeAsync();
 
