@@ -53,13 +53,16 @@ public static class PlatformSchemas
             ["additionalProperties"] = false,
         });
 
+        // Only the platforms that take threads: a thread anywhere else is refused as a whole (THREAD_NOT_SUPPORTED), and leaving
+        // the others out keeps every other platform's settings from being repeated in each tool's schema.
         var partOverrides = new JsonObject();
-        foreach (var platform in platforms)
+        foreach (var platform in platforms.Where(p => p.Conversation.Threads))
             partOverrides[platform.Name] = Override(platform, withFirstComment: false);
         yield return ("partOverrides", new JsonObject
         {
             ["type"] = "object",
-            ["description"] = "This part's per-platform changes, keyed by platform name; only for platforms in platforms. Each takes text (replaces the part's text on that platform) and, where the platform has any, settings.",
+            ["description"] = $"This part's per-platform changes, keyed by platform name ({Names(platforms, p => p.Conversation.Threads)}: the platforms that take threads); " +
+                              "only for platforms in platforms. Each takes text (replaces the part's text on that platform) and, where the platform has any, settings.",
             ["properties"] = partOverrides,
             ["additionalProperties"] = false,
         });

@@ -132,6 +132,27 @@ public sealed class ToolSchemaOracleTests(ITestOutputHelper output)
         Assert.True(oracle.Evaluate(instance, OracleOptions).IsValid, "The oracle now follows the specification here: drop this exception.");
     }
 
+    /// <summary>
+    /// The oracle's list output for a presence oneOf given both members: invalid, with no failing node to say where. If the
+    /// oracle starts naming the location, drop the oneOf-presence-unlocated case from <see cref="OracleDeviation"/>.
+    /// </summary>
+    [Fact]
+    public void Validate_PresenceOneOfWithBothMembers_TheOracleNamesNoLocationOursNamesTheObject()
+    {
+        const string schemaJson = """{"oneOf": [{"required": ["a"], "not": {"required": ["b"]}}, {"required": ["b"], "not": {"required": ["a"]}}]}""";
+        var ours = Schema.JsonSchema.Parse(schemaJson);
+        var oracle = NetSchema.JsonSchema.FromText(schemaJson, new NetSchema.BuildOptions { SchemaRegistry = new NetSchema.SchemaRegistry() });
+        var instance = JsonDocument.Parse("""{"a": 1, "b": 2}""").RootElement;
+
+        var error = Assert.Single(ours.Validate(instance));
+        var results = oracle.Evaluate(instance, OracleOptions);
+
+        Assert.Equal(("$", "oneOf"), (error.Path, error.Keyword));
+        Assert.Equal("oneOf-presence-unlocated", OracleDeviation(error, instance));
+        Assert.False(results.IsValid);
+        Assert.Empty(OracleFailures(results, instance));
+    }
+
     private readonly record struct Verdict(bool Valid, string? Problem, IReadOnlyList<string> OracleDeviations);
 
     private static Verdict Compare(ToolSchema schema, NetSchema.JsonSchema oracle, JsonElement instance)
@@ -172,6 +193,13 @@ public sealed class ToolSchemaOracleTests(ITestOutputHelper output)
     /// </summary>
     private static string? OracleDeviation(Schema.SchemaValidationError error, JsonElement value)
     {
+        // A oneOf of presence alternatives ({"required": [a], "not": {"required": [b]}}) given both members: the oracle finds the
+        // instance invalid but its list output names no location for it (pinned below); ours reports the oneOf where it failed.
+        if (error.Keyword == "oneOf" && value.ValueKind == JsonValueKind.Object && error.Message.Contains("matched none", StringComparison.Ordinal)
+            && !System.Text.RegularExpressions.Regex.IsMatch(error.Message, @"alternative \d+: (?!must not have)"))
+        {
+            return "oneOf-presence-unlocated";
+        }
         if (value.ValueKind != JsonValueKind.String)
             return null;
         var text = value.GetString()!;
