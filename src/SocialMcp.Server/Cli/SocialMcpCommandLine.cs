@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using SocialMcp.Core.Scheduling;
 using SocialMcp.Server.Access;
+using SocialMcp.Server.Authorization;
 using SocialMcp.Server.Hosting;
 using SocialMcp.Server.Http;
 using SocialMcp.Server.Mcp;
@@ -93,6 +94,7 @@ public static class SocialMcpCommandLine
         {
             var builder = SocialMcpHost.CreateWebBuilder(overrides);
             builder.Services.AddApiKeyAccess();
+            builder.AddSocialMcpAuthorization();
             var server = builder.Services.AddSocialMcpServer();
             configureServer?.Invoke(server);
             builder.Services.AddSocialMcpHttp();
