@@ -16,7 +16,7 @@ public sealed record ApprovedClient(string ClientId, string Name, string Registr
 /// </summary>
 public sealed class ApprovedClients(
     IOpenIddictApplicationManager applications, IOpenIddictAuthorizationManager authorizations, IOpenIddictTokenManager tokens,
-    AuthorizationDatabase database)
+    AuthorizationDatabase database, AuthorizationDbContext context)
 {
     /// <summary>The authorization property naming the workspace an approval is for.</summary>
     public const string WorkspaceProperty = "socialmcp_workspace";
@@ -60,6 +60,8 @@ public sealed class ApprovedClients(
     public async Task<bool> RevokeAsync(string clientId, string? workspaceId, CancellationToken cancellationToken)
     {
         database.EnsureCreated();
+        // Entities listed earlier in this scope would be deleted twice (the store deletes grants and tokens in bulk).
+        context.ChangeTracker.Clear();
         if (await applications.FindByClientIdAsync(clientId, cancellationToken) is not { } application)
             return false;
         if (workspaceId is null)

@@ -55,6 +55,11 @@ internal static class AuthorizationRequestRules
             context.Metadata["registration_endpoint"] = issuer + AuthorizationPaths.Register;
             context.Metadata["client_id_metadata_document_supported"] = true;
             context.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain);
+            // Public clients (PKCE, no secret) are the usual MCP client; client assertions are not offered.
+            context.TokenEndpointAuthenticationMethods.Add(ClientAuthenticationMethods.None);
+            context.TokenEndpointAuthenticationMethods.Remove(ClientAuthenticationMethods.PrivateKeyJwt);
+            context.RevocationEndpointAuthenticationMethods.Add(ClientAuthenticationMethods.None);
+            context.RevocationEndpointAuthenticationMethods.Remove(ClientAuthenticationMethods.PrivateKeyJwt);
             return default;
         }));
     }

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
@@ -149,12 +150,16 @@ public static class AuthorizationServerSetup
         && services.GetService<McpResource>() is not null;
 }
 
-/// <summary>Token and code lifetimes from <see cref="AuthorizationServerOptions"/>.</summary>
-internal sealed class ServerLifetimes(IOptions<AuthorizationServerOptions> options) : IConfigureOptions<OpenIddictServerOptions>
+/// <summary>Token and code lifetimes from <see cref="AuthorizationServerOptions"/>, and the issuer from <c>OAuth:PublicBaseUrl</c>.</summary>
+internal sealed class ServerLifetimes(IOptions<AuthorizationServerOptions> options, IOptions<Core.Accounts.OAuth.OAuthOptions> oauth)
+    : IConfigureOptions<OpenIddictServerOptions>
 {
     public void Configure(OpenIddictServerOptions server)
     {
         var settings = options.Value;
+        // Behind a proxy the request's own address is not the public one: OAuth:PublicBaseUrl fixes the issuer.
+        if (oauth.Value.PublicBaseUrl is { } root)
+            server.Issuer = new Uri(root.GetLeftPart(UriPartial.Authority) + "/");
         server.AccessTokenLifetime = settings.AccessTokenLifetime;
         server.RefreshTokenLifetime = settings.RefreshTokenLifetime;
         server.AuthorizationCodeLifetime = settings.AuthorizationCodeLifetime;
@@ -173,6 +178,8 @@ public static class AuthorizationServerHostExtensions
             return builder;
         builder.Services.AddSocialMcpAuthorization();
         Access.ApiKeyAccessSetup.AddOAuthAccessTokens(builder.Services);
+        // OpenIddict's information lines carry whole requests (a PKCE verifier among them): keep only its warnings.
+        builder.Logging.AddFilter("OpenIddict", Microsoft.Extensions.Logging.LogLevel.Warning);
         return builder;
     }
 }

@@ -19,6 +19,9 @@ public sealed class McpResource(IOptions<OAuthOptions> oauth)
             ? root.GetLeftPart(UriPartial.Authority)
             : $"{request.Scheme}://{request.Host.ToUriComponent()}";
 
+    /// <summary>The issuer as OpenIddict writes it (an absolute URI: the origin and a slash), listed in the resource metadata.</summary>
+    public string AuthorizationServer(HttpRequest request) => Issuer(request) + "/";
+
     /// <summary>The resource indicator (RFC 8707) tokens for <c>/mcp</c> are bound to.</summary>
     public string Resource(HttpRequest request) => Issuer(request) + McpHttpServiceCollectionExtensions.McpPath;
 

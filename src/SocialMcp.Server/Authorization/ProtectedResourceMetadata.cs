@@ -25,7 +25,7 @@ internal static class ProtectedResourceMetadata
         return Results.Json(new Dictionary<string, object>
         {
             ["resource"] = resource.Resource(context.Request),
-            ["authorization_servers"] = new[] { resource.Issuer(context.Request) },
+            ["authorization_servers"] = new[] { resource.AuthorizationServer(context.Request) },
             ["scopes_supported"] = Scopes.All,
             ["bearer_methods_supported"] = new[] { "header" },
             ["resource_name"] = "SocialMcp",

@@ -55,6 +55,7 @@ public static class SocialMcpCommandLine
         };
         root.SetAction((result, cancellationToken) => ServeStdioAsync(result.GetValue(db), configureServer, cancellationToken));
         AdminCommands.AddTo(root, db);
+        AuthorizationCommands.AddTo(root, db);
         root.Subcommands.Add(HealthCheckCommand.Create());
         return root;
     }
