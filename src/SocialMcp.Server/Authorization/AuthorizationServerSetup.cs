@@ -84,8 +84,15 @@ public static class AuthorizationServerSetup
                 return Task.CompletedTask;
             };
         });
+        // Behind a TLS proxy the request arrives as plain HTTP: an https public address still marks the sign-in cookie
+        // Secure. (Antiforgery refuses that policy on a plain request, so its cookie, which grants nothing alone, keeps the default.)
         services.AddOptions<CookieAuthenticationOptions>(OperatorScheme)
-            .Configure<IOptions<AuthorizationServerOptions>>((cookie, authorization) => cookie.ExpireTimeSpan = authorization.Value.SignInLifetime);
+            .Configure<IOptions<AuthorizationServerOptions>, IOptions<Core.Accounts.OAuth.OAuthOptions>>((cookie, authorization, oauth) =>
+            {
+                cookie.ExpireTimeSpan = authorization.Value.SignInLifetime;
+                if (oauth.Value.PublicBaseUrl?.Scheme == Uri.UriSchemeHttps)
+                    cookie.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+            });
 
         services.AddOpenIddict()
             .AddServer(server =>
