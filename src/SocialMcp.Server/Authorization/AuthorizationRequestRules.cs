@@ -52,6 +52,12 @@ internal static class AuthorizationRequestRules
         {
             var request = context.Transaction.GetHttpRequest()!;
             var issuer = request.HttpContext.RequestServices.GetRequiredService<McpResource>().Issuer(request);
+            // OpenIddict writes its endpoints from the request's own address; behind a proxy that is not the public
+            // one, so every endpoint is written from the issuer's origin (OAuth:PublicBaseUrl when set).
+            context.AuthorizationEndpoint = new Uri(issuer + AuthorizationPaths.Authorize);
+            context.TokenEndpoint = new Uri(issuer + AuthorizationPaths.Token);
+            context.RevocationEndpoint = new Uri(issuer + AuthorizationPaths.Revoke);
+            context.JsonWebKeySetEndpoint = new Uri(issuer + AuthorizationPaths.Jwks);
             context.Metadata["registration_endpoint"] = issuer + AuthorizationPaths.Register;
             context.Metadata["client_id_metadata_document_supported"] = true;
             context.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain);

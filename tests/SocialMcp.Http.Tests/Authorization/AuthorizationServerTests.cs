@@ -58,6 +58,21 @@ public sealed class AuthorizationServerTests
     }
 
     [Fact]
+    public async Task PublicBaseUrl_FixesTheIssuerAndTheResource_WhateverHostTheRequestCameIn()
+    {
+        await using var server = await OAuthFlow.StartServerAsync(new Dictionary<string, string?> { ["OAuth:PublicBaseUrl"] = "https://social.example.com" });
+
+        var (_, _, response) = await CallAsync(server, null, "list_posts");
+        Assert.Contains("resource_metadata=\"https://social.example.com/.well-known/oauth-protected-resource/mcp\"", response.Headers.WwwAuthenticate.ToString());
+        var metadata = await server.Http.GetFromJsonAsync<JsonElement>("/.well-known/oauth-protected-resource/mcp");
+        Assert.Equal("https://social.example.com/mcp", metadata.GetProperty("resource").GetString());
+        Assert.Equal("https://social.example.com/", metadata.GetProperty("authorization_servers")[0].GetString());
+        var server8414 = await server.Http.GetFromJsonAsync<JsonElement>("/.well-known/oauth-authorization-server");
+        Assert.Equal("https://social.example.com/", server8414.GetProperty("issuer").GetString());
+        Assert.Equal("https://social.example.com/auth/token", server8414.GetProperty("token_endpoint").GetString());
+    }
+
+    [Fact]
     public async Task ApprovedToken_ActsInTheWorkspaceWithTheGrantedScopesOnly_AndApiKeysStillWork()
     {
         await using var server = await OAuthFlow.StartServerAsync();
