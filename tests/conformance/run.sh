@@ -13,6 +13,11 @@
 # tools, resources and prompts added; the product itself has none. Per mode: a fresh database and API key, the server
 # on a free loopback port, and auth-proxy.mjs in front of it for the suites, whose CLI cannot send the key. The server
 # keeps API-key authentication in every mode; run.sh checks that a request without the key gets 401.
+# Then, on a third server (the product's default session mode), the MCP authorization spec for hosted clients:
+# oauth-clients.mjs takes the TypeScript SDK client through discovery, dynamic registration, PKCE and the consent page
+# (driven headlessly by consent-driver.mjs with an operator from `admin create`) and publishes with the token, and
+# oauth-conformance.mjs runs conformance-next's authorization-server scenarios (authorization-server-metadata-endpoint,
+# authorization-code-grant); neither may fail.
 # A scenario may fail only if it is listed below (reasons: README.md, "Conformance"); any other failure, or a listed
 # one that passes, fails the run.
 set -euo pipefail
@@ -206,8 +211,47 @@ run_mode() { # run_mode MODE SESSION-MODE EXPECTED-FAILURE…
   fi
 }
 
+# The MCP authorization spec (issue 19): hosted clients get tokens from the server's own authorization server.
+run_oauth() {
+  local dir; dir="$(mktemp -d "${TMPDIR:-/tmp}/socialmcp-conformance-oauth-XXXXXX")"
+  work_dirs+=("$dir")
+  local db="$dir/socialmcp.db" status=0
+  echo
+  echo "=== oauth: OAuth 2.1 for hosted clients against socialmcp-conformance serve --http ==="
+
+  # The consent page's operator; the password is printed once (never echoed here).
+  local password
+  password="$(dotnet "$dll" admin create --workspace local --name conformance --db "$db" 2>"$dir/admin.log")"
+
+  local port; port="$(free_port)"
+  local base="http://127.0.0.1:$port"
+  dotnet "$dll" serve --http --urls "$base" --db "$db" >"$dir/server.log" 2>&1 &
+  pids+=($!)
+  if ! wait_for 60 healthy "$base/healthz"; then
+    echo "oauth: the server did not answer $base/healthz within 60 s; its log:"
+    tail -n 40 "$dir/server.log"
+    keep_dirs+=("$dir"); stop_started; failed_modes=$((failed_modes + 1)); summary+=("oauth: server did not start"); return
+  fi
+
+  echo "--- the TypeScript SDK client through the whole OAuth flow, then create_post and publish_post with the token"
+  "$node" "$here/oauth-clients.mjs" "$base" "$password" | tee "$dir/oauth-clients.txt" || status=1
+  summary+=("$(tail -n 1 "$dir/oauth-clients.txt")")
+
+  echo "--- conformance-next ($("$node" "$conformance_next" --version)) authorization-server scenarios, consent driven headlessly"
+  timeout 600 "$node" "$here/oauth-conformance.mjs" "$base" "$password" "$dir/results-authorization" | tee "$dir/oauth-conformance.txt" || status=1
+  summary+=("$(tail -n 1 "$dir/oauth-conformance.txt")")
+
+  stop_started
+  if [[ $status -ne 0 ]]; then
+    failed_modes=$((failed_modes + 1))
+    keep_dirs+=("$dir")
+    echo "oauth: FAILED — logs and results kept in $dir"
+  fi
+}
+
 run_mode stateless Stateless ${expected_stateless[@]+"${expected_stateless[@]}"}
 run_mode stateful StatefulForInitializeClients ${expected_stateful[@]+"${expected_stateful[@]}"}
+run_oauth
 
 echo
 echo "=== conformance summary ($((SECONDS - started)) s)"

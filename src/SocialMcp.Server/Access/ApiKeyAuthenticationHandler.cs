@@ -5,7 +5,10 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection;
+using SocialMcp.Core.Access;
 using SocialMcp.Core.Workspaces;
+using SocialMcp.Server.Authorization;
 
 namespace SocialMcp.Server.Access;
 
@@ -60,11 +63,21 @@ public sealed class ApiKeyAuthenticationHandler(
         var keyPresented = Request.Headers.Authorization.ToString().StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase);
         Logger.LogInformation("Refused an MCP request: {Reason}", keyPresented ? "unknown, malformed or revoked key" : "no bearer token");
         Response.StatusCode = StatusCodes.Status401Unauthorized;
+        // With the authorization server on, the challenge names the protected-resource metadata (RFC 9728, the MCP
+        // authorization spec): that is how a hosted client finds where to get a token.
+        var resource = Context.RequestServices.GetService<McpResource>();
+        var discovery = resource is null
+            ? ""
+            : $", resource_metadata=\"{resource.MetadataUrl(Request)}\"" + (keyPresented ? "" : $", scope=\"{string.Join(' ', Scopes.All)}\"");
         Response.Headers.WWWAuthenticate = keyPresented
-            ? "Bearer realm=\"socialmcp\", error=\"invalid_token\""
-            : "Bearer realm=\"socialmcp\"";
+            ? $"Bearer realm=\"socialmcp\", error=\"invalid_token\"{discovery}"
+            : $"Bearer realm=\"socialmcp\"{discovery}";
         await WriteErrorAsync(Context, "UNAUTHORIZED",
-            keyPresented ? "The API key is unknown, malformed or revoked." : "Send an API key: Authorization: Bearer smcp_live_…");
+            keyPresented
+                ? "The API key or access token is unknown, malformed, expired, revoked or for another resource."
+                : resource is null
+                    ? "Send an API key: Authorization: Bearer smcp_live_…"
+                    : "Send an API key (Authorization: Bearer smcp_live_…) or an OAuth access token from this server's authorization server.");
     }
 
     internal static Task WriteErrorAsync(HttpContext context, string code, string message)

@@ -25,6 +25,14 @@ public sealed class ToolRateLimiter(IOptions<RateLimitOptions> options, TimeProv
     public RateLimitDecision TryAcquireUnauthenticated(string clientAddress) =>
         TryAcquire("ip:" + clientAddress, UnauthenticatedBucket, options.Value.UnauthenticatedPerWindow);
 
+    /// <summary>One request to the authorization server's endpoints from <paramref name="clientAddress"/>.</summary>
+    public RateLimitDecision TryAcquireAuthorization(string clientAddress) =>
+        TryAcquire("ip:" + clientAddress, "authorization", options.Value.AuthorizationPerWindow);
+
+    /// <summary>One operator sign-in attempt on the consent page from <paramref name="clientAddress"/>.</summary>
+    public RateLimitDecision TryAcquireSignIn(string clientAddress) =>
+        TryAcquire("ip:" + clientAddress, "sign-in", options.Value.SignInPerWindow);
+
     private RateLimitDecision TryAcquire(string partition, string bucket, int limit)
     {
         var settings = options.Value;

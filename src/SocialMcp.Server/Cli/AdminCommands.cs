@@ -182,12 +182,14 @@ public static class AdminCommands
         }, cancellationToken);
 
     /// <summary>Runs one command against the store; a coded failure prints its message and hint to stderr and exits 1.</summary>
-    internal static async Task<int> RunAsync(string? dbPath, Func<IServiceProvider, Task<int>> work, CancellationToken cancellationToken)
+    internal static async Task<int> RunAsync(string? dbPath, Func<IServiceProvider, Task<int>> work, CancellationToken cancellationToken,
+        Action<IServiceCollection>? addServices = null)
     {
         var overrides = new Dictionary<string, string?>();
         if (dbPath is not null)
             overrides["Storage:Path"] = dbPath;
         var builder = SocialMcpHost.CreateBuilder(overrides);
+        addServices?.Invoke(builder.Services);
         using var host = builder.Build();
         await host.Services.InitializeStoreAsync(cancellationToken);
         try

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using SocialMcp.Core.Scheduling;
 using SocialMcp.Server.Access;
+using SocialMcp.Server.Authorization;
 using SocialMcp.Server.Hosting;
 using SocialMcp.Server.Http;
 using SocialMcp.Server.Mcp;
@@ -54,6 +55,7 @@ public static class SocialMcpCommandLine
         };
         root.SetAction((result, cancellationToken) => ServeStdioAsync(result.GetValue(db), configureServer, cancellationToken));
         AdminCommands.AddTo(root, db);
+        AuthorizationCommands.AddTo(root, db);
         root.Subcommands.Add(HealthCheckCommand.Create());
         root.Subcommands.Add(ServiceCommands.Create(db));
         return root;
@@ -95,6 +97,7 @@ public static class SocialMcpCommandLine
         {
             var builder = SocialMcpHost.CreateWebBuilder(overrides);
             builder.Services.AddApiKeyAccess();
+            builder.AddSocialMcpAuthorization();
             var server = builder.Services.AddSocialMcpServer();
             configureServer?.Invoke(server);
             builder.Services.AddSocialMcpHttp();

@@ -104,5 +104,8 @@ public static class SocialMcpHost
     {
         await services.GetRequiredService<MigrationRunner>().ApplyAsync(cancellationToken);
         await services.GetRequiredService<LocalWorkspace>().EnsureCreatedAsync(cancellationToken);
+        // The authorization server's own database, when serve --http runs one.
+        using var scope = services.CreateScope();
+        scope.ServiceProvider.GetService<Authorization.AuthorizationDatabase>()?.EnsureCreated();
     }
 }

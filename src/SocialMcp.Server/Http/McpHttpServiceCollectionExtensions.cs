@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.AspNetCore;
 using SocialMcp.Core;
+using SocialMcp.Server.Authorization;
 using SocialMcp.Server.Http.Health;
 using SocialMcp.Server.Media;
 using SocialMcp.Server.OAuth;
@@ -15,7 +16,7 @@ public static class McpHttpServiceCollectionExtensions
 {
     public const string McpPath = "/mcp";
 
-    /// <summary>The authorization policy of <c>/mcp</c>: an authenticated API-key caller.</summary>
+    /// <summary>The authorization policy of <c>/mcp</c>: an authenticated caller (an API key or an OAuth access token).</summary>
     public const string McpCallerPolicy = "McpCaller";
 
     /// <summary>
@@ -55,6 +56,10 @@ public static class McpHttpServiceCollectionExtensions
     public static WebApplication MapSocialMcp(this WebApplication app)
     {
         app.UseMiddleware<DnsRebindingProtection>();
+        var authorizationServer = AuthorizationServerSetup.IsEnabled(app.Services);
+        // Rate limits and metadata-document clients before authentication, where OpenIddict answers its endpoints.
+        if (authorizationServer)
+            app.UseSocialMcpAuthorization();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseWhen(IsMcp, mcp => mcp.UseMiddleware<McpSessionGuard>());
@@ -68,6 +73,9 @@ public static class McpHttpServiceCollectionExtensions
         app.MapOAuthConnect();
         // Platforms that pull media fetch the signed URL without an API key: the token is the authority.
         app.MapSignedMedia();
+        // Hosted clients (issue 19): resource metadata, client registration and the consent page.
+        if (authorizationServer)
+            app.MapSocialMcpAuthorization();
         app.MapGet("/llm.txt", ServeLlmTxtAsync);
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync });
         return app;

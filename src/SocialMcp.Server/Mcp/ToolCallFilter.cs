@@ -61,8 +61,8 @@ public sealed class ToolCallFilter(ToolSchemaCatalog schemas, ToolRateLimiter ra
         if (!caller.Scopes.Contains(access.Scope))
         {
             return ToolResults.Failure(new Problem(ErrorCodes.ForbiddenScope,
-                $"This API key lacks the scope '{access.Scope}', which {toolName} needs.", null,
-                Hint: $"Ask the person running the server for a key with the '{access.Scope}' scope."));
+                $"This API key or access token lacks the scope '{access.Scope}', which {toolName} needs.", null,
+                Hint: $"Ask the person running the server for a key with the '{access.Scope}' scope, or to approve this client again with it."));
         }
 
         if (RateLimited(caller.RatePartition, access.Operation) is { } rateLimited)
