@@ -49,7 +49,7 @@ public sealed partial class PostService(
                 }
             }
 
-            var set = await ResolvePlatformSetAsync(session, workspaceId, command.PlatformSetId, cancellationToken);
+            var set = await PlatformSetLookup.ResolveAsync(session, workspaceId, command.PlatformSetId, cancellationToken);
             var accounts = await PostChanges.AccountsByPlatformAsync(session, workspaceId, set.Id, cancellationToken);
             if (command.PlatformSetId is null)
                 await SandboxFallbackGuard.EnsureNoSilentSandboxAsync(session, workspaceId, set, command.Platforms, accounts, cancellationToken);
@@ -141,8 +141,8 @@ public sealed partial class PostService(
                 throw Problems.InvalidTransition(post.Status, "update", "draft, scheduled, partial (failed targets only), failed");
 
             var set = command.PlatformSetId is null
-                ? await ResolvePlatformSetAsync(session, workspaceId, post.PlatformSetId, cancellationToken)
-                : await ResolvePlatformSetAsync(session, workspaceId, command.PlatformSetId, cancellationToken);
+                ? await PlatformSetLookup.ResolveAsync(session, workspaceId, post.PlatformSetId, cancellationToken)
+                : await PlatformSetLookup.ResolveAsync(session, workspaceId, command.PlatformSetId, cancellationToken);
             var accounts = await PostChanges.AccountsByPlatformAsync(session, workspaceId, set.Id, cancellationToken);
             var updated = post with
             {
@@ -316,7 +316,7 @@ public sealed partial class PostService(
 
             var create = command.Draft ?? throw new DomainValidationException(
                 [new Problem(ErrorCodes.ValidationFailed, "Pass either postId or content and platforms.", "$")]);
-            var set = await ResolvePlatformSetAsync(session, workspaceId, create.PlatformSetId, cancellationToken);
+            var set = await PlatformSetLookup.ResolveAsync(session, workspaceId, create.PlatformSetId, cancellationToken);
             var setAccounts = await PostChanges.AccountsByPlatformAsync(session, workspaceId, set.Id, cancellationToken);
             if (create.PlatformSetId is null)
                 await SandboxFallbackGuard.EnsureNoSilentSandboxAsync(session, workspaceId, set, create.Platforms, setAccounts, cancellationToken);
@@ -391,7 +391,7 @@ public sealed partial class PostService(
                 return null;
             var setId = create is not null ? create.PlatformSetId
                 : update!.PlatformSetId ?? (await PostChanges.LoadAsync(session, workspaceId, update.PostId, cancellationToken)).Post.PlatformSetId;
-            var set = await ResolvePlatformSetAsync(session, workspaceId, setId, cancellationToken);
+            var set = await PlatformSetLookup.ResolveAsync(session, workspaceId, setId, cancellationToken);
             return await PostChanges.AccountsByPlatformAsync(session, workspaceId, set.Id, cancellationToken);
         }, cancellationToken);
         if (accounts is not null && (await replyParents.CheckAsync(content, accounts, cancellationToken)).Problem is { } problem)
@@ -408,20 +408,6 @@ public sealed partial class PostService(
         schedulerSignal.Poke();
         changeNotifier.PostChanged(details.Post.WorkspaceId, details.Post.Id);
         return details;
-    }
-
-    private static async Task<PlatformSet> ResolvePlatformSetAsync(IStoreSession session, string workspaceId, string? platformSetId, CancellationToken cancellationToken)
-    {
-        if (platformSetId is null)
-        {
-            return await session.PlatformSets.GetDefaultAsync(workspaceId, cancellationToken)
-                ?? throw new NotFoundException(new Problem(ErrorCodes.PlatformSetNotFound,
-                    "This workspace has no default platform set.", "$.platformSetId", Hint: "Call list_platform_sets and pass a platformSetId."));
-        }
-        return await session.PlatformSets.GetAsync(workspaceId, platformSetId, cancellationToken)
-            ?? throw new NotFoundException(new Problem(ErrorCodes.PlatformSetNotFound,
-                $"No platform set with id '{platformSetId}' exists in this workspace.", "$.platformSetId",
-                Hint: "Call list_platform_sets to see the sets, or omit platformSetId to use the default."));
     }
 
     private static List<PostTarget> NewTargets(Post post, IReadOnlyDictionary<Platform, Account> accounts, DateTimeOffset now) =>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using SocialMcp.Core.Domain;
+using SocialMcp.Core.PlatformSets;
 using SocialMcp.Core.Errors;
 using SocialMcp.Core.Options;
 using SocialMcp.Core.Posts;
@@ -35,7 +36,7 @@ public sealed class PostingQueue(IStore store, IOptions<SchedulingOptions> optio
         }
         return store.WriteAsync(async session =>
         {
-            var set = await ResolveSetAsync(session, workspaceId, platformSetId, cancellationToken);
+            var set = await PlatformSetLookup.ResolveAsync(session, workspaceId, platformSetId, cancellationToken);
             if (read.Count == 0)
             {
                 await session.PostingSchedules.DeleteAsync(workspaceId, set.Id, cancellationToken);
@@ -53,7 +54,7 @@ public sealed class PostingQueue(IStore store, IOptions<SchedulingOptions> optio
         var wanted = CheckCount(count);
         return store.ReadAsync(async session =>
         {
-            var set = await ResolveSetAsync(session, workspaceId, platformSetId, cancellationToken);
+            var set = await PlatformSetLookup.ResolveAsync(session, workspaceId, platformSetId, cancellationToken);
             var schedule = await session.PostingSchedules.GetAsync(workspaceId, set.Id, cancellationToken);
             return new QueueView(set.Id, schedule, schedule is null ? [] : await FreeAsync(session, schedule, wanted, null, cancellationToken));
         }, cancellationToken);
@@ -89,7 +90,7 @@ public sealed class PostingQueue(IStore store, IOptions<SchedulingOptions> optio
         string workspaceId, string? platformSetId, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken) =>
         store.ReadAsync<IReadOnlyList<QueueSlot>?>(async session =>
         {
-            var set = await ResolveSetAsync(session, workspaceId, platformSetId, cancellationToken);
+            var set = await PlatformSetLookup.ResolveAsync(session, workspaceId, platformSetId, cancellationToken);
             if (from is null || to is null)
                 return null;
             var schedule = await session.PostingSchedules.GetAsync(workspaceId, set.Id, cancellationToken);
@@ -150,20 +151,6 @@ public sealed class PostingQueue(IStore store, IOptions<SchedulingOptions> optio
         _ => throw new DomainValidationException([new Problem(ErrorCodes.ValidationFailed, $"count must be 1-{MaxCount}.", "$.count",
             Hint: $"Ask for 1 to {MaxCount} next slots; {DefaultCount} when omitted.")]),
     };
-
-    private static async Task<PlatformSet> ResolveSetAsync(IStoreSession session, string workspaceId, string? platformSetId, CancellationToken cancellationToken)
-    {
-        if (platformSetId is null)
-        {
-            return await session.PlatformSets.GetDefaultAsync(workspaceId, cancellationToken)
-                ?? throw new NotFoundException(new Problem(ErrorCodes.PlatformSetNotFound,
-                    "This workspace has no default platform set.", "$.platformSetId", Hint: "Call list_platform_sets and pass a platformSetId."));
-        }
-        return await session.PlatformSets.GetAsync(workspaceId, platformSetId, cancellationToken)
-            ?? throw new NotFoundException(new Problem(ErrorCodes.PlatformSetNotFound,
-                $"No platform set with id '{platformSetId}' exists in this workspace.", "$.platformSetId",
-                Hint: "Call list_platform_sets to see the sets, or omit platformSetId to use the default."));
-    }
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
