@@ -202,7 +202,7 @@ step('create_post (valid)', async () => {
   return `post ${sc.id} status=${sc.status}`;
 });
 
-step('create_post (missing text)', async () => {
+step('create_post (neither text nor thread)', async () => {
   const args = { content: {}, platforms: ['x'] };
   const result = await client.callTool({ name: 'create_post', arguments: args }, undefined, {
     timeout: REQUEST_TIMEOUT_MS,
@@ -212,7 +212,9 @@ step('create_post (missing text)', async () => {
   const error = result.structuredContent?.error;
   check(error && typeof error === 'object', 'structuredContent.error is an object', 'object', ctx);
   check(error.code === 'VALIDATION_FAILED', 'structuredContent.error.code', 'VALIDATION_FAILED', error);
-  check(error.path === '$.content.text', 'structuredContent.error.path', '$.content.text', error);
+  // content is text or a thread (a oneOf): with neither, the error is at $.content and names both members.
+  check(error.path === '$.content', 'structuredContent.error.path', '$.content', error);
+  check(/'text'/.test(error.message) && /'thread'/.test(error.message), 'structuredContent.error.message names text and thread', "'text' … 'thread'", error);
   return `${error.code} at ${error.path}`;
 });
 
