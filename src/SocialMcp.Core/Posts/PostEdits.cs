@@ -1,5 +1,6 @@
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
+using SocialMcp.Core.Publishing;
 
 namespace SocialMcp.Core.Posts;
 
@@ -48,7 +49,41 @@ public static class PostEdits
                 $"Leave platformOverrides.{platform.ToWireName()} as get_post shows it (or out); edit only the failed platforms: "
                 + $"{string.Join(", ", targets.Where(t => PostTransitions.IsEditable(post, t)).Select(t => t.Platform.ToWireName()))}."));
         }
+        foreach (var target in targets.Where(t => PostTransitions.IsEditable(post, t)))
+            EnsureLivePartsUntouched(post, target, after);
     }
+
+    /// <summary>
+    /// A failed thread target may already have its first parts live (a retry goes on from the first one that is not): those
+    /// parts, and what the thread replies to, went out as they were and cannot change; the parts still to come can.
+    /// </summary>
+    private static void EnsureLivePartsUntouched(Post post, PostTarget target, PostContent after)
+    {
+        var platform = target.Platform;
+        var liveParts = Enumerable.Range(0, post.Content.Parts.Count)
+            .TakeWhile(i => i == 0 ? TargetSteps.HeadIsUp(post, target) : TargetSteps.Part(target, i)?.Status.IsLive() == true)
+            .Count();
+        if (liveParts == 0)
+            return;
+        for (var i = 0; i < liveParts; i++)
+        {
+            if (i < after.Parts.Count && CanonicalJson.Serialize(PartAsSent(post.Content.Parts[i], platform)) == CanonicalJson.Serialize(PartAsSent(after.Parts[i], platform)))
+                continue;
+            throw new ConflictException(new Problem(ErrorCodes.TargetNotEditable,
+                $"Part {i + 1} of the {platform.ToWireName()} thread is live already: what it went out with cannot change; nothing was changed.",
+                i < after.Parts.Count ? $"$.content.thread[{i}]" : "$.content.thread", platform,
+                $"Keep thread[0] to thread[{liveParts - 1}] as get_post shows them; edit only the parts after them, then call retry_post."));
+        }
+        if (CanonicalJson.Serialize(after.ReplyTo) != CanonicalJson.Serialize(post.Content.ReplyTo))
+        {
+            throw new ConflictException(new Problem(ErrorCodes.TargetNotEditable,
+                $"The {platform.ToWireName()} thread is live already as a reply to what replyTo names: that cannot change; nothing was changed.",
+                "$.content.replyTo", platform, "Leave replyTo as get_post shows it."));
+        }
+    }
+
+    private static object PartAsSent(ThreadPart part, Platform platform) =>
+        new { text = part.TextFor(platform), part.Media, settings = part.SettingsFor(platform) };
 
     /// <summary>
     /// The content each locked target went out with, kept from before (or taken from the post's content now, which is what

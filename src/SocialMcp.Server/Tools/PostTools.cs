@@ -184,7 +184,9 @@ public sealed class PostTools(
         Errors: VERSION_CONFLICT (the post changed: get_post, then retry with its version), INVALID_STATUS_TRANSITION (published,
         publishing, discarded or withdrawn posts; or platforms, platformSetId, scheduledFor on a partial/failed post),
         TARGET_NOT_EDITABLE (the content changes platformOverrides of a live, withdrawn or needs_reconciliation target, path
-        names it: leave that override as it is; or no target of the post can be edited), POST_NOT_FOUND, and create_post's errors.
+        names it: leave that override as it is; a failed thread target's parts that are live already, or its replyTo, at
+        $.content.thread[i] or $.content.replyTo: edit only the parts after them; or no target of the post can be edited),
+        POST_NOT_FOUND, and create_post's errors.
         """)]
     public async Task<CallToolResult> UpdatePost(
         string postId, int version, ContentInput? content = null, IReadOnlyList<string>? platforms = null, string? platformSetId = null,

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using SocialMcp.Core.Domain;
+using SocialMcp.Core.Errors;
 using SocialMcp.Core.Posts;
 using SocialMcp.Core.Workspaces;
 using SocialMcp.Emulator;
@@ -85,6 +86,34 @@ public sealed class ThreadLedgerTests
         Assert.Equal(5, h.Emulator.State.Calls(Platform.X, "tweets.create"));
         Assert.Equal(target.Steps.Take(2).Select(s => s.PlatformPostId), after.Steps.Take(2).Select(s => s.PlatformPostId));
         Assert.Equal(2, after.Steps.Single(s => s.Index == 3).AttemptCount);
+    }
+
+    [Fact]
+    public async Task Update_ThreadStoppedAtPartFour_LivePartsAreLockedAndTheRestIsEditedBeforeTheRetry()
+    {
+        await using var h = await EmulatedPublishing.StartAsync([Platform.X]);
+        var post = await CreateThreadAsync(h, Platform.X, 5, "Edit");
+        FailCreate(h, Platform.X, "2/tweets", nth: 4); // thread[3]
+        var failed = await h.Posts.PublishAsync(Ws, post.Post.Id, null, Ct).WaitAsync(Patience);
+        var parts = failed.Post.Content.Thread!;
+
+        // thread[1] is live on X: changing it is refused at its path, and nothing is stored.
+        var livePartChanged = failed.Post.Content with { Thread = [parts[0], parts[1] with { Text = "Rewritten" }, parts[2], parts[3], parts[4]] };
+        var refused = await Assert.ThrowsAsync<ConflictException>(() => h.Posts.UpdateAsync(Ws,
+            new UpdatePostCommand { PostId = post.Post.Id, Version = failed.Post.Version, Content = livePartChanged }, Ct));
+        Assert.Equal((ErrorCodes.TargetNotEditable, "$.content.thread[1]"), (refused.Problem.Code, refused.Problem.Path));
+        Assert.Equal(failed.Post.Version, (await h.GetAsync(post.Post.Id)).Post.Version);
+
+        // thread[3] failed and thread[4] never went: both may change, and the retry sends the new texts from thread[3] on.
+        var fixedRest = failed.Post.Content with { Thread = [parts[0], parts[1], parts[2], parts[3] with { Text = "Fixed part 4" }, parts[4]] };
+        var edited = await h.Posts.UpdateAsync(Ws,
+            new UpdatePostCommand { PostId = post.Post.Id, Version = failed.Post.Version, Content = fixedRest }, Ct);
+        var retried = await h.Posts.RetryAsync(Ws, post.Post.Id, null, edited.Post.Version, Ct).WaitAsync(Patience);
+
+        Assert.Equal(PostStatus.Published, retried.Post.Status);
+        Assert.Equal(5, h.Emulator.State.Calls(Platform.X, "tweets.create"));
+        var texts = h.Services.Sandbox.Deliveries.Where(d => d.PostId == post.Post.Id).Select(d => d.Text).ToList();
+        Assert.Equal([PartText("Edit", 0, 5), PartText("Edit", 1, 5), PartText("Edit", 2, 5), "Fixed part 4", PartText("Edit", 4, 5)], texts);
     }
 
     [Fact]
