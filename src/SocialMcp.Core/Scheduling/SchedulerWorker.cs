@@ -34,6 +34,9 @@ public sealed class SchedulerWorker(
     IOptions<SchedulingOptions> options,
     ILogger<SchedulerWorker> logger) : BackgroundService
 {
+    /// <summary>The shortest lateness a post or the server can have: the floor of maxLatenessMinutes and Scheduling:MaxLateness.</summary>
+    private static readonly TimeSpan ShortestLateness = TimeSpan.FromMinutes(1);
+
     /// <summary>This process's name on the leases it takes (<see cref="PublisherIdentity"/>).</summary>
     public string Owner => identity.Owner;
 
@@ -187,7 +190,10 @@ public sealed class SchedulerWorker(
                     retried?.Post.Status.ToWireName() ?? "given up (the post moved on)");
                 return;
             }
-            var missed = await posts.MissIfTooLateAsync(due.WorkspaceId, due.PostId, Owner, options.Value.MaxLateness, cancellationToken);
+            // No lateness is shorter than a minute (maxLatenessMinutes ≥ 1, Scheduling:MaxLateness ≥ 00:01:00): a post claimed
+            // within a minute of its time cannot be missed, so it skips the transaction that would read it to ask.
+            var missed = time.GetUtcNow() - due.ScheduledFor <= ShortestLateness ? null
+                : await posts.MissIfTooLateAsync(due.WorkspaceId, due.PostId, Owner, options.Value.MaxLateness, cancellationToken);
             if (missed is not null)
             {
                 logger.LogWarning("Scheduled post {PostId} was due at {ScheduledFor:O}, later than its lateness allows: marked missed, not published",
