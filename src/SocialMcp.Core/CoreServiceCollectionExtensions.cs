@@ -56,6 +56,7 @@ public static class CoreServiceCollectionExtensions
 
         services.AddSingleton<ScheduleRisks>();
         services.AddSingleton<PostChanges>();
+        services.AddSingleton<Webhooks.WebhookOutbox>();
         services.AddSingleton<PostQuotas>();
         services.AddSingleton<PostService>();
         services.AddSingleton<ReplyParents>();

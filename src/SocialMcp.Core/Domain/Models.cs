@@ -168,6 +168,12 @@ public sealed record Post
     /// late without being asked. Null: <c>Scheduling:MaxLateness</c>.
     /// </summary>
     public TimeSpan? MaxLateness { get; init; }
+
+    /// <summary>The action waiting for a person's decision while the post is <c>awaiting_approval</c> (issue 16); null otherwise.</summary>
+    public ApprovalRequest? Approval { get; init; }
+
+    /// <summary>When the overdue alarm fired for this post (issue 16: due, not final within <c>Scheduling:OverdueAfter</c>); null: it has not.</summary>
+    public DateTimeOffset? OverdueAt { get; init; }
 }
 
 /// <summary>The content one platform received, resolved (its override's text and settings applied).</summary>
@@ -269,6 +275,18 @@ public sealed record PostTarget
 
     /// <summary>The target's later thread parts and first comment (issue 15), in publishing order; empty for a single post without one.</summary>
     public IReadOnlyList<TargetStep> Steps { get; init; } = [];
+
+    /// <summary>When the server read the published post back from the platform and found it live (issue 16); null: not (yet) checked.</summary>
+    public DateTimeOffset? VerifiedAt { get; init; }
+
+    /// <summary>When a read-back found the published post gone, private or not found (issue 16); null while it looks live or is unchecked.</summary>
+    public DateTimeOffset? NotVisibleAt { get; init; }
+
+    /// <summary>What the read-back saw when it flagged the target not visible (the platform's words, never a token).</summary>
+    public string? NotVisibleReason { get; init; }
+
+    /// <summary>Read-backs tried so far (one that could not tell counts too; the verifier gives up after a few).</summary>
+    public int VerifyAttempts { get; init; }
 }
 
 /// <summary>

@@ -17,6 +17,13 @@ public enum PostStatus
     /// published late by itself; publish_post (now) or schedule_post (a new time) brings it back.
     /// </summary>
     Missed,
+
+    /// <summary>
+    /// A workspace policy (<c>Approvals:Required</c>, issue 16) holds the publish, schedule or withdraw an agent asked for
+    /// until a person approves or rejects it (<see cref="Post.Approval"/> says which action). Nothing reaches a platform
+    /// meanwhile, even when the post's time comes.
+    /// </summary>
+    AwaitingApproval,
 }
 
 /// <summary>Lifecycle of one (post, platform) target.</summary>
@@ -39,7 +46,7 @@ public enum TargetStatus
 public static class StatusNames
 {
     private static readonly string[] PostNames =
-        ["draft", "scheduled", "publishing", "published", "partial", "failed", "discarded", "withdrawn", "missed"];
+        ["draft", "scheduled", "publishing", "published", "partial", "failed", "discarded", "withdrawn", "missed", "awaiting_approval"];
 
     private static readonly string[] TargetNames =
         ["pending", "publishing", "published", "in_review", "failed", "withdrawn", "needs_reconciliation"];

@@ -1,6 +1,7 @@
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
 using SocialMcp.Core.Storage;
+using SocialMcp.Core.Webhooks;
 
 namespace SocialMcp.Core.Posts;
 
@@ -9,7 +10,7 @@ namespace SocialMcp.Core.Posts;
 /// version and the transition, save it with the next version and an event. <see cref="PostService"/> and the publishing
 /// engine share them so a status changes the same way whoever changes it.
 /// </summary>
-public sealed class PostChanges(TimeProvider time)
+public sealed class PostChanges(TimeProvider time, WebhookOutbox outbox)
 {
     public static async Task<(Post Post, IReadOnlyList<PostTarget> Targets)> LoadAsync(
         IStoreSession session, string workspaceId, string postId, CancellationToken cancellationToken)
@@ -76,7 +77,15 @@ public sealed class PostChanges(TimeProvider time)
             throw Problems.VersionConflict(before.Version, current?.Version ?? before.Version);
         }
         await AppendAsync(session, saved, null, eventType, before.Status.ToWireName(), saved.Status.ToWireName(), detail, cancellationToken);
+        await outbox.PostChangedAsync(session, before.Status, saved, eventType, cancellationToken);
         return saved;
+    }
+
+    /// <summary>Stores a new post's <c>created</c> event and its webhook events, in the transaction that inserts it.</summary>
+    public async Task CreatedAsync(IStoreSession session, Post post, CancellationToken cancellationToken)
+    {
+        await AppendAsync(session, post, null, "created", null, post.Status.ToWireName(), null, cancellationToken);
+        await outbox.PostChangedAsync(session, null, post, "created", cancellationToken);
     }
 
     /// <summary>An event at the post's current version, in the caller's transaction.</summary>

@@ -88,7 +88,7 @@ public sealed partial class PostService(
             var targets = NewTargets(post, accounts, now);
             foreach (var target in targets)
                 await session.Targets.InsertAsync(target, cancellationToken);
-            await changes.AppendAsync(session, post, null, "created", null, status.ToWireName(), null, cancellationToken);
+            await changes.CreatedAsync(session, post, cancellationToken);
             // Same transaction as the post: a crash never leaves a key without its post, nor a post without its key.
             if (command.IdempotencyKey is { } newKey)
             {

@@ -8,20 +8,27 @@ public static class PostTransitions
     private static readonly Dictionary<PostStatus, PostStatus[]> Allowed = new()
     {
         // Draft → Draft and Scheduled → Scheduled are edits (update_post, reschedule).
-        [PostStatus.Draft] = [PostStatus.Draft, PostStatus.Scheduled, PostStatus.Publishing, PostStatus.Discarded],
+        [PostStatus.Draft] = [PostStatus.Draft, PostStatus.Scheduled, PostStatus.Publishing, PostStatus.Discarded, PostStatus.AwaitingApproval],
         // Scheduled → Failed: the scheduler fired it and the publish-time checks failed (e.g. the token expired meanwhile).
         // Scheduled → Missed: the scheduler found it later than its lateness allows (no process ran at its time).
         // Scheduled → Draft: unschedule_post, until the scheduler's claim has started publishing it.
-        [PostStatus.Scheduled] = [PostStatus.Scheduled, PostStatus.Publishing, PostStatus.Failed, PostStatus.Discarded, PostStatus.Missed, PostStatus.Draft],
+        [PostStatus.Scheduled] = [PostStatus.Scheduled, PostStatus.Publishing, PostStatus.Failed, PostStatus.Discarded, PostStatus.Missed, PostStatus.Draft, PostStatus.AwaitingApproval],
         // A missed post is never published by itself: publish_post (now, asked explicitly), schedule_post (a new time),
         // unschedule_post (back to draft) or cancel_post (discarded).
-        [PostStatus.Missed] = [PostStatus.Publishing, PostStatus.Scheduled, PostStatus.Draft, PostStatus.Discarded],
+        [PostStatus.Missed] = [PostStatus.Publishing, PostStatus.Scheduled, PostStatus.Draft, PostStatus.Discarded, PostStatus.AwaitingApproval],
         [PostStatus.Publishing] = [PostStatus.Published, PostStatus.Partial, PostStatus.Failed],
         // Partial → Partial / Published → Published: some targets withdrawn, others still live.
-        [PostStatus.Published] = [PostStatus.Published, PostStatus.Withdrawn],
-        [PostStatus.Partial] = [PostStatus.Partial, PostStatus.Publishing, PostStatus.Discarded, PostStatus.Withdrawn],
+        [PostStatus.Published] = [PostStatus.Published, PostStatus.Withdrawn, PostStatus.AwaitingApproval],
+        [PostStatus.Partial] = [PostStatus.Partial, PostStatus.Publishing, PostStatus.Discarded, PostStatus.Withdrawn, PostStatus.AwaitingApproval],
         // Partial → Partial and Failed → Failed are also edits of the failed targets (update_post, see PostEdits).
-        [PostStatus.Failed] = [PostStatus.Failed, PostStatus.Publishing, PostStatus.Discarded],
+        [PostStatus.Failed] = [PostStatus.Failed, PostStatus.Publishing, PostStatus.Discarded, PostStatus.AwaitingApproval],
+        // Awaiting approval (issue 16): approved, the held action goes on (scheduled, publishing, or a withdraw of the live
+        // post); rejected, the post returns to the status it had (ApprovalRequest.ReturnStatus).
+        [PostStatus.AwaitingApproval] =
+        [
+            PostStatus.Draft, PostStatus.Scheduled, PostStatus.Publishing, PostStatus.Published, PostStatus.Partial,
+            PostStatus.Failed, PostStatus.Missed, PostStatus.Discarded,
+        ],
         [PostStatus.Discarded] = [],
         [PostStatus.Withdrawn] = [],
     };

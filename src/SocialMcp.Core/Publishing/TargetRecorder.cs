@@ -1,6 +1,7 @@
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
 using SocialMcp.Core.Storage;
+using SocialMcp.Core.Webhooks;
 
 namespace SocialMcp.Core.Publishing;
 
@@ -8,7 +9,7 @@ namespace SocialMcp.Core.Publishing;
 /// Step 3 of the ledger for one target: its outcome, its events and its intermediate handles, each in a transaction of its
 /// own so that what a platform did is durable before the next call.
 /// </summary>
-public sealed class TargetRecorder(IStore store, TimeProvider time)
+public sealed class TargetRecorder(IStore store, TimeProvider time, WebhookOutbox outbox)
 {
     /// <summary>
     /// Writes a target's outcome, its event, the post's version and (for AUTH_EXPIRED) the account's token health together;
@@ -56,6 +57,12 @@ public sealed class TargetRecorder(IStore store, TimeProvider time)
                 Detail = $"{detail} attemptId={target.AttemptId}",
                 OccurredAt = now,
             }, cancellationToken);
+            if (done.Status == TargetStatus.NeedsReconciliation && target.Status != TargetStatus.NeedsReconciliation)
+            {
+                await outbox.RecordPostAsync(session, WebhookEventTypes.TargetNeedsReconciliation, post with { Version = newVersion },
+                    new Dictionary<string, string?> { ["platform"] = target.Platform.ToWireName(), ["reason"] = outcome.ErrorMessage },
+                    cancellationToken);
+            }
             return done;
         }, cancellationToken);
 

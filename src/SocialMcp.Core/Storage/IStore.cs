@@ -32,6 +32,7 @@ public interface IStoreSession
     ITargetStepRepository Steps { get; }
     IPostingScheduleRepository PostingSchedules { get; }
     IRunnerRepository Runners { get; }
+    Webhooks.IWebhookRepository Webhooks { get; }
 }
 
 // One SQL statement per method; a missing row is null.

@@ -12,7 +12,8 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
         p.id AS Id, p.workspace_id AS WorkspaceId, p.platform_set_id AS PlatformSetId, p.status AS Status, p.content AS Content,
         p.platforms AS Platforms, p.scheduled_for AS ScheduledFor, p.version AS Version, p.created_at AS CreatedAt, p.updated_at AS UpdatedAt,
         p.publish_policy AS PublishPolicy, p.tolerance_seconds AS ToleranceSeconds, p.time_zone AS TimeZone,
-        p.published_content AS PublishedContent, p.auto_retry_at AS AutoRetryAt, p.max_lateness_seconds AS MaxLatenessSeconds
+        p.published_content AS PublishedContent, p.auto_retry_at AS AutoRetryAt, p.max_lateness_seconds AS MaxLatenessSeconds,
+        p.approval AS Approval, p.overdue_at AS OverdueAt
         """;
 
     // Shared by ListAsync and CountAsync so the page and the total always agree.
@@ -85,9 +86,9 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
         db.Connection.ExecuteAsync(Command(db,
             """
             INSERT INTO posts (id, workspace_id, platform_set_id, status, content, platforms, scheduled_for, version, created_at, updated_at,
-                               publish_policy, tolerance_seconds, time_zone, published_content, max_lateness_seconds)
+                               publish_policy, tolerance_seconds, time_zone, published_content, max_lateness_seconds, approval)
             VALUES (@Id, @WorkspaceId, @PlatformSetId, @Status, @Content, @Platforms, @ScheduledFor, @Version, @CreatedAt, @UpdatedAt,
-                    @PublishPolicy, @ToleranceSeconds, @TimeZone, @PublishedContent, @MaxLatenessSeconds);
+                    @PublishPolicy, @ToleranceSeconds, @TimeZone, @PublishedContent, @MaxLatenessSeconds, @Approval);
             """,
             Parameters(post), cancellationToken));
 
@@ -98,7 +99,7 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
             SET platform_set_id = @PlatformSetId, status = @Status, content = @Content, platforms = @Platforms,
                 scheduled_for = @ScheduledFor, version = @Version, updated_at = @UpdatedAt,
                 publish_policy = @PublishPolicy, tolerance_seconds = @ToleranceSeconds, time_zone = @TimeZone,
-                published_content = @PublishedContent, max_lateness_seconds = @MaxLatenessSeconds
+                published_content = @PublishedContent, max_lateness_seconds = @MaxLatenessSeconds, approval = @Approval
             WHERE id = @Id AND workspace_id = @WorkspaceId AND version = @ExpectedVersion;
             """,
             new DynamicParameters(Parameters(post)).Also(p => p.Add("ExpectedVersion", expectedVersion)), cancellationToken)) == 1;
@@ -252,6 +253,7 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
         post.TimeZone,
         PublishedContent = post.PublishedContent is null ? null : Json(post.PublishedContent),
         MaxLatenessSeconds = post.MaxLateness is { } lateness ? (long?)lateness.TotalSeconds : null,
+        Approval = post.Approval is null ? null : Json(post.Approval),
     };
 
     private sealed class PostRow
@@ -272,6 +274,8 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
         public string? PublishedContent { get; init; }
         public string? AutoRetryAt { get; init; }
         public long? MaxLatenessSeconds { get; init; }
+        public string? Approval { get; init; }
+        public string? OverdueAt { get; init; }
 
         public Post ToDomain() => new Post
         {
@@ -291,6 +295,8 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
             PublishedContent = PublishedContent is null ? null : FromJson<Dictionary<Platform, PublishedContent>>(PublishedContent),
             AutoRetryAt = ParseOptionalTime(AutoRetryAt),
             MaxLateness = MaxLatenessSeconds is { } lateness ? TimeSpan.FromSeconds(lateness) : null,
+            Approval = Approval is null ? null : FromJson<ApprovalRequest>(Approval),
+            OverdueAt = ParseOptionalTime(OverdueAt),
         };
     }
 }
@@ -314,6 +320,7 @@ internal sealed class PostTargetRepository(DbContext db) : IPostTargetRepository
         t.created_at AS CreatedAt, t.updated_at AS UpdatedAt, t.published_at AS PublishedAt,
         t.platform_error_code AS PlatformErrorCode, t.platform_error_message AS PlatformErrorMessage, t.attempt_id AS AttemptId,
         t.platform_http_status AS PlatformHttpStatus, t.retry_at AS RetryAt, t.withdrawn_by AS WithdrawnBy,
+        t.verified_at AS VerifiedAt, t.not_visible_at AS NotVisibleAt, t.not_visible_reason AS NotVisibleReason, t.verify_attempts AS VerifyAttempts,
         a.handle AS AccountHandle, a.is_sandbox AS AccountIsSandbox
         """;
 
@@ -414,6 +421,10 @@ internal sealed class PostTargetRepository(DbContext db) : IPostTargetRepository
         public long? PlatformHttpStatus { get; init; }
         public string? RetryAt { get; init; }
         public string? WithdrawnBy { get; init; }
+        public string? VerifiedAt { get; init; }
+        public string? NotVisibleAt { get; init; }
+        public string? NotVisibleReason { get; init; }
+        public long VerifyAttempts { get; init; }
         public string? AccountHandle { get; init; }
         public long? AccountIsSandbox { get; init; }
 
@@ -439,6 +450,10 @@ internal sealed class PostTargetRepository(DbContext db) : IPostTargetRepository
             PlatformHttpStatus = PlatformHttpStatus is { } status ? (int)status : null,
             RetryAt = ParseOptionalTime(RetryAt),
             WithdrawnBy = WithdrawnBy is null ? null : WithdrawalCauses.Parse(WithdrawnBy),
+            VerifiedAt = ParseOptionalTime(VerifiedAt),
+            NotVisibleAt = ParseOptionalTime(NotVisibleAt),
+            NotVisibleReason = NotVisibleReason,
+            VerifyAttempts = (int)VerifyAttempts,
         };
     }
 }

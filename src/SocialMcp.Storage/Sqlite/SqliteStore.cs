@@ -60,4 +60,5 @@ internal sealed class SqliteSession(DbContext db) : IStoreSession
     public ITargetStepRepository Steps => field ??= new TargetStepRepository(db);
     public IPostingScheduleRepository PostingSchedules => field ??= new PostingScheduleRepository(db);
     public IRunnerRepository Runners => field ??= new RunnerRepository(db);
+    public SocialMcp.Core.Webhooks.IWebhookRepository Webhooks => field ??= new WebhookRepository(db);
 }
