@@ -16,6 +16,12 @@ public sealed class PostTransitionsTests
         (PostStatus.Published, PostStatus.Published), (PostStatus.Published, PostStatus.Withdrawn),
         (PostStatus.Partial, PostStatus.Partial), (PostStatus.Partial, PostStatus.Publishing), (PostStatus.Partial, PostStatus.Discarded), (PostStatus.Partial, PostStatus.Withdrawn),
         (PostStatus.Failed, PostStatus.Failed), (PostStatus.Failed, PostStatus.Publishing), (PostStatus.Failed, PostStatus.Discarded),
+        // Issue 16: a publish, schedule or withdraw held for a person's approval, and back (approved or rejected).
+        (PostStatus.Draft, PostStatus.AwaitingApproval), (PostStatus.Scheduled, PostStatus.AwaitingApproval), (PostStatus.Missed, PostStatus.AwaitingApproval),
+        (PostStatus.Published, PostStatus.AwaitingApproval), (PostStatus.Partial, PostStatus.AwaitingApproval), (PostStatus.Failed, PostStatus.AwaitingApproval),
+        (PostStatus.AwaitingApproval, PostStatus.Draft), (PostStatus.AwaitingApproval, PostStatus.Scheduled), (PostStatus.AwaitingApproval, PostStatus.Publishing),
+        (PostStatus.AwaitingApproval, PostStatus.Published), (PostStatus.AwaitingApproval, PostStatus.Partial), (PostStatus.AwaitingApproval, PostStatus.Failed),
+        (PostStatus.AwaitingApproval, PostStatus.Missed), (PostStatus.AwaitingApproval, PostStatus.Discarded),
     ];
 
     public static TheoryData<PostStatus, PostStatus> AllPairs()
