@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
 using SocialMcp.Core.Posts;
 using SocialMcp.Core.Scheduling;
+using SocialMcp.Core.Telemetry;
 
 namespace SocialMcp.Core.Publishing;
 
@@ -122,9 +124,13 @@ public sealed class PublishingEngine(
     private async Task<PostDetails> CompleteAsync(PublishClaim claim, IProgress<PublishProgress>? progress, CancellationToken cancellationToken)
     {
         _publishingHere[claim.Post.Id] = 0;
+        // Telemetry: the span each target's span (and its platform calls) nests under.
+        using var activity = StartPublishActivity(claim);
         try
         {
-            return await CompleteHereAsync(claim, progress, cancellationToken);
+            var finished = await CompleteHereAsync(claim, progress, cancellationToken);
+            activity?.SetTag(SocialMcpTelemetry.Tags.Status, finished.Post.Status.ToWireName());
+            return finished;
         }
         finally
         {
@@ -140,7 +146,9 @@ public sealed class PublishingEngine(
             var completed = 0;
             await Task.WhenAll(claim.Jobs.Select(async job =>
             {
+                using var targetActivity = StartTargetActivity(job.Target.Platform);
                 var done = await targetRun.RunAsync(post, job.Target, job.Account, claim.Deadline, progress, cancellationToken);
+                EndTargetActivity(targetActivity, done);
                 var count = Interlocked.Increment(ref completed);
                 progress?.Report(new PublishProgress(count, claim.Jobs.Count, done, DescribeOutcome(done)));
             }));
@@ -153,6 +161,44 @@ public sealed class PublishingEngine(
         if (finished.Post.AutoRetryAt is not null)
             schedulerSignal.Poke();
         return finished;
+    }
+
+    // Telemetry (docs/telemetry.md). Tags name the post and platforms, never the post's text or an account's token.
+    private static readonly ConcurrentDictionary<Platform, string> TargetSpanNames = new();
+
+    private static Activity? StartPublishActivity(PublishClaim claim)
+    {
+        if (!SocialMcpTelemetry.Source.HasListeners())
+            return null;
+        var activity = SocialMcpTelemetry.Source.StartActivity(SocialMcpTelemetry.Spans.Publish);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag(SocialMcpTelemetry.Tags.PostId, claim.Post.Id);
+            activity.SetTag(SocialMcpTelemetry.Tags.Workspace, claim.Post.WorkspaceId);
+            activity.SetTag(SocialMcpTelemetry.Tags.Platforms, string.Join(",", claim.Jobs.Select(j => j.Target.Platform.ToWireName())));
+        }
+        return activity;
+    }
+
+    private static Activity? StartTargetActivity(Platform platform)
+    {
+        if (!SocialMcpTelemetry.Source.HasListeners())
+            return null;
+        var name = TargetSpanNames.GetOrAdd(platform, static p => $"{SocialMcpTelemetry.Spans.PublishTarget} {p.ToWireName()}");
+        var activity = SocialMcpTelemetry.Source.StartActivity(name);
+        activity?.SetTag(SocialMcpTelemetry.Tags.Platform, platform.ToWireName());
+        return activity;
+    }
+
+    private static void EndTargetActivity(Activity? activity, PostTarget done)
+    {
+        if (activity is null)
+            return;
+        activity.SetTag(SocialMcpTelemetry.Tags.Status, done.Status.ToWireName());
+        var live = done.Status is TargetStatus.Published or TargetStatus.InReview;
+        activity.SetTag(SocialMcpTelemetry.Tags.Outcome, live ? done.Status.ToWireName() : done.ErrorCode ?? done.Status.ToWireName());
+        if (done.Status is TargetStatus.Failed or TargetStatus.NeedsReconciliation)
+            activity.SetStatus(ActivityStatusCode.Error, done.ErrorCode ?? done.Status.ToWireName());
     }
 
     private static string DescribeOutcome(PostTarget target) => target.Status switch

@@ -1,6 +1,7 @@
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
 using SocialMcp.Core.Storage;
+using SocialMcp.Core.Telemetry;
 using SocialMcp.Core.Webhooks;
 
 namespace SocialMcp.Core.Publishing;
@@ -15,8 +16,22 @@ public sealed class TargetRecorder(IStore store, TimeProvider time, WebhookOutbo
     /// Writes a target's outcome, its event, the post's version and (for AUTH_EXPIRED) the account's token health together;
     /// <paramref name="reconnectRequired"/>: a refresh did not help, so the account waits for a person to reconnect it.
     /// </summary>
-    public Task<PostTarget> RecordOutcomeAsync(
-        Post post, PostTarget target, Account account, PublishOutcome outcome, CancellationToken cancellationToken, bool reconnectRequired = false) =>
+    public async Task<PostTarget> RecordOutcomeAsync(
+        Post post, PostTarget target, Account account, PublishOutcome outcome, CancellationToken cancellationToken, bool reconnectRequired = false)
+    {
+        var done = await WriteOutcomeAsync(post, target, account, outcome, cancellationToken, reconnectRequired);
+        // Counted once the outcome is stored (a transaction that retried is not counted twice); the one place outcomes are written.
+        if (SocialMcpTelemetry.PublishOutcomes.Enabled)
+        {
+            SocialMcpTelemetry.PublishOutcomes.Add(1,
+                new KeyValuePair<string, object?>(SocialMcpTelemetry.Tags.Platform, target.Platform.ToWireName()),
+                new KeyValuePair<string, object?>(SocialMcpTelemetry.Tags.Outcome, outcome.Succeeded ? done.Status.ToWireName() : outcome.ErrorCode ?? done.Status.ToWireName()));
+        }
+        return done;
+    }
+
+    private Task<PostTarget> WriteOutcomeAsync(
+        Post post, PostTarget target, Account account, PublishOutcome outcome, CancellationToken cancellationToken, bool reconnectRequired) =>
         store.WriteAsync(async session =>
         {
             var now = time.GetUtcNow();

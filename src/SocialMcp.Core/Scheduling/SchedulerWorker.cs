@@ -5,6 +5,7 @@ using SocialMcp.Core.Domain;
 using SocialMcp.Core.Options;
 using SocialMcp.Core.Posts;
 using SocialMcp.Core.Storage;
+using SocialMcp.Core.Telemetry;
 
 namespace SocialMcp.Core.Scheduling;
 
@@ -92,6 +93,7 @@ public sealed class SchedulerWorker(
         await RecoverOrphanedAsync(gone, cancellationToken);
         // Due posts are the service's while it is alive: a stdio server that fired them too would only race it for the leases.
         var deferring = role.DefersToService && await presence.IsServiceAliveAsync(cancellationToken);
+        await CountDueAsync(cancellationToken);
         if (!deferring)
             await FireDueAsync(gone, cancellationToken);
         var now = time.GetUtcNow();
@@ -105,6 +107,19 @@ public sealed class SchedulerWorker(
         return now + delay;
     }
 
+    /// <summary>
+    /// Telemetry: how many posts wait to be claimed as the pass starts, for the due-queue gauge. Counted only while a meter
+    /// listens, so a server without telemetry runs no extra query; the gauge's callback reads this count, never the database.
+    /// </summary>
+    private async Task CountDueAsync(CancellationToken cancellationToken)
+    {
+        if (!SocialMcpTelemetry.DueQueueDepth.Enabled)
+            return;
+        var now = time.GetUtcNow();
+        var due = await store.ReadAsync(session => session.Posts.SummarizeDueAsync(now, cancellationToken), cancellationToken);
+        SocialMcpTelemetry.ReportDueQueueDepth(due.Count);
+    }
+
     /// <summary>Finishes posts whose publisher stopped mid-publish, through the same pipeline as <see cref="FireDueAsync"/>.</summary>
     private Task RecoverOrphanedAsync(IReadOnlyCollection<string> gone, CancellationToken cancellationToken)
     {
@@ -116,6 +131,8 @@ public sealed class SchedulerWorker(
 
     private async Task RecoverAsync(DuePost orphan, CancellationToken cancellationToken)
     {
+        using var activity = SocialMcpTelemetry.StartRootActivity(SocialMcpTelemetry.Spans.SchedulerRecover);
+        activity?.SetTag(SocialMcpTelemetry.Tags.PostId, orphan.PostId);
         try
         {
             var recovered = await posts.RecoverAsync(orphan.WorkspaceId, orphan.PostId, Owner, cancellationToken);
@@ -181,6 +198,20 @@ public sealed class SchedulerWorker(
 
     private async Task FireAsync(DuePost due, CancellationToken cancellationToken)
     {
+        // Telemetry: a publish the scheduler starts is a trace of its own; the lag is measured at the claim, which was just now.
+        var kind = due.AutoRetry ? "auto_retry" : "scheduled";
+        using var activity = SocialMcpTelemetry.StartRootActivity(SocialMcpTelemetry.Spans.SchedulerPublish);
+        if (activity is not null)
+        {
+            activity.SetTag(SocialMcpTelemetry.Tags.PostId, due.PostId);
+            activity.SetTag(SocialMcpTelemetry.Tags.Workspace, due.WorkspaceId);
+            activity.SetTag(SocialMcpTelemetry.Tags.Kind, kind);
+        }
+        if (SocialMcpTelemetry.SchedulerLag.Enabled)
+        {
+            var lag = time.GetUtcNow() - due.ScheduledFor;
+            SocialMcpTelemetry.SchedulerLag.Record(Math.Max(0, lag.TotalMilliseconds), new KeyValuePair<string, object?>(SocialMcpTelemetry.Tags.Kind, kind));
+        }
         try
         {
             if (due.AutoRetry)

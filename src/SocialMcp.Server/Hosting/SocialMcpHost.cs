@@ -8,6 +8,7 @@ using SocialMcp.Core;
 using SocialMcp.Core.Workspaces;
 using SocialMcp.Platforms;
 using SocialMcp.Platforms.Tokens.KeyRing;
+using SocialMcp.Server.Hosting.Telemetry;
 using SocialMcp.Server.Media;
 using SocialMcp.Server.OAuth;
 using SocialMcp.Storage;
@@ -82,6 +83,9 @@ public static class SocialMcpHost
         // when someone turns Microsoft's logging up.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore.Routing", LogLevel.Information);
+
+        // Traces and metrics over OTLP when configured; nothing at all otherwise (docs/telemetry.md).
+        builder.AddSocialMcpTelemetry();
 
         builder.Services.AddSocialCore();
         builder.Services.AddHostedService<StartupGarbageRelease>();

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,6 +9,7 @@ using ModelContextProtocol.Server;
 using SocialMcp.Core.Access;
 using SocialMcp.Core.Errors;
 using SocialMcp.Core.Storage;
+using SocialMcp.Core.Telemetry;
 using SocialMcp.Schema;
 using SocialMcp.Server.Access;
 using SocialMcp.Server.Mcp.BadInput;
@@ -37,10 +39,82 @@ public sealed class ToolCallFilter(ToolSchemaCatalog schemas, ToolRateLimiter ra
         if (context.Services?.GetService<CallerContext>() is { } callerContext)
             callerContext.Caller = caller;
 
-        var result = await InvokeCoreAsync(context, caller, next, cancellationToken);
-        await AuditAsync(context, caller, result, time.GetElapsedTime(started));
+        // Telemetry (docs/telemetry.md): the span every publish and platform call of this tool call nests under.
+        using var activity = StartToolActivity(context, caller);
+        CallToolResult result;
+        try
+        {
+            result = await InvokeCoreAsync(context, caller, next, cancellationToken);
+        }
+        catch (Exception ex) when (RecordThrown(activity, context, ex, time.GetElapsedTime(started)))
+        {
+            throw; // Never reached: the filter records and returns false, so the exception goes on untouched.
+        }
+        var duration = time.GetElapsedTime(started);
+        var outcome = OutcomeOf(result);
+        RecordTelemetry(activity, context, outcome, duration);
+        await AuditAsync(context, caller, outcome, duration);
         return result;
     }
+
+    /// <summary>Span names per tool, made once: a call allocates nothing for its span name.</summary>
+    private static readonly ConcurrentDictionary<string, string> ToolSpanNames = new(StringComparer.Ordinal);
+
+    /// <summary>The tool's name when it is one of ours; anything a caller made up is "unknown", so names stay a bounded set.</summary>
+    private static string TelemetryToolName(RequestContext<CallToolRequestParams> context) =>
+        context.MatchedPrimitive is McpServerTool tool ? tool.ProtocolTool.Name : "unknown";
+
+    private static Activity? StartToolActivity(RequestContext<CallToolRequestParams> context, Caller caller)
+    {
+        if (!SocialMcpTelemetry.Source.HasListeners())
+            return null;
+        var tool = TelemetryToolName(context);
+        var name = ToolSpanNames.GetOrAdd(tool, static t => $"{SocialMcpTelemetry.Spans.ToolCall} {t}");
+        var activity = SocialMcpTelemetry.Source.StartActivity(name, ActivityKind.Internal);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag(SocialMcpTelemetry.Tags.Tool, tool);
+            activity.SetTag(SocialMcpTelemetry.Tags.Workspace, caller.WorkspaceId);
+        }
+        return activity;
+    }
+
+    private static void RecordTelemetry(Activity? activity, RequestContext<CallToolRequestParams> context, string outcome, TimeSpan duration)
+    {
+        if (activity is not null)
+        {
+            activity.SetTag(SocialMcpTelemetry.Tags.Outcome, outcome);
+            if (outcome != "ok")
+                activity.SetStatus(ActivityStatusCode.Error, outcome);
+        }
+        if (SocialMcpTelemetry.ToolDuration.Enabled)
+        {
+            SocialMcpTelemetry.ToolDuration.Record(duration.TotalMilliseconds,
+                new KeyValuePair<string, object?>(SocialMcpTelemetry.Tags.Tool, TelemetryToolName(context)),
+                new KeyValuePair<string, object?>(SocialMcpTelemetry.Tags.Outcome, outcome));
+        }
+    }
+
+    /// <summary>A call that ended in an exception (cancelled, a protocol error, a request for more input) is measured too.</summary>
+    private static bool RecordThrown(Activity? activity, RequestContext<CallToolRequestParams> context, Exception ex, TimeSpan duration)
+    {
+        var outcome = ex switch
+        {
+            InputRequiredException => "input_required",
+            OperationCanceledException => "cancelled",
+            McpProtocolException => "protocol_error",
+            _ => ErrorCodes.InternalError,
+        };
+        RecordTelemetry(activity, context, outcome, duration);
+        return false;
+    }
+
+    /// <summary>"ok", or the error code of a failed call.</summary>
+    private static string OutcomeOf(CallToolResult result) =>
+        result.IsError == true && result.StructuredContent is { } structured
+            && structured.TryGetProperty("error", out var error) && error.TryGetProperty("code", out var code)
+            ? code.GetString() ?? ErrorCodes.InternalError
+            : "ok";
 
     private async ValueTask<CallToolResult> InvokeCoreAsync(
         RequestContext<CallToolRequestParams> context, Caller caller,
@@ -101,12 +175,8 @@ public sealed class ToolCallFilter(ToolSchemaCatalog schemas, ToolRateLimiter ra
         }
     }
 
-    private async Task AuditAsync(RequestContext<CallToolRequestParams> context, Caller caller, CallToolResult result, TimeSpan duration)
+    private async Task AuditAsync(RequestContext<CallToolRequestParams> context, Caller caller, string outcome, TimeSpan duration)
     {
-        var outcome = result.IsError == true && result.StructuredContent is { } structured
-            && structured.TryGetProperty("error", out var error) && error.TryGetProperty("code", out var code)
-            ? code.GetString() ?? ErrorCodes.InternalError
-            : "ok";
         var client = context.Server.ClientInfo;
         var entry = new AuditEntry
         {
