@@ -21,8 +21,8 @@ public sealed class GuardedWebhookTransport(IHttpClientFactory clients, HostGuar
         CancellationToken cancellationToken)
     {
         var uri = new Uri(url);
-        if (await RefusalAsync(uri, cancellationToken) is { } refusal)
-            return new WebhookSendResult(null, refusal);
+        if (uri.Scheme != Uri.UriSchemeHttps && !guard.IsAllowListed(uri.IdnHost))
+            return new WebhookSendResult(null, "The fetch guard refused the URL: https is required (plain http only for a host in Media:AllowedHosts).");
         using var deadline = new CancellationTokenSource(timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
