@@ -49,6 +49,12 @@ public interface IWebhookRepository
     /// </summary>
     Task<string?> ClaimDueDeliveryAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, string? deliveryId, CancellationToken cancellationToken);
 
+    /// <summary>The owners of leases on pending deliveries that have not run out.</summary>
+    Task<IReadOnlyList<string>> ListLeaseOwnersAsync(DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Frees the pending deliveries leased by <paramref name="owners"/> (processes that are gone).</summary>
+    Task<int> ReleaseLeasesAsync(IReadOnlyCollection<string> owners, CancellationToken cancellationToken);
+
     Task<WebhookDeliveryWork?> GetDeliveryWorkAsync(string deliveryId, CancellationToken cancellationToken);
 
     /// <summary>

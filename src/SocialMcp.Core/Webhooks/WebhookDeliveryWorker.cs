@@ -10,7 +10,8 @@ namespace SocialMcp.Core.Webhooks;
 /// Sends due webhook deliveries. Each is leased with one SQL statement (lease_owner, lease_until), so several processes on one
 /// database never send the same delivery at once, and a crashed sender's lease runs out. The claim skips a delivery while an
 /// earlier event of the same post waits at the same endpoint, so a post's events arrive in the order they were created even
-/// through an outage. The worker sleeps on the injected clock for <c>Webhooks:PollInterval</c> or until the outbox pokes
+/// through an outage. Leases held by a process on this machine that is gone are freed at once (as the scheduler does).
+/// The worker sleeps on the injected clock for <c>Webhooks:PollInterval</c> or until the outbox pokes
 /// <see cref="WebhookSignal"/>.
 /// </summary>
 public sealed class WebhookDeliveryWorker(
@@ -55,6 +56,11 @@ public sealed class WebhookDeliveryWorker(
     /// <summary>Sends everything due, up to <c>Webhooks:MaxConcurrentDeliveries</c> at once; returns how many were attempted.</summary>
     public async Task<int> PassAsync(CancellationToken cancellationToken)
     {
+        // Leases of processes on this machine that are gone (killed mid-send) need not run out first.
+        var owners = await store.ReadAsync(session => session.Webhooks.ListLeaseOwnersAsync(time.GetUtcNow(), cancellationToken), cancellationToken);
+        var gone = owners.Where(PublisherIdentity.IsGone).ToList();
+        if (gone.Count > 0)
+            await store.WriteAsync(session => session.Webhooks.ReleaseLeasesAsync(gone, cancellationToken), cancellationToken);
         var attempted = 0;
         while (true)
         {

@@ -134,6 +134,16 @@ internal sealed class WebhookRepository(DbContext db) : IWebhookRepository
             """,
             new { owner, now = Time(now), leaseUntil = Time(leaseUntil), deliveryId }, cancellationToken));
 
+    public async Task<IReadOnlyList<string>> ListLeaseOwnersAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        (await db.Connection.QueryAsync<string>(Command(db,
+            "SELECT DISTINCT lease_owner FROM webhook_deliveries WHERE status = 'pending' AND lease_owner IS NOT NULL AND lease_until > @now;",
+            new { now = Time(now) }, cancellationToken))).ToList();
+
+    public Task<int> ReleaseLeasesAsync(IReadOnlyCollection<string> owners, CancellationToken cancellationToken) =>
+        db.Connection.ExecuteAsync(Command(db,
+            "UPDATE webhook_deliveries SET lease_owner = NULL, lease_until = NULL WHERE status = 'pending' AND lease_owner IN @owners;",
+            new { owners }, cancellationToken));
+
     public async Task<WebhookDeliveryWork?> GetDeliveryWorkAsync(string deliveryId, CancellationToken cancellationToken) =>
         (await db.Connection.QueryAsync<WorkRow>(Command(db,
             """
