@@ -57,6 +57,10 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ScheduleRisks>();
         services.AddSingleton<PostChanges>();
         services.AddSingleton<Webhooks.WebhookOutbox>();
+        services.AddValidatedOptions<Webhooks.WebhookOptions>(Webhooks.WebhookOptions.SectionName);
+        services.TryAddSingleton<Webhooks.WebhookSignal>();
+        services.AddSingleton<Webhooks.WebhookDeliverer>();
+        services.AddSingleton<Webhooks.WebhookService>();
         services.AddSingleton<PostQuotas>();
         services.AddSingleton<PostService>();
         services.AddSingleton<ReplyParents>();

@@ -1,3 +1,4 @@
+using SocialMcp.Platforms.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SocialMcp.Core.Publishing;
@@ -25,6 +26,7 @@ public static class PlatformsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddPlatformHttpClients();
         services.AddGuardedMediaFetcher();
+        services.AddWebhookTransport();
         services.AddPlatformOAuth();
         services.AddProtectedKeyRing();
         services.AddSingleton<ITokenCipher, TokenCipher>();

@@ -11,8 +11,9 @@ public static class Scopes
     public const string PostsPublish = "posts:publish";
     public const string AccountsRead = "accounts:read";
     public const string AccountsWrite = "accounts:write";
+    public const string WebhooksWrite = "webhooks:write";
 
-    public static IReadOnlyList<string> All { get; } = [PostsRead, PostsWrite, PostsPublish, AccountsRead, AccountsWrite];
+    public static IReadOnlyList<string> All { get; } = [PostsRead, PostsWrite, PostsPublish, AccountsRead, AccountsWrite, WebhooksWrite];
 }
 
 /// <summary>A stored API key: only the hash of its secret is kept.</summary>

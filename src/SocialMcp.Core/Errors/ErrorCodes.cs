@@ -62,6 +62,12 @@ public static class ErrorCodes
     public const string NoPostingSchedule = "NO_POSTING_SCHEDULE";
     public const string NoFreeSlot = "NO_FREE_SLOT";
 
+    // Webhooks (issue 16).
+    public const string WebhookNotFound = "WEBHOOK_NOT_FOUND";
+    public const string WebhookUrlRefused = "WEBHOOK_URL_REFUSED";
+    public const string WebhookLimitReached = "WEBHOOK_LIMIT_REACHED";
+    public const string WebhookDeliveryNotFound = "WEBHOOK_DELIVERY_NOT_FOUND";
+
     public static IReadOnlyList<string> All { get; } =
     [
         ValidationFailed, NoPlatformsSelected, PlatformNotConnected, ContentTooLong, UnsupportedMediaType,
@@ -76,5 +82,6 @@ public static class ErrorCodes
         TargetNotEditable, MediaNotPublic,
         ThreadNotSupported, ReplyNotSupported, FirstCommentNotSupported, ReplyParentNotFound,
         NoPostingSchedule, NoFreeSlot,
+        WebhookNotFound, WebhookUrlRefused, WebhookLimitReached, WebhookDeliveryNotFound,
     ];
 }

@@ -32,6 +32,8 @@ public static class SchedulingServiceCollectionExtensions
         services.Replace(ServiceDescriptor.Singleton(role ?? SchedulerRole.LongLivedServer));
         services.AddSchedulerShared();
         services.AddHostedService<SchedulerWorker>();
+        // Webhook deliveries go out wherever scheduled posts are fired (servers and the background service).
+        services.AddHostedService<Webhooks.WebhookDeliveryWorker>();
         services.TryAddSingleton<RunnerHeartbeat>();
         services.AddHostedService(sp => sp.GetRequiredService<RunnerHeartbeat>());
         return services;

@@ -11,7 +11,7 @@ namespace SocialMcp.Core.Webhooks;
 /// <see cref="RecordAsync"/>. Nothing is written when no endpoint of the workspace takes the type, so a workspace without
 /// webhooks pays one indexed lookup per change.
 /// </summary>
-public sealed class WebhookOutbox(TimeProvider time)
+public sealed class WebhookOutbox(TimeProvider time, WebhookSignal? signal = null)
 {
     /// <summary>The post event type of a rejected approval, which returns the post to its earlier status without news.</summary>
     public const string RejectedChange = "approval_rejected";
@@ -73,12 +73,21 @@ public sealed class WebhookOutbox(TimeProvider time)
     /// <summary>A new event id: <c>msg_</c> and a time-ordered GUID, so ids sort by creation.</summary>
     public static string NewEventId(DateTimeOffset now) => "msg_" + Guid.CreateVersion7(now).ToString("N");
 
-    private async Task EnqueueAsync(IStoreSession session, string workspaceId, string type, string? postId, IReadOnlyList<string> endpoints,
+    /// <summary>An event sent to the named endpoints only, whatever they subscribe to (<c>webhook.test</c>); returns its id.</summary>
+    public Task<string> RecordForEndpointsAsync(IStoreSession session, string workspaceId, string type, IReadOnlyList<string> endpointIds,
+        IReadOnlyDictionary<string, string?> data, CancellationToken cancellationToken) =>
+        EnqueueAsync(session, workspaceId, type, null, endpointIds, writer => WriteFields(writer, data), cancellationToken);
+
+    private async Task<string> EnqueueAsync(IStoreSession session, string workspaceId, string type, string? postId, IReadOnlyList<string> endpoints,
         Action<Utf8JsonWriter> writeData, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var payload = Envelope(type, now, writeData);
-        await session.Webhooks.EnqueueAsync(new WebhookEvent(NewEventId(now), workspaceId, type, postId, payload, now), endpoints, cancellationToken);
+        var id = NewEventId(now);
+        await session.Webhooks.EnqueueAsync(new WebhookEvent(id, workspaceId, type, postId, payload, now), endpoints, cancellationToken);
+        // Inside the transaction: the worker's claim is a write, so it waits for this commit and then sees the deliveries.
+        signal?.Poke();
+        return id;
     }
 
     /// <summary>The Standard Webhooks body: <c>{"type": …, "timestamp": …, "data": {…}}</c>.</summary>

@@ -15,14 +15,11 @@ namespace SocialMcp.Platforms.Media;
 /// to reach or read the server has one message, so answers tell nothing about the internal network.
 /// </summary>
 public sealed class GuardedMediaFetcher(
-    IHttpClientFactory clients, IHostResolver resolver, IOptionsMonitor<MediaOptions> options, TimeProvider time)
+    IHttpClientFactory clients, HostGuard guard, IOptionsMonitor<MediaOptions> options, TimeProvider time)
     : IMediaFetcher
 {
     /// <summary>The name of the guarded HttpClient (no automatic redirects, connects only to checked addresses).</summary>
     public const string ClientName = "socialmcp-media-fetch";
-
-    /// <summary>Where a request carries the addresses the guard checked, for the ConnectCallback.</summary>
-    internal static readonly HttpRequestOptionsKey<IPAddress[]> CheckedAddresses = new("socialmcp.checked-addresses");
 
     public async Task CheckAsync(string url, string path, CancellationToken cancellationToken)
     {
@@ -50,7 +47,7 @@ public sealed class GuardedMediaFetcher(
                 if (addresses.Length == 0)
                     throw Unavailable(path);
                 using var request = new HttpRequestMessage(HttpMethod.Get, uri);
-                request.Options.Set(CheckedAddresses, addresses);
+                HostGuard.Carry(request, addresses);
                 using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
                 if (IsRedirect(response.StatusCode))
                 {
@@ -94,51 +91,12 @@ public sealed class GuardedMediaFetcher(
         }
     }
 
-    /// <summary>The ConnectCallback of the guarded client: connects to an address the guard checked, never resolving the name.</summary>
-    internal static async ValueTask<Stream> ConnectToCheckedAddressAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
-    {
-        if (!context.InitialRequestMessage.Options.TryGetValue(CheckedAddresses, out var addresses) || addresses.Length == 0)
-            throw new HttpRequestException("The fetch guard checked no address for this request.");
-        SocketException? last = null;
-        foreach (var address in addresses)
-        {
-            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            try
-            {
-                await socket.ConnectAsync(new IPEndPoint(address, context.DnsEndPoint.Port), cancellationToken);
-                return new NetworkStream(socket, ownsSocket: true);
-            }
-            catch (SocketException ex)
-            {
-                socket.Dispose();
-                last = ex;
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        }
-        throw new HttpRequestException("No checked address answered.", last);
-    }
-
     /// <summary>
     /// Resolves the host once and checks every address (an allow-listed host is let through on any address). An IP
     /// literal is its own single address. Returns the addresses to connect to; empty when the name does not resolve.
     /// </summary>
-    private async Task<IPAddress[]> CheckHostAsync(Uri uri, string path, CancellationToken cancellationToken)
-    {
-        var host = uri.IdnHost;
-        var allowed = options.CurrentValue.AllowedHosts.Any(h => string.Equals(h.Trim().Trim('[', ']'), host.Trim('[', ']'), StringComparison.OrdinalIgnoreCase));
-        if (!allowed && AddressRules.IsMetadataHostName(host))
-            throw Forbidden(path);
-        var addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal)
-            ? [literal]
-            : await resolver.ResolveAsync(host, cancellationToken);
-        if (!allowed && addresses.Any(AddressRules.IsRefused))
-            throw Forbidden(path);
-        return addresses;
-    }
+    private async Task<IPAddress[]> CheckHostAsync(Uri uri, string path, CancellationToken cancellationToken) =>
+        await guard.CheckAsync(uri, cancellationToken) ?? throw Forbidden(path);
 
     private static Uri ParseHttpUrl(string url, string path)
     {

@@ -18,17 +18,10 @@ public static class MediaFetchServiceCollectionExtensions
         services.AddValidatedOptions<MediaOptions>(MediaOptions.SectionName);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IHostResolver, DnsHostResolver>();
+        services.TryAddSingleton<HostGuard>();
         services.TryAddSingleton<IMediaFetcher, GuardedMediaFetcher>();
         services.AddHttpClient(GuardedMediaFetcher.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
-            {
-                AllowAutoRedirect = false,
-                UseProxy = false,
-                UseCookies = false,
-                ConnectCallback = GuardedMediaFetcher.ConnectToCheckedAddressAsync,
-                // A pooled connection was made to a checked address; keep it short-lived all the same.
-                PooledConnectionLifetime = TimeSpan.FromMinutes(1),
-            });
+            .ConfigurePrimaryHttpMessageHandler(HostGuard.CreateHandler);
         return services;
     }
 }

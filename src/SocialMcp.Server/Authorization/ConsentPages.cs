@@ -14,6 +14,7 @@ internal static class ConsentPages
         [Scopes.PostsPublish] = "Publish posts and withdraw published ones",
         [Scopes.AccountsRead] = "See connected accounts and platform sets",
         [Scopes.AccountsWrite] = "Connect accounts and change platform sets",
+        [Scopes.WebhooksWrite] = "Manage webhook endpoints, see their delivery log and replay deliveries",
     };
 
     private static string E(string? value) => HtmlEncoder.Default.Encode(value ?? "");

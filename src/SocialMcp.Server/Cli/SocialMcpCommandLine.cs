@@ -58,6 +58,7 @@ public static class SocialMcpCommandLine
         AuthorizationCommands.AddTo(root, db);
         root.Subcommands.Add(HealthCheckCommand.Create());
         root.Subcommands.Add(ServiceCommands.Create(db));
+        root.Subcommands.Add(WebhookCommands.Create(db));
         return root;
     }
 

@@ -64,6 +64,7 @@ public static class McpServerSetup
             .WithTools<HealthTools>(SocialJson.Options)
             .WithTools<MediaTools>(SocialJson.Options)
             .WithTools<QueueTools>(SocialJson.Options)
+            .WithTools<WebhookTools>(SocialJson.Options)
             // Limits first, so a request with bad params still costs its sender; then params the SDK could not read.
             .WithMessageFilters(filters => filters
                 .AddRequestLimits(services => services!.GetRequiredService<ToolRateLimiter>())

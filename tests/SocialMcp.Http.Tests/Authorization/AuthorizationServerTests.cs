@@ -37,7 +37,7 @@ public sealed class AuthorizationServerTests
         Assert.Equal(HttpStatusCode.Unauthorized, status);
         var challenge = response.Headers.WwwAuthenticate.ToString();
         Assert.Contains($"resource_metadata=\"{origin}/.well-known/oauth-protected-resource/mcp\"", challenge);
-        Assert.Contains("scope=\"posts:read posts:write posts:publish accounts:read accounts:write\"", challenge);
+        Assert.Contains("scope=\"posts:read posts:write posts:publish accounts:read accounts:write webhooks:write\"", challenge);
 
         foreach (var path in new[] { "/.well-known/oauth-protected-resource/mcp", "/.well-known/oauth-protected-resource" })
         {

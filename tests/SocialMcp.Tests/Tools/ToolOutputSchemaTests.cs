@@ -27,7 +27,9 @@ public sealed class ToolOutputSchemaTests
     [Fact]
     public async Task CallTool_EveryToolOnItsSuccessPaths_StructuredContentConformsToTheAdvertisedOutputSchema()
     {
-        await using var server = await InProcessMcpServer.StartAsync();
+        // Webhooks (issue 16) go to a receiver on loopback, allow-listed for this server.
+        await using var receiver = await SocialMcp.Tests.Webhooks.WebhookReceiver.StartAsync();
+        await using var server = await InProcessMcpServer.StartAsync(new Dictionary<string, string?> { ["Media:AllowedHosts:0"] = "127.0.0.1" });
         var tools = (await server.Client.ListToolsAsync(cancellationToken: Ct)).ToDictionary(t => t.Name, t => t.ProtocolTool);
         var results = new List<(string Tool, CallToolResult Result)>();
         async Task<JsonElement> Call(string tool, string arguments)
@@ -110,6 +112,20 @@ public sealed class ToolOutputSchemaTests
         Assert.NotEmpty(window.GetProperty("freeSlots").EnumerateArray());
         await Call("set_posting_schedule", """{"slots": []}""");
         await Call("delete_platform_set", $$"""{"platformSetId": "{{setId}}"}""");
+
+        // Webhooks: an endpoint, a test send, its log (list and one delivery), a rotation, replays, then its deletion.
+        var webhook = await Call("create_webhook", $$"""{"url": "{{receiver.Url}}", "description": "Outputs", "eventTypes": ["post.created"]}""");
+        var webhookId = webhook.GetProperty("webhook").GetProperty("id").GetString();
+        await Call("list_webhooks", "{}");
+        var sent = await Call("test_webhook", $$"""{"webhookId": "{{webhookId}}"}""");
+        Assert.Equal("succeeded", sent.GetProperty("outcome").GetString());
+        var deliveryId = sent.GetProperty("deliveryId").GetString();
+        await Call("list_webhook_deliveries", $$"""{"webhookId": "{{webhookId}}", "from": "2026-11-01T00:00:00Z", "to": "2027-01-01T00:00:00Z"}""");
+        await Call("list_webhook_deliveries", $$"""{"deliveryId": "{{deliveryId}}"}""");
+        await Call("rotate_webhook_secret", $$"""{"webhookId": "{{webhookId}}"}""");
+        await Call("replay_webhook_deliveries", $$"""{"deliveryId": "{{deliveryId}}"}""");
+        await Call("replay_webhook_deliveries", $$"""{"webhookId": "{{webhookId}}", "from": "2026-11-01T00:00:00Z", "to": "2027-01-01T00:00:00Z"}""");
+        await Call("delete_webhook", $$"""{"webhookId": "{{webhookId}}"}""");
 
         // connect_account needs a connect flow and app credentials: ConnectAccountToolTests checks each of its results
         // against this same advertised schema.
