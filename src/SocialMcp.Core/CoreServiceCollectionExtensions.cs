@@ -24,6 +24,7 @@ public static class CoreServiceCollectionExtensions
     public static IServiceCollection AddSocialCore(this IServiceCollection services)
     {
         services.AddValidatedOptions<SchedulingOptions>(SchedulingOptions.SectionName);
+        services.AddValidatedOptions<PublishingOptions>(PublishingOptions.SectionName);
         services.AddValidatedOptions<ContentRulesOptions>(ContentRulesOptions.SectionName);
         services.AddValidatedOptions<QuotaOptions>(QuotaOptions.SectionName);
         services.AddValidatedOptions<MediaOptions>(MediaOptions.SectionName);

@@ -19,6 +19,8 @@ public static class SchedulingServiceCollectionExtensions
         services.TryAddSingleton<SchedulerHealth>();
         services.TryAddSingleton(SchedulerRole.LongLivedServer);
         services.TryAddSingleton<RunnerPresence>();
+        services.TryAddSingleton<OverdueAlarm>();
+        services.TryAddSingleton<Publishing.PublicationVerifier>();
         return services;
     }
 
@@ -32,6 +34,8 @@ public static class SchedulingServiceCollectionExtensions
         services.Replace(ServiceDescriptor.Singleton(role ?? SchedulerRole.LongLivedServer));
         services.AddSchedulerShared();
         services.AddHostedService<SchedulerWorker>();
+        // Read-backs of published posts (issue 16) run wherever the scheduler does.
+        services.AddHostedService<Publishing.VerificationWorker>();
         services.TryAddSingleton<RunnerHeartbeat>();
         services.AddHostedService(sp => sp.GetRequiredService<RunnerHeartbeat>());
         return services;
