@@ -87,6 +87,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<IAccountConnectFlow>(sp => ActivatorUtilities.CreateInstance<AccountConnectFlow>(sp, PlatformOAuthOf(sp)));
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<AccountTokenRefresher>(sp, PlatformOAuthOf(sp)));
         services.AddSingleton<IAccountTokenRefresher>(sp => sp.GetRequiredService<AccountTokenRefresher>());
+        services.AddSingleton<AccountAlarms>();
         services.AddSingleton<TokenRefreshWorker>();
         services.AddSingleton<TokenRefreshHealth>();
         // Off with OAuth:BackgroundRefresh=false (the worker then returns at once); hosts without a host loop never start it.

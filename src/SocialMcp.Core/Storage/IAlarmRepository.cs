@@ -40,6 +40,13 @@ public interface IAlarmRepository
     /// <summary>Sets posts.overdue_at if it is not set yet and the post is still not final; false: it was (the alarm fires once).</summary>
     Task<bool> MarkOverdueAsync(string postId, DateTimeOffset now, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Real accounts of every workspace, not waiting for a reconnect, whose tokens may be expiring (a token or refresh token
+    /// that expires by <paramref name="horizon"/>, or <paramref name="failureThreshold"/> failed refreshes in a row) and for whose
+    /// current tokens account.expiring was not raised yet. The caller decides with <c>TokenHealth.Of</c>.
+    /// </summary>
+    Task<IReadOnlyList<string>> ListExpiringCandidatesAsync(DateTimeOffset horizon, int failureThreshold, CancellationToken cancellationToken);
+
     /// <summary>The token_version account.expiring was raised for; null: never.</summary>
     Task<int?> GetExpiringNotifiedVersionAsync(string accountId, CancellationToken cancellationToken);
 

@@ -109,6 +109,17 @@ internal sealed class AlarmRepository(DbContext db) : IAlarmRepository
             "UPDATE posts SET overdue_at = @now WHERE id = @postId AND overdue_at IS NULL AND status IN ('scheduled', 'publishing');",
             new { postId, now = Time(now) }, cancellationToken)) == 1;
 
+    public async Task<IReadOnlyList<string>> ListExpiringCandidatesAsync(DateTimeOffset horizon, int failureThreshold, CancellationToken cancellationToken) =>
+        (await db.Connection.QueryAsync<string>(Command(db,
+            """
+            SELECT id FROM accounts
+            WHERE is_sandbox = 0 AND reconnect_required = 0
+              AND (expiring_notified_version IS NULL OR expiring_notified_version <> token_version)
+              AND (refresh_failures >= @failureThreshold OR token_expires_at <= @horizon OR refresh_expires_at <= @horizon)
+            ORDER BY id;
+            """,
+            new { horizon = Time(horizon), failureThreshold }, cancellationToken))).ToList();
+
     public async Task<int?> GetExpiringNotifiedVersionAsync(string accountId, CancellationToken cancellationToken) =>
         (int?)await db.Connection.ExecuteScalarAsync<long?>(Command(db,
             "SELECT expiring_notified_version FROM accounts WHERE id = @accountId;", new { accountId }, cancellationToken));
