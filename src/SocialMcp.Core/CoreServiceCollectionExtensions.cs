@@ -24,6 +24,7 @@ public static class CoreServiceCollectionExtensions
     public static IServiceCollection AddSocialCore(this IServiceCollection services)
     {
         services.AddValidatedOptions<SchedulingOptions>(SchedulingOptions.SectionName);
+        services.AddValidatedOptions<PublishingOptions>(PublishingOptions.SectionName);
         services.AddValidatedOptions<ContentRulesOptions>(ContentRulesOptions.SectionName);
         services.AddValidatedOptions<QuotaOptions>(QuotaOptions.SectionName);
         services.AddValidatedOptions<MediaOptions>(MediaOptions.SectionName);
@@ -90,6 +91,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<IAccountConnectFlow>(sp => ActivatorUtilities.CreateInstance<AccountConnectFlow>(sp, PlatformOAuthOf(sp)));
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<AccountTokenRefresher>(sp, PlatformOAuthOf(sp)));
         services.AddSingleton<IAccountTokenRefresher>(sp => sp.GetRequiredService<AccountTokenRefresher>());
+        services.AddSingleton<AccountAlarms>();
         services.AddSingleton<TokenRefreshWorker>();
         services.AddSingleton<TokenRefreshHealth>();
         // Off with OAuth:BackgroundRefresh=false (the worker then returns at once); hosts without a host loop never start it.

@@ -133,6 +133,19 @@ public sealed class EmulatorState(TimeProvider time)
     public IReadOnlyList<string> CommentsCreatedOn(Platform platform, string parentId) =>
         _comments.TryGetValue((platform, parentId), out var ids) ? ids.ToList() : [];
 
+    // ---- posts removed on the platform's side (issue 16) -------------------------------------------------------
+
+    private readonly ConcurrentDictionary<(Platform, string), string> _takenDown = new();
+
+    /// <summary>
+    /// Removes a live post on the platform's side, as its author deleting it in the app or moderation would: reads of it answer
+    /// "not found" from then on (modules that read posts back check <see cref="TakenDownReason"/>).
+    /// </summary>
+    public void TakeDown(Platform platform, string id, string reason = "deleted") => _takenDown[(platform, id)] = reason;
+
+    /// <summary>Why a post was taken down on the platform's side, or null while it is live.</summary>
+    public string? TakenDownReason(Platform platform, string id) => _takenDown.GetValueOrDefault((platform, id));
+
     /// <summary>Counts calls by platform and a name the module chooses (e.g. "media_publish").</summary>
     public void CountCall(Platform platform, string name) => _calls.AddOrUpdate((platform, name), 1, (_, n) => n + 1);
 

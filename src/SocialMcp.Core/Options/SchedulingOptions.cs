@@ -63,6 +63,12 @@ public sealed class SchedulingOptions : IValidatableObject
     /// </summary>
     public TimeSpan MaxLateness { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// How long after its time a post that is still scheduled or publishing counts as overdue: it raises post.overdue once
+    /// and shows in health and /healthz until it goes out, fails or becomes missed.
+    /// </summary>
+    public TimeSpan OverdueAfter { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>How many times one target waits for a rate limit or cap before it fails with RATE_LIMITED anyway.</summary>
     public int MaxLimitWaits { get; set; } = 5;
 
@@ -106,6 +112,8 @@ public sealed class SchedulingOptions : IValidatableObject
             yield return new ValidationResult("Scheduling:RunnerHeartbeat must be between 00:00:01 and 00:10:00 (e.g. 00:00:30).", [nameof(RunnerHeartbeat)]);
         if (MaxLateness < TimeSpan.FromMinutes(1) || MaxLateness > TimeSpan.FromDays(7))
             yield return new ValidationResult("Scheduling:MaxLateness must be between 00:01:00 and 7.00:00:00 (e.g. 01:00:00).", [nameof(MaxLateness)]);
+        if (OverdueAfter < TimeSpan.FromMinutes(1) || OverdueAfter > TimeSpan.FromDays(7))
+            yield return new ValidationResult("Scheduling:OverdueAfter must be between 00:01:00 and 7.00:00:00 (e.g. 00:15:00).", [nameof(OverdueAfter)]);
         if (MaxScheduledPerWorkspace < 1)
             yield return new ValidationResult("Scheduling:MaxScheduledPerWorkspace must be at least 1.", [nameof(MaxScheduledPerWorkspace)]);
     }

@@ -10,7 +10,7 @@ namespace SocialMcp.Core.Publishing;
 /// Step 3 of the ledger for one target: its outcome, its events and its intermediate handles, each in a transaction of its
 /// own so that what a platform did is durable before the next call.
 /// </summary>
-public sealed class TargetRecorder(IStore store, TimeProvider time, WebhookOutbox outbox)
+public sealed class TargetRecorder(IStore store, TimeProvider time, WebhookOutbox outbox, Accounts.OAuth.AccountAlarms alarms)
 {
     /// <summary>
     /// Writes a target's outcome, its event, the post's version and (for AUTH_EXPIRED) the account's token health together;
@@ -54,7 +54,7 @@ public sealed class TargetRecorder(IStore store, TimeProvider time, WebhookOutbo
             {
                 await session.Accounts.MarkTokenExpiredAsync(account.Id, now, cancellationToken);
                 if (reconnectRequired)
-                    await session.Accounts.MarkReconnectRequiredAsync(account.Id, "auth_expired: refused after a refresh", now, cancellationToken);
+                    await alarms.MarkReconnectRequiredAsync(session, account.Id, "auth_expired: refused after a refresh", now, cancellationToken);
             }
             var newVersion = await session.Posts.BumpVersionAsync(post.Id, now, cancellationToken) ?? post.Version;
             var detail = outcome.Succeeded ? $"platformPostId={outcome.PlatformPostId}"

@@ -31,6 +31,7 @@ public sealed class SchedulerWorker(
     PublisherIdentity identity,
     SchedulerRole role,
     RunnerPresence presence,
+    OverdueAlarm overdue,
     TimeProvider time,
     IOptions<SchedulingOptions> options,
     ILogger<SchedulerWorker> logger) : BackgroundService
@@ -96,6 +97,7 @@ public sealed class SchedulerWorker(
         await CountDueAsync(cancellationToken);
         if (!deferring)
             await FireDueAsync(gone, cancellationToken);
+        await RaiseOverdueAsync(cancellationToken);
         var now = time.GetUtcNow();
         var next = await store.ReadAsync(session => session.Posts.NextDueAtAsync(now, cancellationToken), cancellationToken);
         var recheck = options.Value.RecheckInterval;
@@ -118,6 +120,20 @@ public sealed class SchedulerWorker(
         var now = time.GetUtcNow();
         var due = await store.ReadAsync(session => session.Posts.SummarizeDueAsync(now, cancellationToken), cancellationToken);
         SocialMcpTelemetry.ReportDueQueueDepth(due.Count);
+    }
+
+    /// <summary>The overdue alarm (issue 16); a deferring runner raises it too: the alarm is about posts nobody fired.</summary>
+    private async Task RaiseOverdueAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await overdue.RaiseAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The alarm must never stop the scheduler from firing posts: it is raised again on the next pass.
+            logger.LogError(ex, "Raising the overdue alarm failed; trying again on the next pass");
+        }
     }
 
     /// <summary>Finishes posts whose publisher stopped mid-publish, through the same pipeline as <see cref="FireDueAsync"/>.</summary>

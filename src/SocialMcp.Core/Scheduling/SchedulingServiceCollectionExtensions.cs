@@ -19,6 +19,8 @@ public static class SchedulingServiceCollectionExtensions
         services.TryAddSingleton<SchedulerHealth>();
         services.TryAddSingleton(SchedulerRole.LongLivedServer);
         services.TryAddSingleton<RunnerPresence>();
+        services.TryAddSingleton<OverdueAlarm>();
+        services.TryAddSingleton<Publishing.PublicationVerifier>();
         return services;
     }
 
@@ -34,6 +36,9 @@ public static class SchedulingServiceCollectionExtensions
         services.AddHostedService<SchedulerWorker>();
         // Webhook deliveries go out wherever scheduled posts are fired (servers and the background service).
         services.AddHostedService<Webhooks.WebhookDeliveryWorker>();
+
+        // Read-backs of published posts (issue 16) run wherever the scheduler does.
+        services.AddHostedService<Publishing.VerificationWorker>();
         services.TryAddSingleton<RunnerHeartbeat>();
         services.AddHostedService(sp => sp.GetRequiredService<RunnerHeartbeat>());
         return services;

@@ -33,6 +33,7 @@ public interface IStoreSession
     IPostingScheduleRepository PostingSchedules { get; }
     IRunnerRepository Runners { get; }
     Webhooks.IWebhookRepository Webhooks { get; }
+    IAlarmRepository Alarms { get; }
 }
 
 // One SQL statement per method; a missing row is null.

@@ -75,7 +75,7 @@ public sealed class XEmulator : IEmulatorModule
         routes.MapPost("2/tweets", Handler(http =>
             Guarded(http, state, store, ["tweet.write"], "POST 2/tweets", caller => CreateTweetAsync(http, state, store, caller))));
         routes.MapGet("2/tweets/{id}", (HttpContext http, string id) =>
-            Guarded(http, state, store, ["tweet.read"], "GET 2/tweets/:id", caller => Task.FromResult(GetTweet(http, store, id))));
+            Guarded(http, state, store, ["tweet.read"], "GET 2/tweets/:id", caller => Task.FromResult(GetTweet(http, state, store, id))));
         routes.MapDelete("2/tweets/{id}", (HttpContext http, string id) =>
             Guarded(http, state, store, ["tweet.write"], "DELETE 2/tweets/:id", caller => Task.FromResult(DeleteTweet(state, store, caller, id))));
         routes.MapGet("2/users/{id}/tweets", (HttpContext http, string id) =>
@@ -167,11 +167,11 @@ public sealed class XEmulator : IEmulatorModule
         }
     }
 
-    private static IResult GetTweet(HttpContext http, Store store, string id)
+    private static IResult GetTweet(HttpContext http, EmulatorState state, Store store, string id)
     {
         lock (store)
         {
-            if (!store.Tweets.TryGetValue(id, out var tweet) || tweet.Deleted)
+            if (!store.Tweets.TryGetValue(id, out var tweet) || tweet.Deleted || state.TakenDownReason(Platform.X, id) is not null)
             {
                 // A missing post is a 200 with an errors array, not a 404.
                 return Results.Json(new JsonObject

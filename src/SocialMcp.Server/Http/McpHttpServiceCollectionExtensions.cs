@@ -43,6 +43,7 @@ public static class McpHttpServiceCollectionExtensions
             .AddCheck<DatabaseHealthCheck>(DatabaseHealthCheck.Name)
             .AddCheck<SchedulerHealthCheck>(SchedulerHealthCheck.Name)
             .AddCheck<RunnerHealthCheck>(RunnerHealthCheck.Name)
+            .AddCheck<OverdueHealthCheck>(OverdueHealthCheck.Name)
             .AddCheck<AccountTokensHealthCheck>(AccountTokensHealthCheck.Name);
         return services;
     }

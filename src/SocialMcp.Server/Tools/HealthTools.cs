@@ -20,9 +20,11 @@ public sealed class HealthTools(
     [ToolAccess(Scopes.PostsRead, ToolOperation.Read)]
     [Description("""
         Reports whether the scheduler that fires scheduled posts is alive: status ok, degraded (alive, but a due post has
-        waited longer than a pass takes) or unhealthy (the worker is not running, stopped or stuck: scheduled posts will not
-        go out until the server is restarted), with its last loop time, how many due posts are waiting and how overdue the
-        oldest is. Use it when a scheduled post is late. runner {alive, kind, lastSeenAt, hint} says whether a background
+        waited longer than a pass takes, or a post is overdue) or unhealthy (the worker is not running, stopped or stuck:
+        scheduled posts will not go out until the server is restarted), with its last loop time, how many due posts are
+        waiting and how overdue the oldest is. scheduler.overduePosts counts posts due more than Scheduling:OverdueAfter ago
+        that are still scheduled or publishing (each also raised the webhook event post.overdue once).
+        Use it when a scheduled post is late. runner {alive, kind, lastSeenAt, hint} says whether a background
         runner (kind service, socialmcp service install) fires posts when no agent is connected; without one, hint says what
         to tell the person. To publish a post now regardless, call publish_post.
         accounts lists this workspace's real accounts that need a person: reconnect_required (give the person reconnectUrl) or
@@ -56,6 +58,8 @@ public sealed class HealthTools(
             DuePosts = report.DuePosts,
             OldestDueAt = report.OldestDueAt,
             OldestOverdueSeconds = report.OldestOverdueBy is { } by ? (long)by.TotalSeconds : null,
+            OverduePosts = report.OverduePosts,
+            OldestOverdueDueAt = report.OldestOverduePostDueAt,
         }, RunnerResult.From(runner), accounts));
     }
 }
@@ -80,4 +84,8 @@ public sealed record SchedulerHealthResult
     public required int DuePosts { get; init; }
     public DateTimeOffset? OldestDueAt { get; init; }
     public long? OldestOverdueSeconds { get; init; }
+
+    /// <summary>Posts past Scheduling:OverdueAfter that are still scheduled or publishing (issue 16).</summary>
+    public int OverduePosts { get; init; }
+    public DateTimeOffset? OldestOverdueDueAt { get; init; }
 }

@@ -49,7 +49,25 @@ public sealed record TargetResult
 
     /// <summary>The first comment on this platform, when the post has one for it.</summary>
     public FirstCommentResult? FirstComment { get; init; }
+
+    /// <summary>
+    /// A published target's read-back (issue 16): verified, not_visible, pending (not read back yet), unverified (read-backs
+    /// could not tell so far) or unavailable (the platform's API cannot read posts back); omitted for other statuses.
+    /// </summary>
+    public string? Verification { get; init; }
+
+    /// <summary>When a read-back found the post live.</summary>
+    public DateTimeOffset? VerifiedAt { get; init; }
+
+    /// <summary>When a read-back found the post gone, private or not found, and the platform's reason.</summary>
+    public NotVisibleResult? NotVisible { get; init; }
+
+    /// <summary>Read-backs tried so far; omitted when none was.</summary>
+    public int? VerifyAttempts { get; init; }
 }
+
+/// <summary>A published target that a read-back did not find: when, and what the platform said.</summary>
+public sealed record NotVisibleResult(DateTimeOffset At, string? Reason);
 
 /// <summary>One thread part on one platform: its own status, id and URL, and its error when it did not go out.</summary>
 public sealed record PartResult
@@ -304,6 +322,10 @@ internal static class OutputMapping
                 PublishedAtLocal = PostTimeZones.InZone(t.PublishedAt, zone),
                 Parts = PartsOf(post, t),
                 FirstComment = FirstCommentOf(post, t),
+                Verification = VerificationOf(t),
+                VerifiedAt = t.VerifiedAt,
+                NotVisible = t.NotVisibleAt is { } hidden ? new NotVisibleResult(hidden, t.NotVisibleReason) : null,
+                VerifyAttempts = t.VerifyAttempts > 0 ? t.VerifyAttempts : null,
             }).ToList(),
             Events = events?.Select(e => new EventResult
             {
@@ -335,6 +357,17 @@ internal static class OutputMapping
             MaxLatenessMinutes = post.MaxLateness is { } lateness ? (int)lateness.TotalMinutes : null,
         };
     }
+
+    /// <summary>The read-back state of a published target (<see cref="TargetResult.Verification"/>); null for other statuses.</summary>
+    private static string? VerificationOf(PostTarget target) => target switch
+    {
+        { NotVisibleAt: not null } => "not_visible",
+        { VerifiedAt: not null } => "verified",
+        { Status: not TargetStatus.Published } => null,
+        _ when !SocialMcp.Core.Publishing.PublicationVerifier.CanVerify(target.Platform) => "unavailable",
+        { VerifyAttempts: > 0 } => "unverified",
+        _ => "pending",
+    };
 
     /// <summary>Part 0 from the target row, later parts from its steps (pending until the ledger has planned or published them).</summary>
     private static List<PartResult>? PartsOf(Post post, PostTarget target)

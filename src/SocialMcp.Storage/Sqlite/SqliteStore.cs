@@ -61,4 +61,5 @@ internal sealed class SqliteSession(DbContext db) : IStoreSession
     public IPostingScheduleRepository PostingSchedules => field ??= new PostingScheduleRepository(db);
     public IRunnerRepository Runners => field ??= new RunnerRepository(db);
     public SocialMcp.Core.Webhooks.IWebhookRepository Webhooks => field ??= new WebhookRepository(db);
+    public IAlarmRepository Alarms => field ??= new AlarmRepository(db);
 }

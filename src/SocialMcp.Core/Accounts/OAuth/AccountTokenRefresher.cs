@@ -5,6 +5,7 @@ using SocialMcp.Core.Domain;
 using SocialMcp.Core.Publishing;
 using SocialMcp.Core.Scheduling;
 using SocialMcp.Core.Storage;
+using SocialMcp.Core.Telemetry;
 
 namespace SocialMcp.Core.Accounts.OAuth;
 
@@ -22,6 +23,7 @@ public sealed class AccountTokenRefresher(
     IPlatformOAuth oauth,
     ITokenCipher cipher,
     PublisherIdentity identity,
+    AccountAlarms alarms,
     IOptions<OAuthOptions> options,
     TimeProvider time,
     ILogger<AccountTokenRefresher> logger) : IAccountTokenRefresher
@@ -179,6 +181,7 @@ public sealed class AccountTokenRefresher(
             now,
             Owner);
         await store.WriteAsync(s => s.Accounts.StoreRenewedTokensAsync(renewed, cancellationToken), cancellationToken);
+        CountRefresh(account, "renewed");
         logger.LogInformation("Renewed the {Platform} account {AccountId}; the access token now expires at {ExpiresAt}",
             account.Platform.ToWireName(), account.Id, grant.AccessExpiresAt);
         return RefreshResult.Refreshed;
@@ -189,8 +192,11 @@ public sealed class AccountTokenRefresher(
         var error = $"{kind}: {code}";
         if (error.Length > 200)
             error = error[..200];
-        await store.WriteAsync(
-            s => s.Accounts.RecordRefreshFailureAsync(account.Id, Owner, account.TokenVersion, error, reconnect, cancellationToken), cancellationToken);
+        // A dead grant moves the account to reconnect_required: account.reconnect_required in the same transaction, once.
+        await store.WriteAsync(s => alarms.ReconnectRequiredIfChangedAsync(s, account.Id, error,
+            () => s.Accounts.RecordRefreshFailureAsync(account.Id, Owner, account.TokenVersion, error, reconnect, cancellationToken), cancellationToken),
+            cancellationToken);
+        CountRefresh(account, reconnect ? "reconnect_required" : "failed");
         logger.LogWarning("Refreshing the {Platform} account {AccountId} failed ({Kind}, {PlatformError}){Reconnect}",
             account.Platform.ToWireName(), account.Id, kind, code, reconnect ? "; it must be reconnected" : "");
         return reconnect ? RefreshResult.ReconnectRequired : RefreshResult.Failed;
@@ -203,9 +209,14 @@ public sealed class AccountTokenRefresher(
         if (account.IsSandbox || account.RefreshModel is null or RefreshModel.ReconnectOnly)
             return expired ? RefreshResult.ReconnectRequired : RefreshResult.NotNeeded;
         var why = TokenRenewal.UsesRefreshToken(account) ? "refresh_token_expired" : "token_expired";
-        await store.WriteAsync(s => s.Accounts.MarkReconnectRequiredAsync(account.Id, why, now, cancellationToken), cancellationToken);
+        await store.WriteAsync(s => alarms.MarkReconnectRequiredAsync(s, account.Id, why, now, cancellationToken), cancellationToken);
         return RefreshResult.ReconnectRequired;
     }
+
+    /// <summary>One refresh that called (or could not call) the platform, for the <c>socialmcp.token.refreshes</c> counter.</summary>
+    private static void CountRefresh(Account account, string outcome) =>
+        SocialMcpTelemetry.TokenRefreshes.Add(1, new KeyValuePair<string, object?>("platform", account.Platform.ToWireName()),
+            new KeyValuePair<string, object?>("outcome", outcome));
 
     private Task<Account?> ReadAsync(string accountId, CancellationToken cancellationToken) =>
         store.ReadAsync(s => s.Accounts.GetByIdAsync(accountId, cancellationToken), cancellationToken);

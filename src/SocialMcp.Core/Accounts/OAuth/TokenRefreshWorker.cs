@@ -9,11 +9,13 @@ namespace SocialMcp.Core.Accounts.OAuth;
 /// Renews every account whose access token comes due (<see cref="TokenRenewal.DueAt"/>), then sleeps through the
 /// <see cref="TimeProvider"/> until the next one is due — <c>OAuth:RefreshRecheckInterval</c> at most, so accounts connected
 /// meanwhile are picked up. A failed refresh is tried again after the retry delay, doubling. Off with
-/// <c>OAuth:BackgroundRefresh=false</c>; tokens are then renewed only when used.
+/// <c>OAuth:BackgroundRefresh=false</c>; tokens are then renewed only when used. Each pass also raises
+/// <c>account.expiring</c> for tokens that became expiring (<see cref="AccountAlarms"/>).
 /// </summary>
 public sealed class TokenRefreshWorker(
     IStore store,
     IAccountTokenRefresher refresher,
+    AccountAlarms alarms,
     IOptions<OAuthOptions> options,
     TimeProvider time,
     ILogger<TokenRefreshWorker> logger) : BackgroundService
@@ -83,6 +85,20 @@ public sealed class TokenRefreshWorker(
                 wakeAt = again < wakeAt ? again : wakeAt;
             }
         }
+        await RaiseExpiringAsync(cancellationToken);
         return wakeAt;
+    }
+
+    /// <summary>account.expiring for tokens that became expiring (issue 16); a failure here never stops the renewals.</summary>
+    private async Task RaiseExpiringAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await alarms.RaiseExpiringAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Raising account.expiring failed; trying again on the next pass");
+        }
     }
 }
