@@ -24,6 +24,7 @@ public static class CoreServiceCollectionExtensions
     public static IServiceCollection AddSocialCore(this IServiceCollection services)
     {
         services.AddValidatedOptions<SchedulingOptions>(SchedulingOptions.SectionName);
+        services.AddValidatedOptions<ApprovalOptions>(ApprovalOptions.SectionName);
         services.AddValidatedOptions<ContentRulesOptions>(ContentRulesOptions.SectionName);
         services.AddValidatedOptions<QuotaOptions>(QuotaOptions.SectionName);
         services.AddValidatedOptions<MediaOptions>(MediaOptions.SectionName);
@@ -59,6 +60,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<Webhooks.WebhookOutbox>();
         services.AddSingleton<PostQuotas>();
         services.AddSingleton<PostService>();
+        services.AddSingleton<ApprovalPolicy>();
         services.AddSingleton<ReplyParents>();
         services.AddSingleton<SocialMcp.Core.Queue.PostingQueue>();
         // The media library (issue 13); its files are SocialMcp.Storage's IMediaFileStore, URLs go through IMediaFetcher.

@@ -18,6 +18,8 @@ public sealed class WebhookOutbox(TimeProvider time)
     public static string? EventTypeFor(PostStatus? before, PostStatus after, string change) => after switch
     {
         _ when before == after && !(after == PostStatus.Scheduled && change == "rescheduled") => null,
+        // A decision is reported as post.approved / post.rejected (PostService.Approval), not as the status it returns to.
+        _ when before == PostStatus.AwaitingApproval && change is "approval_granted" or "approval_rejected" => null,
         PostStatus.Draft when before is null => WebhookEventTypes.PostCreated,
         PostStatus.Scheduled when before is null => WebhookEventTypes.PostCreated,
         PostStatus.Scheduled => WebhookEventTypes.PostScheduled,
