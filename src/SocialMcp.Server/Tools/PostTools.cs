@@ -23,7 +23,7 @@ namespace SocialMcp.Server.Tools;
 [McpServerToolType]
 public sealed class PostTools(
     PostService posts, IWorkspaceContext workspace, BoundedPublish bounded, ReconnectHints reconnectHints, TimeArguments times, PostingQueue queue,
-    RunnerPresence runners)
+    RunnerPresence runners, ApprovalPrompt approvals)
 {
     [McpServerTool(Name = "create_post", Title = "Create a post", ReadOnly = false, Destructive = false, Idempotent = false, OpenWorld = false)]
     [ToolAccess(Scopes.PostsWrite, ToolOperation.Create)]
@@ -302,6 +302,9 @@ public sealed class PostTools(
         RequestContext<CallToolRequestParams>? request = null, CancellationToken cancellationToken = default)
     {
         var (workspaceId, command) = (workspace.WorkspaceId, new PublishPostCommand(postId, version, planHash, idempotencyKey));
+        // Approval (issue 16): held under Approvals:Required, or the person's answer through the client.
+        if (await approvals.PublishAsync(request!, workspaceId, command, RecordedBy(), cancellationToken) is { } held)
+            return held;
         var (details, stillPublishing) = await bounded.RunAsync(workspaceId, postId, request!,
             (steps, ct) => posts.PublishAsync(workspaceId, command, steps, ct), cancellationToken);
         return ToolResults.Success(await reconnectHints.AddAsync(workspaceId, details.ToResult(stillPublishing: stillPublishing), cancellationToken));
@@ -332,7 +335,7 @@ public sealed class PostTools(
         """)]
     public async Task<CallToolResult> SchedulePost(
         string postId, string? scheduledFor = null, int? version = null, string? planHash = null, string? timeZone = null, string? slot = null,
-        int? maxLatenessMinutes = null, CancellationToken cancellationToken = default)
+        int? maxLatenessMinutes = null, RequestContext<CallToolRequestParams>? request = null, CancellationToken cancellationToken = default)
     {
         if ((scheduledFor is null) == (slot is null))
         {
@@ -342,10 +345,16 @@ public sealed class PostTools(
         }
         var workspaceId = workspace.WorkspaceId;
         var maxLateness = maxLatenessMinutes.ToTolerance();
+        // Approval (issue 16): held under Approvals:Required, or the person's answer through the client.
+        var requested = scheduledFor is null || request?.Params?.RequestState is not null ? (DateTimeOffset?)null
+            : await times.ForPostAsync(workspaceId, postId, scheduledFor, timeZone, "$.scheduledFor", cancellationToken);
+        if (await approvals.ScheduleAsync(request!, workspaceId, postId, requested, slot, version, planHash, timeZone, maxLateness, RecordedBy(),
+                cancellationToken) is { } held)
+            return held;
         var details = slot is not null
             ? await posts.ScheduleIntoSlotAsync(workspaceId, postId, slot, version, planHash, timeZone, maxLateness, cancellationToken)
             : await posts.ScheduleAsync(workspaceId, postId,
-                (await times.ForPostAsync(workspaceId, postId, scheduledFor, timeZone, "$.scheduledFor", cancellationToken))!.Value,
+                requested!.Value,
                 version, planHash, timeZone, maxLateness, cancellationToken);
         return ToolResults.Success(await WithRunnerAsync(details.ToResult(), cancellationToken));
     }
@@ -395,8 +404,12 @@ public sealed class PostTools(
         A thread target that failed part-way (its first parts live, the post partial) comes down the same way.
         """)]
     public async Task<CallToolResult> WithdrawPost(
-        string postId, IReadOnlyList<string>? platforms = null, int? version = null, CancellationToken cancellationToken = default)
+        string postId, IReadOnlyList<string>? platforms = null, int? version = null, RequestContext<CallToolRequestParams>? request = null,
+        CancellationToken cancellationToken = default)
     {
+        // Approval (issue 16): held under Approvals:Required, or the person's answer through the client.
+        if (await approvals.WithdrawAsync(request!, workspace.WorkspaceId, postId, platforms.ToPlatforms(), version, RecordedBy(), cancellationToken) is { } held)
+            return held;
         var result = await posts.WithdrawAsync(workspace.WorkspaceId, postId, platforms.ToPlatforms(), version, cancellationToken);
         return ToolResults.Success(result.ToResult());
     }
@@ -449,7 +462,5 @@ public sealed class PostTools(
     }
 
     /// <summary>Who records a manual change, for its event: the API key's id (never the key), or the local operator.</summary>
-    private string RecordedBy() => workspace is CallerContext { Caller: var caller }
-        ? caller.IsLocal ? "local operator" : $"api key {caller.KeyId}"
-        : "local operator";
+    private string RecordedBy() => ApprovalPrompt.CallerName(workspace);
 }
