@@ -41,6 +41,9 @@ public static class ApprovalChannels
 /// <summary>Who decided and through what: a key id or OAuth client (never a secret), and the MCP client that asked the person.</summary>
 public sealed record ApprovalDecider(string Channel, string? By, string? ClientName = null, string? ClientVersion = null)
 {
+    /// <summary>The deciding API key's (or OAuth grant's) id for the audit row's key column; null for the local operator.</summary>
+    public string? KeyId { get; init; }
+
     public string Describe() =>
         $"channel={Channel} by={By ?? "unknown"}" + (ClientName is null ? "" : $" client={ClientName}/{ClientVersion ?? "?"}");
 }
@@ -267,7 +270,7 @@ public sealed partial class PostService
         await session.Audit.AppendAsync(new AuditEntry
         {
             WorkspaceId = saved.WorkspaceId,
-            KeyId = decider.By,
+            KeyId = decider.KeyId,
             ClientName = decider.ClientName,
             ClientVersion = decider.ClientVersion,
             Tool = "approval:" + decider.Channel,

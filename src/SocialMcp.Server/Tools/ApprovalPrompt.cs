@@ -95,10 +95,15 @@ public sealed class ApprovalPrompt(PostService posts, ApprovalPolicy policy, Req
         }
     }
 
+    private const string ApiKeyPrefix = "api key ";
+
     /// <summary>Who asks or decides: the API key or OAuth grant id (never a secret), or the local operator on stdio.</summary>
     public static string CallerName(object workspace) => workspace is CallerContext { Caller: var caller }
-        ? caller.IsLocal ? "local operator" : $"api key {caller.KeyId}"
+        ? caller.IsLocal ? "local operator" : ApiKeyPrefix + caller.KeyId
         : "local operator";
+
+    /// <summary>The caller's key (or OAuth grant) id, as the audit log's key column has it; null on stdio.</summary>
+    public static string? CallerKeyId(object workspace) => workspace is CallerContext { Caller: var caller } ? caller.KeyId : null;
 
     private CallToolResult Held(RequestContext<CallToolRequestParams> request, string toolName, PostDetails held, bool withdrawShape)
     {
@@ -113,6 +118,7 @@ public sealed class ApprovalPrompt(PostService posts, ApprovalPolicy policy, Req
         RequestContext<CallToolRequestParams> request, string toolName, string workspaceId, string requestedBy, string state, bool withdrawShape,
         CancellationToken cancellationToken)
     {
+        var keyId = requestedBy.StartsWith(ApiKeyPrefix, StringComparison.Ordinal) ? requestedBy[ApiKeyPrefix.Length..] : null;
         var postId = states.Unprotect(Operation(toolName), request.User, state);
         var answer = Answer(request.Params);
         if (answer is null)
@@ -121,7 +127,7 @@ public sealed class ApprovalPrompt(PostService posts, ApprovalPolicy policy, Req
             return Shaped((await posts.GetAsync(workspaceId, postId, cancellationToken)).ToResult(), withdrawShape);
         }
         var client = request.Server.ClientInfo;
-        var decider = new ApprovalDecider(ChannelOf(request.Server), requestedBy, client?.Name, client?.Version);
+        var decider = new ApprovalDecider(ChannelOf(request.Server), requestedBy, client?.Name, client?.Version) { KeyId = keyId };
         if (answer.IsAccepted && Field(answer, "approve") is { ValueKind: JsonValueKind.True })
             return await ApproveAsync(request, workspaceId, postId, decider, withdrawShape, cancellationToken);
 

@@ -51,5 +51,8 @@ public sealed class ApprovalTools(PostService posts, IWorkspaceContext workspace
     }
 
     private ApprovalDecider Decider(string channel, RequestContext<CallToolRequestParams>? request) =>
-        new(channel, ApprovalPrompt.CallerName(workspace), request?.Server.ClientInfo?.Name, request?.Server.ClientInfo?.Version);
+        new(channel, ApprovalPrompt.CallerName(workspace), request?.Server.ClientInfo?.Name, request?.Server.ClientInfo?.Version)
+        {
+            KeyId = ApprovalPrompt.CallerKeyId(workspace),
+        };
 }
