@@ -20,7 +20,7 @@ public sealed class ApprovalSchedulingTests
 {
     private static readonly CancellationToken Ct = CancellationToken.None;
     private static readonly DateTimeOffset Due = SchedulerHarness.Start.AddMinutes(10);
-    private static readonly ApprovalDecider Person = new(ApprovalChannels.ApprovePost, "api key person");
+    private static readonly ApprovalDecider Person = new(ApprovalChannels.ApprovePost, "api key person") { KeyId = "person" };
 
     private static Task<SchedulerHarness> HarnessAsync(string required) =>
         SchedulerHarness.CreateAsync(new Dictionary<string, string?> { ["Approvals:Required:0"] = required });
@@ -80,7 +80,7 @@ public sealed class ApprovalSchedulingTests
         Assert.Equal(2, server.DeliveriesOf(draft.Post.Id));
         var audit = await server.Store.ReadAsync(s => s.Audit.ListAsync(LocalWorkspace.Id, 10, Ct), Ct);
         var row = Assert.Single(audit);
-        Assert.Equal(("approval:approve_post", "api key person", $"approved schedule post={draft.Post.Id}"), (row.Tool, row.KeyId, row.Outcome));
+        Assert.Equal(("approval:approve_post", "person", $"approved schedule post={draft.Post.Id}"), (row.Tool, row.KeyId, row.Outcome));
     }
 
     [Fact]
