@@ -296,6 +296,9 @@ public sealed class PostTools(
         PLAN_CHANGED and nothing is published (validate_post again). idempotencyKey (optional, 1-200 characters): repeating the call
         with the same key and arguments returns the post as it is now (replayed true) and publishes nothing again;
         IDEMPOTENCY_KEY_REUSED: that key came with other arguments, nothing was done: use a new key.
+        When the server requires approval for publish (Approvals:Required), nothing is published: the post becomes
+        awaiting_approval (approval says what waits) until a person decides; a client that can ask the person (form
+        elicitation) is asked in this same call, and a yes publishes at once. Otherwise approve_post / reject_post decide.
         """)]
     public async Task<CallToolResult> PublishPost(
         string postId, int? version = null, string? planHash = null, string? idempotencyKey = null,
@@ -332,6 +335,8 @@ public sealed class PostTools(
         The result has runner {alive, kind, lastSeenAt, hint}: whether a process that fires scheduled posts is alive. kind
         service: the background runner (socialmcp service), posts fire with no agent connected. Otherwise hint says the post
         fires only while a SocialMcp server runs: pass it on to the person (the operator runs socialmcp service install once).
+        When the server requires approval for schedule (Approvals:Required), the post becomes awaiting_approval with the
+        time asked and is scheduled only once a person approves (asked in this call when your client can, see publish_post).
         """)]
     public async Task<CallToolResult> SchedulePost(
         string postId, string? scheduledFor = null, int? version = null, string? planHash = null, string? timeZone = null, string? slot = null,
@@ -402,6 +407,8 @@ public sealed class PostTools(
         comes down before the parts, and a comment on facebook, instagram, linkedin or youtube goes with its post. Each part
         taken down is marked withdrawn at once; a part that will not come down is named in withdrawals and leaves the target live.
         A thread target that failed part-way (its first parts live, the post partial) comes down the same way.
+        When the server requires approval for withdraw (Approvals:Required), nothing comes down until a person approves:
+        the post is awaiting_approval meanwhile (still live), withdrawals is empty (asked in this call when your client can).
         """)]
     public async Task<CallToolResult> WithdrawPost(
         string postId, IReadOnlyList<string>? platforms = null, int? version = null, RequestContext<CallToolRequestParams>? request = null,
