@@ -25,6 +25,7 @@ public static class CoreServiceCollectionExtensions
     {
         services.AddValidatedOptions<SchedulingOptions>(SchedulingOptions.SectionName);
         services.AddValidatedOptions<PublishingOptions>(PublishingOptions.SectionName);
+        services.AddValidatedOptions<ApprovalOptions>(ApprovalOptions.SectionName);
         services.AddValidatedOptions<ContentRulesOptions>(ContentRulesOptions.SectionName);
         services.AddValidatedOptions<QuotaOptions>(QuotaOptions.SectionName);
         services.AddValidatedOptions<MediaOptions>(MediaOptions.SectionName);
@@ -64,6 +65,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<Webhooks.WebhookService>();
         services.AddSingleton<PostQuotas>();
         services.AddSingleton<PostService>();
+        services.AddSingleton<ApprovalPolicy>();
         services.AddSingleton<ReplyParents>();
         services.AddSingleton<SocialMcp.Core.Queue.PostingQueue>();
         // The media library (issue 13); its files are SocialMcp.Storage's IMediaFileStore, URLs go through IMediaFetcher.

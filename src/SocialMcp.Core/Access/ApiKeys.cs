@@ -13,7 +13,14 @@ public static class Scopes
     public const string AccountsWrite = "accounts:write";
     public const string WebhooksWrite = "webhooks:write";
 
+    /// <summary>Approves or rejects what an agent asked for under Approvals:Required (approve_post, reject_post). Never in a default grant.</summary>
+    public const string PostsApprove = "posts:approve";
+
+    /// <summary>What a key or token gets when no scopes are named: everything an agent does, not <see cref="PostsApprove"/>.</summary>
     public static IReadOnlyList<string> All { get; } = [PostsRead, PostsWrite, PostsPublish, AccountsRead, AccountsWrite, WebhooksWrite];
+
+    /// <summary>Every scope there is: <see cref="All"/> and <see cref="PostsApprove"/>, which must be asked for by name.</summary>
+    public static IReadOnlyList<string> Known { get; } = [.. All, PostsApprove];
 }
 
 /// <summary>A stored API key: only the hash of its secret is kept.</summary>

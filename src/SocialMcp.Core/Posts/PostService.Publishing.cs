@@ -100,7 +100,8 @@ public sealed partial class PostService
                 };
             await session.Targets.UpdateAsync(resolved, cancellationToken);
             var current = targets.Select(t => t.Platform == resolved.Platform ? resolved : t).ToList();
-            var status = post.Status == PostStatus.Publishing ? post.Status : PostTransitions.Aggregate(current, post);
+            // Approval (issue 16): a post awaiting a decision keeps waiting; the decision sums it up.
+            var status = post.Status is PostStatus.Publishing or PostStatus.AwaitingApproval ? post.Status : PostTransitions.Aggregate(current, post);
             // Not there: a retry publishes the post's current content, so what an edit froze for it no longer applies.
             var publishedContent = published || post.PublishedContent is null
                 ? post.PublishedContent

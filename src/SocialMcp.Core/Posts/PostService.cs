@@ -256,6 +256,7 @@ public sealed partial class PostService(
             var now = time.GetUtcNow();
             var (post, targets) = await PostChanges.LoadAsync(session, workspaceId, postId, cancellationToken);
             PostChanges.EnsureVersion(post, version);
+            EnsureNotAwaitingApproval(post, "be scheduled"); // approval (issue 16): only a decision moves it on
             PostChanges.EnsureCanMove(post, PostStatus.Scheduled, "schedule");
             PostPlan.EnsureUnchanged(post, planHash);
             var slot = await TakeSlotAsync(session, workspaceId, post.PlatformSetId, post.Id, slotName, requestedFor, cancellationToken);
@@ -286,7 +287,11 @@ public sealed partial class PostService(
             if (post.Status == PostStatus.Publishing)
                 throw CannotCancelStartedPublish(targets);
             PostChanges.EnsureCanMove(post, PostStatus.Discarded, "cancel");
-            var saved = await changes.ChangeAsync(session, post, post with { Status = PostStatus.Discarded }, "discarded", null, cancellationToken);
+            // Approval (issue 16): a waiting post is discarded only if the status it would return to could be (not a live one).
+            if (post.Approval is { } held && !PostTransitions.CanMove(held.ReturnStatus, PostStatus.Discarded))
+                throw Problems.InvalidTransition(held.ReturnStatus, "cancel", string.Join(", ", PostTransitions.SourcesOf(PostStatus.Discarded).Select(s => s.ToWireName())));
+            var saved = await changes.ChangeAsync(session, post, post with { Status = PostStatus.Discarded, Approval = null }, "discarded",
+                post.Approval is { } request ? $"approvalRequest={request.Action.ToWireName()} dropped" : null, cancellationToken);
             return new PostDetails(saved, targets);
         }, cancellationToken);
 

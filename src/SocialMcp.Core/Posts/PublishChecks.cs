@@ -31,6 +31,8 @@ public static class PublishChecks
             PostStatus.Partial or PostStatus.Failed when unsettled.Count > 0 =>
                 $"Settle {string.Join(", ", unsettled)} with resolve_target first (check the account on the platform).",
             PostStatus.Publishing => "It is being published now: follow it with get_post.",
+            PostStatus.AwaitingApproval =>
+                $"It is waiting for a person to approve its {post.Approval?.Action.ToWireName() ?? "action"}: approve_post or reject_post (a key with the posts:approve scope) decides; get_post shows the request.",
             PostStatus.Published or PostStatus.Partial => "It is already live: withdraw_post takes it down; create_post makes a new post.",
             _ => "It can no longer be published: create_post makes a new post.",
         };

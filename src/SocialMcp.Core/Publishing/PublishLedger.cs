@@ -27,6 +27,13 @@ public sealed record PublishRequestSpec
     public bool Automatic { get; init; }
     public string? PlanHash { get; init; }
     public (string Key, string RequestHash)? Idempotency { get; init; }
+
+    /// <summary>
+    /// Approval (issue 16): approve_post or the client's answer releasing a held publish. Runs first in the claim's
+    /// transaction on the post as loaded and returns it as the claim should see it (back in its earlier status), so the
+    /// decision is recorded exactly when the publish starts: a claim that fails leaves the post awaiting approval.
+    /// </summary>
+    public Func<IStoreSession, Post, CancellationToken, Task<Post>>? Approve { get; init; }
 }
 
 /// <summary>A claimed target and the account it goes out through.</summary>
@@ -70,6 +77,9 @@ public sealed class PublishLedger(
             }
 
             var (post, targets) = await PostChanges.LoadAsync(session, workspaceId, spec.PostId, cancellationToken);
+            // Approval (issue 16): the held publish goes on from the status the post had before it waited.
+            if (spec.Approve is { } approve)
+                post = await approve(session, post, cancellationToken);
             // The scheduler re-checks inside this transaction: cancel_post and update_post win until a target starts.
             if (spec.LeaseOwner is not null && (!IsDue(post, spec.Automatic, now)
                     || !await session.Posts.HoldsLeaseAsync(post.Id, spec.LeaseOwner, now, cancellationToken)))

@@ -16,14 +16,16 @@ public sealed class WebhookOutbox(TimeProvider time, WebhookSignal? signal = nul
     /// <summary>The post event type of a rejected approval, which returns the post to its earlier status without news.</summary>
     public const string RejectedChange = "approval_rejected";
 
+    /// <summary>The post event type of a granted approval: the decision itself reports it (post.approved, and post.scheduled for a schedule).</summary>
+    public const string GrantedChange = "approval_granted";
+
     /// <summary>The event a post's move from <paramref name="before"/> to <paramref name="after"/> raises, if any.</summary>
     /// <param name="change">The post event's type (<c>rescheduled</c>, <c>updated</c>, …): of the moves within scheduled, only a new time is news.</param>
     public static string? EventTypeFor(PostStatus? before, PostStatus after, string change) => after switch
     {
         _ when before == after && !(after == PostStatus.Scheduled && change == "rescheduled") => null,
-        // Leaving awaiting_approval: an approved schedule is news (post.scheduled); a rejection that puts the post back
-        // where it was is not (post.rejected says it), nor is an approved publish (its outcome will be).
-        _ when before == PostStatus.AwaitingApproval && !(after == PostStatus.Scheduled && change != RejectedChange) => null,
+        // A decision is reported as post.approved / post.rejected (PostService.Approval), not as the status it returns to.
+        _ when before == PostStatus.AwaitingApproval && change is GrantedChange or RejectedChange => null,
         PostStatus.Draft when before is null => WebhookEventTypes.PostCreated,
         PostStatus.Scheduled when before is null => WebhookEventTypes.PostCreated,
         PostStatus.Scheduled => WebhookEventTypes.PostScheduled,

@@ -36,9 +36,10 @@ public sealed class WorkspaceService(IStore store, TimeProvider time, IOptions<W
         store.WriteAsync(async session =>
         {
             var granted = scopes is null || scopes.Count == 0 ? Scopes.All : scopes.Distinct().ToList();
-            var unknown = granted.Except(Scopes.All).ToList();
+            // posts:approve is Known but never in the default: a person's key asks for it by name (issue 16).
+            var unknown = granted.Except(Scopes.Known).ToList();
             if (unknown.Count > 0)
-                throw Invalid($"Unknown scope(s): {string.Join(", ", unknown)}. Known: {string.Join(", ", Scopes.All)}.", "$.scopes");
+                throw Invalid($"Unknown scope(s): {string.Join(", ", unknown)}. Known: {string.Join(", ", Scopes.Known)}.", "$.scopes");
             if (await session.Workspaces.GetAsync(workspaceId, cancellationToken) is null)
                 throw Invalid($"No workspace '{workspaceId}'.", "$.workspace");
 

@@ -45,7 +45,7 @@ public sealed class OAuthAccessTokenHandler(IOptionsMonitor<AuthenticationScheme
             return AuthenticateResult.Fail("The access token names no workspace.");
 
         var grant = principal.GetAuthorizationId() ?? principal.GetTokenId() ?? "unknown";
-        var caller = new Caller(workspaceId, CallerPrefix + grant, principal.GetScopes().Intersect(Scopes.All).ToHashSet());
+        var caller = new Caller(workspaceId, CallerPrefix + grant, principal.GetScopes().Intersect(Scopes.Known).ToHashSet());
         return AuthenticateResult.Success(new AuthenticationTicket(caller.ToPrincipal(), SchemeName));
     }
 }

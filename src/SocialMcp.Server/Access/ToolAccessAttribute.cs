@@ -20,6 +20,6 @@ public enum ToolOperation
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class ToolAccessAttribute(string scope, ToolOperation operation) : Attribute
 {
-    public string Scope { get; } = Scopes.All.Contains(scope) ? scope : throw new ArgumentException($"Unknown scope '{scope}'.", nameof(scope));
+    public string Scope { get; } = Scopes.Known.Contains(scope) ? scope : throw new ArgumentException($"Unknown scope '{scope}'.", nameof(scope));
     public ToolOperation Operation { get; } = operation;
 }

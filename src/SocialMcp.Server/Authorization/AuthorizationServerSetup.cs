@@ -24,7 +24,7 @@ public static class AuthorizationServerSetup
     public const string OperatorScheme = "SocialMcpOperator";
 
     /// <summary>Scopes a token can carry: the API keys' scopes, and offline_access (without which OpenIddict issues no refresh token).</summary>
-    public static IReadOnlyList<string> TokenScopes { get; } = [.. Core.Access.Scopes.All, OpenIddictConstants.Scopes.OfflineAccess];
+    public static IReadOnlyList<string> TokenScopes { get; } = [.. Core.Access.Scopes.Known, OpenIddictConstants.Scopes.OfflineAccess];
 
     /// <summary>
     /// The authorization database, OpenIddict's EF Core stores and the operator and client services: what the CLI needs

@@ -54,7 +54,7 @@ internal static class ClientRegistrationEndpoint
             ["grant_types"] = new[] { "authorization_code", "refresh_token" },
             ["response_types"] = new[] { "code" },
             ["token_endpoint_auth_method"] = metadata.AuthMethod,
-            ["scope"] = string.Join(' ', SocialMcp.Core.Access.Scopes.All),
+            ["scope"] = string.Join(' ', SocialMcp.Core.Access.Scopes.Known),
         };
         if (secret is not null)
         {

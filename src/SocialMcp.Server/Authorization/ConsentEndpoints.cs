@@ -67,7 +67,7 @@ internal static class ConsentEndpoints
         var application = await applications.FindByClientIdAsync(request.ClientId!, context.RequestAborted)
             ?? throw new InvalidOperationException("OpenIddict accepted a client it cannot find.");
         var resources = services.GetRequiredService<McpResource>();
-        var offered = request.GetScopes().Intersect(Core.Access.Scopes.All).ToList() is { Count: > 0 } asked ? asked : [.. Core.Access.Scopes.All];
+        var offered = request.GetScopes().Intersect(Core.Access.Scopes.Known).ToList() is { Count: > 0 } asked ? asked : [.. Core.Access.Scopes.All];
         var workspaceName = await WorkspaceNameAsync(services, workspaceId, context.RequestAborted);
 
         async Task ShowConsentAsync(string? error) => await WritePageAsync(context, error is null ? 200 : 400, ConsentPages.Consent(

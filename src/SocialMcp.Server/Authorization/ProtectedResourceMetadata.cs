@@ -26,7 +26,7 @@ internal static class ProtectedResourceMetadata
         {
             ["resource"] = resource.Resource(context.Request),
             ["authorization_servers"] = new[] { resource.AuthorizationServer(context.Request) },
-            ["scopes_supported"] = Scopes.All,
+            ["scopes_supported"] = Scopes.Known,
             ["bearer_methods_supported"] = new[] { "header" },
             ["resource_name"] = "SocialMcp",
             ["resource_documentation"] = resource.Issuer(context.Request) + "/llm.txt",

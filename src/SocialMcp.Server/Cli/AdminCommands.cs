@@ -55,7 +55,7 @@ public static class AdminCommands
         var name = new Option<string>("--name") { Description = "A label for the key, e.g. the agent using it.", Required = true };
         var scopes = new Option<string[]>("--scopes")
         {
-            Description = $"Scopes, comma- or space-separated: {string.Join(", ", Scopes.All)}. Default: all.",
+            Description = $"Scopes, comma- or space-separated: {string.Join(", ", Scopes.Known)}. Default: all but posts:approve (name it to get it).",
             AllowMultipleArgumentsPerToken = true,
         };
         var create = new Command("create", "Create an API key; it is printed once and stored only as a hash.") { workspace, name, scopes };

@@ -37,6 +37,7 @@ public static class McpServerSetup
         services.AddSingleton<ToolSchemaCatalog>();
         services.AddSingleton<ToolCallFilter>();
         services.AddSingleton<Tools.BoundedPublish>();
+        services.AddSingleton<Tools.ApprovalPrompt>();
         services.AddSingleton<Tools.ReconnectHints>();
         services.AddSingleton<Tools.TimeArguments>();
         services.AddSingleton<ToolAccessCatalog>();
@@ -65,6 +66,7 @@ public static class McpServerSetup
             .WithTools<MediaTools>(SocialJson.Options)
             .WithTools<QueueTools>(SocialJson.Options)
             .WithTools<WebhookTools>(SocialJson.Options)
+            .WithTools<ApprovalTools>(SocialJson.Options)
             // Limits first, so a request with bad params still costs its sender; then params the SDK could not read.
             .WithMessageFilters(filters => filters
                 .AddRequestLimits(services => services!.GetRequiredService<ToolRateLimiter>())

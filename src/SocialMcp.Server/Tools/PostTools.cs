@@ -23,7 +23,7 @@ namespace SocialMcp.Server.Tools;
 [McpServerToolType]
 public sealed class PostTools(
     PostService posts, IWorkspaceContext workspace, BoundedPublish bounded, ReconnectHints reconnectHints, TimeArguments times, PostingQueue queue,
-    RunnerPresence runners)
+    RunnerPresence runners, ApprovalPrompt approvals)
 {
     [McpServerTool(Name = "create_post", Title = "Create a post", ReadOnly = false, Destructive = false, Idempotent = false, OpenWorld = false)]
     [ToolAccess(Scopes.PostsWrite, ToolOperation.Create)]
@@ -296,12 +296,18 @@ public sealed class PostTools(
         PLAN_CHANGED and nothing is published (validate_post again). idempotencyKey (optional, 1-200 characters): repeating the call
         with the same key and arguments returns the post as it is now (replayed true) and publishes nothing again;
         IDEMPOTENCY_KEY_REUSED: that key came with other arguments, nothing was done: use a new key.
+        When the server requires approval for publish (Approvals:Required), nothing is published: the post becomes
+        awaiting_approval (approval says what waits) until a person decides; a client that can ask the person (form
+        elicitation) is asked in this same call, and a yes publishes at once. Otherwise approve_post / reject_post decide.
         """)]
     public async Task<CallToolResult> PublishPost(
         string postId, int? version = null, string? planHash = null, string? idempotencyKey = null,
         RequestContext<CallToolRequestParams>? request = null, CancellationToken cancellationToken = default)
     {
         var (workspaceId, command) = (workspace.WorkspaceId, new PublishPostCommand(postId, version, planHash, idempotencyKey));
+        // Approval (issue 16): held under Approvals:Required, or the person's answer through the client.
+        if (await approvals.PublishAsync(request!, workspaceId, command, RecordedBy(), cancellationToken) is { } held)
+            return held;
         var (details, stillPublishing) = await bounded.RunAsync(workspaceId, postId, request!,
             (steps, ct) => posts.PublishAsync(workspaceId, command, steps, ct), cancellationToken);
         return ToolResults.Success(await reconnectHints.AddAsync(workspaceId, details.ToResult(stillPublishing: stillPublishing), cancellationToken));
@@ -329,10 +335,12 @@ public sealed class PostTools(
         The result has runner {alive, kind, lastSeenAt, hint}: whether a process that fires scheduled posts is alive. kind
         service: the background runner (socialmcp service), posts fire with no agent connected. Otherwise hint says the post
         fires only while a SocialMcp server runs: pass it on to the person (the operator runs socialmcp service install once).
+        When the server requires approval for schedule (Approvals:Required), the post becomes awaiting_approval with the
+        time asked and is scheduled only once a person approves (asked in this call when your client can, see publish_post).
         """)]
     public async Task<CallToolResult> SchedulePost(
         string postId, string? scheduledFor = null, int? version = null, string? planHash = null, string? timeZone = null, string? slot = null,
-        int? maxLatenessMinutes = null, CancellationToken cancellationToken = default)
+        int? maxLatenessMinutes = null, RequestContext<CallToolRequestParams>? request = null, CancellationToken cancellationToken = default)
     {
         if ((scheduledFor is null) == (slot is null))
         {
@@ -342,10 +350,16 @@ public sealed class PostTools(
         }
         var workspaceId = workspace.WorkspaceId;
         var maxLateness = maxLatenessMinutes.ToTolerance();
+        // Approval (issue 16): held under Approvals:Required, or the person's answer through the client.
+        var requested = scheduledFor is null || request?.Params?.RequestState is not null ? (DateTimeOffset?)null
+            : await times.ForPostAsync(workspaceId, postId, scheduledFor, timeZone, "$.scheduledFor", cancellationToken);
+        if (await approvals.ScheduleAsync(request!, workspaceId, postId, requested, slot, version, planHash, timeZone, maxLateness, RecordedBy(),
+                cancellationToken) is { } held)
+            return held;
         var details = slot is not null
             ? await posts.ScheduleIntoSlotAsync(workspaceId, postId, slot, version, planHash, timeZone, maxLateness, cancellationToken)
             : await posts.ScheduleAsync(workspaceId, postId,
-                (await times.ForPostAsync(workspaceId, postId, scheduledFor, timeZone, "$.scheduledFor", cancellationToken))!.Value,
+                requested!.Value,
                 version, planHash, timeZone, maxLateness, cancellationToken);
         return ToolResults.Success(await WithRunnerAsync(details.ToResult(), cancellationToken));
     }
@@ -393,10 +407,16 @@ public sealed class PostTools(
         comes down before the parts, and a comment on facebook, instagram, linkedin or youtube goes with its post. Each part
         taken down is marked withdrawn at once; a part that will not come down is named in withdrawals and leaves the target live.
         A thread target that failed part-way (its first parts live, the post partial) comes down the same way.
+        When the server requires approval for withdraw (Approvals:Required), nothing comes down until a person approves:
+        the post is awaiting_approval meanwhile (still live), withdrawals is empty (asked in this call when your client can).
         """)]
     public async Task<CallToolResult> WithdrawPost(
-        string postId, IReadOnlyList<string>? platforms = null, int? version = null, CancellationToken cancellationToken = default)
+        string postId, IReadOnlyList<string>? platforms = null, int? version = null, RequestContext<CallToolRequestParams>? request = null,
+        CancellationToken cancellationToken = default)
     {
+        // Approval (issue 16): held under Approvals:Required, or the person's answer through the client.
+        if (await approvals.WithdrawAsync(request!, workspace.WorkspaceId, postId, platforms.ToPlatforms(), version, RecordedBy(), cancellationToken) is { } held)
+            return held;
         var result = await posts.WithdrawAsync(workspace.WorkspaceId, postId, platforms.ToPlatforms(), version, cancellationToken);
         return ToolResults.Success(result.ToResult());
     }
@@ -449,7 +469,5 @@ public sealed class PostTools(
     }
 
     /// <summary>Who records a manual change, for its event: the API key's id (never the key), or the local operator.</summary>
-    private string RecordedBy() => workspace is CallerContext { Caller: var caller }
-        ? caller.IsLocal ? "local operator" : $"api key {caller.KeyId}"
-        : "local operator";
+    private string RecordedBy() => ApprovalPrompt.CallerName(workspace);
 }

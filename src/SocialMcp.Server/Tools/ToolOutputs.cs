@@ -159,6 +159,10 @@ public sealed record EventResult
     public required DateTimeOffset At { get; init; }
 }
 
+/// <summary>A held action (issue 16): what waits, since when, for whom, and how a person decides.</summary>
+public sealed record ApprovalRequestResult(
+    string Action, string ReturnStatus, DateTimeOffset RequestedAt, string? RequestedBy, DateTimeOffset? ScheduledFor, string HowToDecide);
+
 public sealed record PostResult
 {
     public required string Summary { get; init; }
@@ -199,6 +203,9 @@ public sealed record PostResult
 
     /// <summary>The queue slot this call scheduled the post into (slot "next"); omitted otherwise.</summary>
     public QueueSlotResult? Slot { get; init; }
+
+    /// <summary>While the post is awaiting_approval (issue 16): the action it waits to carry out; omitted otherwise.</summary>
+    public ApprovalRequestResult? Approval { get; init; }
 
     /// <summary>The post's own lateness (maxLatenessMinutes); omitted when it uses Scheduling:MaxLateness.</summary>
     public int? MaxLatenessMinutes { get; init; }
@@ -354,6 +361,10 @@ internal static class OutputMapping
             Counts = CountsOf(targets),
             AutoRetryAt = post.AutoRetryAt,
             Slot = details.Slot?.ToResult(),
+            Approval = post.Status == PostStatus.AwaitingApproval && post.Approval is { } held
+                ? new ApprovalRequestResult(held.Action.ToWireName(), held.ReturnStatus.ToWireName(), held.RequestedAt, held.RequestedBy, held.ScheduledFor,
+                    ApprovalHow)
+                : null,
             MaxLatenessMinutes = post.MaxLateness is { } lateness ? (int)lateness.TotalMinutes : null,
         };
     }
@@ -464,6 +475,10 @@ internal static class OutputMapping
         return $" Sandbox on {where}: nothing is posted anywhere real (sandbox:// URLs).";
     }
 
+    private const string ApprovalHow =
+        "A person approves with approve_post or rejects with reject_post (a key with the posts:approve scope), or through your "
+        + "client when it can ask them (elicitation).";
+
     private static string SummarizeStatus(PostDetails details)
     {
         var post = details.Post;
@@ -480,6 +495,9 @@ internal static class OutputMapping
             PostStatus.Missed => $"Missed: it was due at {post.ScheduledFor:O} and no runner fired it within its lateness, so it was not "
                 + "published late. publish_post sends it now, schedule_post gives it a new time, cancel_post discards it.",
             PostStatus.Withdrawn => $"Withdrawn: {TargetStates(details.Targets)}.{NextStepsSummary(details)}",
+            PostStatus.AwaitingApproval => $"Awaiting approval to {post.Approval?.Action.ToWireName()}"
+                + (post.Approval?.ScheduledFor is { } at ? $" at {at:O}" : "") + $" on {platforms}: nothing reaches a platform until a person decides. "
+                + ApprovalHow,
             _ => post.Status.ToWireName(),
         };
     }

@@ -34,7 +34,7 @@ public sealed class PostWebhookOutboxTests : IAsyncLifetime
     [InlineData(PostStatus.Published, PostStatus.Published, "withdraw_finished", null)]
     [InlineData(PostStatus.Scheduled, PostStatus.Missed, "post_missed", WebhookEventTypes.PostMissed)]
     [InlineData(PostStatus.Draft, PostStatus.AwaitingApproval, "approval_requested", WebhookEventTypes.PostAwaitingApproval)]
-    [InlineData(PostStatus.AwaitingApproval, PostStatus.Scheduled, "approval_granted", WebhookEventTypes.PostScheduled)]
+    [InlineData(PostStatus.AwaitingApproval, PostStatus.Scheduled, WebhookOutbox.GrantedChange, null)]
     [InlineData(PostStatus.AwaitingApproval, PostStatus.Scheduled, WebhookOutbox.RejectedChange, null)]
     [InlineData(PostStatus.AwaitingApproval, PostStatus.Published, WebhookOutbox.RejectedChange, null)]
     [InlineData(PostStatus.AwaitingApproval, PostStatus.Publishing, "approval_granted", null)]
