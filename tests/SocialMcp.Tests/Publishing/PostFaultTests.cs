@@ -195,12 +195,16 @@ public sealed class PostFaultTests
         // The clock moves only when the rest of the post is done and all that is left waits on it: with no call in flight,
         // a timer besides the lease heartbeat (a limit wait); or calls whose every attempt in flight is one the emulator has
         // taken and will not answer (its wait and the client's attempt timeout are both timers). One step fires a timeout.
+        // DriveAsync keeps new calls from starting while this is asked and the clock moves. A held attempt stays in flight
+        // until the clock moves, so counting them first and the calls after gives one consistent answer: when the figures
+        // match, every call in flight is a held one (a call between attempts, or in an attempt not held, makes them differ).
         var beforeAdvance = fault.BeforeAdvance;
         var result = await h.DriveAsync(publishing, async () =>
         {
-            var ready = h.Requests.OnlyInFlight(hung)
-                && h.Requests.CallsInFlight == h.Requests.InFlightCount
-                && h.Clock.PendingTimers >= (h.Requests.InFlightCount == 0 ? 2 : 1 + 2 * h.Requests.InFlightCount)
+            var held = h.Requests.CountInFlight(hung);
+            var ready = h.Requests.CallsInFlight == held
+                && h.Requests.InFlightCount == held
+                && h.Clock.PendingTimers >= (held == 0 ? 2 : 1 + 2 * held)
                 && (await h.GetAsync(post.Post.Id)).Targets.Where(t => t.Platform != fault.Platform)
                     .All(t => t.Status is not (TargetStatus.Pending or TargetStatus.Publishing));
             if (ready && beforeAdvance is not null)

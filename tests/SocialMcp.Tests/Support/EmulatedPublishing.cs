@@ -88,6 +88,12 @@ public sealed class EmulatedPublishing : IAsyncDisposable
     /// Runs <paramref name="work"/> to its end, moving the clock by <paramref name="step"/> each time
     /// <paramref name="readyToAdvance"/> says everything left is waiting on the clock.
     /// </summary>
+    /// <remarks>
+    /// No HTTP call starts from the moment <paramref name="readyToAdvance"/> is asked until the clock has moved: a call that
+    /// started in between would arm its attempt timeout on the old time and the step would fire it, timing out an attempt
+    /// the test never meant to (a publish then fails under load only). Calls that had started are in
+    /// <see cref="RequestObserver.CallsInFlight"/>, so the check sees them; calls held back start after the move.
+    /// </remarks>
     public async Task<T> DriveAsync<T>(Task<T> work, Func<Task<bool>> readyToAdvance, TimeSpan step)
     {
         var guard = Stopwatch.StartNew();
@@ -96,9 +102,19 @@ public sealed class EmulatedPublishing : IAsyncDisposable
             if (guard.Elapsed > Patience)
                 throw new TimeoutException($"The publish never finished: {Clock.PendingTimers} timer(s) pending, in flight: "
                     + string.Join(", ", Requests.InFlight.Select(r => $"{r.Line} #{r.Ordinal}")) + ".");
-            if (await readyToAdvance())
-                Clock.Advance(step);
-            else
+            bool advanced;
+            await Requests.HoldNewCallsAsync();
+            try
+            {
+                advanced = await readyToAdvance();
+                if (advanced)
+                    Clock.Advance(step);
+            }
+            finally
+            {
+                Requests.ReleaseNewCalls();
+            }
+            if (!advanced)
                 await Task.Yield();
         }
         return await work;
@@ -153,7 +169,7 @@ internal sealed class CallObservingHandler(RequestObserver observer) : Delegatin
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        observer.CallStarted();
+        await observer.CallStartingAsync(cancellationToken);
         try
         {
             return await base.SendAsync(request, cancellationToken);
@@ -177,12 +193,25 @@ public sealed class RequestObserver
 
     private int _callsInFlight;
 
+    // Held by a test while it decides whether to move the clock and moves it; a call starting waits for it (asynchronously).
+    private readonly SemaphoreSlim _newCalls = new(1, 1);
+
     public int InFlightCount => _inFlight.Count;
 
     /// <summary>Calls in flight, counting one that is between attempts (its retry's backoff) or before its first.</summary>
     public int CallsInFlight => Volatile.Read(ref _callsInFlight);
 
-    internal void CallStarted() => Interlocked.Increment(ref _callsInFlight);
+    /// <summary>Keeps new calls from starting (each waits, counted in no figure here) until <see cref="ReleaseNewCalls"/>.</summary>
+    public Task HoldNewCallsAsync() => _newCalls.WaitAsync();
+
+    public void ReleaseNewCalls() => _newCalls.Release();
+
+    internal async Task CallStartingAsync(CancellationToken cancellationToken)
+    {
+        await _newCalls.WaitAsync(cancellationToken);
+        Interlocked.Increment(ref _callsInFlight);
+        _newCalls.Release();
+    }
 
     internal void CallEnded() => Interlocked.Decrement(ref _callsInFlight);
 
@@ -201,4 +230,7 @@ public sealed class RequestObserver
 
     /// <summary>True when every request in flight (possibly none) satisfies <paramref name="hung"/>.</summary>
     public bool OnlyInFlight(Func<string, int, bool> hung) => _inFlight.Values.All(r => hung(r.Line, r.Ordinal));
+
+    /// <summary>Attempts in flight that satisfy <paramref name="hung"/>.</summary>
+    public int CountInFlight(Func<string, int, bool> hung) => _inFlight.Values.Count(r => hung(r.Line, r.Ordinal));
 }
