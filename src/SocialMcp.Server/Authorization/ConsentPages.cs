@@ -15,6 +15,7 @@ internal static class ConsentPages
         [Scopes.AccountsRead] = "See connected accounts and platform sets",
         [Scopes.AccountsWrite] = "Connect accounts and change platform sets",
         [Scopes.WebhooksWrite] = "Manage webhook endpoints, see their delivery log and replay deliveries",
+        [Scopes.PostsApprove] = "Approve or reject what an agent asked to publish, schedule or withdraw",
     };
 
     private static string E(string? value) => HtmlEncoder.Default.Encode(value ?? "");
