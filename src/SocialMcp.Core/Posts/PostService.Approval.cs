@@ -99,16 +99,8 @@ public sealed partial class PostService
             if (!policy.Requires(ApprovalAction.Schedule, set))
                 return null;
             PostChanges.EnsureVersion(post, version);
-            PostChanges.EnsureCanMove(post, PostStatus.Scheduled, "schedule");
-            PostPlan.EnsureUnchanged(post, planHash);
-            var slot = await TakeSlotAsync(session, workspaceId, post.PlatformSetId, post.Id, slotName, requestedFor, cancellationToken);
-            var scheduledFor = slot?.At ?? requestedFor!.Value;
-            var zone = PostTimeZones.Check(timeZone) ?? post.TimeZone ?? slot?.TimeZone;
-            var accounts = await PostChanges.AccountsByPlatformAsync(session, workspaceId, post.PlatformSetId, cancellationToken);
-            await media.ResolveAsync(session, workspaceId, post.Content, cancellationToken);
-            validator.EnsureValid(new RuleContext(new PostDraft(post.Content, post.Platforms, scheduledFor), accounts, now, RulePurpose.Save));
-            if (post.Status != PostStatus.Scheduled)
-                await quotas.EnsureScheduleCapacityAsync(session, workspaceId, cancellationToken);
+            var (_, scheduledFor, zone, _) = await CheckScheduleAsync(
+                session, workspaceId, post, planHash, slotName, requestedFor, timeZone, now, cancellationToken);
             return new ApprovalRequest(ApprovalAction.Schedule, post.Status, now, requestedBy, scheduledFor.ToUniversalTime())
             {
                 Arguments = JsonSerializer.SerializeToElement(new Dictionary<string, object?>

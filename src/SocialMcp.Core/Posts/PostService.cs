@@ -257,17 +257,8 @@ public sealed partial class PostService(
             var (post, targets) = await PostChanges.LoadAsync(session, workspaceId, postId, cancellationToken);
             PostChanges.EnsureVersion(post, version);
             EnsureNotAwaitingApproval(post, "be scheduled"); // approval (issue 16): only a decision moves it on
-            PostChanges.EnsureCanMove(post, PostStatus.Scheduled, "schedule");
-            PostPlan.EnsureUnchanged(post, planHash);
-            var slot = await TakeSlotAsync(session, workspaceId, post.PlatformSetId, post.Id, slotName, requestedFor, cancellationToken);
-            var scheduledFor = slot?.At ?? requestedFor!.Value;
-            var zone = PostTimeZones.Check(timeZone) ?? post.TimeZone ?? slot?.TimeZone;
-            var accounts = await PostChanges.AccountsByPlatformAsync(session, workspaceId, post.PlatformSetId, cancellationToken);
-            // A draft's library media may have been deleted since it was saved (only scheduled posts hold theirs).
-            await media.ResolveAsync(session, workspaceId, post.Content, cancellationToken);
-            validator.EnsureValid(new RuleContext(new PostDraft(post.Content, post.Platforms, scheduledFor), accounts, now, RulePurpose.Save));
-            if (post.Status != PostStatus.Scheduled)
-                await quotas.EnsureScheduleCapacityAsync(session, workspaceId, cancellationToken);
+            var (slot, scheduledFor, zone, accounts) = await CheckScheduleAsync(
+                session, workspaceId, post, planHash, slotName, requestedFor, timeZone, now, cancellationToken);
             var found = await risks.AssessAsync(session, workspaceId, post.Id, post.Platforms, accounts, scheduledFor, cancellationToken);
 
             var updated = post with
@@ -278,6 +269,28 @@ public sealed partial class PostService(
                 $"scheduledFor={scheduledFor.ToUniversalTime():O}", cancellationToken);
             return new PostDetails(saved, targets, Risks: found) { Slot = slot };
         }, cancellationToken);
+
+    /// <summary>
+    /// What schedule_post checks before a post may be scheduled (or held for approval to be): the move, the plan, the slot or
+    /// time, the zone, the content at that time and the workspace's capacity. Returns where the post would go.
+    /// </summary>
+    private async Task<(QueueSlot? Slot, DateTimeOffset ScheduledFor, string? Zone, IReadOnlyDictionary<Platform, Account> Accounts)> CheckScheduleAsync(
+        IStoreSession session, string workspaceId, Post post, string? planHash, string? slotName, DateTimeOffset? requestedFor, string? timeZone,
+        DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        PostChanges.EnsureCanMove(post, PostStatus.Scheduled, "schedule");
+        PostPlan.EnsureUnchanged(post, planHash);
+        var slot = await TakeSlotAsync(session, workspaceId, post.PlatformSetId, post.Id, slotName, requestedFor, cancellationToken);
+        var scheduledFor = slot?.At ?? requestedFor!.Value;
+        var zone = PostTimeZones.Check(timeZone) ?? post.TimeZone ?? slot?.TimeZone;
+        var accounts = await PostChanges.AccountsByPlatformAsync(session, workspaceId, post.PlatformSetId, cancellationToken);
+        // A draft's library media may have been deleted since it was saved (only scheduled posts hold theirs).
+        await media.ResolveAsync(session, workspaceId, post.Content, cancellationToken);
+        validator.EnsureValid(new RuleContext(new PostDraft(post.Content, post.Platforms, scheduledFor), accounts, now, RulePurpose.Save));
+        if (post.Status != PostStatus.Scheduled)
+            await quotas.EnsureScheduleCapacityAsync(session, workspaceId, cancellationToken);
+        return (slot, scheduledFor, zone, accounts);
+    }
 
     public Task<PostDetails> CancelAsync(string workspaceId, string postId, int? version, CancellationToken cancellationToken) =>
         WriteThenWakeSchedulerAsync(async session =>

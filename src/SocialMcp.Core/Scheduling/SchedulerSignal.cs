@@ -10,10 +10,11 @@ public interface ISchedulerSignal
 }
 
 /// <summary>
-/// A poke completes the task handed out before it. The worker takes <see cref="NextPoke"/> before it reads the database,
-/// so a poke that lands while it reads is not lost: the worker's sleep ends at once.
+/// A poke completes the task handed out before it. A worker takes <see cref="NextPoke"/> before it reads the database,
+/// so a poke that lands while it reads is not lost: the worker's sleep ends at once. Shared by the scheduler's and the
+/// webhook delivery worker's signals.
 /// </summary>
-public sealed class SchedulerSignal : ISchedulerSignal
+public class WakeSignal
 {
     private readonly Lock _gate = new();
     private TaskCompletionSource _next = NewSource();
@@ -37,3 +38,6 @@ public sealed class SchedulerSignal : ISchedulerSignal
     // The caller of Poke (a tool call) must not run the worker's loop on its own thread.
     private static TaskCompletionSource NewSource() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
+
+/// <summary>Wakes the scheduler's worker.</summary>
+public sealed class SchedulerSignal : WakeSignal, ISchedulerSignal;

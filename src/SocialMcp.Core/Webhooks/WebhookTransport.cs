@@ -27,26 +27,4 @@ public interface IWebhookUrlGuard
 /// Wakes the delivery worker. The outbox pokes it when it enqueues, inside the change's transaction: the worker's claim is a
 /// write, so it waits for that transaction to commit and then sees the new deliveries.
 /// </summary>
-public sealed class WebhookSignal
-{
-    private readonly Lock _gate = new();
-    private TaskCompletionSource _next = NewSource();
-
-    public Task NextPoke
-    {
-        get { lock (_gate) return _next.Task; }
-    }
-
-    public void Poke()
-    {
-        TaskCompletionSource poked;
-        lock (_gate)
-        {
-            poked = _next;
-            _next = NewSource();
-        }
-        poked.TrySetResult();
-    }
-
-    private static TaskCompletionSource NewSource() => new(TaskCreationOptions.RunContinuationsAsynchronously);
-}
+public sealed class WebhookSignal : Scheduling.WakeSignal;
