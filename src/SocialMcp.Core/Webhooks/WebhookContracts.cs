@@ -43,6 +43,9 @@ public interface IWebhookRepository
 
     // Delivery.
 
+    /// <summary>Whether some pending delivery is due and free to claim: a read, so an idle worker never takes the write lock.</summary>
+    Task<bool> AnyDueDeliveryAsync(DateTimeOffset now, CancellationToken cancellationToken);
+
     /// <summary>
     /// Leases one due pending delivery (or only <paramref name="deliveryId"/>) whose lease is free and that no earlier event
     /// of the same post still waits for at the same endpoint; null when there is none.

@@ -57,10 +57,17 @@ public sealed class WebhookDeliveryWorker(
     public async Task<int> PassAsync(CancellationToken cancellationToken)
     {
         // Leases of processes on this machine that are gone (killed mid-send) need not run out first.
-        var owners = await store.ReadAsync(session => session.Webhooks.ListLeaseOwnersAsync(time.GetUtcNow(), cancellationToken), cancellationToken);
+        var (owners, anyDue) = await store.ReadAsync(async session =>
+        {
+            var now = time.GetUtcNow();
+            return (await session.Webhooks.ListLeaseOwnersAsync(now, cancellationToken), await session.Webhooks.AnyDueDeliveryAsync(now, cancellationToken));
+        }, cancellationToken);
         var gone = owners.Where(PublisherIdentity.IsGone).ToList();
         if (gone.Count > 0)
             await store.WriteAsync(session => session.Webhooks.ReleaseLeasesAsync(gone, cancellationToken), cancellationToken);
+        // An idle pass (nothing due, no dead sender's lease freed) ends on that read, without a write transaction.
+        if (!anyDue && gone.Count == 0)
+            return 0;
         var attempted = 0;
         while (true)
         {

@@ -114,6 +114,14 @@ internal sealed class WebhookRepository(DbContext db) : IWebhookRepository
         return disabled;
     }
 
+    public Task<bool> AnyDueDeliveryAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        db.Connection.ExecuteScalarAsync<bool>(Command(db,
+            """
+            SELECT EXISTS (SELECT 1 FROM webhook_deliveries
+                           WHERE status = 'pending' AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until <= @now));
+            """,
+            new { now = Time(now) }, cancellationToken));
+
     public Task<string?> ClaimDueDeliveryAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, string? deliveryId, CancellationToken cancellationToken) =>
         // An earlier event of the same post (by the outbox's insertion order, rowid) still pending at the same endpoint holds
         // this one back, whether it waits for a retry or is being sent right now.
