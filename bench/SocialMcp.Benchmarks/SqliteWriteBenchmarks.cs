@@ -1,3 +1,4 @@
+using SocialMcp.Storage.Migrations;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
@@ -55,7 +56,7 @@ public class SqliteWriteBenchmarks
         services.AddPlatformPublishers();
         _services = services.BuildServiceProvider();
 
-        _services.GetRequiredService<MigrationRunner>().ApplyAsync(CancellationToken.None).GetAwaiter().GetResult();
+        _services.GetRequiredService<IStoreMigrator>().ApplyAsync(CancellationToken.None).GetAwaiter().GetResult();
         _services.GetRequiredService<LocalWorkspace>().EnsureCreatedAsync(CancellationToken.None).GetAwaiter().GetResult();
         _posts = _services.GetRequiredService<PostService>();
         _store = _services.GetRequiredService<IStore>();

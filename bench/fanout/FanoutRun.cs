@@ -1,3 +1,4 @@
+using SocialMcp.Storage.Migrations;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
@@ -85,7 +86,7 @@ public static class FanoutRun
         var services = host.Services;
         var store = services.GetRequiredService<IStore>();
         var posts = services.GetRequiredService<PostService>();
-        await services.GetRequiredService<MigrationRunner>().ApplyAsync(cancellationToken);
+        await services.GetRequiredService<IStoreMigrator>().ApplyAsync(cancellationToken);
         await services.GetRequiredService<LocalWorkspace>().EnsureCreatedAsync(cancellationToken);
 
         // Accounts: the default set's sandbox accounts plus one more set (one sandbox account per platform) per extra account.

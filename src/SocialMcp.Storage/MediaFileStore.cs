@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using SocialMcp.Core.Errors;
 using SocialMcp.Core.Media;
-using SocialMcp.Storage.Sqlite;
 
 namespace SocialMcp.Storage;
 
@@ -17,11 +16,11 @@ public sealed class MediaFileStore : IMediaFileStore
     private const UnixFileMode OwnerFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private const string TempPrefix = ".incoming-";
 
-    public MediaFileStore(IOptions<MediaOptions> options, SqliteConnectionFactory connections)
+    public MediaFileStore(IOptions<MediaOptions> options, IOptions<StorageOptions> storage)
     {
         var configured = options.Value.Root;
         Root = string.IsNullOrWhiteSpace(configured)
-            ? Path.Combine(Path.GetDirectoryName(connections.DatabasePath) ?? ".", "media")
+            ? Path.Combine(storage.Value.DataDirectory, "media")
             : Path.GetFullPath(configured);
     }
 

@@ -1,3 +1,4 @@
+using SocialMcp.Storage.Migrations;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -99,14 +100,14 @@ public static class SocialMcpHost
         builder.Services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()
             .PostConfigure<Microsoft.Extensions.Options.IOptions<StorageOptions>, ILoggerFactory>((keys, storage, loggerFactory) =>
                 KeyRingProtection.UseKeyDirectoryUnlessConfigured(keys,
-                    Path.Combine(Path.GetDirectoryName(storage.Value.ResolvedPath) ?? ".", "keys"), loggerFactory));
+                    Path.Combine(storage.Value.DataDirectory, "keys"), loggerFactory));
         return builder;
     }
 
     /// <summary>Applies migrations and creates the local workspace on first run. Runs before any request is served.</summary>
     public static async Task InitializeStoreAsync(this IServiceProvider services, CancellationToken cancellationToken)
     {
-        await services.GetRequiredService<MigrationRunner>().ApplyAsync(cancellationToken);
+        await services.GetRequiredService<IStoreMigrator>().ApplyAsync(cancellationToken);
         await services.GetRequiredService<LocalWorkspace>().EnsureCreatedAsync(cancellationToken);
         // The authorization server's own database, when serve --http runs one.
         using var scope = services.CreateScope();

@@ -5,3 +5,4 @@ using System.Runtime.CompilerServices;
 
 // The domain tests check what results and summaries say (OutputMapping) against the stored targets.
 [assembly: InternalsVisibleTo("SocialMcp.Tests")]
+[assembly: InternalsVisibleTo("SocialMcp.Postgres.Tests")]

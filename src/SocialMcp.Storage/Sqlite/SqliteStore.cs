@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using SocialMcp.Core.Media;
 using SocialMcp.Core.Storage;
+using SocialMcp.Storage.Repositories;
 
 namespace SocialMcp.Storage.Sqlite;
 
@@ -17,7 +18,7 @@ public sealed class SqliteStore(SqliteConnectionFactory connections) : IStore
     public async Task<T> ReadAsync<T>(Func<IStoreSession, Task<T>> work, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
-        return await work(new SqliteSession(new DbContext(connection, null)));
+        return await work(new StoreSession(new DbContext(connection, null, StorageEngine.Sqlite)));
     }
 
     public async Task<T> WriteAsync<T>(Func<IStoreSession, Task<T>> work, CancellationToken cancellationToken)
@@ -28,7 +29,7 @@ public sealed class SqliteStore(SqliteConnectionFactory connections) : IStore
             await using var connection = await connections.OpenAsync(cancellationToken);
             // Immediate: take the write lock up front, so a read-then-write never deadlocks on a lock upgrade.
             await using var transaction = connection.BeginTransaction(deferred: false);
-            var result = await work(new SqliteSession(new DbContext(connection, transaction)));
+            var result = await work(new StoreSession(new DbContext(connection, transaction, StorageEngine.Sqlite)));
             await transaction.CommitAsync(cancellationToken);
             return result;
         }
@@ -37,29 +38,4 @@ public sealed class SqliteStore(SqliteConnectionFactory connections) : IStore
             _writer.Release();
         }
     }
-}
-
-/// <summary>The connection and (for writes) the transaction every repository of one unit of work uses.</summary>
-public sealed record DbContext(SqliteConnection Connection, SqliteTransaction? Transaction);
-
-/// <summary>A unit of work's repositories, each made on first use (most units of work touch two or three).</summary>
-internal sealed class SqliteSession(DbContext db) : IStoreSession
-{
-    public IWorkspaceRepository Workspaces => field ??= new WorkspaceRepository(db);
-    public IPlatformSetRepository PlatformSets => field ??= new PlatformSetRepository(db);
-    public IAccountRepository Accounts => field ??= new AccountRepository(db);
-    public IPostRepository Posts => field ??= new PostRepository(db);
-    public IPostTargetRepository Targets => field ??= new PostTargetRepository(db);
-    public IPostEventRepository Events => field ??= new PostEventRepository(db);
-    public IApiKeyRepository ApiKeys => field ??= new ApiKeyRepository(db);
-    public IAuditLogRepository Audit => field ??= new AuditLogRepository(db);
-    public IPublishHandleRepository Handles => field ??= new PublishHandleRepository(db);
-    public IIdempotencyKeyRepository IdempotencyKeys => field ??= new IdempotencyKeyRepository(db);
-    public IConnectRepository Connects => field ??= new ConnectRepository(db);
-    public IMediaRepository Media => field ??= new MediaRepository(db);
-    public ITargetStepRepository Steps => field ??= new TargetStepRepository(db);
-    public IPostingScheduleRepository PostingSchedules => field ??= new PostingScheduleRepository(db);
-    public IRunnerRepository Runners => field ??= new RunnerRepository(db);
-    public SocialMcp.Core.Webhooks.IWebhookRepository Webhooks => field ??= new WebhookRepository(db);
-    public IAlarmRepository Alarms => field ??= new AlarmRepository(db);
 }

@@ -1,3 +1,4 @@
+using SocialMcp.Storage.Migrations;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -79,7 +80,7 @@ public sealed class SchedulerHarness : IAsyncDisposable
         Directory.CreateDirectory(directory);
         // Watched, so a test can wait until the worker has started its sleep before it moves the clock.
         var harness = new SchedulerHarness(Path.Combine(directory, "test.db"), new WatchedFakeTimeProvider(Start), ownsDirectory: true, settings, configure);
-        await harness.Get<MigrationRunner>().ApplyAsync(CancellationToken.None);
+        await harness.Get<IStoreMigrator>().ApplyAsync(CancellationToken.None);
         await harness.Get<LocalWorkspace>().EnsureCreatedAsync(CancellationToken.None);
         return harness;
     }
@@ -88,7 +89,7 @@ public sealed class SchedulerHarness : IAsyncDisposable
     public async Task<SchedulerHarness> SecondServerAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
         var other = new SchedulerHarness(DatabasePath, Clock, ownsDirectory: false, settings, configure);
-        await other.Get<MigrationRunner>().ApplyAsync(CancellationToken.None);
+        await other.Get<IStoreMigrator>().ApplyAsync(CancellationToken.None);
         return other;
     }
 

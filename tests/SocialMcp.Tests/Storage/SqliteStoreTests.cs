@@ -1,3 +1,4 @@
+using SocialMcp.Storage.Migrations;
 using System.Text.Json;
 using Dapper;
 using Microsoft.Data.Sqlite;
@@ -44,7 +45,7 @@ public sealed class SqliteStoreTests : IAsyncLifetime
         await using var connection = await OpenAsync();
 
         var versions = (await connection.QueryAsync<long>("SELECT version FROM schema_migrations ORDER BY version;")).ToList();
-        Assert.Equal(MigrationRunner.EmbeddedMigrations.Select(m => (long)m.Version), versions);
+        Assert.Equal(EmbeddedMigrations.Sqlite.Select(m => (long)m.Version), versions);
         Assert.Equal("wal", await connection.ExecuteScalarAsync<string>("PRAGMA journal_mode;"));
         Assert.Equal(1L, await connection.ExecuteScalarAsync<long>("PRAGMA foreign_keys;"));
         Assert.True(await connection.ExecuteScalarAsync<long>("PRAGMA busy_timeout;") > 0);
@@ -72,7 +73,7 @@ public sealed class SqliteStoreTests : IAsyncLifetime
         var path = _services.Get<SqliteConnectionFactory>().DatabasePath;
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
 
-        await _services.Get<MigrationRunner>().ApplyAsync(Ct);
+        await _services.Get<IStoreMigrator>().ApplyAsync(Ct);
 
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
     }
@@ -80,7 +81,7 @@ public sealed class SqliteStoreTests : IAsyncLifetime
     [Fact]
     public async Task Migrations_SecondRun_AppliesNothing()
     {
-        var applied = await _services.Get<MigrationRunner>().ApplyAsync(Ct);
+        var applied = await _services.Get<IStoreMigrator>().ApplyAsync(Ct);
 
         Assert.Empty(applied);
     }

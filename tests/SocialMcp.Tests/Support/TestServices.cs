@@ -1,3 +1,5 @@
+using SocialMcp.Storage.Migrations;
+using System.Data.Common;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,8 +17,9 @@ using SocialMcp.Storage.Sqlite;
 namespace SocialMcp.Tests.Support;
 
 /// <summary>
-/// The real domain, SQLite store and sandbox publisher over a fresh database file in a temp directory,
-/// with a manual clock. Dispose deletes the directory.
+/// The real domain, store and sandbox publisher over a fresh database, with a manual clock: a SQLite file in a temp
+/// directory, or (in SocialMcp.Postgres.Tests, which compiles these same tests with POSTGRES_TESTS) a fresh database on
+/// the test PostgreSQL server, copied from a migrated template. Dispose deletes the directory and the database.
 /// </summary>
 public sealed class TestServices : IAsyncDisposable
 {
@@ -33,7 +36,7 @@ public sealed class TestServices : IAsyncDisposable
         Clock = new WatchedFakeTimeProvider(Start);
 
         var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:Path"] = DatabasePath })
+            .AddInMemoryCollection(StoreSettings())
             .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
             .Build();
         var services = new ServiceCollection();
@@ -48,7 +51,69 @@ public sealed class TestServices : IAsyncDisposable
     }
 
     public string Directory { get; }
+
+    /// <summary>The SQLite file (unused on PostgreSQL, where <see cref="ConnectionString"/> names the database).</summary>
     public string DatabasePath { get; }
+
+    /// <summary>The PostgreSQL database's connection string; null on SQLite.</summary>
+    public string? ConnectionString { get; private set; }
+
+    private string? _postgresDatabase;
+
+    /// <summary>Which engine these tests run on: set at compile time per test project.</summary>
+    public static bool OnPostgres =>
+#if POSTGRES_TESTS
+        true;
+#else
+        false;
+#endif
+
+    private Dictionary<string, string?> StoreSettings()
+    {
+        var settings = new Dictionary<string, string?> { ["Storage:Path"] = DatabasePath };
+        if (OnPostgres)
+        {
+            var cluster = PostgresTestCluster.SharedAsync().GetAwaiter().GetResult();
+            _postgresDatabase = cluster.CreateDatabaseAsync(TemplateDatabase, MigrateTemplateAsync).GetAwaiter().GetResult();
+            ConnectionString = cluster.ConnectionStringFor(_postgresDatabase);
+            settings["Storage:Provider"] = StorageOptions.PostgresProvider;
+            settings["Storage:ConnectionString"] = ConnectionString;
+            // Local files that sit beside a SQLite file go to the per-user folder on PostgreSQL: keep them in the test's folder.
+            settings["Media:Root"] = Path.Combine(Directory, "media");
+        }
+        return settings;
+    }
+
+    private const string TemplateDatabase = "socialmcp_template";
+
+    /// <summary>Applies every migration to the template database once per process; each test's database is a copy.</summary>
+    private static async Task MigrateTemplateAsync(string connectionString)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = StorageOptions.PostgresProvider,
+            ["Storage:ConnectionString"] = connectionString,
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddLogging(b => b.AddProvider(NullLoggerProvider.Instance));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSocialStorage();
+        await using var provider = services.BuildServiceProvider();
+        await provider.GetRequiredService<IStoreMigrator>().ApplyAsync(CancellationToken.None);
+    }
+
+    /// <summary>A raw connection to this test's database (either engine), for tests that read or poke rows directly.</summary>
+    public async Task<DbConnection> OpenConnectionAsync()
+    {
+        if (ConnectionString is not null)
+        {
+            var connection = new Npgsql.NpgsqlConnection(ConnectionString);
+            await connection.OpenAsync();
+            return connection;
+        }
+        return await Get<SqliteConnectionFactory>().OpenAsync(CancellationToken.None);
+    }
     public WatchedFakeTimeProvider Clock { get; }
     public IServiceProvider Services => _provider;
     public IStore Store => Get<IStore>();
@@ -60,7 +125,7 @@ public sealed class TestServices : IAsyncDisposable
         IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
         var services = new TestServices(settings, configure);
-        await services.Get<MigrationRunner>().ApplyAsync(CancellationToken.None);
+        await services.Get<IStoreMigrator>().ApplyAsync(CancellationToken.None);
         await services.Get<LocalWorkspace>().EnsureCreatedAsync(CancellationToken.None);
         return services;
     }
@@ -81,6 +146,8 @@ public sealed class TestServices : IAsyncDisposable
     {
         await _provider.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (_postgresDatabase is not null)
+            await (await PostgresTestCluster.SharedAsync()).DropDatabaseAsync(_postgresDatabase);
         try { System.IO.Directory.Delete(Directory, recursive: true); } catch (IOException) { }
     }
 }

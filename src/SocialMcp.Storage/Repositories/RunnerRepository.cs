@@ -1,8 +1,8 @@
 using Dapper;
 using SocialMcp.Core.Storage;
-using static SocialMcp.Storage.Sqlite.DbValues;
+using static SocialMcp.Storage.Repositories.DbValues;
 
-namespace SocialMcp.Storage.Sqlite;
+namespace SocialMcp.Storage.Repositories;
 
 internal sealed class RunnerRepository(DbContext db) : IRunnerRepository
 {

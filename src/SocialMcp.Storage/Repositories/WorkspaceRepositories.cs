@@ -2,9 +2,9 @@ using Dapper;
 using SocialMcp.Core.Accounts.OAuth;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Storage;
-using static SocialMcp.Storage.Sqlite.DbValues;
+using static SocialMcp.Storage.Repositories.DbValues;
 
-namespace SocialMcp.Storage.Sqlite;
+namespace SocialMcp.Storage.Repositories;
 
 internal sealed class WorkspaceRepository(DbContext db) : IWorkspaceRepository
 {
@@ -59,7 +59,7 @@ internal sealed class PlatformSetRepository(DbContext db) : IPlatformSetReposito
     public async Task<PlatformSet?> GetDefaultAsync(string workspaceId, CancellationToken cancellationToken)
     {
         var row = await db.Connection.QuerySingleOrDefaultAsync<SetRow>(Command(db,
-            $"SELECT {Columns} FROM platform_sets WHERE workspace_id = @workspaceId AND is_default = 1;",
+            $"SELECT {Columns} FROM platform_sets WHERE workspace_id = @workspaceId AND is_default = TRUE;",
             new { workspaceId }, cancellationToken));
         return row?.ToDomain();
     }
@@ -102,24 +102,24 @@ internal sealed class PlatformSetRepository(DbContext db) : IPlatformSetReposito
 
     public async Task<bool> DeleteAsync(string workspaceId, string platformSetId, CancellationToken cancellationToken) =>
         await db.Connection.ExecuteAsync(Command(db,
-            "DELETE FROM platform_sets WHERE workspace_id = @workspaceId AND id = @platformSetId AND is_default = 0;",
+            "DELETE FROM platform_sets WHERE workspace_id = @workspaceId AND id = @platformSetId AND is_default = FALSE;",
             new { workspaceId, platformSetId }, cancellationToken)) == 1;
 
     // Two statements, not one CASE update: SQLite checks the one-default-per-workspace index row by row.
     public Task<int> ClearDefaultAsync(string workspaceId, CancellationToken cancellationToken) =>
         db.Connection.ExecuteAsync(Command(db,
-            "UPDATE platform_sets SET is_default = 0 WHERE workspace_id = @workspaceId AND is_default = 1;",
+            "UPDATE platform_sets SET is_default = FALSE WHERE workspace_id = @workspaceId AND is_default = TRUE;",
             new { workspaceId }, cancellationToken));
 
     public async Task<bool> MarkDefaultAsync(string workspaceId, string platformSetId, CancellationToken cancellationToken) =>
         await db.Connection.ExecuteAsync(Command(db,
-            "UPDATE platform_sets SET is_default = 1 WHERE workspace_id = @workspaceId AND id = @platformSetId;",
+            "UPDATE platform_sets SET is_default = TRUE WHERE workspace_id = @workspaceId AND id = @platformSetId;",
             new { workspaceId, platformSetId }, cancellationToken)) == 1;
 
     public Task InsertAsync(PlatformSet set, CancellationToken cancellationToken) =>
         db.Connection.ExecuteAsync(Command(db,
             "INSERT INTO platform_sets (id, workspace_id, name, is_default, created_at) VALUES (@Id, @WorkspaceId, @Name, @IsDefault, @CreatedAt);",
-            new { set.Id, set.WorkspaceId, set.Name, IsDefault = set.IsDefault ? 1 : 0, CreatedAt = Time(set.CreatedAt) }, cancellationToken));
+            new { set.Id, set.WorkspaceId, set.Name, IsDefault = set.IsDefault, CreatedAt = Time(set.CreatedAt) }, cancellationToken));
 
     private sealed class SetRow
     {
@@ -208,7 +208,7 @@ internal sealed class AccountRepository(DbContext db) : IAccountRepository
                 account.PlatformAccountId,
                 account.TokenReference,
                 TokenExpiresAt = Time(account.TokenExpiresAt),
-                IsSandbox = account.IsSandbox ? 1 : 0,
+                IsSandbox = account.IsSandbox,
                 Metadata = account.Metadata.GetRawText(),
                 CreatedAt = Time(account.CreatedAt),
                 UpdatedAt = Time(account.UpdatedAt),
@@ -221,7 +221,7 @@ internal sealed class AccountRepository(DbContext db) : IAccountRepository
                 account.LastRefreshError,
                 LastRefreshAttemptAt = Time(account.LastRefreshAttemptAt),
                 LastRefreshedAt = Time(account.LastRefreshedAt),
-                ReconnectRequired = account.ReconnectRequired ? 1 : 0,
+                ReconnectRequired = account.ReconnectRequired,
             }, cancellationToken));
 
     public async Task<bool> UpdateMetadataAsync(string workspaceId, string accountId, string metadataJson, DateTimeOffset updatedAt, CancellationToken cancellationToken) =>
@@ -259,7 +259,7 @@ internal sealed class AccountRepository(DbContext db) : IAccountRepository
         var row = await db.Connection.QueryFirstOrDefaultAsync<AccountRow>(Command(db,
             $"""
             SELECT {Columns} FROM accounts
-            WHERE workspace_id = @workspaceId AND platform = @platform AND platform_account_id = @platformAccountId AND is_sandbox = 0
+            WHERE workspace_id = @workspaceId AND platform = @platform AND platform_account_id = @platformAccountId AND is_sandbox = FALSE
             ORDER BY created_at LIMIT 1;
             """,
             new { workspaceId, platform = platform.ToWireName(), platformAccountId }, cancellationToken));
@@ -271,7 +271,7 @@ internal sealed class AccountRepository(DbContext db) : IAccountRepository
         var rows = await db.Connection.QueryAsync<AccountRow>(Command(db,
             $"""
             SELECT {Columns} FROM accounts
-            WHERE is_sandbox = 0 AND (reconnect_required = 1 OR refresh_failures >= @failureThreshold)
+            WHERE is_sandbox = FALSE AND (reconnect_required = TRUE OR refresh_failures >= @failureThreshold)
             ORDER BY workspace_id, platform;
             """, new { failureThreshold }, cancellationToken));
         return rows.Select(r => r.ToDomain()).ToList();
@@ -282,7 +282,7 @@ internal sealed class AccountRepository(DbContext db) : IAccountRepository
         var rows = await db.Connection.QueryAsync<AccountRow>(Command(db,
             $"""
             SELECT {Columns} FROM accounts
-            WHERE is_sandbox = 0 AND reconnect_required = 0
+            WHERE is_sandbox = FALSE AND reconnect_required = FALSE
               AND refresh_model IN ('refresh_token', 'rotating_refresh_token', 'extend_access_token')
             ORDER BY token_expires_at;
             """, null, cancellationToken));
@@ -324,7 +324,7 @@ internal sealed class AccountRepository(DbContext db) : IAccountRepository
                 refresh_failures = 0,
                 last_refresh_error = NULL,
                 last_refreshed_at = @RenewedAt,
-                reconnect_required = 0,
+                reconnect_required = FALSE,
                 updated_at = @RenewedAt,
                 refresh_lease_owner = CASE WHEN refresh_lease_owner = @LeaseOwner THEN NULL ELSE refresh_lease_owner END,
                 refresh_lease_until = CASE WHEN refresh_lease_owner = @LeaseOwner THEN NULL ELSE refresh_lease_until END
@@ -349,16 +349,16 @@ internal sealed class AccountRepository(DbContext db) : IAccountRepository
             UPDATE accounts SET
                 refresh_failures = CASE WHEN token_version = @seenTokenVersion THEN refresh_failures + 1 ELSE refresh_failures END,
                 last_refresh_error = CASE WHEN token_version = @seenTokenVersion THEN @error ELSE last_refresh_error END,
-                reconnect_required = CASE WHEN token_version = @seenTokenVersion AND @reconnectRequired = 1 THEN 1 ELSE reconnect_required END,
+                reconnect_required = CASE WHEN token_version = @seenTokenVersion AND @reconnectRequired THEN TRUE ELSE reconnect_required END,
                 refresh_lease_owner = CASE WHEN refresh_lease_owner = @owner THEN NULL ELSE refresh_lease_owner END,
                 refresh_lease_until = CASE WHEN refresh_lease_owner = @owner THEN NULL ELSE refresh_lease_until END
             WHERE id = @accountId;
             """,
-            new { accountId, owner, seenTokenVersion, error, reconnectRequired = reconnectRequired ? 1 : 0 }, cancellationToken)) == 1;
+            new { accountId, owner, seenTokenVersion, error, reconnectRequired }, cancellationToken)) == 1;
 
     public async Task<bool> MarkReconnectRequiredAsync(string accountId, string error, DateTimeOffset now, CancellationToken cancellationToken) =>
         await db.Connection.ExecuteAsync(Command(db,
-            "UPDATE accounts SET reconnect_required = 1, last_refresh_error = @error, updated_at = @now WHERE id = @accountId;",
+            "UPDATE accounts SET reconnect_required = TRUE, last_refresh_error = @error, updated_at = @now WHERE id = @accountId;",
             new { accountId, error, now = Time(now) }, cancellationToken)) == 1;
 
     public async Task<bool> RenewInPlaceAsync(Account account, CancellationToken cancellationToken) =>
@@ -368,7 +368,7 @@ internal sealed class AccountRepository(DbContext db) : IAccountRepository
                 handle = @Handle, token_reference = @TokenReference, token_expires_at = @TokenExpiresAt, metadata = @Metadata,
                 refresh_model = @RefreshModel, refresh_token_reference = @RefreshTokenReference, refresh_expires_at = @RefreshExpiresAt,
                 token_scopes = @TokenScopes, token_version = token_version + 1, refresh_failures = 0, last_refresh_error = NULL,
-                last_refreshed_at = @LastRefreshedAt, reconnect_required = 0, updated_at = @UpdatedAt
+                last_refreshed_at = @LastRefreshedAt, reconnect_required = FALSE, updated_at = @UpdatedAt
             WHERE workspace_id = @WorkspaceId AND id = @Id;
             """,
             new

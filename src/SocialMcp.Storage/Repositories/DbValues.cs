@@ -3,7 +3,7 @@ using System.Text.Json;
 using Dapper;
 using SocialMcp.Core.Domain;
 
-namespace SocialMcp.Storage.Sqlite;
+namespace SocialMcp.Storage.Repositories;
 
 /// <summary>How domain values are written to and read from SQLite columns.</summary>
 internal static class DbValues

@@ -1,9 +1,9 @@
 using System.Text;
 using Dapper;
 using SocialMcp.Core.Webhooks;
-using static SocialMcp.Storage.Sqlite.DbValues;
+using static SocialMcp.Storage.Repositories.DbValues;
 
-namespace SocialMcp.Storage.Sqlite;
+namespace SocialMcp.Storage.Repositories;
 
 internal sealed class WebhookRepository(DbContext db) : IWebhookRepository
 {
@@ -23,13 +23,19 @@ internal sealed class WebhookRepository(DbContext db) : IWebhookRepository
         """;
 
     public async Task<IReadOnlyList<string>> ListSubscribedEndpointIdsAsync(string workspaceId, string eventType, CancellationToken cancellationToken) =>
-        (await db.Connection.QueryAsync<string>(Command(db,
-            """
+        (await db.Connection.QueryAsync<string>(Command(db, db.Sql(
+            sqlite: """
             SELECT id FROM webhook_endpoints
             WHERE workspace_id = @workspaceId AND disabled_at IS NULL
               AND (event_types IS NULL OR EXISTS (SELECT 1 FROM json_each(event_types) WHERE value = @eventType))
             ORDER BY id;
             """,
+            postgres: """
+            SELECT id FROM webhook_endpoints
+            WHERE workspace_id = @workspaceId AND disabled_at IS NULL
+              AND (event_types IS NULL OR event_types::jsonb ? @eventType)
+            ORDER BY id;
+            """),
             new { workspaceId, eventType }, cancellationToken))).ToList();
 
     public async Task EnqueueAsync(WebhookEvent webhookEvent, IReadOnlyList<string> endpointIds, CancellationToken cancellationToken)

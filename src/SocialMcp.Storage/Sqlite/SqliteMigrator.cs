@@ -1,20 +1,15 @@
-using System.Reflection;
-using System.Text.RegularExpressions;
 using Dapper;
 using Microsoft.Extensions.Logging;
+using SocialMcp.Storage.Migrations;
 
 namespace SocialMcp.Storage.Sqlite;
 
-public sealed record Migration(int Version, string Name, string Sql);
-
 /// <summary>
-/// Applies the numbered .sql files embedded in this assembly (Migrations/NNNN_name.sql), each in its own
-/// transaction, recording each in <c>schema_migrations</c>. Sets WAL journaling, which persists in the file.
+/// Applies the SQLite migrations (Migrations/Sqlite/NNNN_name.sql), each in its own transaction, recording each in
+/// <c>schema_migrations</c>. Sets WAL journaling, which persists in the file.
 /// </summary>
-public sealed partial class MigrationRunner(SqliteConnectionFactory connections, ILogger<MigrationRunner> logger)
+public sealed class SqliteMigrator(SqliteConnectionFactory connections, ILogger<SqliteMigrator> logger) : IStoreMigrator
 {
-    public static IReadOnlyList<Migration> EmbeddedMigrations { get; } = LoadEmbedded();
-
     private const UnixFileMode OwnerReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     /// <summary>
@@ -65,7 +60,7 @@ public sealed partial class MigrationRunner(SqliteConnectionFactory connections,
             cancellationToken: cancellationToken));
 
         var applied = new List<int>();
-        foreach (var migration in EmbeddedMigrations)
+        foreach (var migration in EmbeddedMigrations.Sqlite)
         {
             // BEGIN IMMEDIATE: two processes starting on one new file must not both apply a migration.
             await using var transaction = connection.BeginTransaction(deferred: false);
@@ -84,26 +79,4 @@ public sealed partial class MigrationRunner(SqliteConnectionFactory connections,
         }
         return applied;
     }
-
-    private static List<Migration> LoadEmbedded()
-    {
-        var assembly = typeof(MigrationRunner).Assembly;
-        var migrations = new List<Migration>();
-        foreach (var resource in assembly.GetManifestResourceNames())
-        {
-            var match = MigrationName().Match(resource);
-            if (!match.Success)
-                continue;
-            using var stream = assembly.GetManifestResourceStream(resource)!;
-            using var reader = new StreamReader(stream);
-            migrations.Add(new Migration(int.Parse(match.Groups["version"].Value), match.Groups["name"].Value, reader.ReadToEnd()));
-        }
-        var duplicates = migrations.GroupBy(m => m.Version).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
-        if (duplicates.Count > 0)
-            throw new InvalidOperationException($"Two migrations share version(s) {string.Join(", ", duplicates)}.");
-        return migrations.OrderBy(m => m.Version).ToList();
-    }
-
-    [GeneratedRegex(@"Migrations\.(?<version>\d{4})_(?<name>[A-Za-z0-9_]+)\.sql$")]
-    private static partial Regex MigrationName();
 }

@@ -1,9 +1,9 @@
 using Dapper;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Storage;
-using static SocialMcp.Storage.Sqlite.DbValues;
+using static SocialMcp.Storage.Repositories.DbValues;
 
-namespace SocialMcp.Storage.Sqlite;
+namespace SocialMcp.Storage.Repositories;
 
 internal sealed class AlarmRepository(DbContext db) : IAlarmRepository
 {
@@ -88,10 +88,10 @@ internal sealed class AlarmRepository(DbContext db) : IAlarmRepository
             SELECT id AS PostId, workspace_id AS WorkspaceId, status AS Status,
                    COALESCE(scheduled_for, updated_at) AS DueAt, overdue_at AS OverdueAt
             FROM posts
-            WHERE {Overdue} AND (@includeRaised = 1 OR overdue_at IS NULL)
+            WHERE {Overdue} AND (@includeRaised OR overdue_at IS NULL)
             ORDER BY DueAt, id LIMIT @limit;
             """,
-            new { cutoff = Time(cutoff), includeRaised = includeRaised ? 1 : 0, limit }, cancellationToken));
+            new { cutoff = Time(cutoff), includeRaised, limit }, cancellationToken));
         return rows.Select(r => new OverduePost(r.PostId, r.WorkspaceId, StatusNames.ParsePostStatus(r.Status), ParseTime(r.DueAt), ParseOptionalTime(r.OverdueAt)))
             .ToList();
     }
@@ -113,7 +113,7 @@ internal sealed class AlarmRepository(DbContext db) : IAlarmRepository
         (await db.Connection.QueryAsync<string>(Command(db,
             """
             SELECT id FROM accounts
-            WHERE is_sandbox = 0 AND reconnect_required = 0
+            WHERE is_sandbox = FALSE AND reconnect_required = FALSE
               AND (expiring_notified_version IS NULL OR expiring_notified_version <> token_version)
               AND (refresh_failures >= @failureThreshold OR token_expires_at <= @horizon OR refresh_expires_at <= @horizon)
             ORDER BY id;

@@ -2,9 +2,9 @@ using Dapper;
 using SocialMcp.Core.Accounts.OAuth;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Storage;
-using static SocialMcp.Storage.Sqlite.DbValues;
+using static SocialMcp.Storage.Repositories.DbValues;
 
-namespace SocialMcp.Storage.Sqlite;
+namespace SocialMcp.Storage.Repositories;
 
 internal sealed class ConnectRepository(DbContext db) : IConnectRepository
 {
@@ -87,7 +87,7 @@ internal sealed class ConnectRepository(DbContext db) : IConnectRepository
         CreatedAt = Time(connect.CreatedAt),
         CompletedAt = Time(connect.CompletedAt),
         connect.AccountId,
-        Renewed = connect.Renewed ? 1 : 0,
+        Renewed = connect.Renewed,
         connect.ProblemCode,
         connect.ProblemMessage,
         connect.ProblemHint,

@@ -1,9 +1,9 @@
 using Dapper;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Storage;
-using static SocialMcp.Storage.Sqlite.DbValues;
+using static SocialMcp.Storage.Repositories.DbValues;
 
-namespace SocialMcp.Storage.Sqlite;
+namespace SocialMcp.Storage.Repositories;
 
 internal sealed class TargetStepRepository(DbContext db) : ITargetStepRepository
 {
