@@ -116,8 +116,11 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
         // Automatic retries (a rate limit's reset) queue with scheduled posts by their time; each side is read through its own
         // index, oldest first, and only the older of the two heads is taken. "+status" keeps SQLite on the small partial index
         // of waiting retries rather than the status index, which would read every partial and failed post.
-        var row = await db.Connection.QuerySingleOrDefaultAsync<DueRow>(Command(db,
-            """
+        // PostgreSQL: each side's head is locked FOR UPDATE SKIP LOCKED, so instances claiming at once each take a different
+        // post instead of queueing behind one row lock; the older of the two locked heads is claimed, the other lock ends
+        // with the transaction.
+        var row = await db.Connection.QuerySingleOrDefaultAsync<DueRow>(Command(db, db.Sql(
+            sqlite: """
             UPDATE posts SET lease_owner = @owner, lease_expires_at = @leaseUntil
             WHERE id = (SELECT id FROM (
                             SELECT * FROM (SELECT id, scheduled_for AS due FROM posts
@@ -133,14 +136,30 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
             RETURNING id AS PostId, workspace_id AS WorkspaceId, COALESCE(scheduled_for, auto_retry_at) AS ScheduledFor,
                       status <> 'scheduled' AS AutoRetry;
             """,
+            postgres: """
+            WITH scheduled AS (
+                     SELECT id, scheduled_for AS due FROM posts
+                     WHERE status = 'scheduled' AND scheduled_for <= @now
+                       AND (lease_expires_at IS NULL OR lease_expires_at <= @now OR lease_owner = ANY(@deadOwners))
+                     ORDER BY scheduled_for, id LIMIT 1 FOR UPDATE SKIP LOCKED),
+                 retry AS (
+                     SELECT id, auto_retry_at AS due FROM posts
+                     WHERE auto_retry_at IS NOT NULL AND auto_retry_at <= @now AND status IN ('partial', 'failed')
+                       AND (lease_expires_at IS NULL OR lease_expires_at <= @now OR lease_owner = ANY(@deadOwners))
+                     ORDER BY auto_retry_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
+            UPDATE posts SET lease_owner = @owner, lease_expires_at = @leaseUntil
+            WHERE id = (SELECT id FROM (SELECT * FROM scheduled UNION ALL SELECT * FROM retry) heads ORDER BY due, id LIMIT 1)
+            RETURNING id AS PostId, workspace_id AS WorkspaceId, COALESCE(scheduled_for, auto_retry_at) AS ScheduledFor,
+                      status <> 'scheduled' AS AutoRetry;
+            """),
             new { owner, now = Time(now), leaseUntil = Time(leaseUntil), deadOwners = deadOwners is { Count: > 0 } ? deadOwners.ToArray() : [""] },
             cancellationToken));
         return row is null ? null : new DuePost(row.PostId, row.WorkspaceId, ParseTime(row.ScheduledFor)) { AutoRetry = row.AutoRetry };
     }
 
     public async Task<DateTimeOffset?> NextDueAtAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
-        ParseOptionalTime(await db.Connection.ExecuteScalarAsync<string?>(Command(db,
-            """
+        ParseOptionalTime(await db.Connection.ExecuteScalarAsync<string?>(Command(db, db.Sql(
+            sqlite: """
             SELECT MIN(at) FROM (
                 SELECT CASE WHEN lease_expires_at > @now THEN max(scheduled_for, lease_expires_at) ELSE scheduled_for END AS at
                 FROM posts WHERE status = 'scheduled' AND scheduled_for IS NOT NULL
@@ -150,6 +169,16 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
                 SELECT CASE WHEN lease_expires_at > @now THEN max(auto_retry_at, lease_expires_at) ELSE auto_retry_at END
                 FROM posts WHERE auto_retry_at IS NOT NULL AND +status IN ('partial', 'failed'));
             """,
+            postgres: """
+            SELECT MIN(at) FROM (
+                SELECT CASE WHEN lease_expires_at > @now THEN GREATEST(scheduled_for, lease_expires_at) ELSE scheduled_for END AS at
+                FROM posts WHERE status = 'scheduled' AND scheduled_for IS NOT NULL
+                UNION ALL
+                SELECT COALESCE(lease_expires_at, @now) FROM posts WHERE status = 'publishing'
+                UNION ALL
+                SELECT CASE WHEN lease_expires_at > @now THEN GREATEST(auto_retry_at, lease_expires_at) ELSE auto_retry_at END
+                FROM posts WHERE auto_retry_at IS NOT NULL AND status IN ('partial', 'failed')) due;
+            """),
             new { now = Time(now) }, cancellationToken)));
 
     public async Task<DueSummary> SummarizeDueAsync(DateTimeOffset now, CancellationToken cancellationToken)
@@ -192,8 +221,8 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
         string owner, DateTimeOffset now, DateTimeOffset leaseUntil, IReadOnlyCollection<string> deadOwners, CancellationToken cancellationToken)
     {
         // Same shape as ClaimDueAsync: one statement, so two recovering workers never take the same post.
-        var row = await db.Connection.QuerySingleOrDefaultAsync<DueRow>(Command(db,
-            """
+        var row = await db.Connection.QuerySingleOrDefaultAsync<DueRow>(Command(db, db.Sql(
+            sqlite: """
             UPDATE posts SET lease_owner = @owner, lease_expires_at = @leaseUntil
             WHERE id = (SELECT id FROM posts
                         WHERE status = 'publishing'
@@ -201,6 +230,14 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
                         ORDER BY updated_at, id LIMIT 1)
             RETURNING id AS PostId, workspace_id AS WorkspaceId, COALESCE(scheduled_for, updated_at) AS ScheduledFor;
             """,
+            postgres: """
+            UPDATE posts SET lease_owner = @owner, lease_expires_at = @leaseUntil
+            WHERE id = (SELECT id FROM posts
+                        WHERE status = 'publishing'
+                          AND (lease_owner IS NULL OR lease_expires_at IS NULL OR lease_expires_at <= @now OR lease_owner = ANY(@deadOwners))
+                        ORDER BY updated_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
+            RETURNING id AS PostId, workspace_id AS WorkspaceId, COALESCE(scheduled_for, updated_at) AS ScheduledFor;
+            """),
             new { owner, now = Time(now), leaseUntil = Time(leaseUntil), deadOwners = deadOwners.Count == 0 ? [""] : deadOwners.ToArray() },
             cancellationToken));
         return row is null ? null : new DuePost(row.PostId, row.WorkspaceId, ParseTime(row.ScheduledFor));
