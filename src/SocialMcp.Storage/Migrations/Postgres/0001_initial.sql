@@ -341,3 +341,11 @@ END;
 $$;
 CREATE TRIGGER post_events_no_update BEFORE UPDATE ON post_events FOR EACH ROW EXECUTE FUNCTION post_events_append_only();
 CREATE TRIGGER post_events_no_delete BEFORE DELETE ON post_events FOR EACH ROW EXECUTE FUNCTION post_events_append_only();
+
+-- The token key ring (ASP.NET Core Data Protection) of a PostgreSQL deployment: every instance reads and adds keys here,
+-- so any instance can decrypt a token another one encrypted. (A SQLite deployment keeps its ring in a folder beside the file.)
+CREATE TABLE data_protection_keys (
+    friendly_name  text COLLATE "C" PRIMARY KEY,
+    xml            text COLLATE "C" NOT NULL,
+    created_at     text COLLATE "C" NOT NULL
+);
