@@ -2,7 +2,7 @@
 # A throwaway PostgreSQL cluster for the tests: `cluster.sh start DIR PORT` creates one in DIR (which must not exist
 # or be empty) listening on 127.0.0.1:PORT only, with trust authentication for the user `postgres`; `cluster.sh stop DIR`
 # stops it. Installs Debian's postgresql package when no server binaries are found (as root; otherwise it says how).
-# Durability settings are off: the cluster lives for one test run and is deleted after it.
+# `cluster.sh install` only installs. Durability settings are off: the cluster lives for one test run and is deleted after it.
 set -euo pipefail
 
 find_bindir() {
@@ -16,6 +16,10 @@ find_bindir() {
 
 ensure_installed() {
   if find_bindir >/dev/null; then return 0; fi
+  # Test assemblies start in parallel: one installs while the others wait for it (dpkg allows one at a time).
+  exec 9>/tmp/socialmcp-postgres-install.lock
+  flock 9
+  if find_bindir >/dev/null; then flock -u 9; return 0; fi
   if [ "$(id -u)" -ne 0 ]; then
     echo "PostgreSQL server binaries not found. Install them once with: sudo apt-get update && sudo apt-get install -y postgresql" >&2
     echo "(or point the tests at a server you run: SOCIALMCP_TEST_POSTGRES='Host=127.0.0.1;Port=5432;Username=postgres')" >&2
@@ -29,6 +33,7 @@ ensure_installed() {
   apt-get install -y -qq postgresql >&2
   rm -f /usr/sbin/policy-rc.d
   find_bindir >/dev/null || { echo "postgresql installed but initdb/pg_ctl not found" >&2; exit 3; }
+  flock -u 9
 }
 
 # initdb and postgres refuse to run as root: run them as the package's `postgres` user then.
@@ -41,7 +46,8 @@ as_owner() {
 }
 
 cmd="${1:-}"; dir="${2:-}"
-[ -n "$cmd" ] && [ -n "$dir" ] || { echo "usage: cluster.sh start DIR PORT | stop DIR" >&2; exit 2; }
+if [ "$cmd" = install ]; then ensure_installed; echo "PostgreSQL server: $(find_bindir)"; exit 0; fi
+[ -n "$cmd" ] && [ -n "$dir" ] || { echo "usage: cluster.sh install | start DIR PORT | stop DIR" >&2; exit 2; }
 case "$cmd" in
   start)
     port="${3:?port}"
