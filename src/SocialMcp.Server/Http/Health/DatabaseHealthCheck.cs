@@ -6,8 +6,8 @@ using SocialMcp.Core.Workspaces;
 namespace SocialMcp.Server.Http.Health;
 
 /// <summary>
-/// Live when the SQLite store answers a real query: it reads the local workspace through the same store the tools
-/// use, so a missing, locked or corrupt database file, or a schema without migrations, reports unhealthy.
+/// Live when the store (SQLite or PostgreSQL) answers a real query: it reads the local workspace through the same store the tools
+/// use, so a missing, locked or corrupt database, an unreachable server, or a schema without migrations, reports unhealthy.
 /// </summary>
 internal sealed class DatabaseHealthCheck(IStore store, ILogger<DatabaseHealthCheck> logger) : IHealthCheck
 {
