@@ -59,8 +59,9 @@ public sealed class PostgresChangeListener(
             {
                 return;
             }
-            catch (Exception ex) when (ex is NpgsqlException or IOException or TimeoutException or InvalidOperationException)
+            catch (Exception ex)
             {
+                // Whatever broke the connection, the process keeps serving: its timers still wake the workers meanwhile.
                 logger.LogWarning("Listening for other instances' changes failed ({Error}); trying again in {Retry}", ex.GetType().Name, retry);
                 try
                 {
