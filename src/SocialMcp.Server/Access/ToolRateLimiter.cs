@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
+using SocialMcp.Storage.Postgres;
 
 namespace SocialMcp.Server.Access;
 
@@ -10,9 +11,10 @@ public sealed record RateLimitDecision(bool Admitted, int Limit, int Remaining, 
 /// <summary>
 /// Fixed-window limits per (caller, operation), answered as RATE_LIMITED on both transports, and per client address
 /// for requests without a valid API key. Built on System.Threading.RateLimiting; one limiter per partition, created on
-/// first use.
+/// first use. On a shared PostgreSQL store (<paramref name="sharedWindows"/> given) the windows are counted in the
+/// database instead, so several instances together grant each limit once.
 /// </summary>
-public sealed class ToolRateLimiter(IOptions<RateLimitOptions> options, TimeProvider time) : IDisposable
+public sealed class ToolRateLimiter(IOptions<RateLimitOptions> options, TimeProvider time, PostgresRateWindows? sharedWindows = null) : IDisposable
 {
     private const string UnauthenticatedBucket = "unauthenticated";
 
@@ -36,6 +38,8 @@ public sealed class ToolRateLimiter(IOptions<RateLimitOptions> options, TimeProv
     private RateLimitDecision TryAcquire(string partition, string bucket, int limit)
     {
         var settings = options.Value;
+        if (sharedWindows is not null)
+            return TryAcquireShared(partition, bucket, limit, settings.Window);
         var entry = _limiters.GetOrAdd((partition, bucket), _ => (new FixedWindowRateLimiter(new FixedWindowRateLimiterOptions
         {
             PermitLimit = limit,
@@ -50,6 +54,15 @@ public sealed class ToolRateLimiter(IOptions<RateLimitOptions> options, TimeProv
             ? retryAfter
             : WindowRemaining(entry.WindowStart, settings.Window);
         return new RateLimitDecision(lease.IsAcquired, limit, remaining, resetAfter);
+    }
+
+    private RateLimitDecision TryAcquireShared(string partition, string bucket, int limit, TimeSpan window)
+    {
+        var now = time.GetUtcNow();
+        // Refused calls are counted too; they only push the count further past the limit.
+        var counted = sharedWindows!.Count(partition + "|" + bucket, now, window);
+        var (_, end) = PostgresRateWindows.WindowOf(now, window);
+        return new RateLimitDecision(counted <= limit, limit, (int)Math.Max(0, limit - counted), end - now);
     }
 
     // Windows start when a partition first appears and repeat from there.

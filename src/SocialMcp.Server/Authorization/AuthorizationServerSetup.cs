@@ -35,11 +35,18 @@ public static class AuthorizationServerSetup
         services.AddValidatedOptions<AuthorizationServerOptions>(AuthorizationServerOptions.SectionName);
         services.AddDbContext<AuthorizationDbContext>((provider, options) =>
         {
-            var path = provider.GetRequiredService<IOptions<AuthorizationServerOptions>>().Value
-                .ResolveDatabasePath(provider.GetRequiredService<IOptions<StorageOptions>>().Value.ResolvedPath);
-            Directory.CreateDirectory(Path.GetDirectoryName(path) ?? ".");
-            // The one provider-specific line: a PostgreSQL deployment swaps UseSqlite for UseNpgsql here.
-            options.UseSqlite($"Data Source={path};Pooling=true");
+            var storage = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
+            if (storage.IsPostgres)
+            {
+                // Beside the store in the shared database, so every instance signs with the same keys and knows the same clients.
+                options.UseNpgsql(provider.GetRequiredService<Storage.Postgres.PostgresDataSource>().ConnectionString);
+            }
+            else
+            {
+                var path = provider.GetRequiredService<IOptions<AuthorizationServerOptions>>().Value.ResolveDatabasePath(storage.ResolvedPath);
+                Directory.CreateDirectory(Path.GetDirectoryName(path) ?? ".");
+                options.UseSqlite($"Data Source={path};Pooling=true");
+            }
             options.UseOpenIddict();
         });
         services.TryAddScoped<AuthorizationDatabase>();

@@ -13,6 +13,7 @@ using SocialMcp.Server.Hosting.Telemetry;
 using SocialMcp.Server.Media;
 using SocialMcp.Server.OAuth;
 using SocialMcp.Storage;
+using SocialMcp.Storage.Postgres;
 using SocialMcp.Storage.Sqlite;
 
 namespace SocialMcp.Server.Hosting;
@@ -95,6 +96,12 @@ public static class SocialMcpHost
         builder.Services.AddOAuthConnect();
         builder.Services.AddMediaDelivery();
         builder.Services.AddSingleton<Accounts.AccountTokenReport>();
+        if (string.Equals(builder.Configuration["Storage:Provider"], StorageOptions.PostgresProvider, StringComparison.OrdinalIgnoreCase))
+        {
+            // Several instances may share the database: their changes, rate limits and token keys are shared through it too.
+            builder.Services.AddPostgresCluster();
+            builder.Services.AddSharedKeyRing(provider => provider.GetRequiredService<PostgresDataSource>().DataSource.OpenConnection);
+        }
         // Token encryption keys live beside the database unless Tokens:KeysDirectory says otherwise, so moving or
         // backing up the data folder keeps connected accounts usable. The directory is owner-only (KeyRingProtection).
         builder.Services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()
@@ -108,6 +115,8 @@ public static class SocialMcpHost
     public static async Task InitializeStoreAsync(this IServiceProvider services, CancellationToken cancellationToken)
     {
         await services.GetRequiredService<IStoreMigrator>().ApplyAsync(cancellationToken);
+        // The shared key ring's first key, created by one instance only (PostgreSQL; nothing to do otherwise).
+        services.GetService<SharedKeyRing>()?.EnsureKey();
         await services.GetRequiredService<LocalWorkspace>().EnsureCreatedAsync(cancellationToken);
         // The authorization server's own database, when serve --http runs one.
         using var scope = services.CreateScope();
