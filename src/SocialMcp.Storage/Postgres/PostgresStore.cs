@@ -15,8 +15,11 @@ namespace SocialMcp.Storage.Postgres;
 /// </summary>
 public sealed class PostgresStore(PostgresDataSource connections, ILogger<PostgresStore> logger) : IStore
 {
-    /// <summary>Runs of one unit of work before the conflict is reported. Conflicts are rare and short-lived.</summary>
-    internal const int MaxAttempts = 10;
+    /// <summary>
+    /// Runs of one unit of work before the conflict is reported. Instances publishing at once conflict often (every publish
+    /// reads the account's quota window that the others write), so the budget is generous and the pauses grow.
+    /// </summary>
+    internal const int MaxAttempts = 30;
 
     public async Task<T> ReadAsync<T>(Func<IStoreSession, Task<T>> work, CancellationToken cancellationToken)
     {
@@ -39,8 +42,8 @@ public sealed class PostgresStore(PostgresDataSource connections, ILogger<Postgr
             catch (PostgresException e) when (IsRetryable(e) && attempt < MaxAttempts)
             {
                 logger.LogDebug("Write conflict ({SqlState}), attempt {Attempt}: running the unit of work again", e.SqlState, attempt);
-                // A short random pause spreads the retries of transactions that collided with each other.
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 * attempt)), cancellationToken);
+                // A random pause, its ceiling doubling with each attempt up to 256 ms, spreads the retries of transactions that collided.
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 4 << Math.Min(attempt, 6))), cancellationToken);
             }
         }
     }

@@ -8,18 +8,24 @@ namespace SocialMcp.Storage.Repositories;
 internal sealed class AlarmRepository(DbContext db) : IAlarmRepository
 {
     // A target a read-back may take: published, neither verified nor flagged, attempts left, of a platform that can read posts.
-    private const string Verifiable =
-        """
+    // Dapper expands @platforms into a list on SQLite; Npgsql takes it as one array parameter.
+    private string Verifiable => db.Sql(
+        sqlite: """
         t.status = 'published' AND t.verified_at IS NULL AND t.not_visible_at IS NULL AND t.verify_attempts < @maxAttempts
           AND t.platform IN @platforms AND t.platform_post_id IS NOT NULL AND t.published_at >= @publishedSince
-        """;
+        """,
+        postgres: """
+        t.status = 'published' AND t.verified_at IS NULL AND t.not_visible_at IS NULL AND t.verify_attempts < @maxAttempts
+          AND t.platform = ANY(@platforms) AND t.platform_post_id IS NOT NULL AND t.published_at >= @publishedSince
+        """);
 
     public async Task<VerificationClaim?> ClaimVerificationAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, DateTimeOffset firstDueBefore,
         DateTimeOffset publishedSince, int maxAttempts, IReadOnlyCollection<Platform> platforms, CancellationToken cancellationToken)
     {
-        // One statement: two verifiers (two processes) never claim the same target.
-        var row = await db.Connection.QuerySingleOrDefaultAsync<ClaimRow>(Command(db,
-            $"""
+        // One statement: two verifiers (two processes) never claim the same target. PostgreSQL: the pick is locked
+        // FOR UPDATE SKIP LOCKED, so instances claiming at once take different targets instead of queueing on one row.
+        var row = await db.Connection.QuerySingleOrDefaultAsync<ClaimRow>(Command(db, db.Sql(
+            sqlite: $"""
             UPDATE post_targets SET verify_lease_owner = @owner, verify_lease_until = @leaseUntil
             WHERE rowid = (SELECT t.rowid FROM post_targets t
                            WHERE {Verifiable}
@@ -30,10 +36,22 @@ internal sealed class AlarmRepository(DbContext db) : IAlarmRepository
                       verify_attempts AS Attempts,
                       (SELECT workspace_id FROM posts WHERE posts.id = post_targets.post_id) AS WorkspaceId;
             """,
+            postgres: $"""
+            UPDATE post_targets SET verify_lease_owner = @owner, verify_lease_until = @leaseUntil
+            WHERE (post_id, platform) = (SELECT t.post_id, t.platform FROM post_targets t
+                                         WHERE {Verifiable}
+                                           AND ((t.verify_next_at IS NULL AND t.published_at <= @firstDueBefore) OR t.verify_next_at <= @now)
+                                           AND (t.verify_lease_until IS NULL OR t.verify_lease_until <= @now)
+                                         ORDER BY COALESCE(t.verify_next_at, t.published_at), t.post_id, t.platform
+                                         LIMIT 1 FOR UPDATE SKIP LOCKED)
+            RETURNING post_id AS PostId, platform AS Platform, account_id AS AccountId, platform_post_id AS PlatformPostId,
+                      verify_attempts AS Attempts,
+                      (SELECT workspace_id FROM posts WHERE posts.id = post_targets.post_id) AS WorkspaceId;
+            """),
             new
             {
                 owner, now = Time(now), leaseUntil = Time(leaseUntil), firstDueBefore = Time(firstDueBefore), publishedSince = Time(publishedSince),
-                maxAttempts, platforms = platforms.Select(p => p.ToWireName()).ToList(),
+                maxAttempts, platforms = platforms.Select(p => p.ToWireName()).ToArray(),
             }, cancellationToken));
         return row is null ? null
             : new VerificationClaim(row.PostId, row.WorkspaceId, PlatformNames.Parse(row.Platform), row.AccountId, row.PlatformPostId, (int)row.Attempts);
@@ -69,7 +87,7 @@ internal sealed class AlarmRepository(DbContext db) : IAlarmRepository
             SELECT (SELECT MIN(t.published_at) FROM post_targets t WHERE {Verifiable} AND t.verify_next_at IS NULL) AS FirstPublished,
                    (SELECT MIN(t.verify_next_at) FROM post_targets t WHERE {Verifiable} AND t.verify_next_at IS NOT NULL) AS NextRetry;
             """,
-            new { publishedSince = Time(publishedSince), maxAttempts, platforms = platforms.Select(p => p.ToWireName()).ToList() }, cancellationToken));
+            new { publishedSince = Time(publishedSince), maxAttempts, platforms = platforms.Select(p => p.ToWireName()).ToArray() }, cancellationToken));
         DateTimeOffset? first = ParseOptionalTime(row.FirstPublished) is { } published ? published + verifyAfter : null;
         var retry = ParseOptionalTime(row.NextRetry);
         return first is null ? retry : retry is null ? first : first < retry ? first : retry;

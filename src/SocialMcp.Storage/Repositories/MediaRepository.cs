@@ -38,9 +38,10 @@ internal sealed class MediaRepository(DbContext db) : IMediaRepository
 
     public async Task<IReadOnlyList<MediaAsset>> ListAsync(string workspaceId, int limit, int offset, CancellationToken cancellationToken)
     {
-        var rows = await db.Connection.QueryAsync<MediaRow>(Command(db,
-            // rowid breaks ties in insertion order: ids made within one millisecond (UUIDv7) do not sort by creation.
-            $"SELECT {Columns} FROM media_assets WHERE workspace_id = @workspaceId ORDER BY created_at DESC, rowid DESC LIMIT @limit OFFSET @offset;",
+        // Insertion order breaks ties (rowid; seq on PostgreSQL): ids made within one millisecond (UUIDv7) do not sort by creation.
+        var rows = await db.Connection.QueryAsync<MediaRow>(Command(db, db.Sql(
+            sqlite: $"SELECT {Columns} FROM media_assets WHERE workspace_id = @workspaceId ORDER BY created_at DESC, rowid DESC LIMIT @limit OFFSET @offset;",
+            postgres: $"SELECT {Columns} FROM media_assets WHERE workspace_id = @workspaceId ORDER BY created_at DESC, seq DESC LIMIT @limit OFFSET @offset;"),
             new { workspaceId, limit, offset }, cancellationToken));
         return rows.Select(r => r.ToDomain()).ToList();
     }
@@ -58,16 +59,23 @@ internal sealed class MediaRepository(DbContext db) : IMediaRepository
             "SELECT COUNT(*) FROM media_assets WHERE workspace_id = @workspaceId AND created_at >= @since;",
             new { workspaceId, since = Time(since) }, cancellationToken));
 
-    // Reads the media array of the stored content JSON itself (json_each), rather than keeping a side table in step with
-    // every write of a post's content: the content is the one truth, and only a delete asks (see docs/decisions.md).
+    // Reads the media array of the stored content JSON itself (json_each; jsonb containment on PostgreSQL), rather than
+    // keeping a side table in step with every write of a post's content: the content is the one truth, and only a delete
+    // asks (see docs/decisions.md).
     public async Task<IReadOnlyList<string>> PostsUsingAsync(string workspaceId, string mediaId, CancellationToken cancellationToken) =>
-        (await db.Connection.QueryAsync<string>(Command(db,
-            """
+        (await db.Connection.QueryAsync<string>(Command(db, db.Sql(
+            sqlite: """
             SELECT p.id FROM posts p
             WHERE p.workspace_id = @workspaceId AND p.status IN ('scheduled', 'publishing', 'partial', 'failed')
               AND EXISTS (SELECT 1 FROM json_each(p.content, '$.media') m WHERE json_extract(m.value, '$.mediaId') = @mediaId)
             ORDER BY p.created_at, p.id;
             """,
+            postgres: """
+            SELECT p.id FROM posts p
+            WHERE p.workspace_id = @workspaceId AND p.status IN ('scheduled', 'publishing', 'partial', 'failed')
+              AND p.content::jsonb -> 'media' @> jsonb_build_array(jsonb_build_object('mediaId', @mediaId::text))
+            ORDER BY p.created_at, p.id;
+            """),
             new { workspaceId, mediaId }, cancellationToken))).ToList();
 
     public async Task<bool> DeleteAsync(string workspaceId, string mediaId, CancellationToken cancellationToken) =>

@@ -372,9 +372,12 @@ internal sealed class PostTargetRepository(DbContext db) : IPostTargetRepository
 
     public async Task<IReadOnlyList<PostTarget>> ListForPostsAsync(IReadOnlyCollection<string> postIds, CancellationToken cancellationToken)
     {
-        // Dapper expands the list into (@postIds1, @postIds2, ...); pages are at most 100 posts.
-        var rows = await db.Connection.QueryAsync<TargetRow>(Command(db,
-            $"SELECT {Columns} FROM {From} WHERE t.post_id IN @postIds;", new { postIds }, cancellationToken));
+        // Dapper expands the list into (@postIds1, @postIds2, ...) on SQLite (pages are at most 100 posts); Npgsql takes
+        // it as one array parameter.
+        var rows = await db.Connection.QueryAsync<TargetRow>(Command(db, db.Sql(
+            sqlite: $"SELECT {Columns} FROM {From} WHERE t.post_id IN @postIds;",
+            postgres: $"SELECT {Columns} FROM {From} WHERE t.post_id = ANY(@postIds);"),
+            new { postIds = postIds.ToArray() }, cancellationToken));
         return rows.Select(r => r.ToDomain()).ToList();
     }
 

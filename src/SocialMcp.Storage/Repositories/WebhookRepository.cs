@@ -129,10 +129,13 @@ internal sealed class WebhookRepository(DbContext db) : IWebhookRepository
             new { now = Time(now) }, cancellationToken));
 
     public Task<string?> ClaimDueDeliveryAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, string? deliveryId, CancellationToken cancellationToken) =>
-        // An earlier event of the same post (by the outbox's insertion order, rowid) still pending at the same endpoint holds
-        // this one back, whether it waits for a retry or is being sent right now.
-        db.Connection.ExecuteScalarAsync<string?>(Command(db,
-            """
+        // An earlier event of the same post (by the outbox's insertion order: rowid, seq on PostgreSQL) still pending at the
+        // same endpoint holds this one back, whether it waits for a retry or is being sent right now.
+        // PostgreSQL: the pick is locked FOR UPDATE SKIP LOCKED, so instances claiming at once take different deliveries
+        // instead of queueing behind one row lock. A skipped delivery is still pending, so it still holds back its post's
+        // later events.
+        db.Connection.ExecuteScalarAsync<string?>(Command(db, db.Sql(
+            sqlite: """
             UPDATE webhook_deliveries SET lease_owner = @owner, lease_until = @leaseUntil, updated_at = @now
             WHERE id = (
                 SELECT d.id FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id
@@ -146,6 +149,20 @@ internal sealed class WebhookRepository(DbContext db) : IWebhookRepository
                 LIMIT 1)
             RETURNING id;
             """,
+            postgres: """
+            UPDATE webhook_deliveries SET lease_owner = @owner, lease_until = @leaseUntil, updated_at = @now
+            WHERE id = (
+                SELECT d.id FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id
+                WHERE d.status = 'pending' AND (@deliveryId::text IS NULL OR d.id = @deliveryId::text)
+                  AND d.next_attempt_at <= @now AND (d.lease_until IS NULL OR d.lease_until <= @now)
+                  AND (e.post_id IS NULL OR NOT EXISTS (
+                      SELECT 1 FROM webhook_deliveries d2 JOIN webhook_events e2 ON e2.id = d2.event_id
+                      WHERE d2.endpoint_id = d.endpoint_id AND d2.status = 'pending' AND d2.id <> d.id
+                        AND e2.post_id = e.post_id AND e2.seq < e.seq))
+                ORDER BY d.next_attempt_at, e.seq
+                LIMIT 1 FOR UPDATE OF d SKIP LOCKED)
+            RETURNING id;
+            """),
             new { owner, now = Time(now), leaseUntil = Time(leaseUntil), deliveryId }, cancellationToken));
 
     public async Task<IReadOnlyList<string>> ListLeaseOwnersAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
@@ -154,9 +171,11 @@ internal sealed class WebhookRepository(DbContext db) : IWebhookRepository
             new { now = Time(now) }, cancellationToken))).ToList();
 
     public Task<int> ReleaseLeasesAsync(IReadOnlyCollection<string> owners, CancellationToken cancellationToken) =>
-        db.Connection.ExecuteAsync(Command(db,
-            "UPDATE webhook_deliveries SET lease_owner = NULL, lease_until = NULL WHERE status = 'pending' AND lease_owner IN @owners;",
-            new { owners }, cancellationToken));
+        // Dapper expands a list into (@owners1, @owners2, ...) on SQLite; Npgsql takes it as one array parameter.
+        db.Connection.ExecuteAsync(Command(db, db.Sql(
+            sqlite: "UPDATE webhook_deliveries SET lease_owner = NULL, lease_until = NULL WHERE status = 'pending' AND lease_owner IN @owners;",
+            postgres: "UPDATE webhook_deliveries SET lease_owner = NULL, lease_until = NULL WHERE status = 'pending' AND lease_owner = ANY(@owners);"),
+            new { owners = owners.ToArray() }, cancellationToken));
 
     public async Task<WebhookDeliveryWork?> GetDeliveryWorkAsync(string deliveryId, CancellationToken cancellationToken) =>
         (await db.Connection.QueryAsync<WorkRow>(Command(db,
@@ -224,7 +243,8 @@ internal sealed class WebhookRepository(DbContext db) : IWebhookRepository
         if (query.EventId is not null) sql.Append(" AND d.event_id = @EventId");
         if (query.From is not null) sql.Append(" AND e.created_at >= @from");
         if (query.To is not null) sql.Append(" AND e.created_at < @to");
-        sql.Append(" ORDER BY d.created_at DESC, d.rowid DESC LIMIT @Limit;");
+        // Insertion order breaks ties between deliveries created in the same instant.
+        sql.Append(db.Sql(sqlite: " ORDER BY d.created_at DESC, d.rowid DESC LIMIT @Limit;", postgres: " ORDER BY d.created_at DESC, d.seq DESC LIMIT @Limit;"));
         return (await db.Connection.QueryAsync<DeliveryRow>(Command(db, sql.ToString(),
             new { workspaceId, query.EndpointId, query.Status, query.EventType, query.EventId, from = Time(query.From), to = Time(query.To), query.Limit },
             cancellationToken))).Select(r => r.ToDelivery()).ToList();
@@ -258,14 +278,21 @@ internal sealed class WebhookRepository(DbContext db) : IWebhookRepository
 
     public async Task<IReadOnlyList<string>> ListEventIdsAsync(string workspaceId, IReadOnlyList<string>? eventTypes, DateTimeOffset from, DateTimeOffset to,
         int limit, CancellationToken cancellationToken) =>
-        (await db.Connection.QueryAsync<string>(Command(db,
-            """
+        (await db.Connection.QueryAsync<string>(Command(db, db.Sql(
+            sqlite: """
             SELECT id FROM webhook_events
             WHERE workspace_id = @workspaceId AND created_at >= @from AND created_at < @to AND type <> 'webhook.test'
               AND (@types IS NULL OR EXISTS (SELECT 1 FROM json_each(@types) WHERE value = type))
             ORDER BY created_at, rowid
             LIMIT @limit;
             """,
+            postgres: """
+            SELECT id FROM webhook_events
+            WHERE workspace_id = @workspaceId AND created_at >= @from AND created_at < @to AND type <> 'webhook.test'
+              AND (@types::jsonb IS NULL OR @types::jsonb ? type)
+            ORDER BY created_at, seq
+            LIMIT @limit;
+            """),
             new { workspaceId, from = Time(from), to = Time(to), types = eventTypes is null ? null : Json(eventTypes), limit }, cancellationToken))).ToList();
 
     /// <summary>A delivery id: <c>dlv_</c> and a time-ordered GUID, so deliveries sort by creation.</summary>

@@ -5,7 +5,6 @@ using SocialMcp.Core.Accounts.OAuth;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Publishing;
 using SocialMcp.Core.Workspaces;
-using SocialMcp.Storage.Sqlite;
 using SocialMcp.Tests.Support;
 
 namespace SocialMcp.Tests.Accounts;
@@ -50,10 +49,11 @@ public sealed class OAuthHarness : IAsyncDisposable
         return new OAuthHarness(services, (FakePlatformOAuth)services.Get<IPlatformOAuth>());
     }
 
-    /// <summary>Another process on the same database file, key ring and platform, with its own clock (moved together by the test).</summary>
+    /// <summary>Another process on the same database, key ring and platform, with its own clock (moved together by the test).</summary>
     public Task<OAuthHarness> CreateSecondProcessAsync() => CreateAsync(new Dictionary<string, string?>
     {
         ["Storage:Path"] = Services.DatabasePath,
+        ["Storage:ConnectionString"] = Services.ConnectionString,
         ["Tokens:KeysDirectory"] = Services.Get<Microsoft.Extensions.Configuration.IConfiguration>()["Tokens:KeysDirectory"],
     }, platform: Platform);
 
@@ -83,11 +83,14 @@ public sealed class OAuthHarness : IAsyncDisposable
     public Task<Account> ReadAccountAsync(string accountId) =>
         Services.Store.ReadAsync(async s => (await s.Accounts.GetByIdAsync(accountId, Ct))!, Ct);
 
-    /// <summary>Every text value in every table of the database file, for looking for secrets stored in plain.</summary>
+    /// <summary>Every text value in every table of the database, for looking for secrets stored in plain.</summary>
     public async Task<IReadOnlyList<string>> AllStoredTextAsync()
     {
-        await using var connection = await Services.Get<SqliteConnectionFactory>().OpenAsync(Ct);
-        var tables = (await connection.QueryAsync<string>("SELECT name FROM sqlite_master WHERE type = 'table';")).ToList();
+        await using var connection = await Services.OpenConnectionAsync();
+        var tables = (await connection.QueryAsync<string>(TestServices.OnPostgres
+            ? "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE';"
+            : "SELECT name FROM sqlite_master WHERE type = 'table';")).ToList();
+        Assert.NotEmpty(tables);
         var values = new List<string>();
         foreach (var table in tables)
         {

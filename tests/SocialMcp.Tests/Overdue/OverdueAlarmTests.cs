@@ -26,7 +26,7 @@ public sealed class OverdueAlarmTests
     public async Task DuePostWithNoRunner_PastOverdueAfter_RaisesPostOverdueOnce_AndShowsInHealth()
     {
         await using var server = await SchedulerHarness.CreateAsync();
-        await OutboxRows.AddEndpointAsync(server.DatabasePath, LocalWorkspace.Id, server.Clock.GetUtcNow());
+        await OutboxRows.AddEndpointAsync(server.OpenConnectionAsync, LocalWorkspace.Id, server.Clock.GetUtcNow());
         var post = await server.ScheduleNewAsync(Due, Platform.X);
         var alarm = server.Get<OverdueAlarm>();
 
@@ -46,9 +46,9 @@ public sealed class OverdueAlarmTests
         Assert.Equal(Due.AddMinutes(16), stored.Post.OverdueAt);
         var events = await server.Posts.GetHistoryAsync(LocalWorkspace.Id, post.Post.Id, Ct);
         Assert.Single(events, e => e.EventType == OverdueAlarm.EventType);
-        var outbox = Assert.Single(await OutboxRows.EventsAsync(server.DatabasePath, WebhookEventTypes.PostOverdue));
+        var outbox = Assert.Single(await OutboxRows.EventsAsync(server.OpenConnectionAsync, WebhookEventTypes.PostOverdue));
         Assert.Equal(post.Post.Id, outbox.PostId);
-        Assert.Equal(1, await OutboxRows.DeliveriesAsync(server.DatabasePath, outbox.Id));
+        Assert.Equal(1, await OutboxRows.DeliveriesAsync(server.OpenConnectionAsync, outbox.Id));
         using (var payload = JsonDocument.Parse(outbox.Payload))
         {
             var data = payload.RootElement.GetProperty("data");
@@ -90,7 +90,7 @@ public sealed class OverdueAlarmTests
     public async Task PostPublishedInTime_NeverRaisesTheAlarm()
     {
         await using var server = await SchedulerHarness.CreateAsync();
-        await OutboxRows.AddEndpointAsync(server.DatabasePath, LocalWorkspace.Id, server.Clock.GetUtcNow());
+        await OutboxRows.AddEndpointAsync(server.OpenConnectionAsync, LocalWorkspace.Id, server.Clock.GetUtcNow());
         var post = await server.ScheduleNewAsync(Due, Platform.X);
         await server.StartAsync();
 
@@ -101,7 +101,7 @@ public sealed class OverdueAlarmTests
         Assert.Equal(0, await server.Get<OverdueAlarm>().RaiseAsync(Ct));
 
         Assert.Null((await server.GetAsync(post.Post.Id)).Post.OverdueAt);
-        Assert.Empty(await OutboxRows.EventsAsync(server.DatabasePath, WebhookEventTypes.PostOverdue));
+        Assert.Empty(await OutboxRows.EventsAsync(server.OpenConnectionAsync, WebhookEventTypes.PostOverdue));
         Assert.Equal(0, (await server.Health.CheckAsync(Ct)).OverduePosts);
     }
 
@@ -109,7 +109,7 @@ public sealed class OverdueAlarmTests
     public async Task PublishStuckUnderAnotherHostsRenewedLease_IsRaisedByTheWorkersPass()
     {
         await using var server = await SchedulerHarness.CreateAsync();
-        await OutboxRows.AddEndpointAsync(server.DatabasePath, LocalWorkspace.Id, server.Clock.GetUtcNow());
+        await OutboxRows.AddEndpointAsync(server.OpenConnectionAsync, LocalWorkspace.Id, server.Clock.GetUtcNow());
         var post = await server.ScheduleNewAsync(Due, Platform.X);
         // Another machine's publisher took the post at its time and keeps renewing its lease far past it.
         server.Clock.Advance(Due - server.Clock.GetUtcNow());
@@ -126,7 +126,7 @@ public sealed class OverdueAlarmTests
 
         Assert.Equal(PostStatus.Publishing, (await server.GetAsync(post.Post.Id)).Post.Status);
         Assert.NotNull((await server.GetAsync(post.Post.Id)).Post.OverdueAt);
-        Assert.Single(await OutboxRows.EventsAsync(server.DatabasePath, WebhookEventTypes.PostOverdue));
+        Assert.Single(await OutboxRows.EventsAsync(server.OpenConnectionAsync, WebhookEventTypes.PostOverdue));
         var health = await server.Health.CheckAsync(Ct);
         Assert.Equal(1, health.OverduePosts);
         Assert.Equal("degraded", health.Status);

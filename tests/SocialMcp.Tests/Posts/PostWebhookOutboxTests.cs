@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using Dapper;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Posts;
 using SocialMcp.Core.Webhooks;
@@ -95,44 +95,26 @@ public sealed class PostWebhookOutboxTests : IAsyncLifetime
 
     private async Task InsertEndpointAsync(string id, string? eventTypes, bool disabled = false)
     {
-        await using var connection = Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText =
+        await using var connection = await _services.OpenConnectionAsync();
+        await connection.ExecuteAsync(
             """
             INSERT INTO webhook_endpoints (id, workspace_id, url, event_types, secret_reference, disabled_at, created_at, updated_at)
-            VALUES ($id, $ws, 'https://hooks.example.com/in', $types, 'vault:test', $disabled, '2026-11-22T09:00:00.0000000Z', '2026-11-22T09:00:00.0000000Z');
-            """;
-        command.Parameters.AddWithValue("$id", id);
-        command.Parameters.AddWithValue("$ws", Ws);
-        command.Parameters.AddWithValue("$types", (object?)eventTypes ?? DBNull.Value);
-        command.Parameters.AddWithValue("$disabled", disabled ? "2026-11-22T09:00:00.0000000Z" : DBNull.Value);
-        await command.ExecuteNonQueryAsync();
+            VALUES (@id, @ws, 'https://hooks.example.com/in', @types, 'vault:test', @disabled, '2026-11-22T09:00:00.0000000Z', '2026-11-22T09:00:00.0000000Z');
+            """,
+            new { id, ws = Ws, types = eventTypes, disabled = disabled ? "2026-11-22T09:00:00.0000000Z" : null });
     }
 
     private async Task<List<(string Id, string Type, string Payload)>> ListEventsAsync()
     {
-        await using var connection = Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, type, payload FROM webhook_events ORDER BY rowid;";
-        await using var reader = await command.ExecuteReaderAsync();
-        var events = new List<(string, string, string)>();
-        while (await reader.ReadAsync())
-            events.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
-        return events;
+        await using var connection = await _services.OpenConnectionAsync();
+        // Insertion order: SQLite's rowid, the seq identity column on PostgreSQL.
+        var order = TestServices.OnPostgres ? "seq" : "rowid";
+        return (await connection.QueryAsync<(string, string, string)>($"SELECT id, type, payload FROM webhook_events ORDER BY {order};")).ToList();
     }
 
     private async Task<long> CountAsync(string sql)
     {
-        await using var connection = Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
-
-    private SqliteConnection Open()
-    {
-        var connection = new SqliteConnection($"Data Source={_services.DatabasePath};Pooling=False");
-        connection.Open();
-        return connection;
+        await using var connection = await _services.OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<long>(sql);
     }
 }

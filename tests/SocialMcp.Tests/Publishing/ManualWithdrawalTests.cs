@@ -40,8 +40,7 @@ public sealed class ManualWithdrawalTests : IAsyncLifetime
 
     private async Task ExecuteAsync(string sql)
     {
-        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_services.DatabasePath}");
-        await connection.OpenAsync(Ct);
+        await using var connection = await _services.OpenConnectionAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         await command.ExecuteNonQueryAsync(Ct);
@@ -70,7 +69,7 @@ public sealed class ManualWithdrawalTests : IAsyncLifetime
     public async Task Withdraw_InstagramOfARealAccount_NamesItsUrlAndHandle()
     {
         var live = await LiveOnXAndInstagramAsync();
-        await ExecuteAsync("UPDATE accounts SET is_sandbox = 0 WHERE platform = 'instagram';");
+        await ExecuteAsync("UPDATE accounts SET is_sandbox = FALSE WHERE platform = 'instagram';");
         await ExecuteAsync("UPDATE post_targets SET public_url = 'https://www.instagram.com/p/ABC123/' WHERE platform = 'instagram';");
         var handle = (await _services.AccountAsync(Platform.Instagram)).Handle;
 

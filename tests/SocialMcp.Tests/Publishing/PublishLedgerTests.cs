@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using Dapper;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Errors;
 using SocialMcp.Core.Posts;
@@ -96,7 +96,7 @@ public sealed class PublishLedgerTests
         Assert.Equal(PostStatus.Published, done.Post.Status);
         Assert.False(await h.Services.Store.ReadAsync(s => s.Posts.HoldsLeaseAsync(post.Post.Id, owner, h.Clock.GetUtcNow(), Ct), Ct));
         Assert.Empty(await h.Services.Store.ReadAsync(s => s.Posts.ListLeaseOwnersAsync(h.Clock.GetUtcNow(), Ct), Ct));
-        Assert.Equal((null, null), LeaseColumns(h.Services.DatabasePath, post.Post.Id));
+        Assert.Equal((null, null), await LeaseColumnsAsync(h.Services, post.Post.Id));
     }
 
     [Fact]
@@ -108,18 +108,13 @@ public sealed class PublishLedgerTests
 
         await posts.PublishAsync(Ws, post.Post.Id, null, Ct);
 
-        Assert.Equal((null, null), LeaseColumns(services.DatabasePath, post.Post.Id));
+        Assert.Equal((null, null), await LeaseColumnsAsync(services, post.Post.Id));
     }
 
-    private static (string? Owner, string? Expires) LeaseColumns(string databasePath, string postId)
+    private static async Task<(string? Owner, string? Expires)> LeaseColumnsAsync(TestServices services, string postId)
     {
-        using var connection = new SqliteConnection($"Data Source={databasePath}");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT lease_owner, lease_expires_at FROM posts WHERE id = $id;";
-        command.Parameters.AddWithValue("$id", postId);
-        using var reader = command.ExecuteReader();
-        Assert.True(reader.Read());
-        return (reader.IsDBNull(0) ? null : reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1));
+        await using var connection = await services.OpenConnectionAsync();
+        return await connection.QuerySingleAsync<(string?, string?)>(
+            "SELECT lease_owner, lease_expires_at FROM posts WHERE id = @postId;", new { postId });
     }
 }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using SocialMcp.Storage.Migrations;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
@@ -20,8 +21,9 @@ using SocialMcp.Tests.Support;
 namespace SocialMcp.Tests.Scheduling;
 
 /// <summary>
-/// One server's worth of domain, SQLite store, sandbox publisher and scheduler worker on a clock with timers. Two
-/// harnesses given the same database file and clock are two processes sharing one database.
+/// One server's worth of domain, store, sandbox publisher and scheduler worker on a clock with timers: a SQLite file, or
+/// (in SocialMcp.Postgres.Tests) a fresh database on the test PostgreSQL server. Two harnesses given the same database and
+/// clock are two processes sharing one database.
 /// </summary>
 public sealed class SchedulerHarness : IAsyncDisposable
 {
@@ -34,16 +36,22 @@ public sealed class SchedulerHarness : IAsyncDisposable
     private readonly bool _ownsDirectory;
     private bool _running;
 
-    private SchedulerHarness(string databasePath, FakeTimeProvider clock, bool ownsDirectory, IDictionary<string, string?>? settings,
-        Action<IServiceCollection>? configure = null)
+    private SchedulerHarness(string databasePath, string? postgresDatabase, FakeTimeProvider clock, bool ownsDirectory,
+        IDictionary<string, string?>? settings, Action<IServiceCollection>? configure = null)
     {
         DatabasePath = databasePath;
+        _postgresDatabase = postgresDatabase;
         Clock = clock;
         _ownsDirectory = ownsDirectory;
+        var store = postgresDatabase is null
+            ? new Dictionary<string, string?> { ["Storage:Path"] = databasePath }
+            : TestServices.PostgresSettings(
+                PostgresTestCluster.SharedAsync().GetAwaiter().GetResult().ConnectionStringFor(postgresDatabase), Path.GetDirectoryName(databasePath)!);
+        ConnectionString = store.GetValueOrDefault("Storage:ConnectionString");
         var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(store)
             .AddInMemoryCollection(new Dictionary<string, string?>
             {
-                ["Storage:Path"] = databasePath,
                 // Long enough that no safety re-check fires inside a test: every wake is the due time or a poke.
                 ["Scheduling:RecheckInterval"] = "01:00:00",
             })
@@ -62,6 +70,13 @@ public sealed class SchedulerHarness : IAsyncDisposable
     }
 
     public string DatabasePath { get; }
+
+    /// <summary>The PostgreSQL database's name, null on SQLite.</summary>
+    private readonly string? _postgresDatabase;
+
+    /// <summary>The PostgreSQL database's connection string; null on SQLite.</summary>
+    public string? ConnectionString { get; }
+
     public FakeTimeProvider Clock { get; }
     public IStore Store => Get<IStore>();
     public PostService Posts => Get<PostService>();
@@ -79,16 +94,18 @@ public sealed class SchedulerHarness : IAsyncDisposable
         var directory = Path.Combine(Path.GetTempPath(), "socialmcp-scheduler-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
         // Watched, so a test can wait until the worker has started its sleep before it moves the clock.
-        var harness = new SchedulerHarness(Path.Combine(directory, "test.db"), new WatchedFakeTimeProvider(Start), ownsDirectory: true, settings, configure);
+        var postgresDatabase = TestServices.OnPostgres ? await TestServices.CreatePostgresDatabaseAsync() : null;
+        var harness = new SchedulerHarness(Path.Combine(directory, "test.db"), postgresDatabase, new WatchedFakeTimeProvider(Start), ownsDirectory: true,
+            settings, configure);
         await harness.Get<IStoreMigrator>().ApplyAsync(CancellationToken.None);
         await harness.Get<LocalWorkspace>().EnsureCreatedAsync(CancellationToken.None);
         return harness;
     }
 
-    /// <summary>Another server on the same database file and clock.</summary>
+    /// <summary>Another server on the same database and clock.</summary>
     public async Task<SchedulerHarness> SecondServerAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
-        var other = new SchedulerHarness(DatabasePath, Clock, ownsDirectory: false, settings, configure);
+        var other = new SchedulerHarness(DatabasePath, _postgresDatabase, Clock, ownsDirectory: false, settings, configure);
         await other.Get<IStoreMigrator>().ApplyAsync(CancellationToken.None);
         return other;
     }
@@ -124,6 +141,18 @@ public sealed class SchedulerHarness : IAsyncDisposable
 
     public int DeliveriesOf(string postId) => Sandbox.Deliveries.Count(d => d.PostId == postId);
 
+    /// <summary>A raw connection to the harness's database (either engine), for tests that read or poke rows directly.</summary>
+    public async Task<DbConnection> OpenConnectionAsync()
+    {
+        if (ConnectionString is not null)
+        {
+            var connection = new Npgsql.NpgsqlConnection(ConnectionString);
+            await connection.OpenAsync();
+            return connection;
+        }
+        return await Get<SqliteConnectionFactory>().OpenAsync(CancellationToken.None);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_running)
@@ -132,6 +161,8 @@ public sealed class SchedulerHarness : IAsyncDisposable
         if (!_ownsDirectory)
             return;
         SqliteConnection.ClearAllPools();
+        if (_postgresDatabase is not null)
+            await (await PostgresTestCluster.SharedAsync()).DropDatabaseAsync(_postgresDatabase);
         try { Directory.Delete(Path.GetDirectoryName(DatabasePath)!, recursive: true); } catch (IOException) { }
     }
 }

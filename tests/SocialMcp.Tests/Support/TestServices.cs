@@ -36,7 +36,7 @@ public sealed class TestServices : IAsyncDisposable
         Clock = new WatchedFakeTimeProvider(Start);
 
         var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(StoreSettings())
+            .AddInMemoryCollection(StoreSettings(settings))
             .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
             .Build();
         var services = new ServiceCollection();
@@ -68,23 +68,42 @@ public sealed class TestServices : IAsyncDisposable
         false;
 #endif
 
-    private Dictionary<string, string?> StoreSettings()
+    /// <remarks>
+    /// On PostgreSQL, a <c>Storage:ConnectionString</c> among the test's own settings names another test's database (a
+    /// second process on it): that one is used, and the other test drops it.
+    /// </remarks>
+    private Dictionary<string, string?> StoreSettings(IDictionary<string, string?>? testSettings)
     {
-        var settings = new Dictionary<string, string?> { ["Storage:Path"] = DatabasePath };
-        if (OnPostgres)
+        if (!OnPostgres)
+            return new Dictionary<string, string?> { ["Storage:Path"] = DatabasePath };
+        if (testSettings?.TryGetValue("Storage:ConnectionString", out var shared) == true && shared is not null)
         {
-            var cluster = PostgresTestCluster.SharedAsync().GetAwaiter().GetResult();
-            _postgresDatabase = cluster.CreateDatabaseAsync(TemplateDatabase, MigrateTemplateAsync).GetAwaiter().GetResult();
-            ConnectionString = cluster.ConnectionStringFor(_postgresDatabase);
-            settings["Storage:Provider"] = StorageOptions.PostgresProvider;
-            settings["Storage:ConnectionString"] = ConnectionString;
-            // Local files that sit beside a SQLite file go to the per-user folder on PostgreSQL: keep them in the test's folder.
-            settings["Media:Root"] = Path.Combine(Directory, "media");
+            ConnectionString = shared;
         }
+        else
+        {
+            _postgresDatabase = CreatePostgresDatabaseAsync().GetAwaiter().GetResult();
+            ConnectionString = PostgresTestCluster.SharedAsync().GetAwaiter().GetResult().ConnectionStringFor(_postgresDatabase);
+        }
+        var settings = PostgresSettings(ConnectionString, Directory);
+        settings["Storage:Path"] = DatabasePath;
         return settings;
     }
 
     private const string TemplateDatabase = "socialmcp_template";
+
+    /// <summary>A fresh database on the test PostgreSQL server, copied from the migrated template; returns its name.</summary>
+    internal static async Task<string> CreatePostgresDatabaseAsync() =>
+        await (await PostgresTestCluster.SharedAsync()).CreateDatabaseAsync(TemplateDatabase, MigrateTemplateAsync);
+
+    /// <summary>The settings that put a store on <paramref name="connectionString"/>'s PostgreSQL database.</summary>
+    internal static Dictionary<string, string?> PostgresSettings(string connectionString, string directory) => new()
+    {
+        ["Storage:Provider"] = StorageOptions.PostgresProvider,
+        ["Storage:ConnectionString"] = connectionString,
+        // Local files that sit beside a SQLite file go to the per-user folder on PostgreSQL: keep them in the test's folder.
+        ["Media:Root"] = Path.Combine(directory, "media"),
+    };
 
     /// <summary>Applies every migration to the template database once per process; each test's database is a copy.</summary>
     private static async Task MigrateTemplateAsync(string connectionString)

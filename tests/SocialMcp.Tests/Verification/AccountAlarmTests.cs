@@ -15,7 +15,7 @@ namespace SocialMcp.Tests.Verification;
 /// <summary>
 /// The account alarms (issue 16): account.reconnect_required is written once per move to reconnect-required (a dead grant at
 /// a refresh, a publish refused after a refresh), account.expiring once per set of tokens that becomes expiring, each in the
-/// transaction of its change (outbox rows counted straight in SQLite).
+/// transaction of its change (outbox rows counted straight in the database).
 /// </summary>
 public sealed class AccountAlarmTests
 {
@@ -26,7 +26,7 @@ public sealed class AccountAlarmTests
     public async Task DeadGrant_RaisesReconnectRequiredOnce_NotAgainWhileItStaysSo()
     {
         await using var harness = await OAuthHarness.CreateAsync();
-        var db = harness.Services.DatabasePath;
+        var db = harness.Services.OpenConnectionAsync;
         await OutboxRows.AddEndpointAsync(db, Ws, harness.Clock.GetUtcNow());
         var account = await harness.ConnectedAccountAsync(Platform.X);
         harness.Platform.RevokeAll();
@@ -56,7 +56,7 @@ public sealed class AccountAlarmTests
     public async Task PublishRefusedAfterARefresh_RaisesReconnectRequiredInTheOutcomesTransaction()
     {
         await using var harness = await OAuthHarness.CreateAsync();
-        var db = harness.Services.DatabasePath;
+        var db = harness.Services.OpenConnectionAsync;
         await OutboxRows.AddEndpointAsync(db, Ws, harness.Clock.GetUtcNow());
         var account = await harness.ConnectedAccountAsync(Platform.X);
         var posts = harness.Services.Get<PostService>();
@@ -76,7 +76,7 @@ public sealed class AccountAlarmTests
     public async Task RefreshTokenExpiringWithinTheWarning_RaisesAccountExpiringOncePerTokenSet()
     {
         await using var harness = await OAuthHarness.CreateAsync(new Dictionary<string, string?> { ["OAuth:ReconnectWarning"] = "7.00:00:00" });
-        var db = harness.Services.DatabasePath;
+        var db = harness.Services.OpenConnectionAsync;
         await OutboxRows.AddEndpointAsync(db, Ws, harness.Clock.GetUtcNow());
         harness.Platform.RefreshLifetime = TimeSpan.FromDays(30);
         var account = await harness.ConnectedAccountAsync(Platform.X);

@@ -25,7 +25,7 @@ public sealed class PublicationVerifierTests
     public async Task PostRemovedOnThePlatformRightAfterPublishing_IsFlaggedNotVisible_WithAPostEventAndAWebhookEvent()
     {
         await using var h = await EmulatedPublishing.StartAsync([Platform.X]);
-        await OutboxRows.AddEndpointAsync(h.Services.DatabasePath, LocalWorkspace.Id, h.Clock.GetUtcNow());
+        await OutboxRows.AddEndpointAsync(h.Services.OpenConnectionAsync, LocalWorkspace.Id, h.Clock.GetUtcNow());
         var target = await PublishXAsync(h, "Gone in a minute");
         // Removed on X's side at once, before any read-back: a check made only at publish time would have seen it live.
         h.Emulator.State.TakeDown(Platform.X, SandboxPostIds.EmulatorIdOf(target.PlatformPostId!));
@@ -46,9 +46,9 @@ public sealed class PublicationVerifierTests
         Assert.Equal(1, x.VerifyAttempts);
         var flagged = Assert.Single(await h.EventsOfAsync(target.PostId, PublicationVerifier.NotVisibleEvent));
         Assert.Equal(Platform.X, flagged.Platform);
-        var outbox = Assert.Single(await OutboxRows.EventsAsync(h.Services.DatabasePath, WebhookEventTypes.TargetNotVisible));
+        var outbox = Assert.Single(await OutboxRows.EventsAsync(h.Services.OpenConnectionAsync, WebhookEventTypes.TargetNotVisible));
         Assert.Equal(target.PostId, outbox.PostId);
-        Assert.Equal(1, await OutboxRows.DeliveriesAsync(h.Services.DatabasePath, outbox.Id));
+        Assert.Equal(1, await OutboxRows.DeliveriesAsync(h.Services.OpenConnectionAsync, outbox.Id));
         using (var payload = JsonDocument.Parse(outbox.Payload))
         {
             var data = payload.RootElement.GetProperty("data");
@@ -66,7 +66,7 @@ public sealed class PublicationVerifierTests
     public async Task LivePost_GetsVerifiedAt_AndIsNotReadAgain()
     {
         await using var h = await EmulatedPublishing.StartAsync([Platform.X]);
-        await OutboxRows.AddEndpointAsync(h.Services.DatabasePath, LocalWorkspace.Id, h.Clock.GetUtcNow());
+        await OutboxRows.AddEndpointAsync(h.Services.OpenConnectionAsync, LocalWorkspace.Id, h.Clock.GetUtcNow());
         var target = await PublishXAsync(h, "Still here");
         var verifier = h.Services.Get<PublicationVerifier>();
         Assert.Equal("pending", (await h.GetAsync(target.PostId)).ToResult().Targets.Single().Verification);
@@ -82,7 +82,7 @@ public sealed class PublicationVerifierTests
         Assert.Null(x.NotVisibleAt);
         Assert.Equal(1, x.VerifyAttempts);
         Assert.Single(await h.EventsOfAsync(target.PostId, PublicationVerifier.VerifiedEvent));
-        Assert.Empty(await OutboxRows.EventsAsync(h.Services.DatabasePath, WebhookEventTypes.TargetNotVisible));
+        Assert.Empty(await OutboxRows.EventsAsync(h.Services.OpenConnectionAsync, WebhookEventTypes.TargetNotVisible));
         Assert.Null(await verifier.NextDueAtAsync(Ct));
         var result = (await h.GetAsync(target.PostId)).ToResult().Targets.Single();
         Assert.Equal("verified", result.Verification);

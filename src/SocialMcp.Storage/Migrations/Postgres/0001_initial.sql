@@ -1,6 +1,8 @@
 -- The PostgreSQL schema, equal to the SQLite schema after its migration 0016 (docs/postgres.md). Both engines store the
 -- same values: times as fixed-width UTC text (yyyy-MM-ddTHH:mm:ss.fffffffZ), JSON as text, flags as booleans. Text
 -- columns use the "C" collation, so comparisons and ORDER BY are byte order, as in SQLite, whatever the database's locale.
+-- One addition: where the SQLite statements order rows by insertion (rowid), the table has a seq identity column that
+-- the PostgreSQL statements order by instead (media_assets, webhook_events, webhook_deliveries).
 
 CREATE TABLE workspaces (
     id          text COLLATE "C" PRIMARY KEY,
@@ -223,10 +225,12 @@ CREATE TABLE media_assets (
     -- upload (inline or multipart) or url (fetched from source_host)
     source            text COLLATE "C" NOT NULL,
     source_host       text COLLATE "C" NULL,
-    created_at        text COLLATE "C" NOT NULL
+    created_at        text COLLATE "C" NOT NULL,
+    -- insertion order, which breaks ties between assets created in the same instant (SQLite's rowid)
+    seq               bigint GENERATED ALWAYS AS IDENTITY
 );
 
-CREATE INDEX ix_media_assets_workspace_created ON media_assets(workspace_id, created_at);
+CREATE INDEX ix_media_assets_workspace_created ON media_assets(workspace_id, created_at, seq);
 
 CREATE INDEX ix_media_assets_sha256 ON media_assets(sha256);
 
@@ -292,7 +296,9 @@ CREATE TABLE webhook_events (
     type          text COLLATE "C" NOT NULL,
     post_id       text COLLATE "C" NULL,
     payload       text COLLATE "C" NOT NULL,
-    created_at    text COLLATE "C" NOT NULL
+    created_at    text COLLATE "C" NOT NULL,
+    -- the outbox's insertion order: a post's events are delivered in it (SQLite's rowid)
+    seq           bigint GENERATED ALWAYS AS IDENTITY
 );
 
 CREATE INDEX ix_webhook_events_workspace_created ON webhook_events (workspace_id, created_at);
@@ -312,7 +318,9 @@ CREATE TABLE webhook_deliveries (
     lease_owner       text COLLATE "C" NULL,
     lease_until       text COLLATE "C" NULL,
     created_at        text COLLATE "C" NOT NULL,
-    updated_at        text COLLATE "C" NOT NULL
+    updated_at        text COLLATE "C" NOT NULL,
+    -- insertion order, which breaks ties between deliveries created in the same instant (SQLite's rowid)
+    seq               bigint GENERATED ALWAYS AS IDENTITY
 );
 
 CREATE INDEX ix_webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at);
