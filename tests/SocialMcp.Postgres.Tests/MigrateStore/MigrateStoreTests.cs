@@ -169,6 +169,17 @@ public sealed class MigrateStoreTests : IAsyncLifetime
         var known = typeof(StorageOptions).GetProperties().Where(p => p.CanWrite).Select(p => p.Name).ToHashSet();
         Assert.Empty(names.Except(known));
         Assert.Contains($"SOCIALMCP_Storage__Provider: {StorageOptions.PostgresProvider}", compose);
+        Assert.Contains("SOCIALMCP_" + KeyEncryptionSecret.ConfigurationKey.Replace(":", "__", StringComparison.Ordinal) + ":", compose);
+    }
+
+    [Theory]
+    [InlineData("/data/socialmcp.db", "postgres:Host=db")]
+    [InlineData("sqlite:/data/socialmcp.db", "Host=db")]
+    public async Task MigrateStoreCommand_LocationsWithoutTheirPrefix_AreRefusedWithExitCodeTwo(string from, string to)
+    {
+        var exitCode = await SocialMcpCommandLine.Build().Parse(["migrate-store", "--from", from, "--to", to]).InvokeAsync();
+
+        Assert.Equal(2, exitCode);
     }
 
     private Task<StoreTransferReport> CopyAsync() =>
