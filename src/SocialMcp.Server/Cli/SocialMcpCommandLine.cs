@@ -57,6 +57,7 @@ public static class SocialMcpCommandLine
         AdminCommands.AddTo(root, db);
         AuthorizationCommands.AddTo(root, db);
         root.Subcommands.Add(HealthCheckCommand.Create());
+        root.Subcommands.Add(MigrateStoreCommand.Create());
         root.Subcommands.Add(ServiceCommands.Create(db));
         root.Subcommands.Add(WebhookCommands.Create(db));
         return root;
