@@ -185,6 +185,9 @@ namespace SocialMcp.Bench.Cluster
                     ["Sandbox:EmulatorUrl"] = emulator.Root.AbsoluteUri,
                     ["Scheduling:RecheckInterval"] = "00:00:01",
                     ["Scheduling:RunnerHeartbeat"] = "00:00:01",
+                    // A firing that fails (e.g. a write that keeps losing serialization conflicts) is tried again when its
+                    // lease runs out: the shortest lease allowed, so such a post costs seconds, not the default 5 minutes.
+                    ["Scheduling:LeaseDuration"] = "00:00:10",
                     ["Scheduling:MaxConcurrentPerPlatform"] = Str(options.PerPlatform),
                     ["Scheduling:MaxConcurrentPosts"] = Str(options.PerPlatform * 2),
                     ["Logging:LogLevel:Default"] = "Warning",
