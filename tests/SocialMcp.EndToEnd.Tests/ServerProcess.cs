@@ -118,13 +118,19 @@ public sealed class ServerProcess : IAsyncDisposable
         (_process ?? throw new InvalidOperationException("Not a killable server.")).WaitForExitAsync(cancellationToken);
 
     /// <summary>Runs a <c>socialmcp</c> command (e.g. <c>accounts connect</c>) to the end; returns its exit code and output.</summary>
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunCliAsync(params string[] arguments)
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunCliAsync(params string[] arguments) =>
+        RunCliAsync(new Dictionary<string, string?>(), arguments);
+
+    /// <summary>Runs a <c>socialmcp</c> command with extra environment variables (e.g. a PostgreSQL store's settings).</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunCliAsync(IDictionary<string, string?> environment, params string[] arguments)
     {
         var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "socialmcp.dll"), .. arguments])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        foreach (var (name, value) in environment)
+            info.Environment[name] = value;
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SocialMcp.Core.Domain;
@@ -11,17 +12,28 @@ namespace SocialMcp.Server.Hosting;
 /// first sandbox publish (not at start-up, which stays fast), stopped with the host. It answers like the platforms
 /// (https://x.com/… permalinks, ids that restart with each process); <see cref="SandboxPublisher"/> turns those into
 /// unique sbx- ids and sandbox:// URLs before anything is stored or returned.
+/// <para>
+/// <c>Sandbox:EmulatorUrl</c> (the root a standalone <c>socialmcp emulator</c> prints) sends sandbox publishing there instead,
+/// so several server processes on one database publish to one emulator that counts every post in one place.
+/// </para>
 /// </summary>
-public sealed class EmulatedSandbox(TimeProvider time) : ISandboxApi, IAsyncDisposable
+public sealed class EmulatedSandbox(TimeProvider time, IConfiguration configuration) : ISandboxApi, IAsyncDisposable
 {
+    public const string EmulatorUrlKey = "Sandbox:EmulatorUrl";
+
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Uri? _external = configuration[EmulatorUrlKey] is { Length: > 0 } url
+        ? new Uri(url.EndsWith('/') ? url : url + "/", UriKind.Absolute)
+        : null;
     private PlatformEmulator? _emulator;
 
     /// <summary>The emulator once the first sandbox publish started it: tests read what it received (media checksums).</summary>
     internal PlatformEmulator? Started => _emulator;
 
     public async ValueTask<Uri> BaseUrlAsync(Platform platform, CancellationToken cancellationToken) =>
-        (await EnsureStartedAsync(cancellationToken)).BaseUrlOf(platform);
+        _external is { } root
+            ? new Uri(root, platform.ToWireName() + "/")
+            : (await EnsureStartedAsync(cancellationToken)).BaseUrlOf(platform);
 
     private async ValueTask<PlatformEmulator> EnsureStartedAsync(CancellationToken cancellationToken)
     {

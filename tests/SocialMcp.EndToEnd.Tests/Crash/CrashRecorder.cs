@@ -20,6 +20,24 @@ public sealed record KillPlan(int Run, CrashStage Intended, CrashTarget Focus, P
     } + $", other requests delayed 0-{MaxLatencyMs} ms";
 }
 
+/// <summary>What kills the server during a crash run: armed before publish_post, it kills at its planned point.</summary>
+public interface ICrashKillSwitch
+{
+    /// <summary>Completes once the server has been killed.</summary>
+    Task Killed { get; }
+
+    /// <summary>True while a kill is due shortly (a delayed kill after an answer).</summary>
+    bool KillPending { get; }
+
+    void Arm(Action kill);
+
+    /// <summary>Kills now, when the planned point did not come.</summary>
+    void KillNow(string why);
+
+    /// <summary>Lets held requests go after the kill.</summary>
+    void Release();
+}
+
 /// <summary>What the emulator had seen when the server was killed, per target, and what triggered the kill.</summary>
 public sealed record KillSnapshot(string Trigger, bool Planned, IReadOnlyDictionary<Platform, CrashStage> Stages, string Seen);
 
@@ -28,7 +46,7 @@ public sealed record KillSnapshot(string Trigger, bool Planned, IReadOnlyDiction
 /// the planned request (synchronously, from the emulator's request thread, so the server gets no further), records a
 /// snapshot of every target's stage at that instant, and keeps counting what arrives afterwards (the recovery).
 /// </summary>
-public sealed class CrashRecorder : IDisposable
+public sealed class CrashRecorder : ICrashKillSwitch, IDisposable
 {
     private readonly object _lock = new();
     private readonly List<ObservedRequest> _requests = [];
@@ -57,6 +75,8 @@ public sealed class CrashRecorder : IDisposable
 
     /// <summary>Completes when the server has been killed, with the stages the emulator had seen at that moment.</summary>
     public Task<KillSnapshot> Killed => _killed.Task;
+
+    Task ICrashKillSwitch.Killed => _killed.Task;
 
     /// <summary>From now on the planned request kills the server through <paramref name="kill"/>.</summary>
     public void Arm(Action kill)

@@ -25,7 +25,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
     public const int DefaultRuns = 24;
     private const int RunsPerAccount = 30;
     private const int MaxFailuresReported = 3;
-    private static readonly TimeSpan KillPointBound = TimeSpan.FromSeconds(30);
+    internal static readonly TimeSpan KillPointBound = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan RecoveryBound = TimeSpan.FromSeconds(30);
 
     private static readonly Platform[] Platforms = [Platform.X, Platform.Facebook, Platform.LinkedIn, Platform.Threads];
@@ -36,8 +36,10 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         "orbit", "pepper", "quartz", "summit", "timber", "violet", "window", "yellow", "zephyr",
     ];
 
-    [Fact]
-    public async Task PublishPost_ServerKilledBeforeDuringOrAfterThePlatformCall_RecoversEveryTargetOnceAndLosesNone()
+    [Theory]
+    [InlineData(CrashDatabase.Sqlite)]
+    [InlineData(CrashDatabase.Postgres)]
+    public async Task PublishPost_ServerKilledBeforeDuringOrAfterThePlatformCall_RecoversEveryTargetOnceAndLosesNone(string store)
     {
         var runs = EnvInt("SOCIALMCP_CRASH_RUNS") ?? DefaultRuns;
         var seed = EnvInt("SOCIALMCP_CRASH_SEED") ?? Random.Shared.Next(1, int.MaxValue);
@@ -45,7 +47,8 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         var clock = Stopwatch.StartNew();
         var root = Path.Combine(Path.GetTempPath(), $"socialmcp-crash-{seed}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(root);
-        output.WriteLine($"Crash test: seed {seed}, {runs} runs, files under {root}");
+        output.WriteLine($"Crash test on {store}: seed {seed}, {runs} runs, files under {root}");
+        await using var databases = CrashDatabase.For(store, root);
 
         await using var emulator = await PlatformEmulator.StartAsync(platforms: Platforms);
         // The emulated platforms enforce their limits (X: 75 GET 2/users/me per user and 15 minutes; LinkedIn: 150 posts per
@@ -56,8 +59,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
                     (7100000000L + i * 100000000L + k + 1).ToString(CultureInfo.InvariantCulture), $"crash{k}{p.ToWireName()}")))
                 .ToList()))
             .ToList();
-        var template = Path.Combine(root, "template");
-        await SeedTemplateAsync(template, emulator, accountSets);
+        await SeedTemplateAsync(databases, emulator, accountSets);
 
         var tally = new CrashTally(seed, runs, Platforms);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
@@ -75,13 +77,11 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
                     continue;
                 if (server is null)
                 {
-                    var chain = Path.Combine(root, $"chain-{chains++}");
-                    CopyDirectory(template, chain);
-                    database = Path.Combine(chain, "crash.db");
-                    server = await ServerProcess.StartKillableAsync(database);
+                    database = await databases.NewChainAsync(chains++);
+                    server = await databases.StartServerAsync(database);
                 }
                 var accounts = accountSets[run % accountSets.Count];
-                var (result, recovered) = await RunOnceAsync(seed, run, emulator, accounts.Targets, accounts.Id!, server, database, http);
+                var (result, recovered) = await RunOnceAsync(seed, run, emulator, accounts.Targets, accounts.Id!, server, databases, database, http);
                 server = recovered;
                 tally.Add(result);
                 output.WriteLine($"run {run}: {result.Observed?.ToString() ?? "-"} ({result.Plan}); kill at {result.Kill?.Trigger}; "
@@ -126,7 +126,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
     /// file, then the checks. Answers the new server when the run passed (the next run kills it), null otherwise.
     /// </summary>
     private static async Task<(CrashRunResult Result, ServerProcess? Recovered)> RunOnceAsync(int seed, int run, PlatformEmulator emulator,
-        IReadOnlyList<CrashTarget> targets, string setId, ServerProcess crashed, string database, HttpClient http)
+        IReadOnlyList<CrashTarget> targets, string setId, ServerProcess crashed, CrashDatabase store, string database, HttpClient http)
     {
         var started = Stopwatch.StartNew();
         var random = new Random(RunSeed(seed, run));
@@ -152,28 +152,8 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
             }));
             var postId = created.GetProperty("id").GetString()!;
 
-            recorder.Arm(crashed.Kill);
-            var publish = crashed.Client.CallToolAsync("publish_post", new Dictionary<string, object?> { ["postId"] = postId }).AsTask();
-            var first = await Task.WhenAny(recorder.Killed, publish, Task.Delay(KillPointBound));
-            // A delayed "after" kill may land when the whole publish has already returned: it is still due.
-            if (first != recorder.Killed && !recorder.KillPending)
-                recorder.KillNow(first == publish ? "publish_post returned before the kill point" : $"kill point not reached in {KillPointBound.TotalSeconds} s");
+            (final, recovering) = await KillDuringPublishAndRecoverAsync(crashed, postId, recorder, store, database);
             kill = await recorder.Killed;
-            using (var exit = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
-                await crashed.WaitForExitAsync(exit.Token);
-            recorder.Release();
-            try
-            {
-                await publish;
-            }
-            catch (Exception)
-            {
-                // The call died with the server.
-            }
-            await crashed.DisposeAsync();
-
-            recovering = await ServerProcess.StartKillableAsync(database);
-            final = await WaitUntilSettledAsync(recovering, postId);
             var post = final.Value;
             // Targets the killed server left publishing, which the new one took over (the others it had recorded itself).
             foreach (var taken in post.GetProperty("events").EnumerateArray().Where(e => Str(e, "type") == "target_recovering"))
@@ -296,49 +276,71 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// Connects every account once through the CLI, a platform set per <see cref="CrashAccountSet"/>; each chain of runs
-    /// copies the resulting folder (database and token keys). The first connection creates the database alone; the other sets
-    /// are connected side by side, each set's accounts one after the other (they create the set).
+    /// Connects every account once through the CLI, a platform set per <see cref="CrashAccountSet"/>, into
+    /// <paramref name="database"/>'s template; each chain of runs starts on a copy of it. The first connection creates the
+    /// database alone; the other sets are connected side by side, each set's accounts one after the other (they create the set).
     /// </summary>
-    internal static async Task SeedTemplateAsync(string directory, PlatformEmulator emulator, IReadOnlyList<CrashAccountSet> sets)
+    internal static async Task SeedTemplateAsync(CrashDatabase database, PlatformEmulator emulator, IReadOnlyList<CrashAccountSet> sets)
     {
-        Directory.CreateDirectory(directory);
-        var database = Path.Combine(directory, "crash.db");
-
-        async Task ConnectAsync(CrashAccountSet set, CrashTarget target)
+        await database.CreateTemplateAsync(async (path, environment) =>
         {
-            var (exitCode, stdout, stderr) = await ServerProcess.RunCliAsync("accounts", "connect", "--platform", target.Platform.ToWireName(),
-                "--token", target.Token.Token, "--set", set.Name, "--base-url", emulator.BaseUrlOf(target.Platform).AbsoluteUri, "--db", database);
-            Assert.True(exitCode == 0, $"connecting {target.Platform.ToWireName()} to {set.Name} failed: {stdout} {stderr}");
-        }
-
-        await ConnectAsync(sets[0], sets[0].Targets[0]);
-        using var slots = new SemaphoreSlim(3);
-        await Task.WhenAll(sets.Select(async (set, index) =>
-        {
-            await slots.WaitAsync();
-            try
+            async Task ConnectAsync(CrashAccountSet set, CrashTarget target)
             {
-                foreach (var target in set.Targets.Skip(index == 0 ? 1 : 0))
-                    await ConnectAsync(set, target);
+                var (exitCode, stdout, stderr) = await ServerProcess.RunCliAsync(environment, "accounts", "connect", "--platform", target.Platform.ToWireName(),
+                    "--token", target.Token.Token, "--set", set.Name, "--base-url", emulator.BaseUrlOf(target.Platform).AbsoluteUri, "--db", path);
+                Assert.True(exitCode == 0, $"connecting {target.Platform.ToWireName()} to {set.Name} failed: {stdout} {stderr}");
             }
-            finally
-            {
-                slots.Release();
-            }
-        }));
 
-        await using var connection = new SqliteConnection($"Data Source={database}");
-        await connection.OpenAsync();
+            await ConnectAsync(sets[0], sets[0].Targets[0]);
+            using var slots = new SemaphoreSlim(3);
+            await Task.WhenAll(sets.Select(async (set, index) =>
+            {
+                await slots.WaitAsync();
+                try
+                {
+                    foreach (var target in set.Targets.Skip(index == 0 ? 1 : 0))
+                        await ConnectAsync(set, target);
+                }
+                finally
+                {
+                    slots.Release();
+                }
+            }));
+        });
         foreach (var set in sets)
+            set.Id = await database.SetIdAsync(set.Name);
+    }
+
+    /// <summary>
+    /// The sequence every crash run shares: arm <paramref name="kill"/> and call publish_post on <paramref name="crashed"/>;
+    /// kill at the planned point (or at once when the publish ended first or the point never came), wait for the process to
+    /// be gone, then start a new server on the same database and wait until the post has settled.
+    /// </summary>
+    internal static async Task<(JsonElement Post, ServerProcess Recovering)> KillDuringPublishAndRecoverAsync(ServerProcess crashed, string postId,
+        ICrashKillSwitch kill, CrashDatabase store, string database)
+    {
+        kill.Arm(crashed.Kill);
+        var publish = crashed.Client.CallToolAsync("publish_post", new Dictionary<string, object?> { ["postId"] = postId }).AsTask();
+        var first = await Task.WhenAny(kill.Killed, publish, Task.Delay(KillPointBound));
+        // A delayed "after" kill may land when the whole publish has already returned: it is still due.
+        if (first != kill.Killed && !kill.KillPending)
+            kill.KillNow(first == publish ? "publish_post returned before the kill point" : $"kill point not reached in {KillPointBound.TotalSeconds} s");
+        await kill.Killed;
+        using (var exit = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+            await crashed.WaitForExitAsync(exit.Token);
+        kill.Release();
+        try
         {
-            await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT id FROM platform_sets WHERE name = @name;";
-            command.Parameters.AddWithValue("@name", set.Name);
-            set.Id = (string)(await command.ExecuteScalarAsync())!;
+            await publish;
         }
-        await connection.CloseAsync();
-        SqliteConnection.ClearAllPools();
+        catch (Exception)
+        {
+            // The call died with the server.
+        }
+        await crashed.DisposeAsync();
+
+        var recovering = await store.StartServerAsync(database);
+        return (await WaitUntilSettledAsync(recovering, postId), recovering);
     }
 
     internal static void CopyDirectory(string from, string to)

@@ -22,16 +22,18 @@ public sealed class ThreadCrashTests(ITestOutputHelper output)
 {
     private const int Parts = 5;
     private const int RunsPerAccount = 4;
-    private static readonly TimeSpan KillPointBound = TimeSpan.FromSeconds(30);
 
-    [Fact]
-    public async Task PublishThread_ServerKilledAfterOrDuringAPart_ResumesWithEveryPartOnceAndInOrder()
+    [Theory]
+    [InlineData(CrashDatabase.Sqlite)]
+    [InlineData(CrashDatabase.Postgres)]
+    public async Task PublishThread_ServerKilledAfterOrDuringAPart_ResumesWithEveryPartOnceAndInOrder(string store)
     {
         var runs = EnvInt("SOCIALMCP_THREAD_CRASH_RUNS") ?? 6;
         var seed = EnvInt("SOCIALMCP_CRASH_SEED") ?? Random.Shared.Next(1, int.MaxValue);
         var root = Path.Combine(Path.GetTempPath(), $"socialmcp-thread-crash-{seed}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(root);
-        output.WriteLine($"Thread crash test: seed {seed}, {runs} runs, files under {root}");
+        output.WriteLine($"Thread crash test on {store}: seed {seed}, {runs} runs, files under {root}");
+        await using var databases = CrashDatabase.For(store, root);
 
         await using var emulator = await PlatformEmulator.StartAsync(platforms: [Platform.X]);
         // X allows 75 GET 2/users/me per user in 15 minutes and each part makes one: the runs take turns over accounts.
@@ -39,8 +41,7 @@ public sealed class ThreadCrashTests(ITestOutputHelper output)
             .Select(k => new CrashAccountSet($"Thread-{k}", [new CrashTarget(Platform.X,
                 emulator.State.IssueToken(Platform.X, (7900000000L + k + 1).ToString(CultureInfo.InvariantCulture), $"thread{k}x"))]))
             .ToList();
-        var template = Path.Combine(root, "template");
-        await SeedTemplateAsync(template, emulator, accountSets);
+        await SeedTemplateAsync(databases, emulator, accountSets);
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         var failures = new List<string>();
@@ -52,10 +53,8 @@ public sealed class ThreadCrashTests(ITestOutputHelper output)
             {
                 if (server is null)
                 {
-                    var chain = Path.Combine(root, $"chain-{run}");
-                    CopyDirectory(template, chain);
-                    database = Path.Combine(chain, "crash.db");
-                    server = await ServerProcess.StartKillableAsync(database);
+                    database = await databases.NewChainAsync(run);
+                    server = await databases.StartServerAsync(database);
                 }
                 var random = new Random(HashCode.Combine(seed, run));
                 // Every third run is the issue's case, killed right after part 2 was answered; the others at a random part,
@@ -64,7 +63,7 @@ public sealed class ThreadCrashTests(ITestOutputHelper output)
                     ? new ThreadKillPlan(CreateNumber: 2, During: false, DelayMs: 0)
                     : new ThreadKillPlan(random.Next(1, Parts + 1), During: run % 3 == 2, DelayMs: random.Next(2) * random.Next(1, 61));
                 var set = accountSets[run % accountSets.Count];
-                var (failure, recovered) = await RunOnceAsync(seed, run, plan, emulator, set, server, database, http);
+                var (failure, recovered) = await RunOnceAsync(seed, run, plan, emulator, set, server, databases, database, http);
                 server = recovered;
                 output.WriteLine($"run {run}: {plan} -> {failure ?? "every part published once, in order"}");
                 if (failure is not null)
@@ -87,7 +86,7 @@ public sealed class ThreadCrashTests(ITestOutputHelper output)
 
     /// <summary>One run: the thread, the kill at the plan's point, a new server on the same file, the checks. Null failure: passed.</summary>
     private static async Task<(string? Failure, ServerProcess? Recovered)> RunOnceAsync(int seed, int run, ThreadKillPlan plan, PlatformEmulator emulator,
-        CrashAccountSet set, ServerProcess crashed, string database, HttpClient http)
+        CrashAccountSet set, ServerProcess crashed, CrashDatabase store, string database, HttpClient http)
     {
         var target = set.Targets[0];
         var texts = Enumerable.Range(0, Parts).Select(i => $"Thread crash {seed}-{run}, part {i + 1} of {Parts}.").ToList();
@@ -105,27 +104,7 @@ public sealed class ThreadCrashTests(ITestOutputHelper output)
             }));
             var postId = created.GetProperty("id").GetString()!;
 
-            kill.Arm(crashed.Kill);
-            var publish = crashed.Client.CallToolAsync("publish_post", new Dictionary<string, object?> { ["postId"] = postId }).AsTask();
-            var first = await Task.WhenAny(kill.Killed, publish, Task.Delay(KillPointBound));
-            if (first != kill.Killed && !kill.KillPending)
-                kill.KillNow(first == publish ? "publish_post returned before the kill point" : "kill point not reached");
-            await kill.Killed;
-            using (var exit = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
-                await crashed.WaitForExitAsync(exit.Token);
-            kill.Release();
-            try
-            {
-                await publish;
-            }
-            catch (Exception)
-            {
-                // The call died with the server.
-            }
-            await crashed.DisposeAsync();
-
-            recovering = await ServerProcess.StartKillableAsync(database);
-            final = await WaitUntilSettledAsync(recovering, postId);
+            (final, recovering) = await KillDuringPublishAndRecoverAsync(crashed, postId, kill, store, database);
             var post = final.Value;
             var row = Targets(post).Single();
             if (Str(post, "status") != "published" || Status(row) != "published")
@@ -189,7 +168,7 @@ public sealed record ThreadKillPlan(int CreateNumber, bool During, int DelayMs)
 /// Watches X's creating calls (<c>POST 2/tweets</c>) during one thread run: kills the server at the planned one (holding it
 /// unhandled, or after its answer), and counts every creating call X handled, through the kill and the recovery.
 /// </summary>
-public sealed class ThreadKillSwitch : IDisposable
+public sealed class ThreadKillSwitch : ICrashKillSwitch, IDisposable
 {
     private readonly object _lock = new();
     private readonly EmulatorObserver _observer;
@@ -216,6 +195,8 @@ public sealed class ThreadKillSwitch : IDisposable
     }
 
     public Task<string> Killed => _killed.Task;
+
+    Task ICrashKillSwitch.Killed => _killed.Task;
 
     public int SuccessfulCreates
     {
