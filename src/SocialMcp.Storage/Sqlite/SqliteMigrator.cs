@@ -59,14 +59,19 @@ public sealed class SqliteMigrator(SqliteConnectionFactory connections, ILogger<
             "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);",
             cancellationToken: cancellationToken));
 
+        // One cheap read first: on a database that is up to date (every start but the first after an upgrade) the loop
+        // below takes no write lock at all.
+        var done = (await connection.QueryAsync<long>(new CommandDefinition(
+            "SELECT version FROM schema_migrations;", cancellationToken: cancellationToken))).ToHashSet();
         var applied = new List<int>();
-        foreach (var migration in EmbeddedMigrations.Sqlite)
+        foreach (var migration in EmbeddedMigrations.Sqlite.Where(m => !done.Contains(m.Version)))
         {
             // BEGIN IMMEDIATE: two processes starting on one new file must not both apply a migration.
             await using var transaction = connection.BeginTransaction(deferred: false);
-            var done = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            // Checked again under the lock: another process may have applied it since the read above.
+            var appliedMeanwhile = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 "SELECT COUNT(*) FROM schema_migrations WHERE version = @Version;", new { migration.Version }, transaction, cancellationToken: cancellationToken));
-            if (done > 0)
+            if (appliedMeanwhile > 0)
                 continue;
 
             await connection.ExecuteAsync(new CommandDefinition(migration.Sql, transaction: transaction, cancellationToken: cancellationToken));

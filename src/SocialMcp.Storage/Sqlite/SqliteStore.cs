@@ -1,19 +1,26 @@
 using Microsoft.Data.Sqlite;
-using SocialMcp.Core.Media;
 using SocialMcp.Core.Storage;
 using SocialMcp.Storage.Repositories;
 
 namespace SocialMcp.Storage.Sqlite;
 
 /// <summary>
-/// Gives each unit of work one connection; writes run inside one BEGIN IMMEDIATE transaction. SQLite allows one writer
-/// at a time: writers of this process queue on an async lock first, so a waiting writer parks no thread (SQLite's busy
-/// handler sleeps the thread it runs on) and the lock passes on in order. The busy timeout still arbitrates between
-/// processes sharing the file.
+/// Gives each unit of work one connection. Writes use group commit: SQLite allows one writer at a time and each commit
+/// waits for an fsync (synchronous stays FULL), so units of work that arrive while a transaction is running are run
+/// together, in arrival order, in the next <c>BEGIN IMMEDIATE</c> transaction, and share its commit. Inside a shared
+/// transaction each unit runs in a SAVEPOINT of its own, so a unit that throws is rolled back alone. No caller is
+/// answered before the COMMIT that holds its unit has returned, and a failed COMMIT fails every unit of its batch.
+/// A unit that arrives alone runs exactly as before: one transaction of its own, no savepoint.
+/// The busy timeout still arbitrates between processes sharing the file.
 /// </summary>
 public sealed class SqliteStore(SqliteConnectionFactory connections) : IStore
 {
-    private readonly SemaphoreSlim _writer = new(1, 1);
+    /// <summary>Bounds one transaction (and how long it holds SQLite's write lock); the rest waits for the next.</summary>
+    public const int MaxBatch = 64;
+
+    private readonly Lock _gate = new();
+    private List<IWriteUnit> _queue = [];
+    private bool _writing;
 
     public async Task<T> ReadAsync<T>(Func<IStoreSession, Task<T>> work, CancellationToken cancellationToken)
     {
@@ -21,21 +28,166 @@ public sealed class SqliteStore(SqliteConnectionFactory connections) : IStore
         return await work(new StoreSession(new DbContext(connection, null, StorageEngine.Sqlite)));
     }
 
-    public async Task<T> WriteAsync<T>(Func<IStoreSession, Task<T>> work, CancellationToken cancellationToken)
+    public Task<T> WriteAsync<T>(Func<IStoreSession, Task<T>> work, CancellationToken cancellationToken)
     {
-        await _writer.WaitAsync(cancellationToken);
+        if (cancellationToken.IsCancellationRequested)
+            return Task.FromCanceled<T>(cancellationToken);
+        var unit = new WriteUnit<T>(work, ExecutionContext.Capture(), cancellationToken);
+        bool start;
+        lock (_gate)
+        {
+            _queue.Add(unit);
+            start = !_writing;
+            _writing = true;
+        }
+        // The writer loop runs apart from any caller (without its execution context): each unit runs in its own
+        // caller's context instead, and no caller waits for batches after its own.
+        if (start)
+        {
+            using (ExecutionContext.SuppressFlow())
+                _ = Task.Run(WriteAllAsync);
+        }
+        return unit.Done.Task;
+    }
+
+    private async Task WriteAllAsync()
+    {
+        while (true)
+        {
+            List<IWriteUnit> batch;
+            lock (_gate)
+            {
+                if (_queue.Count == 0)
+                {
+                    _writing = false;
+                    return;
+                }
+                if (_queue.Count <= MaxBatch)
+                {
+                    batch = _queue;
+                    _queue = [];
+                }
+                else
+                {
+                    batch = _queue.GetRange(0, MaxBatch);
+                    _queue.RemoveRange(0, MaxBatch);
+                }
+            }
+            await WriteBatchAsync(batch);
+        }
+    }
+
+    private async Task WriteBatchAsync(List<IWriteUnit> batch)
+    {
+        // A unit whose caller gave up before its turn is not run at all.
+        var live = new List<IWriteUnit>(batch.Count);
+        foreach (var unit in batch)
+        {
+            if (unit.CancellationToken.IsCancellationRequested)
+                unit.Cancel();
+            else
+                live.Add(unit);
+        }
+        if (live.Count == 0)
+            return;
+
         try
         {
-            await using var connection = await connections.OpenAsync(cancellationToken);
+            await using var connection = await connections.OpenAsync(CancellationToken.None);
             // Immediate: take the write lock up front, so a read-then-write never deadlocks on a lock upgrade.
             await using var transaction = connection.BeginTransaction(deferred: false);
-            var result = await work(new StoreSession(new DbContext(connection, transaction, StorageEngine.Sqlite)));
-            await transaction.CommitAsync(cancellationToken);
-            return result;
+            var session = new StoreSession(new DbContext(connection, transaction, StorageEngine.Sqlite));
+            if (live.Count == 1)
+            {
+                // Alone: the unit's failure rolls the whole transaction back (disposing it), as it always did.
+                await live[0].RunAsync(session);
+            }
+            else
+            {
+                const string savepoint = "unit";
+                foreach (var unit in live)
+                {
+                    await transaction.SaveAsync(savepoint);
+                    try
+                    {
+                        await unit.RunAsync(session);
+                    }
+                    catch (Exception ex)
+                    {
+                        // If the rollback itself fails the transaction is unusable: the outer catch fails the batch.
+                        await transaction.RollbackAsync(savepoint);
+                        unit.Failed = ex;
+                    }
+                    await transaction.ReleaseAsync(savepoint);
+                }
+            }
+            await transaction.CommitAsync(CancellationToken.None);
         }
-        finally
+        catch (Exception ex)
         {
-            _writer.Release();
+            // Nothing of this batch is stored: every unit fails, a unit that threw with its own exception.
+            foreach (var unit in live)
+                unit.Fail(unit.Failed ?? ex);
+            return;
         }
+        foreach (var unit in live)
+        {
+            if (unit.Failed is { } failed)
+                unit.Fail(failed);
+            else
+                unit.Succeed();
+        }
+    }
+
+    private interface IWriteUnit
+    {
+        CancellationToken CancellationToken { get; }
+        Exception? Failed { get; set; }
+        Task RunAsync(StoreSession session);
+        void Succeed();
+        void Fail(Exception exception);
+        void Cancel();
+    }
+
+    private sealed class WriteUnit<T>(Func<IStoreSession, Task<T>> work, ExecutionContext? context, CancellationToken cancellationToken)
+        : IWriteUnit
+    {
+        private T _result = default!;
+
+        public TaskCompletionSource<T> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public CancellationToken CancellationToken => cancellationToken;
+
+        public Exception? Failed { get; set; }
+
+        public async Task RunAsync(StoreSession session)
+        {
+            // Started in the caller's execution context, so its AsyncLocals (the current span, the caller) are the
+            // ones the work sees, as if it ran on the caller's own flow.
+            Task<T> running;
+            if (context is null)
+            {
+                running = work(session);
+            }
+            else
+            {
+                Task<T>? started = null;
+                ExecutionContext.Run(context, _ => started = work(session), null);
+                running = started!;
+            }
+            _result = await running;
+        }
+
+        public void Succeed() => Done.TrySetResult(_result);
+
+        public void Fail(Exception exception)
+        {
+            if (exception is OperationCanceledException && cancellationToken.IsCancellationRequested)
+                Done.TrySetCanceled(cancellationToken);
+            else
+                Done.TrySetException(exception);
+        }
+
+        public void Cancel() => Done.TrySetCanceled(cancellationToken);
     }
 }
