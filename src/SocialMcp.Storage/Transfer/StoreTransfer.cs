@@ -25,6 +25,15 @@ public sealed class StoreTransfer(ILoggerFactory loggerFactory)
     /// <summary>Each engine's own migration history: not copied (each side records its own migrations).</summary>
     private const string MigrationsTable = "schema_migrations";
 
+    /// <summary>PostgreSQL's shared rate-limit windows: counting state of running instances, with no SQLite counterpart.</summary>
+    private const string RateLimitTable = "rate_limit_windows";
+
+    /// <summary>
+    /// PostgreSQL's insertion-order column (an identity where SQLite uses its rowid): not copied, PostgreSQL numbers the
+    /// rows as they arrive, and the source is read in rowid order so the order carries over.
+    /// </summary>
+    private const string InsertionOrderColumn = "seq";
+
     private readonly ILogger _logger = loggerFactory.CreateLogger<StoreTransfer>();
 
     /// <param name="sqlitePath">The SQLite file; it must exist (an absent path is refused, never created).</param>
@@ -55,8 +64,8 @@ public sealed class StoreTransfer(ILoggerFactory loggerFactory)
         await using var snapshot = source.BeginTransaction(deferred: true);
         await using var target = await postgres.OpenAsync(cancellationToken);
 
-        var targetColumns = await PostgresColumnsAsync(target, cancellationToken);
         var sourceColumns = await SqliteColumnsAsync(source, snapshot, cancellationToken);
+        var targetColumns = WithoutInsertionOrder(await PostgresColumnsAsync(target, cancellationToken), sourceColumns);
         var tables = MatchSchemas(sourceColumns, targetColumns);
         var order = InsertionOrder(tables, await PostgresForeignKeysAsync(target, cancellationToken));
         var keyFiles = KeyFiles(keysDirectory);
@@ -107,13 +116,22 @@ public sealed class StoreTransfer(ILoggerFactory loggerFactory)
                 "(nothing was written): give it a new database, and start the servers on it only after the copy.");
     }
 
+    /// <summary>PostgreSQL's columns less the insertion-order identity, which PostgreSQL fills itself.</summary>
+    private static Dictionary<string, IReadOnlyList<TargetColumn>> WithoutInsertionOrder(
+        Dictionary<string, IReadOnlyList<TargetColumn>> target, Dictionary<string, HashSet<string>> source) =>
+        target.ToDictionary(
+            pair => pair.Key,
+            pair => (IReadOnlyList<TargetColumn>)pair.Value
+                .Where(c => c.Name != InsertionOrderColumn || source.GetValueOrDefault(pair.Key)?.Contains(c.Name) == true).ToList(),
+            StringComparer.Ordinal);
+
     /// <summary>The tables both engines must have, with PostgreSQL's column types; any difference is an error.</summary>
     private static Dictionary<string, IReadOnlyList<TargetColumn>> MatchSchemas(
         Dictionary<string, HashSet<string>> source, Dictionary<string, IReadOnlyList<TargetColumn>> target)
     {
         var problems = new List<string>();
         var sourceTables = source.Keys.Where(t => t != MigrationsTable).ToHashSet();
-        var targetTables = target.Keys.Where(t => t is not (MigrationsTable or KeyRingTable)).ToHashSet();
+        var targetTables = target.Keys.Where(t => t is not (MigrationsTable or KeyRingTable or RateLimitTable)).ToHashSet();
         foreach (var table in sourceTables.Except(targetTables).Order(StringComparer.Ordinal))
             problems.Add($"table {table} is in SQLite but not in PostgreSQL");
         foreach (var table in targetTables.Except(sourceTables).Order(StringComparer.Ordinal))
@@ -166,7 +184,7 @@ public sealed class StoreTransfer(ILoggerFactory loggerFactory)
         var columnList = string.Join(", ", columns.Select(c => Quote(c.Name)));
         await using var read = source.CreateCommand();
         read.Transaction = snapshot;
-        read.CommandText = $"SELECT {columnList} FROM {Quote(table)};";
+        read.CommandText = $"SELECT {columnList} FROM {Quote(table)} ORDER BY rowid;";
         await using var reader = await read.ExecuteReaderAsync(cancellationToken);
 
         await using var writer = await target.BeginBinaryImportAsync($"COPY {Quote(table)} ({columnList}) FROM STDIN (FORMAT BINARY)", cancellationToken);
