@@ -69,13 +69,13 @@ public sealed class FacebookEmulator : IEmulatorModule
         routes.MapPost("{pageId}/feed", (HttpContext http, string pageId) =>
             Guarded(http, state, store, [ManagePosts], pageId, call => CreateFeedPost(state, store, call, pageId)));
         routes.MapGet("{pageId}/feed", (HttpContext http, string pageId) =>
-            Guarded(http, state, store, [ReadEngagement], pageId, call => List(store, call, pageId, NodeKind.Post)));
+            Guarded(http, state, store, [ReadEngagement], pageId, call => List(http, store, call, pageId, NodeKind.Post)));
         routes.MapPost("{pageId}/photos", (HttpContext http, string pageId) =>
             Guarded(http, state, store, [ManagePosts], pageId, call => CreatePhoto(state, store, call, pageId)));
         routes.MapPost("{pageId}/videos", (HttpContext http, string pageId) =>
             Guarded(http, state, store, [ManagePosts, PublishVideo], pageId, call => CreateVideo(state, store, call, pageId)));
         routes.MapGet("{pageId}/videos", (HttpContext http, string pageId) =>
-            Guarded(http, state, store, [ReadEngagement], pageId, call => List(store, call, pageId, NodeKind.Video, NodeKind.Reel)));
+            Guarded(http, state, store, [ReadEngagement], pageId, call => List(http, store, call, pageId, NodeKind.Video, NodeKind.Reel)));
         routes.MapPost("{pageId}/video_reels", (HttpContext http, string pageId) =>
             Guarded(http, state, store, [ManagePosts, PublishVideo], pageId, call => ReelPhase(http, state, store, call, pageId)));
         routes.MapPost("video-upload/{version}/{videoId}", (HttpContext http, string version, string videoId) =>
@@ -431,22 +431,71 @@ public sealed class FacebookEmulator : IEmulatorModule
         return Json(new JsonObject { ["success"] = true });
     }
 
-    /// <summary><c>GET {page-id}/feed</c> or <c>/videos</c>: the Page's published items, newest first, from <c>since</c>.</summary>
-    private static Task<IResult> List(Store store, Call call, string pageId, params NodeKind[] kinds)
+    /// <summary>
+    /// <c>GET {page-id}/feed</c> or <c>/videos</c>: the Page's published items, newest first, from <c>since</c>, <c>limit</c>
+    /// (at most 100) a page. Paged by cursors: <c>paging.cursors.after</c> goes back as <c>after</c>, and <c>paging.next</c>
+    /// is there only when more items follow.
+    /// </summary>
+    private static Task<IResult> List(HttpContext http, Store store, Call call, string pageId, params NodeKind[] kinds)
     {
         var since = ParseTime(call.Param("since"));
         var limit = int.TryParse(call.Param("limit"), CultureInfo.InvariantCulture, out var n) ? Math.Clamp(n, 1, 100) : 25;
+        long? after = null;
+        if (call.Param("after") is { } cursor)
+        {
+            if (DecodeCursor(cursor) is not { } sequence)
+                return Done(Error(400, "(#100) The after cursor is not valid.", 100));
+            after = sequence;
+        }
         var fields = (call.Param("fields") ?? "id,message,created_time").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         lock (store)
         {
-            var items = store.Nodes.Values
+            var window = store.Nodes.Values
                 .Where(x => x.PageId == pageId && kinds.Contains(x.Kind) && x.Published && !x.Deleted && (since is null || x.CreatedAt >= since))
                 .OrderByDescending(x => x.CreatedAt).ThenByDescending(x => x.Sequence)
-                .Take(limit)
-                .Select(x => (JsonNode)NodeJson(x, fields, countStatusRead: false))
-                .ToArray();
-            return Done(Json(new JsonObject { ["data"] = new JsonArray(items), ["paging"] = new JsonObject() }));
+                .ToList();
+            // The cursor names the last item of the previous page (deleted since or not); the page starts after it.
+            var start = 0;
+            if (after is not null && store.Nodes.Values.FirstOrDefault(x => x.Sequence == after) is { } last)
+                start = window.Count(x => x.CreatedAt > last.CreatedAt || (x.CreatedAt == last.CreatedAt && x.Sequence >= last.Sequence));
+            var page = window.Skip(start).Take(limit).ToList();
+            var paging = new JsonObject();
+            if (page.Count > 0)
+            {
+                paging["cursors"] = new JsonObject { ["before"] = EncodeCursor(page[0].Sequence), ["after"] = EncodeCursor(page[^1].Sequence) };
+                if (start + page.Count < window.Count)
+                    paging["next"] = NextPageUrl(http, EncodeCursor(page[^1].Sequence));
+            }
+            var items = page.Select(x => (JsonNode)NodeJson(x, fields, countStatusRead: false)).ToArray();
+            return Done(Json(new JsonObject { ["data"] = new JsonArray(items), ["paging"] = paging }));
         }
+    }
+
+    private static string EncodeCursor(long sequence) =>
+        Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"seq:{sequence.ToString(CultureInfo.InvariantCulture)}"));
+
+    private static long? DecodeCursor(string cursor)
+    {
+        try
+        {
+            var text = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(cursor));
+            return text.StartsWith("seq:", StringComparison.Ordinal) && long.TryParse(text.AsSpan(4), CultureInfo.InvariantCulture, out var sequence)
+                ? sequence
+                : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The same request with <c>after</c> set to the cursor (Graph's <c>next</c> link is absolute).</summary>
+    private static string NextPageUrl(HttpContext http, string cursor)
+    {
+        var query = http.Request.Query.Where(q => q.Key is not ("after" or "access_token"))
+            .Select(q => $"{Uri.EscapeDataString(q.Key)}={Uri.EscapeDataString(q.Value.ToString())}")
+            .Append($"after={Uri.EscapeDataString(cursor)}");
+        return $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}{http.Request.Path}?{string.Join('&', query)}";
     }
 
     private static IResult Delete(EmulatorState state, Store store, EmulatedComments comments, Call call, string id)

@@ -217,7 +217,10 @@ public sealed class XEmulator : IEmulatorModule
         }
     }
 
-    /// <summary><c>GET 2/users/{id}/tweets?max_results=5..100&amp;start_time=…&amp;tweet.fields=…</c>, newest first.</summary>
+    /// <summary>
+    /// <c>GET 2/users/{id}/tweets?max_results=5..100&amp;start_time=…&amp;tweet.fields=…&amp;pagination_token=…</c>, newest
+    /// first. <c>meta.next_token</c> is there only when older posts follow; it goes back as <c>pagination_token</c>.
+    /// </summary>
     private static IResult Timeline(HttpContext http, Store store, string userId)
     {
         var query = http.Request.Query;
@@ -231,25 +234,61 @@ public sealed class XEmulator : IEmulatorModule
                 return InvalidRequest("start_time", "The `start_time` query parameter value is not a valid RFC 3339 time.");
             start = parsed;
         }
+        long? olderThan = null;
+        if (query.ContainsKey("pagination_token"))
+        {
+            if (DecodeToken(query["pagination_token"].ToString()) is not { } id)
+                return InvalidRequest("pagination_token", "The `pagination_token` query parameter value is not valid.");
+            olderThan = id;
+        }
         var fields = query["tweet.fields"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         lock (store)
         {
-            var tweets = store.Tweets.Values
+            var window = store.Tweets.Values
                 .Where(t => t.AuthorId == userId && !t.Deleted && (start is null || t.CreatedAt >= start))
-                .OrderByDescending(t => long.Parse(t.Id, CultureInfo.InvariantCulture))
-                .Take(max)
+                .Select(t => (Tweet: t, Id: long.Parse(t.Id, CultureInfo.InvariantCulture)))
+                .Where(t => olderThan is null || t.Id < olderThan)
+                .OrderByDescending(t => t.Id)
                 .ToList();
+            var tweets = window.Take(max).Select(t => t.Tweet).ToList();
             var meta = new JsonObject { ["result_count"] = tweets.Count };
             if (tweets.Count == 0)
                 return Results.Json(new JsonObject { ["meta"] = meta });
             meta["newest_id"] = tweets[0].Id;
             meta["oldest_id"] = tweets[^1].Id;
+            if (window.Count > tweets.Count)
+                meta["next_token"] = EncodeToken(window[tweets.Count - 1].Id);
             return Results.Json(new JsonObject
             {
                 ["data"] = new JsonArray(tweets.Select(t => (JsonNode)TweetJson(store, t, fields)).ToArray()),
                 ["meta"] = meta,
             });
         }
+    }
+
+    /// <summary>An opaque page token: the oldest id of the page before, in base 36.</summary>
+    private static string EncodeToken(long oldestId)
+    {
+        const string Digits = "0123456789abcdefghijklmnopqrstuvwxyz";
+        var text = new System.Text.StringBuilder();
+        for (var rest = oldestId; rest > 0; rest /= 36)
+            text.Insert(0, Digits[(int)(rest % 36)]);
+        return "7140" + text;
+    }
+
+    private static long? DecodeToken(string token)
+    {
+        if (!token.StartsWith("7140", StringComparison.Ordinal) || token.Length == 4)
+            return null;
+        long id = 0;
+        foreach (var c in token.AsSpan(4))
+        {
+            var digit = c is >= '0' and <= '9' ? c - '0' : c is >= 'a' and <= 'z' ? c - 'a' + 10 : -1;
+            if (digit < 0 || id > (long.MaxValue - digit) / 36)
+                return null;
+            id = id * 36 + digit;
+        }
+        return id;
     }
 
     private static JsonObject TweetJson(Store store, Tweet tweet, IReadOnlyCollection<string> fields)

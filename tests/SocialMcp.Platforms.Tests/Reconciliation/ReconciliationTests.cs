@@ -1,6 +1,7 @@
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Publishing;
 using SocialMcp.Emulator;
+using SocialMcp.Platforms.Tests.Support;
 
 namespace SocialMcp.Platforms.Tests.Reconciliation;
 
@@ -127,5 +128,86 @@ public sealed class ReconciliationTests
         Assert.Equal(TargetStatus.Failed, outcome.Status);
         Assert.Equal("NONEXISTENT_VERSION", outcome.PlatformErrorCode);
         Assert.Equal(0, harness.Emulator.State.LivePosts(Platform.LinkedIn));
+    }
+
+    /// <summary>The platforms whose reconciling read is a listing of the account's posts (newest first, paged).</summary>
+    public static TheoryData<string> ListingPlatforms => new() { "X", "Facebook", "LinkedIn" };
+
+    /// <summary>
+    /// Another instance took the target over after the first attempt's answer was lost, and the account published more
+    /// posts since than fit on one page of the listing: the next attempt pages back to the attempt and adopts the post.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(ListingPlatforms))]
+    public async Task PublishAsync_LostPostBehindPagesOfNewerOnes_NextAttemptPagesBackAndFindsIt(string platform)
+    {
+        var scenario = WithSmallListingPages(ReconciliationScenarios.Named(platform), maxPages: 10);
+        var clock = new FakeTimeProvider(TestTime.Start);
+        await using var harness = await scenario.StartAsync(clock);
+        var request = scenario.Request(harness, new InMemoryPublishHandles());
+        harness.Emulator.Faults.Enqueue(scenario.Platform, scenario.LostCreate());
+        harness.Emulator.Faults.Enqueue(scenario.Platform, scenario.FailedLookup());
+        var first = await harness.Adapter.PublishAsync(request, CancellationToken.None);
+        var lostPostId = Assert.Single(harness.Emulator.State.LivePostIds(scenario.Platform));
+
+        await PublishNewerPostsAsync(harness, clock, count: 11);
+        var second = await harness.Adapter.PublishAsync(request with { Attempt = 2 }, CancellationToken.None);
+
+        Assert.Equal(TargetStatus.NeedsReconciliation, first.Status);
+        Assert.True(second.Succeeded, second.ErrorMessage);
+        Assert.Equal(lostPostId, second.PlatformPostId);
+        Assert.Equal(12, harness.Emulator.State.Calls(scenario.Platform, scenario.CreateCounter));
+        Assert.Equal(12, harness.Emulator.State.LivePosts(scenario.Platform));
+    }
+
+    /// <summary>More pages since the attempt than the adapter reads: a person decides; nothing is created again.</summary>
+    [Theory]
+    [MemberData(nameof(ListingPlatforms))]
+    public async Task PublishAsync_LostPostBehindMorePagesThanRead_NeedsReconciliationWithoutCreatingAgain(string platform)
+    {
+        var scenario = WithSmallListingPages(ReconciliationScenarios.Named(platform), maxPages: 2);
+        var clock = new FakeTimeProvider(TestTime.Start);
+        await using var harness = await scenario.StartAsync(clock);
+        var request = scenario.Request(harness, new InMemoryPublishHandles());
+        harness.Emulator.Faults.Enqueue(scenario.Platform, scenario.LostCreate());
+        harness.Emulator.Faults.Enqueue(scenario.Platform, scenario.FailedLookup());
+        await harness.Adapter.PublishAsync(request, CancellationToken.None);
+
+        await PublishNewerPostsAsync(harness, clock, count: 11);
+        var second = await harness.Adapter.PublishAsync(request with { Attempt = 2 }, CancellationToken.None);
+
+        Assert.Equal(TargetStatus.NeedsReconciliation, second.Status);
+        Assert.Contains("2 pages read", second.ErrorMessage);
+        Assert.Contains("resolve_target", second.ErrorMessage);
+        Assert.Equal(12, harness.Emulator.State.Calls(scenario.Platform, scenario.CreateCounter));
+        Assert.Equal(12, harness.Emulator.State.LivePosts(scenario.Platform));
+    }
+
+    /// <summary>Pages of 5 (X's smallest page) and at most <paramref name="maxPages"/> of them.</summary>
+    private static ReconciliationScenario WithSmallListingPages(ReconciliationScenario scenario, int maxPages)
+    {
+        var name = scenario.Platform.ToWireName();
+        var pageSizeKey = scenario.Platform == Platform.X ? "ReconcileMaxResults" : "ReconcilePageSize";
+        return scenario with
+        {
+            Settings = new Dictionary<string, string?>(scenario.Settings)
+            {
+                [$"Platforms:{name}:Settings:{pageSizeKey}"] = "5",
+                [$"Platforms:{name}:Settings:ReconcileMaxPages"] = maxPages.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            },
+        };
+    }
+
+    /// <summary>Other posts of the same account, a second apart, each newer than the one before.</summary>
+    private static async Task PublishNewerPostsAsync(AdapterHarness harness, FakeTimeProvider clock, int count)
+    {
+        for (var i = 1; i <= count; i++)
+        {
+            clock.Advance(TimeSpan.FromSeconds(1));
+            var other = await harness.Adapter.PublishAsync(
+                AdapterHarness.Request(harness.Account(), $"Another post of the account, number {i}", handles: new InMemoryPublishHandles()),
+                CancellationToken.None);
+            Assert.True(other.Succeeded, other.ErrorMessage);
+        }
     }
 }

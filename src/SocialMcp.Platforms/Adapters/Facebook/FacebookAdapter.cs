@@ -298,32 +298,40 @@ public sealed class FacebookAdapter : PlatformAdapter
     }
 
     /// <summary>
-    /// Looks through the Page's feed (or videos) created since the first attempt, less a clock skew, for an item with
-    /// our text. A failed or unreadable read is <see cref="LookupResult.Unknown"/>, never "not there".
+    /// Looks through the Page's feed (or videos) created since the first attempt, less a clock skew, page by page, for an
+    /// item with our text. A failed or unreadable read, or more pages than we read, is <see cref="LookupResult.Unknown"/>,
+    /// never "not there".
     /// </summary>
     private Task<LookupResult> FindCreatedSinceAsync(Job job, DateTimeOffset since, CancellationToken cancellationToken)
     {
         var (edge, field, expected) = job.Shape == Shape.Video
             ? ("videos", "description", TextWithLink(job.Request))
             : ("feed", "message", job.Shape == Shape.Feed ? job.Request.Text : TextWithLink(job.Request));
-        return LookUpAsync($"the Page's {edge}", async () =>
-        {
-            var from = (since - job.Settings.ReconcileClockSkew).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-            var body = await SendAsync(job.Call, new HttpRequestMessage(HttpMethod.Get,
-                $"{Escape(job.PageId)}/{edge}?fields=id,{field},created_time,permalink_url&since={from}&limit={job.Settings.ReconcileLookback.ToString(CultureInfo.InvariantCulture)}"),
-                cancellationToken);
-            if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("data", out var items) || items.ValueKind != JsonValueKind.Array)
-                throw UnreadableAnswer();
-            foreach (var item in items.EnumerateArray())
+        var listing = $"the Page's {edge}";
+        var from = (since - job.Settings.ReconcileClockSkew).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var firstPage = $"{Escape(job.PageId)}/{edge}?fields=id,{field},created_time,permalink_url&since={from}"
+            + $"&limit={job.Settings.ReconcilePageSize.ToString(CultureInfo.InvariantCulture)}";
+        return LookUpAsync(listing, () => ListingSearch.FindAsync(listing, job.Settings.ReconcileMaxPages,
+            async cursor =>
+            {
+                var path = cursor is null ? firstPage : $"{firstPage}&after={Uri.EscapeDataString(cursor)}";
+                var body = await SendAsync(job.Call, new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
+                if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("data", out var items) || items.ValueKind != JsonValueKind.Array)
+                    throw UnreadableAnswer();
+                // Graph names the next page only when there is one; its cursor is what we send back as `after`.
+                var paging = JsonProbe.Object(body, "paging");
+                var next = JsonProbe.Text(paging, "next") is null ? null
+                    : JsonProbe.NonEmptyText(JsonProbe.Object(paging, "cursors"), "after") ?? throw UnreadableAnswer();
+                return new ListingPage([.. items.EnumerateArray()], next);
+            },
+            async item =>
             {
                 if (!SameText(JsonProbe.Text(item, field), expected) || JsonProbe.Text(item, "id") is not { } id)
-                    continue;
+                    return null;
                 Logger.LogInformation("Post {PostId} was already on the Facebook Page as {PlatformPostId}", job.Request.PostId, id);
                 await job.Handles.SetAsync(HandleKinds.PostId, id, cancellationToken);
-                return new LookupResult.Found(PublishOutcome.Published(id, Absolute(job, JsonProbe.Text(item, "permalink_url")) ?? Fallback(job, id)));
-            }
-            return LookupResult.Absent;
-        }, cancellationToken);
+                return PublishOutcome.Published(id, Absolute(job, JsonProbe.Text(item, "permalink_url")) ?? Fallback(job, id));
+            }), cancellationToken);
     }
 
     private static string Check(Job job, DateTimeOffset since) =>

@@ -15,7 +15,8 @@ public sealed record FacebookSettings(
     string VideoHost,
     string UploadUrlPattern,
     TimeSpan ReconcileClockSkew,
-    int ReconcileLookback,
+    int ReconcilePageSize,
+    int ReconcileMaxPages,
     TimeSpan RateLimitFallbackWait,
     TimeSpan QuotaWindow)
 {
@@ -33,7 +34,9 @@ public sealed record FacebookSettings(
             // Where reel bytes go when the start phase named no upload_url (rupload host, off. name; path unverified).
             Text(s, "UploadUrlPattern", "https://rupload.facebook.com/video-upload/v23.0/{id}"),
             TimeSpan.FromSeconds(Number(s, "ReconcileClockSkewSeconds", 300)),
-            (int)Number(s, "ReconcileLookback", 25),
+            // Reconciling pages back through the Page's items since the attempt: 100 a page is the Graph API's largest.
+            (int)Math.Clamp(Number(s, "ReconcilePageSize", 100), 1, 100),
+            (int)Math.Max(1, Number(s, "ReconcileMaxPages", 10)),
             // Platform rate limits are counted over a rolling hour (off.): the wait when no header says otherwise.
             TimeSpan.FromMinutes(Number(s, "RateLimitFallbackMinutes", 60)),
             // The reels cap is per rolling 24 hours (off.): the latest the quota can come back.

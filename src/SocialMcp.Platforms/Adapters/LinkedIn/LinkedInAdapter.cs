@@ -433,50 +433,61 @@ public sealed class LinkedInAdapter : PlatformAdapter
     private sealed record Search(LookupResult Result, bool MayNotRead);
 
     /// <summary>
-    /// Our post among the author's newest (the <c>q=author</c> finder): same commentary and content, created since
-    /// our first attempt. A match is adopted (<paramref name="how"/> for the log). A failed or unreadable answer is
+    /// Our post among the author's posts (the <c>q=author</c> finder, newest change first), paged back until the posts are
+    /// older than our first attempt: same commentary and content, created since that attempt. A match is adopted
+    /// (<paramref name="how"/> for the log). A failed or unreadable answer, or more pages than we read, is
     /// <see cref="LookupResult.Unknown"/>; only a missing read permission counts as "could not look".
     /// </summary>
     private async Task<Search> FindOwnPostAsync(AdapterCall call, LinkedInSettings settings, string author, JsonObject post, DateTimeOffset since,
         IPublishHandles handles, string how, CancellationToken cancellationToken)
     {
-        var path = $"rest/posts?author={Uri.EscapeDataString(author)}&q=author&count={settings.ReconcilePageSize}&sortBy=LAST_MODIFIED";
+        var firstPage = $"rest/posts?author={Uri.EscapeDataString(author)}&q=author&count={settings.ReconcilePageSize}&sortBy=LAST_MODIFIED";
+        var listing = $"{author}'s latest posts";
+        var commentary = (string?)post["commentary"];
+        var signature = ContentSignature(post["content"] is { } content ? JsonSerializer.SerializeToElement(content) : null);
+        var earliest = since - settings.ReconcileClockSkew;
         var mayNotRead = false;
-        var result = await LookUpAsync($"{author}'s latest posts", async () =>
-        {
-            Reply reply;
-            try
+        var result = await LookUpAsync(listing, () => ListingSearch.FindAsync(listing, settings.ReconcileMaxPages,
+            async cursor =>
             {
-                reply = await CallAsync(call, settings, new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
-            }
-            catch (PlatformCallException ex) when (ex.Failure.Code == ErrorCodes.PermissionMissing)
-            {
-                Logger.LogInformation("LinkedIn: no permission to list the author's posts; relying on the duplicate check instead");
-                mayNotRead = true;
-                return LookupResult.Absent;
-            }
-            if (reply.Body is not { ValueKind: JsonValueKind.Object } body || !body.TryGetProperty("elements", out var elements)
-                || elements.ValueKind != JsonValueKind.Array)
-                throw UnreadableAnswer();
-
-            var commentary = (string?)post["commentary"];
-            var signature = ContentSignature(post["content"] is { } content ? JsonSerializer.SerializeToElement(content) : null);
-            var earliest = since - settings.ReconcileClockSkew;
-            foreach (var element in elements.EnumerateArray())
+                var start = cursor is null ? 0 : int.Parse(cursor, CultureInfo.InvariantCulture);
+                Reply reply;
+                try
+                {
+                    reply = await CallAsync(call, settings, new HttpRequestMessage(HttpMethod.Get, $"{firstPage}&start={start}"), cancellationToken);
+                }
+                catch (PlatformCallException ex) when (ex.Failure.Code == ErrorCodes.PermissionMissing)
+                {
+                    Logger.LogInformation("LinkedIn: no permission to list the author's posts; relying on the duplicate check instead");
+                    mayNotRead = true;
+                    return new ListingPage([], null);
+                }
+                if (reply.Body is not { ValueKind: JsonValueKind.Object } body || !body.TryGetProperty("elements", out var elements)
+                    || elements.ValueKind != JsonValueKind.Array)
+                    throw UnreadableAnswer();
+                var items = elements.EnumerateArray().ToList();
+                // A full page may have more after it; `paging.total`, when LinkedIn sends it, says for sure.
+                var total = JsonProbe.Int(JsonProbe.Object(body, "paging"), "total");
+                var more = total is { } known ? start + items.Count < known : items.Count >= settings.ReconcilePageSize;
+                return new ListingPage(items, more && items.Count > 0 ? (start + items.Count).ToString(CultureInfo.InvariantCulture) : null);
+            },
+            async element =>
             {
                 if (JsonProbe.Text(element, "commentary") != commentary
                     || ContentSignature(element.TryGetProperty("content", out var theirs) ? theirs : null) != signature)
-                    continue;
-                if (element.TryGetProperty("createdAt", out var created) && created.TryGetInt64(out var millis)
-                    && DateTimeOffset.FromUnixTimeMilliseconds(millis) < earliest)
-                    continue;
-                if (JsonProbe.Text(element, "id") is { } id)
-                    return new LookupResult.Found(await AdoptAsync(handles, settings, id, how, cancellationToken));
-            }
-            return LookupResult.Absent;
-        }, cancellationToken);
+                    return null;
+                if (Millis(element, "createdAt") is { } created && created < earliest)
+                    return null;
+                return JsonProbe.Text(element, "id") is { } id ? await AdoptAsync(handles, settings, id, how, cancellationToken) : null;
+            },
+            // Newest change first: once a post's last change is older than the window, so is every post after it.
+            element => Millis(element, "lastModifiedAt") is { } modified && modified < earliest), cancellationToken);
         return new Search(result, mayNotRead);
     }
+
+    private static DateTimeOffset? Millis(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number
+            && value.TryGetInt64(out var millis) ? DateTimeOffset.FromUnixTimeMilliseconds(millis) : null;
 
     private static string Check(string author, DateTimeOffset since) =>
         $"Check {author}'s LinkedIn posts since {Minute(since)}, then resolve the target with resolve_target.";

@@ -13,6 +13,7 @@ internal sealed record LinkedInSettings(
     string Visibility,
     string PostUrlFormat,
     int ReconcilePageSize,
+    int ReconcileMaxPages,
     TimeSpan ReconcileClockSkew,
     TimeSpan? MediaDownloadTimeout)
 {
@@ -30,8 +31,10 @@ internal sealed record LinkedInSettings(
         Visibility: Read(options, "Visibility") ?? "PUBLIC",
         // The feed/update permalink (off., DMA docs example).
         PostUrlFormat: Read(options, "PostUrlFormat") ?? "https://www.linkedin.com/feed/update/{0}",
-        // How many of the author's newest posts to look through when reconciling an ambiguous create.
-        ReconcilePageSize: int.TryParse(Read(options, "ReconcilePageSize"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var size) && size > 0 ? size : 20,
+        // Reconciling an ambiguous create pages back through the author's posts: this many a page (the finder's count,
+        // at most 100), and at most this many pages before a person has to look.
+        ReconcilePageSize: int.TryParse(Read(options, "ReconcilePageSize"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var size) && size > 0 ? Math.Min(size, 100) : 50,
+        ReconcileMaxPages: int.TryParse(Read(options, "ReconcileMaxPages"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var pages) && pages > 0 ? pages : 10,
         // A post found while reconciling counts as ours if created no earlier than our first attempt minus this.
         ReconcileClockSkew: ReadTime(options, "ReconcileClockSkew") ?? TimeSpan.FromMinutes(5),
         MediaDownloadTimeout: ReadTime(options, "MediaDownloadTimeout"));

@@ -234,41 +234,47 @@ public sealed partial class XAdapter : PlatformAdapter
     }
 
     /// <summary>
-    /// Reads the user's posts since the first attempt (less a clock skew) and finds the one with our text and, when
-    /// known, our media. X shows texts with t.co links and HTML-escaped, so both sides are compared without URLs.
-    /// No <c>data</c> in a readable answer means no posts; a failed or unreadable read is <see cref="LookupResult.Unknown"/>.
+    /// Reads the user's posts since the first attempt (less a clock skew), page by page, and finds the one with our text
+    /// and, when known, our media. X shows texts with t.co links and HTML-escaped, so both sides are compared without URLs.
+    /// No <c>data</c> in a readable answer means no posts; a failed or unreadable read, or more pages than we read, is
+    /// <see cref="LookupResult.Unknown"/>.
     /// </summary>
     private Task<LookupResult> FindPostedAsync(AdapterCall call, XSettings settings, Me me, PublishRequest request, DateTimeOffset since,
-        string text, IReadOnlyList<string>? mediaIds, CancellationToken cancellationToken) =>
-        LookUpAsync($"@{me.Username}'s recent posts", async () =>
-        {
-            var expected = Comparable(text);
-            if (expected.Length == 0 && mediaIds is not { Count: > 0 })
-                return new LookupResult.Unknown($"the post has neither text nor known media ids to recognise it by among @{me.Username}'s posts");
-            var from = (since - settings.ReconcileClockSkew).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-            var body = await SendAsync(call, new HttpRequestMessage(HttpMethod.Get,
-                $"2/users/{Uri.EscapeDataString(me.Id)}/tweets?max_results={settings.ReconcileMaxResults.ToString(CultureInfo.InvariantCulture)}&start_time={from}&tweet.fields=created_at,attachments,referenced_tweets"),
-                cancellationToken);
-            if (body.ValueKind != JsonValueKind.Object)
-                throw UnreadableAnswer();
-            if (!body.TryGetProperty("data", out var posts))
-                return LookupResult.Absent;
-            if (posts.ValueKind != JsonValueKind.Array)
-                throw UnreadableAnswer();
-            foreach (var post in posts.EnumerateArray())
+        string text, IReadOnlyList<string>? mediaIds, CancellationToken cancellationToken)
+    {
+        var listing = $"@{me.Username}'s recent posts";
+        var expected = Comparable(text);
+        if (expected.Length == 0 && mediaIds is not { Count: > 0 })
+            return Task.FromResult<LookupResult>(new LookupResult.Unknown($"the post has neither text nor known media ids to recognise it by among @{me.Username}'s posts"));
+        var from = (since - settings.ReconcileClockSkew).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        var firstPage = $"2/users/{Uri.EscapeDataString(me.Id)}/tweets?max_results={settings.ReconcileMaxResults.ToString(CultureInfo.InvariantCulture)}"
+            + $"&start_time={from}&tweet.fields=created_at,attachments,referenced_tweets";
+        return LookUpAsync(listing, () => ListingSearch.FindAsync(listing, settings.ReconcileMaxPages,
+            async token =>
+            {
+                var path = token is null ? firstPage : $"{firstPage}&pagination_token={Uri.EscapeDataString(token)}";
+                var body = await SendAsync(call, new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
+                if (body.ValueKind != JsonValueKind.Object)
+                    throw UnreadableAnswer();
+                if (!body.TryGetProperty("data", out var posts))
+                    return new ListingPage([], null);
+                if (posts.ValueKind != JsonValueKind.Array)
+                    throw UnreadableAnswer();
+                return new ListingPage([.. posts.EnumerateArray()], JsonProbe.NonEmptyText(JsonProbe.Object(body, "meta"), "next_token"));
+            },
+            async post =>
             {
                 if (JsonProbe.Text(post, "id") is not { } id || Comparable(JsonProbe.Text(post, "text") ?? "") != expected)
-                    continue;
+                    return null;
                 if (mediaIds is not null && !SameMedia(post, mediaIds))
-                    continue;
+                    return null;
                 if (!AnswersParent(post, request.ReplyToPlatformPostId))
-                    continue;
+                    return null;
                 Logger.LogInformation("Post {PostId} was already on X as {PlatformPostId}", request.PostId, id);
                 await request.Handles.SetAsync(HandleKinds.TweetId, id, cancellationToken);
-                return new LookupResult.Found(PublishOutcome.Published(id, Url(settings, me, id)));
-            }
-            return LookupResult.Absent;
-        }, cancellationToken);
+                return PublishOutcome.Published(id, Url(settings, me, id));
+            }), cancellationToken);
+    }
 
     private static string Check(Me me, DateTimeOffset since) =>
         $"Check @{me.Username}'s posts since {Minute(since)}, then resolve the target with resolve_target.";

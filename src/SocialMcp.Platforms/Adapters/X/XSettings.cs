@@ -14,6 +14,7 @@ public sealed record XSettings(
     TimeSpan MaxStatusWait,
     string PostUrlPattern,
     int ReconcileMaxResults,
+    int ReconcileMaxPages,
     TimeSpan ReconcileClockSkew,
     TimeSpan MediaExpiryMargin,
     string ImageCategory,
@@ -32,8 +33,10 @@ public sealed record XSettings(
             TimeSpan.FromSeconds(Number(s, "MaxStatusWaitSeconds", 60)),
             // x.com/{username}/status/{id} is the documented permalink form (docs/platforms.md#x-publish-flow).
             Text(s, "PostUrlPattern", "https://x.com/{username}/status/{id}"),
-            // The user timeline returns 5..100 posts per page.
-            (int)Math.Clamp(Number(s, "ReconcileMaxResults", 20), 5, 100),
+            // The user timeline returns 5..100 posts per page; reconciling pages back to the attempt, so the largest page
+            // costs the fewest reads of a rate-limited endpoint.
+            (int)Math.Clamp(Number(s, "ReconcileMaxResults", 100), 5, 100),
+            (int)Math.Max(1, Number(s, "ReconcileMaxPages", 10)),
             TimeSpan.FromSeconds(Number(s, "ReconcileClockSkewSeconds", 300)),
             // An uploaded media id is reused on a retry while it has at least this long left (expires_after_secs).
             TimeSpan.FromSeconds(Number(s, "MediaExpiryMarginSeconds", 300)),
