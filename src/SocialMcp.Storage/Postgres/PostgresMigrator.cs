@@ -20,27 +20,8 @@ public sealed class PostgresMigrator(PostgresDataSource connections, ILogger<Pos
         await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@key);", new { key = MigrationLockKey }, cancellationToken: cancellationToken));
         try
         {
-            await connection.ExecuteAsync(new CommandDefinition(
-                "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);",
-                cancellationToken: cancellationToken));
-            var done = (await connection.QueryAsync<int>(new CommandDefinition(
-                "SELECT version FROM schema_migrations;", cancellationToken: cancellationToken))).ToHashSet();
-
-            var applied = new List<int>();
-            foreach (var migration in EmbeddedMigrations.Postgres)
-            {
-                if (done.Contains(migration.Version))
-                    continue;
-                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-                await connection.ExecuteAsync(new CommandDefinition(migration.Sql, transaction: transaction, cancellationToken: cancellationToken));
-                await connection.ExecuteAsync(new CommandDefinition(
-                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@Version, @Name, @AppliedAt);",
-                    new { migration.Version, migration.Name, AppliedAt = DateTimeOffset.UtcNow.ToString("O") }, transaction, cancellationToken: cancellationToken));
-                await transaction.CommitAsync(cancellationToken);
-                applied.Add(migration.Version);
-                logger.LogInformation("Applied PostgreSQL migration {Version} {Name}", migration.Version, migration.Name);
-            }
-            return applied;
+            return await MigrationLedger.ApplyPendingAsync(connection, EmbeddedMigrations.Postgres,
+                async ct => await connection.BeginTransactionAsync(ct), logger, cancellationToken);
         }
         finally
         {

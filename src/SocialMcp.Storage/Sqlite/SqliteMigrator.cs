@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using Microsoft.Extensions.Logging;
 using SocialMcp.Storage.Migrations;
@@ -55,33 +56,8 @@ public sealed class SqliteMigrator(SqliteConnectionFactory connections, ILogger<
 
         await using var connection = await connections.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition("PRAGMA journal_mode = WAL;", cancellationToken: cancellationToken));
-        await connection.ExecuteAsync(new CommandDefinition(
-            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);",
-            cancellationToken: cancellationToken));
-
-        // One cheap read first: on a database that is up to date (every start but the first after an upgrade) the loop
-        // below takes no write lock at all.
-        var done = (await connection.QueryAsync<long>(new CommandDefinition(
-            "SELECT version FROM schema_migrations;", cancellationToken: cancellationToken))).ToHashSet();
-        var applied = new List<int>();
-        foreach (var migration in EmbeddedMigrations.Sqlite.Where(m => !done.Contains(m.Version)))
-        {
-            // BEGIN IMMEDIATE: two processes starting on one new file must not both apply a migration.
-            await using var transaction = connection.BeginTransaction(deferred: false);
-            // Checked again under the lock: another process may have applied it since the read above.
-            var appliedMeanwhile = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                "SELECT COUNT(*) FROM schema_migrations WHERE version = @Version;", new { migration.Version }, transaction, cancellationToken: cancellationToken));
-            if (appliedMeanwhile > 0)
-                continue;
-
-            await connection.ExecuteAsync(new CommandDefinition(migration.Sql, transaction: transaction, cancellationToken: cancellationToken));
-            await connection.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@Version, @Name, @AppliedAt);",
-                new { migration.Version, migration.Name, AppliedAt = DateTimeOffset.UtcNow.ToString("O") }, transaction, cancellationToken: cancellationToken));
-            await transaction.CommitAsync(cancellationToken);
-            applied.Add(migration.Version);
-            logger.LogInformation("Applied migration {Version} {Name}", migration.Version, migration.Name);
-        }
-        return applied;
+        // BEGIN IMMEDIATE: two processes starting on one new file must not both apply a migration.
+        return await MigrationLedger.ApplyPendingAsync(connection, EmbeddedMigrations.Sqlite,
+            _ => ValueTask.FromResult<DbTransaction>(connection.BeginTransaction(deferred: false)), logger, cancellationToken);
     }
 }
