@@ -35,6 +35,9 @@ public abstract class CrashDatabase(string root) : IAsyncDisposable
     /// <summary>The environment a server on the current chain needs (none for SQLite).</summary>
     public abstract IDictionary<string, string?> ServerEnvironment { get; }
 
+    /// <summary>The first column of the first row of <paramref name="sql"/> on the current chain's copy, as text.</summary>
+    public abstract Task<string?> ScalarAsync(string sql);
+
     /// <summary>Starts a killable stdio server on the current chain's copy.</summary>
     public Task<ServerProcess> StartServerAsync(string database) => ServerProcess.StartKillableAsync(database, ServerEnvironment);
 
@@ -42,6 +45,8 @@ public abstract class CrashDatabase(string root) : IAsyncDisposable
 
     private sealed class SqliteCrashDatabase(string root) : CrashDatabase(root)
     {
+        private string? _current;
+
         private string Template => Path.Combine(Root, "template");
 
         public override async Task CreateTemplateAsync(Func<string, IDictionary<string, string?>, Task> connect)
@@ -67,7 +72,17 @@ public abstract class CrashDatabase(string root) : IAsyncDisposable
         {
             var folder = Path.Combine(Root, $"chain-{chain}");
             CrashRecoveryTests.CopyDirectory(Template, folder);
-            return Task.FromResult(Path.Combine(folder, "crash.db"));
+            _current = Path.Combine(folder, "crash.db");
+            return Task.FromResult(_current);
+        }
+
+        public override async Task<string?> ScalarAsync(string sql)
+        {
+            await using var connection = new SqliteConnection($"Data Source={_current};Mode=ReadOnly;Pooling=False");
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            return (await command.ExecuteScalarAsync())?.ToString();
         }
 
         public override IDictionary<string, string?> ServerEnvironment => new Dictionary<string, string?>();
@@ -134,6 +149,14 @@ public abstract class CrashDatabase(string root) : IAsyncDisposable
         }
 
         public override IDictionary<string, string?> ServerEnvironment => EnvironmentFor(_current!);
+
+        public override async Task<string?> ScalarAsync(string sql)
+        {
+            await using var connection = new NpgsqlConnection(_cluster!.ConnectionStringFor(_current!) + ";Pooling=false");
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand(sql, connection);
+            return (await command.ExecuteScalarAsync())?.ToString();
+        }
 
         public override async ValueTask DisposeAsync()
         {

@@ -1,26 +1,32 @@
 using System.Diagnostics;
-using Microsoft.Data.Sqlite;
+using SocialMcp.EndToEnd.Tests.Crash;
 using SocialMcp.Tests.Webhooks;
 
 namespace SocialMcp.EndToEnd.Tests.Webhooks;
 
 /// <summary>
 /// The outbox survives SIGKILL (issue 16): a post is created while the receiver is down, the server is killed with no
-/// shutdown code, and a new server on the same database delivers the event exactly once (by webhook-id), signed.
+/// shutdown code, and a new server on the same database delivers the event exactly once (by webhook-id), signed. On both
+/// stores.
 /// </summary>
 public sealed class WebhookCrashTests
 {
     // Guards against a hung test, not timed assertions: the retry after the first failed attempt is due within ~6 s.
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
 
-    [Fact]
-    public async Task ServerKilledBetweenTheChangeAndItsDelivery_DeliversTheEventExactlyOnceAfterTheRestart()
+    [Theory]
+    [InlineData(CrashDatabase.Sqlite)]
+    [InlineData(CrashDatabase.Postgres)]
+    public async Task ServerKilledBetweenTheChangeAndItsDelivery_DeliversTheEventExactlyOnceAfterTheRestart(string store)
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         receiver.Status = 503;
-        var database = Path.Combine(Path.GetTempPath(), "socialmcp-webhook-crash-" + Guid.NewGuid().ToString("N"), "e2e.db");
-        Directory.CreateDirectory(Path.GetDirectoryName(database)!);
-        var environment = new Dictionary<string, string?> { ["SOCIALMCP_Media__AllowedHosts__0"] = "127.0.0.1" };
+        var root = Path.Combine(Path.GetTempPath(), "socialmcp-webhook-crash-" + Guid.NewGuid().ToString("N"));
+        await using var storage = CrashDatabase.For(store, root);
+        // No accounts are needed: the template is an empty store that the first server migrates.
+        await storage.CreateTemplateAsync((_, _) => Task.CompletedTask);
+        var database = await storage.NewChainAsync(0);
+        var environment = new Dictionary<string, string?>(storage.ServerEnvironment) { ["SOCIALMCP_Media__AllowedHosts__0"] = "127.0.0.1" };
 
         string secret;
         await using (var first = await ServerProcess.StartKillableAsync(database, environment))
@@ -33,13 +39,13 @@ public sealed class WebhookCrashTests
             await first.WaitForExitAsync(CancellationToken.None);
         }
         Assert.Empty(receiver.Accepted);
-        var eventId = await ScalarAsync(database, "SELECT id FROM webhook_events WHERE type = 'post.created';");
+        var eventId = await storage.ScalarAsync("SELECT id FROM webhook_events WHERE type = 'post.created';");
         Assert.NotNull(eventId);
 
         receiver.Status = 200;
         await using var second = await ServerProcess.StartKillableAsync(database, environment);
         var watch = Stopwatch.StartNew();
-        while (await ScalarAsync(database, "SELECT status FROM webhook_deliveries;") != "succeeded")
+        while (await storage.ScalarAsync("SELECT status FROM webhook_deliveries;") != "succeeded")
         {
             Assert.True(watch.Elapsed < Patience, "The event was not delivered after the restart. " + string.Join('\n', second.StandardError));
             await Task.Delay(100);
@@ -50,14 +56,5 @@ public sealed class WebhookCrashTests
         Assert.True(delivered.IsSignedWith(secret));
         Assert.Equal("post.created", delivered.Type);
         Assert.All(receiver.Received, r => Assert.Equal(eventId, r.Id));
-    }
-
-    private static async Task<string?> ScalarAsync(string database, string sql)
-    {
-        await using var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return (await command.ExecuteScalarAsync()) as string;
     }
 }
