@@ -145,9 +145,7 @@ public sealed class ReconciliationTests
         var clock = new FakeTimeProvider(TestTime.Start);
         await using var harness = await scenario.StartAsync(clock);
         var request = scenario.Request(harness, new InMemoryPublishHandles());
-        harness.Emulator.Faults.Enqueue(scenario.Platform, scenario.LostCreate());
-        harness.Emulator.Faults.Enqueue(scenario.Platform, scenario.FailedLookup());
-        var first = await harness.Adapter.PublishAsync(request, CancellationToken.None);
+        var first = await LoseTheFirstAttemptAsync(harness, scenario, request);
         var lostPostId = Assert.Single(harness.Emulator.State.LivePostIds(scenario.Platform));
 
         await PublishNewerPostsAsync(harness, clock, count: 11);
@@ -169,9 +167,7 @@ public sealed class ReconciliationTests
         var clock = new FakeTimeProvider(TestTime.Start);
         await using var harness = await scenario.StartAsync(clock);
         var request = scenario.Request(harness, new InMemoryPublishHandles());
-        harness.Emulator.Faults.Enqueue(scenario.Platform, scenario.LostCreate());
-        harness.Emulator.Faults.Enqueue(scenario.Platform, scenario.FailedLookup());
-        await harness.Adapter.PublishAsync(request, CancellationToken.None);
+        await LoseTheFirstAttemptAsync(harness, scenario, request);
 
         await PublishNewerPostsAsync(harness, clock, count: 11);
         var second = await harness.Adapter.PublishAsync(request with { Attempt = 2 }, CancellationToken.None);
@@ -181,6 +177,14 @@ public sealed class ReconciliationTests
         Assert.Contains("resolve_target", second.ErrorMessage);
         Assert.Equal(12, harness.Emulator.State.Calls(scenario.Platform, scenario.CreateCounter));
         Assert.Equal(12, harness.Emulator.State.LivePosts(scenario.Platform));
+    }
+
+    /// <summary>The create reaches the platform but its answer is lost, and the lookup after it fails: the post is live, unrecorded.</summary>
+    private static Task<PublishOutcome> LoseTheFirstAttemptAsync(AdapterHarness harness, ReconciliationScenario scenario, PublishRequest request)
+    {
+        harness.Emulator.Faults.Enqueue(scenario.Platform, scenario.LostCreate());
+        harness.Emulator.Faults.Enqueue(scenario.Platform, scenario.FailedLookup());
+        return harness.Adapter.PublishAsync(request, CancellationToken.None);
     }
 
     /// <summary>Pages of 5 (X's smallest page) and at most <paramref name="maxPages"/> of them.</summary>
