@@ -37,6 +37,7 @@ public static class SocialMcpTelemetry
         public const string Platforms = "platforms";
         public const string Status = "status";
         public const string Kind = "kind";
+        public const string SqlState = "db.sqlstate";
     }
 
     public static readonly Meter Meter = new(Name);
@@ -68,6 +69,13 @@ public static class SocialMcpTelemetry
     /// <summary>Webhook delivery attempts, tagged <c>outcome</c> (succeeded, failed) and <c>event_type</c>.</summary>
     public static readonly Counter<long> WebhookDeliveries =
         Meter.CreateCounter<long>("socialmcp.webhook.deliveries", "{attempt}", "Webhook delivery attempts.");
+
+    /// <summary>
+    /// Write transactions the shared store rolled back to keep them serializable and ran again, tagged <c>db.sqlstate</c>
+    /// (40001 serialization failure, 40P01 deadlock). Only PostgreSQL has them: SQLite has one writer.
+    /// </summary>
+    public static readonly Counter<long> StoreWriteConflicts =
+        Meter.CreateCounter<long>("socialmcp.store.write_conflicts", "{conflict}", "Store write transactions run again after a serialization conflict.");
 
     /// <summary>Latency of webhook delivery attempts, tagged <c>outcome</c>.</summary>
     public static readonly Histogram<double> WebhookLatency =

@@ -1,7 +1,9 @@
 using System.Data;
+using Dapper;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using SocialMcp.Core.Storage;
+using SocialMcp.Core.Telemetry;
 using SocialMcp.Storage.Repositories;
 
 namespace SocialMcp.Storage.Postgres;
@@ -12,6 +14,8 @@ namespace SocialMcp.Storage.Postgres;
 /// read-then-write (an idempotency key looked up then inserted, a quota counted then spent) behaves as if the writes ran
 /// one after another. When PostgreSQL aborts a transaction to keep that promise (serialization failure or deadlock),
 /// the unit of work is run again from the start, on fresh reads; units of work touch only the database, so a rerun is safe.
+/// Re-runs take turns under one advisory lock shared by every instance, and each conflict is counted
+/// (<c>socialmcp.store.write_conflicts</c>), so an operator sees contention before it turns into errors.
 /// </summary>
 public sealed class PostgresStore(PostgresDataSource connections, ILogger<PostgresStore> logger) : IStore
 {
@@ -31,9 +35,16 @@ public sealed class PostgresStore(PostgresDataSource connections, ILogger<Postgr
     {
         for (var attempt = 1; ; attempt++)
         {
+            await using var connection = await connections.OpenAsync(cancellationToken);
+            // A first run goes straight in. A re-run first waits its turn behind the other instances' re-runs: units that
+            // collided once tend to collide again (they touch the same rows), and run one at a time they cannot.
+            var takesTurn = attempt > 1;
+            if (takesTurn)
+                await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@key);", new { key = RerunTurnKey }, cancellationToken: cancellationToken));
             try
             {
-                await using var connection = await connections.OpenAsync(cancellationToken);
+                // The lock is taken before BEGIN on purpose: a SERIALIZABLE transaction's snapshot is taken at its first
+                // statement, and a snapshot taken before the wait would be stale by the time the turn comes.
                 await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.Serializable, cancellationToken);
                 var result = await work(new StoreSession(new DbContext(connection, transaction, StorageEngine.Postgres)));
                 await transaction.CommitAsync(cancellationToken);
@@ -41,14 +52,36 @@ public sealed class PostgresStore(PostgresDataSource connections, ILogger<Postgr
             }
             catch (PostgresException e) when (IsRetryable(e) && attempt < MaxAttempts)
             {
+                SocialMcpTelemetry.StoreWriteConflicts.Add(1, new KeyValuePair<string, object?>(SocialMcpTelemetry.Tags.SqlState, e.SqlState));
                 logger.LogDebug("Write conflict ({SqlState}), attempt {Attempt}: running the unit of work again", e.SqlState, attempt);
-                // A random pause, its ceiling doubling with each attempt up to 256 ms, spreads the retries of transactions that collided.
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 4 << Math.Min(attempt, 6))), cancellationToken);
             }
+            finally
+            {
+                if (takesTurn)
+                    await ReleaseTurnAsync(connection);
+            }
+            // A short random pause (after the turn is released) spreads first runs that collided.
+            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 4 << Math.Min(attempt, 4))), cancellationToken);
         }
     }
+
+    /// <summary>The advisory lock key re-runs take turns on ("SMCPRRUN" as 8 bytes); every instance uses the same.</summary>
+    public const long RerunTurnKey = 0x534D43505252554E;
 
     /// <summary>40001 serialization_failure, 40P01 deadlock_detected: the transaction was rolled back and may simply run again.</summary>
     internal static bool IsRetryable(PostgresException e) =>
         e.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected;
+
+    private async Task ReleaseTurnAsync(NpgsqlConnection connection)
+    {
+        try
+        {
+            await connection.ExecuteAsync("SELECT pg_advisory_unlock(@key);", new { key = RerunTurnKey });
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+        {
+            // A broken connection is not returned to the pool, and its session's locks end with it.
+            logger.LogDebug(e, "Could not release the re-run turn; the connection's session ends it");
+        }
+    }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using Dapper;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,10 +9,12 @@ using Npgsql;
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Posts;
 using SocialMcp.Core.Storage;
+using SocialMcp.Core.Telemetry;
 using SocialMcp.Core.Webhooks;
 using SocialMcp.Core.Workspaces;
 using SocialMcp.Storage;
 using SocialMcp.Storage.Migrations;
+using SocialMcp.Storage.Postgres;
 using SocialMcp.Tests.Support;
 
 namespace SocialMcp.Tests.Store;
@@ -95,6 +98,34 @@ public sealed class MultiInstanceStoreTests
 
         Assert.Equal(2, attempts);
         Assert.Equal(post.Version + 2, version);
+    }
+
+    [Fact]
+    public async Task Write_SerializationFailure_IsCountedAndRunAgainHoldingTheSharedTurn()
+    {
+        await using var services = await TestServices.CreateInitializedAsync();
+        var post = (await services.Get<PostService>().CreateAsync(Ws, Drafts.Create("Contended", Platform.X), Ct)).Post;
+        using var conflicts = new ConflictCounter();
+        var turnFreeDuringRun = new List<bool>();
+
+        await services.Store.WriteAsync(async s =>
+        {
+            await s.Posts.GetAsync(Ws, post.Id, Ct);
+            // Another instance: can it take the re-run turn while this run is in progress?
+            await using var other = await services.OpenConnectionAsync();
+            var free = await other.ExecuteScalarAsync<bool>("SELECT pg_try_advisory_lock(@key);", new { key = PostgresStore.RerunTurnKey });
+            if (free)
+                await other.ExecuteAsync("SELECT pg_advisory_unlock(@key);", new { key = PostgresStore.RerunTurnKey });
+            turnFreeDuringRun.Add(free);
+            if (turnFreeDuringRun.Count == 1)
+                await other.ExecuteAsync("UPDATE posts SET version = version + 1 WHERE id = @id;", new { id = post.Id });
+            return await s.Posts.BumpVersionAsync(post.Id, services.Clock.GetUtcNow(), Ct);
+        }, Ct);
+
+        Assert.Equal([true, false], turnFreeDuringRun);
+        Assert.Equal(["40001"], conflicts.SqlStates);
+        await using var after = await services.OpenConnectionAsync();
+        Assert.True(await after.ExecuteScalarAsync<bool>("SELECT pg_try_advisory_lock(@key);", new { key = PostgresStore.RerunTurnKey }));
     }
 
     [Fact]
@@ -205,4 +236,31 @@ public sealed class MultiInstanceStoreTests
         services.AddSocialStorage();
         return services.BuildServiceProvider();
     }
+}
+
+/// <summary>Collects the <c>socialmcp.store.write_conflicts</c> measurements made while it lives.</summary>
+internal sealed class ConflictCounter : IDisposable
+{
+    private readonly MeterListener _listener = new();
+    private readonly ConcurrentQueue<string> _sqlStates = new();
+
+    public ConflictCounter()
+    {
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument == SocialMcpTelemetry.StoreWriteConflicts)
+                listener.EnableMeasurementEvents(instrument);
+        };
+        _listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            foreach (var tag in tags)
+                if (tag.Key == SocialMcpTelemetry.Tags.SqlState)
+                    _sqlStates.Enqueue((string)tag.Value!);
+        });
+        _listener.Start();
+    }
+
+    public IReadOnlyList<string> SqlStates => [.. _sqlStates];
+
+    public void Dispose() => _listener.Dispose();
 }
