@@ -28,8 +28,8 @@ await using var postgres = await ThrowawayPostgres.StartAsync(repoRoot);
 (string Store, int Instances)[] configurations = [("sqlite", 1), ("postgres", 1), ("postgres", 2), ("postgres", 3)];
 var results = new JsonArray();
 var table = new StringBuilder()
-    .AppendLine("| store | instances | targets/s | lag p50 ms | lag p95 ms | lag p99 ms | rounds |")
-    .AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+    .AppendLine("| store | instances | targets/s | lag p50 ms | lag p95 ms | lag p99 ms | rolled back | rounds |")
+    .AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
 foreach (var (store, instances) in configurations)
 {
     var rounds = new List<RoundResult>();
@@ -37,7 +37,8 @@ foreach (var (store, instances) in configurations)
     {
         var result = await ClusterBench.RunRoundAsync(options, store, instances, postgres);
         ClusterBench.Log($"{store} x{instances} round {round + 1}: {result.Published}/{result.Targets} targets, {result.PerSecond:F1}/s, "
-            + $"lag p50 {result.LagP50:F0} ms p95 {result.LagP95:F0} ms p99 {result.LagP99:F0} ms{(result.TimedOut ? " (timed out)" : "")}; {result.Outcomes}");
+            + $"lag p50 {result.LagP50:F0} ms p95 {result.LagP95:F0} ms p99 {result.LagP99:F0} ms{(result.TimedOut ? " (timed out)" : "")}; "
+            + $"{(result.RolledBack is { } rolledBack ? $"{rolledBack} transactions rolled back; " : "")}{result.Outcomes}");
         rounds.Add(result);
     }
     var median = (Func<RoundResult, double> f) => ClusterBench.Median(rounds.Select(f).ToList());
@@ -49,10 +50,11 @@ foreach (var (store, instances) in configurations)
         ["lagMsP50"] = Math.Round(median(r => r.LagP50)),
         ["lagMsP95"] = Math.Round(median(r => r.LagP95)),
         ["lagMsP99"] = Math.Round(median(r => r.LagP99)),
+        ["rolledBack"] = store == "postgres" ? Math.Round(median(r => r.RolledBack ?? 0)) : null,
         ["rounds"] = new JsonArray(rounds.Select(r => (JsonNode)r.ToJson()).ToArray()),
     });
     table.AppendLine(CultureInfo.InvariantCulture, $"| {store} | {instances} | {median(r => r.PerSecond):F1} | {median(r => r.LagP50):F0} | "
-        + $"{median(r => r.LagP95):F0} | {median(r => r.LagP99):F0} | {rounds.Count} |");
+        + $"{median(r => r.LagP95):F0} | {median(r => r.LagP99):F0} | {(store == "postgres" ? median(r => r.RolledBack ?? 0).ToString("F0", CultureInfo.InvariantCulture) : "–")} | {rounds.Count} |");
 }
 
 var report = new JsonObject
@@ -133,7 +135,10 @@ namespace SocialMcp.Bench.Cluster
         private static int Int(string text) => int.Parse(text, NumberStyles.Integer, CultureInfo.InvariantCulture);
     }
 
-    public sealed record RoundResult(int Targets, int Published, double PerSecond, double LagP50, double LagP95, double LagP99, bool TimedOut, string Outcomes)
+    /// <param name="RolledBack">PostgreSQL only: transactions the database rolled back during the round, nearly all of them
+    /// serialization conflicts that the store then ran again (pg_stat_database.xact_rollback, before and after).</param>
+    public sealed record RoundResult(int Targets, int Published, double PerSecond, double LagP50, double LagP95, double LagP99, bool TimedOut, string Outcomes,
+        long? RolledBack)
     {
         public JsonObject ToJson() => new()
         {
@@ -144,6 +149,7 @@ namespace SocialMcp.Bench.Cluster
             ["lagMsP95"] = Math.Round(LagP95),
             ["lagMsP99"] = Math.Round(LagP99),
             ["timedOut"] = TimedOut,
+            ["rolledBack"] = RolledBack,
             ["targetOutcomes"] = Outcomes,
         };
     }
@@ -207,6 +213,7 @@ namespace SocialMcp.Bench.Cluster
                     await Task.Delay(200);
                 }
 
+                var rolledBackBefore = database is null ? 0 : await ScalarAsync(storage, RolledBackSql, null);
                 var due = new DateTimeOffset(DateTimeOffset.UtcNow.AddSeconds(3).UtcTicks / TimeSpan.TicksPerSecond * TimeSpan.TicksPerSecond, TimeSpan.Zero);
                 var postIds = await seed.InsertDuePostsAsync(options.Posts, options.Platforms, due, "Cluster benchmark post", CancellationToken.None);
                 if (DateTimeOffset.UtcNow > due)
@@ -227,8 +234,17 @@ namespace SocialMcp.Bench.Cluster
                 var publishedAt = await PublishedTimesAsync(storage);
                 var lags = publishedAt.Select(t => (t - due).TotalMilliseconds).Order().ToList();
                 var span = lags.Count > 0 ? lags[^1] / 1000 : double.NaN;
+                var outcomes = await OutcomesAsync(storage);
+                long? rolledBack = null;
+                if (database is not null)
+                {
+                    // A server process's counts reach pg_stat_database when its connections end: stop the instances first.
+                    instances.ForEach(i => i.Dispose());
+                    await Task.Delay(TimeSpan.FromSeconds(2));
+                    rolledBack = await ScalarAsync(storage, RolledBackSql, null) - rolledBackBefore;
+                }
                 return new RoundResult(targets, lags.Count, lags.Count / span, Percentile(lags, 0.50), Percentile(lags, 0.95), Percentile(lags, 0.99), timedOut,
-                    await OutcomesAsync(storage));
+                    outcomes, rolledBack);
             }
             finally
             {
@@ -242,6 +258,8 @@ namespace SocialMcp.Bench.Cluster
                 try { Directory.Delete(directory, recursive: true); } catch (IOException) { }
             }
         }
+
+        private const string RolledBackSql = "SELECT xact_rollback FROM pg_stat_database WHERE datname = current_database()";
 
         private static DbConnection Open(IReadOnlyDictionary<string, string> storage) =>
             storage.TryGetValue("Storage:ConnectionString", out var connectionString)
