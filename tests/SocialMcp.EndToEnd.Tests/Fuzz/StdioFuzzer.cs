@@ -12,6 +12,12 @@ public sealed class StdioFuzzer(FuzzServer server, FuzzReplies replies)
 {
     private static readonly TimeSpan ReplyTimeout = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// The wait for the answer to <c>initialize</c>, which includes the server's start-up (JIT, migrations): on a CI
+    /// machine under heavy load that took longer than <see cref="ReplyTimeout"/>, and a late answer is not a fuzz failure.
+    /// </summary>
+    private static readonly TimeSpan StartupTimeout = TimeSpan.FromMinutes(2);
+
     private readonly Channel<(JsonElement Reply, int Bytes)> _incoming = Channel.CreateUnbounded<(JsonElement, int)>();
     private Task? _reader;
     private int _sync;
@@ -24,7 +30,9 @@ public sealed class StdioFuzzer(FuzzServer server, FuzzReplies replies)
         _reader = Task.Run(ReadAsync);
         var init = new FuzzCall("initialize", """{"jsonrpc":"2.0","id":"init","method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"fuzz","version":"1"}}}""",
             FuzzExpectation.ReplyWithId, "\"init\"");
-        await RunAsync(init);
+        await WriteAsync(init.Json);
+        Sent++;
+        await ExpectAsync(init, id => id == init.IdJson, StartupTimeout);
         await WriteAsync("""{"jsonrpc":"2.0","method":"notifications/initialized"}""");
     }
 
@@ -81,9 +89,9 @@ public sealed class StdioFuzzer(FuzzServer server, FuzzReplies replies)
         }
     }
 
-    private async Task ExpectAsync(FuzzCall call, Func<string, bool> isItsReply)
+    private async Task ExpectAsync(FuzzCall call, Func<string, bool> isItsReply, TimeSpan? wait = null)
     {
-        using var timeout = new CancellationTokenSource(ReplyTimeout);
+        using var timeout = new CancellationTokenSource(wait ?? ReplyTimeout);
         try
         {
             while (true)
