@@ -12,6 +12,8 @@ namespace SocialMcp.Storage.Sqlite;
 /// answered before the COMMIT that holds its unit has returned, and a failed COMMIT fails every unit of its batch.
 /// A unit that arrives alone runs exactly as before: one transaction of its own, no savepoint.
 /// The busy timeout still arbitrates between processes sharing the file.
+/// Connections are rented from <see cref="SqliteConnectionFactory"/>'s pool, so a statement a unit runs again on the
+/// same connection is not prepared again.
 /// </summary>
 public sealed class SqliteStore(SqliteConnectionFactory connections) : IStore
 {
@@ -24,7 +26,7 @@ public sealed class SqliteStore(SqliteConnectionFactory connections) : IStore
 
     public async Task<T> ReadAsync<T>(Func<IStoreSession, Task<T>> work, CancellationToken cancellationToken)
     {
-        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var connection = await connections.RentAsync(cancellationToken);
         return await work(new StoreSession(new DbContext(connection, null, StorageEngine.Sqlite)));
     }
 
@@ -93,7 +95,7 @@ public sealed class SqliteStore(SqliteConnectionFactory connections) : IStore
 
         try
         {
-            await using var connection = await connections.OpenAsync(CancellationToken.None);
+            await using var connection = await connections.RentAsync(CancellationToken.None);
             // Immediate: take the write lock up front, so a read-then-write never deadlocks on a lock upgrade.
             await using var transaction = connection.BeginTransaction(deferred: false);
             var session = new StoreSession(new DbContext(connection, transaction, StorageEngine.Sqlite));
