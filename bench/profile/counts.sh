@@ -33,7 +33,10 @@ perf probe -q -d "${group}:*" 2>/dev/null || true
 calls=$(grep -oE '\(([0-9]+) calls\)' "$out/load" | grep -oE '[0-9]+')
 count() { awk -F, -v e="$1" '$3 ~ e {s+=$1} END {print s+0}' "$out/perf"; }
 fsyncs=$(awk '$NF=="fsync"||$NF=="fdatasync"{s+=$4} END {print s+0}' "$out/strace")
+# strace -c's own figure: mean time inside one fsync/fdatasync (what each call waits per fsync it does not share).
+fsync_us=$(awk '$NF=="fsync"||$NF=="fdatasync"{t+=$2; n+=$4} END {if (n) printf "%.0f", t*1e6/n; else print "–"}' "$out/strace")
 echo "$tool, $inflight in flight, $seconds s: $calls calls ($(grep calls/s "$out/load" | cut -d' ' -f2-3))"
 awk -v c="$calls" -v p="$(count prepare)" -v s="$(count step)" -v f="$(count finalize)" -v y="$fsyncs" 'BEGIN {
   printf "per call: %.2f statements prepared, %.2f finalized, %.2f steps, %.3f fsync+fdatasync\n", p/c, f/c, s/c, y/c }'
+echo "mean time in one fsync/fdatasync: ${fsync_us} µs"
 rm -rf "$out"
