@@ -11,6 +11,10 @@ namespace SocialMcp.Core.Access;
 /// </summary>
 public sealed class ToolCallAudit(Func<AuditEntry> entryNow)
 {
+    // Dropped once no write can claim the row any more: background work the call started keeps this object in its
+    // execution context, and should not keep the call's request alive through the closure.
+    private Func<AuditEntry>? _entryNow = entryNow;
+
     private static readonly AsyncLocal<ToolCallAudit?> InProgress = new();
 
     private const int Open = 0, Claimed = 1, StoredState = 2, Closed = 3;
@@ -37,10 +41,10 @@ public sealed class ToolCallAudit(Func<AuditEntry> entryNow)
     {
         lock (_gate)
         {
-            if (_state != Open)
+            if (_state != Open || _entryNow is null)
                 return null;
             _state = Claimed;
-            return _entry = entryNow();
+            return _entry = _entryNow();
         }
     }
 
@@ -53,6 +57,7 @@ public sealed class ToolCallAudit(Func<AuditEntry> entryNow)
                 return;
             _state = StoredState;
             _rowId = rowId;
+            _entryNow = null;
             _settled?.TrySetResult();
         }
     }
@@ -85,6 +90,7 @@ public sealed class ToolCallAudit(Func<AuditEntry> entryNow)
                 {
                     case Open:
                         _state = Closed;
+                        _entryNow = null;
                         return null;
                     case StoredState:
                         return (_rowId, _entry!);
