@@ -17,6 +17,7 @@ import { createServer } from "node:net";
 import { parseArgs } from "node:util";
 import { readFileSync } from "node:fs";
 import { machineInfo, median } from "./stats.mjs";
+import { coldstartTargets, printTargets } from "./targets.mjs";
 
 const { values: opts } = parseArgs({
   options: {
@@ -145,13 +146,8 @@ const results = Object.entries(samples).map(([key, list]) => {
   };
 });
 console.table(results.map(({ samplesMs, ...r }) => r));
-const ref = (transport) => results.find((r) => r.server === "everything" && r.transport === transport);
-const targets = [];
-for (const r of results.filter((r) => r.server !== "everything")) {
-  const ratio = +(r.medianMs / ref(r.transport).medianMs).toFixed(2);
-  targets.push({ target: `cold start ${r.server} over ${r.transport} ≤ reference`, ratio, medianMs: r.medianMs, referenceMs: ref(r.transport).medianMs, met: ratio <= 1 });
-  targets.push({ target: `idle RSS ${r.server} over ${r.transport} < 80 MB`, rssMiB: r.idleRssMiB, met: r.idleRssMiB * 1.048576 < 80 });
-}
-for (const t of targets) console.log(`${t.met ? "MET   " : "MISSED"} ${t.target}: ${t.ratio != null ? `${t.medianMs} ms vs ${t.referenceMs} ms (${t.ratio}×)` : `${t.rssMiB} MiB`}`);
+// Issue 18's cold-start targets (bench/node/targets.mjs).
+const targets = coldstartTargets({ results });
+printTargets(targets);
 writeFileSync(opts.out, JSON.stringify({ benchmark: "coldstart", date: new Date().toISOString(), runs, idleWaitMs: idleWait, protocolVersion, machine: machineInfo(), results, targets }, null, 2) + "\n");
 rmSync(dir, { recursive: true, force: true });

@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { createServer } from "node:net";
 import { parseArgs } from "node:util";
 import { machineInfo, median } from "./stats.mjs";
+import { httpTargets, printTargets } from "./targets.mjs";
 
 const { values: opts } = parseArgs({
   options: {
@@ -187,15 +188,9 @@ const ratios = {
   list_platform_sets_vs_echo: +(rps("socialmcp", "list_platform_sets").requestsPerSecond / rps("everything", "echo").requestsPerSecond).toFixed(2),
   create_post_vs_echo: +(rps("socialmcp", "create_post").requestsPerSecond / rps("everything", "echo").requestsPerSecond).toFixed(2),
 };
-const targets = [
-  { target: "HTTP list_platform_sets ≥ 5× reference echo req/s", ratio: ratios.list_platform_sets_vs_echo, need: 5 },
-  { target: "HTTP create_post ≥ 2× reference echo req/s", ratio: ratios.create_post_vs_echo, need: 2 },
-].map((t) => ({ ...t, met: t.ratio >= t.need }));
-for (const tool of ["list_platform_sets", "create_post"]) {
-  const p99 = rps("socialmcp", tool).p99Ms;
-  targets.push({ target: `HTTP ${tool} p99 < 10 ms at ${connections} connections`, p99Ms: p99, met: p99 < 10 });
-}
-for (const t of targets) console.log(`${t.met ? "MET   " : "MISSED"} ${t.target}: ${t.ratio != null ? t.ratio + "×" : t.p99Ms + " ms"}`);
+// Issue 18's HTTP targets (bench/node/targets.mjs).
+const targets = httpTargets({ summary });
+printTargets(targets);
 
 writeFileSync(opts.out, JSON.stringify({
   benchmark: "http", date: new Date().toISOString(), seconds, warmupSeconds: Number(opts.warmup), rounds, protocolVersion,

@@ -43,6 +43,6 @@ const worker = async () => {
   }
 };
 await Promise.all(Array.from({ length: Number(opts.inflight) }, worker));
-console.log(`${opts.tool}: ${(calls / Number(opts.seconds)).toFixed(0)} calls/s at ${opts.inflight} in flight`);
+console.log(`${opts.tool}: ${(calls / Number(opts.seconds)).toFixed(0)} calls/s at ${opts.inflight} in flight (${calls} calls)`);
 await client.close();
 rmSync(dir, { recursive: true, force: true });

@@ -15,6 +15,7 @@ import { join } from "node:path";
 import { execFileSync } from "node:child_process";
 import { parseArgs } from "node:util";
 import { summarize, machineInfo, median } from "./stats.mjs";
+import { stdioTargets, printTargets } from "./targets.mjs";
 
 const { values: opts } = parseArgs({
   options: {
@@ -145,12 +146,10 @@ for (const n of [1, inflight]) {
   ratios[`list_platform_sets_vs_echo_inflight${n}`] = +(rate("socialmcp", "list_platform_sets", n) / rate("everything", "echo", n)).toFixed(2);
   ratios[`create_post_vs_echo_inflight${n}`] = +(rate("socialmcp", "create_post", n) / rate("everything", "echo", n)).toFixed(2);
 }
-const targets = [
-  { target: "stdio list_platform_sets ≥ 3× reference echo calls/s, 16 in flight", ratio: ratios[`list_platform_sets_vs_echo_inflight${inflight}`], need: 3 },
-  { target: "stdio create_post ≥ 1.5× reference echo calls/s, 16 in flight", ratio: ratios[`create_post_vs_echo_inflight${inflight}`], need: 1.5 },
-].map((t) => ({ ...t, met: t.ratio >= t.need }));
 console.log("ratios", JSON.stringify(ratios));
-for (const t of targets) console.log(`${t.met ? "MET   " : "MISSED"} ${t.target}: ${t.ratio}×`);
+// Issue 18's stdio targets (bench/node/targets.mjs).
+const targets = stdioTargets({ cases, inFlight: inflight });
+printTargets(targets);
 
 writeFileSync(opts.out, JSON.stringify({ benchmark: "stdio", date: new Date().toISOString(), seconds, warmup, rounds, inFlight: inflight, machine: machineInfo(), cases, ratios, targets, runs }, null, 2) + "\n");
 rmSync(dir, { recursive: true, force: true });

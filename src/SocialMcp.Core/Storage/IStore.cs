@@ -283,6 +283,13 @@ public interface IIdempotencyKeyRepository
 public interface IAuditLogRepository
 {
     Task AppendAsync(AuditEntry entry, CancellationToken cancellationToken);
+
+    /// <summary>Appends the entry and returns its row id (a tool call's row written with its write, <see cref="Access.ToolCallAudit"/>).</summary>
+    Task<long> InsertAsync(AuditEntry entry, CancellationToken cancellationToken);
+
+    /// <summary>Corrects a call's stored outcome and duration: the row went in with an earlier write of a call that then ended otherwise.</summary>
+    Task SetOutcomeAsync(long id, string outcome, double durationMs, CancellationToken cancellationToken);
+
     Task<IReadOnlyList<AuditEntry>> ListAsync(string workspaceId, int limit, CancellationToken cancellationToken);
 }
 

@@ -8,6 +8,7 @@ namespace SocialMcp.Server.Access;
 /// with one transaction per call, but entries that arrive while a write is in progress go into the next transaction
 /// together. One transaction per call made concurrent calls take turns at SQLite's write lock, whose busy handler
 /// waits by sleeping: at 16 concurrent read calls the audit write, not the tool, set the pace (bench/README.md).
+/// A call that writes stores its entry in its own first write's transaction instead (<see cref="RecordAsync"/>).
 /// </summary>
 public sealed class AuditLogWriter(IStore store)
 {
@@ -17,6 +18,27 @@ public sealed class AuditLogWriter(IStore store)
     private readonly Lock _gate = new();
     private List<Pending> _queue = [];
     private bool _writing;
+
+    /// <summary>
+    /// Records a finished tool call whose writes were offered its row (<see cref="ToolCallAudit"/>): nothing more if a
+    /// write stored it and the call ended as stored ("ok"); the outcome corrected if it ended otherwise after that write;
+    /// otherwise (a read, a call that failed before writing, a store that does not take the offer) appended here.
+    /// </summary>
+    public async Task RecordAsync(ToolCallAudit audit, AuditEntry entry)
+    {
+        if (await audit.CloseAsync() is not { } stored)
+        {
+            await AppendAsync(entry);
+            return;
+        }
+        if (stored.Entry.Outcome == entry.Outcome)
+            return;
+        await store.WriteAsync(async session =>
+        {
+            await session.Audit.SetOutcomeAsync(stored.RowId, entry.Outcome, entry.DurationMs, CancellationToken.None);
+            return 0;
+        }, CancellationToken.None);
+    }
 
     public Task AppendAsync(AuditEntry entry)
     {

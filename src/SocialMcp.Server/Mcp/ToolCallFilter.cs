@@ -23,7 +23,8 @@ namespace SocialMcp.Server.Mcp;
 /// (<see cref="BadInput.ToolArguments"/>) and validates them against exactly the inputSchema that tools/list
 /// advertises (the SDK itself would coerce "5" to 5 and pass a missing nested field as null); runs the tool and
 /// is the one translator from domain exceptions to error results; finally appends the call to the audit log (group
-/// commit: the call returns once its entry is stored).
+/// commit: the call returns once its entry is stored). A call that writes has its entry stored by its first write, in
+/// that write's transaction (<see cref="ToolCallAudit"/>), and corrected here if the call then ended otherwise.
 /// </summary>
 public sealed class ToolCallFilter(ToolSchemaCatalog schemas, ToolRateLimiter rateLimiter, IStore store, TimeProvider time, ILogger<ToolCallFilter> logger)
 {
@@ -41,19 +42,28 @@ public sealed class ToolCallFilter(ToolSchemaCatalog schemas, ToolRateLimiter ra
 
         // Telemetry (docs/telemetry.md): the span every publish and platform call of this tool call nests under.
         using var activity = StartToolActivity(context, caller);
+        // The call's audit row is offered to its first write, to share that write's commit (ToolCallAudit).
+        var audit = new ToolCallAudit(() => AuditEntryOf(context, caller, "ok", time.GetElapsedTime(started)));
         CallToolResult result;
         try
         {
-            result = await InvokeCoreAsync(context, caller, next, cancellationToken);
+            using (audit.Begin())
+                result = await InvokeCoreAsync(context, caller, next, cancellationToken);
         }
         catch (Exception ex) when (RecordThrown(activity, context, ex, time.GetElapsedTime(started)))
         {
             throw; // Never reached: the filter records and returns false, so the exception goes on untouched.
         }
+        catch (Exception ex)
+        {
+            // A call that throws has no audit row of its own, unless a write of it stored one: that one is corrected.
+            await AuditThrownAsync(audit, context, caller, ThrownOutcome(ex), time.GetElapsedTime(started));
+            throw;
+        }
         var duration = time.GetElapsedTime(started);
         var outcome = OutcomeOf(result);
         RecordTelemetry(activity, context, outcome, duration);
-        await AuditAsync(context, caller, outcome, duration);
+        await AuditAsync(audit, AuditEntryOf(context, caller, outcome, duration));
         return result;
     }
 
@@ -98,16 +108,17 @@ public sealed class ToolCallFilter(ToolSchemaCatalog schemas, ToolRateLimiter ra
     /// <summary>A call that ended in an exception (cancelled, a protocol error, a request for more input) is measured too.</summary>
     private static bool RecordThrown(Activity? activity, RequestContext<CallToolRequestParams> context, Exception ex, TimeSpan duration)
     {
-        var outcome = ex switch
-        {
-            InputRequiredException => "input_required",
-            OperationCanceledException => "cancelled",
-            McpProtocolException => "protocol_error",
-            _ => ErrorCodes.InternalError,
-        };
-        RecordTelemetry(activity, context, outcome, duration);
+        RecordTelemetry(activity, context, ThrownOutcome(ex), duration);
         return false;
     }
+
+    private static string ThrownOutcome(Exception ex) => ex switch
+    {
+        InputRequiredException => "input_required",
+        OperationCanceledException => "cancelled",
+        McpProtocolException => "protocol_error",
+        _ => ErrorCodes.InternalError,
+    };
 
     /// <summary>"ok", or the error code of a failed call.</summary>
     private static string OutcomeOf(CallToolResult result) =>
@@ -175,10 +186,10 @@ public sealed class ToolCallFilter(ToolSchemaCatalog schemas, ToolRateLimiter ra
         }
     }
 
-    private async Task AuditAsync(RequestContext<CallToolRequestParams> context, Caller caller, string outcome, TimeSpan duration)
+    private AuditEntry AuditEntryOf(RequestContext<CallToolRequestParams> context, Caller caller, string outcome, TimeSpan duration)
     {
         var client = context.Server.ClientInfo;
-        var entry = new AuditEntry
+        return new AuditEntry
         {
             WorkspaceId = caller.WorkspaceId,
             KeyId = caller.KeyId,
@@ -190,14 +201,31 @@ public sealed class ToolCallFilter(ToolSchemaCatalog schemas, ToolRateLimiter ra
             DurationMs = duration.TotalMilliseconds,
             OccurredAt = time.GetUtcNow(),
         };
+    }
+
+    private async Task AuditAsync(ToolCallAudit audit, AuditEntry entry)
+    {
         try
         {
-            await _audit.AppendAsync(entry);
+            await _audit.RecordAsync(audit, entry);
         }
         catch (Exception ex)
         {
             // A failed audit write must not turn a done publish into an error the agent would retry.
             logger.LogError(ex, "Could not append tool call {Tool} to the audit log", entry.Tool);
+        }
+    }
+
+    private async Task AuditThrownAsync(ToolCallAudit audit, RequestContext<CallToolRequestParams> context, Caller caller, string outcome, TimeSpan duration)
+    {
+        try
+        {
+            if (await audit.CloseAsync() is not null)
+                await _audit.RecordAsync(audit, AuditEntryOf(context, caller, outcome, duration));
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Could not correct the audit entry of tool call {Tool}", context.Params?.Name);
         }
     }
 

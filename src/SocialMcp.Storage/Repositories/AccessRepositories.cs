@@ -91,6 +91,31 @@ internal sealed class AuditLogRepository(DbContext db) : IAuditLogRepository
                 OccurredAt = Time(entry.OccurredAt),
             }, cancellationToken));
 
+    public Task<long> InsertAsync(AuditEntry entry, CancellationToken cancellationToken) =>
+        db.Connection.ExecuteScalarAsync<long>(Command(db,
+            """
+            INSERT INTO audit_log (workspace_id, key_id, client_name, client_version, session_id, tool, outcome, duration_ms, occurred_at)
+            VALUES (@WorkspaceId, @KeyId, @ClientName, @ClientVersion, @SessionId, @Tool, @Outcome, @DurationMs, @OccurredAt)
+            RETURNING id;
+            """,
+            new
+            {
+                entry.WorkspaceId,
+                entry.KeyId,
+                entry.ClientName,
+                entry.ClientVersion,
+                entry.SessionId,
+                entry.Tool,
+                entry.Outcome,
+                entry.DurationMs,
+                OccurredAt = Time(entry.OccurredAt),
+            }, cancellationToken));
+
+    public Task SetOutcomeAsync(long id, string outcome, double durationMs, CancellationToken cancellationToken) =>
+        db.Connection.ExecuteAsync(Command(db,
+            "UPDATE audit_log SET outcome = @outcome, duration_ms = @durationMs WHERE id = @id;",
+            new { id, outcome, durationMs }, cancellationToken));
+
     public async Task<IReadOnlyList<AuditEntry>> ListAsync(string workspaceId, int limit, CancellationToken cancellationToken)
     {
         var rows = await db.Connection.QueryAsync<AuditRow>(Command(db,

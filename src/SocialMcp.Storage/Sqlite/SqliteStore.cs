@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using SocialMcp.Core.Access;
 using SocialMcp.Core.Storage;
 using SocialMcp.Storage.Repositories;
 
@@ -12,6 +13,10 @@ namespace SocialMcp.Storage.Sqlite;
 /// answered before the COMMIT that holds its unit has returned, and a failed COMMIT fails every unit of its batch.
 /// A unit that arrives alone runs exactly as before: one transaction of its own, no savepoint.
 /// The busy timeout still arbitrates between processes sharing the file.
+/// A unit written for a tool call also stores the call's audit row (<see cref="ToolCallAudit"/>) in its transaction, if
+/// no earlier write of the call did: the tool's write and its audit entry share one commit.
+/// Connections are rented from <see cref="SqliteConnectionFactory"/>'s pool, so a statement a unit runs again on the
+/// same connection is not prepared again.
 /// </summary>
 public sealed class SqliteStore(SqliteConnectionFactory connections) : IStore
 {
@@ -24,7 +29,7 @@ public sealed class SqliteStore(SqliteConnectionFactory connections) : IStore
 
     public async Task<T> ReadAsync<T>(Func<IStoreSession, Task<T>> work, CancellationToken cancellationToken)
     {
-        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var connection = await connections.RentAsync(cancellationToken);
         return await work(new StoreSession(new DbContext(connection, null, StorageEngine.Sqlite)));
     }
 
@@ -32,7 +37,7 @@ public sealed class SqliteStore(SqliteConnectionFactory connections) : IStore
     {
         if (cancellationToken.IsCancellationRequested)
             return Task.FromCanceled<T>(cancellationToken);
-        var unit = new WriteUnit<T>(work, ExecutionContext.Capture(), cancellationToken);
+        var unit = new WriteUnit<T>(work, ExecutionContext.Capture(), ToolCallAudit.Current, cancellationToken);
         bool start;
         lock (_gate)
         {
@@ -93,7 +98,7 @@ public sealed class SqliteStore(SqliteConnectionFactory connections) : IStore
 
         try
         {
-            await using var connection = await connections.OpenAsync(CancellationToken.None);
+            await using var connection = await connections.RentAsync(CancellationToken.None);
             // Immediate: take the write lock up front, so a read-then-write never deadlocks on a lock upgrade.
             await using var transaction = connection.BeginTransaction(deferred: false);
             var session = new StoreSession(new DbContext(connection, transaction, StorageEngine.Sqlite));
@@ -101,6 +106,7 @@ public sealed class SqliteStore(SqliteConnectionFactory connections) : IStore
             {
                 // Alone: the unit's failure rolls the whole transaction back (disposing it), as it always did.
                 await live[0].RunAsync(session);
+                await live[0].StoreAuditAsync(session);
             }
             else
             {
@@ -111,12 +117,14 @@ public sealed class SqliteStore(SqliteConnectionFactory connections) : IStore
                     try
                     {
                         await unit.RunAsync(session);
+                        await unit.StoreAuditAsync(session);
                     }
                     catch (Exception ex)
                     {
                         // If the rollback itself fails the transaction is unusable: the outer catch fails the batch.
                         await transaction.RollbackAsync(savepoint);
                         unit.Failed = ex;
+                        unit.AuditNotStored();
                     }
                     await transaction.ReleaseAsync(savepoint);
                 }
@@ -127,11 +135,16 @@ public sealed class SqliteStore(SqliteConnectionFactory connections) : IStore
         {
             // Nothing of this batch is stored: every unit fails, a unit that threw with its own exception.
             foreach (var unit in live)
+            {
+                unit.AuditNotStored();
                 unit.Fail(unit.Failed ?? ex);
+            }
             return;
         }
         foreach (var unit in live)
         {
+            // Before the caller is answered, so the call's audit knows its row is stored when the tool returns.
+            unit.AuditCommitted();
             if (unit.Failed is { } failed)
                 unit.Fail(failed);
             else
@@ -144,15 +157,19 @@ public sealed class SqliteStore(SqliteConnectionFactory connections) : IStore
         CancellationToken CancellationToken { get; }
         Exception? Failed { get; set; }
         Task RunAsync(StoreSession session);
+        Task StoreAuditAsync(StoreSession session);
+        void AuditNotStored();
+        void AuditCommitted();
         void Succeed();
         void Fail(Exception exception);
         void Cancel();
     }
 
-    private sealed class WriteUnit<T>(Func<IStoreSession, Task<T>> work, ExecutionContext? context, CancellationToken cancellationToken)
-        : IWriteUnit
+    private sealed class WriteUnit<T>(Func<IStoreSession, Task<T>> work, ExecutionContext? context, ToolCallAudit? audit,
+        CancellationToken cancellationToken) : IWriteUnit
     {
         private T _result = default!;
+        private long? _auditRowId;
 
         public TaskCompletionSource<T> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -176,6 +193,40 @@ public sealed class SqliteStore(SqliteConnectionFactory connections) : IStore
                 running = started!;
             }
             _result = await running;
+        }
+
+        /// <summary>After the unit's work succeeded: its tool call's audit row, if no other write of the call holds it.</summary>
+        public async Task StoreAuditAsync(StoreSession session)
+        {
+            if (audit?.TryClaim() is not { } entry)
+                return;
+            try
+            {
+                _auditRowId = await session.Audit.InsertAsync(entry, CancellationToken.None);
+            }
+            catch
+            {
+                audit.NotStored();
+                throw;
+            }
+        }
+
+        public void AuditNotStored()
+        {
+            if (_auditRowId is null)
+                return;
+            _auditRowId = null;
+            audit!.NotStored();
+        }
+
+        public void AuditCommitted()
+        {
+            if (_auditRowId is not { } id)
+                return;
+            if (Failed is null)
+                audit!.Stored(id);
+            else
+                AuditNotStored();
         }
 
         public void Succeed() => Done.TrySetResult(_result);
