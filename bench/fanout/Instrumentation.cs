@@ -32,6 +32,8 @@ public sealed class Recorder
 
     public ConcurrentDictionary<string, long> FirstCall { get; } = new(StringComparer.Ordinal);
     public ConcurrentDictionary<string, long> Claimed { get; } = new(StringComparer.Ordinal);
+    /// <summary>How many posts each successful claim statement leased (the scheduler claims every free slot at once).</summary>
+    public ConcurrentQueue<int> ClaimBatches { get; } = new();
     public ConcurrentQueue<TargetRecord> Targets { get; } = new();
     public ConcurrentQueue<StoreRecord> Store { get; } = new();
     public ConcurrentDictionary<string, int> HttpCallsByEndpoint { get; } = new(StringComparer.Ordinal);
@@ -248,13 +250,18 @@ public class RepositoryProxy : DispatchProxy
     {
         _log.Add($"{_name}.{targetMethod!.Name.Replace("Async", "", StringComparison.Ordinal)}");
         var result = SessionProxy.Call(targetMethod, _inner, args);
-        if (targetMethod.Name == "ClaimDueAsync" && result is Task<DuePost?> claim && _log.Recorder.Enabled)
+        if (targetMethod.Name == "ClaimDueAsync" && result is Task<IReadOnlyList<DuePost>> claim && _log.Recorder.Enabled)
         {
             var recorder = _log.Recorder;
             claim.ContinueWith(done =>
             {
-                if (done.IsCompletedSuccessfully && done.Result is { } due)
-                    recorder.Claimed.TryAdd(due.PostId, Recorder.Now());
+                if (!done.IsCompletedSuccessfully)
+                    return;
+                var now = Recorder.Now();
+                foreach (var due in done.Result)
+                    recorder.Claimed.TryAdd(due.PostId, now);
+                if (done.Result.Count > 0)
+                    recorder.ClaimBatches.Enqueue(done.Result.Count);
             }, TaskContinuationOptions.ExecuteSynchronously);
         }
         return result;

@@ -25,6 +25,9 @@ public sealed record FanoutOptions
     public string LogLevel { get; init; } = "Warning";
 
     public int TimeoutSeconds { get; init; } = 1800;
+
+    /// <summary>Runs per per-platform bound, each a fresh process; the scaling figures are medians over them.</summary>
+    public int Rounds { get; init; } = 1;
     public string? Out { get; init; }
 
     /// <summary>Set on a child: run this one per-platform bound and write its JSON here.</summary>
@@ -37,7 +40,7 @@ public sealed record FanoutOptions
     public const string Usage = """
         fanout [--posts 10000] [--platforms x,linkedin,facebook] [--latency-ms 50] [--per-platform 4,32]
                [--max-concurrent-posts N] [--per-account 1] [--accounts N] [--log-level Warning]
-               [--timeout-seconds 1800] [--out bench/results/fanout.json]
+               [--timeout-seconds 1800] [--rounds 1] [--out bench/results/fanout.json]
         """;
 
     public static FanoutOptions Parse(string[] args)
@@ -57,6 +60,7 @@ public sealed record FanoutOptions
                 "--accounts" => options with { Accounts = Int(Next()) },
                 "--log-level" => options with { LogLevel = Next() },
                 "--timeout-seconds" => options with { TimeoutSeconds = Int(Next()) },
+                "--rounds" => options with { Rounds = Int(Next()) },
                 "--out" => options with { Out = Next() },
                 "--child-out" => options with { ChildOut = Next() },
                 "-h" or "--help" => throw new ArgumentException(Usage),

@@ -58,7 +58,7 @@ internal sealed class NoLongerDueException : Exception;
 /// from its targets and the lease given up. Each is one transaction; the targets in between are <see cref="TargetRun"/>'s.
 /// </summary>
 public sealed class PublishLedger(
-    IStore store, PostValidator validator, PostChanges changes, DailyCaps caps, PublisherIdentity identity,
+    IStore store, PostValidator validator, PostChanges changes, DailyCaps caps, PublisherIdentity identity, TargetRecorder recorder,
     IOptions<SchedulingOptions> scheduling, TimeProvider time)
 {
     public Task<PublishClaim> ClaimAsync(string workspaceId, PublishRequestSpec spec, CancellationToken cancellationToken)
@@ -239,11 +239,18 @@ public sealed class PublishLedger(
             return (PostDetails?)new PostDetails(saved, updated);
         }, cancellationToken);
 
-    /// <summary>Step 4: the post's status summed from its targets, with what a rollback took down, and the lease given up.</summary>
-    public Task<PostDetails> FinishAsync(PublishClaim claim, IReadOnlyList<RolledBackTarget>? rollback, CancellationToken cancellationToken) =>
-        store.WriteAsync(async session =>
+    /// <summary>
+    /// Step 4: the last target's outcome when it was handed off (<see cref="OutcomeHandOff"/>), then the post's status summed
+    /// from its targets, with what a rollback took down, and the lease given up — one transaction.
+    /// </summary>
+    public async Task<PostDetails> FinishAsync(
+        PublishClaim claim, IReadOnlyList<RolledBackTarget>? rollback, SettledOutcome? handedOff, CancellationToken cancellationToken)
+    {
+        var finished = await store.WriteAsync(async session =>
         {
             var post = claim.Post;
+            if (handedOff is not null)
+                await recorder.WriteOutcomeAsync(session, handedOff, cancellationToken);
             var (current, targets) = await PostChanges.LoadAsync(session, post.WorkspaceId, post.Id, cancellationToken);
             var final = PostTransitions.Aggregate(targets, current);
             var saved = await changes.ChangeAsync(session, current, current with { Status = final }, "publish_finished",
@@ -259,6 +266,10 @@ public sealed class PublishLedger(
             await session.Posts.ReleaseLeaseAsync(post.Id, claim.Owner, cancellationToken);
             return new PostDetails(saved, targets, Rollback: rollback);
         }, cancellationToken);
+        if (handedOff is not null)
+            TargetRecorder.CountOutcome(handedOff);
+        return finished;
+    }
 
     public Task ReleaseLeaseAsync(string postId, string leaseOwner, CancellationToken cancellationToken) =>
         store.WriteAsync(session => session.Posts.ReleaseLeaseAsync(postId, leaseOwner, cancellationToken), cancellationToken);

@@ -13,8 +13,8 @@ namespace SocialMcp.Core.Publishing;
 /// Publishing, as a ledger. (1) Claim: in one transaction the post moves to <c>publishing</c>, each chosen target to
 /// <c>publishing</c> with a fresh attempt id, and the post is leased to this process (<see cref="PublishLedger"/>). (2) Each
 /// target is published outside any transaction (<see cref="TargetRun"/>); adapters store their intermediate handles before
-/// every creating call. (3) Each outcome is written with its status change. (4) The post's status sums its targets, and the
-/// lease is given up. While (2) runs, the lease is renewed (<see cref="LeaseKeeper"/>); a post left in <c>publishing</c> by a
+/// every creating call. (3) Each outcome is written with its status change — the last target's by the finish transaction
+/// (<see cref="OutcomeHandOff"/>). (4) The post's status sums its targets, and the lease is given up. While (2) runs, the lease is renewed (<see cref="LeaseKeeper"/>); a post left in <c>publishing</c> by a
 /// process that stopped is taken over by <see cref="RecoverAsync"/>, which publishes its unfinished targets again — the
 /// adapters reconcile from their handles, so nothing is posted twice, and a target the platform cannot account for becomes
 /// <c>needs_reconciliation</c>. This type only orders the steps; <see cref="PostService"/> is its caller.
@@ -141,26 +141,53 @@ public sealed class PublishingEngine(
     private async Task<PostDetails> CompleteHereAsync(PublishClaim claim, IProgress<PublishProgress>? progress, CancellationToken cancellationToken)
     {
         var post = claim.Post;
+        // all_or_nothing reads every outcome back for its rollback before the finish: each target writes its own.
+        var handOff = post.Policy == PublishPolicy.AllOrNothing ? null : new OutcomeHandOff(claim.Jobs.Count);
         await using (leases.StartHeartbeat(post.Id, claim.Owner))
         {
             var completed = 0;
-            await Task.WhenAll(claim.Jobs.Select(async job =>
+            try
             {
-                using var targetActivity = StartTargetActivity(job.Target.Platform);
-                var done = await targetRun.RunAsync(post, job.Target, job.Account, claim.Deadline, progress, cancellationToken);
-                EndTargetActivity(targetActivity, done);
-                var count = Interlocked.Increment(ref completed);
-                progress?.Report(new PublishProgress(count, claim.Jobs.Count, done, DescribeOutcome(done)));
-            }));
+                await Task.WhenAll(claim.Jobs.Select(async job =>
+                {
+                    using var targetActivity = StartTargetActivity(job.Target.Platform);
+                    PostTarget done;
+                    using (var ticket = handOff?.TicketForTarget())
+                        done = await targetRun.RunAsync(post, job.Target, job.Account, claim.Deadline, progress, ticket, cancellationToken);
+                    EndTargetActivity(targetActivity, done);
+                    var count = Interlocked.Increment(ref completed);
+                    progress?.Report(new PublishProgress(count, claim.Jobs.Count, done, DescribeOutcome(done)));
+                }));
+            }
+            catch when (handOff?.Pending is { } pending)
+            {
+                // Another target failed outright, so there is no finish now: the handed-off outcome is written by itself.
+                await RecordHandedOffAsync(pending);
+                throw;
+            }
         }
 
         var rolledBack = post.Policy == PublishPolicy.AllOrNothing ? await rollback.RollBackIfIncompleteAsync(post, cancellationToken) : null;
-        var finished = await ledger.FinishAsync(claim, rolledBack, cancellationToken);
+        var finished = await ledger.FinishAsync(claim, rolledBack, handOff?.Pending, cancellationToken);
         changeNotifier.PostChanged(post.WorkspaceId, post.Id);
         // An automatic retry is now due at the reset: the scheduler, asleep until its next known time, reads it again.
         if (finished.Post.AutoRetryAt is not null)
             schedulerSignal.Poke();
         return finished;
+    }
+
+    private async Task RecordHandedOffAsync(SettledOutcome pending)
+    {
+        try
+        {
+            await targetRun.RecordHandedOffAsync(pending, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // The target stays publishing under the lease; its recovery reads what the platform did from the handles.
+            logger.LogWarning(ex, "Post {PostId}: the outcome on {Platform} could not be stored; the post is recovered when its lease runs out",
+                pending.Post.Id, pending.Target.Platform.ToWireName());
+        }
     }
 
     // Telemetry (docs/telemetry.md). Tags name the post and platforms, never the post's text or an account's token.

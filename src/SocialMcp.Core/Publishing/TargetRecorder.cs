@@ -6,9 +6,15 @@ using SocialMcp.Core.Webhooks;
 
 namespace SocialMcp.Core.Publishing;
 
+/// <summary>A target's outcome as decided when its platform answered, before (or without yet) being written.</summary>
+/// <param name="Done">The target row as the outcome leaves it; <paramref name="At"/> is when the outcome was known.</param>
+public sealed record SettledOutcome(
+    Post Post, PostTarget Target, Account Account, PublishOutcome Outcome, bool ReconnectRequired, PostTarget Done, DateTimeOffset At);
+
 /// <summary>
 /// Step 3 of the ledger for one target: its outcome, its events and its intermediate handles, each in a transaction of its
-/// own so that what a platform did is durable before the next call.
+/// own so that what a platform did is durable before the next call — except the outcome of a publish's last target, which
+/// the finish transaction writes with the post's status (<see cref="OutcomeHandOff"/>).
 /// </summary>
 public sealed class TargetRecorder(IStore store, TimeProvider time, WebhookOutbox outbox, Accounts.OAuth.AccountAlarms alarms)
 {
@@ -16,70 +22,90 @@ public sealed class TargetRecorder(IStore store, TimeProvider time, WebhookOutbo
     /// Writes a target's outcome, its event, the post's version and (for AUTH_EXPIRED) the account's token health together;
     /// <paramref name="reconnectRequired"/>: a refresh did not help, so the account waits for a person to reconnect it.
     /// </summary>
-    public async Task<PostTarget> RecordOutcomeAsync(
-        Post post, PostTarget target, Account account, PublishOutcome outcome, CancellationToken cancellationToken, bool reconnectRequired = false)
+    public Task<PostTarget> RecordOutcomeAsync(
+        Post post, PostTarget target, Account account, PublishOutcome outcome, CancellationToken cancellationToken, bool reconnectRequired = false) => RecordAsync(Settle(post, target, account, outcome, reconnectRequired), cancellationToken);
+
+    /// <summary>Writes a settled outcome in a unit of its own.</summary>
+    public async Task<PostTarget> RecordAsync(SettledOutcome settled, CancellationToken cancellationToken)
     {
-        var done = await WriteOutcomeAsync(post, target, account, outcome, cancellationToken, reconnectRequired);
-        // Counted once the outcome is stored (a transaction that retried is not counted twice); the one place outcomes are written.
-        if (SocialMcpTelemetry.PublishOutcomes.Enabled)
+        var done = await store.WriteAsync(session => WriteOutcomeAsync(session, settled, cancellationToken), cancellationToken);
+        CountOutcome(settled);
+        return done;
+    }
+
+    /// <summary>
+    /// What a target becomes with <paramref name="outcome"/>, decided now but not written: <see cref="RecordOutcomeAsync"/>
+    /// writes it at once; the last target of a publish hands it to the finish transaction instead (<see cref="OutcomeHandOff"/>).
+    /// </summary>
+    public SettledOutcome Settle(Post post, PostTarget target, Account account, PublishOutcome outcome, bool reconnectRequired)
+    {
+        var now = time.GetUtcNow();
+        var done = target with
         {
-            SocialMcpTelemetry.PublishOutcomes.Add(1,
-                new KeyValuePair<string, object?>(SocialMcpTelemetry.Tags.Platform, target.Platform.ToWireName()),
-                new KeyValuePair<string, object?>(SocialMcpTelemetry.Tags.Outcome, outcome.Succeeded ? done.Status.ToWireName() : outcome.ErrorCode ?? done.Status.ToWireName()));
+            Status = outcome.Status,
+            PlatformPostId = outcome.PlatformPostId ?? target.PlatformPostId,
+            PublicUrl = outcome.PublicUrl ?? target.PublicUrl,
+            ErrorCode = outcome.ErrorCode,
+            ErrorMessage = outcome.RetryAfter is { } retryAfter ? $"{outcome.ErrorMessage} Retry after {retryAfter:O}." : outcome.ErrorMessage,
+            PlatformErrorCode = outcome.PlatformErrorCode,
+            PlatformErrorMessage = outcome.PlatformErrorMessage,
+            PlatformHttpStatus = outcome.PlatformHttpStatus,
+            RetryAt = outcome.Succeeded ? null : outcome.RetryAfter,
+            UpdatedAt = now,
+            PublishedAt = outcome.Succeeded ? now : target.PublishedAt,
+        };
+        return new SettledOutcome(post, target, account, outcome, reconnectRequired, done, now);
+    }
+
+    /// <summary>
+    /// The writes of one settled outcome inside <paramref name="session"/>'s transaction: the target row, the account's token
+    /// health, the post's version, the event, and the webhook of a target that needs reconciliation.
+    /// </summary>
+    public async Task<PostTarget> WriteOutcomeAsync(IStoreSession session, SettledOutcome settled, CancellationToken cancellationToken)
+    {
+        var (post, target, account, outcome, reconnectRequired, done, now) = settled;
+        await session.Targets.UpdateAsync(done, cancellationToken);
+        if (outcome.ErrorCode == ErrorCodes.AuthExpired)
+        {
+            await session.Accounts.MarkTokenExpiredAsync(account.Id, now, cancellationToken);
+            if (reconnectRequired)
+                await alarms.MarkReconnectRequiredAsync(session, account.Id, "auth_expired: refused after a refresh", now, cancellationToken);
+        }
+        var newVersion = await session.Posts.BumpVersionAsync(post.Id, now, cancellationToken) ?? post.Version;
+        var detail = outcome.Succeeded ? $"platformPostId={outcome.PlatformPostId}"
+            : done.Status == TargetStatus.NeedsReconciliation ? $"reason={outcome.ErrorMessage}"
+            : $"error={outcome.ErrorCode}";
+        await session.Events.AppendAsync(new PostEvent
+        {
+            Id = 0,
+            PostId = post.Id,
+            Platform = target.Platform,
+            EventType = "target_" + done.Status.ToWireName(),
+            FromStatus = target.Status.ToWireName(),
+            ToStatus = done.Status.ToWireName(),
+            PostVersion = newVersion,
+            Detail = $"{detail} attemptId={target.AttemptId}",
+            OccurredAt = now,
+        }, cancellationToken);
+        if (done.Status == TargetStatus.NeedsReconciliation && target.Status != TargetStatus.NeedsReconciliation)
+        {
+            await outbox.RecordPostAsync(session, WebhookEventTypes.TargetNeedsReconciliation, post with { Version = newVersion },
+                new Dictionary<string, string?> { ["platform"] = target.Platform.ToWireName(), ["reason"] = outcome.ErrorMessage },
+                cancellationToken);
         }
         return done;
     }
 
-    private Task<PostTarget> WriteOutcomeAsync(
-        Post post, PostTarget target, Account account, PublishOutcome outcome, CancellationToken cancellationToken, bool reconnectRequired) =>
-        store.WriteAsync(async session =>
-        {
-            var now = time.GetUtcNow();
-            var done = target with
-            {
-                Status = outcome.Status,
-                PlatformPostId = outcome.PlatformPostId ?? target.PlatformPostId,
-                PublicUrl = outcome.PublicUrl ?? target.PublicUrl,
-                ErrorCode = outcome.ErrorCode,
-                ErrorMessage = outcome.RetryAfter is { } retryAfter ? $"{outcome.ErrorMessage} Retry after {retryAfter:O}." : outcome.ErrorMessage,
-                PlatformErrorCode = outcome.PlatformErrorCode,
-                PlatformErrorMessage = outcome.PlatformErrorMessage,
-                PlatformHttpStatus = outcome.PlatformHttpStatus,
-                RetryAt = outcome.Succeeded ? null : outcome.RetryAfter,
-                UpdatedAt = now,
-                PublishedAt = outcome.Succeeded ? now : target.PublishedAt,
-            };
-            await session.Targets.UpdateAsync(done, cancellationToken);
-            if (outcome.ErrorCode == ErrorCodes.AuthExpired)
-            {
-                await session.Accounts.MarkTokenExpiredAsync(account.Id, now, cancellationToken);
-                if (reconnectRequired)
-                    await alarms.MarkReconnectRequiredAsync(session, account.Id, "auth_expired: refused after a refresh", now, cancellationToken);
-            }
-            var newVersion = await session.Posts.BumpVersionAsync(post.Id, now, cancellationToken) ?? post.Version;
-            var detail = outcome.Succeeded ? $"platformPostId={outcome.PlatformPostId}"
-                : done.Status == TargetStatus.NeedsReconciliation ? $"reason={outcome.ErrorMessage}"
-                : $"error={outcome.ErrorCode}";
-            await session.Events.AppendAsync(new PostEvent
-            {
-                Id = 0,
-                PostId = post.Id,
-                Platform = target.Platform,
-                EventType = "target_" + done.Status.ToWireName(),
-                FromStatus = target.Status.ToWireName(),
-                ToStatus = done.Status.ToWireName(),
-                PostVersion = newVersion,
-                Detail = $"{detail} attemptId={target.AttemptId}",
-                OccurredAt = now,
-            }, cancellationToken);
-            if (done.Status == TargetStatus.NeedsReconciliation && target.Status != TargetStatus.NeedsReconciliation)
-            {
-                await outbox.RecordPostAsync(session, WebhookEventTypes.TargetNeedsReconciliation, post with { Version = newVersion },
-                    new Dictionary<string, string?> { ["platform"] = target.Platform.ToWireName(), ["reason"] = outcome.ErrorMessage },
-                    cancellationToken);
-            }
-            return done;
-        }, cancellationToken);
+    /// <summary>Telemetry: counted once the outcome is stored (a transaction that retried is not counted twice); every outcome comes here.</summary>
+    public static void CountOutcome(SettledOutcome settled)
+    {
+        if (!SocialMcpTelemetry.PublishOutcomes.Enabled)
+            return;
+        var (outcome, done) = (settled.Outcome, settled.Done);
+        SocialMcpTelemetry.PublishOutcomes.Add(1,
+            new KeyValuePair<string, object?>(SocialMcpTelemetry.Tags.Platform, settled.Target.Platform.ToWireName()),
+            new KeyValuePair<string, object?>(SocialMcpTelemetry.Tags.Outcome, outcome.Succeeded ? done.Status.ToWireName() : outcome.ErrorCode ?? done.Status.ToWireName()));
+    }
 
     /// <summary>
     /// Part 0 of a thread went out: its id and URL go on the target row, which stays <c>publishing</c> until every part is

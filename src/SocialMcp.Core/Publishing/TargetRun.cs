@@ -23,8 +23,10 @@ public sealed class TargetRun(
     /// target that is already live is here only for that comment (retry_post): its post is never sent again.
     /// </para>
     /// </summary>
+    /// <param name="handOff">This target's part in the publish's outcome hand-off (<see cref="OutcomeHandOff"/>); null: it records its own.</param>
     public async Task<PostTarget> RunAsync(
-        Post post, PostTarget target, Account account, DateTimeOffset deadline, IProgress<PublishProgress>? progress, CancellationToken cancellationToken)
+        Post post, PostTarget target, Account account, DateTimeOffset deadline, IProgress<PublishProgress>? progress, OutcomeHandOff.Ticket? handOff,
+        CancellationToken cancellationToken)
     {
         if (target.Status.IsLive())
             return await RunCommentAsync(post, target, account, deadline, progress, cancellationToken);
@@ -38,7 +40,7 @@ public sealed class TargetRun(
                 post, target, account, recorder.HandlesFor(post.Id, target.Platform), target.AttemptCount, replyTo, deadline, progress, cancellationToken);
             if (parts == 1 || !outcome.Succeeded || outcome.Status != TargetStatus.Published || outcome.PlatformPostId is null)
             {
-                var done = await recorder.RecordOutcomeAsync(post, target, account, parts == 1 ? outcome : NamePart(outcome, 0, parts), cancellationToken, reconnectRequired);
+                var done = await RecordFinalAsync(post, target, account, parts == 1 ? outcome : NamePart(outcome, 0, parts), reconnectRequired, handOff, cancellationToken);
                 return await RunCommentAsync(post, done, account, deadline, progress, cancellationToken);
             }
             head = await recorder.RecordHeadAsync(post, target, outcome, parts, cancellationToken);
@@ -57,13 +59,30 @@ public sealed class TargetRun(
             var (step, outcome, reconnectRequired) = await RunStepAsync(
                 post, head, account, TargetStepKind.Part, index, TargetSteps.PartView(post, index), before, parentId, parts, deadline, progress, cancellationToken);
             if (!outcome.Succeeded || step.PlatformPostId is null)
-                return await recorder.RecordOutcomeAsync(post, head, account, NamePart(outcome, index, parts), cancellationToken, reconnectRequired);
+                return await RecordFinalAsync(post, head, account, NamePart(outcome, index, parts), reconnectRequired, handOff, cancellationToken);
             parentId = step.PlatformPostId;
             progress?.Report(new PublishProgress(null, null, head, $"{target.Platform.ToWireName()}: part {index + 1} of {parts} live {step.PublicUrl}"));
         }
 
-        var published = await recorder.RecordOutcomeAsync(post, head, account, PublishOutcome.Published(head.PlatformPostId!, head.PublicUrl), cancellationToken);
+        var published = await RecordFinalAsync(post, head, account, PublishOutcome.Published(head.PlatformPostId!, head.PublicUrl), false, handOff, cancellationToken);
         return await RunCommentAsync(post, published, account, deadline, progress, cancellationToken);
+    }
+
+    /// <summary>Writes an outcome that was handed off to a finish that will not happen (another target of the publish threw).</summary>
+    public Task<PostTarget> RecordHandedOffAsync(SettledOutcome settled, CancellationToken cancellationToken) =>
+        recorder.RecordAsync(settled, cancellationToken);
+
+    /// <summary>
+    /// The target's outcome: handed to the finish transaction when this is the publish's last target and no first comment
+    /// follows it (<see cref="OutcomeHandOff"/>), else written now, in a unit of its own.
+    /// </summary>
+    private async Task<PostTarget> RecordFinalAsync(Post post, PostTarget target, Account account, PublishOutcome outcome, bool reconnectRequired,
+        OutcomeHandOff.Ticket? handOff, CancellationToken cancellationToken)
+    {
+        var settled = recorder.Settle(post, target, account, outcome, reconnectRequired);
+        if (handOff is not null && !TargetSteps.OwesComment(post, settled.Done) && handOff.TryTake(settled))
+            return settled.Done;
+        return await recorder.RecordAsync(settled, cancellationToken);
     }
 
     /// <summary>

@@ -10,8 +10,8 @@ using SocialMcp.Core.Telemetry;
 namespace SocialMcp.Core.Scheduling;
 
 /// <summary>
-/// Fires scheduled posts when they are due. It leases due posts one SQL statement at a time (so several workers on one
-/// database never fire the same post), publishes them through <see cref="PostService.FireScheduledAsync"/>, then sleeps
+/// Fires scheduled posts when they are due. It leases due posts by one SQL statement per wake-up, as many as it has free
+/// slots (so several workers on one database never fire the same post, and one write unit claims them all), publishes them through <see cref="PostService.FireScheduledAsync"/>, then sleeps
 /// through the <see cref="TimeProvider"/> until the next due time, <c>Scheduling:RecheckInterval</c> at most, or until
 /// <see cref="SchedulerSignal"/> is poked. There is no polling interval that adds lag. Each pass first takes over posts
 /// left in <c>publishing</c> by a publisher that stopped — its lease ran out, or it was a process on this machine that is
@@ -36,9 +36,6 @@ public sealed class SchedulerWorker(
     IOptions<SchedulingOptions> options,
     ILogger<SchedulerWorker> logger) : BackgroundService
 {
-    /// <summary>The shortest lateness a post or the server can have: the floor of maxLatenessMinutes and Scheduling:MaxLateness.</summary>
-    private static readonly TimeSpan ShortestLateness = TimeSpan.FromMinutes(1);
-
     /// <summary>This process's name on the leases it takes (<see cref="PublisherIdentity"/>).</summary>
     public string Owner => identity.Owner;
 
@@ -140,8 +137,8 @@ public sealed class SchedulerWorker(
     private Task RecoverOrphanedAsync(IReadOnlyCollection<string> gone, CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        return RunClaimedAsync(now => store.WriteAsync(
-                session => session.Posts.ClaimOrphanedPublishingAsync(Owner, now, now + settings.LeaseDuration, gone, cancellationToken), cancellationToken),
+        return RunClaimedAsync((now, free) => store.WriteAsync(
+                session => session.Posts.ClaimOrphanedPublishingAsync(Owner, now, now + settings.LeaseDuration, gone, free, cancellationToken), cancellationToken),
             RecoverAsync, cancellationToken);
     }
 
@@ -165,44 +162,62 @@ public sealed class SchedulerWorker(
     private Task FireDueAsync(IReadOnlyCollection<string> gone, CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        return RunClaimedAsync(now => store.WriteAsync(
-                session => session.Posts.ClaimDueAsync(Owner, now, now + settings.LeaseDuration, cancellationToken, gone), cancellationToken),
+        return RunClaimedAsync((now, free) => store.WriteAsync(
+                session => session.Posts.ClaimDueAsync(Owner, now, now + settings.LeaseDuration, free, cancellationToken, gone), cancellationToken),
             FireAsync, cancellationToken);
     }
 
     /// <summary>
-    /// Claims and handles posts one at a time with up to <c>Scheduling:MaxConcurrentPosts</c> in flight: a new claim as soon as
-    /// a slot frees up, not when a whole batch is done, so one slow post does not hold the others back. Returns once nothing
-    /// more can be claimed and everything claimed is done.
+    /// Claims and handles posts with up to <c>Scheduling:MaxConcurrentPosts</c> in flight: as soon as a slot frees up it claims,
+    /// in one write unit, as many posts as there are free slots then (every slot that freed while the last claim ran), not
+    /// one unit per slot, and not only when a whole batch is done, so one slow post does not hold the others back. Each
+    /// claimed post has its slot before it is claimed, so nothing claimed waits. Returns once a claim finds fewer posts than
+    /// it asked for (nothing more is due) and everything claimed is done.
     /// </summary>
-    private async Task RunClaimedAsync(Func<DateTimeOffset, Task<DuePost?>> claim, Func<DuePost, CancellationToken, Task> handle, CancellationToken cancellationToken)
+    private async Task RunClaimedAsync(Func<DateTimeOffset, int, Task<IReadOnlyList<DuePost>>> claim, Func<DuePost, CancellationToken, Task> handle,
+        CancellationToken cancellationToken)
     {
-        using var slots = new SemaphoreSlim(options.Value.MaxConcurrentPosts);
+        var capacity = options.Value.MaxConcurrentPosts;
+        using var slots = new SemaphoreSlim(capacity);
         var inFlight = new List<Task>();
         try
         {
             while (true)
             {
                 await slots.WaitAsync(cancellationToken);
-                var claimed = await claim(time.GetUtcNow());
-                if (claimed is null)
+                var free = 1;
+                while (free < capacity && slots.Wait(0))
+                    free++;
+                IReadOnlyList<DuePost> claimed;
+                try
                 {
-                    slots.Release();
-                    break;
+                    claimed = await claim(time.GetUtcNow(), free);
                 }
-                inFlight.Add(Task.Run(async () =>
+                catch
                 {
-                    try
+                    slots.Release(free);
+                    throw;
+                }
+                if (claimed.Count < free)
+                    slots.Release(free - claimed.Count);
+                foreach (var due in claimed)
+                {
+                    inFlight.Add(Task.Run(async () =>
                     {
-                        await handle(claimed, cancellationToken);
-                    }
-                    finally
-                    {
-                        slots.Release();
-                        status.Looped(time.GetUtcNow());
-                    }
-                }, CancellationToken.None));
+                        try
+                        {
+                            await handle(due, cancellationToken);
+                        }
+                        finally
+                        {
+                            slots.Release();
+                            status.Looped(time.GetUtcNow());
+                        }
+                    }, CancellationToken.None));
+                }
                 inFlight.RemoveAll(t => t.IsCompleted);
+                if (claimed.Count < free)
+                    break;
             }
         }
         finally
@@ -237,9 +252,9 @@ public sealed class SchedulerWorker(
                     retried?.Post.Status.ToWireName() ?? "given up (the post moved on)");
                 return;
             }
-            // No lateness is shorter than a minute (maxLatenessMinutes ≥ 1, Scheduling:MaxLateness ≥ 00:01:00): a post claimed
-            // within a minute of its time cannot be missed, so it skips the transaction that would read it to ask.
-            var missed = time.GetUtcNow() - due.ScheduledFor <= ShortestLateness ? null
+            // The claim read the post's own lateness: a post within it is fired with no unit of its own for the check. One
+            // that looks too late is marked missed by a write unit that reads it again (it may have been rescheduled since).
+            var missed = time.GetUtcNow() - due.ScheduledFor <= (due.MaxLateness ?? options.Value.MaxLateness) ? null
                 : await posts.MissIfTooLateAsync(due.WorkspaceId, due.PostId, Owner, options.Value.MaxLateness, cancellationToken);
             if (missed is not null)
             {

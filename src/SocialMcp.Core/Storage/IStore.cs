@@ -181,11 +181,12 @@ public interface IPostRepository
     Task<int?> BumpVersionAsync(string postId, DateTimeOffset updatedAt, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Leases the oldest due scheduled post (or post due for its automatic retry, <see cref="DuePost.AutoRetry"/>) whose lease is free, has run out, or belongs to one of <paramref name="deadOwners"/>
-    /// to <paramref name="owner"/> until <paramref name="leaseUntil"/>, atomically, so two workers never claim the same post.
-    /// Null when nothing is due.
+    /// Leases up to <paramref name="limit"/> of the oldest due scheduled posts (and posts due for their automatic retry,
+    /// <see cref="DuePost.AutoRetry"/>) whose lease is free, has run out, or belongs to one of <paramref name="deadOwners"/>
+    /// to <paramref name="owner"/> until <paramref name="leaseUntil"/>, atomically in one statement, so two workers never claim
+    /// the same post. Oldest first; empty when nothing is due.
     /// </summary>
-    Task<DuePost?> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken,
+    Task<IReadOnlyList<DuePost>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken,
         IReadOnlyCollection<string>? deadOwners = null);
 
     /// <summary>
@@ -210,11 +211,11 @@ public interface IPostRepository
     Task<IReadOnlyList<string>> ListLeaseOwnersAsync(DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Leases one post left in <c>publishing</c> by a publisher that stopped (its lease ran out, or its owner is in
-    /// <paramref name="deadOwners"/>), atomically. Null when there is none.
+    /// Leases up to <paramref name="limit"/> posts left in <c>publishing</c> by a publisher that stopped (its lease ran out, or
+    /// its owner is in <paramref name="deadOwners"/>), atomically in one statement. Empty when there is none.
     /// </summary>
-    Task<DuePost?> ClaimOrphanedPublishingAsync(
-        string owner, DateTimeOffset now, DateTimeOffset leaseUntil, IReadOnlyCollection<string> deadOwners, CancellationToken cancellationToken);
+    Task<IReadOnlyList<DuePost>> ClaimOrphanedPublishingAsync(
+        string owner, DateTimeOffset now, DateTimeOffset leaseUntil, IReadOnlyCollection<string> deadOwners, int limit, CancellationToken cancellationToken);
 
     /// <summary>Gives the post's lease up, if <paramref name="owner"/> holds it.</summary>
     Task<bool> ReleaseLeaseAsync(string postId, string owner, CancellationToken cancellationToken);
@@ -230,6 +231,9 @@ public interface IPostRepository
 public sealed record DuePost(string PostId, string WorkspaceId, DateTimeOffset ScheduledFor)
 {
     public bool AutoRetry { get; init; }
+
+    /// <summary>The post's own lateness (maxLatenessMinutes) as the claim read it; null: the server's Scheduling:MaxLateness.</summary>
+    public TimeSpan? MaxLateness { get; init; }
 }
 
 public sealed record DueSummary(int Count, DateTimeOffset? OldestScheduledFor);

@@ -109,53 +109,63 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
             "UPDATE posts SET version = version + 1, updated_at = @updatedAt WHERE id = @postId RETURNING version;",
             new { postId, updatedAt = Time(updatedAt) }, cancellationToken));
 
-    public async Task<DuePost?> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken,
-        IReadOnlyCollection<string>? deadOwners = null)
+    public async Task<IReadOnlyList<DuePost>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int limit,
+        CancellationToken cancellationToken, IReadOnlyCollection<string>? deadOwners = null)
     {
         // One statement: the sub-select and the update are atomic, so two workers on one file never claim the same post.
         // Automatic retries (a rate limit's reset) queue with scheduled posts by their time; each side is read through its own
-        // index, oldest first, and only the older of the two heads is taken. "+status" keeps SQLite on the small partial index
-        // of waiting retries rather than the status index, which would read every partial and failed post.
-        // PostgreSQL: each side's head is locked FOR UPDATE SKIP LOCKED, so instances claiming at once each take a different
-        // post instead of queueing behind one row lock; the older of the two locked heads is claimed, the other lock ends
-        // with the transaction.
-        var row = await db.Connection.QuerySingleOrDefaultAsync<DueRow>(Command(db, db.Sql(
+        // index, oldest first, and the oldest @limit of the two heads are taken. "+status" keeps SQLite on the small partial
+        // index of waiting retries rather than the status index, which would read every partial and failed post.
+        // PostgreSQL: each side's first @limit rows are locked FOR UPDATE SKIP LOCKED, so instances claiming at once each take
+        // different posts instead of queueing behind one row lock; the oldest @limit locked rows are claimed, the other locks
+        // end with the transaction.
+        var rows = await db.Connection.QueryAsync<DueRow>(Command(db, db.Sql(
             sqlite: """
             UPDATE posts SET lease_owner = @owner, lease_expires_at = @leaseUntil
-            WHERE id = (SELECT id FROM (
-                            SELECT * FROM (SELECT id, scheduled_for AS due FROM posts
-                                           WHERE status = 'scheduled' AND scheduled_for <= @now
-                                             AND (lease_expires_at IS NULL OR lease_expires_at <= @now OR lease_owner IN @deadOwners)
-                                           ORDER BY scheduled_for, id LIMIT 1)
-                            UNION ALL
-                            SELECT * FROM (SELECT id, auto_retry_at AS due FROM posts
-                                           WHERE auto_retry_at IS NOT NULL AND auto_retry_at <= @now AND +status IN ('partial', 'failed')
-                                             AND (lease_expires_at IS NULL OR lease_expires_at <= @now OR lease_owner IN @deadOwners)
-                                           ORDER BY auto_retry_at, id LIMIT 1))
-                        ORDER BY due, id LIMIT 1)
+            WHERE id IN (SELECT id FROM (
+                             SELECT * FROM (SELECT id, scheduled_for AS due FROM posts
+                                            WHERE status = 'scheduled' AND scheduled_for <= @now
+                                              AND (lease_expires_at IS NULL OR lease_expires_at <= @now OR lease_owner IN @deadOwners)
+                                            ORDER BY scheduled_for, id LIMIT @limit)
+                             UNION ALL
+                             SELECT * FROM (SELECT id, auto_retry_at AS due FROM posts
+                                            WHERE auto_retry_at IS NOT NULL AND auto_retry_at <= @now AND +status IN ('partial', 'failed')
+                                              AND (lease_expires_at IS NULL OR lease_expires_at <= @now OR lease_owner IN @deadOwners)
+                                            ORDER BY auto_retry_at, id LIMIT @limit))
+                         ORDER BY due, id LIMIT @limit)
             RETURNING id AS PostId, workspace_id AS WorkspaceId, COALESCE(scheduled_for, auto_retry_at) AS ScheduledFor,
-                      status <> 'scheduled' AS AutoRetry;
+                      status <> 'scheduled' AS AutoRetry, max_lateness_seconds AS MaxLatenessSeconds;
             """,
             postgres: """
             WITH scheduled AS (
                      SELECT id, scheduled_for AS due FROM posts
                      WHERE status = 'scheduled' AND scheduled_for <= @now
                        AND (lease_expires_at IS NULL OR lease_expires_at <= @now OR lease_owner = ANY(@deadOwners))
-                     ORDER BY scheduled_for, id LIMIT 1 FOR UPDATE SKIP LOCKED),
+                     ORDER BY scheduled_for, id LIMIT @limit FOR UPDATE SKIP LOCKED),
                  retry AS (
                      SELECT id, auto_retry_at AS due FROM posts
                      WHERE auto_retry_at IS NOT NULL AND auto_retry_at <= @now AND status IN ('partial', 'failed')
                        AND (lease_expires_at IS NULL OR lease_expires_at <= @now OR lease_owner = ANY(@deadOwners))
-                     ORDER BY auto_retry_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
+                     ORDER BY auto_retry_at, id LIMIT @limit FOR UPDATE SKIP LOCKED)
             UPDATE posts SET lease_owner = @owner, lease_expires_at = @leaseUntil
-            WHERE id = (SELECT id FROM (SELECT * FROM scheduled UNION ALL SELECT * FROM retry) heads ORDER BY due, id LIMIT 1)
+            WHERE id IN (SELECT id FROM (SELECT * FROM scheduled UNION ALL SELECT * FROM retry) heads ORDER BY due, id LIMIT @limit)
             RETURNING id AS PostId, workspace_id AS WorkspaceId, COALESCE(scheduled_for, auto_retry_at) AS ScheduledFor,
-                      status <> 'scheduled' AS AutoRetry;
+                      status <> 'scheduled' AS AutoRetry, max_lateness_seconds AS MaxLatenessSeconds;
             """),
-            new { owner, now = Time(now), leaseUntil = Time(leaseUntil), deadOwners = deadOwners is { Count: > 0 } ? deadOwners.ToArray() : [""] },
+            new { owner, now = Time(now), leaseUntil = Time(leaseUntil), limit, deadOwners = deadOwners is { Count: > 0 } ? deadOwners.ToArray() : [""] },
             cancellationToken));
-        return row is null ? null : new DuePost(row.PostId, row.WorkspaceId, ParseTime(row.ScheduledFor)) { AutoRetry = row.AutoRetry };
+        return ToDuePosts(rows);
     }
+
+    /// <summary>RETURNING gives rows in no particular order: the oldest first, as they are to be fired.</summary>
+    private static List<DuePost> ToDuePosts(IEnumerable<DueRow> rows) =>
+        rows.Select(row => new DuePost(row.PostId, row.WorkspaceId, ParseTime(row.ScheduledFor))
+            {
+                AutoRetry = row.AutoRetry,
+                MaxLateness = row.MaxLatenessSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+            })
+            .OrderBy(due => due.ScheduledFor).ThenBy(due => due.PostId, StringComparer.Ordinal)
+            .ToList();
 
     public async Task<DateTimeOffset?> NextDueAtAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         ParseOptionalTime(await db.Connection.ExecuteScalarAsync<string?>(Command(db, db.Sql(
@@ -217,30 +227,30 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
             """,
             new { now = Time(now) }, cancellationToken))).ToList();
 
-    public async Task<DuePost?> ClaimOrphanedPublishingAsync(
-        string owner, DateTimeOffset now, DateTimeOffset leaseUntil, IReadOnlyCollection<string> deadOwners, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<DuePost>> ClaimOrphanedPublishingAsync(
+        string owner, DateTimeOffset now, DateTimeOffset leaseUntil, IReadOnlyCollection<string> deadOwners, int limit, CancellationToken cancellationToken)
     {
         // Same shape as ClaimDueAsync: one statement, so two recovering workers never take the same post.
-        var row = await db.Connection.QuerySingleOrDefaultAsync<DueRow>(Command(db, db.Sql(
+        var rows = await db.Connection.QueryAsync<DueRow>(Command(db, db.Sql(
             sqlite: """
             UPDATE posts SET lease_owner = @owner, lease_expires_at = @leaseUntil
-            WHERE id = (SELECT id FROM posts
-                        WHERE status = 'publishing'
-                          AND (lease_owner IS NULL OR lease_expires_at IS NULL OR lease_expires_at <= @now OR lease_owner IN @deadOwners)
-                        ORDER BY updated_at, id LIMIT 1)
+            WHERE id IN (SELECT id FROM posts
+                         WHERE status = 'publishing'
+                           AND (lease_owner IS NULL OR lease_expires_at IS NULL OR lease_expires_at <= @now OR lease_owner IN @deadOwners)
+                         ORDER BY updated_at, id LIMIT @limit)
             RETURNING id AS PostId, workspace_id AS WorkspaceId, COALESCE(scheduled_for, updated_at) AS ScheduledFor;
             """,
             postgres: """
             UPDATE posts SET lease_owner = @owner, lease_expires_at = @leaseUntil
-            WHERE id = (SELECT id FROM posts
-                        WHERE status = 'publishing'
-                          AND (lease_owner IS NULL OR lease_expires_at IS NULL OR lease_expires_at <= @now OR lease_owner = ANY(@deadOwners))
-                        ORDER BY updated_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
+            WHERE id IN (SELECT id FROM posts
+                         WHERE status = 'publishing'
+                           AND (lease_owner IS NULL OR lease_expires_at IS NULL OR lease_expires_at <= @now OR lease_owner = ANY(@deadOwners))
+                         ORDER BY updated_at, id LIMIT @limit FOR UPDATE SKIP LOCKED)
             RETURNING id AS PostId, workspace_id AS WorkspaceId, COALESCE(scheduled_for, updated_at) AS ScheduledFor;
             """),
-            new { owner, now = Time(now), leaseUntil = Time(leaseUntil), deadOwners = deadOwners.Count == 0 ? [""] : deadOwners.ToArray() },
+            new { owner, now = Time(now), leaseUntil = Time(leaseUntil), limit, deadOwners = deadOwners.Count == 0 ? [""] : deadOwners.ToArray() },
             cancellationToken));
-        return row is null ? null : new DuePost(row.PostId, row.WorkspaceId, ParseTime(row.ScheduledFor));
+        return ToDuePosts(rows);
     }
 
     public Task SetAutoRetryAsync(string postId, DateTimeOffset? at, CancellationToken cancellationToken) =>
@@ -253,6 +263,7 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
         public string WorkspaceId { get; init; } = "";
         public string ScheduledFor { get; init; } = "";
         public bool AutoRetry { get; init; }
+        public long? MaxLatenessSeconds { get; init; }
     }
 
     private sealed class SummaryRow

@@ -45,7 +45,7 @@ public sealed class MultiInstanceStoreTests
         var claimed = new ConcurrentBag<string>();
         async Task ClaimUntilNoneAsync(IStore store, string owner)
         {
-            while (await store.WriteAsync(s => s.Posts.ClaimDueAsync(owner, now, now.AddMinutes(5), Ct), Ct) is { } due)
+            while (await store.WriteAsync(async s => (await s.Posts.ClaimDueAsync(owner, now, now.AddMinutes(5), 1, Ct)).FirstOrDefault(), Ct) is { } due)
                 claimed.Add(due.PostId);
         }
         await Task.WhenAll(

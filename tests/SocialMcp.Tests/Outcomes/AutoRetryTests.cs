@@ -37,7 +37,7 @@ public sealed class AutoRetryTests
     /// <summary>Whether the scheduler's claim would take anything at <paramref name="at"/> (and gives the lease back if so).</summary>
     private static async Task<bool> AnythingDueAsync(SchedulerHarness server, DateTimeOffset at)
     {
-        var due = await server.Store.WriteAsync(s => s.Posts.ClaimDueAsync("probe", at, at.AddMinutes(1), Ct), Ct);
+        var due = await server.Store.WriteAsync(async s => (await s.Posts.ClaimDueAsync("probe", at, at.AddMinutes(1), 1, Ct)).FirstOrDefault(), Ct);
         if (due is not null)
             await server.Store.WriteAsync(s => s.Posts.ReleaseLeaseAsync(due.PostId, "probe", Ct), Ct);
         return due is not null;

@@ -40,7 +40,7 @@ public sealed class EmulatedRecoveryTests
             Assert.True(await s.Posts.TakeLeaseAsync(post.Post.Id, "crashed-host/1/abc", started.AddMinutes(5), Ct));
             return 0;
         }, Ct);
-        var claimed = await h.Services.Store.WriteAsync(s => s.Posts.ClaimOrphanedPublishingAsync("recoverer", now, now.AddMinutes(5), [], Ct), Ct);
+        var claimed = await h.Services.Store.WriteAsync(async s => (await s.Posts.ClaimOrphanedPublishingAsync("recoverer", now, now.AddMinutes(5), [], 1, Ct)).FirstOrDefault(), Ct);
         Assert.Equal(post.Post.Id, claimed?.PostId);
 
         var recovered = await h.Posts.RecoverAsync(LocalWorkspace.Id, post.Post.Id, "recoverer", Ct).WaitAsync(TimeSpan.FromSeconds(20));

@@ -17,7 +17,7 @@ public sealed class FireScheduledTests
         var post = await server.ScheduleNewAsync(Due, Platform.X);
         server.Clock.Advance(TimeSpan.FromMinutes(10));
         var now = server.Clock.GetUtcNow();
-        await server.Store.WriteAsync(s => s.Posts.ClaimDueAsync("w1", now, now.AddMinutes(5), Ct), Ct);
+        await server.Store.WriteAsync(async s => (await s.Posts.ClaimDueAsync("w1", now, now.AddMinutes(5), 1, Ct)).FirstOrDefault(), Ct);
 
         await server.Posts.CancelAsync(Ws, post.Post.Id, null, Ct);
         var fired = await server.Posts.FireScheduledAsync(Ws, post.Post.Id, "w1", Ct);
@@ -35,7 +35,7 @@ public sealed class FireScheduledTests
         var post = await server.ScheduleNewAsync(Due, Platform.X);
         server.Clock.Advance(TimeSpan.FromMinutes(10));
         var now = server.Clock.GetUtcNow();
-        await server.Store.WriteAsync(s => s.Posts.ClaimDueAsync("w1", now, now.AddMinutes(5), Ct), Ct);
+        await server.Store.WriteAsync(async s => (await s.Posts.ClaimDueAsync("w1", now, now.AddMinutes(5), 1, Ct)).FirstOrDefault(), Ct);
 
         await server.Posts.ScheduleAsync(Ws, post.Post.Id, now.AddHours(1), null, Ct);
         Assert.Null(await server.Posts.FireScheduledAsync(Ws, post.Post.Id, "w1", Ct));
@@ -43,7 +43,7 @@ public sealed class FireScheduledTests
 
         server.Clock.Advance(TimeSpan.FromHours(1));
         now = server.Clock.GetUtcNow();
-        var claimed = await server.Store.WriteAsync(s => s.Posts.ClaimDueAsync("w1", now, now.AddMinutes(5), Ct), Ct);
+        var claimed = await server.Store.WriteAsync(async s => (await s.Posts.ClaimDueAsync("w1", now, now.AddMinutes(5), 1, Ct)).FirstOrDefault(), Ct);
         var fired = await server.Posts.FireScheduledAsync(Ws, claimed!.PostId, "w1", Ct);
         Assert.Equal(PostStatus.Published, fired!.Post.Status);
         Assert.Equal(1, server.DeliveriesOf(post.Post.Id));
@@ -56,7 +56,7 @@ public sealed class FireScheduledTests
         var post = await server.ScheduleNewAsync(Due, Platform.X);
         server.Clock.Advance(TimeSpan.FromMinutes(10));
         var now = server.Clock.GetUtcNow();
-        await server.Store.WriteAsync(s => s.Posts.ClaimDueAsync("w1", now, now.AddMinutes(5), Ct), Ct);
+        await server.Store.WriteAsync(async s => (await s.Posts.ClaimDueAsync("w1", now, now.AddMinutes(5), 1, Ct)).FirstOrDefault(), Ct);
 
         Assert.Null(await server.Posts.FireScheduledAsync(Ws, post.Post.Id, "w2", Ct));
         Assert.Empty(server.Sandbox.Deliveries);
@@ -77,7 +77,7 @@ public sealed class FireScheduledTests
         async Task<List<string>> DrainAsync(SchedulerHarness server, string owner)
         {
             var mine = new List<string>();
-            while (await server.Store.WriteAsync(s => s.Posts.ClaimDueAsync(owner, now, now.AddMinutes(5), Ct), Ct) is { } claimed)
+            while (await server.Store.WriteAsync(async s => (await s.Posts.ClaimDueAsync(owner, now, now.AddMinutes(5), 1, Ct)).FirstOrDefault(), Ct) is { } claimed)
                 mine.Add(claimed.PostId);
             return mine;
         }

@@ -20,7 +20,7 @@ public sealed class ScheduledFailureTests
         await server.Store.WriteAsync(s => s.Accounts.MarkTokenExpiredAsync(x.AccountId, Due.AddMinutes(-5), Ct), Ct);
         server.Clock.Advance(TimeSpan.FromMinutes(10));
         var now = server.Clock.GetUtcNow();
-        await server.Store.WriteAsync(s => s.Posts.ClaimDueAsync("w1", now, now.AddMinutes(5), Ct), Ct);
+        await server.Store.WriteAsync(async s => (await s.Posts.ClaimDueAsync("w1", now, now.AddMinutes(5), 1, Ct)).FirstOrDefault(), Ct);
 
         var fired = await server.Posts.FireScheduledAsync(Ws, post.Post.Id, "w1", Ct);
 

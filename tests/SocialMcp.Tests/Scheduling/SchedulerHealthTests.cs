@@ -69,7 +69,7 @@ public sealed class SchedulerHealthTests
         await server.ScheduleNewAsync(due, Platform.X);
         server.Clock.Advance(TimeSpan.FromMinutes(10));
         var now = server.Clock.GetUtcNow();
-        await server.Store.WriteAsync(s => s.Posts.ClaimDueAsync("stuck-worker", now, now.AddHours(2), Ct), Ct);
+        await server.Store.WriteAsync(async s => (await s.Posts.ClaimDueAsync("stuck-worker", now, now.AddHours(2), 1, Ct)).FirstOrDefault(), Ct);
         await server.StartAsync();
         await server.AdvanceAsync(TimeSpan.FromHours(1)); // rechecks every 10 minutes; the post stays leased
 

@@ -112,7 +112,7 @@ public sealed class SchedulerWorkerTests
         var post = await server.ScheduleNewAsync(Due, Platform.X);
         server.Clock.Advance(TimeSpan.FromMinutes(11));
         var now = server.Clock.GetUtcNow();
-        var claimed = await server.Store.WriteAsync(s => s.Posts.ClaimDueAsync("crashed-worker", now, now.AddMinutes(5), Ct), Ct);
+        var claimed = await server.Store.WriteAsync(async s => (await s.Posts.ClaimDueAsync("crashed-worker", now, now.AddMinutes(5), 1, Ct)).FirstOrDefault(), Ct);
         Assert.Equal(post.Post.Id, claimed?.PostId);
 
         await server.StartAsync();
@@ -133,7 +133,7 @@ public sealed class SchedulerWorkerTests
         var now = server.Clock.GetUtcNow();
         // A process on this machine that no longer runs (the owner shape is {machine}/{pid}/{random}).
         var gone = $"{Environment.MachineName}/{UnusedProcessId()}/dead";
-        await server.Store.WriteAsync(s => s.Posts.ClaimDueAsync(gone, now, now.AddMinutes(5), Ct), Ct);
+        await server.Store.WriteAsync(async s => (await s.Posts.ClaimDueAsync(gone, now, now.AddMinutes(5), 1, Ct)).FirstOrDefault(), Ct);
 
         await server.StartAsync();
 
