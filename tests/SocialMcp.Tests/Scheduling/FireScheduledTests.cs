@@ -91,6 +91,56 @@ public sealed class FireScheduledTests
     }
 
     [Fact]
+    public async Task ClaimDue_SeveralAtOnceFromTwoStoresConcurrently_ClaimEachPostOnceOldestFirst()
+    {
+        await using var a = await SchedulerHarness.CreateAsync();
+        await using var b = await a.SecondServerAsync();
+        var posts = new List<string>();
+        for (var i = 0; i < 30; i++)
+            posts.Add((await a.ScheduleNewAsync(Due.AddSeconds(i), Platform.X)).Post.Id);
+        a.Clock.Advance(TimeSpan.FromMinutes(11));
+        var now = a.Clock.GetUtcNow();
+
+        async Task<List<List<string>>> DrainAsync(SchedulerHarness server, string owner)
+        {
+            var batches = new List<List<string>>();
+            while (await server.Store.WriteAsync(s => s.Posts.ClaimDueAsync(owner, now, now.AddMinutes(5), 7, Ct), Ct) is { Count: > 0 } claimed)
+            {
+                Assert.True(claimed.Count <= 7);
+                batches.Add(claimed.Select(c => c.PostId).ToList());
+            }
+            return batches;
+        }
+        var claims = await Task.WhenAll(
+            Task.Run(() => DrainAsync(a, "a1")), Task.Run(() => DrainAsync(a, "a2")),
+            Task.Run(() => DrainAsync(b, "b1")), Task.Run(() => DrainAsync(b, "b2")));
+
+        var all = claims.SelectMany(c => c).SelectMany(batch => batch).ToList();
+        Assert.Equal(posts.Count, all.Count);
+        Assert.True(posts.ToHashSet().SetEquals(all));
+        // Each statement's posts come back oldest first (the order they are fired in).
+        Assert.All(claims.SelectMany(c => c), batch => Assert.Equal(batch.OrderBy(posts.IndexOf), batch));
+    }
+
+    [Fact]
+    public async Task ClaimDue_LimitAboveWhatIsDue_ClaimsOnlyDuePostsWithTheirLateness()
+    {
+        await using var server = await SchedulerHarness.CreateAsync();
+        var first = await server.ScheduleNewAsync(Due, Platform.X);
+        var second = await server.ScheduleNewAsync(Due.AddMinutes(1), Platform.X);
+        await server.ScheduleNewAsync(Due.AddHours(1), Platform.X);
+        server.Clock.Advance(TimeSpan.FromMinutes(12));
+        var now = server.Clock.GetUtcNow();
+
+        var claimed = await server.Store.WriteAsync(s => s.Posts.ClaimDueAsync("w1", now, now.AddMinutes(5), 8, Ct), Ct);
+
+        Assert.Equal([first.Post.Id, second.Post.Id], claimed.Select(c => c.PostId));
+        Assert.Equal([Due, Due.AddMinutes(1)], claimed.Select(c => c.ScheduledFor));
+        Assert.All(claimed, c => Assert.Null(c.MaxLateness));
+        Assert.Empty(await server.Store.WriteAsync(s => s.Posts.ClaimDueAsync("w2", now, now.AddMinutes(5), 8, Ct), Ct));
+    }
+
+    [Fact]
     public async Task SummarizeDue_CountsDuePostsAndOldest()
     {
         await using var server = await SchedulerHarness.CreateAsync();
