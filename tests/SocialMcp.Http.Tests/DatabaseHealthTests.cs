@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using SocialMcp.Core.Scheduling;
 using SocialMcp.Http.Tests.Support;
+using SocialMcp.Storage.Sqlite;
 
 namespace SocialMcp.Http.Tests;
 
@@ -21,6 +22,7 @@ public sealed class DatabaseHealthTests
                 foreach (var scheduler in services.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(SchedulerWorker)).ToList())
                     services.Remove(scheduler);
             });
+        server.Services.GetRequiredService<SqliteConnectionFactory>().ClearPool();
         SqliteConnection.ClearAllPools();
         foreach (var file in Directory.GetFiles(server.Directory, "http.db*"))
             File.Delete(file);

@@ -99,6 +99,23 @@ public sealed class SqliteConnectionFactory : IDisposable
         cache.Close();
     }
 
+    /// <summary>
+    /// Closes the pooled connections that wait for a unit of work, as <see cref="SqliteConnection.ClearAllPools"/> does
+    /// for Microsoft.Data.Sqlite's pool: the next unit of work opens the database file again (after it was replaced).
+    /// Connections lent now are kept until they come back.
+    /// </summary>
+    public void ClearPool()
+    {
+        PreparedStatementCache[] idle;
+        lock (_gate)
+        {
+            idle = [.. _idle];
+            _idle.Clear();
+        }
+        foreach (var cache in idle)
+            cache.Close();
+    }
+
     /// <summary>How many open connections wait in the pool (tests).</summary>
     internal int IdleCount
     {
@@ -112,15 +129,9 @@ public sealed class SqliteConnectionFactory : IDisposable
     /// <summary>Closes the pooled connections; connections still lent are closed when they come back.</summary>
     public void Dispose()
     {
-        PreparedStatementCache[] idle;
         lock (_gate)
-        {
             _disposed = true;
-            idle = [.. _idle];
-            _idle.Clear();
-        }
-        foreach (var cache in idle)
-            cache.Close();
+        ClearPool();
     }
 
     private void Configure(sqlite3 handle)
