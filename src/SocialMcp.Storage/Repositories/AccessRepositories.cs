@@ -73,43 +73,29 @@ internal sealed class ApiKeyRepository(DbContext db) : IApiKeyRepository
 internal sealed class AuditLogRepository(DbContext db) : IAuditLogRepository
 {
     public Task AppendAsync(AuditEntry entry, CancellationToken cancellationToken) =>
-        db.Connection.ExecuteAsync(Command(db,
-            """
-            INSERT INTO audit_log (workspace_id, key_id, client_name, client_version, session_id, tool, outcome, duration_ms, occurred_at)
-            VALUES (@WorkspaceId, @KeyId, @ClientName, @ClientVersion, @SessionId, @Tool, @Outcome, @DurationMs, @OccurredAt);
-            """,
-            new
-            {
-                entry.WorkspaceId,
-                entry.KeyId,
-                entry.ClientName,
-                entry.ClientVersion,
-                entry.SessionId,
-                entry.Tool,
-                entry.Outcome,
-                entry.DurationMs,
-                OccurredAt = Time(entry.OccurredAt),
-            }, cancellationToken));
+        db.Connection.ExecuteAsync(Command(db, InsertAuditRow + ";", AuditParameters(entry), cancellationToken));
 
     public Task<long> InsertAsync(AuditEntry entry, CancellationToken cancellationToken) =>
-        db.Connection.ExecuteScalarAsync<long>(Command(db,
-            """
-            INSERT INTO audit_log (workspace_id, key_id, client_name, client_version, session_id, tool, outcome, duration_ms, occurred_at)
-            VALUES (@WorkspaceId, @KeyId, @ClientName, @ClientVersion, @SessionId, @Tool, @Outcome, @DurationMs, @OccurredAt)
-            RETURNING id;
-            """,
-            new
-            {
-                entry.WorkspaceId,
-                entry.KeyId,
-                entry.ClientName,
-                entry.ClientVersion,
-                entry.SessionId,
-                entry.Tool,
-                entry.Outcome,
-                entry.DurationMs,
-                OccurredAt = Time(entry.OccurredAt),
-            }, cancellationToken));
+        db.Connection.ExecuteScalarAsync<long>(Command(db, InsertAuditRow + " RETURNING id;", AuditParameters(entry), cancellationToken));
+
+    private const string InsertAuditRow =
+        """
+        INSERT INTO audit_log (workspace_id, key_id, client_name, client_version, session_id, tool, outcome, duration_ms, occurred_at)
+        VALUES (@WorkspaceId, @KeyId, @ClientName, @ClientVersion, @SessionId, @Tool, @Outcome, @DurationMs, @OccurredAt)
+        """;
+
+    private static object AuditParameters(AuditEntry entry) => new
+    {
+        entry.WorkspaceId,
+        entry.KeyId,
+        entry.ClientName,
+        entry.ClientVersion,
+        entry.SessionId,
+        entry.Tool,
+        entry.Outcome,
+        entry.DurationMs,
+        OccurredAt = Time(entry.OccurredAt),
+    };
 
     public Task SetOutcomeAsync(long id, string outcome, double durationMs, CancellationToken cancellationToken) =>
         db.Connection.ExecuteAsync(Command(db,
