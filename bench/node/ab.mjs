@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync, writeFileSync, readFileSync } from "node:fs";
 import { tmpdir, loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { summarize, machineInfo, median } from "./stats.mjs";
+import { summarize, machineInfo, median, benchServerEnv } from "./stats.mjs";
 
 const { values: opts } = parseArgs({
   options: {
@@ -42,14 +42,7 @@ const inflights = opts.inflight.split(",").map(Number);
 
 const dir = mkdtempSync(join(tmpdir(), "socialmcp-bench-ab-"));
 const envPairs = (list) => Object.fromEntries(list.map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]));
-const baseEnv = {
-  ...process.env,
-  SOCIALMCP_RateLimits__ReadPerWindow: "100000000",
-  SOCIALMCP_RateLimits__CreatePerWindow: "100000000",
-  SOCIALMCP_RateLimits__RequestsPerWindow: "100000000",
-  SOCIALMCP_Quotas__PostsPerMonth: "100000000",
-  SOCIALMCP_Logging__LogLevel__Default: "Warning",
-};
+const baseEnv = benchServerEnv;
 
 let seq = 0;
 const run = `${process.pid}-${Date.now()}`;

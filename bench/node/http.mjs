@@ -11,7 +11,7 @@ import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createServer } from "node:net";
 import { parseArgs } from "node:util";
-import { machineInfo, median } from "./stats.mjs";
+import { machineInfo, median, benchServerEnv } from "./stats.mjs";
 import { httpTargets, printTargets } from "./targets.mjs";
 
 const { values: opts } = parseArgs({
@@ -88,15 +88,10 @@ function cpuSeconds(pid) {
 // --- SocialMcp: stateless (the default), one API key, limits raised so that they are not what is measured.
 const db = join(dir, "socialmcp.db");
 const env = {
-  ...process.env,
-  SOCIALMCP_RateLimits__ReadPerWindow: "100000000",
-  SOCIALMCP_RateLimits__CreatePerWindow: "100000000",
-  SOCIALMCP_RateLimits__RequestsPerWindow: "100000000",
+  ...benchServerEnv,
   // wrk replays one 2025-11-25 tools/call without a session: the stateless mode (the default is hybrid, which would
   // want an initialize first from a 2025-11-25 client).
   SOCIALMCP_Http__SessionMode: "Stateless",
-  SOCIALMCP_Quotas__PostsPerMonth: "100000000",
-  SOCIALMCP_Logging__LogLevel__Default: "Warning",
 };
 const key = execFileSync(smCmd, [...smArgs, "keys", "create", "--workspace", "local", "--name", "bench", "--db", db], { env, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
 const smPort = await freePort();

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { benchServerEnv } from "./stats.mjs";
 
 const { values: opts } = parseArgs({
   options: {
@@ -21,12 +22,7 @@ const [command, ...args] = opts.socialmcp.split(" ");
 const dir = mkdtempSync(join(tmpdir(), "socialmcp-profile-"));
 const transport = new StdioClientTransport({
   command, args: [...args, "serve", "--db", join(dir, "socialmcp.db")], stderr: "inherit",
-  env: {
-    ...process.env,
-    SOCIALMCP_RateLimits__ReadPerWindow: "100000000", SOCIALMCP_RateLimits__CreatePerWindow: "100000000",
-    SOCIALMCP_RateLimits__RequestsPerWindow: "100000000", SOCIALMCP_Quotas__PostsPerMonth: "100000000",
-    SOCIALMCP_Logging__LogLevel__Default: "Warning",
-  },
+  env: benchServerEnv,
 });
 const client = new Client({ name: "socialmcp-profile", version: "1.0.0" });
 await client.connect(transport);

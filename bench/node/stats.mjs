@@ -30,3 +30,16 @@ export function machineInfo() {
   } catch {}
   return { cores: cpus().length, cpu: cpus()[0]?.model, ramGiB: +(totalmem() / 2 ** 30).toFixed(1), os, node: process.version };
 }
+
+/**
+ * The environment a SocialMcp server runs under in the benchmarks: the rate limits and the monthly quota meant for
+ * agents lifted (a stdio caller is limited per workspace like an HTTP key), and only warnings logged.
+ */
+export const benchServerEnv = {
+  ...process.env,
+  SOCIALMCP_RateLimits__ReadPerWindow: "100000000",
+  SOCIALMCP_RateLimits__CreatePerWindow: "100000000",
+  SOCIALMCP_RateLimits__RequestsPerWindow: "100000000",
+  SOCIALMCP_Quotas__PostsPerMonth: "100000000",
+  SOCIALMCP_Logging__LogLevel__Default: "Warning",
+};

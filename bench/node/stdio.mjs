@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
 import { parseArgs } from "node:util";
-import { summarize, machineInfo, median } from "./stats.mjs";
+import { summarize, machineInfo, median, benchServerEnv } from "./stats.mjs";
 import { stdioTargets, printTargets } from "./targets.mjs";
 
 const { values: opts } = parseArgs({
@@ -35,15 +35,7 @@ const rounds = Number(opts.rounds);
 const [smCmd, ...smArgs] = opts.socialmcp.split(" ");
 
 const dir = mkdtempSync(join(tmpdir(), "socialmcp-bench-stdio-"));
-const benchEnv = {
-  ...process.env,
-  // Limits meant for agents, not for a benchmark: a stdio caller is rate-limited per workspace like an HTTP key.
-  SOCIALMCP_RateLimits__ReadPerWindow: "100000000",
-  SOCIALMCP_RateLimits__CreatePerWindow: "100000000",
-  SOCIALMCP_RateLimits__RequestsPerWindow: "100000000",
-  SOCIALMCP_Quotas__PostsPerMonth: "100000000",
-  SOCIALMCP_Logging__LogLevel__Default: "Warning",
-};
+const benchEnv = benchServerEnv;
 
 let seq = 0;
 const run = `${process.pid}-${Date.now()}`;
