@@ -38,6 +38,17 @@ public sealed class GuardedStdioTransport : TransportBase
     private readonly Task _readLoop;
     private int _disposed;
 
+    /// <summary>
+    /// How long the end of input waits for the answers to requests already read. A client may write its requests and
+    /// close stdin at once (<c>printf … | socialmcp serve</c>); those requests are still answered before the session ends.
+    /// </summary>
+    public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
+
+    // Ids of the requests read and not yet answered (or cancelled by the client), and a signal when none are left.
+    private readonly Lock _pendingGate = new();
+    private readonly HashSet<RequestId> _pending = [];
+    private TaskCompletionSource? _drained;
+
     /// <param name="maxInlineBytes">Media:MaxInlineBytes: the largest file upload_media takes inline.</param>
     public GuardedStdioTransport(Stream input, Stream output, ILoggerFactory? loggerFactory = null, long maxInlineBytes = 20L * 1024 * 1024)
         : base("Server (stdio)", loggerFactory)
@@ -62,6 +73,8 @@ public sealed class GuardedStdioTransport : TransportBase
             await _output.WriteAsync(json, cancellationToken);
             await _output.WriteAsync("\n"u8.ToArray(), cancellationToken);
             await _output.FlushAsync(cancellationToken);
+            if (message is JsonRpcMessageWithId { Id: var answered } and (JsonRpcResponse or JsonRpcError))
+                Settle(answered);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -162,7 +175,59 @@ public sealed class GuardedStdioTransport : TransportBase
         finally
         {
             await reader.CompleteAsync();
+            // The end of input: answer what was read before ending the session (not when the server itself is stopping).
+            if (error is null && !token.IsCancellationRequested)
+                await DrainAsync(token);
             SetDisconnected(error);
+        }
+    }
+
+    private void Track(JsonRpcMessage message)
+    {
+        lock (_pendingGate)
+        {
+            if (message is JsonRpcRequest request)
+                _pending.Add(request.Id);
+            else if (message is JsonRpcNotification { Method: NotificationMethods.CancelledNotification, Params: { } parameters }
+                     && parameters["requestId"] is { } cancelled)
+            {
+                // A cancelled request is not answered (the protocol says so): nothing to wait for.
+                if (_pending.Remove(RequestIdOf(cancelled)) && _pending.Count == 0)
+                    _drained?.TrySetResult();
+            }
+        }
+    }
+
+    private static RequestId RequestIdOf(System.Text.Json.Nodes.JsonNode id) =>
+        id.GetValueKind() == JsonValueKind.Number ? new RequestId(id.GetValue<long>()) : new RequestId(id.GetValue<string>());
+
+    private void Settle(RequestId answered)
+    {
+        lock (_pendingGate)
+        {
+            if (_pending.Remove(answered) && _pending.Count == 0)
+                _drained?.TrySetResult();
+        }
+    }
+
+    /// <summary>Waits until every request read has been answered, <see cref="DrainTimeout"/> at most.</summary>
+    private async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        Task drained;
+        lock (_pendingGate)
+        {
+            if (_pending.Count == 0)
+                return;
+            _drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            drained = _drained.Task;
+        }
+        try
+        {
+            await drained.WaitAsync(DrainTimeout, cancellationToken);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        {
+            _logger.LogWarning("stdin closed with requests still unanswered; ending the session without them");
         }
     }
 
@@ -206,6 +271,7 @@ public sealed class GuardedStdioTransport : TransportBase
         }
         if (verdict.Message is { } message)
         {
+            Track(message);
             await WriteMessageAsync(message, cancellationToken);
             return;
         }
