@@ -28,6 +28,14 @@ public sealed class OAuthAccessTokenHandler(IOptionsMonitor<AuthenticationScheme
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
+        // OpenIddict's validation reads the token in its request step, which the authentication middleware runs only on
+        // the authorization server's endpoints (CallerAuthentication): run that step here, for requests that carry one.
+        var handlers = Context.RequestServices.GetRequiredService<IAuthenticationHandlerProvider>();
+        if (await handlers.GetHandlerAsync(Context, OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme) is IAuthenticationRequestHandler validation
+            && await validation.HandleRequestAsync())
+        {
+            return AuthenticateResult.NoResult();
+        }
         var result = await Context.AuthenticateAsync(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
         if (result.None)
             return AuthenticateResult.NoResult();

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http;
+
 namespace SocialMcp.Server.Authorization;
 
 /// <summary>
@@ -17,4 +19,19 @@ public static class AuthorizationPaths
     public const string ServerMetadata = "/.well-known/oauth-authorization-server";
     public const string OpenIdMetadata = "/.well-known/openid-configuration";
     public const string Jwks = "/.well-known/jwks";
+
+    /// <summary>The endpoints OpenIddict's server answers itself (the rest are ours, mapped as endpoints).</summary>
+    private static readonly string[] ServerEndpoints = [Authorize, Token, Revoke, ServerMetadata, OpenIdMetadata, Jwks];
+
+    public static bool IsServerEndpoint(HttpContext context)
+    {
+        // OpenIddict also matches an endpoint's address with a trailing slash.
+        var path = context.Request.Path.Value.AsSpan().TrimEnd('/');
+        foreach (var endpoint in ServerEndpoints)
+        {
+            if (path.Equals(endpoint, StringComparison.OrdinalIgnoreCase))
+                return true;
+        }
+        return false;
+    }
 }

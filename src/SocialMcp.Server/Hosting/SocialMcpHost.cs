@@ -118,8 +118,7 @@ public static class SocialMcpHost
         // The shared key ring's first key, created by one instance only (PostgreSQL; nothing to do otherwise).
         services.GetService<SharedKeyRing>()?.EnsureKey();
         await services.GetRequiredService<LocalWorkspace>().EnsureCreatedAsync(cancellationToken);
-        // The authorization server's own database, when serve --http runs one.
-        using var scope = services.CreateScope();
-        scope.ServiceProvider.GetService<Authorization.AuthorizationDatabase>()?.EnsureCreated();
+        // The authorization server's database is not opened here: it is created on its first use (AuthorizationDatabase),
+        // which a /mcp call with an API key never needs; building its EF Core model cost about a second of start-up.
     }
 }

@@ -61,7 +61,12 @@ public static class McpHttpServiceCollectionExtensions
         // Rate limits and metadata-document clients before authentication, where OpenIddict answers its endpoints.
         if (authorizationServer)
             app.UseSocialMcpAuthorization();
-        app.UseAuthentication();
+        // OpenIddict answers its endpoints from the authentication middleware's request handlers: offered there only.
+        app.UseWhen(AuthorizationPaths.IsServerEndpoint, endpoints => endpoints.UseAuthentication());
+        app.UseWhen(context => !AuthorizationPaths.IsServerEndpoint(context), callers => callers.UseMiddleware<CallerAuthentication>());
+        // UseAuthentication in a branch does not mark the main pipeline, and WebApplication would then put the full
+        // middleware in front of everything (its check is this property, which UseAuthentication itself sets).
+        ((IApplicationBuilder)app).Properties[AuthenticationMiddlewareSetKey] = true;
         app.UseAuthorization();
         app.UseWhen(IsMcp, mcp => mcp.UseMiddleware<McpSessionGuard>());
         app.UseWhen(context => IsMcp(context) && HttpMethods.IsPost(context.Request.Method), mcp => mcp.UseMiddleware<McpRequestAdmission>());
@@ -81,6 +86,8 @@ public static class McpHttpServiceCollectionExtensions
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync });
         return app;
     }
+
+    private const string AuthenticationMiddlewareSetKey = "__AuthenticationMiddlewareSet";
 
     private static bool IsMcp(HttpContext context) => context.Request.Path.Equals(McpPath, StringComparison.OrdinalIgnoreCase);
 

@@ -97,6 +97,25 @@ public sealed class AuthorizationServerTests
     }
 
     [Fact]
+    public async Task ApiKeyCalls_LeaveTheAuthorizationServerUnbuilt_UntilItsFirstEndpointIsAsked()
+    {
+        await using var server = await OAuthFlow.StartServerAsync();
+        var authorizationDatabase = Path.Combine(server.Directory, "http.authorization.db");
+
+        // Start-up and API-key calls at /mcp need neither its database nor its signing keys (issue 18: cold start).
+        var (_, key) = await server.Services.GetRequiredService<WorkspaceService>().CreateKeyAsync("local", "agent", [], CancellationToken.None);
+        var (status, listed, _) = await CallAsync(server, key, "list_posts");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.False(listed.TryGetProperty("error", out _), listed.ToString());
+        Assert.False(File.Exists(authorizationDatabase), "an API-key call opened the authorization database");
+
+        // Its first endpoint builds it: the key set is served, from keys now stored in that database.
+        var keys = await server.Http.GetFromJsonAsync<JsonElement>("/.well-known/jwks");
+        Assert.NotEqual(0, keys.GetProperty("keys").GetArrayLength());
+        Assert.True(File.Exists(authorizationDatabase));
+    }
+
+    [Fact]
     public async Task WrongRedirectUri_IsRefusedOnTheServer_NotSentAnywhere()
     {
         await using var server = await OAuthFlow.StartServerAsync();
