@@ -4,10 +4,13 @@
 //
 //   node bench/node/ab.mjs --a "dotnet bench/.out/before/socialmcp.dll" --b "dotnet bench/.out/fdd/socialmcp.dll" \
 //        [--a-env KEY=VALUE ...] [--b-env KEY=VALUE ...] [--tools list_platform_sets,create_post] [--inflight 1,16] \
-//        [--seconds 5] [--rounds 3] [--warmup 300] [--out results/ab.json]
+//        [--seconds 5] [--rounds 3] [--warmup 300] [--prefill 0] [--out results/ab.json]
 //
 // --a-env/--b-env set environment variables of one server only (e.g. --b-env DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=70),
 // so one build can be compared with itself under two settings.
+// --prefill N stores N posts on each server through create_post (16 in flight) before the warm-up, for costs that grow
+// with the posts already stored (the monthly quota counted them until it read a counter row). They are this month's posts:
+// a run that crosses midnight UTC at a month's end starts counting again.
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { mkdtempSync, rmSync, writeFileSync, readFileSync } from "node:fs";
@@ -27,6 +30,7 @@ const { values: opts } = parseArgs({
     seconds: { type: "string", default: "5" },
     rounds: { type: "string", default: "3" },
     warmup: { type: "string", default: "300" },
+    prefill: { type: "string", default: "0" },
     out: { type: "string" },
   },
 });
@@ -37,6 +41,7 @@ if (!opts.a || !opts.b) {
 const seconds = Number(opts.seconds);
 const rounds = Number(opts.rounds);
 const warmup = Number(opts.warmup);
+const prefill = Number(opts.prefill);
 const tools = opts.tools.split(",");
 const inflights = opts.inflight.split(",").map(Number);
 
@@ -95,10 +100,26 @@ async function measure({ client, pid }, tool, concurrency) {
   return { calls: latencies.length, ...summarize(latencies, elapsed), serverCpuPercent, cpuMsPerCall };
 }
 
+async function fill(client, count) {
+  let started = 0;
+  await Promise.all(Array.from({ length: 16 }, async () => {
+    while (started < count) {
+      started++;
+      await call(client, "create_post");
+    }
+  }));
+}
+
 const servers = {
   A: await connect("a", opts.a, envPairs(opts["a-env"])),
   B: await connect("b", opts.b, envPairs(opts["b-env"])),
 };
+for (const [name, s] of Object.entries(servers)) {
+  if (prefill <= 0) break;
+  const started = performance.now();
+  await fill(s.client, prefill);
+  console.log(`prefill ${name}: ${prefill} posts in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
 for (const s of Object.values(servers)) {
   for (const tool of tools) {
     for (let i = 0; i < warmup; i++) await call(s.client, tool);
@@ -147,6 +168,6 @@ console.log(`load average: before ${loadBefore.map((x) => x.toFixed(2)).join(" /
 if (opts.out) {
   writeFileSync(opts.out, JSON.stringify({
     benchmark: "ab", date: new Date().toISOString(), a: { command: opts.a, env: opts["a-env"] }, b: { command: opts.b, env: opts["b-env"] },
-    seconds, rounds, warmup, machine: machineInfo(), loadAverage: { before: loadBefore, after: loadAfter }, summary, runs,
+    seconds, rounds, warmup, prefill, machine: machineInfo(), loadAverage: { before: loadBefore, after: loadAfter }, summary, runs,
   }, null, 2) + "\n");
 }

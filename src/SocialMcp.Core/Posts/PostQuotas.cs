@@ -13,7 +13,9 @@ public sealed class PostQuotas(IOptions<QuotaOptions> quotas, IOptions<Schedulin
     public async Task EnsurePostQuotaAsync(IStoreSession session, string workspaceId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var quota = quotas.Value.PostsPerMonth;
-        var used = await session.Posts.CountCreatedSinceAsync(workspaceId, MonthStart(now), cancellationToken);
+        // A counter row per workspace and month (kept by the post insert), not a COUNT of the month's posts: this runs in
+        // every create_post's write transaction, and the count grew with every post created.
+        var used = await session.Posts.CountCreatedInMonthAsync(workspaceId, now, cancellationToken);
         if (used >= quota)
             throw QuotaExceeded($"This workspace has created {used} posts this month; its quota is {quota}.", "$.content", MonthStart(now).AddMonths(1));
     }

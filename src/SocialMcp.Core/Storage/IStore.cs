@@ -159,7 +159,12 @@ public interface IPostRepository
     Task<IReadOnlyList<Post>> ListAsync(string workspaceId, PostQuery query, CancellationToken cancellationToken);
     Task<int> CountAsync(string workspaceId, PostQuery query, CancellationToken cancellationToken);
     Task<int> CountInStatusAsync(string workspaceId, PostStatus status, CancellationToken cancellationToken);
-    Task<int> CountCreatedSinceAsync(string workspaceId, DateTimeOffset since, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The posts the workspace created in the UTC calendar month that holds <paramref name="instant"/>: a counter kept by
+    /// <see cref="InsertAsync"/>, read in one lookup whatever the month's number of posts.
+    /// </summary>
+    Task<int> CountCreatedInMonthAsync(string workspaceId, DateTimeOffset instant, CancellationToken cancellationToken);
 
     /// <summary>
     /// Targets of the account that go out in [<paramref name="from"/>, <paramref name="to"/>): of scheduled posts due then, and
@@ -169,6 +174,8 @@ public interface IPostRepository
 
     /// <summary>The workspace's scheduled posts due in [<paramref name="from"/>, <paramref name="to"/>), <paramref name="exceptPostId"/> left out.</summary>
     Task<int> CountScheduledBetweenAsync(string workspaceId, DateTimeOffset from, DateTimeOffset to, string? exceptPostId, CancellationToken cancellationToken);
+
+    /// <summary>Stores a new post and counts it in its workspace's month (of <see cref="Post.CreatedAt"/>), in the same transaction.</summary>
     Task InsertAsync(Post post, CancellationToken cancellationToken);
 
     /// <summary>Writes the post's mutable fields if the stored version is still <paramref name="expectedVersion"/>.</summary>

@@ -15,6 +15,12 @@ internal static class DbValues
 
     public static string? Time(DateTimeOffset? value) => value is { } v ? Time(v) : null;
 
+    /// <summary>
+    /// The key of the UTC calendar month holding <paramref name="value"/> ('yyyy-MM'): the first seven characters of its
+    /// <see cref="Time(DateTimeOffset)"/>, as the migration that added workspace_post_months takes them.
+    /// </summary>
+    public static string Month(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+
     public static DateTimeOffset ParseTime(string value) =>
         DateTimeOffset.ParseExact(value, TimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
 

@@ -56,10 +56,10 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
             "SELECT COUNT(*) FROM posts WHERE workspace_id = @workspaceId AND status = @status;",
             new { workspaceId, status = status.ToWireName() }, cancellationToken));
 
-    public Task<int> CountCreatedSinceAsync(string workspaceId, DateTimeOffset since, CancellationToken cancellationToken) =>
-        db.Connection.ExecuteScalarAsync<int>(Command(db,
-            "SELECT COUNT(*) FROM posts WHERE workspace_id = @workspaceId AND created_at >= @since;",
-            new { workspaceId, since = Time(since) }, cancellationToken));
+    public async Task<int> CountCreatedInMonthAsync(string workspaceId, DateTimeOffset instant, CancellationToken cancellationToken) =>
+        await db.Connection.ExecuteScalarAsync<int?>(Command(db,
+            "SELECT posts_created FROM workspace_post_months WHERE workspace_id = @workspaceId AND month = @month;",
+            new { workspaceId, month = Month(instant) }, cancellationToken)) ?? 0;
 
     public Task<int> CountAccountPostsOnDayAsync(
         string accountId, DateTimeOffset from, DateTimeOffset to, string? exceptPostId, CancellationToken cancellationToken) =>
@@ -82,8 +82,9 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
             """,
             new { workspaceId, from = Time(from), to = Time(to), exceptPostId }, cancellationToken));
 
-    public Task InsertAsync(Post post, CancellationToken cancellationToken) =>
-        db.Connection.ExecuteAsync(Command(db,
+    public async Task InsertAsync(Post post, CancellationToken cancellationToken)
+    {
+        await db.Connection.ExecuteAsync(Command(db,
             """
             INSERT INTO posts (id, workspace_id, platform_set_id, status, content, platforms, scheduled_for, version, created_at, updated_at,
                                publish_policy, tolerance_seconds, time_zone, published_content, max_lateness_seconds, approval)
@@ -91,6 +92,15 @@ internal sealed class PostRepository(DbContext db) : IPostRepository
                     @PublishPolicy, @ToleranceSeconds, @TimeZone, @PublishedContent, @MaxLatenessSeconds, @Approval);
             """,
             Parameters(post), cancellationToken));
+        // The monthly quota's counter, beside the only statement that adds a post, so no way of creating one can skip it;
+        // the caller's transaction holds both, so a create that fails later takes its count back with its post.
+        await db.Connection.ExecuteAsync(Command(db,
+            """
+            INSERT INTO workspace_post_months (workspace_id, month, posts_created) VALUES (@workspaceId, @month, 1)
+            ON CONFLICT (workspace_id, month) DO UPDATE SET posts_created = workspace_post_months.posts_created + 1;
+            """,
+            new { workspaceId = post.WorkspaceId, month = Month(post.CreatedAt) }, cancellationToken));
+    }
 
     public async Task<bool> UpdateAsync(Post post, int expectedVersion, CancellationToken cancellationToken) =>
         await db.Connection.ExecuteAsync(Command(db,

@@ -98,9 +98,15 @@ public sealed class MigrateStoreTests : IAsyncLifetime
             await s.Audit.AppendAsync(Audit("after_move"), Ct);
             return true;
         }, Ct);
+        // The monthly quota's counter came over with the posts, and goes on counting.
+        Assert.Equal(1, Count(report, "workspace_post_months"));
+        Assert.Equal(3, await CreatedThisMonthAsync());
         var created = await postgres.GetRequiredService<PostService>().CreateAsync(LocalWorkspace.Id, Drafts.Create("After the move", Platform.LinkedIn), Ct);
+        Assert.Equal(4, await CreatedThisMonthAsync());
         var newEvents = await postgres.GetRequiredService<PostService>().GetHistoryAsync(LocalWorkspace.Id, created.Post.Id, Ct);
         Assert.True(newEvents.Min(e => e.Id) > seeded.Posts.SelectMany(p => p.History).Max(e => e.Id));
+
+        Task<int> CreatedThisMonthAsync() => store.ReadAsync(s => s.Posts.CountCreatedInMonthAsync(LocalWorkspace.Id, _clock.GetUtcNow(), Ct), Ct);
     }
 
     [Fact]
