@@ -140,6 +140,21 @@ public sealed class KeyRingProtectionTests : IDisposable
     }
 
     [Fact]
+    public async Task StartUp_LeavesTheKeyRingUnread_UntilTheFirstTokenIsProtected()
+    {
+        using var provider = Build(Secret);
+
+        foreach (var service in provider.GetServices<IHostedService>())
+            await service.StartAsync(CancellationToken.None);
+
+        // A new install: Data Protection's own start-up service would have created the first key by now.
+        Assert.Empty(Directory.Exists(KeysDirectory) ? Directory.GetFiles(KeysDirectory, "*.xml") : []);
+        var reference = provider.GetRequiredService<ITokenVault>().Protect(Token);
+        Assert.Single(Directory.GetFiles(KeysDirectory, "*.xml"));
+        Assert.Equal(Token, await provider.GetRequiredService<ITokenVault>().GetAccessTokenAsync(AccountWith(reference), CancellationToken.None));
+    }
+
+    [Fact]
     public async Task StartUp_WithSecret_DoesNotWarnNorLogTheSecret()
     {
         var logs = new CapturingLoggerProvider();
