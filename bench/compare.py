@@ -16,7 +16,8 @@ def load(path):
 def stdio_rows(r):
     rows = {}
     cases = r["stdio"]["cases"]
-    ref = {(c["tool"], c["inFlight"]): c for c in cases if c["server"] != "socialmcp"}
+    # The reference is "everything" by name: a run may also hold the floor (bench/floor), which is not the reference.
+    ref = {(c["tool"], c["inFlight"]): c for c in cases if c["server"] == "everything"}
     for c in cases:
         if c["server"] != "socialmcp":
             continue
@@ -29,7 +30,7 @@ def stdio_rows(r):
 def http_rows(r):
     rows = {}
     summary = r["http"]["summary"]
-    echo = next((s for s in summary if s["server"] != "socialmcp"), None)
+    echo = next((s for s in summary if s["server"] == "everything"), None)
     for s in summary:
         if s["server"] != "socialmcp":
             continue
@@ -44,7 +45,7 @@ def coldstart_rows(r):
     for c in results:
         if not c["server"].startswith("socialmcp"):
             continue
-        ref = next((x for x in results if not x["server"].startswith("socialmcp") and x["transport"] == c["transport"]), None)
+        ref = next((x for x in results if x["server"] == "everything" and x["transport"] == c["transport"]), None)
         rows[f"cold start {c['server']} {c['transport']}, ms"] = (c["medianMs"], ref and ref["medianMs"])
         rows[f"idle RSS {c['server']} {c['transport']}, MiB"] = (c["idleRssMiB"], ref and ref["idleRssMiB"])
     return rows

@@ -3,12 +3,14 @@
 // turn, so that noise falls on all of them alike.
 //
 //   node coldstart.mjs --out results/coldstart.json --everything /path/dist/index.js \
-//        --variant "socialmcp=/path/fdd/socialmcp" --variant "socialmcp-r2r=/path/r2r/socialmcp" [--runs 10]
+//        --variant "socialmcp=/path/fdd/socialmcp" --variant "socialmcp-r2r=/path/r2r/socialmcp" \
+//        [--floor-variant "floor=/path/floor/mcp-floor"] [--runs 10]
 //
 // Over stdio the client writes initialize to the child's stdin at once (the pipe holds it until the server reads it)
 // and stops the clock at the first line on stdout. Over HTTP it polls POST /mcp with initialize every 5 ms until a
 // 200 comes back. Each SocialMcp variant starts on a database whose migrations are already applied (the usual case;
-// the first start of a new install also creates the file), with an API key made beforehand for HTTP.
+// the first start of a new install also creates the file), with an API key made beforehand for HTTP. A floor variant
+// (bench/floor: a bare server on the same C# SDK) is started as `<command> stdio` / `<command> http --urls …`, no auth.
 import { spawn, execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -17,13 +19,14 @@ import { createServer } from "node:net";
 import { parseArgs } from "node:util";
 import { readFileSync } from "node:fs";
 import { machineInfo, median } from "./stats.mjs";
-import { coldstartTargets, printTargets } from "./targets.mjs";
+import { coldstartTargets, printTargets, floorLines, printFloor } from "./targets.mjs";
 
 const { values: opts } = parseArgs({
   options: {
     out: { type: "string" },
     everything: { type: "string" },
     variant: { type: "string", multiple: true, default: [] },
+    "floor-variant": { type: "string", multiple: true, default: [] },
     runs: { type: "string", default: "10" },
     "idle-wait": { type: "string", default: "1000" },
   },
@@ -64,6 +67,15 @@ for (const v of opts.variant) {
     stdio: () => [command, ["serve", "--db", db], env],
     http: (port) => [command, ["serve", "--http", "--urls", `http://127.0.0.1:${port}`, "--db", db], env],
     headers: { authorization: `Bearer ${key}` },
+  });
+}
+for (const v of opts["floor-variant"]) {
+  const [name, command] = v.split("=");
+  variants.push({
+    name,
+    stdio: () => [command, ["stdio"], process.env],
+    http: (port) => [command, ["http", "--urls", `http://127.0.0.1:${port}`], process.env],
+    headers: {},
   });
 }
 variants.push({
@@ -149,5 +161,6 @@ console.table(results.map(({ samplesMs, ...r }) => r));
 // Issue 18's cold-start targets (bench/node/targets.mjs).
 const targets = coldstartTargets({ results });
 printTargets(targets);
+printFloor(floorLines({ coldstart: { results } }));
 writeFileSync(opts.out, JSON.stringify({ benchmark: "coldstart", date: new Date().toISOString(), runs, idleWaitMs: idleWait, protocolVersion, machine: machineInfo(), results, targets }, null, 2) + "\n");
 rmSync(dir, { recursive: true, force: true });

@@ -1,9 +1,11 @@
 // Streamable HTTP capacity: wrk (bench/http/tools-call.lua) posting JSON-RPC tools/call, SocialMcp (stateless, API
 // key) and the reference server-everything (stateful only: one initialize here, its Mcp-Session-Id reused by every
-// request) side by side, rounds interleaved.
+// request) side by side, rounds interleaved; with --floor, also the floor (bench/floor: a bare server on the same C#
+// SDK with the reference's echo, stateless, no auth), run as `<command> http --urls http://127.0.0.1:PORT`.
 //
 //   node http.mjs --out results/http.json --socialmcp "dotnet /path/socialmcp.dll" --everything /path/dist/index.js
-//                 [--seconds 10] [--warmup 3] [--connections 16] [--threads 2] [--rounds 3]
+//                 [--floor "dotnet /path/mcp-floor.dll"] [--seconds 10] [--warmup 3] [--connections 16] [--threads 2]
+//                 [--rounds 3]
 import { spawn, spawnSync, execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,13 +14,14 @@ import { fileURLToPath } from "node:url";
 import { createServer } from "node:net";
 import { parseArgs } from "node:util";
 import { machineInfo, median, benchServerEnv } from "./stats.mjs";
-import { httpTargets, printTargets } from "./targets.mjs";
+import { httpTargets, printTargets, floorLines, printFloor } from "./targets.mjs";
 
 const { values: opts } = parseArgs({
   options: {
     out: { type: "string" },
     socialmcp: { type: "string" },
     everything: { type: "string" },
+    floor: { type: "string" },
     seconds: { type: "string", default: "10" },
     warmup: { type: "string", default: "3" },
     connections: { type: "string", default: "16" },
@@ -110,13 +113,27 @@ if (!init.session) throw new Error("the reference server answered initialize wit
 const initialized = await post(refUrl, JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }), { "mcp-session-id": init.session });
 if (initialized.status !== 202) throw new Error(`notifications/initialized → ${initialized.status}`);
 
+// --- The floor: the SDK's stateless streamable HTTP as its README shows it, no auth, so no header beyond wrk's own.
+let floor = null;
+let floorUrl = null;
+if (opts.floor) {
+  const [floorCmd, ...floorArgs] = opts.floor.split(" ");
+  const port = await freePort();
+  floor = spawn(floorCmd, [...floorArgs, "http", "--urls", `http://127.0.0.1:${port}`], { env: process.env, stdio: "ignore" });
+  children.push(floor);
+  floorUrl = `http://127.0.0.1:${port}/mcp`;
+  await waitForInitialize(floorUrl, {});
+}
+
 await sleep(1000);
-const idle = { socialmcp: procStatus(sm.pid), everything: procStatus(ref.pid) };
+const memoryNow = () => ({ socialmcp: procStatus(sm.pid), everything: procStatus(ref.pid), ...(floor ? { floor: procStatus(floor.pid) } : {}) });
+const idle = memoryNow();
 
 const cases = [
   { server: "socialmcp", tool: "list_platform_sets", url: smUrl, bearer: key, session: "-", pid: sm.pid },
   { server: "socialmcp", tool: "create_post", url: smUrl, bearer: key, session: "-", pid: sm.pid },
   { server: "everything", tool: "echo", url: refUrl, bearer: "-", session: init.session, pid: ref.pid },
+  ...(floor ? [{ server: "floor", tool: "echo", url: floorUrl, bearer: "-", session: "-", pid: floor.pid }] : []),
 ];
 
 function wrk(c, durationSeconds, wrkThreads) {
@@ -162,9 +179,10 @@ const oneThread = cases.map((c) => wrk(c, seconds, 1));
 oneThread.forEach((r) => show(r, "1 thread "));
 
 await sleep(1000);
-const loaded = { socialmcp: procStatus(sm.pid), everything: procStatus(ref.pid) };
+const loaded = memoryNow();
 sm.kill("SIGTERM");
 ref.kill("SIGTERM");
+floor?.kill("SIGTERM");
 
 const summary = cases.map(({ server, tool }) => {
   const mine = runs.filter((r) => r.server === server && r.tool === tool);
@@ -182,15 +200,18 @@ const rps = (s, t) => summary.find((x) => x.server === s && x.tool === t);
 const ratios = {
   list_platform_sets_vs_echo: +(rps("socialmcp", "list_platform_sets").requestsPerSecond / rps("everything", "echo").requestsPerSecond).toFixed(2),
   create_post_vs_echo: +(rps("socialmcp", "create_post").requestsPerSecond / rps("everything", "echo").requestsPerSecond).toFixed(2),
+  ...(floor ? { floor_echo_vs_echo: +(rps("floor", "echo").requestsPerSecond / rps("everything", "echo").requestsPerSecond).toFixed(2) } : {}),
 };
-// Issue 18's HTTP targets (bench/node/targets.mjs).
+// Issue 18's HTTP targets (bench/node/targets.mjs), and where the floor stands.
 const targets = httpTargets({ summary });
 printTargets(targets);
+printFloor(floorLines({ http: { summary } }));
 
 writeFileSync(opts.out, JSON.stringify({
   benchmark: "http", date: new Date().toISOString(), seconds, warmupSeconds: Number(opts.warmup), rounds, protocolVersion,
   referenceMode: "stateful: one initialize, its Mcp-Session-Id on every request (the reference has no stateless mode)",
   socialmcpMode: "stateless (Http:SessionMode=Stateless), Authorization: Bearer API key",
+  ...(floor ? { floorMode: "stateless (HttpServerTransportOptions.Stateless), no auth" } : {}),
   machine: machineInfo(), summary, ratios, targets, memory: { idleAfterInitialize: idle, afterLoad: loaded }, runs, oneWrkThread: oneThread,
 }, null, 2) + "\n");
 rmSync(dir, { recursive: true, force: true });

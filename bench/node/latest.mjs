@@ -1,11 +1,12 @@
 // Writes bench/results/latest.json for bench/run: the machine, the versions, every result file present, and issue 18's
-// targets read from them (bench/node/targets.mjs), then prints the targets as met / missed / not run.
+// targets read from them (bench/node/targets.mjs), then prints the targets as met / missed / not run, and the floor's
+// figures when the floor was measured (informational: not targets).
 //
 //   node bench/node/latest.mjs RESULTS_DIR NAMES ELAPSED_SECONDS      (NAMES: comma-separated result file names)
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem, release, loadavg } from "node:os";
 import { execSync } from "node:child_process";
-import { issue18Targets, printTargets } from "./targets.mjs";
+import { issue18Targets, printTargets, floorLines, printFloor } from "./targets.mjs";
 
 const [dir, names, elapsed] = process.argv.slice(2);
 const sh = (c) => { try { return execSync(c, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim(); } catch { return null; } };
@@ -23,8 +24,13 @@ const machine = {
   loadAverageAtEnd: loadavg().map((x) => +x.toFixed(2)),
 };
 const targets = issue18Targets(results);
-writeFileSync(`${dir}/latest.json`, JSON.stringify({ date: new Date().toISOString(), elapsedSeconds: +elapsed, machine, targets, results }, null, 2) + "\n");
+const floor = floorLines(results);
+writeFileSync(`${dir}/latest.json`, JSON.stringify({ date: new Date().toISOString(), elapsedSeconds: +elapsed, machine, targets, floor, results }, null, 2) + "\n");
 console.log("\n=== issue 18 targets (results/latest.json; each results file carries its own date)");
 printTargets(targets);
 const count = (m) => targets.filter((t) => t.met === m).length;
 console.log(`${count(true)} met, ${count(false)} missed, ${count(null)} not run`);
+if (floor.length > 0) {
+  console.log("\n=== the floor (bench/floor: a bare server on the same C# SDK; informational, not targets)");
+  printFloor(floor);
+}

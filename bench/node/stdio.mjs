@@ -1,8 +1,9 @@
 // Tool-call round trip over stdio with the official TypeScript SDK client (StdioClientTransport), SocialMcp and the
-// reference server-everything side by side, each case in turn in the same run.
+// reference server-everything side by side, each case in turn in the same run; with --floor, also the floor
+// (bench/floor: a bare server on the same C# SDK, with the reference's echo), run as `<command> stdio`.
 //
 //   node stdio.mjs --out results/stdio.json --socialmcp "dotnet /path/socialmcp.dll" --everything /path/dist/index.js
-//                  [--seconds 5] [--warmup 300] [--inflight 16] [--rounds 3]
+//                  [--floor "dotnet /path/mcp-floor.dll"] [--seconds 5] [--warmup 300] [--inflight 16] [--rounds 3]
 //
 // Per server: spawn, initialize, warm-up calls; then per case and round, calls for a fixed time, sequentially (one in
 // flight) and with --inflight calls in flight (each finished call starts the next). Latency = request written → response parsed,
@@ -15,13 +16,14 @@ import { join } from "node:path";
 import { execFileSync } from "node:child_process";
 import { parseArgs } from "node:util";
 import { summarize, machineInfo, median, benchServerEnv } from "./stats.mjs";
-import { stdioTargets, printTargets } from "./targets.mjs";
+import { stdioTargets, printTargets, floorLines, printFloor } from "./targets.mjs";
 
 const { values: opts } = parseArgs({
   options: {
     out: { type: "string" },
     socialmcp: { type: "string" },
     everything: { type: "string" },
+    floor: { type: "string" },
     seconds: { type: "string", default: "5" },
     warmup: { type: "string", default: "300" },
     inflight: { type: "string", default: "16" },
@@ -55,6 +57,14 @@ const servers = {
     tools: { echo: () => ({ message: `bench ${++seq}` }) },
   },
 };
+if (opts.floor) {
+  const [floorCmd, ...floorArgs] = opts.floor.split(" ");
+  servers.floor = {
+    command: floorCmd,
+    args: [...floorArgs, "stdio"],
+    tools: { echo: servers.everything.tools.echo },
+  };
+}
 
 async function connect(name) {
   const s = servers[name];
@@ -96,7 +106,8 @@ function cpuSeconds(pid) {
 
 // Every server stays up for the whole run; rounds interleave the cases so that noise from other work on the machine
 // falls on all of them alike. Reported: the median over rounds of calls/s, p50 and p99 of each case.
-const caseList = [["socialmcp", "list_platform_sets"], ["socialmcp", "create_post"], ["everything", "echo"]];
+const caseList = [["socialmcp", "list_platform_sets"], ["socialmcp", "create_post"], ["everything", "echo"],
+  ...(servers.floor ? [["floor", "echo"]] : [])];
 const clients = {};
 for (const [server, tool] of caseList) {
   clients[server] ??= await connect(server);
@@ -137,11 +148,13 @@ const ratios = {};
 for (const n of [1, inflight]) {
   ratios[`list_platform_sets_vs_echo_inflight${n}`] = +(rate("socialmcp", "list_platform_sets", n) / rate("everything", "echo", n)).toFixed(2);
   ratios[`create_post_vs_echo_inflight${n}`] = +(rate("socialmcp", "create_post", n) / rate("everything", "echo", n)).toFixed(2);
+  if (servers.floor) ratios[`floor_echo_vs_echo_inflight${n}`] = +(rate("floor", "echo", n) / rate("everything", "echo", n)).toFixed(2);
 }
 console.log("ratios", JSON.stringify(ratios));
-// Issue 18's stdio targets (bench/node/targets.mjs).
+// Issue 18's stdio targets (bench/node/targets.mjs), and where the floor stands.
 const targets = stdioTargets({ cases, inFlight: inflight });
 printTargets(targets);
+printFloor(floorLines({ stdio: { cases, inFlight: inflight } }));
 
 writeFileSync(opts.out, JSON.stringify({ benchmark: "stdio", date: new Date().toISOString(), seconds, warmup, rounds, inFlight: inflight, machine: machineInfo(), cases, ratios, targets, runs }, null, 2) + "\n");
 rmSync(dir, { recursive: true, force: true });

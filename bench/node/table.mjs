@@ -6,6 +6,11 @@ const latest = JSON.parse(readFileSync(process.argv[2] ?? new URL("../results/la
 const { machine, results } = latest;
 const f = (x, d = 1) => (x == null || Number.isNaN(x) ? "–" : Number(x).toFixed(d));
 const out = [];
+// bench/floor is a bare server on the same C# SDK as SocialMcp, with the reference's echo (bench/README.md).
+const serverName = (server) => ({
+  socialmcp: "SocialMcp", "socialmcp-r2r": "SocialMcp ReadyToRun", everything: "server-everything",
+  floor: "floor, bare C# SDK server", "floor-r2r": "floor ReadyToRun",
+})[server] ?? server;
 
 out.push(`Run of ${latest.date.slice(0, 16).replace("T", " ")} UTC: ${machine.cores} cores (${machine.cpu}), ${machine.ramGiB} GiB, ${machine.os}; ` +
   `.NET SDK ${machine.dotnet} (${machine.dotnetRuntime}), Node ${machine.node} (reference server and clients), ${(machine.wrk ?? "").split(" [")[0]}; ` +
@@ -21,7 +26,7 @@ if (results.stdio) {
   out.push("|---|---|---:|---:|---:|---:|---:|---:|");
   for (const c of s.cases) {
     const ratio = c.server === "everything" ? "1" : f(c.perSecond / echo(c.inFlight).perSecond, 2);
-    out.push(`| ${c.server === "everything" ? "server-everything" : "SocialMcp"} | ${c.tool} | ${c.inFlight} | ${f(c.perSecond, 0)} | ${f(c.p50Ms, 2)} | ${f(c.p99Ms, 2)} | ${f(c.serverCpuPercent, 0)} | ${ratio} |`);
+    out.push(`| ${serverName(c.server)} | ${c.tool} | ${c.inFlight} | ${f(c.perSecond, 0)} | ${f(c.p50Ms, 2)} | ${f(c.p99Ms, 2)} | ${f(c.serverCpuPercent, 0)} | ${ratio} |`);
   }
   out.push("");
 }
@@ -35,12 +40,13 @@ if (results.http) {
   out.push("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
   for (const c of h.summary) {
     const ratio = c.server === "everything" ? "1" : f(c.requestsPerSecond / echo.requestsPerSecond, 2);
-    out.push(`| ${c.server === "everything" ? "server-everything (stateful)" : "SocialMcp (stateless)"} | ${c.tool} | ${f(c.requestsPerSecond, 0)} | ${f(c.p50Ms, 2)} | ${f(c.p99Ms, 2)} | ${c.errors} | ${f(c.wrkCpuPercent, 0)} | ${f(c.serverCpuPercent, 0)} | ${f(c.oneWrkThreadRequestsPerSecond, 0)} | ${ratio} |`);
+    out.push(`| ${serverName(c.server)} (${c.server === "everything" ? "stateful" : "stateless"}) | ${c.tool} | ${f(c.requestsPerSecond, 0)} | ${f(c.p50Ms, 2)} | ${f(c.p99Ms, 2)} | ${c.errors} | ${f(c.wrkCpuPercent, 0)} | ${f(c.serverCpuPercent, 0)} | ${f(c.oneWrkThreadRequestsPerSecond, 0)} | ${ratio} |`);
   }
   const m = h.memory;
   out.push("");
   out.push(`RSS over HTTP (VmRSS, MiB): SocialMcp ${m.idleAfterInitialize.socialmcp.rssMiB} idle → ${m.afterLoad.socialmcp.rssMiB} after the load runs (peak VmHWM ${m.afterLoad.socialmcp.peakRssMiB}); ` +
-    `server-everything ${m.idleAfterInitialize.everything.rssMiB} → ${m.afterLoad.everything.rssMiB} (peak ${m.afterLoad.everything.peakRssMiB}).`);
+    `server-everything ${m.idleAfterInitialize.everything.rssMiB} → ${m.afterLoad.everything.rssMiB} (peak ${m.afterLoad.everything.peakRssMiB})` +
+    (m.idleAfterInitialize.floor ? `; floor ${m.idleAfterInitialize.floor.rssMiB} → ${m.afterLoad.floor.rssMiB} (peak ${m.afterLoad.floor.peakRssMiB}).` : "."));
   out.push("");
 }
 
@@ -54,8 +60,7 @@ if (results.coldstart) {
   for (const r of c.results) {
     const size = c.publishSize?.[r.server];
     const sizeText = size ? `${f(size.totalBytes / 2 ** 20)} MiB folder, ${f(size.dllBytes / 2 ** 20)} MiB of .dll` : r.server === "everything" ? "node_modules" : "–";
-    const name = { socialmcp: "SocialMcp", "socialmcp-r2r": "SocialMcp ReadyToRun", everything: "server-everything" }[r.server] ?? r.server;
-    out.push(`| ${name} | ${r.transport} | ${f(r.medianMs, 0)} | ${f(r.minMs, 0)}–${f(r.maxMs, 0)} | ${r.server === "everything" ? "1" : f(r.medianMs / ref(r.transport).medianMs, 2)} | ${f(r.idleRssMiB)} | ${sizeText} |`);
+    out.push(`| ${serverName(r.server)} | ${r.transport} | ${f(r.medianMs, 0)} | ${f(r.minMs, 0)}–${f(r.maxMs, 0)} | ${r.server === "everything" ? "1" : f(r.medianMs / ref(r.transport).medianMs, 2)} | ${f(r.idleRssMiB)} | ${sizeText} |`);
   }
   out.push("");
 }
@@ -67,5 +72,11 @@ out.push("|---|---|---|");
 for (const t of latest.targets) {
   const figure = t.figure != null ? t.figure : t.ratio != null ? `${t.ratio}×${t.medianMs != null ? ` (${t.medianMs} vs ${t.referenceMs} ms)` : ""}` : t.p99Ms != null ? `${t.p99Ms} ms` : t.rssMiB != null ? `${t.rssMiB} MiB` : "";
   out.push(`| ${t.target} | ${figure} | ${t.met == null ? "not run" : t.met ? "met" : "**missed**"} |`);
+}
+if (latest.floor?.length) {
+  out.push("");
+  out.push("**The floor** (bench/floor, a bare server on the same C# SDK; informational, not targets)");
+  out.push("");
+  for (const line of latest.floor) out.push(`- ${line}`);
 }
 console.log(out.join("\n"));

@@ -78,6 +78,56 @@ export function issue18Targets(results) {
   ];
 }
 
+/**
+ * Not targets, and not counted as met or missed: where the floor (bench/floor, a bare server on the same C# SDK with
+ * the reference's echo) stands against the reference on the targets' measures, and SocialMcp against the floor. What
+ * the floor misses by is the runtime and the SDK; what SocialMcp adds beyond the floor is SocialMcp's. One line of text
+ * per measure; none when the floor was not measured.
+ */
+export function floorLines(results) {
+  const lines = [];
+  const x = (a, b) => (a != null && b != null ? `${r2(a / b)}×` : "–");
+  const round = (v) => (v == null ? "–" : Math.round(v));
+
+  const stdio = results?.stdio;
+  const c = (server, tool, n) => stdio?.cases?.find((k) => k.server === server && k.tool === tool && k.inFlight === n);
+  if (c("floor", "echo", 1)) {
+    const n = stdio.inFlight ?? 16;
+    const [f1, e1, r1] = [c("floor", "echo", 1), c("everything", "echo", 1), c("socialmcp", "list_platform_sets", 1)];
+    lines.push(`stdio, 1 in flight: floor echo p50 ${f1.p50Ms} vs the reference echo's ${e1?.p50Ms} ms (${x(f1.p50Ms, e1?.p50Ms)}); ` +
+      `SocialMcp's read tool ${r1?.p50Ms} ms, ${x(r1?.p50Ms, f1.p50Ms)} the floor's`);
+    const [fN, eN, rN, wN] = [c("floor", "echo", n), c("everything", "echo", n), c("socialmcp", "list_platform_sets", n), c("socialmcp", "create_post", n)];
+    lines.push(`stdio, ${n} in flight: floor echo ${round(fN?.perSecond)} vs the reference echo's ${round(eN?.perSecond)} calls/s ` +
+      `(${x(fN?.perSecond, eN?.perSecond)}); SocialMcp's read tool ${x(rN?.perSecond, fN?.perSecond)} the floor's, create_post ${x(wN?.perSecond, fN?.perSecond)}`);
+  }
+
+  const s = (server, tool) => results?.http?.summary?.find((k) => k.server === server && k.tool === tool);
+  const fh = s("floor", "echo");
+  if (fh) {
+    const [eh, rh, wh] = [s("everything", "echo"), s("socialmcp", "list_platform_sets"), s("socialmcp", "create_post")];
+    lines.push(`HTTP: floor echo (stateless) ${round(fh.requestsPerSecond)} vs the reference echo's ${round(eh?.requestsPerSecond)} req/s ` +
+      `(${x(fh.requestsPerSecond, eh?.requestsPerSecond)}), p99 ${fh.p99Ms} ms; SocialMcp's read tool ${x(rh?.requestsPerSecond, fh.requestsPerSecond)} ` +
+      `the floor's, create_post ${x(wh?.requestsPerSecond, fh.requestsPerSecond)}`);
+  }
+
+  const cold = results?.coldstart?.results ?? [];
+  const r = (server, transport) => cold.find((k) => k.server === server && k.transport === transport);
+  for (const transport of ["stdio", "http"]) {
+    const [f, fr, ref, sm, smr] = ["floor", "floor-r2r", "everything", "socialmcp", "socialmcp-r2r"].map((n) => r(n, transport));
+    if (!f && !fr) continue;
+    lines.push(`cold start over ${transport}: floor ${f?.medianMs} ms (${x(f?.medianMs, ref?.medianMs)} the reference's ${ref?.medianMs} ms), ` +
+      `ReadyToRun ${fr?.medianMs} ms (${x(fr?.medianMs, ref?.medianMs)}); SocialMcp ${x(sm?.medianMs, f?.medianMs)} the floor's, ` +
+      `ReadyToRun ${x(smr?.medianMs, fr?.medianMs)} the floor's ReadyToRun`);
+    lines.push(`idle RSS over ${transport}: floor ${f?.idleRssMiB} MiB (ReadyToRun ${fr?.idleRssMiB}), SocialMcp ${sm?.idleRssMiB}, ` +
+      `the reference ${ref?.idleRssMiB}`);
+  }
+  return lines;
+}
+
+export const printFloor = (lines) => {
+  for (const line of lines) console.log(`FLOOR   ${line}`);
+};
+
 export const printTargets = (targets) => {
   for (const t of targets) console.log(`${t.met == null ? "NOT RUN" : t.met ? "MET    " : "MISSED "} ${t.target}${t.figure && t.met != null ? `: ${t.figure}` : ""}`);
 };
