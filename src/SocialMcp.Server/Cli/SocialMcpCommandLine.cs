@@ -77,7 +77,7 @@ public static class SocialMcpCommandLine
             // Lives only while the agent's app is open: leaves due posts to a live background runner (socialmcp service).
             builder.Services.AddSocialScheduler(SchedulerRole.StdioServer);
             using var host = builder.Build();
-            await host.Services.InitializeStoreAsync(cancellationToken);
+            await host.Services.PrepareToServeAsync(cancellationToken);
             await host.RunAsync(cancellationToken);
             return 0;
         }
@@ -107,7 +107,7 @@ public static class SocialMcpCommandLine
             builder.Services.AddSocialScheduler(SchedulerRole.LongLivedServer);
             await using var app = builder.Build();
             app.MapSocialMcp();
-            await app.Services.InitializeStoreAsync(cancellationToken);
+            await app.Services.PrepareToServeAsync(cancellationToken);
             await app.RunAsync(cancellationToken);
             return 0;
         }

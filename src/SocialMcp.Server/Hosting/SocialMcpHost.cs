@@ -5,6 +5,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ModelContextProtocol.Server;
 using SocialMcp.Core;
 using SocialMcp.Core.Workspaces;
 using SocialMcp.Platforms;
@@ -109,6 +111,18 @@ public static class SocialMcpHost
                 KeyRingProtection.UseKeyDirectoryUnlessConfigured(keys,
                     Path.Combine(storage.Value.DataDirectory, "keys"), loggerFactory));
         return builder;
+    }
+
+    /// <summary>
+    /// What <c>serve</c> does before it starts the host: initializes the store while the MCP server's tools, resources and
+    /// prompts are built on another thread. Building them is reflection and JIT work of a few hundred milliseconds of CPU
+    /// that the first request needs and the store's start does not, so on two cores the two overlap (issue 18: cold start).
+    /// </summary>
+    public static async Task PrepareToServeAsync(this IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var mcpServerOptions = Task.Run(() => services.GetService<IOptions<McpServerOptions>>()?.Value, cancellationToken);
+        await services.InitializeStoreAsync(cancellationToken);
+        await mcpServerOptions;
     }
 
     /// <summary>Applies migrations and creates the local workspace on first run. Runs before any request is served.</summary>

@@ -41,6 +41,12 @@ public sealed class ClusterHostTests
             }
 
             await Task.WhenAll(hosts.Select(host => Task.Run(() => host.Services.InitializeStoreAsync(CancellationToken.None))));
+            // The authorization tables are created on first use (issue 18), by whichever host uses them first.
+            await Task.WhenAll(hosts.Select(host => Task.Run(() =>
+            {
+                using var scope = host.Services.CreateScope();
+                scope.ServiceProvider.GetRequiredService<AuthorizationDatabase>().EnsureCreated();
+            })));
 
             Assert.All(hosts, host =>
             {

@@ -60,6 +60,8 @@ public sealed class LimitWaitTests
 
         var publishing = h.Posts.PublishAsync(Ws, post.Post.Id, null, Ct);
         await EmulatedPublishing.WaitUntilAsync(async () => (await h.EventsOfAsync(post.Post.Id, "target_waiting")).Count == 1, "X waits");
+        // The event is stored before the wait starts: move the clock only once the wait is armed.
+        await h.Clock.WaitForDelayAsync(reset - h.Clock.GetUtcNow());
         h.Clock.Advance(TimeSpan.FromHours(2));
         var done = await publishing.WaitAsync(TimeSpan.FromSeconds(20));
 
@@ -118,6 +120,7 @@ public sealed class LimitWaitTests
         Assert.False(publishing.IsCompleted);
         Assert.Equal(2, services.Sandbox.Deliveries.Count(d => d.Platform == Platform.X));
 
+        await services.Clock.WaitForDelayAsync(T0.AddDays(1) - services.Clock.GetUtcNow());
         services.Clock.Advance(TimeSpan.FromHours(22));
         var done = await publishing.WaitAsync(TimeSpan.FromSeconds(20));
 
