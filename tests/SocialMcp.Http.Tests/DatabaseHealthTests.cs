@@ -15,12 +15,14 @@ public sealed class DatabaseHealthTests
     public async Task Healthz_WhenTheDatabaseFileCannotBeOpened_Is503Unhealthy()
     {
         // No background loop may open the database while the test swaps the file for a directory (a loop's connection
-        // would keep the deleted file open, or recreate it before the directory is made).
+        // would keep the deleted file open, or recreate it before the directory is made): none of ours is started — the
+        // scheduler, webhook deliveries, verification, the heartbeat (registered by a factory) and token refresh.
         await using var server = await TestServer.StartAsync(settings: new Dictionary<string, string?> { ["OAuth:BackgroundRefresh"] = "false" },
             configureServices: services =>
             {
-                foreach (var scheduler in services.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(SchedulerWorker)).ToList())
-                    services.Remove(scheduler);
+                foreach (var loop in services.Where(d => d.ServiceType == typeof(IHostedService)
+                    && (d.ImplementationType?.Assembly == typeof(SchedulerWorker).Assembly || d.ImplementationFactory is not null)).ToList())
+                    services.Remove(loop);
             });
         server.Services.GetRequiredService<SqliteConnectionFactory>().ClearPool();
         SqliteConnection.ClearAllPools();
