@@ -125,6 +125,9 @@ public sealed record PublishOutcome
     /// <summary>The HTTP status of the platform's answer that the failure was mapped from; null when there was none.</summary>
     public int? PlatformHttpStatus { get; init; }
 
+    /// <summary>The message stored on a target or step: <see cref="ErrorMessage"/>, naming <see cref="RetryAfter"/> when the platform gave one.</summary>
+    public string? StoredErrorMessage => RetryAfter is { } retryAfter ? $"{ErrorMessage} Retry after {retryAfter:O}." : ErrorMessage;
+
     public static PublishOutcome Published(string platformPostId, string? publicUrl) =>
         new() { Succeeded = true, Status = TargetStatus.Published, PlatformPostId = platformPostId, PublicUrl = publicUrl };
 
