@@ -19,8 +19,8 @@ public static class SandboxFallbackGuard
         if (!platforms.Any(p => accounts.TryGetValue(p, out var account) && account.IsSandbox))
             return; // the common real-account case costs no query
 
-        var realAccounts = (await session.Accounts.ListAsync(workspaceId, null, null, cancellationToken))
-            .Where(a => !a.IsSandbox && a.PlatformSetId != defaultSet.Id)
+        // Only the real accounts elsewhere: a workspace with none (sandbox only) reads no rows at all.
+        var realAccounts = (await session.Accounts.ListRealOutsideSetAsync(workspaceId, defaultSet.Id, cancellationToken))
             .ToLookup(a => a.Platform);
         var problems = new List<Problem>();
         Dictionary<string, string>? setNames = null;

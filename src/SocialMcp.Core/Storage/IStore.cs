@@ -69,6 +69,9 @@ public interface IAccountRepository
     Task<Account?> GetAsync(string workspaceId, string accountId, CancellationToken cancellationToken);
     Task<IReadOnlyList<Account>> ListInSetAsync(string workspaceId, string platformSetId, CancellationToken cancellationToken);
     Task<IReadOnlyList<Account>> ListAsync(string workspaceId, Platform? platform, string? platformSetId, CancellationToken cancellationToken);
+
+    /// <summary>The workspace's real (not sandbox) accounts outside the given set, by set and platform.</summary>
+    Task<IReadOnlyList<Account>> ListRealOutsideSetAsync(string workspaceId, string platformSetId, CancellationToken cancellationToken);
     Task InsertAsync(Account account, CancellationToken cancellationToken);
     Task<bool> UpdateMetadataAsync(string workspaceId, string accountId, string metadataJson, DateTimeOffset updatedAt, CancellationToken cancellationToken);
     Task<int> DeleteInSetAsync(string workspaceId, string platformSetId, CancellationToken cancellationToken);

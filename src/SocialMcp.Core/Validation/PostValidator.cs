@@ -65,6 +65,9 @@ public sealed class PostValidator(IEnumerable<IPostRule> rules, IPlatformTextMea
     /// <summary>Throws when any rule fails; the exception carries every problem, the most general first.</summary>
     public void EnsureValid(RuleContext context)
     {
+        // A draft that breaks no rule needs no report: the per-platform text measures are only worked out to explain a refusal.
+        if (!Find(context).Any())
+            return;
         var report = Validate(context);
         if (!report.Ok)
             throw new DomainValidationException(report.AllProblems());

@@ -186,6 +186,18 @@ internal sealed class AccountRepository(DbContext db) : IAccountRepository
         return rows.Select(r => r.ToDomain()).ToList();
     }
 
+    public async Task<IReadOnlyList<Account>> ListRealOutsideSetAsync(string workspaceId, string platformSetId, CancellationToken cancellationToken)
+    {
+        var rows = await db.Connection.QueryAsync<AccountRow>(Command(db,
+            $"""
+            SELECT {Columns} FROM accounts
+            WHERE workspace_id = @workspaceId AND is_sandbox = FALSE AND platform_set_id <> @platformSetId
+            ORDER BY platform_set_id, platform;
+            """,
+            new { workspaceId, platformSetId }, cancellationToken));
+        return rows.Select(r => r.ToDomain()).ToList();
+    }
+
     public Task InsertAsync(Account account, CancellationToken cancellationToken) =>
         db.Connection.ExecuteAsync(Command(db,
             """
