@@ -13,6 +13,15 @@ public interface IStore
     Task<T> ReadAsync<T>(Func<IStoreSession, Task<T>> work, CancellationToken cancellationToken);
 
     Task<T> WriteAsync<T>(Func<IStoreSession, Task<T>> work, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A write of rows that record what was done and change nothing else (the audit log). Like <see cref="WriteAsync"/>
+    /// it returns once its transaction has committed, so a crash of the server keeps the rows; a store may let that commit
+    /// skip waiting for the disk (SQLite: see <c>SqliteStore</c>), so a power loss right after can lose them. Never for a
+    /// change an agent or a person relies on.
+    /// </summary>
+    Task<T> WriteRecordAsync<T>(Func<IStoreSession, Task<T>> work, CancellationToken cancellationToken) =>
+        WriteAsync(work, cancellationToken);
 }
 
 public interface IStoreSession

@@ -4,11 +4,14 @@ using SocialMcp.Core.Storage;
 namespace SocialMcp.Server.Access;
 
 /// <summary>
-/// Appends audit entries with group commit: a call's entry is durable when <see cref="AppendAsync"/> completes, as
+/// Appends audit entries with group commit: a call's entry is committed when <see cref="AppendAsync"/> completes, as
 /// with one transaction per call, but entries that arrive while a write is in progress go into the next transaction
 /// together. One transaction per call made concurrent calls take turns at SQLite's write lock, whose busy handler
 /// waits by sleeping: at 16 concurrent read calls the audit write, not the tool, set the pace (bench/README.md).
 /// A call that writes stores its entry in its own first write's transaction instead (<see cref="RecordAsync"/>).
+/// The entries of calls that wrote nothing else go in as record writes (<see cref="IStore.WriteRecordAsync"/>): committed
+/// before the call is answered, so a crash of the server keeps them, without each read waiting for an fsync of its own
+/// (docs/decisions.md, issue 18: reads' audit rows).
 /// </summary>
 public sealed class AuditLogWriter(IStore store)
 {
@@ -86,7 +89,7 @@ public sealed class AuditLogWriter(IStore store)
 
             try
             {
-                await store.WriteAsync(async session =>
+                await store.WriteRecordAsync(async session =>
                 {
                     foreach (var pending in batch)
                         await session.Audit.AppendAsync(pending.Entry, CancellationToken.None);

@@ -17,6 +17,10 @@ namespace SocialMcp.Storage.Sqlite;
 /// no earlier write of the call did: the tool's write and its audit entry share one commit.
 /// Connections are rented from <see cref="SqliteConnectionFactory"/>'s pool, so a statement a unit runs again on the
 /// same connection is not prepared again.
+/// A batch made only of record writes (<see cref="WriteRecordAsync"/>: audit rows of calls that wrote nothing else) commits
+/// with <c>synchronous = NORMAL</c>: in WAL mode the commit is written to the WAL but not fsync'd, so it survives a crash
+/// of this process (the operating system holds the write) and becomes durable with the next fsync'd commit or checkpoint;
+/// only a power loss or an operating-system crash before then can lose it. Any other write in the batch makes it FULL.
 /// </summary>
 public sealed class SqliteStore(SqliteConnectionFactory connections) : IStore
 {
@@ -33,11 +37,17 @@ public sealed class SqliteStore(SqliteConnectionFactory connections) : IStore
         return await work(new StoreSession(new DbContext(connection, null, StorageEngine.Sqlite)));
     }
 
-    public Task<T> WriteAsync<T>(Func<IStoreSession, Task<T>> work, CancellationToken cancellationToken)
+    public Task<T> WriteAsync<T>(Func<IStoreSession, Task<T>> work, CancellationToken cancellationToken) =>
+        Enqueue(work, waitsForDisk: true, cancellationToken);
+
+    public Task<T> WriteRecordAsync<T>(Func<IStoreSession, Task<T>> work, CancellationToken cancellationToken) =>
+        Enqueue(work, waitsForDisk: false, cancellationToken);
+
+    private Task<T> Enqueue<T>(Func<IStoreSession, Task<T>> work, bool waitsForDisk, CancellationToken cancellationToken)
     {
         if (cancellationToken.IsCancellationRequested)
             return Task.FromCanceled<T>(cancellationToken);
-        var unit = new WriteUnit<T>(work, ExecutionContext.Capture(), ToolCallAudit.Current, cancellationToken);
+        var unit = new WriteUnit<T>(work, ExecutionContext.Capture(), ToolCallAudit.Current, waitsForDisk, cancellationToken);
         bool start;
         lock (_gate)
         {
@@ -99,6 +109,7 @@ public sealed class SqliteStore(SqliteConnectionFactory connections) : IStore
         try
         {
             await using var connection = await connections.RentAsync(CancellationToken.None);
+            using var _ = live.TrueForAll(unit => !unit.WaitsForDisk) ? new CommitWithoutFsync(connection.Inner) : null;
             // Immediate: take the write lock up front, so a read-then-write never deadlocks on a lock upgrade.
             await using var transaction = connection.BeginTransaction(deferred: false);
             var session = new StoreSession(new DbContext(connection, transaction, StorageEngine.Sqlite));
@@ -152,9 +163,39 @@ public sealed class SqliteStore(SqliteConnectionFactory connections) : IStore
         }
     }
 
+    /// <summary>
+    /// <c>synchronous = NORMAL</c> on one connection from before its transaction begins until after it has ended, then FULL
+    /// again (the setting is the connection's, and the connection goes back to the pool).
+    /// </summary>
+    private sealed class CommitWithoutFsync : IDisposable
+    {
+        private readonly SqliteConnection _connection;
+
+        public CommitWithoutFsync(SqliteConnection connection)
+        {
+            _connection = connection;
+            Run("PRAGMA synchronous = NORMAL;");
+        }
+
+        public void Dispose() => Run("PRAGMA synchronous = FULL;");
+
+        private void Run(string pragma)
+        {
+            var status = SQLitePCL.raw.sqlite3_exec(_connection.Handle, pragma);
+            if (status != SQLitePCL.raw.SQLITE_OK)
+            {
+                // A connection whose setting is unknown must not serve a durable write: it is closed, not pooled.
+                _connection.Close();
+                throw new SqliteException($"Could not run {pragma} (SQLite error {status}).", status);
+            }
+        }
+    }
+
     private interface IWriteUnit
     {
         CancellationToken CancellationToken { get; }
+        /// <summary>False for a record write (<see cref="WriteRecordAsync"/>), whose commit need not reach the disk first.</summary>
+        bool WaitsForDisk { get; }
         Exception? Failed { get; set; }
         Task RunAsync(StoreSession session);
         Task StoreAuditAsync(StoreSession session);
@@ -166,8 +207,10 @@ public sealed class SqliteStore(SqliteConnectionFactory connections) : IStore
     }
 
     private sealed class WriteUnit<T>(Func<IStoreSession, Task<T>> work, ExecutionContext? context, ToolCallAudit? audit,
-        CancellationToken cancellationToken) : IWriteUnit
+        bool waitsForDisk, CancellationToken cancellationToken) : IWriteUnit
     {
+        public bool WaitsForDisk => waitsForDisk;
+
         private T _result = default!;
         private long? _auditRowId;
 

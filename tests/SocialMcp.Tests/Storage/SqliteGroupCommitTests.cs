@@ -184,5 +184,66 @@ public sealed class SqliteGroupCommitTests : IAsyncLifetime
         Assert.False(ran);
         Assert.Equal(["gc-kept"], await StoredToolsAsync());
     }
+
+    /// <summary>The synchronous setting of every connection the pool can lend (2 = FULL, 1 = NORMAL).</summary>
+    private async Task<List<long>> PooledSynchronousSettingsAsync()
+    {
+        var factory = _services.Get<SqliteConnectionFactory>();
+        var rented = new List<PreparedStatementConnection>();
+        try
+        {
+            for (var i = 0; i < SqliteConnectionFactory.MaxIdle; i++)
+                rented.Add(await factory.RentAsync(Ct));
+            var settings = new List<long>();
+            foreach (var connection in rented)
+                settings.Add(await connection.Inner.ExecuteScalarAsync<long>("PRAGMA synchronous;"));
+            return settings;
+        }
+        finally
+        {
+            foreach (var connection in rented)
+                await connection.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task WriteRecordAsync_IsCommittedWhenItReturns_AndLeavesEveryConnectionFull()
+    {
+        Assert.Equal(1, await Store.WriteRecordAsync(async s => { await AppendAsync(s, "gc-record"); return 1; }, Ct));
+
+        Assert.Equal(["gc-record"], await StoredToolsAsync());
+        Assert.All(await PooledSynchronousSettingsAsync(), setting => Assert.Equal(2L, setting));
+    }
+
+    [Fact]
+    public async Task WriteRecordAsync_QueuedWithDurableWrites_SharesTheirCommit()
+    {
+        var release = Signal();
+        var held = await HoldWriterAsync(release);
+
+        var record = Store.WriteRecordAsync(async s => { await AppendAsync(s, "gc-record"); return 1; }, Ct);
+        var durable = Store.WriteAsync(async s => { await AppendAsync(s, "gc-durable"); return 2; }, Ct);
+        release.SetResult();
+
+        await held;
+        Assert.Equal(1, await record);
+        Assert.Equal(2, await durable);
+        Assert.Equal(["gc-record", "gc-durable"], await StoredToolsAsync());
+        Assert.All(await PooledSynchronousSettingsAsync(), setting => Assert.Equal(2L, setting));
+    }
+
+    [Fact]
+    public async Task WriteRecordAsync_UnitThrows_NothingIsStored_AndTheConnectionIsFullAgain()
+    {
+        var thrown = await Assert.ThrowsAsync<InvalidOperationException>(() => Store.WriteRecordAsync<int>(async s =>
+        {
+            await AppendAsync(s, "gc-record");
+            throw new InvalidOperationException("this record fails");
+        }, Ct));
+
+        Assert.Equal("this record fails", thrown.Message);
+        Assert.Empty(await StoredToolsAsync());
+        Assert.All(await PooledSynchronousSettingsAsync(), setting => Assert.Equal(2L, setting));
+    }
 }
 #endif
