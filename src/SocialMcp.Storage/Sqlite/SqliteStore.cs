@@ -109,7 +109,7 @@ public sealed class SqliteStore(SqliteConnectionFactory connections) : IStore
         try
         {
             await using var connection = await connections.RentAsync(CancellationToken.None);
-            using var _ = live.TrueForAll(unit => !unit.WaitsForDisk) ? new CommitWithoutFsync(connection.Inner) : null;
+            using var _ = live.TrueForAll(unit => !unit.WaitsForDisk) ? new CommitWithoutFsync(connection) : null;
             // Immediate: take the write lock up front, so a read-then-write never deadlocks on a lock upgrade.
             await using var transaction = connection.BeginTransaction(deferred: false);
             var session = new StoreSession(new DbContext(connection, transaction, StorageEngine.Sqlite));
@@ -165,13 +165,14 @@ public sealed class SqliteStore(SqliteConnectionFactory connections) : IStore
 
     /// <summary>
     /// <c>synchronous = NORMAL</c> on one connection from before its transaction begins until after it has ended, then FULL
-    /// again (the setting is the connection's, and the connection goes back to the pool).
+    /// again (the setting is the connection's, and the connection goes back to the pool). Both statements are prepared
+    /// once per connection, in its statement cache, like every other statement.
     /// </summary>
     private sealed class CommitWithoutFsync : IDisposable
     {
-        private readonly SqliteConnection _connection;
+        private readonly PreparedStatementConnection _connection;
 
-        public CommitWithoutFsync(SqliteConnection connection)
+        public CommitWithoutFsync(PreparedStatementConnection connection)
         {
             _connection = connection;
             Run("PRAGMA synchronous = NORMAL;");
@@ -181,12 +182,17 @@ public sealed class SqliteStore(SqliteConnectionFactory connections) : IStore
 
         private void Run(string pragma)
         {
-            var status = SQLitePCL.raw.sqlite3_exec(_connection.Handle, pragma);
-            if (status != SQLitePCL.raw.SQLITE_OK)
+            try
+            {
+                using var command = _connection.CreateCommand();
+                command.CommandText = pragma;
+                command.ExecuteNonQuery();
+            }
+            catch
             {
                 // A connection whose setting is unknown must not serve a durable write: it is closed, not pooled.
-                _connection.Close();
-                throw new SqliteException($"Could not run {pragma} (SQLite error {status}).", status);
+                _connection.Inner.Close();
+                throw;
             }
         }
     }
