@@ -46,15 +46,10 @@ for profile in data["profiles"]:
             innermost = names[-2] if len(names) > 1 else ""
             if any(w in innermost for w in WAITS):
                 waiting += at - last
-                last = at
-                if event["type"] == "O":
-                    stack.append(event["frame"])
-                else:
-                    stack.pop()
-                continue
-            part = next((p for p, needles in PARTS if any(n in f for f in names for n in needles)), "other (runtime, JIT, host)")
-            share[part] += at - last
-            total += at - last
+            else:
+                part = next((p for p, needles in PARTS if any(n in f for f in names for n in needles)), "other (runtime, JIT, host)")
+                share[part] += at - last
+                total += at - last
         last = at
         if event["type"] == "O":
             stack.append(event["frame"])
