@@ -134,6 +134,10 @@ public sealed class TimedStore(IStore inner, Recorder recorder) : IStore
     public Task<T> WriteAsync<T>(Func<IStoreSession, Task<T>> work, CancellationToken cancellationToken) =>
         TimeAsync(write: true, work, cancellationToken);
 
+    /// <summary>Timed, and run, as a write like any other.</summary>
+    public Task<T> WriteRecordAsync<T>(Func<IStoreSession, Task<T>> work, CancellationToken cancellationToken) =>
+        WriteAsync(work, cancellationToken);
+
     private async Task<T> TimeAsync<T>(bool write, Func<IStoreSession, Task<T>> work, CancellationToken cancellationToken)
     {
         var calls = new CallLog(recorder);

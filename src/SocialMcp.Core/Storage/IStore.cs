@@ -18,10 +18,9 @@ public interface IStore
     /// A write of rows that record what was done and change nothing else (the audit log). Like <see cref="WriteAsync"/>
     /// it returns once its transaction has committed, so a crash of the server keeps the rows; a store may let that commit
     /// skip waiting for the disk (SQLite: see <c>SqliteStore</c>), so a power loss right after can lose them. Never for a
-    /// change an agent or a person relies on.
+    /// change an agent or a person relies on. Each store says what it does (PostgreSQL: the same as a write).
     /// </summary>
-    Task<T> WriteRecordAsync<T>(Func<IStoreSession, Task<T>> work, CancellationToken cancellationToken) =>
-        WriteAsync(work, cancellationToken);
+    Task<T> WriteRecordAsync<T>(Func<IStoreSession, Task<T>> work, CancellationToken cancellationToken);
 }
 
 public interface IStoreSession

@@ -65,6 +65,13 @@ public sealed class PostgresStore(PostgresDataSource connections, ILogger<Postgr
         }
     }
 
+    /// <summary>
+    /// Durable, like <see cref="WriteAsync{T}"/>: <c>synchronous_commit = off</c> would trade a crash of the database
+    /// server, not only of the machine, for speed (docs/decisions.md, issue 18: reads' audit rows).
+    /// </summary>
+    public Task<T> WriteRecordAsync<T>(Func<IStoreSession, Task<T>> work, CancellationToken cancellationToken) =>
+        WriteAsync(work, cancellationToken);
+
     /// <summary>The advisory lock key re-runs take turns on ("SMCPRRUN" as 8 bytes); every instance uses the same.</summary>
     public const long RerunTurnKey = 0x534D43505252554E;
 

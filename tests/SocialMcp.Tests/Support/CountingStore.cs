@@ -32,6 +32,10 @@ public sealed class CountingStore(IStore inner) : IStore
 
     public Task<T> ReadAsync<T>(Func<IStoreSession, Task<T>> work, CancellationToken cancellationToken) => inner.ReadAsync(work, cancellationToken);
 
+    /// <summary>Counted, and run, as a write unit like any other.</summary>
+    public Task<T> WriteRecordAsync<T>(Func<IStoreSession, Task<T>> work, CancellationToken cancellationToken) =>
+        WriteAsync(work, cancellationToken);
+
     public async Task<T> WriteAsync<T>(Func<IStoreSession, Task<T>> work, CancellationToken cancellationToken)
     {
         var calls = new List<string>();
