@@ -84,9 +84,10 @@ public static class SocialMcpHost
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         // The hosting layer's request lines carry the query string (an OAuth callback's is a code and a state), and
         // routing's debug lines the path (a signed connect link is a bearer capability): keep them out of the log even
-        // when someone turns Microsoft's logging up.
+        // when someone turns Microsoft's logging up. Warning, not Information: a rule names the level a category logs
+        // from, so Information here put routing's "Executing endpoint" pair on every request (issue 18's HTTP profile).
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft.AspNetCore.Routing", LogLevel.Information);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Routing", LogLevel.Warning);
 
         // Traces and metrics over OTLP when configured; nothing at all otherwise (docs/telemetry.md).
         builder.AddSocialMcpTelemetry();
