@@ -4,7 +4,7 @@
 // SDK with the reference's echo, stateless, no auth), run as `<command> http --urls http://127.0.0.1:PORT`.
 //
 //   node http.mjs --out results/http.json --socialmcp "dotnet /path/socialmcp.dll" --everything /path/dist/index.js
-//                 [--floor "dotnet /path/mcp-floor.dll"] [--seconds 10] [--warmup 3] [--connections 16] [--threads 2]
+//                 [--floor "dotnet /path/mcp-floor.dll"] [--seconds 10] [--warmup 15] [--connections 16] [--threads 2]
 //                 [--rounds 3]
 import { spawn, spawnSync, execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync, readFileSync } from "node:fs";
@@ -23,7 +23,7 @@ const { values: opts } = parseArgs({
     everything: { type: "string" },
     floor: { type: "string" },
     seconds: { type: "string", default: "10" },
-    warmup: { type: "string", default: "3" },
+    warmup: { type: "string", default: "15" },
     connections: { type: "string", default: "16" },
     threads: { type: "string", default: "2" },
     rounds: { type: "string", default: "3" },

@@ -3,10 +3,12 @@
 // (bench/floor: a bare server on the same C# SDK, with the reference's echo), run as `<command> stdio`.
 //
 //   node stdio.mjs --out results/stdio.json --socialmcp "dotnet /path/socialmcp.dll" --everything /path/dist/index.js
-//                  [--floor "dotnet /path/mcp-floor.dll"] [--seconds 5] [--warmup 300] [--inflight 16] [--rounds 3]
+//                  [--floor "dotnet /path/mcp-floor.dll"] [--seconds 5] [--warmup-seconds 10] [--inflight 16] [--rounds 3]
 //
-// Per server: spawn, initialize, warm-up calls; then per case and round, calls for a fixed time, sequentially (one in
-// flight) and with --inflight calls in flight (each finished call starts the next). Latency = request written → response parsed,
+// Per server: spawn, initialize, then per case --warmup-seconds of calls (half with --inflight in flight, half with one),
+// long enough for the .NET servers' tiered compilation to settle (it keeps recompiling hot methods for about 20 s of
+// load, bench/README.md); then per case and round, calls for a fixed time, sequentially (one in flight) and with
+// --inflight calls in flight (each finished call starts the next). Latency = request written → response parsed,
 // measured in this process, so it includes the client's JSON work on both sides of the pipe.
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
@@ -25,13 +27,13 @@ const { values: opts } = parseArgs({
     everything: { type: "string" },
     floor: { type: "string" },
     seconds: { type: "string", default: "5" },
-    warmup: { type: "string", default: "300" },
+    "warmup-seconds": { type: "string", default: "10" },
     inflight: { type: "string", default: "16" },
     rounds: { type: "string", default: "3" },
   },
 });
 const seconds = Number(opts.seconds);
-const warmup = Number(opts.warmup);
+const warmupSeconds = Number(opts["warmup-seconds"]);
 const inflight = Number(opts.inflight);
 const rounds = Number(opts.rounds);
 const [smCmd, ...smArgs] = opts.socialmcp.split(" ");
@@ -82,9 +84,9 @@ async function call(client, tool, args) {
   return Number(ns) / 1e6;
 }
 
-async function measure(client, tool, args, concurrency) {
+async function measure(client, tool, args, concurrency, forSeconds = seconds) {
   const latencies = [];
-  const deadline = performance.now() + seconds * 1000;
+  const deadline = performance.now() + forSeconds * 1000;
   const started = performance.now();
   const worker = async () => {
     while (performance.now() < deadline) latencies.push(await call(client, tool, args));
@@ -113,8 +115,9 @@ for (const [server, tool] of caseList) {
   clients[server] ??= await connect(server);
   const { client } = clients[server];
   const args = servers[server].tools[tool];
-  for (let i = 0; i < warmup; i++) await call(client, tool, args);
-  await Promise.all(Array.from({ length: inflight }, async () => { for (let i = 0; i < warmup / inflight; i++) await call(client, tool, args); }));
+  const w = await measure(client, tool, args, inflight, warmupSeconds / 2);
+  await measure(client, tool, args, 1, warmupSeconds / 2);
+  console.log(`warm-up ${server.padEnd(10)} ${tool.padEnd(18)} ${warmupSeconds} s (${inflight} in flight: ${w.perSecond.toFixed(0)} calls/s)`);
 }
 const runs = [];
 for (let round = 1; round <= rounds; round++) {
@@ -156,5 +159,5 @@ const targets = stdioTargets({ cases, inFlight: inflight });
 printTargets(targets);
 printFloor(floorLines({ stdio: { cases, inFlight: inflight } }));
 
-writeFileSync(opts.out, JSON.stringify({ benchmark: "stdio", date: new Date().toISOString(), seconds, warmup, rounds, inFlight: inflight, machine: machineInfo(), cases, ratios, targets, runs }, null, 2) + "\n");
+writeFileSync(opts.out, JSON.stringify({ benchmark: "stdio", date: new Date().toISOString(), seconds, warmupSeconds, rounds, inFlight: inflight, machine: machineInfo(), cases, ratios, targets, runs }, null, 2) + "\n");
 rmSync(dir, { recursive: true, force: true });
