@@ -96,7 +96,7 @@ public sealed partial class PostService(
                     new IdempotencyRecord(workspaceId, IdempotencyKeys.CreatePost, newKey, requestHash!, post.Id, now), cancellationToken);
             }
             return new PostDetails(post, targets) { Slot = slot };
-        }, cancellationToken), cancellationToken), cancellationToken);
+        }, cancellationToken, wakeWhen: created => created.Post.Status != PostStatus.Draft), cancellationToken), cancellationToken);
 
     public Task<PostDetails> GetAsync(string workspaceId, string postId, CancellationToken cancellationToken) =>
         store.ReadAsync(async session =>
@@ -419,11 +419,17 @@ public sealed partial class PostService(
 
     private static IReadOnlyList<ScheduleRisk> WithRisk(IReadOnlyList<ScheduleRisk> risks, ScheduleRisk? risk) => risk is null ? risks : [.. risks, risk];
 
-    /// <summary>A write that can move the next due time: wakes the scheduler once it has committed, so it reads the change.</summary>
-    private async Task<PostDetails> WriteThenWakeSchedulerAsync(Func<IStoreSession, Task<PostDetails>> work, CancellationToken cancellationToken)
+    /// <summary>
+    /// A write that can move the next due time: wakes the scheduler once it has committed, so it reads the change. With
+    /// <paramref name="wakeWhen"/>, only when the written post says so: a new draft is never due, and each wake is a whole
+    /// scheduler pass (about ten queries), which under a stream of drafts ran once per <c>create_post</c>.
+    /// </summary>
+    private async Task<PostDetails> WriteThenWakeSchedulerAsync(
+        Func<IStoreSession, Task<PostDetails>> work, CancellationToken cancellationToken, Func<PostDetails, bool>? wakeWhen = null)
     {
         var details = await store.WriteAsync(work, cancellationToken);
-        schedulerSignal.Poke();
+        if (wakeWhen?.Invoke(details) ?? true)
+            schedulerSignal.Poke();
         changeNotifier.PostChanged(details.Post.WorkspaceId, details.Post.Id);
         return details;
     }

@@ -2,7 +2,7 @@ namespace SocialMcp.Core.Scheduling;
 
 /// <summary>
 /// Wakes the scheduler early. <see cref="Posts.PostService"/> pokes it after committing a change that can move the next
-/// due time: a post scheduled, rescheduled, updated or cancelled.
+/// due time: a post created scheduled, scheduled, rescheduled, updated or cancelled (not a new draft: it is never due).
 /// </summary>
 public interface ISchedulerSignal
 {

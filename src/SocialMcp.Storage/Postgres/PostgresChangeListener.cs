@@ -105,7 +105,7 @@ public sealed class PostgresChangeListener(
         }
         catch (JsonException)
         {
-            // Not ours to read: wake the workers anyway, a spare pass costs one query.
+            // Not ours to read: wake the workers anyway; a spare pass costs a few queries, a missed one a late post.
             change = new Change();
         }
         if (change.Origin == connections.InstanceId)

@@ -30,6 +30,26 @@ public sealed class ClusterNotificationTests
     }
 
     [Fact]
+    public async Task DraftCreated_OnInstanceA_ReachesBsReaders_WithoutWakingBsScheduler()
+    {
+        var notifiers = new List<RecordingPostNotifier>();
+        await using var cluster = await ClusterInstances.StartAsync(2, configure: services =>
+        {
+            var notifier = new RecordingPostNotifier();
+            notifiers.Add(notifier);
+            services.Replace(ServiceDescriptor.Singleton<IPostChangeNotifier>(notifier));
+        });
+        var wakeB = cluster[1].Get<SchedulerSignal>().NextPoke;
+
+        var draft = await cluster[0].Get<PostService>().CreateAsync(LocalWorkspace.Id, Drafts.Create("never due"), Ct);
+
+        // The trigger sends socialmcp_due before socialmcp_post in one transaction, and B's listener reads them in order:
+        // once B has heard of the post, a wake-up for it would already have landed.
+        await notifiers[1].SeenAsync(draft.Post.Id);
+        Assert.False(wakeB.IsCompleted);
+    }
+
+    [Fact]
     public async Task PostChange_OnInstanceA_ReachesAListenerOfInstanceB()
     {
         await using var cluster = await ClusterInstances.StartAsync(2, configure: services =>

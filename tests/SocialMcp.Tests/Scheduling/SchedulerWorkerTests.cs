@@ -1,6 +1,7 @@
 using SocialMcp.Core.Domain;
 using SocialMcp.Core.Scheduling;
 using SocialMcp.Core.Workspaces;
+using SocialMcp.Tests.Support;
 
 namespace SocialMcp.Tests.Scheduling;
 
@@ -82,6 +83,21 @@ public sealed class SchedulerWorkerTests
 
         Assert.Equal(PostStatus.Discarded, (await server.GetAsync(post.Post.Id)).Post.Status);
         Assert.Empty(server.Sandbox.Deliveries);
+    }
+
+    [Fact]
+    public async Task CreatingADraft_DoesNotWakeTheScheduler_CreatingAScheduledPostDoes()
+    {
+        // Each wake is a whole pass (about ten queries): a stream of drafts must not run one per draft.
+        await using var server = await SchedulerHarness.CreateAsync();
+        var signal = server.Get<SchedulerSignal>();
+
+        var beforeDraft = signal.NextPoke;
+        await server.Posts.CreateAsync(LocalWorkspace.Id, Drafts.Create("a draft is never due", Platform.X), Ct);
+        Assert.False(beforeDraft.IsCompleted);
+
+        await server.ScheduleNewAsync(Due, Platform.X);
+        Assert.True(beforeDraft.IsCompleted);
     }
 
     [Fact]

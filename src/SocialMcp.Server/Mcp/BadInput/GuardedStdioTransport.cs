@@ -66,12 +66,15 @@ public sealed class GuardedStdioTransport : TransportBase
     {
         if (!IsConnected)
             return;
-        var json = JsonSerializer.SerializeToUtf8Bytes(message, MessageType);
+        // The message and its newline in one buffer: one write, so one write(2) on stdout.
+        var line = new ArrayBufferWriter<byte>(1024);
+        using (var json = new Utf8JsonWriter(line))
+            JsonSerializer.Serialize(json, message, MessageType);
+        line.Write("\n"u8);
         await _sendLock.WaitAsync(cancellationToken);
         try
         {
-            await _output.WriteAsync(json, cancellationToken);
-            await _output.WriteAsync("\n"u8.ToArray(), cancellationToken);
+            await _output.WriteAsync(line.WrittenMemory, cancellationToken);
             await _output.FlushAsync(cancellationToken);
             if (message is JsonRpcMessageWithId { Id: var answered } and (JsonRpcResponse or JsonRpcError))
                 Settle(answered);
@@ -349,7 +352,7 @@ public static class GuardedStdioTransportExtensions
         builder.WithStdioServerTransport();
         builder.Services.RemoveAll<ITransport>();
         builder.Services.AddSingleton<ITransport>(services => new GuardedStdioTransport(
-            Console.OpenStandardInput(), Console.OpenStandardOutput(), services.GetService<ILoggerFactory>(),
+            Console.OpenStandardInput(), new InlineWriteStream(Console.OpenStandardOutput()), services.GetService<ILoggerFactory>(),
             services.GetRequiredService<IOptions<MediaOptions>>().Value.MaxInlineBytes));
         return builder;
     }
