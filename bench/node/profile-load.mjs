@@ -31,6 +31,8 @@ let n = 0;
 const argumentsFor = () => opts.tool === "create_post" ? { content: { text: `profile ${process.pid} ${++n}` }, platforms: ["x"] } : {};
 const end = Date.now() + Number(opts.seconds) * 1000;
 let calls = 0;
+// SIGUSR2 prints the calls made so far, so that a profiler can count the calls inside its own window (perf-profile.sh).
+process.on("SIGUSR2", () => console.log(`calls so far ${calls}`));
 const worker = async () => {
   while (Date.now() < end) {
     const result = await client.callTool({ name: opts.tool, arguments: argumentsFor() });

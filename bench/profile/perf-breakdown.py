@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""An HTTP request's on-CPU time split into parts, from a `perf record -g` of the server (see perf-http.sh).
+"""A tool call's on-CPU time (over HTTP or stdio) split into parts, from a `perf record -g` of the server (perf-profile.sh).
 
     perf script -F comm,tid,ip,sym,dso -i perf.data > perf.txt
     python3 bench/profile/perf-breakdown.py perf.txt [REQUESTS PROCESS_CPU_MS]
@@ -28,6 +28,8 @@ PARTS = [
         "McpServer::Create", "StreamableHttpServerTransport+<DisposeAsync>", "McpSessionHandler+<DisposeAsync>",
         "McpServerImpl+<DisposeAsync>")),
     ("MCP SDK (message handling, response writing)", ("ModelContextProtocol",)),
+    ("stdio transport (GuardedStdioTransport, console streams)", ("GuardedStdioTransport", "ConsoleStream",
+        "System.IO.Stream+ReadWriteTask", "System.IO.Stream+<>c::<BeginRead", "System.IO.Stream+<>c::<BeginWrite")),
     ("authentication and authorization", ("Microsoft.AspNetCore.Authentication", "ApiKeyAuthenticationHandler",
         "Microsoft.AspNetCore.Authorization.Policy.PolicyEvaluator", "AuthorizationHandler", "DefaultAuthorizationService")),
     ("our HTTP middlewares (body guard, admission, session guard, caller)", ("SocialMcp.Server.Http", "SocialMcp.Server.Mcp.BadInput.JsonRpcBodyGuard")),
