@@ -32,13 +32,8 @@ public sealed class ClusterNotificationTests
     [Fact]
     public async Task DraftCreated_OnInstanceA_ReachesBsReaders_WithoutWakingBsScheduler()
     {
-        var notifiers = new List<RecordingPostNotifier>();
-        await using var cluster = await ClusterInstances.StartAsync(2, configure: services =>
-        {
-            var notifier = new RecordingPostNotifier();
-            notifiers.Add(notifier);
-            services.Replace(ServiceDescriptor.Singleton<IPostChangeNotifier>(notifier));
-        });
+        var (started, notifiers) = await StartRecordingAsync();
+        await using var cluster = started;
         var wakeB = cluster[1].Get<SchedulerSignal>().NextPoke;
 
         var draft = await cluster[0].Get<PostService>().CreateAsync(LocalWorkspace.Id, Drafts.Create("never due"), Ct);
@@ -74,13 +69,8 @@ public sealed class ClusterNotificationTests
     [Fact]
     public async Task PostChange_OnInstanceA_IsNotReportedToAAgainThroughNotify()
     {
-        var notifiers = new List<RecordingPostNotifier>();
-        await using var cluster = await ClusterInstances.StartAsync(2, configure: services =>
-        {
-            var notifier = new RecordingPostNotifier();
-            notifiers.Add(notifier);
-            services.Replace(ServiceDescriptor.Singleton<IPostChangeNotifier>(notifier));
-        });
+        var (started, notifiers) = await StartRecordingAsync();
+        await using var cluster = started;
 
         var first = await cluster[0].Get<PostService>().CreateAsync(LocalWorkspace.Id, Drafts.Create("first"), Ct);
         await cluster[0].Get<PostService>().ScheduleAsync(LocalWorkspace.Id, first.Post.Id, cluster[0].Clock.GetUtcNow().AddHours(2), null, Ct);
@@ -106,5 +96,18 @@ public sealed class ClusterNotificationTests
 
         await wakeB.WaitAsync(Safety);
         Assert.True(wakeB.IsCompletedSuccessfully);
+    }
+
+    /// <summary>Two instances, each with a <see cref="RecordingPostNotifier"/> (at its own index) as its change notifier.</summary>
+    private static async Task<(ClusterInstances Cluster, List<RecordingPostNotifier> Notifiers)> StartRecordingAsync()
+    {
+        var notifiers = new List<RecordingPostNotifier>();
+        var cluster = await ClusterInstances.StartAsync(2, configure: services =>
+        {
+            var notifier = new RecordingPostNotifier();
+            notifiers.Add(notifier);
+            services.Replace(ServiceDescriptor.Singleton<IPostChangeNotifier>(notifier));
+        });
+        return (cluster, notifiers);
     }
 }
