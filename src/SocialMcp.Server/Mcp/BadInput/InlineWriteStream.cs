@@ -3,7 +3,7 @@ namespace SocialMcp.Server.Mcp.BadInput;
 /// <summary>
 /// Standard output for the stdio transport, written on the calling thread. The console stream has no asynchronous
 /// writes, so Stream's fallback handed every WriteAsync and FlushAsync to a thread-pool thread that then wrote
-/// synchronously: each answer paid for pool hand-offs around one write(2) into a pipe (bench/README.md, stop 29). Here
+/// synchronously: each answer paid for pool hand-offs around one write(2) into a pipe (bench/README.md, issue 18's fourth stop). Here
 /// that write is made where the answer is ready. If the client stops reading, the writing thread waits on the full pipe,
 /// as the pool thread did before.
 /// </summary>
@@ -63,11 +63,5 @@ public sealed class InlineWriteStream(Stream inner) : Stream
         if (disposing)
             inner.Dispose();
         base.Dispose(disposing);
-    }
-
-    public override ValueTask DisposeAsync()
-    {
-        inner.Dispose();
-        return base.DisposeAsync();
     }
 }
